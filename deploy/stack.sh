@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# Make sure the local test stack is reachable; start whatever is down.
+#   PostgreSQL 127.0.0.1:5432, Redis 127.0.0.1:6379, RabbitMQ 127.0.0.1:5672,
+#   FerretDB 1.24.2 (on PostgreSQL) on 127.0.0.1:${OMS_MONGO_PORT:-27017}.
+# Idempotent: a second run only probes (about a second).
+#
+# Usage: bash deploy/stack.sh                 # ensure everything is up
+#        bash deploy/stack.sh --stop-ferretdb # stop the FerretDB this script started
+#
+# Environment:
+#   OMS_CACHE_DIR            cache dir (FerretDB binary, state, log, pid)   default ~/.cache/oms
+#   OMS_MONGO_PORT           FerretDB listen port                            default 27017
+#   OMS_FERRETDB_DEBUG_ADDR  FerretDB debug/metrics HTTP address             default 127.0.0.1:8088 (a free port if taken)
+#   OMS_PG_USER              PostgreSQL role for FerretDB                    default: first of postgres, root, $USER that works
+#   OMS_STACK_TIMEOUT        seconds to wait for each component              default 60
+set -euo pipefail
+
+FERRETDB_VERSION=v1.24.2
+FERRETDB_MODULE=github.com/FerretDB/FerretDB
+ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CACHE_DIR="${OMS_CACHE_DIR:-$HOME/.cache/oms}"
+MONGO_PORT="${OMS_MONGO_PORT:-27017}"
+TIMEOUT="${OMS_STACK_TIMEOUT:-60}"
+FERRET_BIN="$CACHE_DIR/bin/ferretdb"
+FERRET_PID="$CACHE_DIR/ferretdb.pid"
+FERRET_LOG="$CACHE_DIR/ferretdb.log"
+FERRET_STATE="$CACHE_DIR/ferretdb-state"
+
+if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+  PATH="$PATH:/usr/local/go/bin"
+fi
+
+say() { echo "stack: $*"; }
+die() { echo "stack: ERROR: $*" >&2; exit 1; }
+
+# probe PORT -> 0 if something accepts TCP connections on 127.0.0.1:PORT
+probe() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+
+# wait_port NAME PORT [SECONDS]
+wait_port() {
+  local name=$1 port=$2 secs=${3:-$TIMEOUT} deadline=$((SECONDS + ${3:-$TIMEOUT}))
+  until probe "$port"; do
+    [ "$SECONDS" -lt "$deadline" ] || die "$name is not reachable on 127.0.0.1:$port after ${secs}s"
+    sleep 0.3
+  done
+}
+
+# ---------------------------------------------------------------- PostgreSQL
+ensure_postgres() {
+  if probe 5432; then say "postgresql ok (already running)"; return; fi
+  local ver
+  ver=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n1)
+  [ -n "$ver" ] || die "postgresql is down and no cluster found in /etc/postgresql"
+  pg_ctlcluster --skip-systemctl-redirect "$ver" main start || die "pg_ctlcluster $ver main start failed"
+  wait_port postgresql 5432
+  say "postgresql ok (started)"
+}
+
+# ---------------------------------------------------------------- Redis
+ensure_redis() {
+  if probe 6379; then say "redis ok (already running)"; return; fi
+  mkdir -p /var/lib/redis /var/log/redis
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+    --dir /var/lib/redis --logfile /var/log/redis/ci.log >/dev/null || die "redis-server failed to start (see /var/log/redis/ci.log)"
+  wait_port redis 6379
+  say "redis ok (started)"
+}
+
+# ---------------------------------------------------------------- RabbitMQ
+ensure_rabbitmq() {
+  local how="already running"
+  if ! probe 5672; then
+    how="started"
+    # -detached returns at once; a second start while one is booting fails harmlessly
+    rabbitmq-server -detached >/dev/null 2>&1 || true
+    timeout "$TIMEOUT" rabbitmqctl -q await_startup --timeout "$TIMEOUT" >/dev/null 2>&1 \
+      || die "rabbitmq did not finish booting within ${TIMEOUT}s (see /var/log/rabbitmq/)"
+    wait_port rabbitmq 5672
+  fi
+  timeout 30 rabbitmq-diagnostics -q check_running >/dev/null 2>&1 || die "rabbitmq port 5672 is open but 'rabbitmq-diagnostics check_running' fails"
+  say "rabbitmq ok ($how)"
+}
+
+# ---------------------------------------------------------------- FerretDB
+ferret_version_ok() {
+  [ -x "$FERRET_BIN" ] && timeout 10 "$FERRET_BIN" --version 2>/dev/null | grep -qx "version: $FERRETDB_VERSION"
+}
+
+# A plain `go install .../cmd/ferretdb@v1.24.2` produces a binary that panics at start:
+# the module zip lacks the generated build/version/version.txt ("Invalid build/version/version.txt").
+# So: download the module, copy it, write version.txt, and `go build` from the copy.
+build_ferretdb() {
+  command -v go >/dev/null 2>&1 || die "go not found (looked on PATH and /usr/local/go/bin)"
+  mkdir -p "$CACHE_DIR/bin" "$CACHE_DIR/src"
+  exec 9>"$CACHE_DIR/build.lock"
+  flock 9   # one build at a time; another run may have finished it meanwhile
+  if ferret_version_ok; then exec 9>&-; return; fi
+  say "building FerretDB $FERRETDB_VERSION (log $CACHE_DIR/ferretdb-build.log)"
+  local moddir src="$CACHE_DIR/src/ferretdb-$FERRETDB_VERSION"
+  # (errexit does not apply inside a `|| die` list: every step is chained explicitly)
+  (
+    moddir=$(cd "$CACHE_DIR" && go mod download -json "$FERRETDB_MODULE@$FERRETDB_VERSION" \
+      | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p') &&
+    if [ -z "$moddir" ] || [ ! -d "$moddir" ]; then echo "go mod download gave no module directory"; exit 1; fi &&
+    rm -rf "$src" && cp -r "$moddir" "$src" && chmod -R u+w "$src" &&
+    echo "$FERRETDB_VERSION" >"$src/build/version/version.txt" &&
+    cd "$src" && go build -buildvcs=false -tags ferretdb_no_sqlite -o "$FERRET_BIN.tmp" ./cmd/ferretdb &&
+    mv -f "$FERRET_BIN.tmp" "$FERRET_BIN"
+  ) >"$CACHE_DIR/ferretdb-build.log" 2>&1 || die "FerretDB build failed, see $CACHE_DIR/ferretdb-build.log"
+  exec 9>&-
+  ferret_version_ok || die "built $FERRET_BIN but '--version' does not report $FERRETDB_VERSION"
+}
+
+pg_role() {
+  local r
+  for r in ${OMS_PG_USER:-} postgres root "$(id -un)"; do
+    [ -n "$r" ] || continue
+    if psql -h 127.0.0.1 -p 5432 -U "$r" -d postgres -XAtqc 'select 1' >/dev/null 2>&1; then echo "$r"; return; fi
+  done
+  return 1
+}
+
+ensure_ferret_database() {
+  local role=$1
+  if [ "$(psql -h 127.0.0.1 -U "$role" -d postgres -XAtqc "select 1 from pg_database where datname = 'ferretdb'")" != 1 ]; then
+    # a concurrent run may win the race: only fail if the database is still missing afterwards
+    psql -h 127.0.0.1 -U "$role" -d postgres -XAtqc 'create database ferretdb' >/dev/null 2>&1 || true
+    [ "$(psql -h 127.0.0.1 -U "$role" -d postgres -XAtqc "select 1 from pg_database where datname = 'ferretdb'")" = 1 ] \
+      || die "could not create PostgreSQL database 'ferretdb' as role $role"
+  fi
+}
+
+# mongo_ping SECONDS -> 0 when a MongoDB 'ping' succeeds (node + mongodb driver from the repo),
+# 2 when the driver is not installed, 1 otherwise
+mongo_ping() {
+  command -v node >/dev/null 2>&1 || return 2
+  OMS_PING_ROOT="$ROOT_DIR" OMS_PING_PORT="$MONGO_PORT" OMS_PING_SECS="$1" node -e '
+    let mongodb;
+    try { mongodb = require(require.resolve("mongodb", { paths: [process.env.OMS_PING_ROOT] })); } catch { process.exit(2); }
+    const deadline = Date.now() + Number(process.env.OMS_PING_SECS) * 1000;
+    const url = `mongodb://127.0.0.1:${process.env.OMS_PING_PORT}/?directConnection=true&serverSelectionTimeoutMS=1000`;
+    (async () => {
+      for (;;) {
+        const c = new mongodb.MongoClient(url);
+        try { await c.db("admin").command({ ping: 1 }); process.exit(0); }
+        catch (e) { if (Date.now() > deadline) { console.error(String(e && e.message || e)); process.exit(1); } }
+        finally { await c.close().catch(() => {}); }
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    })();'
+}
+
+ferret_running_pid() {
+  local pid
+  [ -f "$FERRET_PID" ] || return 1
+  pid=$(cat "$FERRET_PID" 2>/dev/null) || return 1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q ferretdb || return 1
+  echo "$pid"
+}
+
+debug_addr() {
+  if [ -n "${OMS_FERRETDB_DEBUG_ADDR:-}" ]; then echo "$OMS_FERRETDB_DEBUG_ADDR"; return; fi
+  if probe 8088; then echo "127.0.0.1:0"; else echo "127.0.0.1:8088"; fi
+}
+
+ensure_ferretdb() {
+  local how="already running" rc=0
+  if ! probe "$MONGO_PORT"; then
+    how="started"
+    ferret_version_ok || build_ferretdb
+    local role
+    role=$(pg_role) || die "no PostgreSQL role works with 127.0.0.1:5432 (tried ${OMS_PG_USER:-} postgres root $(id -un)); set OMS_PG_USER"
+    ensure_ferret_database "$role"
+    mkdir -p "$FERRET_STATE"
+    # a dead FerretDB that left a pid file behind
+    rm -f "$FERRET_PID"
+    setsid nohup "$FERRET_BIN" \
+      --handler=postgresql \
+      --postgresql-url="postgres://$role@127.0.0.1:5432/ferretdb" \
+      --listen-addr="127.0.0.1:$MONGO_PORT" \
+      --state-dir="$FERRET_STATE" \
+      --debug-addr="$(debug_addr)" \
+      --telemetry=disable \
+      --log-level=warn \
+      </dev/null >>"$FERRET_LOG" 2>&1 &
+    local pid=$!
+    echo "$pid" >"$FERRET_PID"
+    local deadline=$((SECONDS + TIMEOUT))
+    until probe "$MONGO_PORT"; do
+      kill -0 "$pid" 2>/dev/null || { tail -n 20 "$FERRET_LOG" >&2; die "FerretDB exited at start (log $FERRET_LOG)"; }
+      [ "$SECONDS" -lt "$deadline" ] || die "FerretDB is not listening on 127.0.0.1:$MONGO_PORT after ${TIMEOUT}s (log $FERRET_LOG)"
+      sleep 0.2
+    done
+  fi
+  mongo_ping "$TIMEOUT" || rc=$?
+  case $rc in
+    0) say "ferretdb ok ($how, ping on 127.0.0.1:$MONGO_PORT)" ;;
+    2) sleep 1; probe "$MONGO_PORT" || die "FerretDB stopped listening on 127.0.0.1:$MONGO_PORT (log $FERRET_LOG)"
+       say "ferretdb ok ($how, TCP probe only: mongodb driver not installed in $ROOT_DIR)" ;;
+    *) die "127.0.0.1:$MONGO_PORT is listening but a MongoDB ping fails (log $FERRET_LOG)" ;;
+  esac
+}
+
+stop_ferretdb() {
+  local pid
+  if ! pid=$(ferret_running_pid); then
+    rm -f "$FERRET_PID"
+    say "ferretdb not stopped: no FerretDB started by this script is running"
+    return
+  fi
+  kill "$pid"
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+  rm -f "$FERRET_PID"
+  say "ferretdb stopped (pid $pid)"
+}
+
+mkdir -p "$CACHE_DIR"
+case "${1:-}" in
+  --stop-ferretdb) stop_ferretdb; exit 0 ;;
+  "") ;;
+  -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+  *) die "unknown option: $1 (use --stop-ferretdb or nothing)" ;;
+esac
+
+ensure_postgres
+ensure_redis
+ensure_rabbitmq
+ensure_ferretdb

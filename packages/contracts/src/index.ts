@@ -1,0 +1,4 @@
+export * from './envelope';
+export * from './order';
+export * from './messages';
+export * from './topology';

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import {
+  addressSchema,
+  canonicalOrderSchema,
+  currencyCode,
+  identifier,
+  itemCondition,
+  minorUnits,
+  quantity,
+  sku,
+  TRACKING_STATUSES,
+} from './order';
+
+const orderId = z.string().min(1);
+const actor = z.string().min(1);
+const skuQuantity = z.object({ sku, quantity });
+const allocatedLine = z.object({ sku, quantity, locationId: identifier });
+const pricedLine = z.object({ sku, quantity, unitPrice: minorUnits });
+const movementType = z.enum(['receipt', 'adjustment', 'pick', 'return_restock', 'write_off']);
+
+/**
+ * Every message type on the broker and the schema of its `data`.
+ * Events (`<aggregate>.<past-tense>.v<N>`) go to the events exchange; commands (`<aggregate>.<verb>.v<N>`)
+ * go to the commands exchange and are bound to exactly one queue.
+ */
+export const events = {
+  'order.received.v1': z.object({ orderId, order: canonicalOrderSchema, receivedAt: z.string().datetime(), actor }),
+  'order.accepted.v1': z.object({ orderId, channel: identifier, externalId: identifier, status: z.string() }),
+  'order.status-changed.v1': z.object({ orderId, from: z.string(), to: z.string(), reason: z.string().optional() }),
+  'order.delivered.v1': z.object({ orderId, channel: identifier, currency: currencyCode, lines: z.array(pricedLine) }),
+  'stock.reserved.v1': z.object({ orderId, lines: z.array(allocatedLine) }),
+  'stock.short.v1': z.object({ orderId, lines: z.array(z.object({ sku, requested: quantity, available: z.number().int() })) }),
+  'stock.released.v1': z.object({ orderId }),
+  'stock.consumed.v1': z.object({ orderId, lines: z.array(allocatedLine) }),
+  'stock.restocked.v1': z.object({ orderId, returnId: z.string(), restocked: z.array(allocatedLine), writtenOff: z.array(allocatedLine) }),
+  'payment.approved.v1': z.object({ orderId, checkId: z.string(), amount: minorUnits, currency: currencyCode, providerRef: z.string() }),
+  'payment.declined.v1': z.object({ orderId, checkId: z.string(), reason: z.string() }),
+  'payment.voided.v1': z.object({ orderId }),
+  'payment.refunded.v1': z.object({ orderId, returnId: z.string(), amount: minorUnits, currency: currencyCode, providerRef: z.string() }),
+  'fulfillment.opened.v1': z.object({ orderId, fulfillmentId: z.string(), locationId: identifier }),
+  'fulfillment.packed.v1': z.object({ orderId, fulfillmentId: z.string(), locationId: identifier, lines: z.array(skuQuantity), actor }),
+  'fulfillment.cancelled.v1': z.object({ orderId, fulfillmentIds: z.array(z.string()) }),
+  'shipment.booked.v1': z.object({ orderId, shipmentId: z.string(), carrierId: identifier, trackingNumber: z.string() }),
+  'shipment.tracking-updated.v1': z.object({
+    orderId,
+    shipmentId: z.string(),
+    trackingNumber: z.string(),
+    status: z.enum(TRACKING_STATUSES),
+    occurredAt: z.string().datetime(),
+    location: z.string().optional(),
+  }),
+  'return.opened.v1': z.object({ orderId, returnId: z.string(), lines: z.array(z.object({ sku, quantity, reason: z.string() })) }),
+  'return.received.v1': z.object({
+    orderId,
+    returnId: z.string(),
+    locationId: identifier,
+    lines: z.array(z.object({ sku, quantity, condition: itemCondition })),
+    refundAmount: minorUnits,
+    currency: currencyCode,
+  }),
+} as const;
+
+export const commands = {
+  'order.cancel.v1': z.object({ orderId, reason: z.string().max(500), actor }),
+  'stock.reserve.v1': z.object({ orderId, lines: z.array(skuQuantity).min(1) }),
+  'stock.release.v1': z.object({ orderId }),
+  'stock.consume.v1': z.object({ orderId }),
+  'stock.restock.v1': z.object({
+    orderId,
+    returnId: z.string(),
+    locationId: identifier,
+    lines: z.array(z.object({ sku, quantity, condition: itemCondition })),
+  }),
+  'stock.record-movements.v1': z.object({
+    movements: z
+      .array(z.object({ sku, locationId: identifier, quantity: z.number().int().min(-1_000_000).max(1_000_000), type: movementType, reason: z.string().max(500).optional(), reference: z.string().max(200).optional() }))
+      .min(1)
+      .max(1000),
+    actor,
+  }),
+  'location.upsert.v1': z.object({ locationId: identifier, name: z.string().min(1).max(200), type: z.enum(['warehouse', 'store']), actor }),
+  'payment.check.v1': z.object({ orderId, amount: minorUnits, currency: currencyCode, provider: z.string(), method: z.string(), reference: z.string() }),
+  'payment.void.v1': z.object({ orderId }),
+  'payment.refund.v1': z.object({ orderId, returnId: z.string(), amount: minorUnits, currency: currencyCode }),
+  'fulfillment.open.v1': z.object({ orderId, lines: z.array(allocatedLine).min(1), shippingAddress: addressSchema, shippingMethod: z.string() }),
+  'fulfillment.cancel.v1': z.object({ orderId }),
+  'fulfillment.pack.v1': z.object({ fulfillmentId: z.string(), actor }),
+  'shipment.book.v1': z.object({ orderId, fulfillmentId: z.string(), locationId: identifier, shippingAddress: addressSchema, shippingMethod: z.string(), lines: z.array(skuQuantity) }),
+  'shipment.record-tracking.v1': z.object({
+    carrierId: identifier,
+    trackingNumber: z.string().min(1).max(100),
+    status: z.enum(TRACKING_STATUSES),
+    occurredAt: z.string().datetime(),
+    location: z.string().max(200).optional(),
+  }),
+  'carrier.configure.v1': z.object({ carrierId: identifier, webhookSecret: z.string().min(16).max(200), actor }),
+  'return.open.v1': z.object({ returnId: z.string(), orderId, lines: z.array(z.object({ sku, quantity, reason: z.string().min(1).max(500) })).min(1), actor }),
+  'return.receive.v1': z.object({ returnId: z.string(), locationId: identifier, lines: z.array(z.object({ sku, quantity, condition: itemCondition })).min(1), actor }),
+} as const;
+
+export type EventType = keyof typeof events;
+export type CommandType = keyof typeof commands;
+export type MessageType = EventType | CommandType;
+export type MessageData<T extends MessageType> = T extends EventType
+  ? z.infer<(typeof events)[T]>
+  : T extends CommandType
+    ? z.infer<(typeof commands)[T]>
+    : never;
+
+export const messageSchemas: Record<MessageType, z.ZodType> = { ...events, ...commands };
+
+export function isCommand(type: string): type is CommandType {
+  return Object.prototype.hasOwnProperty.call(commands, type);
+}
+export function isKnownMessage(type: string): type is MessageType {
+  return Object.prototype.hasOwnProperty.call(messageSchemas, type);
+}

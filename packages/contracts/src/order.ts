@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/** Money is always an integer number of minor units (DESIGN.md §4 rule 6). */
+export const minorUnits = z.number().int().min(0).max(1_000_000_000_000);
+export const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR');
+export const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as DE');
+export const sku = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only');
+export const quantity = z.number().int().min(1).max(10_000);
+export const identifier = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, dot, colon, dash and underscore only');
+
+export const addressSchema = z.object({
+  name: z.string().min(1).max(200),
+  line1: z.string().min(1).max(200),
+  line2: z.string().max(200).optional(),
+  postalCode: z.string().min(1).max(20),
+  city: z.string().min(1).max(100),
+  region: z.string().max(100).optional(),
+  country: countryCode,
+});
+
+export const orderLineSchema = z.object({
+  sku,
+  quantity,
+  unitPrice: minorUnits,
+  name: z.string().max(200).optional(),
+});
+
+/** The canonical order every channel is mapped to. */
+export const canonicalOrderSchema = z.object({
+  channel: identifier,
+  externalId: identifier,
+  currency: currencyCode,
+  customer: z.object({
+    email: z.string().email().max(254),
+    name: z.string().min(1).max(200),
+    phone: z.string().max(40).optional(),
+  }),
+  shippingAddress: addressSchema,
+  lines: z.array(orderLineSchema).min(1).max(500),
+  shipping: z.object({ method: z.string().min(1).max(50), price: minorUnits }),
+  payment: z.object({
+    method: z.string().min(1).max(50),
+    provider: z.string().min(1).max(50),
+    reference: z.string().min(1).max(200),
+    amount: minorUnits,
+  }),
+});
+
+export type CanonicalOrder = z.infer<typeof canonicalOrderSchema>;
+export type OrderLine = z.infer<typeof orderLineSchema>;
+
+export const ORDER_STATUSES = [
+  'received',
+  'pending',
+  'on_hold',
+  'ready_to_fulfill',
+  'packed',
+  'shipped',
+  'in_transit',
+  'delivered',
+  'returned',
+  'cancelled',
+  'rejected',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const HOLD_REASONS = ['stock_short', 'payment_review', 'address_invalid', 'amount_mismatch', 'customer_decision', 'delivery_exception'] as const;
+export type HoldReason = (typeof HOLD_REASONS)[number];
+
+export const TRACKING_STATUSES = ['in_transit', 'out_for_delivery', 'delivered', 'exception', 'returned_to_sender'] as const;
+export type TrackingStatus = (typeof TRACKING_STATUSES)[number];
+
+export const itemCondition = z.enum(['resellable', 'damaged']);

@@ -1,0 +1,56 @@
+import type { CommandType, EventType } from './messages';
+
+export const EVENTS_EXCHANGE = 'oms.events';
+export const COMMANDS_EXCHANGE = 'oms.commands';
+
+export interface QueueDefinition {
+  /** `<service>.<purpose>` (DESIGN.md §3). */
+  name: string;
+  commands?: CommandType[];
+  events?: EventType[];
+}
+
+/**
+ * All subscriptions of the system in one place. Every service declares the whole topology at start, so a
+ * command or event published while its consumer is down waits in its queue instead of being unroutable.
+ */
+export const QUEUES: QueueDefinition[] = [
+  { name: 'ingestion.order-intake', events: ['order.received.v1'] },
+  { name: 'ingestion.commands', commands: ['order.cancel.v1'] },
+  {
+    name: 'ingestion.order-progress',
+    events: [
+      'stock.reserved.v1',
+      'stock.short.v1',
+      'stock.released.v1',
+      'stock.consumed.v1',
+      'stock.restocked.v1',
+      'payment.approved.v1',
+      'payment.declined.v1',
+      'payment.voided.v1',
+      'payment.refunded.v1',
+      'fulfillment.opened.v1',
+      'fulfillment.packed.v1',
+      'fulfillment.cancelled.v1',
+      'shipment.booked.v1',
+      'shipment.tracking-updated.v1',
+      'return.opened.v1',
+      'return.received.v1',
+    ],
+  },
+  {
+    name: 'inventory.commands',
+    commands: ['stock.reserve.v1', 'stock.release.v1', 'stock.consume.v1', 'stock.restock.v1', 'stock.record-movements.v1', 'location.upsert.v1'],
+  },
+  { name: 'payment-check.commands', commands: ['payment.check.v1', 'payment.void.v1', 'payment.refund.v1'] },
+  { name: 'fulfillment.commands', commands: ['fulfillment.open.v1', 'fulfillment.cancel.v1', 'fulfillment.pack.v1'] },
+  { name: 'carrier.commands', commands: ['shipment.book.v1', 'shipment.record-tracking.v1', 'carrier.configure.v1'] },
+  { name: 'returns.commands', commands: ['return.open.v1', 'return.receive.v1'] },
+  { name: 'returns.delivered-orders', events: ['order.delivered.v1'] },
+];
+
+export function queueDefinition(name: string): QueueDefinition {
+  const found = QUEUES.find((q) => q.name === name);
+  if (!found) throw new Error(`unknown queue ${name}: add it to QUEUES in @oms/contracts`);
+  return found;
+}

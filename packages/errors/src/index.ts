@@ -1,0 +1,64 @@
+import type { z } from 'zod';
+
+export interface FieldError {
+  /** JSON pointer-ish path of the offending field, e.g. `lines.0.quantity`. */
+  path: string;
+  message: string;
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+/**
+ * The one error type of the system. Anything thrown that is not an AppError is a bug and becomes a
+ * generic 500 without details; an AppError carries what the client may see (RFC 9457 problem fields).
+ */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors?: FieldError[],
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(detail ?? title);
+    this.name = 'AppError';
+  }
+
+  toProblem(): Problem {
+    return {
+      type: `https://oms.dev/problems/${this.title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
+      title: this.title,
+      status: this.status,
+      ...(this.detail ? { detail: this.detail } : {}),
+      ...(this.errors ? { errors: this.errors } : {}),
+      ...this.extensions,
+    };
+  }
+
+  static fromProblem(p: Problem): AppError {
+    const { status, title, detail, errors, type: _type, ...rest } = p;
+    return new AppError(status, title, detail, errors, rest);
+  }
+}
+
+export const notFound = (what: string) => new AppError(404, 'Not Found', `${what} was not found`);
+export const conflict = (detail: string) => new AppError(409, 'Conflict', detail);
+export const unprocessable = (detail: string, errors?: FieldError[]) => new AppError(422, 'Unprocessable Content', detail, errors);
+
+export function zodFieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message }));
+}
+
+/** Parse `input` with `schema`, or throw a 422 listing every field error. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, what = 'request body'): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new AppError(422, 'Validation Failed', `The ${what} is invalid`, zodFieldErrors(result.error));
+  return result.data;
+}

@@ -1,0 +1,236 @@
+import { EventEmitter } from 'node:events';
+import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import { COMMANDS_EXCHANGE, EVENTS_EXCHANGE, QUEUES, isCommand, type Envelope, type MessageData, type MessageType } from '@oms/contracts';
+import type { Logger } from '@oms/logging';
+import { buildEnvelope, type MessageMeta } from './envelope';
+
+export interface BrokerOptions {
+  url: string;
+  /** Name of the producing service, written into every envelope. */
+  service: string;
+  logger: Logger;
+  /** How long a publish waits for a lost connection to come back before it fails. */
+  publishWaitMs?: number;
+  reconnectDelaysMs?: number[];
+}
+
+export class BrokerUnavailableError extends Error {
+  override name = 'BrokerUnavailableError';
+}
+export class PublishNotConfirmedError extends Error {
+  override name = 'PublishNotConfirmedError';
+}
+export class UnroutableMessageError extends Error {
+  override name = 'UnroutableMessageError';
+}
+
+export interface PublishOptions {
+  /** Fail when no queue is bound for the message. Always on for commands. */
+  requireRoute?: boolean;
+  replyTo?: string;
+  headers?: Record<string, unknown>;
+}
+
+/** Called after every (re)connect, before the broker reports itself connected: consumers re-subscribe here. */
+export type ConnectHook = (connection: ChannelModel) => Promise<void>;
+
+/**
+ * One AMQP connection with a confirm channel for publishing. The connection is re-established by itself
+ * when it drops; publishes wait for it for a bounded time and otherwise fail, never silently drop.
+ */
+export class Broker extends EventEmitter {
+  private connection?: ChannelModel;
+  private publishChannel?: ConfirmChannel;
+  private connected = false;
+  private closing = false;
+  private readonly returned = new Set<string>();
+  private readonly hooks: ConnectHook[] = [];
+  private connecting?: Promise<void>;
+
+  constructor(readonly options: BrokerOptions) {
+    super();
+    this.setMaxListeners(100);
+  }
+
+  get service(): string {
+    return this.options.service;
+  }
+
+  get logger(): Logger {
+    return this.options.logger;
+  }
+
+  isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** Connect (retrying until it works or the broker is closed) and declare the whole topology. */
+  async connect(): Promise<void> {
+    this.closing = false;
+    if (!this.connecting) this.connecting = this.connectLoop().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  onConnect(hook: ConnectHook): void {
+    this.hooks.push(hook);
+  }
+
+  private async connectLoop(): Promise<void> {
+    const delays = this.options.reconnectDelaysMs ?? [100, 250, 500, 1000, 2000, 5000];
+    for (let attempt = 0; !this.closing; attempt++) {
+      try {
+        await this.connectOnce();
+        return;
+      } catch (err) {
+        const delay = delays[Math.min(attempt, delays.length - 1)];
+        this.logger.warn({ err: (err as Error).message, attempt, delay }, 'broker connection failed; retrying');
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  private async connectOnce(): Promise<void> {
+    const connection = await amqp.connect(this.options.url, { clientProperties: { connection_name: this.service } });
+    try {
+      connection.on('error', (err) => this.logger.warn({ err: err.message }, 'broker connection error'));
+      const ch = await connection.createConfirmChannel();
+      ch.on('return', (msg) => {
+        if (msg.properties.messageId) this.returned.add(msg.properties.messageId);
+      });
+      ch.on('error', (err) => this.logger.warn({ err: err.message }, 'publish channel error'));
+      // A channel closed by the broker (a protocol error) leaves us half-working: start over on a new connection.
+      ch.on('close', () => {
+        if (!this.closing && this.connection === connection) connection.close().catch(() => undefined);
+      });
+      await declareTopology(ch);
+      this.connection = connection;
+      this.publishChannel = ch;
+      for (const hook of this.hooks) await hook(connection);
+    } catch (err) {
+      await connection.close().catch(() => undefined);
+      throw err;
+    }
+    connection.on('close', () => {
+      if (this.connection !== connection) return;
+      this.connected = false;
+      this.connection = undefined;
+      this.publishChannel = undefined;
+      this.emit('disconnected');
+      if (!this.closing) {
+        this.logger.warn('broker connection lost; reconnecting');
+        void this.connect();
+      }
+    });
+    this.connected = true;
+    this.emit('connected');
+    this.logger.info('broker connected');
+  }
+
+  /** Wait until connected, at most `timeoutMs`. */
+  async ready(timeoutMs = this.options.publishWaitMs ?? 3000): Promise<void> {
+    if (this.connected) return;
+    if (this.closing) throw new BrokerUnavailableError('broker is closed');
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off('connected', onConnected);
+        reject(new BrokerUnavailableError('message broker unavailable'));
+      }, timeoutMs);
+      const onConnected = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.once('connected', onConnected);
+    });
+  }
+
+  /** Build, validate and publish a message; resolves only once the broker confirmed it. */
+  async publish<T extends MessageType>(type: T, data: MessageData<T>, meta: MessageMeta, options: PublishOptions = {}): Promise<Envelope<MessageData<T>>> {
+    const envelope = buildEnvelope(this.service, type, data, meta);
+    await this.publishEnvelope(envelope, options);
+    return envelope;
+  }
+
+  /** Publish an already built envelope (outbox entries, retries). */
+  async publishEnvelope(envelope: Envelope, options: PublishOptions = {}): Promise<void> {
+    const exchange = isCommand(envelope.type) ? COMMANDS_EXCHANGE : EVENTS_EXCHANGE;
+    const requireRoute = options.requireRoute ?? isCommand(envelope.type);
+    await this.publishRaw(exchange, envelope.type, Buffer.from(JSON.stringify(envelope)), {
+      messageId: envelope.id,
+      type: envelope.type,
+      correlationId: envelope.correlationId,
+      replyTo: options.replyTo,
+      headers: options.headers,
+      requireRoute,
+    });
+  }
+
+  /** Lowest level: confirmed, persistent, mandatory publish. */
+  async publishRaw(
+    exchange: string,
+    routingKey: string,
+    body: Buffer,
+    props: { messageId: string; type?: string; correlationId?: string; replyTo?: string; headers?: Record<string, unknown>; requireRoute: boolean },
+  ): Promise<void> {
+    await this.ready();
+    const ch = this.publishChannel;
+    if (!ch) throw new BrokerUnavailableError('message broker unavailable');
+    await new Promise<void>((resolve, reject) => {
+      try {
+        ch.publish(
+          exchange,
+          routingKey,
+          body,
+          {
+            persistent: true,
+            mandatory: true,
+            contentType: 'application/json',
+            messageId: props.messageId,
+            type: props.type,
+            correlationId: props.correlationId,
+            replyTo: props.replyTo,
+            headers: props.headers,
+            timestamp: Math.floor(Date.now() / 1000),
+          },
+          (err) => (err ? reject(new PublishNotConfirmedError(`broker did not confirm message ${props.messageId}`)) : resolve()),
+        );
+      } catch (err) {
+        reject(new BrokerUnavailableError(`publish failed: ${(err as Error).message}`));
+      }
+    });
+    // basic.return arrives before the confirm of the same message.
+    const wasReturned = this.returned.delete(props.messageId);
+    if (wasReturned && props.requireRoute) throw new UnroutableMessageError(`no queue is bound for ${routingKey}`);
+  }
+
+  /** A fresh channel on the current connection (consumers use one each). */
+  async createChannel(): Promise<Channel> {
+    await this.ready();
+    if (!this.connection) throw new BrokerUnavailableError('message broker unavailable');
+    return this.connection.createChannel();
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    this.connected = false;
+    const connection = this.connection;
+    this.connection = undefined;
+    this.publishChannel = undefined;
+    if (connection) await connection.close().catch(() => undefined);
+  }
+}
+
+export const queueArguments = { 'x-queue-type': 'classic' } as const;
+
+/** Exchanges, every queue of QUEUES with its DLQ, and their bindings. Idempotent. */
+export async function declareTopology(ch: Channel): Promise<void> {
+  await ch.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
+  await ch.assertExchange(COMMANDS_EXCHANGE, 'topic', { durable: true });
+  for (const q of QUEUES) {
+    await ch.assertQueue(q.name, { durable: true, arguments: queueArguments });
+    await ch.assertQueue(`${q.name}.dlq`, { durable: true, arguments: queueArguments });
+    for (const key of q.events ?? []) await ch.bindQueue(q.name, EVENTS_EXCHANGE, key);
+    for (const key of q.commands ?? []) await ch.bindQueue(q.name, COMMANDS_EXCHANGE, key);
+  }
+}
+
+export type { ConsumeMessage };

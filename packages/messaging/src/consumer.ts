@@ -1,0 +1,195 @@
+import type { Channel, ConsumeMessage } from 'amqplib';
+import { Counter, Histogram } from 'prom-client';
+import { queueDefinition, type Envelope, type MessageData, type MessageType } from '@oms/contracts';
+import { AppError } from '@oms/errors';
+import type { Logger } from '@oms/logging';
+import { Broker, queueArguments } from './broker';
+import { InvalidMessageError, validateEnvelope } from './envelope';
+
+export interface HandlerContext {
+  logger: Logger;
+  /** 1 on the first delivery, counting up with every retry. */
+  attempt: number;
+}
+
+export type Handler<T extends MessageType> = (message: Envelope<MessageData<T>>, ctx: HandlerContext) => Promise<unknown>;
+export type HandlerMap = { [T in MessageType]?: Handler<T> };
+
+export interface ConsumerOptions {
+  prefetch: number;
+  /** Deliveries before a failing message goes to `<queue>.dlq`. */
+  maxAttempts: number;
+  /** Delay before retry n (the last value repeats). */
+  retryDelaysMs: number[];
+}
+
+export interface RpcReply {
+  ok: boolean;
+  result?: unknown;
+  problem?: ReturnType<AppError['toProblem']>;
+}
+
+const ATTEMPT_HEADER = 'x-oms-attempt';
+
+const handled = new Counter({
+  name: 'oms_messages_handled_total',
+  help: 'Messages handled, by queue, type and outcome (ok, rejected, retried, dead_lettered)',
+  labelNames: ['queue', 'type', 'outcome'],
+});
+const handlingSeconds = new Histogram({
+  name: 'oms_message_handling_seconds',
+  help: 'Time spent handling a message',
+  labelNames: ['queue', 'type'],
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+});
+
+const delayQueueName = (queue: string, ms: number) => `${queue}.delay.${ms}ms`;
+
+/**
+ * Consumes one durable queue: manual ack after the handler stored its work, retries through delay queues
+ * with growing delay, then the DLQ; messages that break the contracts go to the DLQ at once. Re-subscribes
+ * by itself after a reconnect. `stop()` cancels the subscription and waits for in-flight handlers.
+ */
+export class QueueConsumer {
+  private channel?: Channel;
+  private consumerTag?: string;
+  private stopped = false;
+  private inFlight = 0;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly broker: Broker,
+    readonly queue: string,
+    private readonly handlers: HandlerMap,
+    private readonly options: ConsumerOptions,
+  ) {
+    queueDefinition(queue); // fail fast on a queue missing from the topology
+  }
+
+  /** Subscribe now and after every reconnect. */
+  async start(): Promise<void> {
+    this.broker.onConnect(async () => {
+      if (!this.stopped) await this.subscribe();
+    });
+    if (this.broker.isConnected()) await this.subscribe();
+  }
+
+  private async subscribe(): Promise<void> {
+    const ch = await this.broker.createChannel();
+    ch.on('error', (err) => this.broker.logger.warn({ err: err.message, queue: this.queue }, 'consumer channel error'));
+    for (const ms of new Set(this.options.retryDelaysMs)) {
+      await ch.assertQueue(delayQueueName(this.queue, ms), {
+        durable: true,
+        arguments: { ...queueArguments, 'x-message-ttl': ms, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': this.queue },
+      });
+    }
+    await ch.prefetch(this.options.prefetch);
+    this.channel = ch;
+    const { consumerTag } = await ch.consume(this.queue, (msg) => {
+      if (msg) void this.onMessage(ch, msg);
+    });
+    this.consumerTag = consumerTag;
+  }
+
+  private async onMessage(ch: Channel, msg: ConsumeMessage): Promise<void> {
+    this.inFlight++;
+    const attempt = Number(msg.properties.headers?.[ATTEMPT_HEADER] ?? 1);
+    let type = String(msg.properties.type ?? 'unknown');
+    const log = this.broker.logger.child({ queue: this.queue, messageId: msg.properties.messageId, correlationId: msg.properties.correlationId });
+    const timer = handlingSeconds.startTimer({ queue: this.queue, type });
+    try {
+      let envelope: Envelope;
+      try {
+        envelope = validateEnvelope(JSON.parse(msg.content.toString('utf8')));
+        type = envelope.type;
+      } catch (err) {
+        const reason = err instanceof InvalidMessageError ? err.message : `unparseable message: ${(err as Error).message}`;
+        log.error({ reason }, 'invalid message sent to the DLQ');
+        await this.deadLetter(msg, reason, attempt);
+        this.count(type, 'dead_lettered');
+        ch.ack(msg);
+        return;
+      }
+      const handler = this.handlers[envelope.type as MessageType] as Handler<MessageType> | undefined;
+      if (!handler) {
+        await this.deadLetter(msg, `no handler for ${envelope.type} on ${this.queue}`, attempt);
+        this.count(type, 'dead_lettered');
+        ch.ack(msg);
+        return;
+      }
+      const ctx = { logger: log.child({ type }), attempt };
+      try {
+        const result = await handler(envelope as Envelope<MessageData<MessageType>>, ctx);
+        await this.reply(msg, { ok: true, result: result ?? null });
+        this.count(type, 'ok');
+      } catch (err) {
+        if (err instanceof AppError && err.status < 500) {
+          // A command the domain refused (not found, conflict): answer it, do not retry.
+          ctx.logger.info({ status: err.status, detail: err.detail }, 'command rejected');
+          await this.reply(msg, { ok: false, problem: err.toProblem() });
+          this.count(type, 'rejected');
+        } else if (attempt < this.options.maxAttempts) {
+          const delays = this.options.retryDelaysMs;
+          const delay = delays[Math.min(attempt - 1, delays.length - 1)];
+          ctx.logger.warn({ err: (err as Error).message, attempt, delay }, 'handler failed; retrying later');
+          await this.republish(delayQueueName(this.queue, delay), msg, { [ATTEMPT_HEADER]: attempt + 1 });
+          this.count(type, 'retried');
+        } else {
+          ctx.logger.error({ err: (err as Error).message, stack: (err as Error).stack, attempt }, 'handler failed for the last time; dead-lettered');
+          await this.deadLetter(msg, (err as Error).message, attempt);
+          this.count(type, 'dead_lettered');
+        }
+      }
+      ch.ack(msg);
+    } catch (err) {
+      // Could not ack or republish (connection lost): the broker redelivers the message; handlers are idempotent.
+      log.warn({ err: (err as Error).message }, 'message left unacknowledged; it will be redelivered');
+    } finally {
+      timer();
+      this.inFlight--;
+      if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+    }
+  }
+
+  private count(type: string, outcome: string) {
+    handled.inc({ queue: this.queue, type, outcome });
+  }
+
+  private async republish(queue: string, msg: ConsumeMessage, headers: Record<string, unknown>): Promise<void> {
+    await this.broker.publishRaw('', queue, msg.content, {
+      messageId: String(msg.properties.messageId ?? ''),
+      type: msg.properties.type,
+      correlationId: msg.properties.correlationId,
+      replyTo: msg.properties.replyTo,
+      headers: { ...msg.properties.headers, ...headers },
+      requireRoute: true,
+    });
+  }
+
+  private async deadLetter(msg: ConsumeMessage, reason: string, attempt: number): Promise<void> {
+    await this.republish(`${this.queue}.dlq`, msg, { 'x-oms-error': reason.slice(0, 1000), 'x-oms-failed-at': new Date().toISOString(), [ATTEMPT_HEADER]: attempt });
+  }
+
+  private async reply(msg: ConsumeMessage, reply: RpcReply): Promise<void> {
+    if (!msg.properties.replyTo) return;
+    try {
+      await this.broker.publishRaw('', msg.properties.replyTo, Buffer.from(JSON.stringify(reply)), {
+        messageId: `reply-${msg.properties.messageId}`,
+        correlationId: msg.properties.messageId,
+        requireRoute: false,
+      });
+    } catch (err) {
+      // The requester has gone (its reply queue is deleted) or timed out: the work itself is done.
+      this.broker.logger.warn({ err: (err as Error).message }, 'could not send reply');
+    }
+  }
+
+  /** Stop taking new messages and wait until the ones in hand are finished. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const ch = this.channel;
+    if (ch && this.consumerTag) await ch.cancel(this.consumerTag).catch(() => undefined);
+    if (this.inFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    if (ch) await ch.close().catch(() => undefined);
+  }
+}

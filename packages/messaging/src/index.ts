@@ -1,0 +1,4 @@
+export * from './broker';
+export * from './consumer';
+export * from './envelope';
+export * from './rpc';

@@ -1,0 +1,37 @@
+import mongoose, { type Connection } from 'mongoose';
+import type { Logger } from '@oms/logging';
+
+export { mongoose };
+
+/**
+ * A private mongoose connection (each service, and each test, has its own database). Retries until the
+ * server answers, then builds the indexes of every model registered on it.
+ */
+export async function connectMongo(url: string, logger: Logger, options: { retries?: number } = {}): Promise<Connection> {
+  const retries = options.retries ?? 30;
+  for (let attempt = 1; ; attempt++) {
+    const connection = mongoose.createConnection(url, { serverSelectionTimeoutMS: 2000, maxPoolSize: 20, autoIndex: false });
+    try {
+      await connection.asPromise();
+      return connection;
+    } catch (err) {
+      await connection.close().catch(() => undefined);
+      if (attempt >= retries) throw err;
+      logger.warn({ err: (err as Error).message, attempt }, 'database connection failed; retrying');
+      await new Promise((r) => setTimeout(r, Math.min(attempt * 200, 2000)));
+    }
+  }
+}
+
+/** Create the indexes of every model on the connection (unique natural keys are our last line of defence). */
+export async function syncIndexes(connection: Connection): Promise<void> {
+  for (const model of Object.values(connection.models)) await model.createIndexes();
+}
+
+export function isDuplicateKeyError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
+}
+
+export function isMongoConnected(connection: Connection): boolean {
+  return connection.readyState === 1;
+}

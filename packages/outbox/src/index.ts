@@ -1,0 +1,98 @@
+import type { Model } from 'mongoose';
+import type { Envelope, MessageData, MessageType } from '@oms/contracts';
+import type { Logger } from '@oms/logging';
+import { buildEnvelope, type Broker, type MessageMeta } from '@oms/messaging';
+import type { AggregateLocks } from '@oms/redis';
+
+/** What an aggregate document carries: events stored in the same write as the change that caused them. */
+export interface WithOutbox {
+  _id: string;
+  outbox?: Envelope[];
+}
+
+/** A model whose documents carry an outbox, and the lock key of one of its aggregates. */
+export interface OutboxSource {
+  model: Model<any>;
+  lockKey: (id: string) => string;
+}
+
+/**
+ * Publishes the events aggregates stored in their `outbox` array (DESIGN.md §4 rule 3): right after the
+ * write that stored them, and again from a periodic sweep for whatever a crash left behind. Removal from
+ * the outbox happens only after the broker confirmed, under the aggregate's lock (the single writer), so
+ * a crash can repeat a publish (consumers drop duplicates by event id) but never lose one.
+ */
+export class OutboxRelay {
+  private timer?: NodeJS.Timeout;
+  private sweeping?: Promise<void>;
+
+  constructor(
+    private readonly producer: string,
+    private readonly broker: Broker,
+    private readonly locks: AggregateLocks,
+    private readonly logger: Logger,
+    private readonly sources: OutboxSource[] = [],
+  ) {}
+
+  /** An event to put in an aggregate's outbox, validated against the contracts now rather than at publish. */
+  entry<T extends MessageType>(type: T, data: MessageData<T>, meta: MessageMeta): Envelope {
+    return buildEnvelope(this.producer, type, data, meta) as Envelope;
+  }
+
+  addSource(source: OutboxSource): void {
+    this.sources.push(source);
+  }
+
+  /** Publish and clear one aggregate's outbox. Call it while holding the aggregate's lock. */
+  async flush(model: Model<any>, id: string): Promise<void> {
+    const doc = (await model.findById(id, { outbox: 1 }).lean()) as WithOutbox | null;
+    const pending = doc?.outbox ?? [];
+    if (pending.length === 0) return;
+    const published: string[] = [];
+    try {
+      // Keep the order of one aggregate's events: publish them one after another.
+      for (const envelope of pending) {
+        await this.broker.publishEnvelope(envelope);
+        published.push(envelope.id);
+      }
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message, aggregate: id, left: pending.length - published.length }, 'outbox publish failed; the sweep retries');
+    }
+    if (published.length > 0) await model.updateOne({ _id: id }, { $pull: { outbox: { id: { $in: published } } } });
+  }
+
+  /** Flush inside the lock; for callers that do not hold it. */
+  async flushLocked(source: OutboxSource, id: string): Promise<void> {
+    await this.locks.withLock(source.lockKey(id), () => this.flush(source.model, id));
+  }
+
+  /** Find every aggregate with unpublished events and publish them. */
+  async sweep(): Promise<void> {
+    if (this.sweeping) return this.sweeping;
+    this.sweeping = (async () => {
+      for (const source of this.sources) {
+        const ids = (await source.model.find({ 'outbox.0': { $exists: true } }, { _id: 1 }).limit(500).lean()) as Array<{ _id: string }>;
+        for (const { _id } of ids) {
+          try {
+            await this.flushLocked(source, String(_id));
+          } catch (err) {
+            this.logger.warn({ err: (err as Error).message, aggregate: _id }, 'outbox sweep failed for one aggregate');
+          }
+        }
+      }
+    })().finally(() => (this.sweeping = undefined));
+    return this.sweeping;
+  }
+
+  start(intervalMs: number): void {
+    this.timer = setInterval(() => {
+      if (this.broker.isConnected()) this.sweep().catch((err) => this.logger.warn({ err: (err as Error).message }, 'outbox sweep failed'));
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.sweeping;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './payment';
+export * from './carrier';
+export * from './serve';

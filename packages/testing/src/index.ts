@@ -1,0 +1,104 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import Redis from 'ioredis';
+import { MongoClient } from 'mongodb';
+import { startService, type RunningService, type ServiceDefinition } from '@oms/runtime';
+import type { z } from 'zod';
+
+const run = promisify(execFile);
+
+export const TEST_AMQP_BASE = process.env.OMS_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+export const TEST_MONGO_BASE = process.env.OMS_TEST_MONGO_URL ?? 'mongodb://127.0.0.1:27017';
+export const TEST_REDIS_URL = process.env.OMS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** RabbitMQ's CLI; tests run as root on the machine that runs the broker. */
+export async function rabbitmqctl(...args: string[]): Promise<string> {
+  const { stdout } = await run('rabbitmqctl', ['-q', ...args], { timeout: 30000 });
+  return stdout;
+}
+
+/**
+ * An isolated slice of the real stack for one test file: its own RabbitMQ vhost, its own database name
+ * prefix and its own Redis key prefix. `cleanup()` removes all of it.
+ */
+export class TestStack {
+  readonly id = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  readonly vhost = `oms-${this.id}`;
+  readonly amqpUrl = `${TEST_AMQP_BASE}/${encodeURIComponent(this.vhost)}`;
+  readonly redisPrefix = `test:${this.id}:`;
+  private readonly databases = new Set<string>();
+  private readonly services: Array<RunningService<unknown>> = [];
+
+  static async create(): Promise<TestStack> {
+    const stack = new TestStack();
+    await rabbitmqctl('add_vhost', stack.vhost);
+    await rabbitmqctl('set_permissions', '-p', stack.vhost, 'guest', '.*', '.*', '.*');
+    return stack;
+  }
+
+  mongoUrl(service: string): string {
+    const db = `${this.id}_${service.replace(/[^a-z0-9]/gi, '_')}`;
+    this.databases.add(db);
+    return `${TEST_MONGO_BASE}/${db}`;
+  }
+
+  /** Environment for a service under test: port 0, quiet logs, short retry delays. */
+  env(service: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    return {
+      PORT: '0',
+      AMQP_URL: this.amqpUrl,
+      MONGO_URL: this.mongoUrl(service),
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: this.redisPrefix,
+      LOG_LEVEL: process.env.OMS_TEST_LOG_LEVEL ?? 'silent',
+      AMQP_RETRY_DELAYS_MS: '100,200,400',
+      AMQP_MAX_ATTEMPTS: '4',
+      OUTBOX_SWEEP_MS: '200',
+      SHUTDOWN_TIMEOUT_MS: '10000',
+      ...extra,
+    };
+  }
+
+  async start<S extends z.ZodObject>(definition: ServiceDefinition<S>, extra: Record<string, string> = {}): Promise<RunningService<z.infer<S>>> {
+    const running = await startService(definition, this.env(definition.name, extra));
+    this.services.push(running as RunningService<unknown>);
+    return running;
+  }
+
+  /** Stop services still running, delete the vhost, drop the databases and the Redis keys. */
+  async cleanup(): Promise<void> {
+    for (const s of this.services.splice(0)) await s.stop();
+    await rabbitmqctl('delete_vhost', this.vhost).catch(() => undefined);
+    const client = await MongoClient.connect(TEST_MONGO_BASE);
+    try {
+      for (const db of this.databases) await client.db(db).dropDatabase().catch(() => undefined);
+    } finally {
+      await client.close();
+    }
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      const keys = await redis.keys(`${this.redisPrefix}*`);
+      if (keys.length) await redis.del(...keys);
+    } finally {
+      redis.disconnect();
+    }
+  }
+}
+
+/** Poll until `probe` returns a truthy value (or throws no more), at most `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T> | T, timeoutMs = 15000, intervalMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+      lastError = new Error('condition not met');
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) throw lastError;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
