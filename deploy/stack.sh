@@ -83,7 +83,11 @@ ensure_rabbitmq() {
 
 # ---------------------------------------------------------------- FerretDB
 ferret_version_ok() {
-  [ -x "$FERRET_BIN" ] && timeout 10 "$FERRET_BIN" --version 2>/dev/null | grep -qx "version: $FERRETDB_VERSION"
+  # (capture first: `| grep -q` under pipefail can fail with SIGPIPE on the writer)
+  local out
+  [ -x "$FERRET_BIN" ] || return 1
+  out=$(timeout 10 "$FERRET_BIN" --version 2>/dev/null) || return 1
+  grep -qx "version: $FERRETDB_VERSION" <<<"$out"
 }
 
 # A plain `go install .../cmd/ferretdb@v1.24.2` produces a binary that panics at start:
@@ -154,7 +158,8 @@ ferret_running_pid() {
   local pid
   [ -f "$FERRET_PID" ] || return 1
   pid=$(cat "$FERRET_PID" 2>/dev/null) || return 1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q ferretdb || return 1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == *ferretdb* ]] || return 1
   echo "$pid"
 }
 
