@@ -13,7 +13,8 @@ export interface WithOutbox {
 /** A model whose documents carry an outbox, and the lock key of one of its aggregates. */
 export interface OutboxSource {
   model: Model<any>;
-  lockKey: (id: string) => string;
+  /** May look the aggregate up: some aggregates are locked by a natural key other than their `_id`. */
+  lockKey: (id: string) => string | Promise<string>;
 }
 
 /**
@@ -58,12 +59,17 @@ export class OutboxRelay {
     } catch (err) {
       this.logger.warn({ err: (err as Error).message, aggregate: id, left: pending.length - published.length }, 'outbox publish failed; the sweep retries');
     }
-    if (published.length > 0) await model.updateOne({ _id: id }, { $pull: { outbox: { id: { $in: published } } } });
+    // `$pull` with a condition on sub-documents silently matches nothing on FerretDB 1.x; we hold the
+    // aggregate's lock (single writer), so writing back what is left is safe on both stores.
+    if (published.length > 0) {
+      const done = new Set(published);
+      await model.updateOne({ _id: id }, { $set: { outbox: pending.filter((e) => !done.has(e.id)) } });
+    }
   }
 
   /** Flush inside the lock; for callers that do not hold it. */
   async flushLocked(source: OutboxSource, id: string): Promise<void> {
-    await this.locks.withLock(source.lockKey(id), () => this.flush(source.model, id));
+    await this.locks.withLock(await source.lockKey(id), () => this.flush(source.model, id));
   }
 
   /** Find every aggregate with unpublished events and publish them. */

@@ -1,1 +1,165 @@
-export {};
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+
+/** An authorization as the fake provider keeps it. */
+export interface SandboxAuthorization {
+  id: string;
+  reference: string;
+  amount: number;
+  currency: string;
+  method: string;
+  status: 'approved' | 'declined' | 'voided';
+  reason?: string;
+  refunded: number;
+}
+
+export interface SandboxRefund {
+  id: string;
+  authorizationId: string;
+  amount: number;
+  currency: string;
+}
+
+export interface PaymentSandboxCalls {
+  /** Every request received, including the ones answered 503 by `failNext`. */
+  total: number;
+  authorizations: number;
+  voids: number;
+  refunds: number;
+}
+
+/** Lets a test make the provider misbehave and see what it received. */
+export interface PaymentSandboxControl {
+  /** Answer 503 to the next `n` calls (they change nothing). */
+  failNext(n: number): void;
+  /** Wait this long before answering every call (to exercise client timeouts). */
+  delayMs: number;
+  readonly calls: PaymentSandboxCalls;
+  authorizations(): SandboxAuthorization[];
+  refunds(): SandboxRefund[];
+  /** Forget everything: stored data, counters, pending failures, delay. */
+  reset(): void;
+}
+
+export interface PaymentSandbox {
+  app: Express;
+  control: PaymentSandboxControl;
+}
+
+interface StoredAnswer {
+  status: number;
+  body: unknown;
+}
+
+const isPositiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isCurrency = (v: unknown): v is string => typeof v === 'string' && /^[A-Z]{3}$/.test(v);
+const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200;
+
+/**
+ * A stand-in for a card provider's JSON API, close enough to exercise our adapter for real: idempotency
+ * keys, declines, voids, refunds bounded by the authorized amount, and on demand outages and slowness.
+ * A reference starting with `decline` is declined (`card_declined`), everything else approved.
+ */
+export function createPaymentSandbox(): PaymentSandbox {
+  const auths = new Map<string, SandboxAuthorization>();
+  const refunds = new Map<string, SandboxRefund>();
+  // Keyed by endpoint + Idempotency-Key: the same key always gets the first answer back.
+  const idempotent = new Map<string, StoredAnswer>();
+  let failures = 0;
+  const calls: PaymentSandboxCalls = { total: 0, authorizations: 0, voids: 0, refunds: 0 };
+
+  const control: PaymentSandboxControl = {
+    failNext(n: number) {
+      failures = n;
+    },
+    delayMs: 0,
+    calls,
+    authorizations: () => [...auths.values()].map((a) => ({ ...a })),
+    refunds: () => [...refunds.values()].map((r) => ({ ...r })),
+    reset() {
+      auths.clear();
+      refunds.clear();
+      idempotent.clear();
+      failures = 0;
+      control.delayMs = 0;
+      Object.assign(calls, { total: 0, authorizations: 0, voids: 0, refunds: 0 });
+    },
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json());
+
+  app.use(async (_req: Request, res: Response, next: NextFunction) => {
+    calls.total++;
+    if (control.delayMs > 0) await new Promise((r) => setTimeout(r, control.delayMs));
+    if (failures > 0) {
+      failures--;
+      res.status(503).json({ error: 'service_unavailable' });
+      return;
+    }
+    next();
+  });
+
+  /** Answer from the idempotency store when the key was seen, else compute, store and answer. */
+  const answer = (req: Request, res: Response, scope: string, compute: () => StoredAnswer) => {
+    const key = req.get('idempotency-key');
+    const storeKey = key ? `${scope}:${key}` : undefined;
+    const stored = storeKey ? idempotent.get(storeKey) : undefined;
+    const result = stored ?? compute();
+    // Client errors are not remembered: a corrected request with the same key may succeed.
+    if (storeKey && !stored && result.status < 400) idempotent.set(storeKey, result);
+    res.status(result.status).json(result.body);
+  };
+
+  app.post('/v1/authorizations', (req, res) => {
+    calls.authorizations++;
+    answer(req, res, 'authorizations', () => {
+      const { reference, amount, currency, method } = (req.body ?? {}) as Record<string, unknown>;
+      if (!isText(reference) || !isPositiveInt(amount) || !isCurrency(currency) || !isText(method))
+        return { status: 400, body: { error: 'invalid_request', message: 'reference, amount (integer minor units), currency (ISO 4217) and method are required' } };
+      const declined = reference.startsWith('decline');
+      const auth: SandboxAuthorization = {
+        id: `auth_${randomUUID()}`,
+        reference,
+        amount,
+        currency,
+        method,
+        status: declined ? 'declined' : 'approved',
+        ...(declined ? { reason: 'card_declined' } : {}),
+        refunded: 0,
+      };
+      auths.set(auth.id, auth);
+      return { status: 201, body: { id: auth.id, status: auth.status, ...(auth.reason ? { reason: auth.reason } : {}) } };
+    });
+  });
+
+  app.post('/v1/authorizations/:id/void', (req, res) => {
+    calls.voids++;
+    const auth = auths.get(req.params.id);
+    if (!auth) return void res.status(404).json({ error: 'not_found' });
+    if (auth.status === 'declined') return void res.status(409).json({ error: 'not_voidable', message: 'a declined authorization cannot be voided' });
+    auth.status = 'voided';
+    res.status(200).json({ id: auth.id, status: 'voided' });
+  });
+
+  app.post('/v1/refunds', (req, res) => {
+    calls.refunds++;
+    answer(req, res, 'refunds', () => {
+      const { authorizationId, amount, currency } = (req.body ?? {}) as Record<string, unknown>;
+      if (!isText(authorizationId) || !isPositiveInt(amount) || amount === 0 || !isCurrency(currency))
+        return { status: 400, body: { error: 'invalid_request', message: 'authorizationId, amount (> 0) and currency are required' } };
+      const auth = auths.get(authorizationId);
+      if (!auth) return { status: 404, body: { error: 'not_found' } };
+      if (auth.status !== 'approved') return { status: 422, body: { error: 'not_refundable', message: `authorization is ${auth.status}` } };
+      if (currency !== auth.currency) return { status: 422, body: { error: 'currency_mismatch' } };
+      if (auth.refunded + amount > auth.amount) return { status: 422, body: { error: 'amount_exceeds_authorization' } };
+      auth.refunded += amount;
+      const refund: SandboxRefund = { id: `re_${randomUUID()}`, authorizationId, amount, currency };
+      refunds.set(refund.id, refund);
+      return { status: 201, body: { id: refund.id, status: 'succeeded' } };
+    });
+  });
+
+  return { app, control };
+}

@@ -102,3 +102,4 @@ export async function eventually<T>(probe: () => Promise<T> | T, timeoutMs = 150
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+export * from './tap';

@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+// Runs the whole OMS on this machine: the payment and carrier sandboxes and the seven services, each in its
+// own process from its built dist/, against the stack deploy/stack.sh brought up. Used by `npm start`.
+// Logs go to .run/logs/<service>.log; a service that dies is restarted; Ctrl-C stops everything cleanly.
+'use strict';
+const { spawn } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const runDir = path.join(root, '.run');
+const logDir = path.join(runDir, 'logs');
+fs.mkdirSync(logDir, { recursive: true });
+
+const env = process.env;
+const host = '127.0.0.1';
+const gatewayPort = Number(env.PORT || 8080);
+const base = Number(env.OMS_INTERNAL_PORT_BASE || gatewayPort + 1);
+const mongoBase = (env.OMS_MONGO_URL || 'mongodb://127.0.0.1:27017').replace(/\/+$/, '');
+const apiKey = env.OMS_BOOTSTRAP_API_KEY || persistedKey();
+
+/** Keep the generated key across restarts so scripts and the README's walk-through keep working. */
+function persistedKey() {
+  const file = path.join(runDir, 'api-key');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const key = `oms_${randomBytes(24).toString('hex')}`;
+  fs.writeFileSync(file, key + '\n', { mode: 0o600 });
+  return key;
+}
+
+const ports = {
+  ingestion: base,
+  inventory: base + 1,
+  'payment-check': base + 2,
+  fulfillment: base + 3,
+  carrier: base + 4,
+  returns: base + 5,
+  paymentSandbox: base + 10,
+  carrierSandbox: base + 11,
+};
+const url = (port) => `http://${host}:${port}`;
+
+const common = {
+  HOST: host,
+  AMQP_URL: env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672',
+  REDIS_URL: env.REDIS_URL || 'redis://127.0.0.1:6379',
+  LOG_LEVEL: env.LOG_LEVEL || 'info',
+};
+
+const services = [
+  { name: 'ingestion', port: ports.ingestion },
+  { name: 'inventory', port: ports.inventory },
+  { name: 'payment-check', port: ports['payment-check'], extra: { PAYMENT_PROVIDER_URL: url(ports.paymentSandbox) } },
+  { name: 'fulfillment', port: ports.fulfillment },
+  { name: 'carrier', port: ports.carrier, extra: { CARRIER_SANDBOX_URL: url(ports.carrierSandbox) } },
+  { name: 'returns', port: ports.returns },
+  {
+    name: 'gateway',
+    port: gatewayPort,
+    extra: {
+      OMS_BOOTSTRAP_API_KEY: apiKey,
+      INGESTION_URL: url(ports.ingestion),
+      INVENTORY_URL: url(ports.inventory),
+      PAYMENT_CHECK_URL: url(ports['payment-check']),
+      FULFILLMENT_URL: url(ports.fulfillment),
+      CARRIER_URL: url(ports.carrier),
+      RETURNS_URL: url(ports.returns),
+    },
+  },
+];
+
+const children = new Map();
+let stopping = false;
+
+function launch(name, script, childEnv) {
+  const log = fs.openSync(path.join(logDir, `${name}.log`), 'a');
+  const child = spawn(process.execPath, [script], { cwd: root, env: { ...env, ...childEnv }, stdio: ['ignore', log, log] });
+  children.set(name, child);
+  child.on('exit', (code, signal) => {
+    children.delete(name);
+    fs.closeSync(log);
+    if (stopping) return;
+    console.error(`cluster: ${name} exited (${signal || code}); restarting in 2 s (log: .run/logs/${name}.log)`);
+    setTimeout(() => !stopping && launch(name, script, childEnv), 2000);
+  });
+}
+
+async function waitReady(name, port, timeoutMs = 60000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${url(port)}/readyz`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${name} did not become ready within ${timeoutMs / 1000} s; see .run/logs/${name}.log`);
+}
+
+async function main() {
+  launch('sandboxes', path.join(root, 'packages/sandboxes/dist/main.js'), {
+    PAYMENT_SANDBOX_PORT: String(ports.paymentSandbox),
+    CARRIER_SANDBOX_PORT: String(ports.carrierSandbox),
+  });
+  for (const s of services) {
+    launch(s.name, path.join(root, 'services', s.name, 'dist/main.js'), {
+      ...common,
+      PORT: String(s.port),
+      MONGO_URL: `${mongoBase}/oms_${s.name.replace(/-/g, '_')}`,
+      ...(s.extra || {}),
+    });
+  }
+  await Promise.all(services.map((s) => waitReady(s.name, s.port)));
+  console.log('');
+  console.log(`OMS is up. Gateway: ${url(gatewayPort)}`);
+  console.log(`API key (ops): ${apiKey}`);
+  console.log(`  export OMS_URL=${url(gatewayPort)} OMS_KEY=${apiKey}`);
+  console.log('Logs: .run/logs/<service>.log. Ctrl-C stops the cluster.');
+}
+
+function stop() {
+  if (stopping) return;
+  stopping = true;
+  console.log('cluster: stopping services');
+  for (const child of children.values()) child.kill('SIGTERM');
+  const deadline = setTimeout(() => {
+    for (const child of children.values()) child.kill('SIGKILL');
+    process.exit(1);
+  }, 30000);
+  const check = setInterval(() => {
+    if (children.size === 0) {
+      clearInterval(check);
+      clearTimeout(deadline);
+      process.exit(0);
+    }
+  }, 100);
+}
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+
+main().catch((err) => {
+  console.error(`cluster: ${err.message}`);
+  stop();
+});

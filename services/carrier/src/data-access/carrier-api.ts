@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import type { Logger } from '@oms/logging';
+import { createHttpClient } from '@oms/resilience';
+import type { Address } from './shipment.model';
+
+/** The carrier's answer is third-party input: check it before storing anything from it. */
+const bookingAnswer = z.object({ shipmentId: z.string().min(1), trackingNumber: z.string().min(1).max(100), service: z.string().optional() });
+export type CarrierBooking = z.infer<typeof bookingAnswer>;
+
+export interface BookingRequest {
+  reference: string;
+  service: string;
+  shipTo: Address;
+  parcels: Array<{ weightGrams: number }>;
+}
+
+export class CarrierBookingError extends Error {
+  override name = 'CarrierBookingError';
+}
+
+/** The parcel carrier's booking API (the sandbox in dev and tests), behind a timeout and a circuit breaker. */
+export function createCarrierApi(options: { baseUrl: string; timeoutMs: number; logger: Logger }) {
+  const http = createHttpClient({ name: 'carrier-api', baseUrl: options.baseUrl, logger: options.logger, timeoutMs: options.timeoutMs });
+  return {
+    /** Idempotent on `idempotencyKey`: a retry after a lost answer gets the same booking back. */
+    async book(request: BookingRequest, idempotencyKey: string): Promise<CarrierBooking> {
+      const res = await http.post('/v1/shipments', request, { 'Idempotency-Key': idempotencyKey });
+      if (res.status !== 201 && res.status !== 200) throw new CarrierBookingError(`carrier refused the booking (${res.status}): ${JSON.stringify(res.body).slice(0, 500)}`);
+      const parsed = bookingAnswer.safeParse(res.body);
+      if (!parsed.success) throw new CarrierBookingError(`carrier answered an unexpected body: ${parsed.error.message.slice(0, 500)}`);
+      return parsed.data;
+    },
+  };
+}
+export type CarrierApi = ReturnType<typeof createCarrierApi>;

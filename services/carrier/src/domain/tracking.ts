@@ -1,0 +1,32 @@
+import type { TrackingStatus } from '@oms/contracts';
+
+export type ShipmentStatus = 'booked' | TrackingStatus;
+export const SHIPMENT_STATUSES: ShipmentStatus[] = ['booked', 'in_transit', 'out_for_delivery', 'delivered', 'exception', 'returned_to_sender'];
+
+export interface TrackingUpdate {
+  status: TrackingStatus;
+  occurredAt: Date;
+  location?: string;
+}
+
+/** A carrier re-sending the same scan (same status at the same instant) is the same update. */
+export function isSameUpdate(a: Pick<TrackingUpdate, 'status' | 'occurredAt'>, b: Pick<TrackingUpdate, 'status' | 'occurredAt'>): boolean {
+  return a.status === b.status && new Date(a.occurredAt).getTime() === new Date(b.occurredAt).getTime();
+}
+
+/**
+ * The shipment's status is that of its latest scan by the time it happened, not by arrival: carriers deliver
+ * webhooks out of order, and a late "in_transit" must not undo "delivered".
+ */
+export function currentStatus(updates: Array<Pick<TrackingUpdate, 'status' | 'occurredAt'>>): ShipmentStatus {
+  let latest: Pick<TrackingUpdate, 'status' | 'occurredAt'> | undefined;
+  for (const u of updates) if (!latest || new Date(u.occurredAt).getTime() >= new Date(latest.occurredAt).getTime()) latest = u;
+  return latest?.status ?? 'booked';
+}
+
+/** Grams to declare per unit while the catalogue has no weights: carriers need a positive parcel weight. */
+export const DEFAULT_UNIT_WEIGHT_GRAMS = 500;
+
+export function parcelWeightGrams(lines: Array<{ quantity: number }>): number {
+  return Math.max(1, lines.reduce((sum, l) => sum + l.quantity, 0)) * DEFAULT_UNIT_WEIGHT_GRAMS;
+}

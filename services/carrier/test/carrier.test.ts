@@ -1,0 +1,204 @@
+import { randomUUID } from 'node:crypto';
+import type { MessageData } from '@oms/contracts';
+import { createLogger } from '@oms/logging';
+import { Broker, CommandClient, deterministicId } from '@oms/messaging';
+import type { RunningService } from '@oms/runtime';
+import { createCarrierSandbox, serve, type CarrierSandboxControl, type RunningSandbox } from '@oms/sandboxes';
+import { TestStack, eventually } from '@oms/testing';
+import { signatureHeader } from '../src/domain/signature';
+import { definition } from '../src/service';
+import { EventTap } from './event-tap';
+
+const SANDBOX_SECRET = 'sandbox-secret-0123456789';
+
+describe('carrier service', () => {
+  let stack: TestStack;
+  let sandbox: RunningSandbox;
+  let control: CarrierSandboxControl;
+  let service: RunningService<unknown>;
+  let broker: Broker;
+  let client: CommandClient;
+  let tap: EventTap;
+
+  beforeAll(async () => {
+    stack = await TestStack.create();
+    const fake = createCarrierSandbox();
+    control = fake.control;
+    sandbox = await serve(fake.app);
+    service = (await stack.start(definition, { CARRIER_SANDBOX_URL: sandbox.url, SANDBOX_CARRIER_WEBHOOK_SECRET: SANDBOX_SECRET })) as RunningService<unknown>;
+    broker = new Broker({ url: stack.amqpUrl, service: 'test', logger: createLogger('test', 'silent') });
+    await broker.connect();
+    client = new CommandClient(broker);
+    await client.start();
+    tap = await EventTap.open(stack.amqpUrl, ['shipment.#']);
+  });
+
+  afterAll(async () => {
+    await tap?.close();
+    await client?.close();
+    await broker?.close();
+    await stack?.cleanup();
+    await sandbox?.close();
+  });
+
+  const bookCommand = (orderId: string, fulfillmentId = `ful-${randomUUID()}`): MessageData<'shipment.book.v1'> => ({
+    orderId,
+    fulfillmentId,
+    locationId: 'wh-berlin',
+    shippingAddress: { name: 'Ada Lovelace', line1: 'Hauptstr. 1', postalCode: '10115', city: 'Berlin', country: 'DE' },
+    shippingMethod: 'standard',
+    lines: [{ sku: 'SKU-1', quantity: 2 }],
+  });
+  const getJson = async (path: string) => {
+    const res = await fetch(`${service.url}${path}`);
+    return { status: res.status, type: res.headers.get('content-type') ?? '', body: (await res.json()) as any };
+  };
+  const bookedFor = (orderId: string) => tap.of<MessageData<'shipment.booked.v1'>>('shipment.booked.v1').filter((e) => e.data.orderId === orderId);
+  const bookShipment = async (orderId: string, command = bookCommand(orderId)) => {
+    await broker.publish('shipment.book.v1', command, { correlationId: orderId });
+    return (await eventually(() => bookedFor(orderId)[0])).data;
+  };
+
+  it('when a fulfillment is booked, then the sandbox books it, shipment.booked.v1 is emitted, the shipment is listed and has a PDF label', async () => {
+    const orderId = `ord-${randomUUID()}`;
+    const booked = await bookShipment(orderId);
+    expect(booked).toMatchObject({ orderId, carrierId: 'sandbox' });
+    expect(booked.trackingNumber).toMatch(/^SBX\d{12}$/);
+
+    const list = await getJson(`/internal/shipments?orderId=${orderId}`);
+    expect(list.status).toBe(200);
+    expect(list.body).toHaveLength(1);
+    expect(list.body[0]).toMatchObject({ id: booked.shipmentId, orderId, status: 'booked', trackingNumber: booked.trackingNumber, locationId: 'wh-berlin' });
+    expect(list.body[0]).not.toHaveProperty('outbox');
+
+    const one = await getJson(`/internal/shipments/${booked.shipmentId}`);
+    expect(one.body.shippingAddress.city).toBe('Berlin');
+
+    const label = await fetch(`${service.url}/internal/shipments/${booked.shipmentId}/label`);
+    expect(label.status).toBe(200);
+    expect(label.headers.get('content-type')).toMatch(/^application\/pdf/);
+    const pdf = Buffer.from(await label.arrayBuffer());
+    expect(pdf.subarray(0, 4).toString('latin1')).toBe('%PDF');
+    expect(pdf.length).toBeGreaterThan(3000);
+  });
+
+  it('when the carrier answers 503 twice, then the booking is retried and made once, keyed by the shipment id', async () => {
+    control.reset();
+    control.failNext(2);
+    const orderId = `ord-${randomUUID()}`;
+    const command = bookCommand(orderId);
+    const booked = await bookShipment(orderId, command);
+    expect(booked.shipmentId).toBe(deterministicId('shipment', command.fulfillmentId));
+    expect(control.calls).toMatchObject({ failed: 2, created: 1 });
+    expect(control.idempotencyKeys).toEqual([booked.shipmentId]);
+
+    // The same command again (a duplicate delivery) books nothing new and emits nothing new.
+    const again = await client.send('shipment.book.v1', command, { correlationId: orderId });
+    expect(again).toEqual({ status: 'done', result: { shipmentId: booked.shipmentId, trackingNumber: booked.trackingNumber } });
+    await tap.settle();
+    expect(bookedFor(orderId)).toHaveLength(1);
+    expect(control.calls.created).toBe(1);
+    expect((await getJson(`/internal/shipments?orderId=${orderId}`)).body).toHaveLength(1);
+  });
+
+  it('when a tracking update arrives twice, then it is recorded once and shipment.tracking-updated.v1 is emitted once', async () => {
+    const orderId = `ord-${randomUUID()}`;
+    const { shipmentId, trackingNumber } = await bookShipment(orderId);
+    const update = { carrierId: 'sandbox', trackingNumber, status: 'in_transit' as const, occurredAt: '2025-03-01T10:00:00.000Z', location: 'Hub Leipzig' };
+
+    const first = await client.send('shipment.record-tracking.v1', update, { correlationId: trackingNumber });
+    expect(first).toEqual({ status: 'done', result: { shipmentId, trackingNumber, status: 'in_transit' } });
+    const second = await client.send('shipment.record-tracking.v1', update, { correlationId: trackingNumber });
+    expect(second).toEqual(first);
+
+    await tap.settle();
+    const updates = tap.of<MessageData<'shipment.tracking-updated.v1'>>('shipment.tracking-updated.v1').filter((e) => e.data.shipmentId === shipmentId);
+    expect(updates).toHaveLength(1);
+    expect(updates[0].data).toEqual({ orderId, shipmentId, trackingNumber, status: 'in_transit', occurredAt: update.occurredAt, location: 'Hub Leipzig' });
+    expect(updates[0].id).toBe(deterministicId(shipmentId, 'in_transit', update.occurredAt));
+    const shipment = (await getJson(`/internal/shipments/${shipmentId}`)).body;
+    expect(shipment.status).toBe('in_transit');
+    expect(shipment.tracking).toHaveLength(1);
+  });
+
+  it('when scans arrive out of order, then the status is that of the latest scan', async () => {
+    const { trackingNumber } = await bookShipment(`ord-${randomUUID()}`);
+    const scan = (status: 'delivered' | 'out_for_delivery', occurredAt: string) =>
+      client.send('shipment.record-tracking.v1', { carrierId: 'sandbox', trackingNumber, status, occurredAt }, { correlationId: trackingNumber });
+    await scan('delivered', '2025-03-02T15:00:00.000Z');
+    const late = await scan('out_for_delivery', '2025-03-02T08:00:00.000Z');
+    expect(late).toMatchObject({ result: { status: 'delivered' } });
+  });
+
+  it('when several scans of one shipment arrive at the same time, then none is lost', async () => {
+    const { shipmentId, trackingNumber } = await bookShipment(`ord-${randomUUID()}`);
+    const statuses = ['in_transit', 'out_for_delivery', 'delivered', 'exception'] as const;
+    await Promise.all(
+      statuses.map((status, i) =>
+        client.send('shipment.record-tracking.v1', { carrierId: 'sandbox', trackingNumber, status, occurredAt: `2025-04-01T1${i}:00:00.000Z` }, { correlationId: trackingNumber }),
+      ),
+    );
+    const shipment = (await getJson(`/internal/shipments/${shipmentId}`)).body;
+    expect(shipment.tracking.map((t: { status: string }) => t.status).sort()).toEqual([...statuses].sort());
+    expect(shipment.status).toBe('exception');
+  });
+
+  it('when a tracking number is unknown, then the command is refused with 404', async () => {
+    await expect(
+      client.send('shipment.record-tracking.v1', { carrierId: 'sandbox', trackingNumber: 'SBX000000000000', status: 'delivered', occurredAt: new Date().toISOString() }, { correlationId: 'x' }),
+    ).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('when the orderId query is missing, then listing shipments answers 422, and an unknown shipment 404', async () => {
+    const list = await getJson('/internal/shipments');
+    expect(list.status).toBe(422);
+    expect(list.type).toMatch(/application\/problem\+json/);
+    expect((await getJson('/internal/shipments/nope')).status).toBe(404);
+    expect((await fetch(`${service.url}/internal/shipments/nope/label`)).status).toBe(404);
+  });
+
+  describe('webhook signature verification', () => {
+    const verify = async (carrierId: string, signature: string, body: string) => {
+      const res = await fetch(`${service.url}/internal/carriers/${carrierId}/verify-signature`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ signature, body }),
+      });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const raw = JSON.stringify({ trackingNumber: 'SBX123456789012', status: 'delivered' });
+
+    it('when the body is signed with the carrier secret, then it is valid', async () => {
+      expect(await verify('sandbox', signatureHeader(SANDBOX_SECRET, raw), raw)).toEqual({ status: 200, body: { valid: true } });
+    });
+
+    it('when the body is signed with another secret or was altered, then it is invalid', async () => {
+      const wrong = await verify('sandbox', signatureHeader('another-secret-0123456789', raw), raw);
+      expect(wrong.body).toEqual({ valid: false, reason: expect.any(String) });
+      const altered = await verify('sandbox', signatureHeader(SANDBOX_SECRET, raw), raw.replace('delivered', 'exception'));
+      expect(altered.body.valid).toBe(false);
+    });
+
+    it('when the timestamp is older than five minutes, then it is invalid', async () => {
+      const stale = signatureHeader(SANDBOX_SECRET, raw, Math.floor(Date.now() / 1000) - 6 * 60);
+      expect((await verify('sandbox', stale, raw)).body).toEqual({ valid: false, reason: expect.stringMatching(/timestamp/) });
+    });
+
+    it('when the header is malformed, then it is invalid', async () => {
+      expect((await verify('sandbox', 'v1=abc', raw)).body).toEqual({ valid: false, reason: expect.stringMatching(/malformed/) });
+    });
+
+    it('when the carrier is unknown, then 404', async () => {
+      expect((await verify('nobody', signatureHeader(SANDBOX_SECRET, raw), raw)).status).toBe(404);
+    });
+
+    it('when a carrier is configured, then the answer never contains the secret and its signatures verify', async () => {
+      const secret = `acme-${randomUUID()}`;
+      const out = await client.send('carrier.configure.v1', { carrierId: 'acme', webhookSecret: secret, actor: 'ops:test' }, { correlationId: 'acme' });
+      expect(out).toEqual({ status: 'done', result: { id: 'acme', configured: true, updatedAt: expect.any(String) } });
+      expect(JSON.stringify(out)).not.toContain(secret);
+      expect((await verify('acme', signatureHeader(secret, raw), raw)).body).toEqual({ valid: true });
+      expect((await verify('acme', signatureHeader(SANDBOX_SECRET, raw), raw)).body.valid).toBe(false);
+    });
+  });
+});

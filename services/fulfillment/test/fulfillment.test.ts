@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import amqp, { type ChannelModel } from 'amqplib';
+import { EVENTS_EXCHANGE, type Envelope } from '@oms/contracts';
+import { createLogger } from '@oms/logging';
+import { Broker, CommandClient } from '@oms/messaging';
+import { TestStack, eventually } from '@oms/testing';
+import { definition } from '../src/service';
+
+const address = { name: 'Ada Lovelace', line1: '1 Analytical Way', postalCode: '10115', city: 'Berlin', country: 'DE' };
+
+describe('fulfillment', () => {
+  let stack: TestStack;
+  let url: string;
+  let broker: Broker;
+  let commands: CommandClient;
+  let observer: ChannelModel;
+  const seen: Envelope<any>[] = [];
+
+  beforeAll(async () => {
+    stack = await TestStack.create();
+    url = (await stack.start(definition)).url;
+    broker = new Broker({ url: stack.amqpUrl, service: 'test', logger: createLogger('test', 'silent') });
+    await broker.connect();
+    commands = new CommandClient(broker);
+    await commands.start();
+    observer = await amqp.connect(stack.amqpUrl);
+    const ch = await observer.createChannel();
+    const { queue } = await ch.assertQueue('', { exclusive: true });
+    await ch.bindQueue(queue, EVENTS_EXCHANGE, 'fulfillment.#');
+    await ch.consume(queue, (m) => m && seen.push(JSON.parse(m.content.toString())), { noAck: true });
+  });
+
+  afterAll(async () => {
+    await observer?.close();
+    await commands?.close();
+    await broker?.close();
+    await stack.cleanup();
+  });
+
+  const eventsOf = (type: string, orderId: string) => seen.filter((e) => e.type === type && e.correlationId === orderId);
+  /** Every event published before now has reached the observer once a marker published now has. */
+  const settle = async () => {
+    const marker = `marker-${randomUUID()}`;
+    await broker.publish('fulfillment.cancelled.v1', { orderId: marker, fulfillmentIds: [] }, { correlationId: marker });
+    await eventually(() => seen.some((e) => e.correlationId === marker));
+  };
+  const getJson = async (path: string) => {
+    const res = await fetch(`${url}${path}`);
+    return { status: res.status, type: res.headers.get('content-type') ?? '', body: (await res.json()) as any };
+  };
+  /** An order with work at two locations: WH1 (two SKUs, one of them allocated twice) and ST1. */
+  const openOrder = async () => {
+    const orderId = `ord-${randomUUID()}`;
+    const lines = [
+      { sku: 'SKU-1', quantity: 1, locationId: 'WH1' },
+      { sku: 'SKU-2', quantity: 2, locationId: 'WH1' },
+      { sku: 'SKU-1', quantity: 3, locationId: 'WH1' },
+      { sku: 'SKU-3', quantity: 1, locationId: 'ST1' },
+    ];
+    await commands.send('fulfillment.open.v1', { orderId, lines, shippingAddress: address, shippingMethod: 'standard' }, { correlationId: orderId });
+    const { body } = await getJson(`/internal/fulfillments?orderId=${orderId}`);
+    const byLocation = Object.fromEntries((body as Array<{ locationId: string; id: string }>).map((f) => [f.locationId, f]));
+    return { orderId, list: body as any[], wh1: byLocation.WH1 as any, st1: byLocation.ST1 as any };
+  };
+  const pack = (fulfillmentId: string, actor = 'packer-1') => commands.send('fulfillment.pack.v1', { fulfillmentId, actor }, { correlationId: fulfillmentId });
+
+  it('when an order is opened (twice), then one open fulfillment per location is listed with merged lines and opened once', async () => {
+    const { orderId, list, wh1, st1 } = await openOrder();
+    expect(list).toHaveLength(2);
+    expect(wh1).toMatchObject({ orderId, status: 'open', shippingMethod: 'standard', lines: [{ sku: 'SKU-1', quantity: 4 }, { sku: 'SKU-2', quantity: 2 }] });
+    expect(st1).toMatchObject({ orderId, status: 'open', lines: [{ sku: 'SKU-3', quantity: 1 }] });
+    expect(wh1).not.toHaveProperty('outbox');
+    // The same command again changes nothing.
+    await commands.send('fulfillment.open.v1', { orderId, lines: [{ sku: 'SKU-3', quantity: 1, locationId: 'ST1' }], shippingAddress: address, shippingMethod: 'standard' }, { correlationId: orderId });
+    expect((await getJson(`/internal/fulfillments?orderId=${orderId}`)).body).toHaveLength(2);
+    await settle();
+    expect(eventsOf('fulfillment.opened.v1', orderId).map((e) => e.data.locationId).sort()).toEqual(['ST1', 'WH1']);
+  });
+
+  it('when a fulfillment is packed (twice), then it is packed by the actor and fulfillment.packed.v1 is published once', async () => {
+    const { orderId, wh1 } = await openOrder();
+    const first = await pack(wh1.id);
+    expect(first).toMatchObject({ status: 'done', result: { id: wh1.id, orderId, locationId: 'WH1', status: 'packed', packedBy: 'packer-1' } });
+    const second = await pack(wh1.id, 'packer-2');
+    expect(second).toEqual(first);
+    const { body } = await getJson(`/internal/fulfillments/${wh1.id}`);
+    expect(body).toMatchObject({ status: 'packed', packedBy: 'packer-1' });
+    expect(typeof body.packedAt).toBe('string');
+    await settle();
+    const packed = eventsOf('fulfillment.packed.v1', orderId);
+    expect(packed).toHaveLength(1);
+    expect(packed[0].data).toEqual({ orderId, fulfillmentId: wh1.id, locationId: 'WH1', lines: wh1.lines, actor: 'packer-1' });
+  });
+
+  it('when an unknown fulfillment is packed, then the command is refused with a 404 problem', async () => {
+    await expect(pack('no-such-fulfillment')).rejects.toMatchObject({ status: 404, title: 'Not Found' });
+  });
+
+  it('when an order is cancelled, then its open fulfillments are cancelled and packed ones stay packed', async () => {
+    const { orderId, wh1, st1 } = await openOrder();
+    await pack(st1.id);
+    const out = await commands.send('fulfillment.cancel.v1', { orderId }, { correlationId: orderId });
+    expect(out).toEqual({ status: 'done', result: { cancelled: [wh1.id] } });
+    expect((await getJson(`/internal/fulfillments/${wh1.id}`)).body.status).toBe('cancelled');
+    expect((await getJson(`/internal/fulfillments/${st1.id}`)).body.status).toBe('packed');
+    await expect(pack(wh1.id)).rejects.toMatchObject({ status: 409 });
+    await settle();
+    expect(eventsOf('fulfillment.cancelled.v1', orderId).map((e) => e.data)).toEqual([{ orderId, fulfillmentIds: [wh1.id] }]);
+  });
+
+  it('when 20 pack commands for one fulfillment arrive at once, then all answer packed and exactly one fulfillment.packed.v1 is published', async () => {
+    const { orderId, wh1 } = await openOrder();
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => pack(wh1.id, `packer-${i}`)));
+    for (const a of answers) expect(a).toMatchObject({ status: 'done', result: { status: 'packed' } });
+    // Every answer shows the one packer who won.
+    expect(new Set(answers.map((a) => (a as { result: { packedBy: string } }).result.packedBy)).size).toBe(1);
+    await settle();
+    expect(eventsOf('fulfillment.packed.v1', orderId)).toHaveLength(1);
+  });
+
+  it('when fulfillments are queried without an orderId or by an unknown id, then a problem is answered', async () => {
+    const missing = await getJson('/internal/fulfillments');
+    expect(missing.status).toBe(422);
+    expect(missing.type).toContain('application/problem+json');
+    const unknown = await getJson('/internal/fulfillments/nope');
+    expect(unknown.status).toBe(404);
+    expect(unknown.type).toContain('application/problem+json');
+  });
+});

@@ -1,0 +1,3 @@
+import { baseConfigSchema } from '@oms/runtime';
+
+export const configSchema = baseConfigSchema;

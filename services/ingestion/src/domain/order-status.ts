@@ -1,0 +1,23 @@
+import type { OrderStatus } from '@oms/contracts';
+
+/** Every transition the order state machine allows; anything else is refused. */
+export const TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  received: ['pending', 'on_hold', 'cancelled', 'rejected'],
+  pending: ['on_hold', 'ready_to_fulfill', 'cancelled', 'rejected'],
+  on_hold: ['pending', 'ready_to_fulfill', 'cancelled', 'rejected'],
+  ready_to_fulfill: ['packed', 'on_hold', 'cancelled'],
+  packed: ['shipped'],
+  shipped: ['in_transit', 'delivered', 'returned'],
+  in_transit: ['delivered', 'returned'],
+  delivered: ['returned'],
+  returned: [],
+  cancelled: [],
+  rejected: [],
+};
+
+/** Statuses from which an order can still be cancelled (nothing has left the warehouse shelf yet). */
+export const CANCELLABLE: readonly OrderStatus[] = ['received', 'pending', 'on_hold', 'ready_to_fulfill'];
+
+export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}

@@ -1,0 +1,59 @@
+import type { CanonicalOrder, HoldReason, OrderStatus } from '@oms/contracts';
+
+export type StockCheck = 'pending' | 'reserved' | 'short' | 'released' | 'consumed';
+export type PaymentCheck = 'pending' | 'approved' | 'declined' | 'voided' | 'refunded';
+
+export interface TimelineEntry {
+  at: string;
+  type: string;
+  service: string;
+  status?: OrderStatus;
+  actor?: string;
+  detail?: string;
+}
+
+export interface Hold {
+  reason: HoldReason;
+  detail: string;
+  at: string;
+}
+
+export interface AllocatedLine {
+  sku: string;
+  quantity: number;
+  locationId: string;
+}
+
+/** The order aggregate as the domain sees it (persistence adds outbox and processed ids). */
+export interface OrderState extends CanonicalOrder {
+  id: string;
+  status: OrderStatus;
+  holds: Hold[];
+  checks: { stock: StockCheck; payment: PaymentCheck };
+  allocation: AllocatedLine[];
+  fulfillments: Array<{ id: string; locationId: string; status: 'open' | 'packed' | 'cancelled' }>;
+  shipments: Array<{ id: string; fulfillmentId?: string; trackingNumber: string; status: string }>;
+  returns: Array<{ id: string; status: 'requested' | 'received' | 'refunded' }>;
+  timeline: TimelineEntry[];
+  createdAt: string;
+}
+
+/** A message the order's change causes; stored in the outbox with the change. */
+export interface Outgoing {
+  type: string;
+  data: unknown;
+}
+
+/** What one step of the order's life changes: fields to set, timeline entries, messages to send. */
+export interface OrderChange {
+  set: Partial<Pick<OrderState, 'status' | 'holds' | 'checks' | 'allocation' | 'fulfillments' | 'shipments' | 'returns'>>;
+  timeline: TimelineEntry[];
+  send: Outgoing[];
+}
+
+export const noChange = (): OrderChange => ({ set: {}, timeline: [], send: [] });
+
+/** Payment must equal the lines plus shipping, in minor units. */
+export function expectedAmount(order: CanonicalOrder): number {
+  return order.lines.reduce((sum, l) => sum + l.quantity * l.unitPrice, 0) + order.shipping.price;
+}

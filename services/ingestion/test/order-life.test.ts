@@ -1,0 +1,116 @@
+import { Broker, deterministicId } from '@oms/messaging';
+import { createLogger } from '@oms/logging';
+import { BrokerTap, TestStack, eventually, type RunningService } from '@oms/testing';
+import type { CanonicalOrder } from '@oms/contracts';
+import request from 'supertest';
+import { definition } from '../src/service';
+
+const order = (externalId: string, overrides: Partial<CanonicalOrder> = {}): CanonicalOrder => ({
+  channel: 'webshop',
+  externalId,
+  currency: 'EUR',
+  customer: { email: 'anna.schmidt@example.com', name: 'Anna Schmidt' },
+  shippingAddress: { name: 'Anna Schmidt', line1: 'Invalidenstraße 117', postalCode: '10115', city: 'Berlin', country: 'DE' },
+  lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, unitPrice: 1999 }],
+  shipping: { method: 'standard', price: 495 },
+  payment: { method: 'card', provider: 'sandbox', reference: 'pay_8f2c', amount: 4493 },
+  ...overrides,
+});
+
+describe('ingestion: the order overseer', () => {
+  let stack: TestStack;
+  let service: RunningService<unknown>;
+  let broker: Broker;
+  let tap: BrokerTap;
+
+  beforeAll(async () => {
+    stack = await TestStack.create();
+    service = (await stack.start(definition)) as RunningService<unknown>;
+    broker = new Broker({ url: stack.amqpUrl, service: 'test', logger: createLogger('test', 'silent') });
+    await broker.connect();
+    tap = await BrokerTap.open(stack.amqpUrl);
+  });
+  afterAll(async () => {
+    await tap.close();
+    await broker.close();
+    await stack.cleanup();
+  });
+
+  const receive = async (o: CanonicalOrder) => {
+    const orderId = deterministicId('order', o.channel, o.externalId);
+    await broker.publish('order.received.v1', { orderId, order: o, receivedAt: new Date().toISOString(), actor: 'api-key:test' }, { correlationId: orderId });
+    return orderId;
+  };
+  const getOrder = async (id: string) => (await request(service.url).get(`/internal/orders/${id}`)).body;
+  const report = (type: any, data: any, orderId: string) => broker.publish(type, data, { correlationId: orderId });
+
+  it('when an order is received, then it is stored pending and stock and payment checks are commanded', async () => {
+    const id = await receive(order('WS-1'));
+    const stored = await eventually(async () => (await getOrder(id)).status === 'pending' && getOrder(id));
+    expect(stored).toMatchObject({ id, channel: 'webshop', externalId: 'WS-1', checks: { stock: 'pending', payment: 'pending' } });
+    expect(stored.timeline.map((t: any) => t.type)).toEqual(['order_received', 'status_changed']);
+    const reserve = await eventually(async () => (await tap.drain('inventory.commands')).find((m) => m.correlationId === id));
+    expect(reserve).toMatchObject({ type: 'stock.reserve.v1', data: { orderId: id, lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2 }] } });
+    const check = await eventually(async () => (await tap.drain('payment-check.commands')).find((m) => m.correlationId === id));
+    expect(check).toMatchObject({ type: 'payment.check.v1', data: { orderId: id, amount: 4493, currency: 'EUR' } });
+  });
+
+  it('when the same order is received twice, then there is one order and one set of commands', async () => {
+    const o = order('WS-2');
+    const id = await receive(o);
+    await receive(o);
+    await eventually(async () => (await getOrder(id)).status === 'pending');
+    await new Promise((r) => setTimeout(r, 300));
+    const commands = (await tap.drain('inventory.commands')).filter((m) => m.correlationId === id);
+    expect(commands).toHaveLength(1);
+  });
+
+  it('when stock is reserved and payment approved, then the order is ready to fulfill and a fulfillment is opened', async () => {
+    const id = await receive(order('WS-3'));
+    await eventually(async () => (await getOrder(id)).status === 'pending');
+    await report('stock.reserved.v1', { orderId: id, lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, locationId: 'berlin' }] }, id);
+    await report('payment.approved.v1', { orderId: id, checkId: 'c1', amount: 4493, currency: 'EUR', providerRef: 'auth_1' }, id);
+    const ready = await eventually(async () => (await getOrder(id)).status === 'ready_to_fulfill' && getOrder(id));
+    expect(ready.allocation).toEqual([{ sku: 'TSHIRT-BLK-M', quantity: 2, locationId: 'berlin' }]);
+    const open = await eventually(async () => (await tap.drain('fulfillment.commands')).find((m) => m.correlationId === id));
+    expect(open).toMatchObject({ type: 'fulfillment.open.v1', data: { orderId: id, lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, locationId: 'berlin' }] } });
+    expect(tap.events('order.status-changed.v1', id).map((e) => e.data.to)).toEqual(expect.arrayContaining(['pending', 'ready_to_fulfill']));
+  });
+
+  it('when stock is short, then the order goes on hold with the reason stock_short', async () => {
+    const id = await receive(order('WS-4'));
+    await eventually(async () => (await getOrder(id)).status === 'pending');
+    await report('stock.short.v1', { orderId: id, lines: [{ sku: 'TSHIRT-BLK-M', requested: 2, available: 0 }] }, id);
+    const held = await eventually(async () => (await getOrder(id)).status === 'on_hold' && getOrder(id));
+    expect(held.holds).toEqual([expect.objectContaining({ reason: 'stock_short', detail: 'TSHIRT-BLK-M: requested 2, available 0' })]);
+  });
+
+  it('when the payment does not add up, then the order is held with amount_mismatch and nothing is reserved', async () => {
+    const o = order('WS-5', { payment: { method: 'card', provider: 'sandbox', reference: 'x', amount: 1 } });
+    const id = await receive(o);
+    const held = await eventually(async () => (await getOrder(id)).status === 'on_hold' && getOrder(id));
+    expect(held.holds[0].reason).toBe('amount_mismatch');
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await tap.drain('inventory.commands')).filter((m) => m.correlationId === id)).toHaveLength(0);
+  });
+
+  it('when an unknown order is asked for, then the internal query answers 404 problem+json', async () => {
+    const res = await request(service.url).get('/internal/orders/nope');
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+  });
+
+  it('when many services report on one order at the same moment, then every report is applied (single writer)', async () => {
+    const id = await receive(order('WS-6'));
+    await eventually(async () => (await getOrder(id)).status === 'pending');
+    // 30 distinct tracking-like facts at once: without the order lock FerretDB would lose some of them.
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) => report('stock.restocked.v1', { orderId: id, returnId: `r${i}`, restocked: [], writtenOff: [] }, id)),
+    );
+    const done = await eventually(async () => {
+      const o = await getOrder(id);
+      return o.timeline.filter((t: any) => t.type === 'return_restocked').length === 30 && o;
+    }, 30000);
+    expect(done.timeline.filter((t: any) => t.type === 'return_restocked')).toHaveLength(30);
+  });
+});

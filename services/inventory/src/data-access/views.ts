@@ -1,0 +1,25 @@
+import type { LocationDoc, MovementDoc, ReservationDoc } from './models';
+
+/** What leaves the service: ids named for what they are, no internal bookkeeping (outbox, processed). */
+export const locationView = (l: LocationDoc) => ({ id: l._id, name: l.name, type: l.type, createdAt: l.createdAt, updatedAt: l.updatedAt });
+
+export const movementView = (m: MovementDoc) => ({
+  id: m._id,
+  sku: m.sku,
+  locationId: m.locationId,
+  quantity: m.quantity,
+  type: m.type,
+  ...(m.reason !== undefined ? { reason: m.reason } : {}),
+  ...(m.reference !== undefined ? { reference: m.reference } : {}),
+  actor: m.actor,
+  at: m.at,
+});
+
+export const reservationView = (r: ReservationDoc) => ({
+  orderId: r._id,
+  status: r.status,
+  lines: r.lines.map(({ sku, locationId, quantity }) => ({ sku, locationId, quantity })),
+  ...(r.shortLines ? { shortLines: r.shortLines.map(({ sku, requested, available }) => ({ sku, requested, available })) } : {}),
+  createdAt: r.createdAt,
+  updatedAt: r.updatedAt,
+});

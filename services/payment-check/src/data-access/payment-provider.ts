@@ -1,0 +1,61 @@
+import type { HttpClient } from '@oms/resilience';
+
+export interface AuthorizationRequest {
+  reference: string;
+  amount: number;
+  currency: string;
+  method: string;
+}
+
+export type AuthorizationResult = { status: 'approved'; authorizationId: string } | { status: 'declined'; authorizationId?: string; reason: string };
+
+export type RefundResult = { ok: true; refundId: string } | { ok: false; status: number; error: string };
+
+interface ProviderAnswer {
+  id?: string;
+  status?: string;
+  reason?: string;
+  error?: string;
+  message?: string;
+}
+
+/**
+ * Adapter for the card provider's JSON API. Calls go through the resilient client (timeout + circuit
+ * breaker): a 5xx, a timeout or an open breaker rejects with a plain Error, so the command is retried
+ * later. 4xx answers are the provider's verdict and are returned as results.
+ */
+export class PaymentProvider {
+  constructor(private readonly http: HttpClient) {}
+
+  /** `idempotencyKey` makes a repeated call (after a timeout) return the first authorization. */
+  async authorize(request: AuthorizationRequest, idempotencyKey: string): Promise<AuthorizationResult> {
+    const res = await this.http.post<ProviderAnswer>('/v1/authorizations', request, { 'idempotency-key': idempotencyKey });
+    const body = res.body ?? {};
+    if (res.status === 201 && body.id && body.status === 'approved') return { status: 'approved', authorizationId: body.id };
+    if (res.status === 201 && body.id && body.status === 'declined') return { status: 'declined', authorizationId: body.id, reason: body.reason ?? 'declined' };
+    // Throttled or timed out on their side: worth another try later.
+    if (res.status === 408 || res.status === 429) throw new Error(`the payment provider answered ${res.status}; retrying later`);
+    // The provider refused the request itself (invalid data): a decline, so the order does not stay pending.
+    if (res.status >= 400 && res.status < 500) return { status: 'declined', reason: `provider_rejected_request:${body.error ?? res.status}` };
+    throw new Error(`unexpected answer from the payment provider to an authorization: ${res.status}`);
+  }
+
+  /** Releases an authorization. An authorization the provider does not know holds nothing: also done. */
+  async void(authorizationId: string): Promise<void> {
+    const res = await this.http.post<ProviderAnswer>(`/v1/authorizations/${encodeURIComponent(authorizationId)}/void`, {});
+    if (res.status === 200 || res.status === 404) return;
+    throw new Error(`the payment provider refused to void ${authorizationId}: ${res.status} ${res.body?.error ?? ''}`);
+  }
+
+  async refund(request: { authorizationId: string; amount: number; currency: string }, idempotencyKey: string): Promise<RefundResult> {
+    const res = await this.http.post<ProviderAnswer>('/v1/refunds', request, { 'idempotency-key': idempotencyKey });
+    const body = res.body ?? {};
+    if (res.status === 201 && body.id) return { ok: true, refundId: body.id };
+    if (res.status >= 400 && res.status < 500) return { ok: false, status: res.status, error: body.error ?? body.message ?? 'refused' };
+    throw new Error(`unexpected answer from the payment provider to a refund: ${res.status}`);
+  }
+
+  shutdown(): void {
+    this.http.breaker.shutdown();
+  }
+}

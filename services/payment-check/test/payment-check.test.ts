@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import amqp, { type ChannelModel } from 'amqplib';
+import { EVENTS_EXCHANGE, type Envelope } from '@oms/contracts';
+import { createLogger } from '@oms/logging';
+import { Broker, CommandClient } from '@oms/messaging';
+import { createPaymentSandbox, serve, type PaymentSandbox, type RunningSandbox } from '@oms/sandboxes';
+import { TestStack, eventually } from '@oms/testing';
+import { definition } from '../src/service';
+
+describe('payment-check', () => {
+  let stack: TestStack;
+  let sandbox: PaymentSandbox;
+  let provider: RunningSandbox;
+  let url: string;
+  let broker: Broker;
+  let commands: CommandClient;
+  let observer: ChannelModel;
+  const seen: Envelope[] = [];
+
+  beforeAll(async () => {
+    stack = await TestStack.create();
+    sandbox = createPaymentSandbox();
+    provider = await serve(sandbox.app);
+    const running = await stack.start(definition, { PAYMENT_PROVIDER_URL: provider.url, PAYMENT_PROVIDER_TIMEOUT_MS: '300', AMQP_MAX_ATTEMPTS: '8' });
+    url = running.url;
+    broker = new Broker({ url: stack.amqpUrl, service: 'test', logger: createLogger('test', 'silent') });
+    await broker.connect();
+    commands = new CommandClient(broker);
+    await commands.start();
+    observer = await amqp.connect(stack.amqpUrl);
+    const ch = await observer.createChannel();
+    const { queue } = await ch.assertQueue('', { exclusive: true });
+    await ch.bindQueue(queue, EVENTS_EXCHANGE, 'payment.#');
+    await ch.consume(queue, (m) => m && seen.push(JSON.parse(m.content.toString())), { noAck: true });
+  });
+
+  afterAll(async () => {
+    await observer?.close();
+    await commands?.close();
+    await broker?.close();
+    await stack.cleanup();
+    await provider?.close();
+  });
+
+  const newOrder = () => `ord-${randomUUID()}`;
+  const checkCommand = (orderId: string, reference = `ref-${orderId}`, amount = 5000) =>
+    ({ orderId, amount, currency: 'EUR', provider: 'sandbox', method: 'card', reference }) as const;
+  const eventsOf = (type: string, orderId: string) => seen.filter((e) => e.type === type && e.correlationId === orderId);
+  /** Every event published before now has reached the observer once a marker published now has. */
+  const settle = async () => {
+    const marker = `marker-${randomUUID()}`;
+    await broker.publish('payment.voided.v1', { orderId: marker }, { correlationId: marker });
+    await eventually(() => seen.some((e) => e.correlationId === marker));
+  };
+  const paymentsOf = async (orderId: string): Promise<Array<Record<string, any>>> => {
+    const res = await fetch(`${url}/internal/payments?orderId=${encodeURIComponent(orderId)}`);
+    expect(res.status).toBe(200);
+    return (await res.json()) as Array<Record<string, any>>;
+  };
+  const approvedOrder = async () => {
+    const orderId = newOrder();
+    await commands.send('payment.check.v1', checkCommand(orderId), { correlationId: orderId });
+    const [check] = await paymentsOf(orderId);
+    expect(check.status).toBe('approved');
+    return { orderId, check };
+  };
+
+  it('when a payment is checked and the provider approves, then the check is stored approved and payment.approved.v1 is published', async () => {
+    const orderId = newOrder();
+    const out = await commands.send('payment.check.v1', checkCommand(orderId), { correlationId: orderId });
+    expect(out.status).toBe('done');
+    const checks = await paymentsOf(orderId);
+    expect(checks).toHaveLength(1);
+    expect(checks[0]).toMatchObject({ orderId, status: 'approved', amount: 5000, currency: 'EUR', refunds: [] });
+    expect(checks[0]).not.toHaveProperty('outbox');
+    expect(checks[0]).not.toHaveProperty('processed');
+    const event = await eventually(() => eventsOf('payment.approved.v1', orderId)[0]);
+    expect(event.data).toEqual({ orderId, checkId: checks[0].id, amount: 5000, currency: 'EUR', providerRef: checks[0].authorizationId });
+  });
+
+  it('when the provider declines the card, then the check is stored declined and payment.declined.v1 carries the reason', async () => {
+    const orderId = newOrder();
+    await commands.send('payment.check.v1', checkCommand(orderId, 'decline-123'), { correlationId: orderId });
+    const [check] = await paymentsOf(orderId);
+    expect(check).toMatchObject({ status: 'declined', declineReason: 'card_declined' });
+    const event = await eventually(() => eventsOf('payment.declined.v1', orderId)[0]);
+    expect(event.data).toEqual({ orderId, checkId: check.id, reason: 'card_declined' });
+  });
+
+  it('when the same check command is delivered twice (and a second command follows), then the provider is asked once and one check exists', async () => {
+    const orderId = newOrder();
+    const before = sandbox.control.calls.authorizations;
+    const id = randomUUID();
+    await commands.send('payment.check.v1', checkCommand(orderId), { correlationId: orderId, id });
+    await commands.send('payment.check.v1', checkCommand(orderId), { correlationId: orderId, id });
+    await commands.send('payment.check.v1', checkCommand(orderId), { correlationId: orderId });
+    expect(sandbox.control.calls.authorizations - before).toBe(1);
+    expect(await paymentsOf(orderId)).toHaveLength(1);
+    await settle();
+    expect(eventsOf('payment.approved.v1', orderId)).toHaveLength(1);
+  });
+
+  it('when a refund for a return is delivered twice, then the provider refunds once and one payment.refunded.v1 is published', async () => {
+    const { orderId, check } = await approvedOrder();
+    const returnId = `ret-${randomUUID()}`;
+    const refund = { orderId, returnId, amount: 2000, currency: 'EUR' };
+    const id = randomUUID();
+    await commands.send('payment.refund.v1', refund, { correlationId: orderId, id });
+    await commands.send('payment.refund.v1', refund, { correlationId: orderId, id });
+    await commands.send('payment.refund.v1', refund, { correlationId: orderId });
+    expect(sandbox.control.refunds().filter((r) => r.authorizationId === check.authorizationId)).toHaveLength(1);
+    const [stored] = await paymentsOf(orderId);
+    expect(stored.refunds).toEqual([expect.objectContaining({ returnId, amount: 2000 })]);
+    await settle();
+    const events = eventsOf('payment.refunded.v1', orderId);
+    expect(events).toHaveLength(1);
+    expect(events[0].data).toEqual({ orderId, returnId, amount: 2000, currency: 'EUR', providerRef: stored.refunds[0].providerRef });
+  });
+
+  it('when a refund would exceed the authorized amount, then it is refused with 422 and nothing is refunded', async () => {
+    const { orderId } = await approvedOrder();
+    await expect(
+      commands.send('payment.refund.v1', { orderId, returnId: `ret-${randomUUID()}`, amount: 6000, currency: 'EUR' }, { correlationId: orderId }),
+    ).rejects.toMatchObject({ status: 422 });
+    expect((await paymentsOf(orderId))[0].refunds).toEqual([]);
+  });
+
+  it('when a refund is asked for an order without an approved payment, then it is refused with 409', async () => {
+    const orderId = newOrder();
+    await expect(commands.send('payment.refund.v1', { orderId, returnId: 'ret-x', amount: 100, currency: 'EUR' }, { correlationId: orderId })).rejects.toMatchObject({
+      status: 409,
+    });
+  });
+
+  it('when an approved payment is voided (twice), then the provider releases it once and payment.voided.v1 is published once', async () => {
+    const { orderId, check } = await approvedOrder();
+    const before = sandbox.control.calls.voids;
+    await commands.send('payment.void.v1', { orderId }, { correlationId: orderId });
+    await commands.send('payment.void.v1', { orderId }, { correlationId: orderId });
+    expect(sandbox.control.calls.voids - before).toBe(1);
+    expect(sandbox.control.authorizations().find((a) => a.id === check.authorizationId)?.status).toBe('voided');
+    expect((await paymentsOf(orderId))[0].status).toBe('voided');
+    await settle();
+    expect(eventsOf('payment.voided.v1', orderId)).toHaveLength(1);
+  });
+
+  it('when a void arrives for an order that was never checked, then nothing is stored or published', async () => {
+    const orderId = newOrder();
+    const out = await commands.send('payment.void.v1', { orderId }, { correlationId: orderId });
+    expect(out.status).toBe('done');
+    expect(await paymentsOf(orderId)).toEqual([]);
+    await settle();
+    expect(eventsOf('payment.voided.v1', orderId)).toEqual([]);
+  });
+
+  it('when the orderId query parameter is missing, then the payments query answers 422', async () => {
+    const res = await fetch(`${url}/internal/payments`);
+    expect(res.status).toBe(422);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  // The two outage tests come last: their failures must not add up with others to open the breaker early.
+  it('when the provider is down for two calls, then the command is retried until approved and one authorization exists', async () => {
+    const orderId = newOrder();
+    const reference = `ref-${orderId}`;
+    sandbox.control.failNext(2);
+    await broker.publish('payment.check.v1', checkCommand(orderId, reference), { correlationId: orderId });
+    const check = await eventually(async () => (await paymentsOf(orderId))[0]);
+    expect(check.status).toBe('approved');
+    expect(sandbox.control.authorizations().filter((a) => a.reference === reference)).toHaveLength(1);
+    await settle();
+    expect(eventsOf('payment.approved.v1', orderId)).toHaveLength(1);
+  });
+
+  it('when the provider answers after our timeout, then the retry reuses the idempotency key and one authorization exists', async () => {
+    const orderId = newOrder();
+    const reference = `ref-${orderId}`;
+    const before = sandbox.control.calls.total;
+    const authCallsBefore = sandbox.control.calls.authorizations;
+    sandbox.control.delayMs = 500;
+    await broker.publish('payment.check.v1', checkCommand(orderId, reference), { correlationId: orderId });
+    await eventually(() => sandbox.control.calls.total > before, 5000, 10);
+    sandbox.control.delayMs = 0; // only the first call is slow
+    const check = await eventually(async () => (await paymentsOf(orderId))[0]);
+    // Wait for the slow first call to finish too: it must not have created a second authorization.
+    await eventually(() => sandbox.control.calls.authorizations - authCallsBefore >= 2);
+    const auths = sandbox.control.authorizations().filter((a) => a.reference === reference);
+    expect(auths).toHaveLength(1);
+    expect(check.authorizationId).toBe(auths[0].id);
+  });
+});

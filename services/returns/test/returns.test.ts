@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import type { MessageData } from '@oms/contracts';
+import { createLogger } from '@oms/logging';
+import { Broker, CommandClient } from '@oms/messaging';
+import type { RunningService } from '@oms/runtime';
+import { TestStack, eventually } from '@oms/testing';
+import { definition } from '../src/service';
+import { EventTap } from './event-tap';
+
+describe('returns service', () => {
+  let stack: TestStack;
+  let service: RunningService<unknown>;
+  let broker: Broker;
+  let client: CommandClient;
+  let tap: EventTap;
+
+  beforeAll(async () => {
+    stack = await TestStack.create();
+    service = (await stack.start(definition)) as RunningService<unknown>;
+    broker = new Broker({ url: stack.amqpUrl, service: 'test', logger: createLogger('test', 'silent') });
+    await broker.connect();
+    client = new CommandClient(broker);
+    await client.start();
+    tap = await EventTap.open(stack.amqpUrl, ['return.#']);
+  });
+
+  afterAll(async () => {
+    await tap?.close();
+    await client?.close();
+    await broker?.close();
+    await stack?.cleanup();
+  });
+
+  const getJson = async (path: string) => {
+    const res = await fetch(`${service.url}${path}`);
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const send = <T extends 'return.open.v1' | 'return.receive.v1'>(type: T, data: MessageData<T>, id?: string) =>
+    client.send(type, data, { correlationId: 'test', ...(id ? { id } : {}) });
+
+  /** Deliver an order (2 × A at 1250, 1 × B at 899 EUR) and wait until returns knows it. */
+  async function deliveredOrder(): Promise<string> {
+    const orderId = `ord-${randomUUID()}`;
+    await broker.publish(
+      'order.delivered.v1',
+      { orderId, channel: 'shop', currency: 'EUR', lines: [{ sku: 'A', quantity: 2, unitPrice: 1250 }, { sku: 'B', quantity: 1, unitPrice: 899 }] },
+      { correlationId: orderId },
+    );
+    // The projection is internal: probing with an over-long return tells "not delivered" (409) from "too many" (422).
+    await eventually(async () => {
+      try {
+        await send('return.open.v1', { returnId: `probe-${randomUUID()}`, orderId, lines: [{ sku: 'A', quantity: 99, reason: 'probe' }], actor: 'test' });
+        return false;
+      } catch (err) {
+        return (err as { status?: number }).status === 422;
+      }
+    });
+    return orderId;
+  }
+
+  it('when an order was delivered and a return is opened, then it is requested and return.opened.v1 is emitted', async () => {
+    const orderId = await deliveredOrder();
+    const returnId = `ret-${randomUUID()}`;
+    const lines = [{ sku: 'A', quantity: 1, reason: 'too small' }];
+    const out = await send('return.open.v1', { returnId, orderId, lines, actor: 'customer:1' });
+    expect(out).toEqual({ status: 'done', result: expect.objectContaining({ id: returnId, orderId, status: 'requested', lines, createdAt: expect.any(String) }) });
+
+    const opened = await eventually(() => tap.of<MessageData<'return.opened.v1'>>('return.opened.v1').find((e) => e.data.returnId === returnId));
+    expect(opened!.data).toEqual({ orderId, returnId, lines });
+    expect((await getJson(`/internal/returns/${returnId}`)).body).toMatchObject({ id: returnId, status: 'requested', currency: 'EUR' });
+    expect((await getJson(`/internal/returns?orderId=${orderId}`)).body.map((r: { id: string }) => r.id)).toEqual([returnId]);
+
+    // The same request again answers the same return and emits nothing new.
+    const again = await send('return.open.v1', { returnId, orderId, lines, actor: 'customer:1' });
+    expect(again).toEqual(out);
+    await tap.settle();
+    expect(tap.of('return.opened.v1').filter((e) => (e.data as { returnId: string }).returnId === returnId)).toHaveLength(1);
+  });
+
+  it('when the order was not delivered, then opening a return is refused with 409', async () => {
+    await expect(send('return.open.v1', { returnId: `ret-${randomUUID()}`, orderId: `ord-${randomUUID()}`, lines: [{ sku: 'A', quantity: 1, reason: 'x' }], actor: 'c' })).rejects.toMatchObject({
+      status: 409,
+      detail: 'order is not delivered',
+    });
+  });
+
+  it('when a return asks for more units than are left or a sku not in the order, then 422 names each line', async () => {
+    const orderId = await deliveredOrder();
+    await send('return.open.v1', { returnId: `ret-${randomUUID()}`, orderId, lines: [{ sku: 'A', quantity: 1, reason: 'first' }], actor: 'c' });
+    const refused = send('return.open.v1', {
+      returnId: `ret-${randomUUID()}`,
+      orderId,
+      lines: [
+        { sku: 'B', quantity: 1, reason: 'fine' },
+        { sku: 'A', quantity: 2, reason: 'only one left' },
+        { sku: 'Z', quantity: 1, reason: 'never ordered' },
+      ],
+      actor: 'c',
+    });
+    await expect(refused).rejects.toMatchObject({
+      status: 422,
+      errors: [
+        { path: 'lines.1.quantity', message: expect.any(String) },
+        { path: 'lines.2.sku', message: expect.any(String) },
+      ],
+    });
+  });
+
+  it('when two returns for the last units of an order are opened at the same time, then exactly one is accepted', async () => {
+    const orderId = await deliveredOrder();
+    const open = () => send('return.open.v1', { returnId: `ret-${randomUUID()}`, orderId, lines: [{ sku: 'A', quantity: 2, reason: 'r' }], actor: 'c' });
+    const outcomes = await Promise.allSettled([open(), open(), open()]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason.status)).toEqual([422, 422]);
+    expect((await getJson(`/internal/returns?orderId=${orderId}`)).body).toHaveLength(1);
+  });
+
+  it('when a return is received, then the refund is computed and return.received.v1 is emitted once even if the command comes twice', async () => {
+    const orderId = await deliveredOrder();
+    const returnId = `ret-${randomUUID()}`;
+    await send('return.open.v1', { returnId, orderId, lines: [{ sku: 'A', quantity: 2, reason: 'r' }, { sku: 'B', quantity: 1, reason: 'r' }], actor: 'c' });
+
+    const receive: MessageData<'return.receive.v1'> = {
+      returnId,
+      locationId: 'wh-berlin',
+      lines: [
+        { sku: 'A', quantity: 2, condition: 'resellable' },
+        { sku: 'B', quantity: 1, condition: 'damaged' },
+      ],
+      actor: 'ops:anna',
+    };
+    const first = await send('return.receive.v1', receive);
+    const expectedRefund = 2 * 1250 + 899;
+    expect(first).toEqual({
+      status: 'done',
+      result: expect.objectContaining({ id: returnId, orderId, status: 'received', refundAmount: expectedRefund, currency: 'EUR', receipt: expect.objectContaining({ locationId: 'wh-berlin', lines: receive.lines, actor: 'ops:anna' }) }),
+    });
+    const messageId = randomUUID();
+    const second = await send('return.receive.v1', receive, messageId);
+    const redelivered = await send('return.receive.v1', receive, messageId);
+    expect(second).toEqual(first);
+    expect(redelivered).toEqual(first);
+
+    await tap.settle();
+    const received = tap.of<MessageData<'return.received.v1'>>('return.received.v1').filter((e) => e.data.returnId === returnId);
+    expect(received).toHaveLength(1);
+    expect(received[0].data).toEqual({ orderId, returnId, locationId: 'wh-berlin', lines: receive.lines, refundAmount: expectedRefund, currency: 'EUR' });
+    expect((await getJson(`/internal/returns/${returnId}`)).body).toMatchObject({ status: 'received', refundAmount: expectedRefund });
+  });
+
+  it('when a receipt holds more than the return or an unknown return is received, then 422 and 404', async () => {
+    const orderId = await deliveredOrder();
+    const returnId = `ret-${randomUUID()}`;
+    await send('return.open.v1', { returnId, orderId, lines: [{ sku: 'A', quantity: 1, reason: 'r' }], actor: 'c' });
+    await expect(send('return.receive.v1', { returnId, locationId: 'wh', lines: [{ sku: 'A', quantity: 2, condition: 'resellable' }], actor: 'o' })).rejects.toMatchObject({
+      status: 422,
+      errors: [{ path: 'lines.0.quantity', message: expect.any(String) }],
+    });
+    await expect(send('return.receive.v1', { returnId: 'ret-nope', locationId: 'wh', lines: [{ sku: 'A', quantity: 1, condition: 'resellable' }], actor: 'o' })).rejects.toMatchObject({
+      status: 404,
+    });
+    expect((await getJson('/internal/returns/ret-nope')).status).toBe(404);
+    expect((await getJson('/internal/returns')).status).toBe(422);
+  });
+});
