@@ -107,8 +107,19 @@ export class Broker extends EventEmitter {
       this.publishChannel = ch;
       for (const hook of this.hooks) await hook(connection);
     } catch (err) {
+      if (this.connection === connection) {
+        this.connection = undefined;
+        this.publishChannel = undefined;
+      }
       await connection.close().catch(() => undefined);
       throw err;
+    }
+    if (this.closing) {
+      // close() was called while this connection was being set up: do not leave it open behind the caller.
+      this.connection = undefined;
+      this.publishChannel = undefined;
+      await connection.close().catch(() => undefined);
+      return;
     }
     connection.on('close', () => {
       if (this.connection !== connection) return;
@@ -204,7 +215,9 @@ export class Broker extends EventEmitter {
 
   /** A fresh channel on the current connection (consumers use one each). */
   async createChannel(): Promise<Channel> {
-    await this.ready();
+    // Connect hooks run before the broker reports itself connected, on the connection already set:
+    // waiting for `ready()` there would deadlock (every consumer's re-subscribe timed out).
+    if (!this.connection) await this.ready();
     if (!this.connection) throw new BrokerUnavailableError('message broker unavailable');
     return this.connection.createChannel();
   }

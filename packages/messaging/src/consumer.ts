@@ -92,6 +92,15 @@ export class QueueConsumer {
   }
 
   private async onMessage(ch: Channel, msg: ConsumeMessage): Promise<void> {
+    if (this.stopped) {
+      // Delivered between stop() and the broker's cancel-ok: hand it back untouched for the next consumer.
+      try {
+        ch.nack(msg, false, true);
+      } catch {
+        // channel already gone: the broker requeues it by itself
+      }
+      return;
+    }
     this.inFlight++;
     const attempt = Number(msg.properties.headers?.[ATTEMPT_HEADER] ?? 1);
     let type = String(msg.properties.type ?? 'unknown');

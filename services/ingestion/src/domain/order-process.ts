@@ -18,7 +18,8 @@ function moveTo(order: OrderState, change: OrderChange, to: OrderStatus, msg: En
   const from = change.set.status ?? order.status;
   if (from === to || !canTransition(from, to)) return false;
   change.set.status = to;
-  change.timeline.push(entry(msg, 'status_changed', reason, { status: to }));
+  // The overseer (this service) changes the status; the report that caused it is the entry before it.
+  change.timeline.push(entry(msg, 'status_changed', `${from} → ${to}${reason ? `: ${reason}` : ''}`, { status: to, service: 'ingestion' }));
   change.send.push({ type: 'order.status-changed.v1', data: { orderId: order.id, from, to, ...(reason ? { reason } : {}) } });
   return true;
 }

@@ -1,0 +1,61 @@
+import { QueueConsumer, type Broker } from '@oms/messaging';
+import { TestStack, eventually } from '@oms/testing';
+import { newBroker, RawAmqp, sleep } from './helpers';
+
+const QUEUE = 'fulfillment.commands';
+
+describe('stopping a consumer', () => {
+  let stack: TestStack;
+  let broker: Broker;
+  let raw: RawAmqp;
+  beforeAll(async () => {
+    stack = await TestStack.create();
+    broker = newBroker(stack.amqpUrl, 'stop-test');
+    await broker.connect();
+    raw = await RawAmqp.open(stack.amqpUrl);
+  });
+  afterAll(async () => {
+    await broker.close();
+    await raw.close();
+    await stack.cleanup();
+  });
+
+  it('when stop() is called while a handler runs, then it resolves only after the handler finished, and no new message is taken afterwards', async () => {
+    const log: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const consumer = new QueueConsumer(
+      broker,
+      QUEUE,
+      {
+        'fulfillment.pack.v1': async (m) => {
+          log.push(`start ${m.data.fulfillmentId}`);
+          if (m.data.fulfillmentId === 'slow') await gate;
+          log.push(`end ${m.data.fulfillmentId}`);
+        },
+      },
+      { prefetch: 5, maxAttempts: 3, retryDelaysMs: [50] },
+    );
+    await consumer.start();
+    await broker.publish('fulfillment.pack.v1', { fulfillmentId: 'slow', actor: 'test' }, { correlationId: 'o-1' });
+    await eventually(() => log.includes('start slow'), 5000, 10);
+
+    let stopped = false;
+    const stopping = consumer.stop().then(() => {
+      stopped = true;
+      log.push('stopped');
+    });
+    await sleep(200);
+    expect(stopped).toBe(false); // still waiting for the handler in hand
+    release();
+    await stopping;
+    expect(log).toEqual(['start slow', 'end slow', 'stopped']);
+    // The in-flight message was acked (not left for redelivery).
+    expect(await raw.count(QUEUE)).toBe(0);
+
+    await broker.publish('fulfillment.pack.v1', { fulfillmentId: 'after-stop', actor: 'test' }, { correlationId: 'o-2' });
+    await sleep(300);
+    expect(log).not.toContain('start after-stop');
+    expect(await raw.count(QUEUE)).toBe(1); // it waits in the queue for the next consumer
+  });
+});
