@@ -71,7 +71,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
     res.type(register.contentType).send(await register.metrics());
   });
 
-  app.use(express.json({ limit: options.jsonLimit ?? '1mb', type: ['application/json', 'application/*+json'] }));
+  // Keep the raw bytes too: signed webhooks are verified over the body exactly as it was sent.
+  const keepRawBody = (req: unknown, _res: unknown, buf: Buffer) => void ((req as { rawBody?: Buffer }).rawBody = buf);
+  app.use(express.json({ limit: options.jsonLimit ?? '1mb', type: ['application/json', 'application/*+json'], verify: keepRawBody }));
   options.routes(app);
 
   app.use((req, _res, next) => next(new AppError(404, 'Not Found', `No route for ${req.method} ${req.path}`)));

@@ -1,1 +1,4 @@
-export {};
+import { runMain } from '@oms/runtime';
+import { definition } from './service';
+
+runMain(definition);

@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
+import { Broker } from '@oms/messaging';
+import { createLogger } from '@oms/logging';
+import { TestStack, eventually, rabbitmqctl, type RunningService } from '@oms/testing';
+import { definition as fulfillment } from '@oms/service-fulfillment/service';
+
+/** The service life cycle every service shares (packages/runtime), shown on a real service. */
+const mainJs = join(__dirname, '../../../services/fulfillment/dist/main.js');
+const address = { name: 'Anna Schmidt', line1: 'Invalidenstraße 117', postalCode: '10115', city: 'Berlin', country: 'DE' };
+
+async function connectionPids(vhost: string): Promise<string[]> {
+  const out = await rabbitmqctl('list_connections', '--no-table-headers', 'pid', 'vhost');
+  return out
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter(([, v]) => v === vhost)
+    .map(([pid]) => pid);
+}
+
+describe('service life cycle', () => {
+  let stack: TestStack;
+  let broker: Broker;
+  beforeAll(async () => {
+    stack = await TestStack.create();
+    broker = new Broker({ url: stack.amqpUrl, service: 'test', logger: createLogger('test', 'silent') });
+    await broker.connect();
+  });
+  afterAll(async () => {
+    await broker.close();
+    await stack.cleanup();
+  });
+
+  it('when the broker connection is lost, then /readyz says not ready until the service has reconnected by itself', async () => {
+    const running = (await stack.start(fulfillment)) as RunningService<unknown>;
+    const ready = async () => (await fetch(`${running.url}/readyz`)).status;
+    expect(await ready()).toBe(200);
+    // Refuse the service's reconnects for a moment, then cut its connection.
+    await rabbitmqctl('clear_permissions', '-p', stack.vhost, 'guest');
+    for (const pid of await connectionPids(stack.vhost)) await rabbitmqctl('close_connection', pid, 'test: broker going away').catch(() => undefined);
+    await eventually(async () => (await ready()) === 503);
+    const body = await (await fetch(`${running.url}/readyz`)).json();
+    expect(body.checks).toMatchObject({ broker: false, database: true, redis: true });
+    await rabbitmqctl('set_permissions', '-p', stack.vhost, 'guest', '.*', '.*', '.*');
+    await eventually(async () => (await ready()) === 200, 20000);
+    expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+    await running.stop();
+    // the test broker lost its connection too; wait for it to be back for the next test
+    await broker.ready(20000);
+  }, 60000);
+
+  it('when a configuration value is wrong, then the service refuses to start and names the variable', async () => {
+    const child = spawn(process.execPath, [mainJs], { env: { ...stack.env('fulfillment'), PORT: 'eighty' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/PORT/);
+  });
+
+  it('when a service gets SIGTERM while busy, then it finishes what it holds, exits 0, and no message is lost', async () => {
+    const env = { ...stack.env('fulfillment'), AMQP_PREFETCH: '5', LOG_LEVEL: 'info' };
+    const child = spawn(process.execPath, [mainJs], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    await eventually(() => output.includes('fulfillment started'), 20000);
+
+    const orders = Array.from({ length: 300 }, (_, i) => `order-sigterm-${i}`);
+    const db = await MongoClient.connect(stack.mongoUrl('fulfillment'));
+    const stored = () => db.db().collection('fulfillments').countDocuments();
+    try {
+      await Promise.all(
+        orders.map((orderId) =>
+          broker.publish(
+            'fulfillment.open.v1',
+            { orderId, lines: [{ sku: 'SKU-1', quantity: 1, locationId: 'berlin' }], shippingAddress: address, shippingMethod: 'standard' },
+            { correlationId: orderId },
+          ),
+        ),
+      );
+      // Stop it in the middle of the work.
+      await eventually(async () => (await stored()) >= 10, 20000, 20);
+      child.kill('SIGTERM');
+      const code = await new Promise((resolve) => child.on('exit', resolve));
+      expect(code).toBe(0);
+      expect(output).toMatch(/shutting down/);
+      const doneBeforeStop = await stored();
+      expect(doneBeforeStop).toBeLessThan(orders.length);
+
+      // What it had not taken is still in the queue: a new instance takes it and every order gets exactly one fulfillment.
+      const again = (await stack.start(fulfillment)) as RunningService<unknown>;
+      await eventually(async () => (await stored()) === orders.length, 30000);
+      const perOrder = await db.db().collection('fulfillments').aggregate([{ $group: { _id: '$orderId', n: { $sum: 1 } } }]).toArray();
+      expect(perOrder).toHaveLength(orders.length);
+      expect(perOrder.every((o) => o.n === 1)).toBe(true);
+      await again.stop();
+    } finally {
+      await db.close();
+    }
+  }, 90000);
+});

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import type { CommandType, MessageData } from '@oms/contracts';
+import type { Broker, CommandClient, RequestOutcome } from '@oms/messaging';
+import type { Upstreams } from '../../data-access/upstreams';
+
+/** What the route modules need: the broker for events, the command client, and the internal query APIs. */
+export interface GatewayDeps {
+  broker: Broker;
+  commands: CommandClient;
+  upstreams: Upstreams;
+  commandTimeoutMs: number;
+}
+
+/** Send a command and wait (bounded) for the handler's answer; a refusal is thrown as its AppError. */
+export function sendCommand<T extends CommandType>(deps: GatewayDeps, type: T, data: MessageData<T>, correlationId: string, id?: string): Promise<RequestOutcome> {
+  return deps.commands.send(type, data, { correlationId, id }, deps.commandTimeoutMs);
+}
+
+/** Query strings and bodies name ids that we put into internal URLs. */
+export const seg = (value: string) => encodeURIComponent(value);
+
+/** `?orderId=` on list queries: required, one value. */
+export const byOrderQuery = z.object({ orderId: z.string().min(1).max(200) });
