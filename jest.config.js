@@ -6,7 +6,6 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }] },
   moduleNameMapper: {
     '^@oms/([a-z-]+)$': '<rootDir>/packages/$1/src',
-    '^@oms/service-([a-z-]+)/(.*)$': '<rootDir>/services/$1/src/$2',
   },
   testTimeout: 60000,
   globalSetup: '<rootDir>/test/global-setup.js',

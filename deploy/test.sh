@@ -3,5 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash deploy/setup.sh
+echo "test: type-checking the tests"
+npx tsc -p tsconfig.test.json
 bash deploy/stack.sh
-exec npx jest --maxWorkers="${OMS_TEST_WORKERS:-2}" "$@"
+# A hung test must not hold CI for its whole 90 minutes.
+exec timeout --foreground "${OMS_TEST_TIMEOUT_S:-1200}" npx jest --maxWorkers="${OMS_TEST_WORKERS:-2}" "$@"

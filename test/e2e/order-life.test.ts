@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
-import { eventually } from '@oms/testing';
+import { eventually, sampleOrder } from '@oms/testing';
 import { startCluster, type Cluster } from './cluster';
 
 /** End to end, through the gateway's public HTTP API only. */
@@ -10,16 +10,7 @@ describe('an order’s whole life through the gateway', () => {
   const api = () => request(cluster.gatewayUrl);
   const auth = () => ({ Authorization: `Bearer ${cluster.apiKey}` });
 
-  const order = (externalId: string, sku: string, quantity = 2) => ({
-    channel: 'webshop',
-    externalId,
-    currency: 'EUR',
-    customer: { email: 'anna.schmidt@example.com', name: 'Anna Schmidt', phone: '+49 30 1234567' },
-    shippingAddress: { name: 'Anna Schmidt', line1: 'Invalidenstraße 117', postalCode: '10115', city: 'Berlin', country: 'DE' },
-    lines: [{ sku, quantity, unitPrice: 1999 }],
-    shipping: { method: 'standard', price: 495 },
-    payment: { method: 'card', provider: 'sandbox', reference: 'pay_8f2c', amount: quantity * 1999 + 495 },
-  });
+  const order = (externalId: string, sku: string, quantity = 2) => sampleOrder({ externalId, lines: [{ sku, quantity, unitPrice: 1999 }] });
 
   const getOrder = async (id: string) => (await api().get(`/v1/orders/${id}`).set(auth())).body;
   const waitForStatus = (id: string, status: string) =>

@@ -4,7 +4,7 @@ import { MongoClient } from 'mongodb';
 import { Broker } from '@oms/messaging';
 import { createLogger } from '@oms/logging';
 import { TestStack, eventually, rabbitmqctl, type RunningService } from '@oms/testing';
-import { definition as fulfillment } from '@oms/service-fulfillment/service';
+import { definition as fulfillment } from '../../../services/fulfillment/src/service';
 
 /** The service life cycle every service shares (packages/runtime), shown on a real service. */
 const mainJs = join(__dirname, '../../../services/fulfillment/dist/main.js');
@@ -40,7 +40,7 @@ describe('service life cycle', () => {
     await rabbitmqctl('clear_permissions', '-p', stack.vhost, 'guest');
     for (const pid of await connectionPids(stack.vhost)) await rabbitmqctl('close_connection', pid, 'test: broker going away').catch(() => undefined);
     await eventually(async () => (await ready()) === 503);
-    const body = await (await fetch(`${running.url}/readyz`)).json();
+    const body = (await (await fetch(`${running.url}/readyz`)).json()) as { checks: Record<string, boolean> };
     expect(body.checks).toMatchObject({ broker: false, database: true, redis: true });
     await rabbitmqctl('set_permissions', '-p', stack.vhost, 'guest', '.*', '.*', '.*');
     await eventually(async () => (await ready()) === 200, 20000);

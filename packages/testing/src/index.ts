@@ -103,3 +103,5 @@ export async function eventually<T>(probe: () => Promise<T> | T, timeoutMs = 150
   }
 }
 export * from './tap';
+export type { RunningService } from '@oms/runtime';
+export * from './fixtures';

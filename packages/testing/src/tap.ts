@@ -1,6 +1,8 @@
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { EVENTS_EXCHANGE, type Envelope } from '@oms/contracts';
 
+const MARKER = 'test.tap-marker';
+
 /**
  * A test's window on the broker: a private queue bound to the events exchange (to see what services
  * publish), and basic.get on service queues (to see commands a service sent while their consumer is not
@@ -10,7 +12,6 @@ export class BrokerTap {
   private constructor(
     private readonly connection: ChannelModel,
     private readonly channel: Channel,
-    private readonly eventsQueue: string,
   ) {}
 
   readonly seen: Envelope[] = [];
@@ -20,10 +21,39 @@ export class BrokerTap {
     const channel = await connection.createChannel();
     await channel.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
     const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
-    for (const key of eventKeys) await channel.bindQueue(queue, EVENTS_EXCHANGE, key);
-    const tap = new BrokerTap(connection, channel, queue);
-    await channel.consume(queue, (msg) => msg && tap.seen.push(JSON.parse(msg.content.toString())), { noAck: true });
+    for (const key of [...eventKeys, MARKER]) await channel.bindQueue(queue, EVENTS_EXCHANGE, key);
+    const tap = new BrokerTap(connection, channel);
+    await channel.consume(
+      queue,
+      (msg) => {
+        if (!msg) return;
+        if (msg.fields.routingKey === MARKER) tap.markers.add(msg.content.toString());
+        else tap.seen.push(JSON.parse(msg.content.toString()));
+      },
+      { noAck: true },
+    );
     return tap;
+  }
+
+  private readonly markers = new Set<string>();
+
+  /** Events of a type seen so far, whatever their correlation id. */
+  of<T = Record<string, unknown>>(type: string): Array<Envelope<T>> {
+    return this.seen.filter((e) => e.type === type) as Array<Envelope<T>>;
+  }
+
+  /**
+   * Send a marker through the events exchange and wait for it: every event confirmed before it has
+   * arrived by then, so "exactly once" can be asserted without sleeping.
+   */
+  async settle(timeoutMs = 5000): Promise<void> {
+    const id = `${Date.now()}-${Math.random()}`;
+    this.channel.publish(EVENTS_EXCHANGE, MARKER, Buffer.from(id));
+    const deadline = Date.now() + timeoutMs;
+    while (!this.markers.has(id)) {
+      if (Date.now() > deadline) throw new Error('event tap marker did not arrive');
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   /** Events of a type seen so far (optionally for one correlation id). */

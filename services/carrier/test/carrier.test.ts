@@ -4,10 +4,9 @@ import { createLogger } from '@oms/logging';
 import { Broker, CommandClient, deterministicId } from '@oms/messaging';
 import type { RunningService } from '@oms/runtime';
 import { createCarrierSandbox, serve, type CarrierSandboxControl, type RunningSandbox } from '@oms/sandboxes';
-import { TestStack, eventually } from '@oms/testing';
+import { BrokerTap, TestStack, eventually } from '@oms/testing';
 import { signatureHeader } from '../src/domain/signature';
 import { definition } from '../src/service';
-import { EventTap } from './event-tap';
 
 const SANDBOX_SECRET = 'sandbox-secret-0123456789';
 
@@ -18,7 +17,7 @@ describe('carrier service', () => {
   let service: RunningService<unknown>;
   let broker: Broker;
   let client: CommandClient;
-  let tap: EventTap;
+  let tap: BrokerTap;
 
   beforeAll(async () => {
     stack = await TestStack.create();
@@ -30,7 +29,7 @@ describe('carrier service', () => {
     await broker.connect();
     client = new CommandClient(broker);
     await client.start();
-    tap = await EventTap.open(stack.amqpUrl, ['shipment.#']);
+    tap = await BrokerTap.open(stack.amqpUrl, ['shipment.#']);
   });
 
   afterAll(async () => {

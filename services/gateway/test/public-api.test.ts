@@ -7,23 +7,14 @@ import type { Envelope } from '@oms/contracts';
 import { Broker, deterministicId, QueueConsumer } from '@oms/messaging';
 import type { RunningService } from '@oms/runtime';
 import { serve, type RunningSandbox } from '@oms/sandboxes';
-import { eventually, TestStack } from '@oms/testing';
+import { eventually, sampleOrder, TestStack } from '@oms/testing';
 import { definition } from '../src/service';
 import type { GatewayConfig } from '../src/config';
 
 const KEY = 'test-bootstrap-key-0123456789';
 const auth = { Authorization: `Bearer ${KEY}` };
 
-const order = {
-  channel: 'webshop',
-  externalId: 'WS-10001',
-  currency: 'EUR',
-  customer: { email: 'ada@example.com', name: 'Ada Lovelace' },
-  shippingAddress: { name: 'Ada Lovelace', line1: 'Invalidenstr. 1', postalCode: '10115', city: 'Berlin', country: 'DE' },
-  lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, unitPrice: 1999 }],
-  shipping: { method: 'standard', price: 495 },
-  payment: { method: 'card', provider: 'sandbox', reference: 'pay_8f2c', amount: 4493 },
-};
+const order = sampleOrder();
 const orderId = deterministicId('order', 'webshop', 'WS-10001');
 
 /** Stand-in for the internal query APIs of ingestion, fulfillment and carrier. */

@@ -1,21 +1,11 @@
 import { Broker, deterministicId } from '@oms/messaging';
 import { createLogger } from '@oms/logging';
-import { BrokerTap, TestStack, eventually, type RunningService } from '@oms/testing';
+import { BrokerTap, TestStack, eventually, sampleOrder, type RunningService } from '@oms/testing';
 import type { CanonicalOrder } from '@oms/contracts';
 import request from 'supertest';
 import { definition } from '../src/service';
 
-const order = (externalId: string, overrides: Partial<CanonicalOrder> = {}): CanonicalOrder => ({
-  channel: 'webshop',
-  externalId,
-  currency: 'EUR',
-  customer: { email: 'anna.schmidt@example.com', name: 'Anna Schmidt' },
-  shippingAddress: { name: 'Anna Schmidt', line1: 'Invalidenstraße 117', postalCode: '10115', city: 'Berlin', country: 'DE' },
-  lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, unitPrice: 1999 }],
-  shipping: { method: 'standard', price: 495 },
-  payment: { method: 'card', provider: 'sandbox', reference: 'pay_8f2c', amount: 4493 },
-  ...overrides,
-});
+const order = (externalId: string, overrides: Partial<CanonicalOrder> = {}) => sampleOrder({ externalId, ...overrides });
 
 describe('ingestion: the order overseer', () => {
   let stack: TestStack;

@@ -3,16 +3,15 @@ import type { MessageData } from '@oms/contracts';
 import { createLogger } from '@oms/logging';
 import { Broker, CommandClient } from '@oms/messaging';
 import type { RunningService } from '@oms/runtime';
-import { TestStack, eventually } from '@oms/testing';
+import { BrokerTap, TestStack, eventually } from '@oms/testing';
 import { definition } from '../src/service';
-import { EventTap } from './event-tap';
 
 describe('returns service', () => {
   let stack: TestStack;
   let service: RunningService<unknown>;
   let broker: Broker;
   let client: CommandClient;
-  let tap: EventTap;
+  let tap: BrokerTap;
 
   beforeAll(async () => {
     stack = await TestStack.create();
@@ -21,7 +20,7 @@ describe('returns service', () => {
     await broker.connect();
     client = new CommandClient(broker);
     await client.start();
-    tap = await EventTap.open(stack.amqpUrl, ['return.#']);
+    tap = await BrokerTap.open(stack.amqpUrl, ['return.#']);
   });
 
   afterAll(async () => {
