@@ -3,6 +3,7 @@ import { requireApiKey, type KeyResolver } from './auth';
 import { carriersRoutes, trackingWebhookRoutes } from './carriers';
 import type { GatewayDeps } from './deps';
 import { fulfillmentsRoutes } from './fulfillments';
+import { intakeRoutes } from './intake';
 import { inventoryRoutes } from './inventory';
 import { ordersRoutes } from './orders';
 import { paymentsRoutes } from './payments';
@@ -15,6 +16,7 @@ export function publicApi(deps: GatewayDeps, keys: KeyResolver): express.Router 
   const v1 = express.Router();
   v1.use(trackingWebhookRoutes(deps));
   v1.use(requireApiKey(keys));
+  v1.use(intakeRoutes(deps));
   v1.use(ordersRoutes(deps));
   v1.use(inventoryRoutes(deps));
   v1.use(fulfillmentsRoutes(deps));

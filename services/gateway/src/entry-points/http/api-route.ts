@@ -1,0 +1,125 @@
+import { extendZodWithOpenApi, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { parseOrThrow } from '@oms/errors';
+import { express, type Request, type Response } from '@oms/http';
+import { z } from 'zod';
+
+/**
+ * Every public route is declared through `apiRoute`: the zod schemas that validate the request are the
+ * ones the OpenAPI document is generated from, so the document cannot drift from the code. A route added
+ * with plain `router.get` would be missing from the document, and the coverage test fails.
+ */
+extendZodWithOpenApi(z);
+export const registry = new OpenAPIRegistry();
+
+export const problemSchema = registry.register(
+  'Problem',
+  z
+    .object({
+      type: z.string(),
+      title: z.string(),
+      status: z.number().int(),
+      detail: z.string().optional(),
+      instance: z.string().optional(),
+      errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    })
+    .describe('RFC 9457 problem details; `errors` lists every field error with its path'),
+);
+
+registry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <API key>' });
+
+const COMMON_ERRORS: Record<number, string> = {
+  400: 'Malformed request (invalid JSON, forbidden keys)',
+  401: 'Missing or invalid credentials',
+  403: 'The key may not do this',
+  404: 'Not found (or not visible to this key)',
+  413: 'Body larger than 1 MB',
+  422: 'Validation failed; every field error is listed',
+  429: 'Rate limit exceeded; see Retry-After',
+  503: 'A dependency is unavailable; retry after Retry-After',
+};
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface ApiRouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
+  method: Method;
+  /** Express path relative to /v1, e.g. `/orders/:id`. */
+  path: string;
+  summary: string;
+  tags: string[];
+  /** `apiKey` (default): bearer key; `signature`: HMAC-signed webhook, no key; `none`: public. */
+  auth?: 'apiKey' | 'signature' | 'none';
+  body?: B;
+  /** Media type of the body in the document (default application/json). */
+  bodyContentType?: string;
+  query?: Q;
+  params?: P;
+  /** Success responses: status → description and optional schema (JSON) or content type. */
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+  /** Extra error statuses this route answers besides the common ones. */
+  errors?: number[];
+  handler: (
+    req: Request,
+    res: Response,
+    input: { body: z.infer<B>; query: z.infer<Q>; params: z.infer<P> },
+  ) => Promise<void> | void;
+}
+
+const documented = new Set<string>();
+const toOpenApiPath = (path: string) => `/v1${path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`;
+
+export function apiRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = z.ZodUnknown, P extends z.ZodType = z.ZodUnknown>(
+  router: express.Router,
+  spec: ApiRouteSpec<B, Q, P>,
+): void {
+  const responses: RouteConfig['responses'] = {};
+  for (const [status, r] of Object.entries(spec.responses)) {
+    responses[status] = r.schema
+      ? { description: r.description, content: { [r.contentType ?? 'application/json']: { schema: r.schema } } }
+      : r.contentType
+        ? { description: r.description, content: { [r.contentType]: { schema: { type: 'string', format: 'binary' } } } }
+        : { description: r.description };
+  }
+  const errorStatuses = new Set([400, 404, 422, 503, ...(spec.errors ?? [])]);
+  if ((spec.auth ?? 'apiKey') !== 'none') errorStatuses.add(401);
+  if ((spec.auth ?? 'apiKey') === 'apiKey') [403, 429].forEach((s) => errorStatuses.add(s));
+  if (spec.body) errorStatuses.add(413);
+  for (const status of errorStatuses)
+    responses[status] ??= { description: COMMON_ERRORS[status] ?? 'Error', content: { 'application/problem+json': { schema: problemSchema } } };
+
+  // The gateway may be built more than once in one process (tests): document each route once.
+  const key = `${spec.method} ${spec.path}`;
+  if (!documented.has(key)) {
+    documented.add(key);
+    const auth = spec.auth ?? 'apiKey';
+    registry.registerPath({
+      method: spec.method,
+      path: toOpenApiPath(spec.path),
+      summary: spec.summary,
+      tags: spec.tags,
+      security: auth === 'apiKey' ? [{ apiKey: [] }] : [],
+      request: {
+        ...(spec.body ? { body: { required: true, content: { [spec.bodyContentType ?? 'application/json']: { schema: spec.body } } } } : {}),
+        ...(spec.query ? { query: spec.query as never } : {}),
+        ...(spec.params ? { params: spec.params as never } : {}),
+      },
+      responses,
+    });
+  }
+
+  router[spec.method](spec.path, async (req, res) => {
+    const input = {
+      body: spec.body ? parseOrThrow(spec.body, req.body ?? {}, 'request body') : req.body,
+      query: spec.query ? parseOrThrow(spec.query, req.query, 'query string') : req.query,
+      params: spec.params ? parseOrThrow(spec.params, req.params, 'path') : req.params,
+    };
+    await spec.handler(req, res, input as never);
+  });
+}
+
+/** Paths of the document, as `METHOD /v1/path/{param}`: for the coverage test. */
+export function documentedRoutes(): string[] {
+  return [...documented].map((k) => {
+    const [method, path] = k.split(' ');
+    return `${method.toUpperCase()} ${toOpenApiPath(path)}`;
+  });
+}

@@ -1,0 +1,32 @@
+import { OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { express } from '@oms/http';
+import swaggerUi from 'swagger-ui-express';
+import { registry } from './api-route';
+
+let cached: ReturnType<OpenApiGeneratorV31['generateDocument']> | undefined;
+
+/** The OpenAPI 3.1 document of the public API, generated from the schemas the routes validate with. */
+export function openApiDocument() {
+  cached ??= new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'OMS public API',
+      version: '1.0.0',
+      description:
+        'Order management: intake from every channel, inventory, fulfillment, shipping, returns. Errors are RFC 9457 problem+json. ' +
+        'POSTs accept an Idempotency-Key header.',
+    },
+    servers: [{ url: '/' }],
+  });
+  return cached;
+}
+
+/** `/openapi.json` and interactive docs at `/docs` (swagger-ui, served from the package, no CDN). */
+export function docsRoutes(): express.Router {
+  const router = express.Router();
+  router.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+  router.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerUrl: '/openapi.json', customSiteTitle: 'OMS API' }));
+  return router;
+}
