@@ -3,7 +3,7 @@ import { express } from '@oms/http';
 import { deterministicId } from '@oms/messaging';
 import { z } from 'zod';
 import { apiRoute } from './api-route';
-import { principalOf } from './auth';
+import { assertMayWriteChannel } from './auth';
 import type { GatewayDeps } from './deps';
 
 export const acceptedOrderSchema = z.object({ id: z.string(), status: z.string() });
@@ -20,11 +20,12 @@ export function intakeRoutes(deps: GatewayDeps): express.Router {
     body: canonicalOrderSchema,
     responses: { 202: { description: 'Accepted; Location points at the order', schema: acceptedOrderSchema } },
     handler: async (_req, res, { body: order }) => {
+      const principal = assertMayWriteChannel(res, order.channel);
       // The same channel order always maps to the same id, so a resend is recognised downstream.
       const orderId = deterministicId('order', order.channel, order.externalId);
       await deps.broker.publish(
         'order.received.v1',
-        { orderId, order, receivedAt: new Date().toISOString(), actor: principalOf(res).actor },
+        { orderId, order, receivedAt: new Date().toISOString(), actor: principal.actor },
         { correlationId: orderId, id: deterministicId(orderId, 'order.received.v1') },
         { requireRoute: true },
       );
