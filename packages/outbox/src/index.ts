@@ -45,29 +45,28 @@ export class OutboxRelay {
   }
 
   /** Publish and clear one aggregate's outbox. Call it while holding the aggregate's lock. */
-  async flush(model: Model<any>, id: string): Promise<void> {
-    const doc = (await model.findById(id, { outbox: 1 }).lean()) as WithOutbox | null;
-    const pending = doc?.outbox ?? [];
+  /**
+   * Publish and clear one aggregate's outbox. Call it while holding the aggregate's lock. A caller that has
+   * just read the document and knows its whole outbox passes it as `pending`, saving a read.
+   */
+  async flush(model: Model<any>, id: string, pending?: Envelope[]): Promise<void> {
+    if (!pending) {
+      const doc = (await model.findById(id, { outbox: 1 }).lean()) as WithOutbox | null;
+      pending = doc?.outbox ?? [];
+    }
     if (pending.length === 0) return;
-    const published: string[] = [];
-    try {
-      // Keep the order of one aggregate's events: publish them one after another.
-      for (const envelope of pending) {
-        await this.broker.publishEnvelope(envelope);
-        published.push(envelope.id);
-      }
-    } catch (err) {
-      this.logger.warn({ err: (err as Error).message, aggregate: id, left: pending.length - published.length }, 'outbox publish failed; the sweep retries');
+    // All on the one confirm channel, which keeps their order on the wire; the confirms are awaited together.
+    const outcomes = await Promise.allSettled(pending.map((envelope) => this.broker.publishEnvelope(envelope)));
+    const done = new Set(pending.filter((_, i) => outcomes[i].status === 'fulfilled').map((e) => e.id));
+    if (done.size < pending.length) {
+      const failed = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+      this.logger.warn({ err: (failed.reason as Error).message, aggregate: id, left: pending.length - done.size }, 'outbox publish failed; the sweep retries');
     }
     // `$pull` with a condition on sub-documents silently matches nothing on FerretDB 1.x; we hold the
     // aggregate's lock (single writer), so writing back what is left is safe on both stores.
-    if (published.length > 0) {
-      const done = new Set(published);
-      await model.updateOne({ _id: id }, { $set: { outbox: pending.filter((e) => !done.has(e.id)) } });
-    }
+    if (done.size > 0) await model.updateOne({ _id: id }, { $set: { outbox: pending.filter((e) => !done.has(e.id)) } });
   }
 
-  /** Flush inside the lock; for callers that do not hold it. */
   async flushLocked(source: OutboxSource, id: string): Promise<void> {
     await this.locks.withLock(await source.lockKey(id), () => this.flush(source.model, id));
   }
