@@ -29,6 +29,7 @@ describe('an order’s whole life through the gateway', () => {
 
   beforeAll(async () => {
     cluster = await startCluster();
+    await api().put('/v1/channels/webshop').set(auth()).send({ name: 'Web shop', type: 'web', defaultCurrency: 'EUR' }).expect(201);
     await api().put('/v1/carriers/sandbox').set(auth()).send({ webhookSecret: secret }).expect(200);
     await api().put('/v1/locations/berlin').set(auth()).send({ name: 'Berlin warehouse', type: 'warehouse' }).expect(200);
   }, 120000);

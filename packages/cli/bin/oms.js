@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// Shim so the `oms` command exists right after `npm ci`, before the TypeScript is built.
-require('../dist/main.js');
+// The `oms` command; build it first: npx tsc -b packages/cli
+require('../dist/main.js').run();

@@ -3,9 +3,11 @@ import {
   addressSchema,
   canonicalOrderSchema,
   currencyCode,
+  HOLD_REASONS,
   identifier,
   itemCondition,
   minorUnits,
+  orderLineSchema,
   quantity,
   sku,
   TRACKING_STATUSES,
@@ -62,6 +64,16 @@ export const events = {
 
 export const commands = {
   'order.cancel.v1': z.object({ orderId, reason: z.string().max(500), actor }),
+  /** Change an order before fulfillment: the shipping address, the lines and/or the payment amount (absent = unchanged). */
+  'order.amend.v1': z.object({
+    orderId,
+    shippingAddress: addressSchema.optional(),
+    lines: z.array(orderLineSchema).min(1).max(500).optional(),
+    paymentAmount: minorUnits.optional(),
+    actor,
+  }),
+  /** Ops releases one of an order's holds; the checks the hold stopped run again. */
+  'order.release-hold.v1': z.object({ orderId, reason: z.enum(HOLD_REASONS), note: z.string().max(500).optional(), actor }),
   'stock.reserve.v1': z.object({ orderId, lines: z.array(skuQuantity).min(1) }),
   'stock.release.v1': z.object({ orderId }),
   'stock.consume.v1': z.object({ orderId }),

@@ -1,22 +1,57 @@
+import currencyCodes from 'currency-codes';
+import countries from 'i18n-iso-countries';
+import { postcodeValidator, postcodeValidatorExistsForCountry } from 'postcode-validator';
 import { z } from 'zod';
 
 /** Money is always an integer number of minor units (DESIGN.md §4 rule 6). */
-export const minorUnits = z.number().int().min(0).max(1_000_000_000_000);
-export const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR');
-export const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as DE');
+export const minorUnits = z.number().int('must be a whole number of minor units (cents), not a decimal').min(0).max(1_000_000_000_000);
+
+/** ISO 4217 codes for "no currency" and testing: never the currency of an order. */
+const NOT_MONEY = new Set(['XXX', 'XTS']);
+
+/** Digits after the decimal point of an ISO 4217 currency (EUR 2, JPY 0, KWD 3); undefined if unknown. */
+export function currencyExponent(code: string): number | undefined {
+  if (NOT_MONEY.has(code)) return undefined;
+  return currencyCodes.code(code)?.digits;
+}
+
+export const currencyCode = z
+  .string()
+  .regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code such as EUR', abort: true })
+  .refine((c) => currencyExponent(c) !== undefined, 'is not an ISO 4217 currency code');
+export const countryCode = z
+  .string()
+  .regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 code such as DE', abort: true })
+  .refine((c) => countries.isValid(c), 'is not an ISO 3166-1 alpha-2 country code');
 export const sku = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only');
-export const quantity = z.number().int().min(1).max(10_000);
+export const quantity = z.number().int('must be a whole number').min(1).max(10_000);
 export const identifier = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, dot, colon, dash and underscore only');
 
-export const addressSchema = z.object({
-  name: z.string().min(1).max(200),
-  line1: z.string().min(1).max(200),
-  line2: z.string().max(200).optional(),
-  postalCode: z.string().min(1).max(20),
-  city: z.string().min(1).max(100),
-  region: z.string().max(100).optional(),
-  country: countryCode,
-});
+/** A postal code is checked against its country's format; countries the validator does not know pass. */
+export function postalCodeFits(postalCode: string, country: string): boolean {
+  if (!postcodeValidatorExistsForCountry(country)) return true;
+  try {
+    return postcodeValidator(postalCode, country);
+  } catch {
+    return true;
+  }
+}
+
+export const addressSchema = z
+  .object({
+    name: z.string().min(1).max(200),
+    line1: z.string().min(1).max(200),
+    line2: z.string().max(200).optional(),
+    postalCode: z.string().min(1).max(20),
+    city: z.string().min(1).max(100),
+    region: z.string().max(100).optional(),
+    country: countryCode,
+  })
+  .superRefine((address, ctx) => {
+    if (typeof address.postalCode !== 'string' || typeof address.country !== 'string') return; // reported by the fields
+    if (!postalCodeFits(address.postalCode, address.country))
+      ctx.addIssue({ code: 'custom', path: ['postalCode'], message: `is not a valid postal code for ${address.country}` });
+  });
 
 export const orderLineSchema = z.object({
   sku,
@@ -31,7 +66,7 @@ export const canonicalOrderSchema = z.object({
   externalId: identifier,
   currency: currencyCode,
   customer: z.object({
-    email: z.string().email().max(254),
+    email: z.email('must be a valid email address').max(254),
     name: z.string().min(1).max(200),
     phone: z.string().max(40).optional(),
   }),
@@ -44,6 +79,8 @@ export const canonicalOrderSchema = z.object({
     reference: z.string().min(1).max(200),
     amount: minorUnits,
   }),
+  /** What the channel sent that the canonical order has no field for (e.g. Shopify's raw order): kept for reference. */
+  source: z.record(z.string(), z.unknown()).optional(),
 });
 
 export type CanonicalOrder = z.infer<typeof canonicalOrderSchema>;

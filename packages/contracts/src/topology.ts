@@ -16,7 +16,7 @@ export interface QueueDefinition {
  */
 export const QUEUES: QueueDefinition[] = [
   { name: 'ingestion.order-intake', events: ['order.received.v1'] },
-  { name: 'ingestion.commands', commands: ['order.cancel.v1'] },
+  { name: 'ingestion.commands', commands: ['order.cancel.v1', 'order.amend.v1', 'order.release-hold.v1'] },
   {
     name: 'ingestion.order-progress',
     events: [

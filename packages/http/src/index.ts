@@ -74,11 +74,74 @@ export function createHttpApp(options: HttpAppOptions): Express {
   // Keep the raw bytes too: signed webhooks are verified over the body exactly as it was sent.
   const keepRawBody = (req: unknown, _res: unknown, buf: Buffer) => void ((req as { rawBody?: Buffer }).rawBody = buf);
   app.use(express.json({ limit: options.jsonLimit ?? '1mb', type: ['application/json', 'application/*+json'], verify: keepRawBody }));
+  app.use(rejectOperatorKeys);
   options.routes(app);
 
   app.use((req, _res, next) => next(new AppError(404, 'Not Found', `No route for ${req.method} ${req.path}`)));
   app.use(errorHandler);
   return app;
+}
+
+const MAX_LISTED_KEYS = 100;
+/**
+ * Deeper JSON than this is refused: no body of this system nests anywhere near it, while serialisers and
+ * validators recurse (JSON.stringify overflows the stack at a few thousand levels) and MongoDB refuses
+ * documents nested deeper than 100 levels, which would surface as a 5xx long after the request was accepted.
+ */
+export const MAX_BODY_DEPTH = 64;
+
+/**
+ * A JSON body with a key that starts with `$` or contains `.`, at any depth, is refused (400, every offending
+ * path listed). Such keys are MongoDB operators and field paths: a body that reaches a filter or an update
+ * could otherwise inject `$where`, `$gt` or `a.b` into a query. Checked here, right after the JSON parser,
+ * so every service (and every route, including signed webhooks) gets it without thinking about it; no
+ * legitimate body of this system needs such keys. Bodies nested deeper than MAX_BODY_DEPTH are refused too.
+ */
+export const rejectOperatorKeys: RequestHandler = (req, _res, next) => {
+  const { operatorKeys, tooDeepAt } = inspectBody(req.body);
+  if (tooDeepAt !== undefined)
+    return next(new AppError(400, 'Too Deeply Nested', `JSON bodies may nest at most ${MAX_BODY_DEPTH} levels`, [{ path: tooDeepAt, message: `nested deeper than ${MAX_BODY_DEPTH} levels` }]));
+  if (operatorKeys.length === 0) return next();
+  next(
+    new AppError(
+      400,
+      'Forbidden Keys',
+      'Keys starting with "$" or containing "." are not accepted',
+      operatorKeys.map((path) => ({ path, message: 'keys may not start with "$" or contain "."' })),
+    ),
+  );
+};
+
+/** Paths (dot-joined, as in validation errors) of every key that starts with `$` or contains `.`; at most 100. */
+export function operatorKeyPaths(body: unknown): string[] {
+  return inspectBody(body, Infinity).operatorKeys;
+}
+
+/**
+ * One iterative walk (deep nesting cannot overflow the stack): the operator keys found, and where the body
+ * first nests deeper than `maxDepth`, if it does (the walk stops there).
+ */
+export function inspectBody(body: unknown, maxDepth = MAX_BODY_DEPTH): { operatorKeys: string[]; tooDeepAt?: string } {
+  // Each node points at its parent; a path is only built when reported, so the walk stays linear.
+  type Node = { value: unknown; key: string; parent: Node | undefined; depth: number };
+  const pathOf = (node: Node | undefined, key?: string) => {
+    const parts = key === undefined ? [] : [key];
+    for (let n = node; n?.parent; n = n.parent) parts.push(n.key);
+    return parts.reverse().join('.') || '(root)';
+  };
+  const found: string[] = [];
+  const isContainer = (v: unknown) => v !== null && typeof v === 'object';
+  if (!isContainer(body)) return { operatorKeys: found };
+  const stack: Node[] = [{ value: body, key: '', parent: undefined, depth: 1 }];
+  while (stack.length && found.length < MAX_LISTED_KEYS) {
+    const node = stack.pop()!;
+    if (node.depth > maxDepth) return { operatorKeys: found, tooDeepAt: pathOf(node) };
+    const entries = Array.isArray(node.value) ? node.value.map((v, i) => [String(i), v] as const) : Object.entries(node.value as object);
+    if (!Array.isArray(node.value)) for (const [key] of entries) if (key.startsWith('$') || key.includes('.')) found.push(pathOf(node, key));
+    for (let i = entries.length - 1; i >= 0; i--)
+      if (isContainer(entries[i][1])) stack.push({ value: entries[i][1], key: entries[i][0], parent: node, depth: node.depth + 1 });
+  }
+  return { operatorKeys: found.slice(0, MAX_LISTED_KEYS) };
 }
 
 /** Map body-parser errors to 4xx, AppErrors to their problem, everything else to an opaque 500 (and a log). */

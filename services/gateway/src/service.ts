@@ -1,8 +1,12 @@
 import type { ServiceDefinition } from '@oms/runtime';
 import { configSchema } from './config';
 import { createUpstreams } from './data-access/upstreams';
-import { bootstrapKey } from './entry-points/http/auth';
+import { apiKeyModel, ApiKeyRepository } from './data-access/api-keys';
+import { IdempotencyStore } from './data-access/idempotency';
+import { anyKey, bootstrapKey, StoredKeys } from './entry-points/http/auth';
+import { idempotency } from './entry-points/http/idempotency';
 import { docsRoutes } from './entry-points/http/openapi';
+import { rateLimitPerKey } from './entry-points/http/rate-limit';
 import { publicApi } from './entry-points/http/routes';
 
 /** The only public HTTP entry: authenticates, validates, publishes to the broker, routes queries. */
@@ -11,11 +15,20 @@ export const definition: ServiceDefinition<typeof configSchema> = {
   configSchema,
   setup: (ctx) => {
     const upstreams = createUpstreams(ctx.config, ctx.logger);
-    const deps = { broker: ctx.broker, commands: ctx.commands, upstreams, commandTimeoutMs: ctx.config.COMMAND_TIMEOUT_MS };
+    const deps = { broker: ctx.broker, commands: ctx.commands, upstreams, commandTimeoutMs: ctx.config.COMMAND_TIMEOUT_MS, redis: ctx.redis, db: ctx.db };
+    // API keys (hashed) live in the gateway's own database; Idempotency-Key records in Redis with a TTL.
+    const repository = new ApiKeyRepository(apiKeyModel(ctx.db));
+    const stored = new StoredKeys(repository, ctx.config.API_KEY_CACHE_MS);
+    const access = {
+      keys: anyKey(bootstrapKey(ctx.config.OMS_BOOTSTRAP_API_KEY), stored.resolve),
+      apiKeys: { repository, stored },
+      rateLimit: rateLimitPerKey(ctx.redis, { perSecond: ctx.config.RATE_LIMIT_PER_SECOND, burst: ctx.config.RATE_LIMIT_BURST }, ctx.logger),
+      idempotency: idempotency(new IdempotencyStore(ctx.redis, ctx.config.IDEMPOTENCY_TTL_SECONDS), ctx.logger),
+    };
     return {
       routes: (app) => {
         app.use(docsRoutes());
-        app.use('/v1', publicApi(deps, bootstrapKey(ctx.config.OMS_BOOTSTRAP_API_KEY)));
+        app.use('/v1', publicApi(deps, access));
       },
     };
   },

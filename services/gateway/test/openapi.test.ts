@@ -21,6 +21,10 @@ function servedRoutes(app: Express): string[] {
   return [...new Set(out)].filter((r) => r.includes(' /v1/')).sort();
 }
 
+/** The parts of the OpenAPI document the assertions read. */
+type OpenApiDoc = { openapi: string; paths: Record<string, Record<string, any>> };
+const fetchDocument = async (url: string) => (await (await fetch(`${url}/openapi.json`)).json()) as OpenApiDoc;
+
 describe('OpenAPI document', () => {
   let stack: TestStack;
   let gateway: RunningService<unknown>;
@@ -40,7 +44,7 @@ describe('OpenAPI document', () => {
   afterAll(async () => stack.cleanup());
 
   it('when /openapi.json is fetched, then it is OpenAPI 3.1 and documents every route the gateway serves', async () => {
-    const doc = await (await fetch(`${gateway.url}/openapi.json`)).json();
+    const doc = await fetchDocument(gateway.url);
     expect(doc.openapi).toBe('3.1.0');
     const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
     const served = servedRoutes(gateway.app);
@@ -49,7 +53,7 @@ describe('OpenAPI document', () => {
   });
 
   it('when a route takes a body, then its schema, its success answer and its problem answers are documented', async () => {
-    const doc = await (await fetch(`${gateway.url}/openapi.json`)).json();
+    const doc = await fetchDocument(gateway.url);
     const post = doc.paths['/v1/orders'].post;
     expect(post.requestBody.content['application/json'].schema).toBeDefined();
     expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '413', '422', '503']));

@@ -60,6 +60,7 @@ describe('gateway public API', () => {
     stack = await TestStack.create();
     internals = await serve(fakeInternals(verifyCalls));
     gateway = await stack.start(definition, envFor(internals.url));
+    await request(gateway.app).put('/v1/channels/webshop').set(auth).send({ name: 'Web shop', type: 'web', defaultCurrency: 'EUR' }).expect(201);
     amqpConn = await amqp.connect(stack.amqpUrl);
 
     // Fake command handlers of fulfillment and carrier, on the real queues.
@@ -122,10 +123,10 @@ describe('gateway public API', () => {
     expect(msg.content.toString()).not.toContain(KEY);
   });
 
-  it('when the same channel order is posted again, then it maps to the same order id', async () => {
+  it('when the same channel order is posted again, then it answers 200 with the existing order id and status', async () => {
     const res = await request(gateway.app).post('/v1/orders').set(auth).send(order);
-    expect(res.status).toBe(202);
-    expect(res.body.id).toBe(orderId);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ id: orderId, status: 'pending' });
   });
 
   it('when no or a wrong bearer key is presented, then 401 problem with WWW-Authenticate', async () => {
@@ -249,7 +250,7 @@ describe('gateway public API', () => {
   it('when the broker is unreachable, then posting an order answers 503 with Retry-After, never 202', async () => {
     const isolated = await stack.start(definition, envFor(internals.url));
     await isolated.ctx.broker.close();
-    const res = await request(isolated.app).post('/v1/orders').set(auth).send(order);
+    const res = await request(isolated.app).post('/v1/orders').set(auth).send(sampleOrder({ externalId: 'WS-BROKER-DOWN' }));
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toBe('5');
     expect(res.body).toMatchObject({ status: 503, title: 'Service Unavailable' });

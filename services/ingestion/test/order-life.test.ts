@@ -1,4 +1,5 @@
-import { Broker, deterministicId } from '@oms/messaging';
+import { Broker, CommandClient, deterministicId } from '@oms/messaging';
+import { AppError } from '@oms/errors';
 import { createLogger } from '@oms/logging';
 import { BrokerTap, TestStack, eventually, sampleOrder, type RunningService } from '@oms/testing';
 import type { CanonicalOrder } from '@oms/contracts';
@@ -12,6 +13,7 @@ describe('ingestion: the order overseer', () => {
   let service: RunningService<unknown>;
   let broker: Broker;
   let tap: BrokerTap;
+  let commands: CommandClient;
 
   beforeAll(async () => {
     stack = await TestStack.create();
@@ -19,9 +21,12 @@ describe('ingestion: the order overseer', () => {
     broker = new Broker({ url: stack.amqpUrl, service: 'test', logger: createLogger('test', 'silent') });
     await broker.connect();
     tap = await BrokerTap.open(stack.amqpUrl);
+    commands = new CommandClient(broker);
+    await commands.start();
   });
   afterAll(async () => {
     await tap.close();
+    await commands.close();
     await broker.close();
     await stack.cleanup();
   });
@@ -43,6 +48,13 @@ describe('ingestion: the order overseer', () => {
     expect(reserve).toMatchObject({ type: 'stock.reserve.v1', data: { orderId: id, lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2 }] } });
     const check = await eventually(async () => (await tap.drain('payment-check.commands')).find((m) => m.correlationId === id));
     expect(check).toMatchObject({ type: 'payment.check.v1', data: { orderId: id, amount: 4493, currency: 'EUR' } });
+  });
+
+  it('when a channel sends fields of any shape in source, then the order is stored and its source comes back intact', async () => {
+    const source = { note: [[1, 2], ['a']], shopify: { tags: 'vip', 'weird.key': { $x: 1 } } };
+    const id = await receive(order('WS-SOURCE', { source } as Partial<CanonicalOrder>));
+    const stored = await eventually(async () => (await getOrder(id)).status === 'pending' && getOrder(id));
+    expect(stored.source).toEqual(source);
   });
 
   it('when the same order is received twice, then there is one order and one set of commands', async () => {
@@ -102,5 +114,85 @@ describe('ingestion: the order overseer', () => {
       return o.timeline.filter((t: any) => t.type === 'return_restocked').length === 30 && o;
     }, 30000);
     expect(done.timeline.filter((t: any) => t.type === 'return_restocked')).toHaveLength(30);
+  });
+
+  describe('changing an order', () => {
+    const send = async (type: 'order.amend.v1' | 'order.cancel.v1' | 'order.release-hold.v1', data: any) => {
+      const outcome = await commands.send(type, { actor: 'api-key:ops-7', ...data }, { correlationId: data.orderId }, 5000);
+      if (outcome.status !== 'done') throw new Error('no answer');
+      return outcome.result as any;
+    };
+    const commandsFor = async (queue: string, id: string) => (await tap.drain(queue)).filter((m) => m.correlationId === id).map((m) => [m.type, m.data.orderId]);
+
+    it('when a pending order’s lines and amount change, then the answer is the changed order, the old reservation and authorization go and new ones are asked for under new keys', async () => {
+      const id = await receive(order('WS-A1'));
+      await eventually(async () => (await getOrder(id)).status === 'pending');
+      await eventually(async () => (await commandsFor('inventory.commands', id)).length === 1);
+      await tap.drain('payment-check.commands');
+
+      const lines = [{ sku: 'TSHIRT-BLK-M', quantity: 3, unitPrice: 1999 }];
+      const amended = await send('order.amend.v1', { orderId: id, lines, paymentAmount: 6492 });
+      expect(amended).toMatchObject({ id, status: 'pending', lines, payment: { amount: 6492 }, checks: { stock: 'pending', payment: 'pending' } });
+      expect(amended.timeline.find((t: any) => t.type === 'order_amended')).toMatchObject({ actor: 'api-key:ops-7', service: 'test', at: expect.any(String) });
+      expect(
+        await eventually(async () => {
+          const sent = await commandsFor('inventory.commands', id);
+          return sent.length === 2 && sent;
+        }),
+      ).toEqual([
+        ['stock.release.v1', id],
+        ['stock.reserve.v1', `${id}~2`],
+      ]);
+      expect(await eventually(async () => { const sent = await commandsFor('payment-check.commands', id); return sent.length === 2 && sent; })).toEqual([
+        ['payment.void.v1', id],
+        ['payment.check.v1', `${id}~2`],
+      ]);
+
+      // The new checks answer under their keys; a late answer for the old reservation is given back.
+      await report('stock.reserved.v1', { orderId: id, lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, locationId: 'berlin' }] }, id);
+      await report('stock.reserved.v1', { orderId: `${id}~2`, lines: [{ sku: 'TSHIRT-BLK-M', quantity: 3, locationId: 'berlin' }] }, id);
+      await report('payment.approved.v1', { orderId: `${id}~2`, checkId: 'c2', amount: 6492, currency: 'EUR', providerRef: 'auth_2' }, id);
+      const ready = await eventually(async () => (await getOrder(id)).status === 'ready_to_fulfill' && getOrder(id));
+      expect(ready.allocation).toEqual([{ sku: 'TSHIRT-BLK-M', quantity: 3, locationId: 'berlin' }]);
+      expect(await eventually(async () => (await commandsFor('inventory.commands', id)).find(([type]) => type === 'stock.release.v1'))).toEqual(['stock.release.v1', id]);
+
+      await expect(send('order.amend.v1', { orderId: id, shippingAddress: { name: 'A', line1: 'B 1', postalCode: '10115', city: 'Berlin', country: 'DE' } })).rejects.toMatchObject({
+        status: 409,
+        detail: expect.stringContaining('An order that is ready_to_fulfill can no longer be changed'),
+      });
+      const cancelled = await send('order.cancel.v1', { orderId: id, reason: 'customer asked' });
+      expect(cancelled.status).toBe('cancelled');
+      expect(await eventually(async () => (await commandsFor('inventory.commands', id)).find(([type]) => type === 'stock.release.v1'))).toEqual(['stock.release.v1', `${id}~2`]);
+    });
+
+    it('when only the shipping address changes, then it is recorded with the actor and nothing is checked again', async () => {
+      const id = await receive(order('WS-A2'));
+      await eventually(async () => (await getOrder(id)).status === 'pending');
+      await new Promise((r) => setTimeout(r, 200));
+      await tap.drain('inventory.commands');
+      const address = { name: 'Anna Schmidt', line1: 'Torstraße 1', postalCode: '10119', city: 'Berlin', country: 'DE' };
+      const amended = await send('order.amend.v1', { orderId: id, shippingAddress: address });
+      expect(amended.shippingAddress).toEqual(address);
+      expect(amended.timeline.map((t: any) => t.type).slice(-2)).toEqual(['order_amended', 'address_checks']);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await commandsFor('inventory.commands', id)).toEqual([]);
+    });
+
+    it('when an unknown order is changed, then the command is refused with 404', async () => {
+      await expect(send('order.amend.v1', { orderId: 'nope', paymentAmount: 1 })).rejects.toBeInstanceOf(AppError);
+      await expect(send('order.amend.v1', { orderId: 'nope', paymentAmount: 1 })).rejects.toMatchObject({ status: 404 });
+    });
+
+    it('when ops releases a stock_short hold, then the order is pending again and stock is reserved under a new key', async () => {
+      const id = await receive(order('WS-A3'));
+      await eventually(async () => (await getOrder(id)).status === 'pending');
+      await report('stock.short.v1', { orderId: id, lines: [{ sku: 'TSHIRT-BLK-M', requested: 2, available: 0 }] }, id);
+      await eventually(async () => (await getOrder(id)).status === 'on_hold');
+      await tap.drain('inventory.commands');
+      const released = await send('order.release-hold.v1', { orderId: id, reason: 'stock_short', note: 'stock arrived' });
+      expect(released).toMatchObject({ status: 'pending', holds: [], checks: { stock: 'pending' } });
+      expect(released.timeline.find((t: any) => t.type === 'hold_released')).toMatchObject({ actor: 'api-key:ops-7', detail: 'stock_short: stock arrived' });
+      expect(await eventually(async () => (await commandsFor('inventory.commands', id)).find(([type]) => type === 'stock.reserve.v1'))).toEqual(['stock.reserve.v1', `${id}~2`]);
+    });
   });
 });

@@ -12,7 +12,7 @@ const orderSchema = new Schema(
     _id: { type: String },
     channel: { type: String, required: true },
     externalId: { type: String, required: true },
-    status: { type: String, required: true, index: true },
+    status: { type: String, required: true },
     currency: String,
     customer: Schema.Types.Mixed,
     shippingAddress: Schema.Types.Mixed,
@@ -21,6 +21,7 @@ const orderSchema = new Schema(
     payment: Schema.Types.Mixed,
     holds: Schema.Types.Mixed,
     checks: Schema.Types.Mixed,
+    checkKeys: Schema.Types.Mixed,
     allocation: Schema.Types.Mixed,
     fulfillments: Schema.Types.Mixed,
     shipments: Schema.Types.Mixed,
@@ -30,6 +31,10 @@ const orderSchema = new Schema(
     processed: [String],
     /** Events and commands stored with the change that caused them, until the broker confirmed them. */
     outbox: Schema.Types.Mixed,
+    /** `customer.email` in lower case: the list filters on it exactly, with an index (no case-insensitive index here). */
+    customerEmail: String,
+    /** The channel's own fields, as a JSON string (see order-repository). */
+    source: String,
     createdAt: { type: String, required: true },
     updatedAt: String,
   },
@@ -37,6 +42,16 @@ const orderSchema = new Schema(
 );
 // One order per channel and external id, whatever path it came in by.
 orderSchema.index({ channel: 1, externalId: 1 }, { unique: true });
+// The order list (GET /internal/orders) is always sorted by (createdAt, _id), newest first by default, and
+// paged by a cursor on the same pair: each filter it offers has a compound index ending in that sort key.
+// Plain compound indexes only: FerretDB 1.x has no partial, text or collation indexes.
+orderSchema.index({ createdAt: -1, _id: -1 });
+orderSchema.index({ channel: 1, createdAt: -1, _id: -1 });
+orderSchema.index({ status: 1, createdAt: -1, _id: -1 });
+orderSchema.index({ channel: 1, status: 1, createdAt: -1, _id: -1 });
+orderSchema.index({ customerEmail: 1, createdAt: -1, _id: -1 });
+orderSchema.index({ 'lines.sku': 1, createdAt: -1, _id: -1 });
+orderSchema.index({ 'holds.reason': 1, createdAt: -1, _id: -1 });
 
 export type OrderModel = Model<OrderDocument>;
 

@@ -1,18 +1,36 @@
 import type { Envelope } from '@oms/contracts';
+import { initialCheckKeys } from '../domain/check-keys';
 import type { OrderChange, OrderState } from '../domain/order';
 import type { OrderModel } from './order-model';
+import { encodeCursor, orderListFilter, type OrderListQuery } from './order-query';
 
-const HIDDEN = { processed: 0, outbox: 0 } as const;
+const HIDDEN = { processed: 0, outbox: 0, customerEmail: 0 } as const;
+/** A list shows what an order is, not its whole history (the timeline) or what the channel sent besides. */
+const HIDDEN_IN_LIST = { ...HIDDEN, timeline: 0, source: 0 } as const;
+
+/**
+ * What a channel sent besides the canonical fields is kept for reference as a JSON string: it can be any
+ * shape, and FerretDB 1.x cannot store some shapes (arrays nested in arrays), so an accepted order would
+ * otherwise fail to be stored.
+ */
+const packSource = (source: unknown) => (source === undefined ? undefined : JSON.stringify(source));
+const unpackSource = (source: unknown) => (typeof source === 'string' ? JSON.parse(source) : source);
 
 export function toState(doc: Record<string, any>): OrderState {
-  const { _id, processed: _p, outbox: _o, updatedAt: _u, ...rest } = doc;
-  return { id: _id, ...rest } as OrderState;
+  const { _id, processed: _p, outbox: _o, updatedAt: _u, customerEmail: _e, ...rest } = doc;
+  return { id: _id, ...rest, source: unpackSource(rest.source), checkKeys: rest.checkKeys ?? initialCheckKeys(_id) } as OrderState;
 }
 
 /** The order as clients see it. */
 export function toView(doc: Record<string, any>) {
-  const { _id, processed: _p, outbox: _o, ...rest } = doc;
-  return { id: _id, ...rest };
+  const { _id, processed: _p, outbox: _o, customerEmail: _e, ...rest } = doc;
+  return { id: _id, ...rest, ...(rest.source === undefined ? {} : { source: unpackSource(rest.source) }) };
+}
+
+export interface OrderPage {
+  items: Array<ReturnType<typeof toView>>;
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
 }
 
 export class OrderRepository {
@@ -28,10 +46,27 @@ export class OrderRepository {
     return doc ? toView(doc) : null;
   }
 
+  /** One page of orders in creation order; one more is read to know whether another page follows. */
+  async list(query: OrderListQuery): Promise<OrderPage> {
+    if (query.channels?.length === 0) return { items: [], nextCursor: null };
+    const direction = query.sort === 'desc' ? -1 : 1;
+    const docs = await this.model
+      .find(orderListFilter(query), HIDDEN_IN_LIST)
+      .sort({ createdAt: direction, _id: direction })
+      .limit(query.limit + 1)
+      .lean();
+    const page = docs.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toView),
+      nextCursor: docs.length > query.limit && last ? encodeCursor({ createdAt: last.createdAt as string, id: last._id }) : null,
+    };
+  }
+
   async insert(state: OrderState, change: OrderChange, messageId: string, outbox: Envelope[]): Promise<void> {
     const { id, timeline, ...rest } = state;
     const now = new Date().toISOString();
-    await this.model.create({ _id: id, ...rest, ...change.set, timeline: [...timeline, ...change.timeline], processed: [messageId], outbox, updatedAt: now });
+    await this.model.create({ _id: id, ...rest, source: packSource(rest.source), ...change.set, customerEmail: state.customer.email.toLowerCase(), timeline: [...timeline, ...change.timeline], processed: [messageId], outbox, updatedAt: now });
   }
 
   /**

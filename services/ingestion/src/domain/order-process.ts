@@ -1,5 +1,6 @@
 import type { CanonicalOrder, Envelope, MessageData, OrderStatus } from '@oms/contracts';
 import { AppError } from '@oms/errors';
+import { initialCheckKeys } from './check-keys';
 import { expectedAmount, noChange, type OrderChange, type OrderState, type TimelineEntry } from './order';
 import { CANCELLABLE, canTransition } from './order-status';
 
@@ -9,12 +10,12 @@ import { CANCELLABLE, canTransition } from './order-status';
  * move it on. Pure: no I/O; the caller stores the change and its messages in one write.
  */
 
-function entry(msg: Envelope, type: string, detail?: string, extra: Partial<TimelineEntry> = {}): TimelineEntry {
+export function entry(msg: Envelope, type: string, detail?: string, extra: Partial<TimelineEntry> = {}): TimelineEntry {
   return { at: msg.occurredAt, type, service: msg.producer, ...(detail ? { detail } : {}), ...extra };
 }
 
 /** Change the status (if the state machine allows it) and record it, with the event for partners. */
-function moveTo(order: OrderState, change: OrderChange, to: OrderStatus, msg: Envelope, reason?: string): boolean {
+export function moveTo(order: OrderState, change: OrderChange, to: OrderStatus, msg: Envelope, reason?: string): boolean {
   const from = change.set.status ?? order.status;
   if (from === to || !canTransition(from, to)) return false;
   change.set.status = to;
@@ -32,12 +33,14 @@ export function acceptOrder(orderId: string, order: CanonicalOrder, msg: Envelop
     status: 'received',
     holds: [],
     checks: { stock: 'pending', payment: 'pending' },
+    checkKeys: initialCheckKeys(orderId),
     allocation: [],
     fulfillments: [],
     shipments: [],
     returns: [],
     timeline: [],
-    createdAt: msg.data.receivedAt,
+    // One format for every order (the list is sorted and paged by it as a string).
+    createdAt: new Date(msg.data.receivedAt).toISOString(),
   };
   const change = noChange();
   change.timeline.push({ at: msg.data.receivedAt, type: 'order_received', service: msg.producer, actor: msg.data.actor, status: 'received', detail: `via channel ${order.channel}` });
@@ -46,6 +49,7 @@ export function acceptOrder(orderId: string, order: CanonicalOrder, msg: Envelop
   if (order.payment.amount !== expected) {
     const detail = `payment amount ${order.payment.amount} does not match lines plus shipping ${expected} ${order.currency}`;
     change.set.holds = [{ reason: 'amount_mismatch', detail, at: msg.occurredAt }];
+    change.set.checks = { stock: 'none', payment: 'none' };
     moveTo(state, change, 'on_hold', msg, 'amount_mismatch');
     return { state, change };
   }
@@ -59,13 +63,13 @@ export function acceptOrder(orderId: string, order: CanonicalOrder, msg: Envelop
 }
 
 /** Stock reserved and payment approved: hand the order to the warehouse. */
-function releaseWhenReady(order: OrderState, change: OrderChange, msg: Envelope): void {
+export function releaseWhenReady(order: OrderState, change: OrderChange, msg: Envelope): void {
   const checks = { ...order.checks, ...change.set.checks };
   const status = change.set.status ?? order.status;
   if (checks.stock !== 'reserved' || checks.payment !== 'approved' || status !== 'pending') return;
   const allocation = change.set.allocation ?? order.allocation;
   if (moveTo(order, change, 'ready_to_fulfill', msg))
-    change.send.push({ type: 'fulfillment.open.v1', data: { orderId: order.id, lines: allocation, shippingAddress: order.shippingAddress, shippingMethod: order.shipping.method } });
+    change.send.push({ type: 'fulfillment.open.v1', data: { orderId: order.id, lines: allocation, shippingAddress: change.set.shippingAddress ?? order.shippingAddress, shippingMethod: order.shipping.method } });
 }
 
 export function cancelOrder(order: OrderState, msg: Envelope<MessageData<'order.cancel.v1'>>): OrderChange {
@@ -75,8 +79,8 @@ export function cancelOrder(order: OrderState, msg: Envelope<MessageData<'order.
   const change = noChange();
   change.timeline.push(entry(msg, 'cancel_requested', msg.data.reason, { actor: msg.data.actor }));
   moveTo(order, change, 'cancelled', msg, msg.data.reason);
-  change.send.push({ type: 'stock.release.v1', data: { orderId: order.id } });
-  change.send.push({ type: 'payment.void.v1', data: { orderId: order.id } });
+  change.send.push({ type: 'stock.release.v1', data: { orderId: order.checkKeys.stock } });
+  change.send.push({ type: 'payment.void.v1', data: { orderId: order.checkKeys.payment } });
   change.send.push({ type: 'fulfillment.cancel.v1', data: { orderId: order.id } });
   return change;
 }
@@ -89,6 +93,7 @@ export function onOrderEvent(order: OrderState, msg: Envelope): OrderChange {
   const d = msg.data as any;
   const checks = (patch: Partial<OrderState['checks']>) => (change.set.checks = { ...order.checks, ...change.set.checks, ...patch });
   const isClosed = order.status === 'cancelled' || order.status === 'rejected';
+  if (isSuperseded(order, msg)) return onSupersededCheck(order, msg);
 
   switch (msg.type) {
     case 'stock.reserved.v1': {
@@ -98,7 +103,7 @@ export function onOrderEvent(order: OrderState, msg: Envelope): OrderChange {
       change.set.allocation = d.lines;
       if (isClosed) {
         // Cancelled or rejected while the reservation was under way: give the stock back.
-        change.send.push({ type: 'stock.release.v1', data: { orderId: order.id } });
+        change.send.push({ type: 'stock.release.v1', data: { orderId: order.checkKeys.stock } });
         break;
       }
       releaseWhenReady(order, change, msg);
@@ -122,7 +127,7 @@ export function onOrderEvent(order: OrderState, msg: Envelope): OrderChange {
     case 'payment.declined.v1':
       change.timeline.push(entry(msg, 'payment_declined', d.reason));
       checks({ payment: 'declined' });
-      if (moveTo(order, change, 'rejected', msg, `payment declined: ${d.reason}`)) change.send.push({ type: 'stock.release.v1', data: { orderId: order.id } });
+      if (moveTo(order, change, 'rejected', msg, `payment declined: ${d.reason}`)) change.send.push({ type: 'stock.release.v1', data: { orderId: order.checkKeys.stock } });
       break;
     case 'stock.released.v1':
       change.timeline.push(entry(msg, 'stock_released'));
@@ -153,7 +158,7 @@ export function onOrderEvent(order: OrderState, msg: Envelope): OrderChange {
         data: { orderId: order.id, fulfillmentId: d.fulfillmentId, locationId: d.locationId, shippingAddress: order.shippingAddress, shippingMethod: order.shipping.method, lines: d.lines },
       });
       if (fulfillments.every((f) => f.status !== 'open') && moveTo(order, change, 'packed', msg)) {
-        change.send.push({ type: 'stock.consume.v1', data: { orderId: order.id } });
+        change.send.push({ type: 'stock.consume.v1', data: { orderId: order.checkKeys.stock } });
       }
       break;
     }
@@ -190,7 +195,7 @@ export function onOrderEvent(order: OrderState, msg: Envelope): OrderChange {
       change.set.returns = [...order.returns.filter((r) => r.id !== d.returnId), { id: d.returnId, status: 'received' }];
       moveTo(order, change, 'returned', msg, 'returned by the customer');
       change.send.push({ type: 'stock.restock.v1', data: { orderId: order.id, returnId: d.returnId, locationId: d.locationId, lines: d.lines } });
-      if (d.refundAmount > 0) change.send.push({ type: 'payment.refund.v1', data: { orderId: order.id, returnId: d.returnId, amount: d.refundAmount, currency: d.currency } });
+      if (d.refundAmount > 0) change.send.push({ type: 'payment.refund.v1', data: { orderId: order.checkKeys.payment, returnId: d.returnId, amount: d.refundAmount, currency: d.currency } });
       break;
     }
     case 'stock.restocked.v1': {
@@ -206,6 +211,47 @@ export function onOrderEvent(order: OrderState, msg: Envelope): OrderChange {
       break;
     default:
       throw new Error(`the order process has no rule for ${msg.type}`);
+  }
+  return change;
+}
+
+/** Reports about a reservation or payment check, keyed by the check key (see check-keys.ts). */
+const STOCK_CHECK_EVENTS = ['stock.reserved.v1', 'stock.short.v1', 'stock.released.v1', 'stock.consumed.v1'];
+const PAYMENT_CHECK_EVENTS = ['payment.approved.v1', 'payment.declined.v1', 'payment.voided.v1'];
+
+/** A report about a reservation or payment check the order has since replaced (its lines or amount changed). */
+function isSuperseded(order: OrderState, msg: Envelope): boolean {
+  const key = (msg.data as { orderId: string }).orderId;
+  if (STOCK_CHECK_EVENTS.includes(msg.type)) return key !== order.checkKeys.stock;
+  if (PAYMENT_CHECK_EVENTS.includes(msg.type)) return key !== order.checkKeys.payment;
+  return false;
+}
+
+/**
+ * The old check answered after the order changed. It no longer decides anything; what it still holds is
+ * given back (a reservation made after its release was asked for, an authorization approved after its void).
+ */
+function onSupersededCheck(order: OrderState, msg: Envelope): OrderChange {
+  const change = noChange();
+  const key = (msg.data as { orderId: string }).orderId;
+  const note = (type: string, detail: string) => change.timeline.push(entry(msg, type, `${detail} (superseded check ${key})`));
+  switch (msg.type) {
+    case 'stock.reserved.v1':
+      note('stock_reserved', 'a reservation for the lines before the change: released again');
+      change.send.push({ type: 'stock.release.v1', data: { orderId: key } });
+      break;
+    case 'payment.approved.v1':
+      note('payment_approved', 'an authorization for the amount before the change: voided again');
+      change.send.push({ type: 'payment.void.v1', data: { orderId: key } });
+      break;
+    case 'stock.released.v1':
+      note('stock_released', 'the reservation for the lines before the change was released');
+      break;
+    case 'payment.voided.v1':
+      note('payment_voided', 'the authorization for the amount before the change was voided');
+      break;
+    default:
+      note(msg.type.replace(/\.v\d+$/, '').replace(/[.-]/g, '_'), 'ignored');
   }
   return change;
 }

@@ -21,3 +21,9 @@ export const CANCELLABLE: readonly OrderStatus[] = ['received', 'pending', 'on_h
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
   return TRANSITIONS[from].includes(to);
 }
+
+/**
+ * Statuses in which the shipping address and the lines may still change. Once a fulfillment is opened
+ * (ready_to_fulfill) the warehouse works from it, so a change would first have to cancel that work: refused.
+ */
+export const AMENDABLE: readonly OrderStatus[] = ['received', 'pending', 'on_hold'];

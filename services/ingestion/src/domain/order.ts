@@ -1,7 +1,9 @@
 import type { CanonicalOrder, HoldReason, OrderStatus } from '@oms/contracts';
+import type { CheckKeys } from './check-keys';
 
-export type StockCheck = 'pending' | 'reserved' | 'short' | 'released' | 'consumed';
-export type PaymentCheck = 'pending' | 'approved' | 'declined' | 'voided' | 'refunded';
+/** `none`: no check is under way for the order as it is now (held before it started, e.g. amount_mismatch). */
+export type StockCheck = 'none' | 'pending' | 'reserved' | 'short' | 'released' | 'consumed';
+export type PaymentCheck = 'none' | 'pending' | 'approved' | 'declined' | 'voided' | 'refunded';
 
 export interface TimelineEntry {
   at: string;
@@ -30,6 +32,8 @@ export interface OrderState extends CanonicalOrder {
   status: OrderStatus;
   holds: Hold[];
   checks: { stock: StockCheck; payment: PaymentCheck };
+  /** The keys of the current reservation and payment check (a new one after each change of lines or amount). */
+  checkKeys: CheckKeys;
   allocation: AllocatedLine[];
   fulfillments: Array<{ id: string; locationId: string; status: 'open' | 'packed' | 'cancelled' }>;
   shipments: Array<{ id: string; fulfillmentId?: string; trackingNumber: string; status: string }>;
@@ -46,7 +50,9 @@ export interface Outgoing {
 
 /** What one step of the order's life changes: fields to set, timeline entries, messages to send. */
 export interface OrderChange {
-  set: Partial<Pick<OrderState, 'status' | 'holds' | 'checks' | 'allocation' | 'fulfillments' | 'shipments' | 'returns'>>;
+  set: Partial<
+    Pick<OrderState, 'status' | 'holds' | 'checks' | 'checkKeys' | 'allocation' | 'fulfillments' | 'shipments' | 'returns' | 'shippingAddress' | 'lines' | 'payment'>
+  >;
   timeline: TimelineEntry[];
   send: Outgoing[];
 }

@@ -1,7 +1,96 @@
+import { AppError } from '@oms/errors';
 import { express } from '@oms/http';
-import type { GatewayDeps } from './deps';
+import { z } from 'zod';
+import type { ApiKeyRepository } from '../../data-access/api-keys';
+import { apiRoute } from './api-route';
+import { requireOps, type StoredKeys } from './auth';
 
-// Placeholder: filled in by the intake work of issue 3.
-export function apiKeysRoutes(_deps: GatewayDeps): express.Router {
-  return express.Router();
+const scopedId = '[A-Za-z0-9._:-]{1,128}';
+/** `ops`, `channel:<id>` or `partner:<id>`; ids as in the canonical order's `channel`. */
+export const roleSchema = z
+  .string()
+  .regex(new RegExp(`^(ops|channel:${scopedId}|partner:${scopedId})$`), "a role is 'ops', 'channel:<id>' or 'partner:<id>'")
+  .openapi({ example: 'channel:webshop' });
+
+const createKeyBody = z
+  .object({
+    name: z.string().trim().min(1).max(200).openapi({ example: 'Webshop storefront' }),
+    roles: z.array(roleSchema).min(1).max(50),
+  })
+  .strict();
+
+const apiKeyView = z.object({
+  id: z.string(),
+  name: z.string(),
+  roles: z.array(z.string()),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  revokedAt: z.string().nullable(),
+  revokedBy: z.string().nullable(),
+});
+
+const createdKey = apiKeyView.extend({ key: z.string().describe('The API key; shown only in this answer, stored only as a hash') });
+const keyParams = z.object({ id: z.string().min(1).max(100) });
+
+/** The key store is a database: when it cannot answer, the client may retry (503), never a 500. */
+async function store<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch {
+    throw new AppError(503, 'Service Unavailable', 'The API key store is unavailable; try again shortly');
+  }
+}
+
+export interface ApiKeyAccess {
+  repository: ApiKeyRepository;
+  stored: StoredKeys;
+}
+
+/** Creating, listing and revoking API keys: ops only. */
+export function apiKeysRoutes({ repository, stored }: ApiKeyAccess): express.Router {
+  const router = express.Router();
+
+  apiRoute(router, {
+    method: 'post',
+    path: '/api-keys',
+    summary: 'Create an API key with roles; the key is shown once in the answer',
+    tags: ['api-keys'],
+    body: createKeyBody,
+    responses: { 201: { description: 'Created; `key` is not shown again', schema: createdKey } },
+    handler: async (_req, res, { body }) => {
+      const principal = requireOps(res);
+      const { view, key } = await store(() => repository.create(body.name, [...new Set(body.roles)], principal.actor));
+      res.status(201).location(`/v1/api-keys/${view.id}`).setHeader('Cache-Control', 'no-store');
+      res.json({ ...view, key });
+    },
+  });
+
+  apiRoute(router, {
+    method: 'get',
+    path: '/api-keys',
+    summary: 'List API keys (never the keys or their hashes)',
+    tags: ['api-keys'],
+    responses: { 200: { description: 'Every stored key, revoked ones too', schema: z.array(apiKeyView) } },
+    handler: async (_req, res) => {
+      requireOps(res);
+      res.json(await store(() => repository.list()));
+    },
+  });
+
+  apiRoute(router, {
+    method: 'delete',
+    path: '/api-keys/:id',
+    summary: 'Revoke an API key: it is refused from now on',
+    tags: ['api-keys'],
+    params: keyParams,
+    responses: { 204: { description: 'Revoked (also when it was revoked before)' } },
+    handler: async (_req, res, { params }) => {
+      const principal = requireOps(res);
+      if (!(await store(() => repository.revoke(params.id, principal.actor)))) throw new AppError(404, 'Not Found', `API key ${params.id} was not found`);
+      stored.forget(params.id);
+      res.status(204).end();
+    },
+  });
+
+  return router;
 }

@@ -38,6 +38,12 @@ const COMMON_ERRORS: Record<number, string> = {
   503: 'A dependency is unavailable; retry after Retry-After',
 };
 
+/**
+ * An id taken from the path and passed on to a service: any text except control characters. A NUL reaches
+ * the PostgreSQL-backed store as an error (a 500 there, a 503 here), so it is refused up front (422).
+ */
+export const pathId = z.string().min(1).max(200).regex(/^[^\u0000-\u001f\u007f]+$/, 'may not contain control characters');
+
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 export interface ApiRouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
@@ -51,6 +57,12 @@ export interface ApiRouteSpec<B extends z.ZodType, Q extends z.ZodType, P extend
   body?: B;
   /** Media type of the body in the document (default application/json). */
   bodyContentType?: string;
+  /**
+   * Document `body` but do not validate it here: the handler validates it itself, e.g. a signed webhook
+   * whose body may only be read after its signature was verified, or a body of several shapes that the
+   * handler tells apart to give precise field errors. `input.body` is then the unvalidated `req.body`.
+   */
+  documentBodyOnly?: boolean;
   query?: Q;
   params?: P;
   /** Success responses: status → description and optional schema (JSON) or content type. */
@@ -108,7 +120,7 @@ export function apiRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType
 
   router[spec.method](spec.path, async (req, res) => {
     const input = {
-      body: spec.body ? parseOrThrow(spec.body, req.body ?? {}, 'request body') : req.body,
+      body: spec.body && !spec.documentBodyOnly ? parseOrThrow(spec.body, req.body ?? {}, 'request body') : req.body,
       query: spec.query ? parseOrThrow(spec.query, req.query, 'query string') : req.query,
       params: spec.params ? parseOrThrow(spec.params, req.params, 'path') : req.params,
     };

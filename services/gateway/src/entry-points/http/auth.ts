@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AppError } from '@oms/errors';
 import type { RequestHandler, Response } from '@oms/http';
+import { hashApiKey, KEY_PREFIX, type ApiKeyDocument, type ApiKeyRepository } from '../../data-access/api-keys';
 
 /** Who is calling. `actor` goes into commands and events: a short stable id, never the key itself. */
 export interface Principal {
@@ -43,7 +44,7 @@ export function assertMayReadChannel(res: Response, channelId: string, what: str
   return p;
 }
 
-/** Maps a presented API key to its principal; stored, hashed keys with roles plug in here later. */
+/** Maps a presented API key to its principal, or undefined for an unknown or revoked key. */
 export type KeyResolver = (presentedKey: string) => Promise<Principal | undefined> | Principal | undefined;
 
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest();
@@ -52,6 +53,62 @@ const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').dig
 export function bootstrapKey(key: string): KeyResolver {
   const expected = sha256(key);
   return (presented) => (timingSafeEqual(sha256(presented), expected) ? { actor: 'api-key:bootstrap', roles: ['ops'] } : undefined);
+}
+
+/** The first resolver that knows the key wins (bootstrap first: it needs no database). */
+export function anyKey(...resolvers: KeyResolver[]): KeyResolver {
+  return async (presented) => {
+    for (const resolve of resolvers) {
+      const principal = await resolve(presented);
+      if (principal) return principal;
+    }
+    return undefined;
+  };
+}
+
+const CACHE_MAX_ENTRIES = 10_000;
+
+/**
+ * Keys created through /v1/api-keys, found by the SHA-256 of the presented key. Answers (known, unknown or
+ * revoked) are remembered for at most `cacheMs`, so a revocation reaches every gateway instance within that
+ * time; the instance that revoked forgets the key at once (`forget`). The cache is bounded: presenting
+ * random keys cannot grow it without limit.
+ */
+export class StoredKeys {
+  private readonly cache = new Map<string, { principal: Principal | undefined; until: number }>();
+
+  constructor(
+    private readonly repository: ApiKeyRepository,
+    private readonly cacheMs: number,
+  ) {}
+
+  readonly resolve: KeyResolver = async (presented) => {
+    if (!presented.startsWith(KEY_PREFIX)) return undefined;
+    const hash = hashApiKey(presented);
+    const cached = this.cache.get(hash);
+    if (cached && cached.until > Date.now()) return cached.principal;
+    let doc: ApiKeyDocument | null;
+    try {
+      doc = await this.repository.findByHash(hash);
+    } catch {
+      throw new AppError(503, 'Service Unavailable', 'API keys cannot be checked right now; try again shortly');
+    }
+    // The lookup was by hash already; the constant-time compare keeps every secret comparison uniform.
+    const valid = !!doc && !doc.revokedAt && timingSafeEqual(Buffer.from(doc.hash, 'hex'), Buffer.from(hash, 'hex'));
+    const principal = valid && doc ? { actor: `api-key:${doc._id}`, roles: doc.roles } : undefined;
+    if (this.cacheMs > 0) {
+      if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
+      this.cache.delete(hash);
+      this.cache.set(hash, { principal, until: Date.now() + this.cacheMs });
+    }
+    return principal;
+  };
+
+  /** Drops a revoked key from this instance's cache at once. */
+  forget(id: string): void {
+    const actor = `api-key:${id}`;
+    for (const [hash, entry] of this.cache) if (entry.principal?.actor === actor) this.cache.delete(hash);
+  }
 }
 
 function unauthorized(res: Response, detail: string, error?: string): AppError {
@@ -64,7 +121,12 @@ export function requireApiKey(resolve: KeyResolver): RequestHandler {
   return async (req, res, next) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
     if (!match) return next(unauthorized(res, 'An API key is required: Authorization: Bearer <key>'));
-    const principal = await resolve(match[1]);
+    let principal: Principal | undefined;
+    try {
+      principal = await resolve(match[1]);
+    } catch (err) {
+      return next(err);
+    }
     if (!principal) return next(unauthorized(res, 'The API key is not valid', 'invalid_token'));
     res.locals.principal = principal;
     next();

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { CommandType, MessageData } from '@oms/contracts';
 import type { Broker, CommandClient, RequestOutcome } from '@oms/messaging';
+import type { Redis } from '@oms/redis';
+import type { Connection } from 'mongoose';
 import type { Upstreams } from '../../data-access/upstreams';
 
 /** What the route modules need: the broker for events, the command client, and the internal query APIs. */
@@ -9,6 +11,10 @@ export interface GatewayDeps {
   commands: CommandClient;
   upstreams: Upstreams;
   commandTimeoutMs: number;
+  /** Intake markers (exactly once per channel order) and webhook-id dedupe. */
+  redis: Redis;
+  /** The gateway's own database: channel records. */
+  db: Connection;
 }
 
 /** Send a command and wait (bounded) for the handler's answer; a refusal is thrown as its AppError. */

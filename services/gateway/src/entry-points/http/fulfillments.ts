@@ -1,25 +1,60 @@
-import { parseOrThrow } from '@oms/errors';
 import { express } from '@oms/http';
+import { z } from 'zod';
+import { apiRoute, pathId } from './api-route';
 import { principalOf } from './auth';
-import { byOrderQuery, seg, sendCommand, type GatewayDeps } from './deps';
+import { seg, sendCommand, type GatewayDeps } from './deps';
+
+const fulfillmentParams = z.object({ id: pathId });
+// Owned by the fulfillment service: documented loosely, its fields are that service's contract.
+const fulfillmentView = z.object({ id: z.string(), status: z.string() }).loose().describe('A fulfillment: what one location ships for an order');
+
+// `?orderId=`: required, one value, no control characters (a NUL would fail the service's store: 503).
+const byOrderQuery = z.object({ orderId: pathId });
 
 export function fulfillmentsRoutes(deps: GatewayDeps): express.Router {
   const router = express.Router();
 
-  router.get('/fulfillments', async (req, res) => {
-    const { orderId } = parseOrThrow(byOrderQuery, req.query, 'query');
-    res.json(await deps.upstreams.fulfillment.get(`/internal/fulfillments?orderId=${seg(orderId)}`));
+  apiRoute(router, {
+    method: 'get',
+    path: '/fulfillments',
+    summary: 'The fulfillments of an order',
+    tags: ['fulfillment'],
+    query: byOrderQuery,
+    responses: { 200: { description: 'The fulfillments of the order', schema: z.array(fulfillmentView) } },
+    handler: async (_req, res, { query }) => {
+      res.json(await deps.upstreams.fulfillment.get(`/internal/fulfillments?orderId=${seg(query.orderId)}`));
+    },
   });
 
-  router.get('/fulfillments/:id', async (req, res) => {
-    res.json(await deps.upstreams.fulfillment.get(`/internal/fulfillments/${seg(req.params.id)}`));
+  apiRoute(router, {
+    method: 'get',
+    path: '/fulfillments/:id',
+    summary: 'One fulfillment',
+    tags: ['fulfillment'],
+    params: fulfillmentParams,
+    responses: { 200: { description: 'The fulfillment', schema: fulfillmentView } },
+    handler: async (_req, res, { params }) => {
+      res.json(await deps.upstreams.fulfillment.get(`/internal/fulfillments/${seg(params.id)}`));
+    },
   });
 
-  router.post('/fulfillments/:id/pack', async (req, res) => {
-    const fulfillmentId = req.params.id;
-    const outcome = await sendCommand(deps, 'fulfillment.pack.v1', { fulfillmentId, actor: principalOf(res).actor }, fulfillmentId);
-    if (outcome.status === 'done') res.json(outcome.result);
-    else res.status(202).json({ id: fulfillmentId, status: 'pack_requested' });
+  apiRoute(router, {
+    method: 'post',
+    path: '/fulfillments/:id/pack',
+    summary: 'Mark a fulfillment packed: the shipment is booked with the carrier',
+    tags: ['fulfillment'],
+    params: fulfillmentParams,
+    errors: [409],
+    responses: {
+      200: { description: 'Packed', schema: fulfillmentView },
+      202: { description: 'Packing queued; it will be carried out', schema: z.object({ id: z.string(), status: z.literal('pack_requested') }) },
+    },
+    handler: async (_req, res, { params }) => {
+      const fulfillmentId = params.id;
+      const outcome = await sendCommand(deps, 'fulfillment.pack.v1', { fulfillmentId, actor: principalOf(res).actor }, fulfillmentId);
+      if (outcome.status === 'done') res.json(outcome.result);
+      else res.status(202).json({ id: fulfillmentId, status: 'pack_requested' });
+    },
   });
 
   return router;

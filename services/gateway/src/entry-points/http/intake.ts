@@ -1,35 +1,139 @@
-import { canonicalOrderSchema } from '@oms/contracts';
+import { canonicalOrderSchema, type CanonicalOrder } from '@oms/contracts';
+import { AppError } from '@oms/errors';
 import { express } from '@oms/http';
 import { deterministicId } from '@oms/messaging';
 import { z } from 'zod';
+import { channelRepository, type ChannelRecord, type ChannelRepository } from '../../data-access/channels';
+import {
+  CONFIRMED_MARKER,
+  decideOnExistingMarker,
+  INTAKE_MARKER_TTL_SECONDS,
+  intakeMarkerKey,
+  publishingMarker,
+} from '../../domain/intake/intake-marker';
 import { apiRoute } from './api-route';
 import { assertMayWriteChannel } from './auth';
 import type { GatewayDeps } from './deps';
 
 export const acceptedOrderSchema = z.object({ id: z.string(), status: z.string() });
 
-/** Order intake from the native API. Other channels (batch, CSV, Shopify) map to the same canonical order. */
+export interface IntakeResult {
+  id: string;
+  /** The order's status: `received` for a new one, the stored status for a duplicate (if asked for). */
+  status?: string;
+  outcome: 'created' | 'duplicate';
+}
+
+const redisUnavailable = () => new AppError(503, 'Service Unavailable', 'The intake store is unavailable; try again shortly');
+
+/** The same channel order always maps to the same id, whatever path it came in by. */
+export const orderIdOf = (channel: string, externalId: string) => deterministicId('order', channel, externalId);
+
+/**
+ * The one intake used by every channel (native API, batch, CSV, Shopify): the channel must exist, each
+ * `(channel, externalId)` is published once (Redis marker, see domain/intake/intake-marker.ts), a resend
+ * answers the existing order. Throws AppErrors: 422 unknown channel, 409 the same order is being submitted
+ * right now, 503 Redis or the broker unavailable (the marker is removed, so a retry publishes).
+ */
+export class OrderIntake {
+  readonly channels: ChannelRepository;
+
+  constructor(private readonly deps: GatewayDeps) {
+    this.channels = channelRepository(deps.db);
+  }
+
+  /** The channel record, or a 422 naming the `channel` field. */
+  async channel(id: string, path = 'channel'): Promise<ChannelRecord> {
+    let channel: ChannelRecord | null;
+    try {
+      channel = await this.channels.get(id);
+    } catch {
+      throw new AppError(503, 'Service Unavailable', 'Channel records are unavailable; try again shortly');
+    }
+    if (!channel) throw new AppError(422, 'Validation Failed', `There is no channel ${id}`, [{ path, message: `no channel "${id}"; create it with PUT /v1/channels/${id}` }]);
+    return channel;
+  }
+
+  async submit(order: CanonicalOrder, actor: string, options: { lookupStatus?: boolean } = {}): Promise<IntakeResult> {
+    await this.channel(order.channel);
+    const id = orderIdOf(order.channel, order.externalId);
+    const key = intakeMarkerKey(id);
+    const redis = this.deps.redis;
+    const claimed = await redis.set(key, publishingMarker(Date.now()), 'EX', INTAKE_MARKER_TTL_SECONDS, 'NX').catch(() => {
+      throw redisUnavailable();
+    });
+    if (claimed !== 'OK') {
+      const marker = await redis.get(key).catch(() => {
+        throw redisUnavailable();
+      });
+      const decision = decideOnExistingMarker(marker, Date.now());
+      if (decision === 'in_progress') throw new AppError(409, 'Conflict', `Order ${order.externalId} of channel ${order.channel} is being submitted by another request; try again shortly`);
+      if (decision === 'duplicate') return { id, outcome: 'duplicate', status: options.lookupStatus ? await this.statusOf(id) : undefined };
+      // 'republish': a gateway died mid-publish, or the marker vanished. Publishing again is safe (same event id).
+      await redis.set(key, publishingMarker(Date.now()), 'EX', INTAKE_MARKER_TTL_SECONDS).catch(() => {
+        throw redisUnavailable();
+      });
+    }
+    try {
+      await this.deps.broker.publish(
+        'order.received.v1',
+        { orderId: id, order, receivedAt: new Date().toISOString(), actor },
+        { correlationId: id, id: deterministicId(id, 'order.received.v1') },
+        { requireRoute: true },
+      );
+    } catch (err) {
+      // Not confirmed: forget the claim so the client's retry publishes (and nobody hears "exists" meanwhile).
+      await redis.del(key).catch(() => undefined);
+      throw err;
+    }
+    // If this write is lost the marker stays "publishing", goes stale, and a resend publishes again: harmless.
+    await redis.set(key, CONFIRMED_MARKER, 'KEEPTTL', 'XX').catch(() => undefined);
+    return { id, outcome: 'created', status: 'received' };
+  }
+
+  /** Status of an order that exists: ingestion's answer; not stored there yet means still `received`. */
+  async statusOf(id: string): Promise<string> {
+    try {
+      const order = await this.deps.upstreams.ingestion.get<{ status: string }>(`/internal/orders/${encodeURIComponent(id)}`);
+      return order.status;
+    } catch (err) {
+      if (err instanceof AppError && err.status === 404) return 'received';
+      throw err;
+    }
+  }
+}
+
+/** One intake (and channel cache) per gateway instance, shared by the route modules. */
+const intakes = new WeakMap<GatewayDeps, OrderIntake>();
+export function orderIntake(deps: GatewayDeps): OrderIntake {
+  let intake = intakes.get(deps);
+  if (!intake) intakes.set(deps, (intake = new OrderIntake(deps)));
+  return intake;
+}
+
+/** Order intake from the native API; also the path of the phone and social channels (ops keys). */
 export function intakeRoutes(deps: GatewayDeps): express.Router {
   const router = express.Router();
+  const intake = orderIntake(deps);
 
   apiRoute(router, {
     method: 'post',
     path: '/orders',
-    summary: 'Submit an order (canonical JSON); 202 once the broker has it',
+    summary: 'Submit an order (canonical JSON); 202 once the broker has it, 200 with the existing order for a resend',
     tags: ['orders'],
     body: canonicalOrderSchema,
-    responses: { 202: { description: 'Accepted; Location points at the order', schema: acceptedOrderSchema } },
+    responses: {
+      202: { description: 'Accepted; Location points at the order', schema: acceptedOrderSchema },
+      200: { description: 'This channel order exists already (a resend): its id and current status', schema: acceptedOrderSchema },
+    },
+    errors: [409],
     handler: async (_req, res, { body: order }) => {
       const principal = assertMayWriteChannel(res, order.channel);
-      // The same channel order always maps to the same id, so a resend is recognised downstream.
-      const orderId = deterministicId('order', order.channel, order.externalId);
-      await deps.broker.publish(
-        'order.received.v1',
-        { orderId, order, receivedAt: new Date().toISOString(), actor: principal.actor },
-        { correlationId: orderId, id: deterministicId(orderId, 'order.received.v1') },
-        { requireRoute: true },
-      );
-      res.status(202).location(`/v1/orders/${orderId}`).json({ id: orderId, status: 'received' });
+      const result = await intake.submit(order, principal.actor, { lookupStatus: true });
+      res
+        .status(result.outcome === 'created' ? 202 : 200)
+        .location(`/v1/orders/${result.id}`)
+        .json({ id: result.id, status: result.status });
     },
   });
 

@@ -1,16 +1,96 @@
-import { express } from '@oms/http';
+import { addressSchema, HOLD_REASONS, identifier, minorUnits, ORDER_STATUSES, orderLineSchema, sku } from '@oms/contracts';
+import { express, type Response } from '@oms/http';
 import { z } from 'zod';
-import { apiRoute } from './api-route';
-import { principalOf } from './auth';
-import { seg, sendCommand, type GatewayDeps } from './deps';
+import { apiRoute, pathId } from './api-route';
+import { assertMayReadChannel, channelsOf, principalOf, requireOps } from './auth';
+import type { CommandType, MessageData } from '@oms/contracts';
+import { seg, type GatewayDeps } from './deps';
 
-const orderParams = z.object({ id: z.string().min(1).max(200) });
+/** What these routes use of the gateway's dependencies (the test composes just these). */
+type OrdersDeps = Pick<GatewayDeps, 'commands' | 'upstreams' | 'commandTimeoutMs'>;
+
+const orderParams = z.object({ id: pathId });
+const holdParams = orderParams.extend({ reason: z.enum(HOLD_REASONS) });
 const cancelBody = z.object({ reason: z.string().min(1).max(500).optional() });
-const orderView = z.object({ id: z.string(), status: z.string(), timeline: z.array(z.record(z.string(), z.unknown())) }).loose();
+const timelineEntry = z
+  .object({ at: z.string(), type: z.string(), service: z.string(), actor: z.string().optional(), status: z.string().optional(), detail: z.string().optional() })
+  .loose();
+const orderView = z.object({ id: z.string(), channel: z.string(), status: z.string(), timeline: z.array(timelineEntry) }).loose();
+const orderSummary = z.object({ id: z.string(), channel: z.string(), externalId: z.string(), status: z.string(), createdAt: z.string() }).loose();
+const queued = (status: string) => z.object({ id: z.string(), status: z.literal(status) });
+
+const statusList = z
+  .string()
+  .max(300)
+  .superRefine((value, ctx) => {
+    const unknown = value.split(',').filter((s) => !(ORDER_STATUSES as readonly string[]).includes(s));
+    if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown status ${unknown.join(', ')}; one or more (comma-separated) of ${ORDER_STATUSES.join(', ')}` });
+  });
+
+/** Every query parameter of the list; anything else is refused (a misspelt filter must not list everything). */
+const listQuery = z
+  .strictObject({
+    status: statusList.optional().describe('One or more statuses, comma-separated'),
+    channel: identifier.optional(),
+    createdFrom: z.iso.datetime({ offset: true }).optional().describe('Created at or after (ISO 8601)'),
+    createdTo: z.iso.datetime({ offset: true }).optional().describe('Created before (ISO 8601, exclusive)'),
+    sku: sku.optional().describe('Orders with a line of this SKU'),
+    email: z.email().max(254).optional().describe("Customer's email, any case"),
+    holdReason: z.enum(HOLD_REASONS).optional(),
+    q: z.string().min(1).max(100).optional().describe('Text in the external id or the customer name, any case'),
+    cursor: z.string().min(1).max(1000).optional().describe('nextCursor of the previous page'),
+    limit: z.coerce.number().int().min(1).max(200).optional().describe('Page size, 1-200, default 50'),
+    sort: z.enum(['createdAt', '-createdAt']).optional().describe('By creation time; default -createdAt (newest first)'),
+  })
+  .refine((q) => !q.createdFrom || !q.createdTo || Date.parse(q.createdFrom) <= Date.parse(q.createdTo), { path: ['createdTo'], message: 'must not be before createdFrom' });
+
+/** A JSON merge patch of the parts of an order that may change before fulfillment; each given part replaces the old. */
+const amendBody = z
+  .strictObject({
+    shippingAddress: addressSchema.optional(),
+    lines: z.array(orderLineSchema).min(1).max(500).optional().describe('The complete new list of lines'),
+    payment: z.strictObject({ amount: minorUnits }).optional().describe('The new payment amount: must equal lines plus shipping, or the order is held (amount_mismatch)'),
+  })
+  .refine((b) => b.shippingAddress !== undefined || b.lines !== undefined || b.payment !== undefined, { message: 'give at least one of shippingAddress, lines, payment' });
 
 /** Reading and changing orders (ingestion owns them; changes are commands, reads are queries). */
-export function ordersRoutes(deps: GatewayDeps): express.Router {
+export function ordersRoutes(deps: OrdersDeps): express.Router {
   const router = express.Router();
+  /** A command to ingestion, waiting (bounded) for its answer, like deps.sendCommand. */
+  const sendCommand = <T extends CommandType>(type: T, data: MessageData<T>, orderId: string) =>
+    deps.commands.send(type, data, { correlationId: orderId }, deps.commandTimeoutMs);
+
+  /** The order, if this key may see it: another channel's order is a 404, exactly like a missing one. */
+  const visibleOrder = async (res: Response, id: string) => {
+    const order = await deps.upstreams.ingestion.get<z.infer<typeof orderView>>(`/internal/orders/${seg(id)}`);
+    assertMayReadChannel(res, order.channel, `Order ${id}`);
+    return order;
+  };
+
+  apiRoute(router, {
+    method: 'get',
+    path: '/orders',
+    summary: 'List orders: filters, sort by creation time, cursor pages; a channel key sees its own channels only',
+    tags: ['orders'],
+    query: listQuery,
+    responses: {
+      200: {
+        description: 'One page of orders (without timelines); pass nextCursor as cursor for the next page',
+        schema: z.object({ items: z.array(orderSummary), nextCursor: z.string().nullable() }),
+      },
+    },
+    handler: async (_req, res, { query }) => {
+      const channels = channelsOf(principalOf(res));
+      if (channels !== 'all' && channels.length === 0) {
+        res.json({ items: [], nextCursor: null });
+        return;
+      }
+      const params = new URLSearchParams();
+      for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+      if (channels !== 'all') params.set('channels', channels.join(','));
+      res.json(await deps.upstreams.ingestion.get(`/internal/orders?${params}`));
+    },
+  });
 
   apiRoute(router, {
     method: 'get',
@@ -20,7 +100,51 @@ export function ordersRoutes(deps: GatewayDeps): express.Router {
     params: orderParams,
     responses: { 200: { description: 'The order', schema: orderView } },
     handler: async (_req, res, { params }) => {
-      res.json(await deps.upstreams.ingestion.get(`/internal/orders/${seg(params.id)}`));
+      res.json(await visibleOrder(res, params.id));
+    },
+  });
+
+  apiRoute(router, {
+    method: 'get',
+    path: '/orders/:id/timeline',
+    summary: "An order's timeline: every change with its time, the service that made it and who asked for it",
+    tags: ['orders'],
+    params: orderParams,
+    responses: { 200: { description: 'The timeline, oldest first', schema: z.object({ id: z.string(), timeline: z.array(timelineEntry) }) } },
+    handler: async (_req, res, { params }) => {
+      const order = await visibleOrder(res, params.id);
+      res.json({ id: order.id, timeline: order.timeline });
+    },
+  });
+
+  apiRoute(router, {
+    method: 'patch',
+    path: '/orders/:id',
+    summary: 'Change the shipping address, the lines and/or the payment amount before fulfillment (received, pending, on_hold); the checks that depend on them run again',
+    tags: ['orders'],
+    params: orderParams,
+    body: amendBody,
+    errors: [409],
+    responses: {
+      200: { description: 'The changed order', schema: orderView },
+      202: { description: 'Change queued; it will be carried out', schema: queued('amend_requested') },
+    },
+    handler: async (_req, res, { params, body }) => {
+      await visibleOrder(res, params.id);
+      const orderId = params.id;
+      const outcome = await sendCommand(
+        'order.amend.v1',
+        {
+          orderId,
+          ...(body.shippingAddress ? { shippingAddress: body.shippingAddress } : {}),
+          ...(body.lines ? { lines: body.lines } : {}),
+          ...(body.payment ? { paymentAmount: body.payment.amount } : {}),
+          actor: principalOf(res).actor,
+        },
+        orderId,
+      );
+      if (outcome.status === 'done') res.json(outcome.result);
+      else res.status(202).json({ id: orderId, status: 'amend_requested' });
     },
   });
 
@@ -34,14 +158,40 @@ export function ordersRoutes(deps: GatewayDeps): express.Router {
     errors: [409],
     responses: {
       200: { description: 'Cancelled', schema: orderView },
-      202: { description: 'Cancellation queued; it will be carried out', schema: z.object({ id: z.string(), status: z.literal('cancel_requested') }) },
+      202: { description: 'Cancellation queued; it will be carried out', schema: queued('cancel_requested') },
     },
     handler: async (_req, res, { params, body }) => {
+      await visibleOrder(res, params.id);
       const orderId = params.id;
-      await deps.upstreams.ingestion.get(`/internal/orders/${seg(orderId)}`); // 404 for an unknown order
-      const outcome = await sendCommand(deps, 'order.cancel.v1', { orderId, reason: body.reason ?? 'cancelled by operator', actor: principalOf(res).actor }, orderId);
+      const outcome = await sendCommand('order.cancel.v1', { orderId, reason: body.reason ?? 'cancelled by operator', actor: principalOf(res).actor }, orderId);
       if (outcome.status === 'done') res.json(outcome.result);
       else res.status(202).json({ id: orderId, status: 'cancel_requested' });
+    },
+  });
+
+  apiRoute(router, {
+    method: 'post',
+    path: '/orders/:id/holds/:reason/release',
+    summary: 'Release one hold of an order (ops); with no hold left it is pending again and the checks the hold stopped run',
+    tags: ['orders'],
+    params: holdParams,
+    body: z.strictObject({ note: z.string().min(1).max(500).optional() }),
+    errors: [409],
+    responses: {
+      200: { description: 'The order after the release', schema: orderView },
+      202: { description: 'Release queued; it will be carried out', schema: queued('release_requested') },
+    },
+    handler: async (_req, res, { params, body }) => {
+      const principal = requireOps(res);
+      await visibleOrder(res, params.id);
+      const orderId = params.id;
+      const outcome = await sendCommand(
+        'order.release-hold.v1',
+        { orderId, reason: params.reason, ...(body.note ? { note: body.note } : {}), actor: principal.actor },
+        orderId,
+      );
+      if (outcome.status === 'done') res.json(outcome.result);
+      else res.status(202).json({ id: orderId, status: 'release_requested' });
     },
   });
 

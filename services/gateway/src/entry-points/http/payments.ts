@@ -1,13 +1,27 @@
-import { parseOrThrow } from '@oms/errors';
 import { express } from '@oms/http';
-import { byOrderQuery, seg, type GatewayDeps } from './deps';
+import { z } from 'zod';
+import { apiRoute, pathId } from './api-route';
+import { seg, type GatewayDeps } from './deps';
+
+// Owned by the payment-check service: documented loosely, its fields are that service's contract.
+const paymentView = z.object({}).loose().describe('A payment check of an order: authorization, void, refunds');
+
+// `?orderId=`: required, one value, no control characters (a NUL would fail the service's store: 503).
+const byOrderQuery = z.object({ orderId: pathId });
 
 export function paymentsRoutes(deps: GatewayDeps): express.Router {
   const router = express.Router();
 
-  router.get('/payments', async (req, res) => {
-    const { orderId } = parseOrThrow(byOrderQuery, req.query, 'query');
-    res.json(await deps.upstreams.paymentCheck.get(`/internal/payments?orderId=${seg(orderId)}`));
+  apiRoute(router, {
+    method: 'get',
+    path: '/payments',
+    summary: 'The payment checks of an order',
+    tags: ['payments'],
+    query: byOrderQuery,
+    responses: { 200: { description: 'The payment checks of the order', schema: z.array(paymentView) } },
+    handler: async (_req, res, { query }) => {
+      res.json(await deps.upstreams.paymentCheck.get(`/internal/payments?orderId=${seg(query.orderId)}`));
+    },
   });
 
   return router;

@@ -1,5 +1,5 @@
-import { express } from '@oms/http';
-import { apiKeysRoutes } from './api-keys';
+import { express, type RequestHandler } from '@oms/http';
+import { apiKeysRoutes, type ApiKeyAccess } from './api-keys';
 import { requireApiKey, type KeyResolver } from './auth';
 import { batchImportRoutes } from './batch-import';
 import { carriersRoutes, trackingWebhookRoutes } from './carriers';
@@ -15,13 +15,27 @@ import { returnsRoutes } from './returns';
 import { shipmentsRoutes } from './shipments';
 import { shopifyWebhookRoutes } from './shopify';
 
-/** The public API. Webhooks come before the API-key check: they are authenticated by their signature. */
-export function publicApi(deps: GatewayDeps, keys: KeyResolver): express.Router {
+/** Who may call, how often, and the Idempotency-Key guard (see service.ts for how they are built). */
+export interface Access {
+  keys: KeyResolver;
+  apiKeys: ApiKeyAccess;
+  rateLimit: RequestHandler;
+  idempotency: RequestHandler;
+}
+
+/**
+ * The public API. Webhooks come before the API-key check: they are authenticated by their signature (and
+ * drop repeats by their own delivery ids). Everything after it: API key, then the key's rate limit, then
+ * Idempotency-Key on every POST (mounted before all routes, so routes added later are covered too).
+ */
+export function publicApi(deps: GatewayDeps, access: Access): express.Router {
   const v1 = express.Router();
   v1.use(trackingWebhookRoutes(deps));
   v1.use(shopifyWebhookRoutes(deps));
-  v1.use(requireApiKey(keys));
-  v1.use(apiKeysRoutes(deps));
+  v1.use(requireApiKey(access.keys));
+  v1.use(access.rateLimit);
+  v1.use(access.idempotency);
+  v1.use(apiKeysRoutes(access.apiKeys));
   v1.use(channelsRoutes(deps));
   v1.use(batchImportRoutes(deps));
   v1.use(intakeRoutes(deps));

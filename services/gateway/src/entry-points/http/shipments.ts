@@ -1,24 +1,55 @@
-import { parseOrThrow } from '@oms/errors';
 import { express } from '@oms/http';
-import { byOrderQuery, seg, type GatewayDeps } from './deps';
+import { z } from 'zod';
+import { apiRoute, pathId } from './api-route';
+import { seg, type GatewayDeps } from './deps';
+
+const shipmentParams = z.object({ id: pathId });
+// Owned by the carrier service: documented loosely, its fields are that service's contract.
+const shipmentView = z.object({ id: z.string() }).loose().describe('A shipment booked with a carrier, with its tracking');
+
+// `?orderId=`: required, one value, no control characters (a NUL would fail the service's store: 503).
+const byOrderQuery = z.object({ orderId: pathId });
 
 export function shipmentsRoutes(deps: GatewayDeps): express.Router {
   const router = express.Router();
 
-  router.get('/shipments', async (req, res) => {
-    const { orderId } = parseOrThrow(byOrderQuery, req.query, 'query');
-    res.json(await deps.upstreams.carrier.get(`/internal/shipments?orderId=${seg(orderId)}`));
+  apiRoute(router, {
+    method: 'get',
+    path: '/shipments',
+    summary: 'The shipments of an order',
+    tags: ['shipping'],
+    query: byOrderQuery,
+    responses: { 200: { description: 'The shipments of the order', schema: z.array(shipmentView) } },
+    handler: async (_req, res, { query }) => {
+      res.json(await deps.upstreams.carrier.get(`/internal/shipments?orderId=${seg(query.orderId)}`));
+    },
   });
 
-  router.get('/shipments/:id', async (req, res) => {
-    res.json(await deps.upstreams.carrier.get(`/internal/shipments/${seg(req.params.id)}`));
+  apiRoute(router, {
+    method: 'get',
+    path: '/shipments/:id',
+    summary: 'One shipment with its tracking events',
+    tags: ['shipping'],
+    params: shipmentParams,
+    responses: { 200: { description: 'The shipment', schema: shipmentView } },
+    handler: async (_req, res, { params }) => {
+      res.json(await deps.upstreams.carrier.get(`/internal/shipments/${seg(params.id)}`));
+    },
   });
 
-  router.get('/shipments/:id/label', async (req, res) => {
-    const label = await deps.upstreams.carrier.getPdf(`/internal/shipments/${seg(req.params.id)}/label`);
-    res.type('application/pdf');
-    if (label.contentDisposition) res.setHeader('Content-Disposition', label.contentDisposition);
-    res.send(label.bytes);
+  apiRoute(router, {
+    method: 'get',
+    path: '/shipments/:id/label',
+    summary: 'The shipping label (PDF)',
+    tags: ['shipping'],
+    params: shipmentParams,
+    responses: { 200: { description: 'The label', contentType: 'application/pdf' } },
+    handler: async (_req, res, { params }) => {
+      const label = await deps.upstreams.carrier.getPdf(`/internal/shipments/${seg(params.id)}/label`);
+      res.type('application/pdf');
+      if (label.contentDisposition) res.setHeader('Content-Disposition', label.contentDisposition);
+      res.send(label.bytes);
+    },
   });
 
   return router;

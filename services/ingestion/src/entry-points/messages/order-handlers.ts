@@ -2,10 +2,12 @@ import type { Envelope, MessageData, MessageType } from '@oms/contracts';
 import { notFound } from '@oms/errors';
 import { deterministicId, type HandlerMap } from '@oms/messaging';
 import type { ServiceContext } from '@oms/runtime';
-import type { OrderChange } from '../../domain/order';
+import type { OrderChange, OrderState } from '../../domain/order';
+import { orderIdOfCheckKey } from '../../domain/check-keys';
+import { amendOrder, releaseHold } from '../../domain/order-amend';
 import { acceptOrder, cancelOrder, onOrderEvent } from '../../domain/order-process';
 import { QUEUES } from '@oms/contracts';
-import { OrderRepository, toView } from '../../data-access/order-repository';
+import { OrderRepository } from '../../data-access/order-repository';
 
 export const orderLockKey = (orderId: string) => `order:${orderId}`;
 
@@ -35,22 +37,30 @@ export function orderHandlers(ctx: ServiceContext<unknown>, orders: OrderReposit
       }),
   };
 
-  const commands: HandlerMap = {
-    'order.cancel.v1': async (msg) =>
+  /** A command from the API: applied once under the order's lock; the answer is the order as it is now. */
+  const command =
+    <T extends { orderId: string }>(decide: (order: OrderState, msg: Envelope<T>) => OrderChange) =>
+    async (msg: Envelope<T>) =>
       withOrder(msg.data.orderId, async () => {
         const order = await orders.find(msg.data.orderId);
         if (!order) throw notFound(`Order ${msg.data.orderId}`);
         if (!order.processed.includes(msg.id)) {
-          const change = cancelOrder(order, msg);
+          const change = decide(order, msg);
           await orders.apply(order.id, change, msg.id, outboxFor(msg, order.id, change));
         }
-        return toView((await orders.model.findById(order.id, { processed: 0, outbox: 0 }).lean())!);
-      }),
+        return orders.view(order.id);
+      });
+
+  const commands: HandlerMap = {
+    'order.cancel.v1': command(cancelOrder),
+    'order.amend.v1': command(amendOrder),
+    'order.release-hold.v1': command(releaseHold),
   };
 
+  // Inventory and payment-check report under the check key they were asked with (check-keys.ts).
   const applyEvent = async (msg: Envelope<{ orderId: string }>) =>
-    withOrder(msg.data.orderId, async () => {
-      const order = await orders.find(msg.data.orderId);
+    withOrder(orderIdOfCheckKey(msg.data.orderId), async () => {
+      const order = await orders.find(orderIdOfCheckKey(msg.data.orderId));
       // Services only report on orders we sent them: an unknown id is a bug elsewhere; retry, then DLQ.
       if (!order) throw new Error(`order ${msg.data.orderId} is unknown`);
       if (order.processed.includes(msg.id)) return;

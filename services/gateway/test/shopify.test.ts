@@ -1,0 +1,147 @@
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import type { Express } from 'express';
+import { canonicalOrderSchema } from '@oms/contracts';
+import { deterministicId } from '@oms/messaging';
+import { eventually, TestStack } from '@oms/testing';
+import { mapShopifyOrder, shopifyOrderSchema } from '../src/domain/channels/shopify-mapping';
+import { decimalToMinorUnits } from '../src/domain/intake/money';
+import { putChannel, startIntake } from './intake-helpers';
+
+const SECRET = 'shpss_test_secret_0123456789';
+const fixtureText = readFileSync(join(__dirname, 'fixtures', 'shopify-order.json'), 'utf8');
+const fixture = () => JSON.parse(fixtureText) as Record<string, any>;
+const sign = (body: string, secret = SECRET) => createHmac('sha256', secret).update(body, 'utf8').digest('base64');
+
+describe('money from decimal strings', () => {
+  it('when decimal strings are converted by the currency exponent, then the minor units are exact', () => {
+    expect(decimalToMinorUnits('19.99', 2)).toBe(1999);
+    expect(decimalToMinorUnits('1500', 0)).toBe(1500);
+    expect(decimalToMinorUnits('0.10', 2)).toBe(10);
+    expect(decimalToMinorUnits('1.5', 2)).toBe(150);
+    expect(decimalToMinorUnits('12.345', 3)).toBe(12345);
+    expect(decimalToMinorUnits('19.990', 2)).toBe(1999);
+    expect(decimalToMinorUnits('1005.10', 2)).toBe(100510); // 1005.1 * 100 is 100509.99999999999 in floats
+  });
+
+  it('when an amount has more decimals than its currency, or is not a number, then it is refused', () => {
+    expect(() => decimalToMinorUnits('19.995', 2)).toThrow('more than 2 decimals');
+    expect(() => decimalToMinorUnits('1500.5', 0)).toThrow();
+    expect(() => decimalToMinorUnits('-1.00', 2)).toThrow();
+    expect(() => decimalToMinorUnits('1e3', 2)).toThrow();
+  });
+});
+
+describe('Shopify order mapping', () => {
+  it("when Shopify's documented order payload is mapped, then the canonical order is valid and unmapped fields are kept in source", () => {
+    const mapped = mapShopifyOrder(shopifyOrderSchema.parse(fixture()), 'shop-eu', 2, 'wh-1');
+    if (!mapped.order) throw new Error(JSON.stringify(mapped.problems));
+    const order = canonicalOrderSchema.parse(mapped.order);
+    expect(order).toMatchObject({
+      channel: 'shop-eu',
+      externalId: '5821994844328',
+      currency: 'EUR',
+      customer: { email: 'anna.schmidt@example.com', name: 'Anna Schmidt', phone: '+49 30 1234567' },
+      shippingAddress: { name: 'Anna Schmidt', line1: 'Invalidenstraße 117', line2: '3. OG', postalCode: '10115', city: 'Berlin', country: 'DE' },
+      lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, unitPrice: 1999, name: 'T-Shirt - Schwarz / M' }],
+      shipping: { method: 'Standard', price: 495 },
+      payment: { method: 'card', provider: 'shopify', reference: 'b3a5e0d9c2f84e1fa7d6c1e9f0a2b4c6', amount: 4493 },
+    });
+    expect(order.source).toMatchObject({ system: 'shopify', webhookId: 'wh-1', shopify: { name: '#1042', financial_status: 'paid', payment_gateway_names: ['shopify_payments'], total_tax: '7.17' } });
+  });
+
+  it('when a JPY order comes in, then "1500" is 1500 yen; a line without SKU is named by its variant', () => {
+    const payload = fixture();
+    payload.currency = 'JPY';
+    payload.total_price = '3000';
+    payload.line_items[0] = { ...payload.line_items[0], price: '1500', quantity: 2, sku: null };
+    payload.shipping_lines = [];
+    const mapped = mapShopifyOrder(shopifyOrderSchema.parse(payload), 'shop-jp', 0);
+    expect(mapped.order).toMatchObject({ currency: 'JPY', lines: [{ sku: 'shopify-variant-45120498171048', unitPrice: 1500 }], shipping: { method: 'none', price: 0 }, payment: { amount: 3000 } });
+  });
+
+  it('when the order id is beyond JSON number precision, then the exact id comes from admin_graphql_api_id', () => {
+    const payload = fixture();
+    payload.admin_graphql_api_id = 'gid://shopify/Order/820982911946154508';
+    payload.id = 820982911946154508;
+    expect(mapShopifyOrder(shopifyOrderSchema.parse(payload), 'shop-eu', 2).order?.externalId).toBe('820982911946154508');
+  });
+});
+
+describe('Shopify orders/create webhook', () => {
+  let stack: TestStack;
+  let app: Express;
+  let ingestionUrl: string;
+
+  beforeAll(async () => {
+    stack = await TestStack.create();
+    const started = await startIntake(stack, { withIngestion: true });
+    app = started.app;
+    ingestionUrl = started.ingestion!.url;
+    await putChannel(app, 'shop-eu', { type: 'shopify', webhookSecret: SECRET });
+  });
+  afterAll(() => stack?.cleanup());
+
+  const deliver = (body: string, headers: Record<string, string>) =>
+    request(app)
+      .post('/v1/channels/shop-eu/shopify/orders')
+      .set({ 'Content-Type': 'application/json', 'X-Shopify-Topic': 'orders/create', 'X-Shopify-Shop-Domain': 'example.myshopify.com', ...headers })
+      .send(body);
+
+  it('when a signed delivery arrives, then it is 202 and ingestion stores the mapped order; the same delivery again is dropped; another delivery of the order answers it', async () => {
+    const body = fixtureText;
+    const id = deterministicId('order', 'shop-eu', '5821994844328');
+    const first = await deliver(body, { 'X-Shopify-Hmac-Sha256': sign(body), 'X-Shopify-Webhook-Id': 'b54557e4-bdd9-4b37-8a5f-bf7d70bcd043' });
+    expect(first.status).toBe(202);
+    expect(first.body).toEqual({ id, status: 'received', duplicate: false });
+
+    const stored = await eventually(async () => {
+      const res = await fetch(`${ingestionUrl}/internal/orders/${id}`);
+      return res.ok ? ((await res.json()) as Record<string, any>) : undefined;
+    });
+    expect(stored).toMatchObject({ channel: 'shop-eu', externalId: '5821994844328', currency: 'EUR', lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, unitPrice: 1999 }], payment: { amount: 4493, provider: 'shopify' } });
+
+    const repeat = await deliver(body, { 'X-Shopify-Hmac-Sha256': sign(body), 'X-Shopify-Webhook-Id': 'b54557e4-bdd9-4b37-8a5f-bf7d70bcd043' });
+    expect(repeat.status).toBe(200);
+    expect(repeat.body).toEqual({ duplicate: true });
+
+    const other = await deliver(body, { 'X-Shopify-Hmac-Sha256': sign(body), 'X-Shopify-Webhook-Id': 'another-delivery' });
+    expect(other.status).toBe(200);
+    expect(other.body).toEqual({ id, status: stored!.status, duplicate: true });
+  });
+
+  it('when the signature is wrong, made with another secret, or missing, then it is 401 and nothing is accepted', async () => {
+    const body = fixtureText.replace('5821994844328', '5821994844399');
+    expect((await deliver(body, { 'X-Shopify-Hmac-Sha256': sign(body, 'another-secret-0123456789') })).status).toBe(401);
+    expect((await deliver(body, { 'X-Shopify-Hmac-Sha256': sign(fixtureText) })).status).toBe(401); // signature of another body
+    expect((await deliver(body, {})).status).toBe(401);
+    const tampered = await deliver(body.replace('"19.99"', '"0.01"'), { 'X-Shopify-Hmac-Sha256': sign(body) });
+    expect(tampered.status).toBe(401);
+    expect(tampered.headers['content-type']).toContain('application/problem+json');
+  });
+
+  it('when a signed payload cannot be mapped, then it is 422 naming the Shopify fields, and a corrected retry of that delivery is processed', async () => {
+    const payload = fixture();
+    payload.id = 5821994844400;
+    payload.admin_graphql_api_id = 'gid://shopify/Order/5821994844400';
+    payload.line_items[0].price = '19.999';
+    payload.shipping_address.zip = 'ABC';
+    const body = JSON.stringify(payload);
+    const res = await deliver(body, { 'X-Shopify-Hmac-Sha256': sign(body), 'X-Shopify-Webhook-Id': 'wh-bad' });
+    expect(res.status).toBe(422);
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['line_items.0.price']);
+
+    payload.line_items[0].price = '19.99';
+    const body2 = JSON.stringify(payload);
+    const zip = await deliver(body2, { 'X-Shopify-Hmac-Sha256': sign(body2), 'X-Shopify-Webhook-Id': 'wh-bad' });
+    expect(zip.status).toBe(422);
+    expect(zip.body.errors.map((e: { path: string }) => e.path)).toEqual(['shipping_address.zip']);
+
+    payload.shipping_address.zip = '10115';
+    const body3 = JSON.stringify(payload);
+    const ok = await deliver(body3, { 'X-Shopify-Hmac-Sha256': sign(body3), 'X-Shopify-Webhook-Id': 'wh-bad' });
+    expect(ok.status).toBe(202);
+  });
+});

@@ -1,0 +1,132 @@
+import type { Envelope, HoldReason, MessageData, OrderLine } from '@oms/contracts';
+import { AppError } from '@oms/errors';
+import { nextCheckKey } from './check-keys';
+import { expectedAmount, noChange, type Hold, type OrderChange, type OrderState } from './order';
+import { entry, moveTo, releaseWhenReady } from './order-process';
+import { AMENDABLE } from './order-status';
+
+/**
+ * Changing an order before fulfillment, and releasing its holds. Pure: the caller stores the change.
+ *
+ * What a change re-runs:
+ * - shipping address: recorded; no check depends on it yet (address validation comes later), and the
+ *   fulfillment, opened only later, is sent the new one.
+ * - lines: the reservation is released and a new one asked for under a new key (check-keys.ts), the
+ *   allocation is forgotten; a stock_short hold is lifted (the new reservation decides again).
+ * - payment amount: the authorization is voided and a new check asked for under a new key.
+ * - lines or amount: payment must again equal lines plus shipping, or the order is held with
+ *   amount_mismatch and no check starts until it does.
+ */
+
+/** Holds that the checks re-run by a change of lines or amount decide afresh. */
+const REEVALUATED: readonly HoldReason[] = ['amount_mismatch', 'stock_short'];
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const describeLines = (lines: OrderLine[]) => lines.map((l) => `${l.quantity} × ${l.sku} at ${l.unitPrice}`).join(', ');
+
+export function amendOrder(order: OrderState, msg: Envelope<MessageData<'order.amend.v1'>>): OrderChange {
+  const { shippingAddress, lines, paymentAmount, actor } = msg.data;
+  if (!AMENDABLE.includes(order.status))
+    throw new AppError(409, 'Conflict', `An order that is ${order.status} can no longer be changed; only ${AMENDABLE.join(', ')} orders can`, undefined, {
+      orderStatus: order.status,
+    });
+
+  const addressChanged = shippingAddress !== undefined && !sameJson(shippingAddress, order.shippingAddress);
+  const linesChanged = lines !== undefined && !sameJson(lines, order.lines);
+  const amountChanged = paymentAmount !== undefined && paymentAmount !== order.payment.amount;
+  const change = noChange();
+  if (!addressChanged && !linesChanged && !amountChanged) return change; // a repeat of a change already made
+
+  const what: string[] = [];
+  if (addressChanged) what.push(`shipping address → ${shippingAddress.line1}, ${shippingAddress.postalCode} ${shippingAddress.city}, ${shippingAddress.country}`);
+  if (linesChanged) what.push(`lines ${describeLines(order.lines)} → ${describeLines(lines)}`);
+  if (amountChanged) what.push(`payment amount ${order.payment.amount} → ${paymentAmount}`);
+  change.timeline.push(entry(msg, 'order_amended', what.join('; '), { actor }));
+
+  if (addressChanged) {
+    change.set.shippingAddress = shippingAddress;
+    change.timeline.push(entry(msg, 'address_checks', 'no check depends on the shipping address yet (address validation comes later): nothing to re-run', { service: 'ingestion' }));
+  }
+  if (!linesChanged && !amountChanged) return change;
+
+  const amended = { ...order, lines: lines ?? order.lines, payment: { ...order.payment, amount: paymentAmount ?? order.payment.amount } };
+  if (linesChanged) change.set.lines = amended.lines;
+  if (amountChanged) change.set.payment = amended.payment;
+
+  const checks = { ...order.checks };
+  const checkKeys = { ...order.checkKeys };
+  // A check under way for the old content is given back, and the next one gets a new key.
+  if (linesChanged && ['pending', 'reserved', 'short'].includes(checks.stock)) {
+    change.send.push({ type: 'stock.release.v1', data: { orderId: checkKeys.stock } });
+    checkKeys.stock = nextCheckKey(checkKeys.stock);
+    checks.stock = 'none';
+    change.set.allocation = [];
+  }
+  if (amountChanged && ['pending', 'approved'].includes(checks.payment)) {
+    change.send.push({ type: 'payment.void.v1', data: { orderId: checkKeys.payment } });
+    checkKeys.payment = nextCheckKey(checkKeys.payment);
+    checks.payment = 'none';
+  }
+  change.set.checkKeys = checkKeys;
+
+  const holds: Hold[] = order.holds.filter((h) => !REEVALUATED.includes(h.reason));
+  const expected = expectedAmount(amended);
+  if (amended.payment.amount !== expected) {
+    const detail = `payment amount ${amended.payment.amount} does not match lines plus shipping ${expected} ${order.currency}`;
+    change.set.holds = [...holds, { reason: 'amount_mismatch', detail, at: msg.occurredAt }];
+    change.set.checks = checks;
+    moveTo(order, change, 'on_hold', msg, 'amount_mismatch');
+    return change;
+  }
+  change.set.holds = holds;
+  startChecks(amended, checks, checkKeys, change);
+  change.set.checks = checks;
+  if (holds.length === 0) moveTo(order, change, 'pending', msg, 'order changed');
+  releaseWhenReady(order, change, msg);
+  return change;
+}
+
+/** Ask for the checks that are not under way for the order as it is now (`none`), under their current keys. */
+function startChecks(order: OrderState, checks: OrderState['checks'], keys: OrderState['checkKeys'], change: OrderChange): void {
+  if (checks.stock === 'none') {
+    change.send.push({ type: 'stock.reserve.v1', data: { orderId: keys.stock, lines: order.lines.map(({ sku, quantity }) => ({ sku, quantity })) } });
+    checks.stock = 'pending';
+  }
+  if (checks.payment === 'none') {
+    const { amount, provider, method, reference } = order.payment;
+    change.send.push({ type: 'payment.check.v1', data: { orderId: keys.payment, amount, currency: order.currency, provider, method, reference } });
+    checks.payment = 'pending';
+  }
+}
+
+/**
+ * Ops lifts a hold. With no hold left the order goes back to pending, and the checks the hold stopped run:
+ * a short reservation is retried under a new key; checks never started (amount_mismatch overridden by ops)
+ * start with the order's amount as it is.
+ */
+export function releaseHold(order: OrderState, msg: Envelope<MessageData<'order.release-hold.v1'>>): OrderChange {
+  const { reason, note, actor } = msg.data;
+  const hold = order.holds.find((h) => h.reason === reason);
+  if (!hold)
+    throw new AppError(409, 'Conflict', `The order has no ${reason} hold${order.holds.length ? ` (holds: ${order.holds.map((h) => h.reason).join(', ')})` : ''}`, undefined, {
+      orderStatus: order.status,
+    });
+  const change = noChange();
+  const holds = order.holds.filter((h) => h.reason !== reason);
+  change.set.holds = holds;
+  change.timeline.push(entry(msg, 'hold_released', [reason, note].filter(Boolean).join(': '), { actor }));
+  if (holds.length > 0 || order.status !== 'on_hold') return change;
+
+  const checks = { ...order.checks };
+  const checkKeys = { ...order.checkKeys };
+  if (checks.stock === 'short') {
+    checkKeys.stock = nextCheckKey(checkKeys.stock);
+    checks.stock = 'none';
+  }
+  moveTo(order, change, 'pending', msg, `${reason} released`);
+  startChecks(order, checks, checkKeys, change);
+  change.set.checks = checks;
+  change.set.checkKeys = checkKeys;
+  releaseWhenReady(order, change, msg);
+  return change;
+}

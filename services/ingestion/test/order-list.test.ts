@@ -1,0 +1,155 @@
+import type { CanonicalOrder } from '@oms/contracts';
+import { createLogger } from '@oms/logging';
+import { Broker, deterministicId } from '@oms/messaging';
+import { eventually, sampleOrder, TestStack, type RunningService } from '@oms/testing';
+import request from 'supertest';
+import { definition } from '../src/service';
+
+/** GET /internal/orders: the order list the gateway serves as GET /v1/orders. */
+describe('ingestion: listing orders', () => {
+  let stack: TestStack;
+  let service: RunningService<unknown>;
+  let broker: Broker;
+  const all: Array<{ id: string; createdAt: string; channel: string }> = [];
+
+  const receive = async (o: CanonicalOrder, receivedAt: string) => {
+    const orderId = deterministicId('order', o.channel, o.externalId);
+    await broker.publish('order.received.v1', { orderId, order: o, receivedAt, actor: 'api-key:test' }, { correlationId: orderId });
+    all.push({ id: orderId, createdAt: receivedAt, channel: o.channel });
+    return orderId;
+  };
+  const list = (query: Record<string, string | number>) => request(service.url).get('/internal/orders').query(query);
+  const ids = async (query: Record<string, string | number>) => {
+    const res = await list(query);
+    expect(res.status).toBe(200);
+    return (res.body.items as Array<{ id: string }>).map((o) => o.id);
+  };
+  /** Every page of a query, following nextCursor. */
+  const allPages = async (query: Record<string, string | number>) => {
+    const pages: string[][] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await list({ ...query, ...(cursor ? { cursor } : {}) });
+      expect(res.status).toBe(200);
+      pages.push(res.body.items.map((o: { id: string }) => o.id));
+      cursor = res.body.nextCursor;
+    } while (cursor && pages.length < 50);
+    return pages;
+  };
+  const byTime = (dir: 1 | -1) => [...all].sort((a, b) => dir * (a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))).map((o) => o.id);
+
+  let special: { held: string; anna: string; mixed: string; outlet: string };
+
+  beforeAll(async () => {
+    stack = await TestStack.create();
+    service = (await stack.start(definition)) as RunningService<unknown>;
+    broker = new Broker({ url: stack.amqpUrl, service: 'test', logger: createLogger('test', 'silent') });
+    await broker.connect();
+    // 20 plain orders a minute apart, and four pairs created in the same millisecond (ties broken by id).
+    for (let i = 0; i < 20; i++) {
+      const at = new Date(Date.UTC(2026, 0, 1, 10, i < 16 ? i : 15)).toISOString();
+      await receive(sampleOrder({ externalId: `WS-${100 + i}`, customer: { email: `buyer${i}@example.com`, name: `Buyer Number${i}` } }), at);
+    }
+    special = {
+      held: await receive(
+        sampleOrder({ externalId: 'WS-HELD', payment: { method: 'card', provider: 'sandbox', reference: 'r', amount: 1 }, customer: { email: 'held@example.com', name: 'Held Person' } }),
+        '2026-01-02T09:00:00.000Z',
+      ),
+      anna: await receive(sampleOrder({ externalId: 'WS-ANNA', customer: { email: 'Anna.Schmidt@Example.com', name: 'Anna (VIP) Schmidt' } }), '2026-01-02T10:00:00.000Z'),
+      mixed: await receive(
+        sampleOrder({ externalId: 'WS-MIXED', customer: { email: 'mixed@example.com', name: 'Max Mixed' }, lines: [{ sku: 'MUG-1', quantity: 1, unitPrice: 900 }, { sku: 'CAP.RED', quantity: 1, unitPrice: 1500 }] }),
+        '2026-01-02T11:00:00.000Z',
+      ),
+      outlet: await receive(sampleOrder({ channel: 'outlet', externalId: 'OUT-1', customer: { email: 'o@example.com', name: 'Olga Outlet' } }), '2026-01-02T12:00:00.000Z'),
+    };
+    await eventually(async () => (await list({ limit: 200 })).body.items?.length === all.length, 30000);
+  }, 60000);
+  afterAll(async () => {
+    await broker.close();
+    await stack.cleanup();
+  });
+
+  it('when every page is read newest first, then each order appears exactly once, in order, with no gaps', async () => {
+    const pages = await allPages({ limit: 7 });
+    expect(pages.map((p) => p.length)).toEqual([7, 7, 7, 3]);
+    expect(pages.flat()).toEqual(byTime(-1));
+  });
+
+  it('when every page is read oldest first, then each order appears exactly once, in order, with no gaps', async () => {
+    const pages = await allPages({ limit: 5, sort: 'createdAt' });
+    expect(pages.flat()).toEqual(byTime(1));
+    expect(new Set(pages.flat()).size).toBe(all.length);
+  });
+
+  it('when no limit is given, then 50 at most come back, without timelines, and the last page has no cursor', async () => {
+    const res = await list({});
+    expect(res.body.items).toHaveLength(all.length);
+    expect(res.body.nextCursor).toBeNull();
+    expect(res.body.items[0]).toMatchObject({ id: special.outlet, channel: 'outlet', status: 'pending' });
+    expect(res.body.items[0]).not.toHaveProperty('timeline');
+    expect(res.body.items[0]).not.toHaveProperty('customerEmail');
+  });
+
+  it('when filtered by status or hold reason, then only those orders come back', async () => {
+    expect(await ids({ status: 'on_hold' })).toEqual([special.held]);
+    expect(await ids({ holdReason: 'amount_mismatch' })).toEqual([special.held]);
+    expect(await ids({ holdReason: 'stock_short' })).toEqual([]);
+    expect(await ids({ status: 'on_hold,pending', limit: 200 })).toHaveLength(all.length);
+  });
+
+  it('when filtered by channel, SKU or customer email (any case), then only those orders come back', async () => {
+    expect(await ids({ channel: 'outlet' })).toEqual([special.outlet]);
+    expect(await ids({ sku: 'CAP.RED' })).toEqual([special.mixed]);
+    expect(await ids({ sku: 'CAP-RED' })).toEqual([]);
+    expect(await ids({ email: 'anna.schmidt@example.COM' })).toEqual([special.anna]);
+  });
+
+  it('when filtered by a creation range, then createdFrom is inclusive and createdTo exclusive', async () => {
+    const found = await ids({ createdFrom: '2026-01-01T10:03:00Z', createdTo: '2026-01-01T10:06:00.000Z', sort: 'createdAt' });
+    expect(found).toEqual(all.filter((o) => o.createdAt >= '2026-01-01T10:03:00.000Z' && o.createdAt < '2026-01-01T10:06:00.000Z').map((o) => o.id));
+    expect(found).toHaveLength(3);
+    expect(await ids({ createdFrom: '2026-01-02T12:00:00+00:00' })).toEqual([special.outlet]);
+  });
+
+  it('when searched by free text, then external id and customer name match in any case, and regex characters match only themselves', async () => {
+    expect(await ids({ q: 'ws-anna' })).toEqual([special.anna]);
+    expect(await ids({ q: 'olga' })).toEqual([special.outlet]);
+    expect(await ids({ q: '(vip)' })).toEqual([special.anna]);
+    expect(await ids({ q: '.*' })).toEqual([]);
+    expect(await ids({ q: 'number1', limit: 200 })).toHaveLength(11); // Number1, Number10..19
+  });
+
+  it('when the caller may see some channels only, then other channels’ orders are never listed', async () => {
+    expect(await ids({ channels: 'outlet', limit: 200 })).toEqual([special.outlet]);
+    expect(await ids({ channels: 'outlet', channel: 'webshop' })).toEqual([]);
+    expect(await ids({ channels: 'outlet,elsewhere', q: 'buyer' })).toEqual([]);
+    expect(await ids({ channels: 'webshop', limit: 200 })).toHaveLength(all.length - 1);
+  });
+
+  it('when a query parameter is wrong, then 422 names every bad parameter', async () => {
+    const res = await list({ status: 'pending,lost', limit: 0, sort: 'name', createdFrom: 'yesterday', holdReason: 'bored', sku: 'a b', extra: 1 });
+    expect(res.status).toBe(422);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    const paths = res.body.errors.map((e: { path: string }) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(['status', 'limit', 'sort', 'createdFrom', 'holdReason', 'sku']));
+    expect(res.body.errors.find((e: { path: string }) => e.path === 'status').message).toContain('lost');
+    expect((await list({ limit: 201 })).status).toBe(422);
+    expect((await list({ createdFrom: '2026-01-02T00:00:00Z', createdTo: '2026-01-01T00:00:00Z' })).body.errors).toEqual([{ path: 'createdTo', message: 'must not be before createdFrom' }]);
+  });
+
+  it('when a cursor was not made by the list, then 422 points at the cursor', async () => {
+    for (const cursor of ['nonsense', Buffer.from('{"$gt":""}').toString('base64url'), Buffer.from('["x","y"]').toString('base64url')]) {
+      const res = await list({ cursor });
+      expect(res.status).toBe(422);
+      expect(res.body.errors).toEqual([{ path: 'cursor', message: 'is not a cursor from this list' }]);
+    }
+  });
+
+  it('when the service has started, then the compound indexes behind the list exist', async () => {
+    const indexes = await service.ctx.db.collection('orders').listIndexes().toArray();
+    const keys = indexes.map((i) => Object.keys(i.key).join(','));
+    expect(keys).toEqual(
+      expect.arrayContaining(['createdAt,_id', 'channel,createdAt,_id', 'status,createdAt,_id', 'channel,status,createdAt,_id', 'customerEmail,createdAt,_id', 'lines.sku,createdAt,_id', 'holds.reason,createdAt,_id']),
+    );
+  });
+});
