@@ -59,6 +59,8 @@ const services = [
     name: 'gateway',
     port: gatewayPort,
     extra: {
+      // The gateway is stateless: two processes share its port, so intake is not limited by one event loop.
+      HTTP_WORKERS: env.GATEWAY_WORKERS || '2',
       OMS_BOOTSTRAP_API_KEY: apiKey,
       INGESTION_URL: url(ports.ingestion),
       INVENTORY_URL: url(ports.inventory),

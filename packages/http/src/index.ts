@@ -51,10 +51,13 @@ export function createHttpApp(options: HttpAppOptions): Express {
     const end = httpSeconds.startTimer();
     res.on('finish', () => {
       const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
-      end({ method: req.method, route });
+      const seconds = end({ method: req.method, route });
       httpRequests.inc({ method: req.method, route, status: res.statusCode });
-      if (route !== '/healthz' && route !== '/readyz' && route !== '/metrics')
-        res.locals.logger.info({ method: req.method, url: req.originalUrl, status: res.statusCode }, 'request');
+      if (route === '/healthz' || route === '/readyz' || route === '/metrics') return;
+      // Every request is counted and timed in /metrics; the log gets the ones worth reading at info (errors,
+      // refusals, slow answers), the rest at debug, so that logging does not eat the intake's CPU.
+      const worthReading = res.statusCode >= 400 || seconds > 1;
+      res.locals.logger[worthReading ? 'info' : 'debug']({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
     });
     next();
   });

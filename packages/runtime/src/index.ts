@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Connection } from 'mongoose';
@@ -122,6 +123,8 @@ function closeServer(server: Server): Promise<void> {
 
 /** For main.ts: start, stop cleanly on SIGTERM/SIGINT, and fail fast with a readable message on bad config. */
 export function runMain<S extends z.ZodObject>(definition: ServiceDefinition<S>): void {
+  const workers = Number(process.env.HTTP_WORKERS ?? 1);
+  if (Number.isInteger(workers) && workers > 1 && cluster.isPrimary) return superviseWorkers(definition.name, workers);
   startService(definition)
     .then((running) => exitOnSignals(running.ctx.logger, running.stop))
     .catch((err) => {
@@ -129,6 +132,36 @@ export function runMain<S extends z.ZodObject>(definition: ServiceDefinition<S>)
       else console.error(`${definition.name} failed to start:`, err);
       process.exit(1);
     });
+}
+
+/**
+ * `HTTP_WORKERS=N`: N processes of the service share its port (node:cluster), for a stateless HTTP service
+ * (the gateway) whose single event loop is the limit on a small machine. The primary only supervises:
+ * it restarts a worker that dies and passes SIGTERM/SIGINT on, exiting once every worker has drained.
+ */
+function superviseWorkers(name: string, count: number): void {
+  let stopping = false;
+  const fork = () => cluster.fork();
+  for (let i = 0; i < count; i++) fork();
+  cluster.on('exit', (worker, code) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    // A worker that fails at once (bad configuration) would fail again: stop rather than loop.
+    if (code === 1) {
+      console.error(`${name}: worker ${worker.process.pid} could not start; stopping`);
+      process.exit(1);
+    }
+    console.error(`${name}: worker ${worker.process.pid} exited (${code}); starting another`);
+    fork();
+  });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      stopping = true;
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+    });
+  }
 }
 
 export { baseConfigSchema };

@@ -59,6 +59,24 @@ describe('service life cycle', () => {
     expect(stderr).toMatch(/PORT/);
   });
 
+  it('when HTTP_WORKERS is 2, then two processes serve the port and SIGTERM stops them all with exit 0', async () => {
+    const port = String(20000 + Math.floor(Math.random() * 20000));
+    const child = spawn(process.execPath, [mainJs], { env: { ...stack.env('fulfillment'), PORT: port, HTTP_WORKERS: '2', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    try {
+      // Each worker logs its own start: two of them, on one port.
+      await eventually(() => (output.match(/fulfillment started/g) ?? []).length === 2, 30000);
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect((output.match(/shutting down/g) ?? []).length).toBe(2);
+  }, 60000);
+
   it('when a service gets SIGTERM while busy, then it finishes what it holds, exits 0, and no message is lost', async () => {
     const env = { ...stack.env('fulfillment'), AMQP_PREFETCH: '5', LOG_LEVEL: 'info' };
     const child = spawn(process.execPath, [mainJs], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -21,7 +21,7 @@ export const configSchema = baseConfigSchema.extend({
    */
   RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(1_000_000).default(5000),
   /** Extra requests a key may make above its per-second rate within any 10 seconds (0: none). */
-  RATE_LIMIT_BURST: z.coerce.number().int().min(0).max(10_000_000).default(10000),
+  RATE_LIMIT_BURST: z.coerce.number().int().min(0).max(10_000_000).default(0),
   /** How long a resolved stored API key is remembered in-process; a revocation reaches other instances within this. */
   API_KEY_CACHE_MS: z.coerce.number().int().min(0).max(10000).default(2000),
   /** How long an Idempotency-Key and its answer are kept (the IETF draft asks for at least 24 hours). */

@@ -36,9 +36,10 @@ export interface OrderPage {
 export class OrderRepository {
   constructor(readonly model: OrderModel) {}
 
-  async find(id: string): Promise<(OrderState & { processed: string[] }) | null> {
+  /** The order with what its writer needs besides: the ids it has processed and its unpublished outbox. */
+  async find(id: string): Promise<(OrderState & { processed: string[]; outbox: Envelope[] }) | null> {
     const doc = await this.model.findById(id).lean();
-    return doc ? { ...toState(doc), processed: (doc.processed as string[]) ?? [] } : null;
+    return doc ? { ...toState(doc), processed: (doc.processed as string[]) ?? [], outbox: (doc.outbox as Envelope[]) ?? [] } : null;
   }
 
   async view(id: string) {

@@ -87,7 +87,9 @@ export class OrderIntake {
       throw err;
     }
     // If this write is lost the marker stays "publishing", goes stale, and a resend publishes again: harmless.
-    await redis.set(key, CONFIRMED_MARKER, 'KEEPTTL', 'XX').catch(() => undefined);
+    // Not awaited: if it is lost, the marker stays `publishing` and a resend after its grace period publishes
+    // again, which ingestion drops as a duplicate.
+    void redis.set(key, CONFIRMED_MARKER, 'KEEPTTL', 'XX').catch(() => undefined);
     return { id, outcome: 'created', status: 'received' };
   }
 

@@ -1,6 +1,7 @@
 import type { Envelope, MessageData, MessageType } from '@oms/contracts';
 import { notFound } from '@oms/errors';
 import { deterministicId, type HandlerMap } from '@oms/messaging';
+import { isDuplicateKeyError } from '@oms/mongo';
 import type { ServiceContext } from '@oms/runtime';
 import type { OrderChange, OrderState } from '../../domain/order';
 import { orderIdOfCheckKey } from '../../domain/check-keys';
@@ -21,19 +22,30 @@ export function orderHandlers(ctx: ServiceContext<unknown>, orders: OrderReposit
       ctx.outbox.entry(out.type as MessageType, out.data as never, { correlationId: orderId, causationId: msg.id, id: deterministicId(msg.id, out.type, String(index)) }),
     );
 
-  const withOrder = <T>(orderId: string, work: () => Promise<T>) =>
+  /**
+   * Run `work` as the order's only writer, then publish its outbox. `work` returns the order's whole outbox
+   * after its write (leftovers it read plus what it added), which saves reading the order again.
+   */
+  const withOrder = <T>(orderId: string, work: () => Promise<{ result?: T; outbox: Envelope[] }>) =>
     ctx.locks.withLock(orderLockKey(orderId), async () => {
-      const result = await work();
-      await ctx.outbox.flush(orders.model, orderId);
+      const { result, outbox } = await work();
+      await ctx.outbox.flush(orders.model, orderId, outbox);
       return result;
     });
 
   const intake: HandlerMap = {
     'order.received.v1': async (msg) =>
       withOrder(msg.data.orderId, async () => {
-        if (await orders.model.exists({ _id: msg.data.orderId })) return; // a resend of an order we have
         const { state, change } = acceptOrder(msg.data.orderId, msg.data.order, msg);
-        await orders.insert(state, change, msg.id, outboxFor(msg, state.id, change));
+        const outbox = outboxFor(msg, state.id, change);
+        try {
+          await orders.insert(state, change, msg.id, outbox);
+        } catch (err) {
+          // A resend of an order we have (same id, or the same channel and external id): nothing to do.
+          if (isDuplicateKeyError(err)) return { outbox: [] };
+          throw err;
+        }
+        return { outbox };
       }),
   };
 
@@ -44,11 +56,14 @@ export function orderHandlers(ctx: ServiceContext<unknown>, orders: OrderReposit
       withOrder(msg.data.orderId, async () => {
         const order = await orders.find(msg.data.orderId);
         if (!order) throw notFound(`Order ${msg.data.orderId}`);
+        let outbox = order.outbox;
         if (!order.processed.includes(msg.id)) {
           const change = decide(order, msg);
-          await orders.apply(order.id, change, msg.id, outboxFor(msg, order.id, change));
+          const added = outboxFor(msg, order.id, change);
+          await orders.apply(order.id, change, msg.id, added);
+          outbox = [...outbox, ...added];
         }
-        return orders.view(order.id);
+        return { result: await orders.view(order.id), outbox };
       });
 
   const commands: HandlerMap = {
@@ -63,9 +78,11 @@ export function orderHandlers(ctx: ServiceContext<unknown>, orders: OrderReposit
       const order = await orders.find(orderIdOfCheckKey(msg.data.orderId));
       // Services only report on orders we sent them: an unknown id is a bug elsewhere; retry, then DLQ.
       if (!order) throw new Error(`order ${msg.data.orderId} is unknown`);
-      if (order.processed.includes(msg.id)) return;
+      if (order.processed.includes(msg.id)) return { outbox: order.outbox };
       const change = onOrderEvent(order, msg);
-      await orders.apply(order.id, change, msg.id, outboxFor(msg, order.id, change));
+      const added = outboxFor(msg, order.id, change);
+      await orders.apply(order.id, change, msg.id, added);
+      return { outbox: [...order.outbox, ...added] };
     });
 
   const progress: HandlerMap = {};
