@@ -155,12 +155,14 @@ async function main() {
     await new Promise((r) => setTimeout(r, 3000));
   }
   const drainSeconds = (Date.now() - waitStarted) / 1000;
-  await client.close();
-  // Orders not stored yet but still waiting in ingestion's queue are late, not lost.
+  // Not all stored yet? Read the queue first, then the count again, so an order moving from one to the
+  // other meanwhile is counted; up to a prefetch's worth (50) may be in a handler's hands between the two.
   const conn = await amqp.connect(amqpUrl);
   const ch = await conn.createChannel();
   const { messageCount: stillQueued } = await ch.checkQueue('ingestion.order-intake');
   await conn.close();
+  if (stored < accepted) stored = await orders.countDocuments({ channel });
+  await client.close();
 
   const report = {
     acceptedOrdersPerSecond: Math.round(acceptedPerSecond),
@@ -182,9 +184,10 @@ async function main() {
   console.log(JSON.stringify(report, null, 2));
   // Requests still in flight when the load stopped are not counted by autocannon but may have been accepted.
   const ok = stored >= accepted && result.non2xx === 0 && result.errors === 0;
-  const late = !ok && stored + stillQueued >= accepted && result.non2xx === 0;
+  const inHandlers = 50; // ingestion's prefetch
+  const late = !ok && stored + stillQueued + inHandlers >= accepted && result.non2xx === 0;
   console.log(
-    `bench: ${ok ? 'every accepted order was stored' : late ? `not lost, but ${accepted - stored} orders still wait in ingestion's queue after ${drainLimitSeconds} s` : 'FAILED: lost or refused orders'}; goal 2000 orders/s with p99 < 100 ms: ${acceptedPerSecond >= 2000 && result.latency.p99 < 100 ? 'met' : 'not met'}`,
+    `bench: ${ok ? 'every accepted order was stored' : late ? `${accepted - stored} orders not stored yet after ${drainLimitSeconds} s, all of them still queued or being handled (raise BENCH_DRAIN_SECONDS to wait for them)` : 'FAILED: lost or refused orders'}; goal 2000 orders/s with p99 < 100 ms: ${acceptedPerSecond >= 2000 && result.latency.p99 < 100 ? 'met' : 'not met'}`,
   );
   process.exit(ok ? 0 : 1);
 }
