@@ -15,6 +15,8 @@ export interface Cluster {
   gatewayUrl: string;
   apiKey: string;
   sandboxes: RunningSandbox[];
+  /** The running services by name, e.g. to stop one and start it again on its port. */
+  services: Record<string, RunningService<unknown>>;
   stop: () => Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export async function startCluster(): Promise<Cluster> {
     gatewayUrl: gw.url,
     apiKey,
     sandboxes: [payment, carrierApi],
+    services: { ingestion: ing, inventory: inv, 'payment-check': pay, fulfillment: ful, carrier: car, returns: ret, gateway: gw },
     stop: async () => {
       await stack.cleanup();
       await Promise.all([payment.close(), carrierApi.close()]);
