@@ -3,22 +3,13 @@ import { MongoClient } from 'mongodb';
 import request from 'supertest';
 import { eventually, sampleOrder, TestStack, type RunningService } from '@oms/testing';
 import { definition } from '../src/service';
+import { gatewayEnv, TEST_BOOTSTRAP_KEY } from './gateway-env';
 import type { GatewayConfig } from '../src/config';
 
-const BOOTSTRAP = 'test-bootstrap-key-0123456789';
+const BOOTSTRAP = TEST_BOOTSTRAP_KEY;
 const ops = { Authorization: `Bearer ${BOOTSTRAP}` };
 const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
-const nowhere = 'http://127.0.0.1:9';
-const env = {
-  OMS_BOOTSTRAP_API_KEY: BOOTSTRAP,
-  INGESTION_URL: nowhere,
-  INVENTORY_URL: nowhere,
-  FULFILLMENT_URL: nowhere,
-  CARRIER_URL: nowhere,
-  RETURNS_URL: nowhere,
-  PAYMENT_CHECK_URL: nowhere,
-  API_KEY_CACHE_MS: '1000',
-};
+const env = gatewayEnv({ API_KEY_CACHE_MS: '1000' });
 
 describe('API keys and roles', () => {
   let stack: TestStack;

@@ -2,11 +2,11 @@ import request from 'supertest';
 import { inspectBody, operatorKeyPaths } from '@oms/http';
 import { sampleOrder, TestStack, type RunningService } from '@oms/testing';
 import { definition } from '../src/service';
+import { gatewayEnv, TEST_BOOTSTRAP_KEY } from './gateway-env';
 import type { GatewayConfig } from '../src/config';
 
-const BOOTSTRAP = 'test-bootstrap-key-0123456789';
+const BOOTSTRAP = TEST_BOOTSTRAP_KEY;
 const ops = { Authorization: `Bearer ${BOOTSTRAP}` };
-const nowhere = 'http://127.0.0.1:9';
 
 describe('operator keys in JSON bodies', () => {
   let stack: TestStack;
@@ -14,15 +14,7 @@ describe('operator keys in JSON bodies', () => {
 
   beforeAll(async () => {
     stack = await TestStack.create();
-    gateway = await stack.start(definition, {
-      OMS_BOOTSTRAP_API_KEY: BOOTSTRAP,
-      INGESTION_URL: nowhere,
-      INVENTORY_URL: nowhere,
-      FULFILLMENT_URL: nowhere,
-      CARRIER_URL: nowhere,
-      RETURNS_URL: nowhere,
-      PAYMENT_CHECK_URL: nowhere,
-    });
+    gateway = await stack.start(definition, gatewayEnv());
   });
   afterAll(async () => stack?.cleanup());
 

@@ -3,24 +3,15 @@ import type { Express } from 'express';
 import { definition as ingestion } from '../../ingestion/src/service';
 import { definition as gateway } from '../src/service';
 import type { TestStack } from '@oms/testing';
+import { gatewayEnv, TEST_BOOTSTRAP_KEY } from './gateway-env';
 
-export const KEY = 'test-bootstrap-key-0123456789';
+export const KEY = TEST_BOOTSTRAP_KEY;
 export const auth = { Authorization: `Bearer ${KEY}` };
-const NOWHERE = 'http://127.0.0.1:9';
 
 /** A gateway on the test stack; with `withIngestion`, the real ingestion service behind it (orders get stored). */
 export async function startIntake(stack: TestStack, options: { withIngestion?: boolean } = {}) {
   const ing = options.withIngestion ? await stack.start(ingestion) : undefined;
-  const gw = await stack.start(gateway, {
-    OMS_BOOTSTRAP_API_KEY: KEY,
-    INGESTION_URL: ing?.url ?? NOWHERE,
-    INVENTORY_URL: NOWHERE,
-    FULFILLMENT_URL: NOWHERE,
-    CARRIER_URL: NOWHERE,
-    RETURNS_URL: NOWHERE,
-    PAYMENT_CHECK_URL: NOWHERE,
-    UPSTREAM_TIMEOUT_MS: '2000',
-  });
+  const gw = await stack.start(gateway, gatewayEnv({ ...(ing ? { INGESTION_URL: ing.url } : {}), UPSTREAM_TIMEOUT_MS: '2000' }));
   return { gateway: gw, ingestion: ing, app: gw.app as Express };
 }
 

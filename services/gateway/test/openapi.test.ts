@@ -1,6 +1,7 @@
 import type { Express } from '@oms/http';
 import { TestStack, type RunningService } from '@oms/testing';
 import { definition } from '../src/service';
+import { gatewayEnv } from './gateway-env';
 
 type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] }; name?: string; matchers?: Array<(path: string) => unknown> };
 
@@ -30,16 +31,7 @@ describe('OpenAPI document', () => {
   let gateway: RunningService<unknown>;
   beforeAll(async () => {
     stack = await TestStack.create();
-    const nowhere = 'http://127.0.0.1:9';
-    gateway = (await stack.start(definition, {
-      OMS_BOOTSTRAP_API_KEY: 'test-bootstrap-key-0123456789',
-      INGESTION_URL: nowhere,
-      INVENTORY_URL: nowhere,
-      PAYMENT_CHECK_URL: nowhere,
-      FULFILLMENT_URL: nowhere,
-      CARRIER_URL: nowhere,
-      RETURNS_URL: nowhere,
-    })) as RunningService<unknown>;
+    gateway = (await stack.start(definition, gatewayEnv())) as RunningService<unknown>;
   });
   afterAll(async () => stack.cleanup());
 

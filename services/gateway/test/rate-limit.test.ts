@@ -1,22 +1,12 @@
 import request from 'supertest';
 import { TestStack, type RunningService } from '@oms/testing';
 import { definition } from '../src/service';
+import { gatewayEnv, TEST_BOOTSTRAP_KEY } from './gateway-env';
 import type { GatewayConfig } from '../src/config';
 
-const BOOTSTRAP = 'test-bootstrap-key-0123456789';
+const BOOTSTRAP = TEST_BOOTSTRAP_KEY;
 const ops = { Authorization: `Bearer ${BOOTSTRAP}` };
-const nowhere = 'http://127.0.0.1:9';
-const env = {
-  OMS_BOOTSTRAP_API_KEY: BOOTSTRAP,
-  INGESTION_URL: nowhere,
-  INVENTORY_URL: nowhere,
-  FULFILLMENT_URL: nowhere,
-  CARRIER_URL: nowhere,
-  RETURNS_URL: nowhere,
-  PAYMENT_CHECK_URL: nowhere,
-  RATE_LIMIT_PER_SECOND: '2',
-  RATE_LIMIT_BURST: '0',
-};
+const env = gatewayEnv({ RATE_LIMIT_PER_SECOND: '2', RATE_LIMIT_BURST: '0' });
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('rate limits per API key', () => {
