@@ -2,7 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import fc from 'fast-check';
 import { sampleOrder } from '@oms/testing';
-import { startCluster, type Cluster } from '../../../test/e2e/cluster';
+import { startCluster, type Cluster } from '../../../packages/e2e/test/cluster';
 
 /**
  * Fuzzing every intake route of the running system (all seven services in this process): thousands of

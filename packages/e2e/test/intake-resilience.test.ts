@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { eventually, sampleOrder } from '@oms/testing';
-import { definition as ingestion } from '../../services/ingestion/src/service';
+import { definition as ingestion } from '../../../services/ingestion/src/service';
 import { startCluster, type Cluster } from './cluster';
 
 /** An order the gateway said yes to is never lost, even when the service that stores it is down. */

@@ -21,7 +21,7 @@ describe('README walk-through', () => {
   });
 
   it('when a new user follows the walk-through, then every command works and shows what the README says', async () => {
-    const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+    const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Walk-through'), readme.indexOf('## Layout'));
     const blocks = [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]);
     expect(blocks.length).toBeGreaterThanOrEqual(6);

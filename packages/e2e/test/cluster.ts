@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { createCarrierSandbox, createPaymentSandbox, serve, type RunningSandbox } from '@oms/sandboxes';
 import { TestStack, type RunningService } from '@oms/testing';
-import { definition as carrier } from '../../services/carrier/src/service';
-import { definition as fulfillment } from '../../services/fulfillment/src/service';
-import { definition as gateway } from '../../services/gateway/src/service';
-import { definition as ingestion } from '../../services/ingestion/src/service';
-import { definition as inventory } from '../../services/inventory/src/service';
-import { definition as paymentCheck } from '../../services/payment-check/src/service';
-import { definition as returns } from '../../services/returns/src/service';
+import { definition as carrier } from '../../../services/carrier/src/service';
+import { definition as fulfillment } from '../../../services/fulfillment/src/service';
+import { definition as gateway } from '../../../services/gateway/src/service';
+import { definition as ingestion } from '../../../services/ingestion/src/service';
+import { definition as inventory } from '../../../services/inventory/src/service';
+import { definition as paymentCheck } from '../../../services/payment-check/src/service';
+import { definition as returns } from '../../../services/returns/src/service';
 
 /** The whole OMS in this test process: seven services on one vhost, each with its own database. */
 export interface Cluster {
