@@ -27,6 +27,12 @@ export const sku = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters
 export const quantity = z.number().int('must be a whole number').min(1).max(10_000);
 export const identifier = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, dot, colon, dash and underscore only');
 
+/**
+ * Free text from a client. U+0000 is refused: PostgreSQL (under FerretDB) cannot store it, and an order
+ * accepted with it could never be stored.
+ */
+export const text = (min: number, max: number) => z.string().min(min).max(max).refine((v) => !v.includes('\u0000'), 'may not contain U+0000');
+
 /** A postal code is checked against its country's format; countries the validator does not know pass. */
 export function postalCodeFits(postalCode: string, country: string): boolean {
   if (!postcodeValidatorExistsForCountry(country)) return true;
@@ -39,12 +45,12 @@ export function postalCodeFits(postalCode: string, country: string): boolean {
 
 export const addressSchema = z
   .object({
-    name: z.string().min(1).max(200),
-    line1: z.string().min(1).max(200),
-    line2: z.string().max(200).optional(),
-    postalCode: z.string().min(1).max(20),
-    city: z.string().min(1).max(100),
-    region: z.string().max(100).optional(),
+    name: text(1, 200),
+    line1: text(1, 200),
+    line2: text(0, 200).optional(),
+    postalCode: text(1, 20),
+    city: text(1, 100),
+    region: text(0, 100).optional(),
     country: countryCode,
   })
   .superRefine((address, ctx) => {
@@ -57,7 +63,7 @@ export const orderLineSchema = z.object({
   sku,
   quantity,
   unitPrice: minorUnits,
-  name: z.string().max(200).optional(),
+  name: text(0, 200).optional(),
 });
 
 /** The canonical order every channel is mapped to. */
@@ -67,16 +73,16 @@ export const canonicalOrderSchema = z.object({
   currency: currencyCode,
   customer: z.object({
     email: z.email('must be a valid email address').max(254),
-    name: z.string().min(1).max(200),
-    phone: z.string().max(40).optional(),
+    name: text(1, 200),
+    phone: text(0, 40).optional(),
   }),
   shippingAddress: addressSchema,
   lines: z.array(orderLineSchema).min(1).max(500),
-  shipping: z.object({ method: z.string().min(1).max(50), price: minorUnits }),
+  shipping: z.object({ method: text(1, 50), price: minorUnits }),
   payment: z.object({
-    method: z.string().min(1).max(50),
-    provider: z.string().min(1).max(50),
-    reference: z.string().min(1).max(200),
+    method: text(1, 50),
+    provider: text(1, 50),
+    reference: text(1, 200),
     amount: minorUnits,
   }),
   /** What the channel sent that the canonical order has no field for (e.g. Shopify's raw order): kept for reference. */

@@ -12,6 +12,11 @@ describe('canonical order validation', () => {
     expect(problemsOf(sampleOrder())).toEqual([]);
   });
 
+  it('when text contains U+0000 (which the store cannot keep), then the order is refused at that path', () => {
+    const order = sampleOrder({ customer: { email: 'a@example.com', name: 'An\u0000na' } });
+    expect(problemsOf(order)).toEqual([{ path: 'customer.name', message: 'may not contain U+0000' }]);
+  });
+
   it('when many fields are wrong at once, then every error is listed with its path', () => {
     const order = sampleOrder() as any;
     order.currency = 'ABC';

@@ -101,9 +101,13 @@ export const MAX_BODY_DEPTH = 64;
  * legitimate body of this system needs such keys. Bodies nested deeper than MAX_BODY_DEPTH are refused too.
  */
 export const rejectOperatorKeys: RequestHandler = (req, _res, next) => {
-  const { operatorKeys, tooDeepAt } = inspectBody(req.body);
+  const { operatorKeys, nulStrings, tooDeepAt } = inspectBody(req.body);
   if (tooDeepAt !== undefined)
     return next(new AppError(400, 'Too Deeply Nested', `JSON bodies may nest at most ${MAX_BODY_DEPTH} levels`, [{ path: tooDeepAt, message: `nested deeper than ${MAX_BODY_DEPTH} levels` }]));
+  if (nulStrings.length > 0)
+    return next(
+      new AppError(400, 'Forbidden Characters', 'Text may not contain the NUL character (U+0000)', nulStrings.map((path) => ({ path, message: 'contains U+0000' }))),
+    );
   if (operatorKeys.length === 0) return next();
   next(
     new AppError(
@@ -124,7 +128,7 @@ export function operatorKeyPaths(body: unknown): string[] {
  * One iterative walk (deep nesting cannot overflow the stack): the operator keys found, and where the body
  * first nests deeper than `maxDepth`, if it does (the walk stops there).
  */
-export function inspectBody(body: unknown, maxDepth = MAX_BODY_DEPTH): { operatorKeys: string[]; tooDeepAt?: string } {
+export function inspectBody(body: unknown, maxDepth = MAX_BODY_DEPTH): { operatorKeys: string[]; nulStrings: string[]; tooDeepAt?: string } {
   // Each node points at its parent; a path is only built when reported, so the walk stays linear.
   type Node = { value: unknown; key: string; parent: Node | undefined; depth: number };
   const pathOf = (node: Node | undefined, key?: string) => {
@@ -133,18 +137,22 @@ export function inspectBody(body: unknown, maxDepth = MAX_BODY_DEPTH): { operato
     return parts.reverse().join('.') || '(root)';
   };
   const found: string[] = [];
+  const nulStrings: string[] = [];
   const isContainer = (v: unknown) => v !== null && typeof v === 'object';
-  if (!isContainer(body)) return { operatorKeys: found };
+  if (!isContainer(body)) return { operatorKeys: found, nulStrings: typeof body === 'string' && body.includes('\u0000') ? ['(root)'] : [] };
   const stack: Node[] = [{ value: body, key: '', parent: undefined, depth: 1 }];
   while (stack.length && found.length < MAX_LISTED_KEYS) {
     const node = stack.pop()!;
-    if (node.depth > maxDepth) return { operatorKeys: found, tooDeepAt: pathOf(node) };
+    if (node.depth > maxDepth) return { operatorKeys: found, nulStrings, tooDeepAt: pathOf(node) };
     const entries = Array.isArray(node.value) ? node.value.map((v, i) => [String(i), v] as const) : Object.entries(node.value as object);
     if (!Array.isArray(node.value)) for (const [key] of entries) if (key.startsWith('$') || key.includes('.')) found.push(pathOf(node, key));
+    // PostgreSQL (under FerretDB) cannot store U+0000 in text: refuse it here rather than fail later.
+    for (const [key, value] of entries)
+      if (nulStrings.length < MAX_LISTED_KEYS && ((typeof value === 'string' && value.includes('\u0000')) || key.includes('\u0000'))) nulStrings.push(pathOf(node, key));
     for (let i = entries.length - 1; i >= 0; i--)
       if (isContainer(entries[i][1])) stack.push({ value: entries[i][1], key: entries[i][0], parent: node, depth: node.depth + 1 });
   }
-  return { operatorKeys: found.slice(0, MAX_LISTED_KEYS) };
+  return { operatorKeys: found.slice(0, MAX_LISTED_KEYS), nulStrings };
 }
 
 /** Map body-parser errors to 4xx, AppErrors to their problem, everything else to an opaque 500 (and a log). */

@@ -40,6 +40,13 @@ describe('operator keys in JSON bodies', () => {
     expect(res.body.errors).toEqual([expect.objectContaining({ path: '$set' })]);
   });
 
+  it('when a string in a body contains U+0000, then 400 problem naming the path, before any route runs', async () => {
+    const res = await request(gateway.app).put('/v1/channels/nul').set(ops).send({ name: '\u0000', type: 'web', defaultCurrency: 'EUR' });
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body).toMatchObject({ title: 'Forbidden Characters', errors: [{ path: 'name', message: 'contains U+0000' }] });
+  });
+
   it('when values (not keys) contain $ or dots, then the body is not refused for that', async () => {
     const res = await request(gateway.app).post('/v1/api-keys').set(ops).send({ name: '$weird.name $gt', roles: ['channel:web.shop'] });
     expect(res.status).toBe(201);
