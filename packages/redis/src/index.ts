@@ -18,6 +18,7 @@ export class LockTimeoutError extends Error {
 }
 
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+const EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 
 export interface LockOptions {
   /** How long the lock lives if its holder dies without releasing it. */
@@ -41,10 +42,18 @@ export class AggregateLocks {
   async withLocks<T>(keys: string[], fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
     const sorted = [...new Set(keys)].sort();
     const held: Array<{ key: string; token: string }> = [];
+    const ttlMs = options.ttlMs ?? 30000;
+    // While the holder works, its locks are extended (only while still its own): a slow handler keeps
+    // exclusivity, and a holder that dies stops extending, so its locks expire after the ttl.
+    const renewal = setInterval(() => {
+      for (const { key, token } of held) void this.redis.eval(EXTEND, 1, `lock:${key}`, token, ttlMs).catch(() => undefined);
+    }, Math.max(10, Math.floor(ttlMs / 3)));
+    renewal.unref();
     try {
       for (const key of sorted) held.push({ key, token: await this.acquire(key, options) });
       return await fn();
     } finally {
+      clearInterval(renewal);
       for (const { key, token } of held.reverse()) await this.redis.eval(RELEASE, 1, `lock:${key}`, token).catch(() => undefined);
     }
   }

@@ -74,16 +74,26 @@ describe('one writer per aggregate', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
-  it('when a holder outlives its ttl, then its release does not delete the lock now held by someone else', async () => {
+  it('when a holder runs longer than its ttl, then its lock is renewed and nobody else gets in meanwhile', async () => {
+    const slow = locks.withLock('order:o-renewed', () => sleep(400), { ttlMs: 100 });
+    await sleep(50);
+    await expect(locks.withLock('order:o-renewed', async () => 'intruder', { waitMs: 250 })).rejects.toBeInstanceOf(LockTimeoutError);
+    await slow;
+    expect(await redis.exists('lock:order:o-renewed')).toBe(0);
+  });
+
+  it('when a holder loses its lock anyway (it expired, e.g. after a long pause), then its release does not delete the lock now held by someone else', async () => {
     let secondInside = false;
     const first = locks.withLock(
       'order:o-slow',
       async () => {
-        await sleep(250); // longer than the ttl below: the lock expires under it
+        await sleep(250);
       },
       { ttlMs: 100 },
     );
-    await sleep(130);
+    await sleep(30);
+    await redis.del('lock:order:o-slow'); // as if it had expired under the first holder
+    await sleep(100);
     const second = locks.withLock(
       'order:o-slow',
       async () => {
