@@ -91,6 +91,7 @@ export const canonicalOrderSchema = z.object({
 
 export type CanonicalOrder = z.infer<typeof canonicalOrderSchema>;
 export type OrderLine = z.infer<typeof orderLineSchema>;
+export type Address = z.infer<typeof addressSchema>;
 
 export const ORDER_STATUSES = [
   'received',

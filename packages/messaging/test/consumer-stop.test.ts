@@ -1,6 +1,6 @@
 import { QueueConsumer, type Broker } from '@oms/messaging';
 import { TestStack, eventually } from '@oms/testing';
-import { newBroker, RawAmqp, sleep } from './helpers';
+import { RawAmqp, sleep, openMessagingTest, closeMessagingTest } from './helpers';
 
 const QUEUE = 'fulfillment.commands';
 
@@ -8,17 +8,8 @@ describe('stopping a consumer', () => {
   let stack: TestStack;
   let broker: Broker;
   let raw: RawAmqp;
-  beforeAll(async () => {
-    stack = await TestStack.create();
-    broker = newBroker(stack.amqpUrl, 'stop-test');
-    await broker.connect();
-    raw = await RawAmqp.open(stack.amqpUrl);
-  });
-  afterAll(async () => {
-    await broker.close();
-    await raw.close();
-    await stack.cleanup();
-  });
+  beforeAll(async () => void ({ stack, broker, raw } = await openMessagingTest('stop-test')));
+  afterAll(() => closeMessagingTest(stack, broker, raw));
 
   it('when stop() is called while a handler runs, then it resolves only after the handler finished, and no new message is taken afterwards', async () => {
     const log: string[] = [];

@@ -2,7 +2,7 @@
 import amqp, { type Channel, type ChannelModel, type GetMessage } from 'amqplib';
 import { createLogger } from '@oms/logging';
 import { Broker, type BrokerOptions } from '@oms/messaging';
-import { rabbitmqctl } from '@oms/testing';
+import { rabbitmqctl, TestStack } from '@oms/testing';
 
 export const silent = createLogger('messaging-test', process.env.OMS_TEST_LOG_LEVEL ?? 'silent');
 
@@ -65,4 +65,18 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function header(msg: GetMessage, name: string): unknown {
   return msg.properties.headers?.[name];
+}
+
+/** A test file's own vhost, a connected kit Broker, and a raw AMQP view of the vhost. */
+export async function openMessagingTest(service: string): Promise<{ stack: TestStack; broker: Broker; raw: RawAmqp }> {
+  const stack = await TestStack.create();
+  const broker = newBroker(stack.amqpUrl, service);
+  await broker.connect();
+  return { stack, broker, raw: await RawAmqp.open(stack.amqpUrl) };
+}
+
+export async function closeMessagingTest(stack: TestStack, broker: Broker, raw: RawAmqp): Promise<void> {
+  await broker.close();
+  await raw.close();
+  await stack.cleanup();
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { EVENTS_EXCHANGE } from '@oms/contracts';
 import { BrokerUnavailableError, UnroutableMessageError, type Broker } from '@oms/messaging';
 import { TestStack } from '@oms/testing';
-import { newBroker, RawAmqp } from './helpers';
+import { newBroker, RawAmqp, openMessagingTest, closeMessagingTest } from './helpers';
 
 /** A local port with nothing listening on it. */
 async function closedPort(): Promise<number> {
@@ -18,17 +18,8 @@ describe('a publish resolves only when the broker took the message', () => {
   let stack: TestStack;
   let broker: Broker;
   let raw: RawAmqp;
-  beforeAll(async () => {
-    stack = await TestStack.create();
-    broker = newBroker(stack.amqpUrl, 'confirm-test');
-    await broker.connect();
-    raw = await RawAmqp.open(stack.amqpUrl);
-  });
-  afterAll(async () => {
-    await broker.close();
-    await raw.close();
-    await stack.cleanup();
-  });
+  beforeAll(async () => void ({ stack, broker, raw } = await openMessagingTest('confirm-test')));
+  afterAll(() => closeMessagingTest(stack, broker, raw));
 
   it('when a command has no queue bound for its routing key, then the publish fails with UnroutableMessageError', async () => {
     await raw.channel.deleteQueue('carrier.commands'); // the one queue bound for carrier.* commands

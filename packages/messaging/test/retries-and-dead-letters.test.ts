@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { COMMANDS_EXCHANGE } from '@oms/contracts';
 import { QueueConsumer, type Broker } from '@oms/messaging';
 import { TestStack, eventually } from '@oms/testing';
-import { header, newBroker, RawAmqp, sleep } from './helpers';
+import { header, RawAmqp, sleep, openMessagingTest, closeMessagingTest } from './helpers';
 
 const QUEUE = 'fulfillment.commands';
 const DLQ = `${QUEUE}.dlq`;
@@ -11,17 +11,8 @@ describe('retries and dead letters', () => {
   let stack: TestStack;
   let broker: Broker;
   let raw: RawAmqp;
-  beforeAll(async () => {
-    stack = await TestStack.create();
-    broker = newBroker(stack.amqpUrl, 'retry-test');
-    await broker.connect();
-    raw = await RawAmqp.open(stack.amqpUrl);
-  });
-  afterAll(async () => {
-    await broker.close();
-    await raw.close();
-    await stack.cleanup();
-  });
+  beforeAll(async () => void ({ stack, broker, raw } = await openMessagingTest('retry-test')));
+  afterAll(() => closeMessagingTest(stack, broker, raw));
 
   it('when a handler keeps failing, then it is retried with growing delay and dead-lettered after maxAttempts with the reason, and other messages are unaffected', async () => {
     const delays = [100, 200, 400];

@@ -1,16 +1,9 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { Envelope } from '@oms/contracts';
+import type { Address, Envelope } from '@oms/contracts';
 import { SHIPMENT_STATUSES, type ShipmentStatus } from '../domain/tracking';
 
-export interface Address {
-  name: string;
-  line1: string;
-  line2?: string;
-  postalCode: string;
-  city: string;
-  region?: string;
-  country: string;
-}
+/** The canonical address of @oms/contracts. */
+export type { Address };
 
 export interface TrackingEntry {
   status: Exclude<ShipmentStatus, 'booked'>;

@@ -1,17 +1,8 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { Envelope } from '@oms/contracts';
+import type { Address as ShippingAddress, Envelope } from '@oms/contracts';
 import { deterministicId } from '@oms/messaging';
 import type { FulfillmentLine, FulfillmentStatus } from '../domain/fulfillment';
 
-export interface ShippingAddress {
-  name: string;
-  line1: string;
-  line2?: string;
-  postalCode: string;
-  city: string;
-  region?: string;
-  country: string;
-}
 
 export interface FulfillmentDoc {
   _id: string;

@@ -1,6 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import type { Envelope } from '@oms/contracts';
-import type { MovementType } from '../domain/movement-rules';
+import type { NewMovement } from '../domain/movement-rules';
 import type { AllocatedLine, ShortLine } from '../domain/sourcing';
 
 export interface LocationDoc {
@@ -12,14 +12,8 @@ export interface LocationDoc {
 }
 
 /** One entry of the insert-only stock ledger: on hand is the sum of these. */
-export interface MovementDoc {
+export interface MovementDoc extends NewMovement {
   _id: string;
-  sku: string;
-  locationId: string;
-  quantity: number;
-  type: MovementType;
-  reason?: string;
-  reference?: string;
   actor: string;
   at: Date;
 }
