@@ -45,7 +45,11 @@ describe('an order’s whole life through the gateway', () => {
     await waitForStatus(id, 'ready_to_fulfill');
     expect(await stock('TSHIRT-BLK-M')).toMatchObject({ onHand: 10, reserved: 2, available: 8 });
 
-    const [fulfillment] = (await api().get(`/v1/fulfillments?orderId=${id}`).set(auth()).expect(200)).body;
+    // The fulfillment is opened just after the order became ready_to_fulfill.
+    const [fulfillment] = await eventually(async () => {
+      const list = (await api().get(`/v1/fulfillments?orderId=${id}`).set(auth()).expect(200)).body;
+      return list.length > 0 && list;
+    });
     expect(fulfillment).toMatchObject({ orderId: id, locationId: 'berlin', status: 'open' });
     const packed = await api().post(`/v1/fulfillments/${fulfillment.id}/pack`).set(auth()).expect(200);
     expect(packed.body.status).toBe('packed');
