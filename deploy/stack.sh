@@ -13,9 +13,15 @@
 #   OMS_FERRETDB_DEBUG_ADDR  FerretDB debug/metrics HTTP address             default 127.0.0.1:8088 (a free port if taken)
 #   OMS_PG_USER              PostgreSQL role for FerretDB                    default: first of postgres, root, $USER that works
 #   OMS_STACK_TIMEOUT        seconds to wait for each component              default 60
+#   OMS_FERRETDB_POOL        FerretDB's PostgreSQL connections               default 80
 set -euo pipefail
 
 FERRETDB_VERSION=v1.24.2
+# FerretDB 1.24 deadlocks when as many updates run at once as it has PostgreSQL connections: each update
+# holds one connection for its query and waits for a second to write (docs/consistency.md). Its default is
+# 50; ours is larger, and every service keeps at most MONGO_POOL_SIZE (10) operations in flight, so the
+# seven services together stay below it. PostgreSQL's default max_connections is 100.
+FERRET_POOL="${OMS_FERRETDB_POOL:-80}"
 FERRETDB_MODULE=github.com/FerretDB/FerretDB
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE_DIR="${OMS_CACHE_DIR:-$HOME/.cache/oms}"
@@ -132,6 +138,10 @@ ensure_ferret_database() {
     [ "$(psql -h 127.0.0.1 -U "$role" -d postgres -XAtqc "select 1 from pg_database where datname = 'ferretdb'")" = 1 ] \
       || die "could not create PostgreSQL database 'ferretdb' as role $role"
   fi
+  # Index `_id` the way FerretDB queries it (deploy/ferretdb-indexes.sql). Needs a superuser (event trigger);
+  # without it everything still works, only lookups slow down as collections grow.
+  psql -h 127.0.0.1 -U "$role" -d ferretdb -XAtq -v ON_ERROR_STOP=1 -f "$ROOT_DIR/deploy/ferretdb-indexes.sql" >/dev/null 2>&1 \
+    || echo "stack: warning: could not install deploy/ferretdb-indexes.sql as role $role (needs a superuser); lookups by _id will scan" >&2
 }
 
 # mongo_ping SECONDS -> 0 when a MongoDB 'ping' succeeds (node + mongodb driver from the repo),
@@ -181,7 +191,7 @@ ensure_ferretdb() {
     rm -f "$FERRET_PID"
     setsid nohup "$FERRET_BIN" \
       --handler=postgresql \
-      --postgresql-url="postgres://$role@127.0.0.1:5432/ferretdb" \
+      --postgresql-url="postgres://$role@127.0.0.1:5432/ferretdb?pool_max_conns=$FERRET_POOL" \
       --listen-addr="127.0.0.1:$MONGO_PORT" \
       --state-dir="$FERRET_STATE" \
       --debug-addr="$(debug_addr)" \

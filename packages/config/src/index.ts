@@ -32,6 +32,12 @@ export const baseConfigSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   AMQP_URL: url(['amqp:', 'amqps:']).default('amqp://guest:guest@127.0.0.1:5672'),
   MONGO_URL: url(['mongodb:', 'mongodb+srv:']),
+  /**
+   * Database connections of this process, which bounds its operations in flight. Small on purpose: FerretDB
+   * 1.24 (development and CI) deadlocks when all services together run as many updates at once as it has
+   * PostgreSQL connections (deploy/stack.sh gives it 80); MongoDB serves 10 per instance easily.
+   */
+  MONGO_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   REDIS_KEY_PREFIX: z.string().default('oms:'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

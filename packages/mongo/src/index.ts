@@ -7,10 +7,11 @@ export { mongoose };
  * A private mongoose connection (each service, and each test, has its own database). Retries until the
  * server answers, then builds the indexes of every model registered on it.
  */
-export async function connectMongo(url: string, logger: Logger, options: { retries?: number } = {}): Promise<Connection> {
+export async function connectMongo(url: string, logger: Logger, options: { retries?: number; poolSize?: number } = {}): Promise<Connection> {
   const retries = options.retries ?? 30;
   for (let attempt = 1; ; attempt++) {
-    const connection = mongoose.createConnection(url, { serverSelectionTimeoutMS: 2000, maxPoolSize: 20, autoIndex: false });
+    // The pool bounds this process's operations in flight (one per connection); see MONGO_POOL_SIZE.
+    const connection = mongoose.createConnection(url, { serverSelectionTimeoutMS: 2000, maxPoolSize: options.poolSize ?? 10, autoIndex: false });
     try {
       await connection.asPromise();
       return connection;

@@ -60,7 +60,7 @@ export interface RunningService<C> {
 export async function startService<S extends z.ZodObject>(definition: ServiceDefinition<S>, env: NodeJS.ProcessEnv = process.env): Promise<RunningService<z.infer<S>>> {
   const config = loadConfig(definition.configSchema, env) as z.infer<S> & z.infer<BaseConfigSchema>;
   const logger = createLogger(definition.name, config.LOG_LEVEL);
-  const db = await connectMongo(config.MONGO_URL, logger);
+  const db = await connectMongo(config.MONGO_URL, logger, { poolSize: config.MONGO_POOL_SIZE });
   const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX);
   const broker = new Broker({ url: config.AMQP_URL, service: definition.name, logger });
   const locks = new AggregateLocks(redis);
