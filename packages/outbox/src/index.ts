@@ -3,6 +3,9 @@ import type { Envelope, MessageData, MessageType } from '@oms/contracts';
 import type { Logger } from '@oms/logging';
 import { buildEnvelope, type Broker, type MessageMeta } from '@oms/messaging';
 import type { AggregateLocks } from '@oms/redis';
+import { PENDING_OUTBOX_FILTER } from './pending-marker';
+
+export { outboxPendingMarker } from './pending-marker';
 
 /** What an aggregate document carries: events stored in the same write as the change that caused them. */
 export interface WithOutbox {
@@ -44,7 +47,6 @@ export class OutboxRelay {
     this.sources.push(source);
   }
 
-  /** Publish and clear one aggregate's outbox. Call it while holding the aggregate's lock. */
   /**
    * Publish and clear one aggregate's outbox. Call it while holding the aggregate's lock. A caller that has
    * just read the document and knows its whole outbox passes it as `pending`, saving a read.
@@ -76,7 +78,7 @@ export class OutboxRelay {
     if (this.sweeping) return this.sweeping;
     this.sweeping = (async () => {
       for (const source of this.sources) {
-        const ids = (await source.model.find({ 'outbox.0': { $exists: true } }, { _id: 1 }).limit(500).lean()) as Array<{ _id: string }>;
+        const ids = (await source.model.find(PENDING_OUTBOX_FILTER, { _id: 1 }).limit(500).lean()) as Array<{ _id: string }>;
         for (const { _id } of ids) {
           try {
             await this.flushLocked(source, String(_id));

@@ -7,7 +7,7 @@ import { EVENTS_EXCHANGE, type Envelope } from '@oms/contracts';
 import { createLogger } from '@oms/logging';
 import { Broker, validateEnvelope } from '@oms/messaging';
 import { connectMongo } from '@oms/mongo';
-import { OutboxRelay, type OutboxSource } from '@oms/outbox';
+import { OutboxRelay, outboxPendingMarker, type OutboxSource } from '@oms/outbox';
 import { AggregateLocks, createRedis, type Redis } from '@oms/redis';
 import { TestStack, TEST_REDIS_URL, eventually } from '@oms/testing';
 
@@ -73,6 +73,7 @@ describe('outbox relay', () => {
     db = await connectMongo(stack.mongoUrl('outbox'), logger);
     // Untyped schema: a Mixed array does not fit mongoose's schema typing of Envelope[]; the model is typed.
     const schema = new Schema({ _id: String, status: String, outbox: { type: [Schema.Types.Mixed], default: [] } }, { versionKey: false });
+    schema.plugin(outboxPendingMarker);
     Orders = db.model<Order>('Order', schema as Schema);
     source = { model: Orders, lockKey: (id) => `order:${id}` };
     amqpConn = await amqp.connect(stack.amqpUrl);
@@ -106,6 +107,7 @@ describe('outbox relay', () => {
     // One aggregate's events keep their order.
     for (const id of ['o-1', 'o-2', 'o-3']) expect(observed.filter((e) => e.correlationId === id).map((e) => (e.data as { to: string }).to)).toEqual(['s1', 's2']);
     expect(await Orders.countDocuments({ 'outbox.0': { $exists: true } })).toBe(0);
+    expect(await Orders.countDocuments({ outboxPending: true })).toBe(0);
     expect((await Orders.findById('o-1').lean())?.status).toBe('s2'); // the change itself is untouched
 
     await after.relay.sweep();
@@ -143,6 +145,27 @@ describe('outbox relay', () => {
     await svc.relay.flushLocked(source, 'd-1');
     await eventually(() => seenIds().includes(eventId), 5000, 20);
     expect((await Orders.findById('d-1').lean())?.outbox).toEqual([]);
+  });
+
+  it('when writes add to or clear an outbox, then its pending marker follows, so the sweep finds exactly the documents with events', async () => {
+    const svc = await startInstance('svc-marker');
+    const event = (orderId: string) => svc.relay.entry('order.status-changed.v1', { orderId, from: 'a', to: 'b' }, { correlationId: orderId });
+    const pending = async () => (await Orders.find({ _id: /^m-/, outboxPending: true }, { _id: 1 }).lean()).map((d) => d._id).sort();
+
+    await Orders.create({ _id: 'm-created', status: 'a', outbox: [event('m-created')] });
+    await Orders.create({ _id: 'm-empty', status: 'a' });
+    await Orders.insertMany([{ _id: 'm-many', status: 'a', outbox: [event('m-many')] }]);
+    expect(await pending()).toEqual(['m-created', 'm-many']);
+
+    await Orders.updateOne({ _id: 'm-empty' }, { $set: { status: 'b' }, $push: { outbox: event('m-empty') } });
+    await Orders.updateOne({ _id: 'm-created' }, { $push: { outbox: { $each: [] } } }); // adds nothing: still pending, still true
+    expect(await pending()).toEqual(['m-created', 'm-empty', 'm-many']);
+
+    await svc.relay.flushLocked(source, 'm-empty');
+    expect(await pending()).toEqual(['m-created', 'm-many']);
+    await svc.relay.sweep();
+    await eventually(async () => (await pending()).length === 0, 5000, 20);
+    expect(await Orders.countDocuments({ _id: /^m-/, 'outbox.0': { $exists: true } })).toBe(0);
   });
 
   it('when the service process is killed with SIGKILL right after storing, then the restarted relay publishes the stored event exactly once', async () => {

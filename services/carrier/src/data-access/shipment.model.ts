@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { outboxPendingMarker } from '@oms/outbox';
 import type { Address, Envelope } from '@oms/contracts';
 import { SHIPMENT_STATUSES, type ShipmentStatus } from '../domain/tracking';
 
@@ -50,6 +51,7 @@ const shipmentSchema = new Schema<ShipmentDoc>(
   },
   { versionKey: false, collection: 'shipments' },
 );
+shipmentSchema.plugin(outboxPendingMarker);
 
 export const shipmentModel = (db: Connection): Model<ShipmentDoc> => db.model<ShipmentDoc>('Shipment', shipmentSchema);
 

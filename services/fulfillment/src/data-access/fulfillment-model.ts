@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { outboxPendingMarker } from '@oms/outbox';
 import type { Address as ShippingAddress, Envelope } from '@oms/contracts';
 import { deterministicId } from '@oms/messaging';
 import type { FulfillmentLine, FulfillmentStatus } from '../domain/fulfillment';
@@ -60,6 +61,7 @@ const fulfillmentSchema = new Schema(
   },
   { versionKey: false },
 );
+fulfillmentSchema.plugin(outboxPendingMarker);
 // The natural key, and the index of the by-order query (its prefix).
 fulfillmentSchema.index({ orderId: 1, locationId: 1 }, { unique: true });
 

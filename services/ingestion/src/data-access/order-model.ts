@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { outboxPendingMarker } from '@oms/outbox';
 
 export interface OrderDocument {
   _id: string;
@@ -40,6 +41,7 @@ const orderSchema = new Schema(
   },
   { versionKey: false, minimize: false },
 );
+orderSchema.plugin(outboxPendingMarker);
 // One order per channel and external id, whatever path it came in by.
 orderSchema.index({ channel: 1, externalId: 1 }, { unique: true });
 // The order list (GET /internal/orders) is always sorted by (createdAt, _id), newest first by default, and

@@ -1,4 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
+import { outboxPendingMarker } from '@oms/outbox';
 import type { Envelope } from '@oms/contracts';
 import type { NewMovement } from '../domain/movement-rules';
 import type { AllocatedLine, ShortLine } from '../domain/sourcing';
@@ -68,6 +69,7 @@ const reservationSchema = new Schema(
   },
   { versionKey: false, timestamps: true },
 );
+reservationSchema.plugin(outboxPendingMarker);
 // Reserved quantities are summed over the active reservations holding a SKU.
 reservationSchema.index({ 'lines.sku': 1 });
 

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { outboxPendingMarker } from '@oms/outbox';
 import type { Envelope } from '@oms/contracts';
 import { deterministicId } from '@oms/messaging';
 import type { PaymentStatus, RefundRecord } from '../domain/payment-check';
@@ -54,6 +55,7 @@ const paymentCheckSchema = new Schema(
   },
   { versionKey: false },
 );
+paymentCheckSchema.plugin(outboxPendingMarker);
 
 export function registerPaymentCheckModel(db: Connection): PaymentCheckModel {
   return db.model<PaymentCheckDoc>('PaymentCheck', paymentCheckSchema, 'payment_checks');

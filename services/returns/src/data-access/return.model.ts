@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { outboxPendingMarker } from '@oms/outbox';
 import type { Envelope } from '@oms/contracts';
 
 export type ReturnStatus = 'requested' | 'received';
@@ -48,6 +49,7 @@ const returnSchema = new Schema<ReturnDoc>(
   },
   { versionKey: false, collection: 'returns' },
 );
+returnSchema.plugin(outboxPendingMarker);
 
 export const returnModel = (db: Connection): Model<ReturnDoc> => db.model<ReturnDoc>('Return', returnSchema);
 
