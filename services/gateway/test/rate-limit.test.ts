@@ -3,6 +3,8 @@ import { TestStack, type RunningService } from '@oms/testing';
 import { definition } from '../src/service';
 import { gatewayEnv, TEST_BOOTSTRAP_KEY } from './gateway-env';
 import type { GatewayConfig } from '../src/config';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { LeasedLimiter, leaseSize } from '../src/entry-points/http/rate-limit';
 
 const BOOTSTRAP = TEST_BOOTSTRAP_KEY;
 const ops = { Authorization: `Bearer ${BOOTSTRAP}` };
@@ -52,5 +54,22 @@ describe('rate limits per API key', () => {
     for (let i = 0; i < 4; i++) answers.push((await request(noRedis.app).get('/v1/api-keys').set(ops)).status);
     expect(answers).toEqual([200, 200, 200, 200]);
     noRedis.ctx.redis.disconnect(); // stop its reconnect loop now rather than at the stack's cleanup
+  });
+
+  it('when two gateway instances take leases from one shared budget under concurrency, then together they grant the whole rate and not one request more', async () => {
+    const perSecond = 1000;
+    const size = leaseSize(perSecond);
+    expect(size).toBe(10);
+    const shared = () => new RateLimiterRedis({ storeClient: gateway.ctx.redis, useRedisPackage: false, keyPrefix: 'lease-test', points: perSecond, duration: 5 });
+    const instances = [new LeasedLimiter(shared(), size, perSecond), new LeasedLimiter(shared(), size, perSecond)];
+    const key = `key-${Date.now()}`;
+    const outcomes = await Promise.allSettled(Array.from({ length: 1300 }, (_, i) => instances[i % 2].consume(key)));
+    const granted = outcomes.filter((o) => o.status === 'fulfilled').length;
+    const refused = outcomes.filter((o) => o.status === 'rejected');
+    expect(granted).toBe(perSecond);
+    expect(refused).toHaveLength(300);
+    for (const r of refused) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(RateLimiterRes);
+    const last = outcomes.filter((o) => o.status === 'fulfilled').map((o) => (o as PromiseFulfilledResult<RateLimiterRes>).value);
+    expect(Math.min(...last.map((r) => r.remainingPoints))).toBeGreaterThanOrEqual(0);
   });
 });
