@@ -7,7 +7,8 @@
 // the report also gives the store's raw insert rate measured in the same run.
 //
 // Settings (environment): OMS_URL (http://127.0.0.1:8080), OMS_KEY (.run/api-key), AMQP_URL,
-// OMS_MONGO_URL (mongodb://127.0.0.1:27017), BENCH_CONNECTIONS (100), BENCH_SECONDS (30).
+// OMS_MONGO_URL (mongodb://127.0.0.1:27017), BENCH_CONNECTIONS (100), BENCH_SECONDS (30),
+// BENCH_DRAIN_SECONDS (1800: how long to wait for ingestion to store every accepted order).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -23,7 +24,7 @@ const amqpUrl = process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
 const mongoUrl = (process.env.OMS_MONGO_URL || 'mongodb://127.0.0.1:27017').replace(/\/+$/, '');
 const connections = Number(process.env.BENCH_CONNECTIONS || 100);
 const seconds = Number(process.env.BENCH_SECONDS || 30);
-const drainLimitSeconds = Number(process.env.BENCH_DRAIN_SECONDS || 600);
+const drainLimitSeconds = Number(process.env.BENCH_DRAIN_SECONDS || 1800);
 
 function readKey() {
   try {
@@ -143,14 +144,20 @@ async function main() {
   const accepted = result['2xx'];
   const acceptedPerSecond = accepted / (result.duration || seconds);
 
-  console.log(`bench: waiting until ingestion has stored all ${accepted} accepted orders...`);
+  console.log(
+    `bench: load done: ${Math.round(acceptedPerSecond)} accepted orders/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms ` +
+      `(raw broker ${Math.round(raw)}/s, raw HTTP ${Math.round(rawHttp)}/s, raw store ${Math.round(rawStore)} inserts/s)`,
+  );
+  console.log(`bench: waiting until ingestion has stored all ${accepted} accepted orders (at most ${drainLimitSeconds} s)...`);
   const client = await MongoClient.connect(mongoUrl);
   const orders = client.db('oms_ingestion').collection('orders');
   const waitStarted = Date.now();
   let stored = 0;
+  let polls = 0;
   while (Date.now() - waitStarted < drainLimitSeconds * 1000) {
     stored = await orders.countDocuments({ channel });
     if (stored >= accepted) break;
+    if (++polls % 5 === 0) console.log(`bench: ${stored} of ${accepted} stored after ${Math.round((Date.now() - waitStarted) / 1000)} s`);
     // Counting is not free on the store: ask every few seconds, not in a tight loop.
     await new Promise((r) => setTimeout(r, 3000));
   }
