@@ -103,5 +103,6 @@ export async function eventually<T>(probe: () => Promise<T> | T, timeoutMs = 150
   }
 }
 export * from './tap';
+export * from './bus';
 export type { RunningService } from '@oms/runtime';
 export * from './fixtures';

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageData } from '@oms/contracts';
-import { createLogger } from '@oms/logging';
-import { Broker, CommandClient, deterministicId } from '@oms/messaging';
+import { deterministicId, type CommandClient } from '@oms/messaging';
 import type { RunningService } from '@oms/runtime';
 import { createCarrierSandbox, serve, type CarrierSandboxControl, type RunningSandbox } from '@oms/sandboxes';
-import { BrokerTap, TestStack, eventually } from '@oms/testing';
+import { TestBus, TestStack, eventually, type BrokerTap } from '@oms/testing';
 import { signatureHeader } from '../src/domain/signature';
 import { definition } from '../src/service';
 
@@ -15,9 +14,9 @@ describe('carrier service', () => {
   let sandbox: RunningSandbox;
   let control: CarrierSandboxControl;
   let service: RunningService<unknown>;
-  let broker: Broker;
   let client: CommandClient;
   let tap: BrokerTap;
+  let bus: TestBus;
 
   beforeAll(async () => {
     stack = await TestStack.create();
@@ -25,17 +24,12 @@ describe('carrier service', () => {
     control = fake.control;
     sandbox = await serve(fake.app);
     service = (await stack.start(definition, { CARRIER_SANDBOX_URL: sandbox.url, SANDBOX_CARRIER_WEBHOOK_SECRET: SANDBOX_SECRET })) as RunningService<unknown>;
-    broker = new Broker({ url: stack.amqpUrl, service: 'test', logger: createLogger('test', 'silent') });
-    await broker.connect();
-    client = new CommandClient(broker);
-    await client.start();
-    tap = await BrokerTap.open(stack.amqpUrl, ['shipment.#']);
+    bus = await TestBus.open(stack.amqpUrl, ['shipment.#']);
+    ({ commands: client, tap } = bus);
   });
 
   afterAll(async () => {
-    await tap?.close();
-    await client?.close();
-    await broker?.close();
+    await bus?.close();
     await stack?.cleanup();
     await sandbox?.close();
   });
@@ -54,7 +48,7 @@ describe('carrier service', () => {
   };
   const bookedFor = (orderId: string) => tap.of<MessageData<'shipment.booked.v1'>>('shipment.booked.v1').filter((e) => e.data.orderId === orderId);
   const bookShipment = async (orderId: string, command = bookCommand(orderId)) => {
-    await broker.publish('shipment.book.v1', command, { correlationId: orderId });
+    await bus.broker.publish('shipment.book.v1', command, { correlationId: orderId });
     return (await eventually(() => bookedFor(orderId)[0])).data;
   };
 

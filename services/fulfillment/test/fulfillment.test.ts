@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import amqp, { type ChannelModel } from 'amqplib';
-import { EVENTS_EXCHANGE, type Envelope } from '@oms/contracts';
-import { createLogger } from '@oms/logging';
-import { Broker, CommandClient } from '@oms/messaging';
-import { TestStack, eventually } from '@oms/testing';
+import type { CommandClient } from '@oms/messaging';
+import { TestBus, TestStack, type BrokerTap } from '@oms/testing';
 import { definition } from '../src/service';
 
 const address = { name: 'Ada Lovelace', line1: '1 Analytical Way', postalCode: '10115', city: 'Berlin', country: 'DE' };
@@ -11,39 +8,25 @@ const address = { name: 'Ada Lovelace', line1: '1 Analytical Way', postalCode: '
 describe('fulfillment', () => {
   let stack: TestStack;
   let url: string;
-  let broker: Broker;
+  let bus: TestBus;
   let commands: CommandClient;
-  let observer: ChannelModel;
-  const seen: Envelope<any>[] = [];
+  let tap: BrokerTap;
 
   beforeAll(async () => {
     stack = await TestStack.create();
     url = (await stack.start(definition)).url;
-    broker = new Broker({ url: stack.amqpUrl, service: 'test', logger: createLogger('test', 'silent') });
-    await broker.connect();
-    commands = new CommandClient(broker);
-    await commands.start();
-    observer = await amqp.connect(stack.amqpUrl);
-    const ch = await observer.createChannel();
-    const { queue } = await ch.assertQueue('', { exclusive: true });
-    await ch.bindQueue(queue, EVENTS_EXCHANGE, 'fulfillment.#');
-    await ch.consume(queue, (m) => m && seen.push(JSON.parse(m.content.toString())), { noAck: true });
+    bus = await TestBus.open(stack.amqpUrl, ['fulfillment.#']);
+    ({ commands, tap } = bus);
   });
 
   afterAll(async () => {
-    await observer?.close();
-    await commands?.close();
-    await broker?.close();
+    await bus?.close();
     await stack.cleanup();
   });
 
-  const eventsOf = (type: string, orderId: string) => seen.filter((e) => e.type === type && e.correlationId === orderId);
-  /** Every event published before now has reached the observer once a marker published now has. */
-  const settle = async () => {
-    const marker = `marker-${randomUUID()}`;
-    await broker.publish('fulfillment.cancelled.v1', { orderId: marker, fulfillmentIds: [] }, { correlationId: marker });
-    await eventually(() => seen.some((e) => e.correlationId === marker));
-  };
+  const eventsOf = (type: string, orderId: string) => tap.events(type, orderId);
+  /** Every event published before now has reached the tap. */
+  const settle = () => tap.settle();
   const getJson = async (path: string) => {
     const res = await fetch(`${url}${path}`);
     return { status: res.status, type: res.headers.get('content-type') ?? '', body: (await res.json()) as any };

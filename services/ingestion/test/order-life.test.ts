@@ -1,7 +1,6 @@
-import { Broker, CommandClient, deterministicId } from '@oms/messaging';
+import { deterministicId, type Broker, type CommandClient } from '@oms/messaging';
 import { AppError } from '@oms/errors';
-import { createLogger } from '@oms/logging';
-import { BrokerTap, TestStack, eventually, sampleOrder, type RunningService } from '@oms/testing';
+import { TestBus, TestStack, eventually, sampleOrder, type BrokerTap, type RunningService } from '@oms/testing';
 import type { CanonicalOrder } from '@oms/contracts';
 import request from 'supertest';
 import { definition } from '../src/service';
@@ -14,20 +13,16 @@ describe('ingestion: the order overseer', () => {
   let broker: Broker;
   let tap: BrokerTap;
   let commands: CommandClient;
+  let bus: TestBus;
 
   beforeAll(async () => {
     stack = await TestStack.create();
     service = (await stack.start(definition)) as RunningService<unknown>;
-    broker = new Broker({ url: stack.amqpUrl, service: 'test', logger: createLogger('test', 'silent') });
-    await broker.connect();
-    tap = await BrokerTap.open(stack.amqpUrl);
-    commands = new CommandClient(broker);
-    await commands.start();
+    bus = await TestBus.open(stack.amqpUrl);
+    ({ broker, commands, tap } = bus);
   });
   afterAll(async () => {
-    await tap.close();
-    await commands.close();
-    await broker.close();
+    await bus.close();
     await stack.cleanup();
   });
 

@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import amqp, { type ChannelModel } from 'amqplib';
-import { EVENTS_EXCHANGE, type Envelope } from '@oms/contracts';
-import { createLogger } from '@oms/logging';
-import { Broker, CommandClient } from '@oms/messaging';
+import type { CommandClient } from '@oms/messaging';
 import { createPaymentSandbox, serve, type PaymentSandbox, type RunningSandbox } from '@oms/sandboxes';
-import { TestStack, eventually } from '@oms/testing';
+import { TestBus, TestStack, eventually, type BrokerTap } from '@oms/testing';
 import { definition } from '../src/service';
 
 describe('payment-check', () => {
@@ -12,10 +9,9 @@ describe('payment-check', () => {
   let sandbox: PaymentSandbox;
   let provider: RunningSandbox;
   let url: string;
-  let broker: Broker;
+  let bus: TestBus;
   let commands: CommandClient;
-  let observer: ChannelModel;
-  const seen: Envelope[] = [];
+  let tap: BrokerTap;
 
   beforeAll(async () => {
     stack = await TestStack.create();
@@ -23,21 +19,12 @@ describe('payment-check', () => {
     provider = await serve(sandbox.app);
     const running = await stack.start(definition, { PAYMENT_PROVIDER_URL: provider.url, PAYMENT_PROVIDER_TIMEOUT_MS: '300', AMQP_MAX_ATTEMPTS: '8' });
     url = running.url;
-    broker = new Broker({ url: stack.amqpUrl, service: 'test', logger: createLogger('test', 'silent') });
-    await broker.connect();
-    commands = new CommandClient(broker);
-    await commands.start();
-    observer = await amqp.connect(stack.amqpUrl);
-    const ch = await observer.createChannel();
-    const { queue } = await ch.assertQueue('', { exclusive: true });
-    await ch.bindQueue(queue, EVENTS_EXCHANGE, 'payment.#');
-    await ch.consume(queue, (m) => m && seen.push(JSON.parse(m.content.toString())), { noAck: true });
+    bus = await TestBus.open(stack.amqpUrl, ['payment.#']);
+    ({ commands, tap } = bus);
   });
 
   afterAll(async () => {
-    await observer?.close();
-    await commands?.close();
-    await broker?.close();
+    await bus?.close();
     await stack.cleanup();
     await provider?.close();
   });
@@ -45,13 +32,9 @@ describe('payment-check', () => {
   const newOrder = () => `ord-${randomUUID()}`;
   const checkCommand = (orderId: string, reference = `ref-${orderId}`, amount = 5000) =>
     ({ orderId, amount, currency: 'EUR', provider: 'sandbox', method: 'card', reference }) as const;
-  const eventsOf = (type: string, orderId: string) => seen.filter((e) => e.type === type && e.correlationId === orderId);
-  /** Every event published before now has reached the observer once a marker published now has. */
-  const settle = async () => {
-    const marker = `marker-${randomUUID()}`;
-    await broker.publish('payment.voided.v1', { orderId: marker }, { correlationId: marker });
-    await eventually(() => seen.some((e) => e.correlationId === marker));
-  };
+  const eventsOf = (type: string, orderId: string) => tap.events(type, orderId);
+  /** Every event published before now has reached the tap. */
+  const settle = () => tap.settle();
   const paymentsOf = async (orderId: string): Promise<Array<Record<string, any>>> => {
     const res = await fetch(`${url}/internal/payments?orderId=${encodeURIComponent(orderId)}`);
     expect(res.status).toBe(200);
@@ -164,7 +147,7 @@ describe('payment-check', () => {
     const orderId = newOrder();
     const reference = `ref-${orderId}`;
     sandbox.control.failNext(2);
-    await broker.publish('payment.check.v1', checkCommand(orderId, reference), { correlationId: orderId });
+    await bus.broker.publish('payment.check.v1', checkCommand(orderId, reference), { correlationId: orderId });
     const check = await eventually(async () => (await paymentsOf(orderId))[0]);
     expect(check.status).toBe('approved');
     expect(sandbox.control.authorizations().filter((a) => a.reference === reference)).toHaveLength(1);
@@ -178,7 +161,7 @@ describe('payment-check', () => {
     const before = sandbox.control.calls.total;
     const authCallsBefore = sandbox.control.calls.authorizations;
     sandbox.control.delayMs = 500;
-    await broker.publish('payment.check.v1', checkCommand(orderId, reference), { correlationId: orderId });
+    await bus.broker.publish('payment.check.v1', checkCommand(orderId, reference), { correlationId: orderId });
     await eventually(() => sandbox.control.calls.total > before, 5000, 10);
     sandbox.control.delayMs = 0; // only the first call is slow
     const check = await eventually(async () => (await paymentsOf(orderId))[0]);

@@ -1,32 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageData } from '@oms/contracts';
-import { createLogger } from '@oms/logging';
-import { Broker, CommandClient } from '@oms/messaging';
+import type { CommandClient } from '@oms/messaging';
 import type { RunningService } from '@oms/runtime';
-import { BrokerTap, TestStack, eventually } from '@oms/testing';
+import { TestBus, TestStack, eventually, type BrokerTap } from '@oms/testing';
 import { definition } from '../src/service';
 
 describe('returns service', () => {
   let stack: TestStack;
   let service: RunningService<unknown>;
-  let broker: Broker;
   let client: CommandClient;
   let tap: BrokerTap;
+  let bus: TestBus;
 
   beforeAll(async () => {
     stack = await TestStack.create();
     service = (await stack.start(definition)) as RunningService<unknown>;
-    broker = new Broker({ url: stack.amqpUrl, service: 'test', logger: createLogger('test', 'silent') });
-    await broker.connect();
-    client = new CommandClient(broker);
-    await client.start();
-    tap = await BrokerTap.open(stack.amqpUrl, ['return.#']);
+    bus = await TestBus.open(stack.amqpUrl, ['return.#']);
+    ({ commands: client, tap } = bus);
   });
 
   afterAll(async () => {
-    await tap?.close();
-    await client?.close();
-    await broker?.close();
+    await bus?.close();
     await stack?.cleanup();
   });
 
@@ -40,7 +34,7 @@ describe('returns service', () => {
   /** Deliver an order (2 × A at 1250, 1 × B at 899 EUR) and wait until returns knows it. */
   async function deliveredOrder(): Promise<string> {
     const orderId = `ord-${randomUUID()}`;
-    await broker.publish(
+    await bus.broker.publish(
       'order.delivered.v1',
       { orderId, channel: 'shop', currency: 'EUR', lines: [{ sku: 'A', quantity: 2, unitPrice: 1250 }, { sku: 'B', quantity: 1, unitPrice: 899 }] },
       { correlationId: orderId },
