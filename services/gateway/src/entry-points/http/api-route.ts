@@ -44,6 +44,9 @@ const COMMON_ERRORS: Record<number, string> = {
  */
 export const pathId = z.string().min(1).max(200).regex(/^[^\u0000-\u001f\u007f]+$/, 'may not contain control characters');
 
+/** `?orderId=` on the list queries of other services' objects: required, one value, an id as in a path. */
+export const byOrderQuery = z.object({ orderId: pathId });
+
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 export interface ApiRouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { CommandType, MessageData } from '@oms/contracts';
 import type { Broker, CommandClient, RequestOutcome } from '@oms/messaging';
 import type { Redis } from '@oms/redis';
@@ -25,5 +24,3 @@ export function sendCommand<T extends CommandType>(deps: GatewayDeps, type: T, d
 /** Query strings and bodies name ids that we put into internal URLs. */
 export const seg = (value: string) => encodeURIComponent(value);
 
-/** `?orderId=` on list queries: required, one value. */
-export const byOrderQuery = z.object({ orderId: z.string().min(1).max(200) });

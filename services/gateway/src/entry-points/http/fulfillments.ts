@@ -1,6 +1,6 @@
 import { express } from '@oms/http';
 import { z } from 'zod';
-import { apiRoute, pathId } from './api-route';
+import { apiRoute, byOrderQuery, pathId } from './api-route';
 import { principalOf } from './auth';
 import { seg, sendCommand, type GatewayDeps } from './deps';
 
@@ -8,8 +8,6 @@ const fulfillmentParams = z.object({ id: pathId });
 // Owned by the fulfillment service: documented loosely, its fields are that service's contract.
 const fulfillmentView = z.object({ id: z.string(), status: z.string() }).loose().describe('A fulfillment: what one location ships for an order');
 
-// `?orderId=`: required, one value, no control characters (a NUL would fail the service's store: 503).
-const byOrderQuery = z.object({ orderId: pathId });
 
 export function fulfillmentsRoutes(deps: GatewayDeps): express.Router {
   const router = express.Router();

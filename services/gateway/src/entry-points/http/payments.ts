@@ -1,13 +1,11 @@
 import { express } from '@oms/http';
 import { z } from 'zod';
-import { apiRoute, pathId } from './api-route';
+import { apiRoute, byOrderQuery } from './api-route';
 import { seg, type GatewayDeps } from './deps';
 
 // Owned by the payment-check service: documented loosely, its fields are that service's contract.
 const paymentView = z.object({}).loose().describe('A payment check of an order: authorization, void, refunds');
 
-// `?orderId=`: required, one value, no control characters (a NUL would fail the service's store: 503).
-const byOrderQuery = z.object({ orderId: pathId });
 
 export function paymentsRoutes(deps: GatewayDeps): express.Router {
   const router = express.Router();

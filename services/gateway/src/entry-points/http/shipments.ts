@@ -1,14 +1,12 @@
 import { express } from '@oms/http';
 import { z } from 'zod';
-import { apiRoute, pathId } from './api-route';
+import { apiRoute, byOrderQuery, pathId } from './api-route';
 import { seg, type GatewayDeps } from './deps';
 
 const shipmentParams = z.object({ id: pathId });
 // Owned by the carrier service: documented loosely, its fields are that service's contract.
 const shipmentView = z.object({ id: z.string() }).loose().describe('A shipment booked with a carrier, with its tracking');
 
-// `?orderId=`: required, one value, no control characters (a NUL would fail the service's store: 503).
-const byOrderQuery = z.object({ orderId: pathId });
 
 export function shipmentsRoutes(deps: GatewayDeps): express.Router {
   const router = express.Router();
