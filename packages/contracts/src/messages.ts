@@ -3,6 +3,7 @@ import {
   addressSchema,
   canonicalOrderSchema,
   currencyCode,
+  countryCode,
   HOLD_REASONS,
   identifier,
   itemCondition,
@@ -18,7 +19,32 @@ const actor = z.string().min(1);
 const skuQuantity = z.object({ sku, quantity });
 const allocatedLine = z.object({ sku, quantity, locationId: identifier });
 const pricedLine = z.object({ sku, quantity, unitPrice: minorUnits });
-const movementType = z.enum(['receipt', 'adjustment', 'pick', 'return_restock', 'write_off']);
+/** A warehouse or store as ops describe it (PUT /v1/locations/{id}). */
+export const locationSchema = z.object({
+  name: z.string().min(1).max(200),
+  type: z.enum(['warehouse', 'store']),
+  address: z
+    .object({
+      line1: z.string().max(200).optional(),
+      postalCode: z.string().max(20).optional(),
+      city: z.string().max(100).optional(),
+      country: countryCode,
+      lat: z.number().min(-90).max(90),
+      lon: z.number().min(-180).max(180),
+    })
+    .optional(),
+  /** Ships parcels (default true). */
+  canShip: z.boolean().default(true),
+  /** Serves click & collect (default: stores do, warehouses do not). */
+  canPickup: z.boolean().optional(),
+  /** 1 is the first choice; breaks ties after distance and handling cost (default 100). */
+  priority: z.number().int().min(1).max(10_000).default(100),
+  /** Cost of one shipment from here, in minor units (default 0). */
+  handlingCost: z.number().int().min(0).max(100_000_000).default(0),
+  active: z.boolean().default(true),
+});
+
+const movementType = z.enum(['receipt', 'adjustment', 'count', 'pick', 'return_restock', 'write_off', 'transfer']);
 
 /**
  * Every message type on the broker and the schema of its `data`.
@@ -30,8 +56,9 @@ export const events = {
   'order.accepted.v1': z.object({ orderId, channel: identifier, externalId: identifier, status: z.string() }),
   'order.status-changed.v1': z.object({ orderId, from: z.string(), to: z.string(), reason: z.string().optional() }),
   'order.delivered.v1': z.object({ orderId, channel: identifier, currency: currencyCode, lines: z.array(pricedLine) }),
-  'stock.reserved.v1': z.object({ orderId, lines: z.array(allocatedLine) }),
-  'stock.short.v1': z.object({ orderId, lines: z.array(z.object({ sku, requested: quantity, available: z.number().int() })) }),
+  /** `reason`: why sourcing chose these locations, for the order's timeline. */
+  'stock.reserved.v1': z.object({ orderId, lines: z.array(allocatedLine), reason: z.string().optional() }),
+  'stock.short.v1': z.object({ orderId, lines: z.array(z.object({ sku, requested: quantity, available: z.number().int() })), reason: z.string().optional() }),
   'stock.released.v1': z.object({ orderId }),
   'stock.consumed.v1': z.object({ orderId, lines: z.array(allocatedLine) }),
   'stock.restocked.v1': z.object({ orderId, returnId: z.string(), restocked: z.array(allocatedLine), writtenOff: z.array(allocatedLine) }),
@@ -74,7 +101,14 @@ export const commands = {
   }),
   /** Ops releases one of an order's holds; the checks the hold stopped run again. */
   'order.release-hold.v1': z.object({ orderId, reason: z.enum(HOLD_REASONS), note: z.string().max(500).optional(), actor }),
-  'stock.reserve.v1': z.object({ orderId, lines: z.array(skuQuantity).min(1) }),
+  'stock.reserve.v1': z.object({
+    orderId,
+    lines: z.array(skuQuantity).min(1),
+    /** Where the parcel goes: sourcing prefers the nearest location. */
+    shipTo: z.object({ country: z.string(), postalCode: z.string() }).optional(),
+    /** A pickup order: reserved at this store only. */
+    pickupLocationId: identifier.optional(),
+  }),
   'stock.release.v1': z.object({ orderId }),
   'stock.consume.v1': z.object({ orderId }),
   'stock.restock.v1': z.object({
@@ -85,12 +119,12 @@ export const commands = {
   }),
   'stock.record-movements.v1': z.object({
     movements: z
-      .array(z.object({ sku, locationId: identifier, quantity: z.number().int().min(-1_000_000).max(1_000_000), type: movementType, reason: z.string().max(500).optional(), reference: z.string().max(200).optional() }))
+      .array(z.object({ sku, locationId: identifier, quantity: z.number().int().min(-1_000_000).max(1_000_000), type: movementType, toLocationId: identifier.optional(), reason: z.string().max(500).optional(), reference: z.string().max(200).optional() }))
       .min(1)
       .max(1000),
     actor,
   }),
-  'location.upsert.v1': z.object({ locationId: identifier, name: z.string().min(1).max(200), type: z.enum(['warehouse', 'store']), actor }),
+  'location.upsert.v1': z.object({ locationId: identifier, ...locationSchema.shape, actor }),
   'payment.check.v1': z.object({ orderId, amount: minorUnits, currency: currencyCode, provider: z.string(), method: z.string(), reference: z.string() }),
   'payment.void.v1': z.object({ orderId }),
   'payment.refund.v1': z.object({ orderId, returnId: z.string(), amount: minorUnits, currency: currencyCode }),

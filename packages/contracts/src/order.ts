@@ -78,7 +78,12 @@ export const canonicalOrderSchema = z.object({
   }),
   shippingAddress: addressSchema,
   lines: z.array(orderLineSchema).min(1).max(500),
-  shipping: z.object({ method: text(1, 50), price: minorUnits }),
+  shipping: z.object({
+    method: text(1, 50),
+    price: minorUnits,
+    /** Click & collect: the store the customer picks the order up at (its stock is reserved there only). */
+    pickupLocationId: identifier.optional(),
+  }),
   payment: z.object({
     method: text(1, 50),
     provider: text(1, 50),

@@ -73,7 +73,7 @@ describe('reading and changing orders through the gateway', () => {
     const moved = await api().patch(`/v1/orders/${id}`).set(auth()).send({ shippingAddress: address }).expect(200);
     expect(moved.body.shippingAddress).toEqual(address);
     expect(moved.body.timeline.find((t: any) => t.type === 'order_amended')).toMatchObject({ actor: 'api-key:bootstrap', detail: expect.stringContaining('Schönhauser Allee 10') });
-    expect(moved.body.timeline.find((t: any) => t.type === 'address_checks').detail).toContain('no check depends on the shipping address yet');
+    expect(moved.body.timeline.find((t: any) => t.type === 'address_checks').detail).toContain('keeps the locations chosen for the old address');
 
     // The right amount for 20: checks start, but only 9 are available: held for stock_short.
     await api().patch(`/v1/orders/${id}`).set(auth()).send({ payment: { amount: 20 * 3000 + 495 } }).expect(200);

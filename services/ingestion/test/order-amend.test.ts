@@ -44,7 +44,7 @@ describe('changing an order (amend rules)', () => {
     expect(change.send).toEqual([]);
     expect(change.timeline).toEqual([
       expect.objectContaining({ type: 'order_amended', actor: 'api-key:ops-1', service: 'gateway', at: '2026-01-01T11:00:00.000Z', detail: expect.stringContaining('Torstraße 1') }),
-      expect.objectContaining({ type: 'address_checks', service: 'ingestion', detail: expect.stringContaining('no check depends on the shipping address yet') }),
+      expect.objectContaining({ type: 'address_checks', service: 'ingestion', detail: expect.stringContaining('keeps the locations chosen for the old address') }),
     ]);
   });
 

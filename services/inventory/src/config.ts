@@ -1,6 +1,12 @@
-import { baseConfigSchema } from '@oms/config';
+import { baseConfigSchema, z } from '@oms/config';
 
 export const SERVICE_NAME = 'inventory';
 
-/** Inventory needs nothing beyond the shared settings (yet). */
-export const configSchema = baseConfigSchema.extend({});
+export const configSchema = baseConfigSchema.extend({
+  /**
+   * How long a stock change may take between its Redis step and its documents. A rebuild of the counters
+   * (after Redis lost them) waits this long before it reads the documents, so it must exceed any store
+   * write; a change that takes longer gives up and is redone by its redelivered message.
+   */
+  INVENTORY_LEASE_MS: z.coerce.number().int().min(200).max(120_000).default(5000),
+});

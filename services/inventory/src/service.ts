@@ -1,7 +1,9 @@
 import type { ServiceDefinition } from '@oms/runtime';
 import { configSchema, SERVICE_NAME } from './config';
 import { reservationLock } from './data-access/lock-keys';
+import { LocationDirectory } from './data-access/location-directory';
 import { registerModels } from './data-access/models';
+import { StockCounters } from './data-access/stock-counters';
 import { inventoryRoutes } from './entry-points/http/routes';
 import { inventoryCommands } from './entry-points/messages/inventory-commands';
 
@@ -9,11 +11,15 @@ import { inventoryCommands } from './entry-points/messages/inventory-commands';
 export const definition: ServiceDefinition<typeof configSchema> = {
   name: SERVICE_NAME,
   configSchema,
-  setup: (ctx) => {
+  setup: async (ctx) => {
     const models = registerModels(ctx.db);
+    const counters = new StockCounters(ctx.redis, models, ctx.logger, ctx.config.INVENTORY_LEASE_MS);
+    // Counters whole before the first command: after a Redis loss this is where they are rebuilt.
+    await counters.ready();
+    const deps = { locks: ctx.locks, outbox: ctx.outbox, models, counters, locations: new LocationDirectory(models) };
     return {
-      routes: inventoryRoutes(models),
-      consumers: { 'inventory.commands': inventoryCommands({ locks: ctx.locks, outbox: ctx.outbox, models }) },
+      routes: inventoryRoutes(models, counters),
+      consumers: { 'inventory.commands': inventoryCommands(deps) },
       outbox: [{ model: models.Reservations, lockKey: reservationLock }],
     };
   },

@@ -29,6 +29,8 @@ describe('inventory under concurrent commands', () => {
   }
 
   async function expectInvariants(sku: string) {
+    // The counters against every document: on hand = sum of movements, reserved = sum of open reservations.
+    expect((await inv.get('/internal/inventory-audit')).body).toMatchObject({ consistent: true, differences: [], overReserved: [] });
     const stock = await inv.stock(sku);
     const figures = await ledgerFigures(sku);
     expect(stock.onHand).toBe(figures.onHand);
@@ -38,24 +40,24 @@ describe('inventory under concurrent commands', () => {
     return stock;
   }
 
-  it('when 40 orders of 1 unit race for 10 on hand, then exactly 10 are reserved and 30 are short', async () => {
-    await inv.receive('HOT-1', 'WH-1', 6);
-    await inv.receive('HOT-1', 'WH-2', 4);
-    const orders = Array.from({ length: 40 }, () => `o-${randomUUID()}`);
+  it('when 200 orders of 1 unit race for 50 available, then exactly 50 are reserved and 150 are short', async () => {
+    await inv.receive('HOT-1', 'WH-1', 30);
+    await inv.receive('HOT-1', 'WH-2', 20);
+    const orders = Array.from({ length: 200 }, () => `o-${randomUUID()}`);
     const results = await Promise.all(orders.map((orderId) => inv.send('stock.reserve.v1', { orderId, lines: [{ sku: 'HOT-1', quantity: 1 }] })));
 
-    expect(results.filter((r) => r.status === 'active')).toHaveLength(10);
-    expect(results.filter((r) => r.status === 'short')).toHaveLength(30);
+    expect(results.filter((r) => r.status === 'active')).toHaveLength(50);
+    expect(results.filter((r) => r.status === 'short')).toHaveLength(150);
     const stock = await expectInvariants('HOT-1');
-    expect(stock).toMatchObject({ onHand: 10, reserved: 10, available: 0 });
+    expect(stock).toMatchObject({ onHand: 50, reserved: 50, available: 0 });
     expect(stock.locations).toEqual([
-      { locationId: 'WH-1', onHand: 6, reserved: 6, available: 0 },
-      { locationId: 'WH-2', onHand: 4, reserved: 4, available: 0 },
+      { locationId: 'WH-1', onHand: 30, reserved: 30, safetyStock: 0, available: 0 },
+      { locationId: 'WH-2', onHand: 20, reserved: 20, safetyStock: 0, available: 0 },
     ]);
-    // Every order heard back on the bus: 10 reserved, 30 short.
+    // Every order heard back on the bus: 50 reserved, 150 short.
     const reservedEvents = () => orders.filter((o) => inv.tap.of('stock.reserved.v1', o).length === 1).length;
     const shortEvents = () => orders.filter((o) => inv.tap.of('stock.short.v1', o).length === 1).length;
-    await eventually(() => reservedEvents() === 10 && shortEvents() === 30);
+    await eventually(() => reservedEvents() === 50 && shortEvents() === 150);
   });
 
   it('when two-SKU and one-SKU orders race for both SKUs, then no order is left half reserved and the counts add up', async () => {

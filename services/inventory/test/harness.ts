@@ -35,6 +35,9 @@ export class EventTap {
   }
 }
 
+/** What PUT /v1/locations fills in when left out (the gateway applies the same schema). */
+export const locationDefaults = { canShip: true, priority: 100, handlingCost: 0, active: true };
+
 /** The inventory service running in-process, with a command sender and an event tap. */
 export class InventoryHarness {
   private constructor(
@@ -45,7 +48,8 @@ export class InventoryHarness {
   ) {}
 
   static async start(stack: TestStack): Promise<InventoryHarness> {
-    const running = await stack.start(definition);
+    // A short lease: a rebuild of the counters (at the first start, and in the Redis-loss tests) waits one.
+    const running = await stack.start(definition, { INVENTORY_LEASE_MS: '1000' });
     const broker = new Broker({ url: stack.amqpUrl, service: 'inventory-test', logger: createLogger('inventory-test', 'silent') });
     await broker.connect();
     const client = new CommandClient(broker);
@@ -71,8 +75,8 @@ export class InventoryHarness {
     return body;
   }
 
-  async location(id: string, type: 'warehouse' | 'store' = 'warehouse'): Promise<void> {
-    await this.send('location.upsert.v1', { locationId: id, name: `Location ${id}`, type, actor: 'ops:test' });
+  async location(id: string, type: 'warehouse' | 'store' = 'warehouse', fields: Partial<MessageData<'location.upsert.v1'>> = {}): Promise<any> {
+    return this.send('location.upsert.v1', { locationId: id, ...locationDefaults, name: `Location ${id}`, type, actor: 'ops:test', ...fields });
   }
 
   async receive(sku: string, locationId: string, quantity: number): Promise<void> {

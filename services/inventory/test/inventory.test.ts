@@ -19,8 +19,8 @@ describe('inventory: ledger, reservations and returns', () => {
   });
 
   it('when a location is created and receipts recorded, then GET inventory shows on hand, reserved and available per location and in total', async () => {
-    const created = await inv.send('location.upsert.v1', { locationId: 'WH-C', name: 'Warehouse C', type: 'warehouse', actor: 'ops:test' });
-    expect(created).toEqual({ id: 'WH-C', name: 'Warehouse C', type: 'warehouse' });
+    const created = await inv.location('WH-C', 'warehouse', { name: 'Warehouse C' });
+    expect(created).toMatchObject({ id: 'WH-C', name: 'Warehouse C', type: 'warehouse', canShip: true, canPickup: false, priority: 100, handlingCost: 0, active: true });
     expect((await inv.get('/internal/locations/WH-C')).body).toMatchObject({ id: 'WH-C', name: 'Warehouse C', type: 'warehouse' });
     expect((await inv.get('/internal/locations/NOPE')).status).toBe(404);
 
@@ -39,13 +39,14 @@ describe('inventory: ledger, reservations and returns', () => {
       sku: 'LEDGER-1',
       onHand: 8,
       reserved: 0,
+      safetyStock: 0,
       available: 8,
       locations: [
-        { locationId: 'ST-1', onHand: 3, reserved: 0, available: 3 },
-        { locationId: 'WH-C', onHand: 5, reserved: 0, available: 5 },
+        { locationId: 'ST-1', onHand: 3, reserved: 0, safetyStock: 0, available: 3 },
+        { locationId: 'WH-C', onHand: 5, reserved: 0, safetyStock: 0, available: 5 },
       ],
     });
-    expect(await inv.stock('NEVER-SEEN')).toEqual({ sku: 'NEVER-SEEN', onHand: 0, reserved: 0, available: 0, locations: [] });
+    expect(await inv.stock('NEVER-SEEN')).toEqual({ sku: 'NEVER-SEEN', onHand: 0, reserved: 0, safetyStock: 0, available: 0, locations: [] });
   });
 
   it('when a movement names an unknown location or a receipt is not positive, then the command is refused with 422 naming the field', async () => {
@@ -98,16 +99,19 @@ describe('inventory: ledger, reservations and returns', () => {
     expect(inv.tap.of('stock.released.v1', orderId)).toHaveLength(1);
   });
 
-  it('when no single location holds the whole line, then the line is split across locations', async () => {
+  it('when no single location holds the whole line, then the line is split across locations, the first-ranked filled first, and the reason says so', async () => {
     await inv.receive('SPLIT-1', 'WH-A', 2);
     await inv.receive('SPLIT-1', 'WH-B', 3);
     const orderId = `o-${randomUUID()}`;
     const reservation = await inv.send('stock.reserve.v1', { orderId, lines: [{ sku: 'SPLIT-1', quantity: 4 }] });
     expect(reservation.status).toBe('active');
+    // Same distance (none known), cost and priority: the id decides the rank.
     expect(reservation.lines).toEqual([
-      { sku: 'SPLIT-1', locationId: 'WH-B', quantity: 3 },
-      { sku: 'SPLIT-1', locationId: 'WH-A', quantity: 1 },
+      { sku: 'SPLIT-1', locationId: 'WH-A', quantity: 2 },
+      { sku: 'SPLIT-1', locationId: 'WH-B', quantity: 2 },
     ]);
+    expect(reservation.reason).toBe('split into 2 shipments (WH-A, WH-B): no single location can ship every line');
+    expect((await inv.tap.next('stock.reserved.v1', orderId)).data.reason).toBe(reservation.reason);
     expect(await inv.stock('SPLIT-1')).toMatchObject({ reserved: 4, available: 1 });
   });
 
@@ -118,7 +122,7 @@ describe('inventory: ledger, reservations and returns', () => {
     const result = await inv.send('stock.reserve.v1', { orderId, lines: [{ sku: 'SHORT-A', quantity: 2 }, { sku: 'SHORT-B', quantity: 3 }] });
     expect(result).toMatchObject({ orderId, status: 'short', lines: [], shortLines: [{ sku: 'SHORT-B', requested: 3, available: 1 }] });
     const short = await inv.tap.next('stock.short.v1', orderId);
-    expect(short.data).toEqual({ orderId, lines: [{ sku: 'SHORT-B', requested: 3, available: 1 }] });
+    expect(short.data).toMatchObject({ orderId, lines: [{ sku: 'SHORT-B', requested: 3, available: 1 }] });
     expect(await inv.stock('SHORT-A')).toMatchObject({ reserved: 0, available: 10 });
     expect(await inv.stock('SHORT-B')).toMatchObject({ reserved: 0, available: 1 });
     expect(inv.tap.of('stock.reserved.v1', orderId)).toHaveLength(0);

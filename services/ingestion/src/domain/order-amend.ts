@@ -2,7 +2,7 @@ import type { Envelope, HoldReason, MessageData, OrderLine } from '@oms/contract
 import { AppError } from '@oms/errors';
 import { nextCheckKey } from './check-keys';
 import { expectedAmount, noChange, type Hold, type OrderChange, type OrderState } from './order';
-import { entry, moveTo, releaseWhenReady } from './order-process';
+import { entry, moveTo, releaseWhenReady, reserveCommand } from './order-process';
 import { AMENDABLE } from './order-status';
 
 /**
@@ -45,7 +45,7 @@ export function amendOrder(order: OrderState, msg: Envelope<MessageData<'order.a
 
   if (addressChanged) {
     change.set.shippingAddress = shippingAddress;
-    change.timeline.push(entry(msg, 'address_checks', 'no check depends on the shipping address yet (address validation comes later): nothing to re-run', { service: 'ingestion' }));
+    change.timeline.push(entry(msg, 'address_checks', 'the stock reservation keeps the locations chosen for the old address, and no other check depends on the address yet: nothing to re-run', { service: 'ingestion' }));
   }
   if (!linesChanged && !amountChanged) return change;
 
@@ -89,7 +89,7 @@ export function amendOrder(order: OrderState, msg: Envelope<MessageData<'order.a
 /** Ask for the checks that are not under way for the order as it is now (`none`), under their current keys. */
 function startChecks(order: OrderState, checks: OrderState['checks'], keys: OrderState['checkKeys'], change: OrderChange): void {
   if (checks.stock === 'none') {
-    change.send.push({ type: 'stock.reserve.v1', data: { orderId: keys.stock, lines: order.lines.map(({ sku, quantity }) => ({ sku, quantity })) } });
+    change.send.push(reserveCommand(keys.stock, order));
     checks.stock = 'pending';
   }
   if (checks.payment === 'none') {

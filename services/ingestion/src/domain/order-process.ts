@@ -54,12 +54,26 @@ export function acceptOrder(orderId: string, order: CanonicalOrder, msg: Envelop
     return { state, change };
   }
   moveTo(state, change, 'pending', msg);
-  change.send.push({ type: 'stock.reserve.v1', data: { orderId, lines: order.lines.map(({ sku, quantity }) => ({ sku, quantity })) } });
+  change.send.push(reserveCommand(orderId, order));
   change.send.push({
     type: 'payment.check.v1',
     data: { orderId, amount: order.payment.amount, currency: order.currency, provider: order.payment.provider, method: order.payment.method, reference: order.payment.reference },
   });
   return { state, change };
+}
+
+/** Ask inventory for the order's stock: where the parcel goes (or the pickup store) lets it choose the location. */
+export function reserveCommand(reservationId: string, order: Pick<OrderState, 'lines' | 'shippingAddress' | 'shipping'>): OrderChange['send'][number] {
+  const { pickupLocationId } = order.shipping;
+  return {
+    type: 'stock.reserve.v1',
+    data: {
+      orderId: reservationId,
+      lines: order.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+      shipTo: { country: order.shippingAddress.country, postalCode: order.shippingAddress.postalCode },
+      ...(pickupLocationId ? { pickupLocationId } : {}),
+    },
+  };
 }
 
 /** Stock reserved and payment approved: hand the order to the warehouse. */
@@ -98,7 +112,7 @@ export function onOrderEvent(order: OrderState, msg: Envelope): OrderChange {
   switch (msg.type) {
     case 'stock.reserved.v1': {
       const where = [...new Set((d.lines as Array<{ locationId: string }>).map((l) => l.locationId))].join(', ');
-      change.timeline.push(entry(msg, 'stock_reserved', `reserved at ${where}`));
+      change.timeline.push(entry(msg, 'stock_reserved', d.reason ? `reserved at ${where}; ${d.reason}` : `reserved at ${where}`));
       checks({ stock: 'reserved' });
       change.set.allocation = d.lines;
       if (isClosed) {
@@ -111,7 +125,7 @@ export function onOrderEvent(order: OrderState, msg: Envelope): OrderChange {
     }
     case 'stock.short.v1': {
       const detail = (d.lines as Array<{ sku: string; requested: number; available: number }>).map((l) => `${l.sku}: requested ${l.requested}, available ${l.available}`).join('; ');
-      change.timeline.push(entry(msg, 'stock_short', detail));
+      change.timeline.push(entry(msg, 'stock_short', d.reason ? `${detail} (${d.reason})` : detail));
       checks({ stock: 'short' });
       if (isClosed) break;
       change.set.holds = [...order.holds, { reason: 'stock_short', detail, at: msg.occurredAt }];

@@ -1,14 +1,41 @@
 import { Schema, type Connection } from 'mongoose';
 import { outboxPendingMarker } from '@oms/outbox';
 import type { Envelope } from '@oms/contracts';
-import type { NewMovement } from '../domain/movement-rules';
+import { MOVEMENT_TYPES, type NewMovement } from '../domain/movement-rules';
 import type { AllocatedLine, ShortLine } from '../domain/sourcing';
+
+export interface LocationAddress {
+  line1?: string;
+  postalCode?: string;
+  city?: string;
+  country: string;
+  lat: number;
+  lon: number;
+}
 
 export interface LocationDoc {
   _id: string;
   name: string;
   type: 'warehouse' | 'store';
+  address?: LocationAddress;
+  canShip: boolean;
+  canPickup: boolean;
+  /** 1 is the first choice. */
+  priority: number;
+  /** Minor units per shipment. */
+  handlingCost: number;
+  active: boolean;
   createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Planning figures of one SKU at one location. */
+export interface StockSettingDoc {
+  _id: string;
+  sku: string;
+  locationId: string;
+  safetyStock: number;
+  reorderPoint: number;
   updatedAt: Date;
 }
 
@@ -17,6 +44,10 @@ export interface MovementDoc extends NewMovement {
   _id: string;
   actor: string;
   at: Date;
+  /** On picks: the reservation they consume. */
+  reservationId?: string;
+  /** On counts: the quantity counted (the movement books the difference). */
+  counted?: number;
 }
 
 export type ReservationStatus = 'active' | 'short' | 'released' | 'consumed';
@@ -27,6 +58,8 @@ export interface ReservationDoc {
   status: ReservationStatus;
   lines: AllocatedLine[];
   shortLines?: ShortLine[];
+  /** Why sourcing decided as it did (shown on the order's timeline). */
+  reason?: string;
   processed: string[];
   outbox: Envelope[];
   createdAt: Date;
@@ -36,9 +69,35 @@ export interface ReservationDoc {
 const allocatedLine = new Schema<AllocatedLine>({ sku: String, locationId: String, quantity: Number }, { _id: false });
 const shortLine = new Schema<ShortLine>({ sku: String, requested: Number, available: Number }, { _id: false });
 
+const locationAddress = new Schema<LocationAddress>(
+  { line1: String, postalCode: String, city: String, country: { type: String, required: true }, lat: { type: Number, required: true }, lon: { type: Number, required: true } },
+  { _id: false },
+);
+
 const locationSchema = new Schema<LocationDoc>(
-  { _id: { type: String }, name: { type: String, required: true }, type: { type: String, enum: ['warehouse', 'store'], required: true } },
+  {
+    _id: { type: String },
+    name: { type: String, required: true },
+    type: { type: String, enum: ['warehouse', 'store'], required: true },
+    address: { type: locationAddress, default: undefined },
+    canShip: { type: Boolean, default: true },
+    canPickup: { type: Boolean, default: false },
+    priority: { type: Number, default: 100 },
+    handlingCost: { type: Number, default: 0 },
+    active: { type: Boolean, default: true },
+  },
   { versionKey: false, timestamps: true },
+);
+
+const stockSettingSchema = new Schema<StockSettingDoc>(
+  {
+    _id: { type: String },
+    sku: { type: String, required: true },
+    locationId: { type: String, required: true },
+    safetyStock: { type: Number, default: 0 },
+    reorderPoint: { type: Number, default: 0 },
+  },
+  { versionKey: false, timestamps: { createdAt: false, updatedAt: true } },
 );
 
 const movementSchema = new Schema<MovementDoc>(
@@ -47,9 +106,11 @@ const movementSchema = new Schema<MovementDoc>(
     sku: { type: String, required: true, index: true },
     locationId: { type: String, required: true },
     quantity: { type: Number, required: true },
-    type: { type: String, enum: ['receipt', 'adjustment', 'pick', 'return_restock', 'write_off'], required: true },
+    type: { type: String, enum: MOVEMENT_TYPES, required: true },
     reason: String,
     reference: String,
+    reservationId: String,
+    counted: Number,
     actor: { type: String, required: true },
     at: { type: Date, required: true },
   },
@@ -63,6 +124,7 @@ const reservationSchema = new Schema(
     status: { type: String, enum: ['active', 'short', 'released', 'consumed'], required: true },
     lines: { type: [allocatedLine], default: [] },
     shortLines: { type: [shortLine], default: undefined },
+    reason: String,
     processed: { type: [String], default: [] },
     // Envelopes stored as they are (Mixed): the outbox relay publishes them verbatim.
     outbox: { type: Array, default: [] },
@@ -70,14 +132,13 @@ const reservationSchema = new Schema(
   { versionKey: false, timestamps: true },
 );
 reservationSchema.plugin(outboxPendingMarker);
-// Reserved quantities are summed over the active reservations holding a SKU.
-reservationSchema.index({ 'lines.sku': 1 });
 
 export function registerModels(db: Connection) {
   return {
     Locations: db.model<LocationDoc>('Location', locationSchema),
     Movements: db.model<MovementDoc>('Movement', movementSchema),
     Reservations: db.model<ReservationDoc>('Reservation', reservationSchema),
+    StockSettings: db.model<StockSettingDoc>('StockSetting', stockSettingSchema),
   };
 }
 

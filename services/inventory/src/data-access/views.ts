@@ -1,7 +1,19 @@
 import type { LocationDoc, MovementDoc, ReservationDoc } from './models';
 
 /** What leaves the service: ids named for what they are, no internal bookkeeping (outbox, processed). */
-export const locationView = (l: LocationDoc) => ({ id: l._id, name: l.name, type: l.type, createdAt: l.createdAt, updatedAt: l.updatedAt });
+export const locationView = (l: LocationDoc) => ({
+  id: l._id,
+  name: l.name,
+  type: l.type,
+  ...(l.address ? { address: l.address } : {}),
+  canShip: l.canShip ?? true,
+  canPickup: l.canPickup ?? l.type === 'store',
+  priority: l.priority ?? 100,
+  handlingCost: l.handlingCost ?? 0,
+  active: l.active ?? true,
+  createdAt: l.createdAt,
+  updatedAt: l.updatedAt,
+});
 
 export const movementView = (m: MovementDoc) => ({
   id: m._id,
@@ -11,6 +23,7 @@ export const movementView = (m: MovementDoc) => ({
   type: m.type,
   ...(m.reason !== undefined ? { reason: m.reason } : {}),
   ...(m.reference !== undefined ? { reference: m.reference } : {}),
+  ...(m.counted !== undefined ? { counted: m.counted } : {}),
   actor: m.actor,
   at: m.at,
 });
@@ -19,6 +32,7 @@ export const reservationView = (r: ReservationDoc) => ({
   orderId: r._id,
   status: r.status,
   lines: r.lines.map(({ sku, locationId, quantity }) => ({ sku, locationId, quantity })),
+  ...(r.reason ? { reason: r.reason } : {}),
   ...(r.shortLines ? { shortLines: r.shortLines.map(({ sku, requested, available }) => ({ sku, requested, available })) } : {}),
   createdAt: r.createdAt,
   updatedAt: r.updatedAt,

@@ -1,8 +1,22 @@
 import type { FieldError } from '@oms/errors';
-import type { StockLevel } from './stock-levels';
 
-export type MovementType = 'receipt' | 'adjustment' | 'pick' | 'return_restock' | 'write_off';
+export const MOVEMENT_TYPES = ['receipt', 'adjustment', 'count', 'pick', 'return_restock', 'write_off', 'transfer'] as const;
+export type MovementType = (typeof MOVEMENT_TYPES)[number];
 
+/** A movement as a client states it. */
+export interface RequestedMovement {
+  sku: string;
+  locationId: string;
+  /** The change to on hand; for a count the quantity counted; for a transfer the units moved. */
+  quantity: number;
+  type: MovementType;
+  /** Transfers: where the units go. */
+  toLocationId?: string;
+  reason?: string;
+  reference?: string;
+}
+
+/** One ledger entry: `quantity` is always the change to on hand at `locationId`. */
 export interface NewMovement {
   sku: string;
   locationId: string;
@@ -12,41 +26,55 @@ export interface NewMovement {
   reference?: string;
 }
 
+/** What each type's quantity must look like, and which types need a destination. */
+const QUANTITY_RULES: Record<MovementType, { ok: (q: number) => boolean; message: string }> = {
+  receipt: { ok: (q) => q > 0, message: 'a receipt must have a positive quantity' },
+  adjustment: { ok: (q) => q !== 0, message: 'an adjustment must change the quantity' },
+  count: { ok: (q) => q >= 0, message: 'a count is the quantity counted, 0 or more' },
+  pick: { ok: (q) => q < 0, message: 'a pick takes stock out: its quantity must be negative' },
+  return_restock: { ok: (q) => q > 0, message: 'a return restock must have a positive quantity' },
+  write_off: { ok: (q) => q < 0, message: 'a write-off takes stock out: its quantity must be negative' },
+  transfer: { ok: (q) => q > 0, message: 'a transfer moves a positive number of units' },
+};
+
 /** Checks that need no stock figures: known locations, and quantities that make sense for their type. */
-export function movementErrors(movements: NewMovement[], knownLocations: Set<string>): FieldError[] {
+export function movementErrors(movements: RequestedMovement[], knownLocations: Set<string>): FieldError[] {
   const errors: FieldError[] = [];
   movements.forEach((m, i) => {
     if (!knownLocations.has(m.locationId)) errors.push({ path: `movements.${i}.locationId`, message: `location ${m.locationId} does not exist` });
-    if (m.quantity === 0) errors.push({ path: `movements.${i}.quantity`, message: 'a movement must change the quantity' });
-    else if (m.type === 'receipt' && m.quantity < 0) errors.push({ path: `movements.${i}.quantity`, message: 'a receipt must have a positive quantity' });
+    const rule = QUANTITY_RULES[m.type];
+    if (!rule.ok(m.quantity)) errors.push({ path: `movements.${i}.quantity`, message: rule.message });
+    if (m.type === 'transfer') {
+      if (m.toLocationId === undefined) errors.push({ path: `movements.${i}.toLocationId`, message: 'a transfer needs the location the units go to' });
+      else if (m.toLocationId === m.locationId) errors.push({ path: `movements.${i}.toLocationId`, message: 'a transfer must go to another location' });
+      else if (!knownLocations.has(m.toLocationId)) errors.push({ path: `movements.${i}.toLocationId`, message: `location ${m.toLocationId} does not exist` });
+    } else if (m.toLocationId !== undefined) {
+      errors.push({ path: `movements.${i}.toLocationId`, message: 'only a transfer has a destination' });
+    }
   });
   return errors;
 }
 
+/** A counter change for one ledger entry, and which requested movement it comes from. */
+export interface PlannedChange {
+  index: number;
+  movement: NewMovement;
+  kind: 'add' | 'set';
+}
+
 /**
- * Stock already promised to orders may not be taken away: the net change of the batch per SKU and location
- * may not bring on hand below what active reservations hold there. `movements` carries each movement's
- * index in the command so the error names the field.
+ * Requested movements as ledger entries: a transfer becomes one entry out of its source and one into its
+ * destination; a count sets on hand to what was counted (the entry books the difference, known once the
+ * counters have applied it).
  */
-export function belowReservedErrors(movements: Array<{ index: number; movement: NewMovement }>, levels: StockLevel[]): FieldError[] {
-  const net = new Map<string, { sku: string; locationId: string; delta: number; index: number }>();
-  for (const { index, movement: m } of movements) {
-    const key = `${m.sku}\u0000${m.locationId}`;
-    const entry = net.get(key) ?? { sku: m.sku, locationId: m.locationId, delta: 0, index };
-    entry.delta += m.quantity;
-    net.set(key, entry);
-  }
-  const errors: FieldError[] = [];
-  for (const { sku, locationId, delta, index } of net.values()) {
-    if (delta >= 0) continue;
-    const level = levels.find((l) => l.sku === sku && l.locationId === locationId);
-    const onHand = level?.onHand ?? 0;
-    const reserved = level?.reserved ?? 0;
-    if (onHand + delta < reserved)
-      errors.push({
-        path: `movements.${index}.quantity`,
-        message: `would take on hand of ${sku} at ${locationId} from ${onHand} to ${onHand + delta}, below the ${reserved} reserved`,
-      });
-  }
-  return errors;
+export function ledgerEntries(movements: RequestedMovement[]): PlannedChange[] {
+  return movements.flatMap((m, index): PlannedChange[] => {
+    const { toLocationId, ...rest } = m;
+    if (m.type === 'transfer')
+      return [
+        { index, kind: 'add', movement: { ...rest, quantity: -m.quantity } },
+        { index, kind: 'add', movement: { ...rest, locationId: toLocationId!, quantity: m.quantity } },
+      ];
+    return [{ index, kind: m.type === 'count' ? 'set' : 'add', movement: rest }];
+  });
 }

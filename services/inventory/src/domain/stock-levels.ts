@@ -1,15 +1,11 @@
-/** On hand and reserved quantity of one SKU at one location, both derived (never stored as counters). */
-export interface StockLevel {
-  sku: string;
-  locationId: string;
-  onHand: number;
-  reserved: number;
-}
+import { availableToPromise, type Counter } from './ledger';
 
 export interface LocationStock {
   locationId: string;
   onHand: number;
   reserved: number;
+  safetyStock: number;
+  /** On hand less reserved less safety stock; never shown below zero (nothing can be promised then). */
   available: number;
 }
 
@@ -17,20 +13,16 @@ export interface SkuStock {
   sku: string;
   onHand: number;
   reserved: number;
+  safetyStock: number;
   available: number;
   locations: LocationStock[];
 }
 
-/** What can still be promised: on hand minus what active reservations hold. */
-export const availableOf = (level: Pick<StockLevel, 'onHand' | 'reserved'>): number => level.onHand - level.reserved;
-
 /** The view of one SKU the gateway shows: per location and in total. An unknown SKU is all zeros. */
-export function summarizeSku(sku: string, levels: StockLevel[]): SkuStock {
-  const locations = levels
-    .filter((l) => l.sku === sku)
-    .sort((a, b) => (a.locationId < b.locationId ? -1 : a.locationId > b.locationId ? 1 : 0))
-    .map((l) => ({ locationId: l.locationId, onHand: l.onHand, reserved: l.reserved, available: availableOf(l) }));
-  const onHand = locations.reduce((sum, l) => sum + l.onHand, 0);
-  const reserved = locations.reduce((sum, l) => sum + l.reserved, 0);
-  return { sku, onHand, reserved, available: onHand - reserved, locations };
+export function summarizeSku(sku: string, perLocation: Map<string, Counter> | undefined): SkuStock {
+  const locations = [...(perLocation ?? new Map<string, Counter>())]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([locationId, c]) => ({ locationId, onHand: c.onHand, reserved: c.reserved, safetyStock: c.safetyStock, available: Math.max(0, availableToPromise(c)) }));
+  const sum = (pick: (l: LocationStock) => number) => locations.reduce((s, l) => s + pick(l), 0);
+  return { sku, onHand: sum((l) => l.onHand), reserved: sum((l) => l.reserved), safetyStock: sum((l) => l.safetyStock), available: sum((l) => l.available), locations };
 }

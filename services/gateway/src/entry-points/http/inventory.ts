@@ -1,4 +1,4 @@
-import { commands } from '@oms/contracts';
+import { commands, locationSchema } from '@oms/contracts';
 import { parseOrThrow } from '@oms/errors';
 import { express } from '@oms/http';
 import { z } from 'zod';
@@ -7,7 +7,7 @@ import { principalOf } from './auth';
 import { seg, sendCommand, type GatewayDeps } from './deps';
 
 const locationParams = z.object({ id: commands['location.upsert.v1'].shape.locationId });
-const locationBody = commands['location.upsert.v1'].pick({ name: true, type: true });
+const locationBody = locationSchema;
 const movementsSchema = commands['stock.record-movements.v1'].shape.movements;
 const movement = movementsSchema.element;
 const movementBatch = commands['stock.record-movements.v1'].pick({ movements: true });

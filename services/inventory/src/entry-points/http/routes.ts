@@ -3,14 +3,14 @@ import { notFound, parseOrThrow } from '@oms/errors';
 import type { Express } from '@oms/http';
 import { summarizeSku } from '../../domain/stock-levels';
 import type { LocationDoc, Models, MovementDoc, ReservationDoc } from '../../data-access/models';
-import { stockLevels } from '../../data-access/stock-levels';
+import type { StockCounters } from '../../data-access/stock-counters';
 import { locationView, movementView, reservationView } from '../../data-access/views';
 
 /** Queries for the gateway. */
-export const inventoryRoutes = (models: Models) => (app: Express) => {
+export const inventoryRoutes = (models: Models, counters: StockCounters) => (app: Express) => {
   app.get('/internal/inventory/:sku', async (req, res) => {
     const sku = parseOrThrow(skuSchema, req.params.sku, 'SKU');
-    res.json(summarizeSku(sku, await stockLevels(models, [sku])));
+    res.json(summarizeSku(sku, (await counters.snapshot([sku])).get(sku)));
   });
 
   // The ledger of one SKU, newest first: where its on hand comes from.
@@ -18,6 +18,11 @@ export const inventoryRoutes = (models: Models) => (app: Express) => {
     const sku = parseOrThrow(skuSchema, req.params.sku, 'SKU');
     const movements = await models.Movements.find({ sku }).sort({ at: -1, _id: 1 }).limit(500).lean<MovementDoc[]>();
     res.json({ sku, movements: movements.map(movementView) });
+  });
+
+  // Counters against the documents: what the invariant tests and ops check after an incident.
+  app.get('/internal/inventory-audit', async (_req, res) => {
+    res.json(await counters.audit());
   });
 
   app.get('/internal/locations', async (_req, res) => {

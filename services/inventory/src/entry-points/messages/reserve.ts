@@ -1,40 +1,62 @@
 import { isDuplicateKeyError } from '@oms/mongo';
 import { deterministicId, type Handler } from '@oms/messaging';
-import { mergeLines, planReservation } from '../../domain/sourcing';
-import { reservationLock, stockLock } from '../../data-access/lock-keys';
+import { availableToPromise, type Counters } from '../../domain/ledger';
+import { locateCustomer } from '../../domain/geo';
+import { mergeLines, sourceOrder, type AllocatedLine, type Availability, type SourcingDecision } from '../../domain/sourcing';
+import { withReservationLock } from '../../data-access/lock-keys';
 import type { ReservationDoc } from '../../data-access/models';
-import { stockLevels } from '../../data-access/stock-levels';
 import { reservationView } from '../../data-access/views';
 import type { HandlerDeps } from './deps';
 
+/** Tries before giving up on a contended SKU (each conflict means another order just took the units). */
+const MAX_ATTEMPTS = 20;
+
 /**
- * All or nothing, serialised per SKU: while this order's SKUs are locked nobody else can reserve or take
- * them, so the availability read here is still true when the reservation is stored.
+ * All or nothing. Sourcing decides from a snapshot of the counters; Redis then takes exactly those units in
+ * one script, or none if another order took them first, in which case sourcing decides again from a fresh
+ * snapshot. The reservation document (with its event) is written after Redis agreed: a crash in between
+ * is finished by the redelivered command, which finds Redis's marker and stores what was taken.
  */
 export const reserveStock =
-  ({ locks, outbox, models }: HandlerDeps): Handler<'stock.reserve.v1'> =>
+  ({ locks, outbox, models, counters, locations }: HandlerDeps): Handler<'stock.reserve.v1'> =>
   async (msg) => {
-    const { orderId } = msg.data;
+    const { orderId, shipTo, pickupLocationId } = msg.data;
     const lines = mergeLines(msg.data.lines);
     const skus = lines.map((l) => l.sku);
-    return locks.withLocks([reservationLock(orderId), ...skus.map(stockLock)], async () => {
+    const customer = shipTo ? locateCustomer(shipTo.country, shipTo.postalCode) : undefined;
+    return withReservationLock(locks, orderId, async () => {
       // One reservation per order: a duplicate or a repeated command changes nothing.
       if (!(await models.Reservations.exists({ _id: orderId }))) {
-        const plan = planReservation(lines, await stockLevels(models, skus));
+        let decision: SourcingDecision | undefined;
+        let taken: { lines: AllocatedLine[]; reason: string; startedAt: number } | undefined;
+        // Taken before a crash, by an earlier delivery of this command: store what was taken then.
+        const startedAt = Date.now();
+        const held = await counters.held(orderId);
+        if (held) taken = { lines: held, reason: 'reserved as decided before a restart', startedAt };
+        for (let attempt = 0; attempt < MAX_ATTEMPTS && !taken; attempt++) {
+          decision = sourceOrder({ lines, ...(customer ? { customer } : {}), ...(pickupLocationId ? { pickupLocationId } : {}) }, await locations.all(), availabilityOf(await counters.snapshot(skus)));
+          if (decision.status === 'short') break;
+          const startedAt = Date.now();
+          const outcome = await counters.reserve(orderId, decision.lines);
+          if (outcome.status === 'ok') taken = { lines: outcome.lines, reason: decision.reason, startedAt };
+          if (outcome.status === 'applied') taken = { lines: outcome.lines, reason: 'reserved as decided before a restart', startedAt };
+        }
+        if (!taken && (!decision || decision.status === 'active')) throw new Error(`order ${orderId}: stock kept changing under ${MAX_ATTEMPTS} sourcing attempts`);
+
         const meta = { correlationId: orderId, causationId: msg.id };
-        const event =
-          plan.status === 'active'
-            ? outbox.entry('stock.reserved.v1', { orderId, lines: plan.lines }, { ...meta, id: deterministicId(msg.id, 'stock.reserved.v1') })
-            : outbox.entry('stock.short.v1', { orderId, lines: plan.shortLines }, { ...meta, id: deterministicId(msg.id, 'stock.short.v1') });
+        let doc: Omit<ReservationDoc, 'createdAt' | 'updatedAt'>;
+        if (taken) {
+          counters.assertFresh(taken.startedAt);
+          const { lines: reserved, reason } = taken;
+          const event = outbox.entry('stock.reserved.v1', { orderId, lines: reserved, reason }, { ...meta, id: deterministicId(msg.id, 'stock.reserved.v1') });
+          doc = { _id: orderId, status: 'active', lines: reserved, reason, processed: [msg.id], outbox: [event] };
+        } else {
+          const short = decision! as Extract<SourcingDecision, { status: 'short' }>;
+          const event = outbox.entry('stock.short.v1', { orderId, lines: short.shortLines, reason: short.reason }, { ...meta, id: deterministicId(msg.id, 'stock.short.v1') });
+          doc = { _id: orderId, status: 'short', lines: [], shortLines: short.shortLines, reason: short.reason, processed: [msg.id], outbox: [event] };
+        }
         try {
-          await models.Reservations.create({
-            _id: orderId,
-            status: plan.status,
-            lines: plan.status === 'active' ? plan.lines : [],
-            ...(plan.status === 'short' ? { shortLines: plan.shortLines } : {}),
-            processed: [msg.id],
-            outbox: [event],
-          });
+          await models.Reservations.create(doc);
         } catch (err) {
           if (!isDuplicateKeyError(err)) throw err;
         }
@@ -44,3 +66,10 @@ export const reserveStock =
       return reservationView(reservation!);
     });
   };
+
+/** What sourcing may promise per SKU and location. */
+function availabilityOf(counters: Counters): Availability {
+  const availability: Availability = new Map();
+  for (const [sku, perLocation] of counters) availability.set(sku, new Map([...perLocation].map(([loc, c]) => [loc, Math.max(0, availableToPromise(c))])));
+  return availability;
+}

@@ -1,9 +1,9 @@
 import { unprocessable } from '@oms/errors';
 import { deterministicId, type Handler } from '@oms/messaging';
 import { planRestock } from '../../domain/restock';
-import { reservationLock, stockLock } from '../../data-access/lock-keys';
+import { bookMovements } from '../../data-access/book-movements';
+import { withReservationLock } from '../../data-access/lock-keys';
 import type { ReservationDoc } from '../../data-access/models';
-import { insertMovementsOnce } from '../../data-access/movements';
 import type { HandlerDeps } from './deps';
 
 /**
@@ -11,19 +11,19 @@ import type { HandlerDeps } from './deps';
  * reservation document, which is the aggregate with an outbox here.
  */
 export const restockReturn =
-  ({ locks, outbox, models }: HandlerDeps): Handler<'stock.restock.v1'> =>
+  ({ locks, outbox, models, counters }: HandlerDeps): Handler<'stock.restock.v1'> =>
   async (msg) => {
     const { orderId, returnId, locationId, lines } = msg.data;
     if (!(await models.Locations.exists({ _id: locationId })))
       throw unprocessable(`location ${locationId} does not exist`, [{ path: 'locationId', message: `location ${locationId} does not exist` }]);
     const plan = planRestock(returnId, locationId, lines);
-    const skus = [...new Set(lines.map((l) => l.sku))];
-    return locks.withLocks([reservationLock(orderId), ...skus.map(stockLock)], async () => {
-      const at = new Date();
-      await insertMovementsOnce(
-        models,
-        plan.movements.map((m) => ({ ...m, actor: msg.producer, at })),
-      );
+    return withReservationLock(locks, orderId, async () => {
+      await bookMovements(models, counters, `restock:${returnId}`, {
+        ids: plan.movements.map((m) => m._id),
+        changes: plan.movements.map(({ _id, ...movement }, index) => ({ index, kind: 'add' as const, movement })),
+        actor: msg.producer,
+        path: 'lines',
+      });
       const event = outbox.entry(
         'stock.restocked.v1',
         { orderId, returnId, restocked: plan.restocked, writtenOff: plan.writtenOff },

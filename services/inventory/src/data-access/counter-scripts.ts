@@ -1,0 +1,102 @@
+/**
+ * The Lua scripts that change stock counters in Redis. Each runs atomically, so an availability check and
+ * the change it allows cannot be split by another order (DESIGN.md §4 rule 5), and each leaves a marker
+ * that makes running it again a no-op. Every script first checks the epoch key: without it the counters
+ * are not known to be whole (Redis lost its data, or a rebuild is under way) and nothing may change.
+ *
+ * Keys: `inv:sku:<sku>` is a hash with `on:<location>` (on hand), `res:<location>` (reserved) and
+ * `safe:<location>` (safety stock); `inv:res:<reservationId>` is the reservation's marker
+ * (`{"s": state, "l": [[location, quantity, sku], ...]}`); `inv:mv:<batchId>` a movement batch's marker
+ * (the quantities it booked).
+ */
+
+/** KEYS: epoch, marker, one SKU hash per line. ARGV: marker JSON, then location and quantity per line. */
+export const RESERVE = `
+if redis.call('exists', KEYS[1]) == 0 then return {'noepoch'} end
+local prior = redis.call('get', KEYS[2])
+if prior then return {'applied', prior} end
+local n = #KEYS - 2
+for i = 1, n do
+  local loc = ARGV[2 * i]
+  local v = redis.call('hmget', KEYS[2 + i], 'on:' .. loc, 'res:' .. loc, 'safe:' .. loc)
+  local free = (tonumber(v[1]) or 0) - (tonumber(v[2]) or 0) - (tonumber(v[3]) or 0)
+  if free < tonumber(ARGV[2 * i + 1]) then return {'conflict', tostring(i)} end
+end
+for i = 1, n do redis.call('hincrby', KEYS[2 + i], 'res:' .. ARGV[2 * i], ARGV[2 * i + 1]) end
+redis.call('set', KEYS[2], ARGV[1])
+return {'ok', ARGV[1]}
+`;
+
+/**
+ * Release (reserved units freed) or consume (reserved units leave on hand too).
+ * KEYS: epoch, marker, one SKU hash per line in the marker's order. ARGV: 'released' | 'consumed', ttl (s).
+ */
+export const FINISH = `
+if redis.call('exists', KEYS[1]) == 0 then return {'noepoch'} end
+local raw = redis.call('get', KEYS[2])
+if not raw then return {'unknown'} end
+local m = cjson.decode(raw)
+if m.s ~= 'active' then return {'done', m.s} end
+if #m.l ~= #KEYS - 2 then return redis.error_reply('reservation lines do not match its marker') end
+for i, line in ipairs(m.l) do
+  local suffix = 'inv:sku:' .. line[3]
+  if string.sub(KEYS[2 + i], -#suffix) ~= suffix then return redis.error_reply('reservation lines do not match its marker') end
+end
+for i, line in ipairs(m.l) do
+  redis.call('hincrby', KEYS[2 + i], 'res:' .. line[1], -line[2])
+  if ARGV[1] == 'consumed' then redis.call('hincrby', KEYS[2 + i], 'on:' .. line[1], -line[2]) end
+end
+m.s = ARGV[1]
+redis.call('set', KEYS[2], cjson.encode(m), 'EX', ARGV[2])
+return {'ok', m.s}
+`;
+
+/**
+ * Book a batch of movements on hand. A 'set' (a stock count) books the difference to the counted
+ * quantity. Refused as a whole when it would bring on hand of a SKU at a location below what is reserved
+ * there (or below zero).
+ * KEYS: epoch, marker, one SKU hash per movement. ARGV: ttl (s), then location, 'add' | 'set', value per
+ * movement. Answers the booked quantities, one per movement.
+ */
+export const MOVE = `
+if redis.call('exists', KEYS[1]) == 0 then return {'noepoch'} end
+local prior = redis.call('get', KEYS[2])
+if prior then return {'applied', prior} end
+local n = #KEYS - 2
+local seen, order, deltas = {}, {}, {}
+for i = 1, n do
+  local key, loc, kind, value = KEYS[2 + i], ARGV[3 * i - 1], ARGV[3 * i], tonumber(ARGV[3 * i + 1])
+  local id = key .. '|' .. loc
+  local s = seen[id]
+  if not s then
+    local v = redis.call('hmget', key, 'on:' .. loc, 'res:' .. loc)
+    s = { on = tonumber(v[1]) or 0, res = tonumber(v[2]) or 0, first = i }
+    s.start = s.on
+    seen[id] = s
+    order[#order + 1] = id
+  end
+  local d = value
+  if kind == 'set' then d = value - s.on end
+  s.on = s.on + d
+  deltas[i] = d
+end
+for _, id in ipairs(order) do
+  local s = seen[id]
+  if s.on < s.start and s.on < s.res then
+    return {'refused', tostring(s.first), tostring(s.start), tostring(s.on), tostring(s.res)}
+  end
+end
+for i = 1, n do
+  if deltas[i] ~= 0 then redis.call('hincrby', KEYS[2 + i], 'on:' .. ARGV[3 * i - 1], deltas[i]) end
+end
+local booked = cjson.encode(deltas)
+redis.call('set', KEYS[2], booked, 'EX', ARGV[1])
+return {'ok', booked}
+`;
+
+/** KEYS: epoch, SKU hash. ARGV: location, safety stock. */
+export const SET_SAFETY = `
+if redis.call('exists', KEYS[1]) == 0 then return {'noepoch'} end
+redis.call('hset', KEYS[2], 'safe:' .. ARGV[1], ARGV[2])
+return {'ok'}
+`;

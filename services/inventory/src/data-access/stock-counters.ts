@@ -1,0 +1,287 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@oms/logging';
+import type { Redis } from '@oms/redis';
+import { counterOf, countersFromLedger, type Counter, type Counters } from '../domain/ledger';
+import type { AllocatedLine } from '../domain/sourcing';
+import { FINISH, MOVE, RESERVE, SET_SAFETY } from './counter-scripts';
+import type { Models } from './models';
+
+const EPOCH = 'inv:epoch';
+const REBUILD = 'inv:rebuild';
+const skuKey = (sku: string) => `inv:sku:${sku}`;
+const reservationKey = (id: string) => `inv:res:${id}`;
+const batchKey = (id: string) => `inv:mv:${id}`;
+/** Markers of finished reservations and applied batches outlive any redelivery; the documents decide after. */
+const MARKER_TTL_S = 30 * 24 * 3600;
+
+/** The counters were lost and are being rebuilt; the work is retried once they are whole again. */
+export class CountersUnavailableError extends Error {
+  override name = 'CountersUnavailableError';
+}
+
+/** A step took longer than a rebuild waits for: its Redis change may not be in the rebuilt counters. */
+export class LeaseExpiredError extends Error {
+  override name = 'LeaseExpiredError';
+}
+
+export type ReserveOutcome = { status: 'ok' | 'applied'; lines: AllocatedLine[] } | { status: 'conflict' };
+export type FinishOutcome = { status: 'ok' | 'done'; state: string } | { status: 'unknown' };
+export type MoveOutcome = { status: 'ok' | 'applied'; booked: number[] } | { status: 'refused'; index: number; onHand: number; after: number; reserved: number };
+
+export interface MovementChange {
+  sku: string;
+  locationId: string;
+  /** 'add' books the value; 'set' (a count) books the difference to it. */
+  kind: 'add' | 'set';
+  value: number;
+}
+
+export interface CounterAudit {
+  consistent: boolean;
+  skus: number;
+  differences: Array<{ sku: string; locationId: string; expected: Counter; actual: Counter }>;
+  overReserved: Array<{ sku: string; locationId: string; onHand: number; reserved: number }>;
+}
+
+interface ReservationMarker {
+  s: string;
+  l: Array<[string, number, string]>;
+}
+
+/**
+ * Stock counters in Redis over the MongoDB ledger. Redis decides, atomically, whether stock can be taken;
+ * MongoDB keeps what was decided, and the counters can always be rebuilt from it.
+ *
+ * Every change runs Redis first (a script, made idempotent by a marker) and then writes its documents.
+ * A crash in between is finished by the redelivered message, which finds the marker. If Redis loses its
+ * data, the first caller to notice rebuilds the counters from the documents: it removes the epoch key
+ * (stopping every script), waits one lease so that any change already made in Redis has written its
+ * documents or given up (`assertFresh`), then recomputes the counters from the documents and restores the
+ * epoch. So the rebuilt counters are exactly what the documents say, and a change whose documents were not
+ * written in time is redone from the start by its redelivered message.
+ */
+export class StockCounters {
+  private readonly sha = new Map<string, string>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly models: Models,
+    private readonly logger: Logger,
+    readonly leaseMs: number,
+  ) {}
+
+  /** Throws LeaseExpiredError when a change made in Redis at `startedAt` may no longer write its documents. */
+  assertFresh(startedAt: number): void {
+    if (Date.now() - startedAt > this.leaseMs * 0.8)
+      throw new LeaseExpiredError(`a stock change took over ${Math.round(this.leaseMs * 0.8)} ms between Redis and the store`);
+  }
+
+  /** Counters for these SKUs as they are now (an advisory snapshot: the scripts check again). */
+  async snapshot(skus: string[]): Promise<Counters> {
+    for (;;) {
+      const pipeline = this.redis.pipeline().exists(EPOCH);
+      for (const sku of skus) pipeline.hgetall(skuKey(sku));
+      const results = (await pipeline.exec()) ?? [];
+      for (const [err] of results) if (err) throw err;
+      if (results[0]?.[1] !== 1) {
+        await this.ready();
+        continue;
+      }
+      const counters: Counters = new Map();
+      skus.forEach((sku, i) => {
+        for (const [field, value] of Object.entries((results[i + 1]?.[1] as Record<string, string>) ?? {})) {
+          const [kind, locationId] = splitField(field);
+          const counter = counterOf(counters, sku, locationId);
+          if (kind === 'on') counter.onHand = Number(value);
+          else if (kind === 'res') counter.reserved = Number(value);
+          else if (kind === 'safe') counter.safetyStock = Number(value);
+        }
+      });
+      return counters;
+    }
+  }
+
+  /** Take these exact lines for the reservation, or nothing (conflict) if any of them is no longer free. */
+  async reserve(reservationId: string, lines: AllocatedLine[]): Promise<ReserveOutcome> {
+    const marker: ReservationMarker = { s: 'active', l: lines.map((l) => [l.locationId, l.quantity, l.sku]) };
+    const args = lines.flatMap((l) => [l.locationId, String(l.quantity)]);
+    const [status, raw] = await this.run(RESERVE, [reservationKey(reservationId), ...lines.map((l) => skuKey(l.sku))], [JSON.stringify(marker), ...args]);
+    if (status === 'conflict') return { status };
+    const stored = JSON.parse(raw!) as ReservationMarker;
+    return { status: status as 'ok' | 'applied', lines: stored.l.map(([locationId, quantity, sku]) => ({ sku, locationId, quantity })) };
+  }
+
+  /** The lines Redis holds for an active reservation (taken by an earlier delivery that did not finish). */
+  async held(reservationId: string): Promise<AllocatedLine[] | undefined> {
+    const raw = await this.redis.get(reservationKey(reservationId));
+    if (!raw) return undefined;
+    const marker = JSON.parse(raw) as ReservationMarker;
+    return marker.s === 'active' ? marker.l.map(([locationId, quantity, sku]) => ({ sku, locationId, quantity })) : undefined;
+  }
+
+  /** Give back (released) or take out of on hand (consumed) what an active reservation holds. */
+  async finish(reservationId: string, lines: AllocatedLine[], state: 'released' | 'consumed'): Promise<FinishOutcome> {
+    const [status, value] = await this.run(FINISH, [reservationKey(reservationId), ...lines.map((l) => skuKey(l.sku))], [state, String(MARKER_TTL_S)]);
+    if (status === 'unknown') return { status };
+    return { status: status as 'ok' | 'done', state: value! };
+  }
+
+  /** Book a batch of movements on hand, once per batch id. */
+  async move(batchId: string, changes: MovementChange[]): Promise<MoveOutcome> {
+    const args = changes.flatMap((c) => [c.locationId, c.kind, String(c.value)]);
+    const result = await this.run(MOVE, [batchKey(batchId), ...changes.map((c) => skuKey(c.sku))], [String(MARKER_TTL_S), ...args]);
+    if (result[0] === 'refused') {
+      const [, index, onHand, after, reserved] = result.map(Number);
+      return { status: 'refused', index: index! - 1, onHand: onHand!, after: after!, reserved: reserved! };
+    }
+    return { status: result[0] as 'ok' | 'applied', booked: JSON.parse(result[1]!) as number[] };
+  }
+
+  async setSafetyStock(sku: string, locationId: string, safetyStock: number): Promise<void> {
+    await this.run(SET_SAFETY, [skuKey(sku)], [locationId, String(safetyStock)]);
+  }
+
+  /** Resolves once the counters are whole: at once normally, after a rebuild when Redis lost them. */
+  async ready(): Promise<void> {
+    if (await this.redis.exists(EPOCH)) return;
+    await this.rebuild('the counters are missing (Redis lost its data or was never filled)');
+  }
+
+  /**
+   * Recompute every counter from the documents. Only one caller rebuilds at a time; the others wait for
+   * its epoch. Safe to call at any time (ops can force it); scripts are refused while it runs.
+   */
+  async rebuild(reason: string): Promise<void> {
+    const token = randomUUID();
+    const deadline = Date.now() + this.leaseMs * 4 + 120_000;
+    while (Date.now() < deadline) {
+      if ((await this.redis.set(REBUILD, token, 'PX', this.leaseMs * 4 + 120_000, 'NX')) === 'OK') {
+        if (await this.rebuildHoldingLock(token, reason)) return;
+        continue;
+      }
+      await sleep(100);
+      if (await this.redis.exists(EPOCH)) return;
+    }
+    throw new CountersUnavailableError('the stock counters are being rebuilt; try again shortly');
+  }
+
+  private async rebuildHoldingLock(token: string, reason: string): Promise<boolean> {
+    const started = Date.now();
+    this.logger.warn({ reason }, 'rebuilding stock counters from the ledger');
+    await this.redis.del(EPOCH);
+    await sleep(this.leaseMs);
+    const { movements, reservations, counters } = await this.fromDocuments();
+
+    // A connection of its own: WATCH belongs to a connection, and other handlers share the main one.
+    const conn = this.redis.duplicate();
+    try {
+      const prefix = (this.redis.options.keyPrefix as string | undefined) ?? '';
+      const stale = await scanKeys(conn, prefix, ['inv:sku:*', 'inv:res:*']);
+      await conn.watch(REBUILD);
+      if ((await conn.get(REBUILD)) !== token) {
+        await conn.unwatch();
+        return false; // Redis lost our lock meanwhile (flushed again): start over
+      }
+      const tx = conn.multi();
+      for (let i = 0; i < stale.length; i += 500) tx.del(...stale.slice(i, i + 500));
+      for (const [sku, perLocation] of counters) {
+        const fields: string[] = [];
+        for (const [locationId, c] of perLocation) fields.push(`on:${locationId}`, String(c.onHand), `res:${locationId}`, String(c.reserved), `safe:${locationId}`, String(c.safetyStock));
+        tx.hset(skuKey(sku), ...fields);
+      }
+      for (const r of reservations) {
+        if (r.status !== 'active') continue;
+        const marker: ReservationMarker = { s: 'active', l: r.lines.map((l) => [l.locationId, l.quantity, l.sku]) };
+        tx.set(reservationKey(r._id), JSON.stringify(marker));
+      }
+      tx.set(EPOCH, `${Date.now()}:${token}`);
+      tx.del(REBUILD);
+      const committed = await tx.exec();
+      if (committed === null) return false;
+      this.logger.warn({ skus: counters.size, movements: movements.length, reservations: reservations.length, ms: Date.now() - started }, 'stock counters rebuilt');
+      return true;
+    } finally {
+      conn.disconnect();
+    }
+  }
+
+  /**
+   * Compare the counters with what the documents say (meaningful when no change is under way): every
+   * difference, and every place where reserved exceeds on hand.
+   */
+  async audit(): Promise<CounterAudit> {
+    await this.ready();
+    const expected = await this.fromDocuments();
+    const prefix = (this.redis.options.keyPrefix as string | undefined) ?? '';
+    const skus = new Set([...expected.counters.keys()]);
+    for (const key of await scanKeys(this.redis, prefix, ['inv:sku:*'])) skus.add(key.slice('inv:sku:'.length));
+    const actual = await this.snapshot([...skus]);
+    const differences: CounterAudit['differences'] = [];
+    const overReserved: CounterAudit['overReserved'] = [];
+    for (const sku of skus) {
+      const locations = new Set([...(expected.counters.get(sku)?.keys() ?? []), ...(actual.get(sku)?.keys() ?? [])]);
+      for (const locationId of locations) {
+        const want = expected.counters.get(sku)?.get(locationId) ?? { onHand: 0, reserved: 0, safetyStock: 0 };
+        const have = actual.get(sku)?.get(locationId) ?? { onHand: 0, reserved: 0, safetyStock: 0 };
+        if (want.onHand !== have.onHand || want.reserved !== have.reserved) differences.push({ sku, locationId, expected: want, actual: have });
+        if (have.onHand - have.reserved < 0) overReserved.push({ sku, locationId, onHand: have.onHand, reserved: have.reserved });
+      }
+    }
+    return { consistent: differences.length === 0 && overReserved.length === 0, skus: skus.size, differences, overReserved };
+  }
+
+  private async fromDocuments() {
+    const [movements, reservations, settings] = await Promise.all([
+      this.models.Movements.find({}, { sku: 1, locationId: 1, quantity: 1, type: 1, reservationId: 1 }).lean(),
+      this.models.Reservations.find({}, { status: 1, lines: 1 }).lean(),
+      this.models.StockSettings.find({}, { sku: 1, locationId: 1, safetyStock: 1 }).lean(),
+    ]);
+    return { movements, reservations, counters: countersFromLedger(movements, reservations as never, settings) };
+  }
+
+  /** Run a script by its hash (loading it once), after making sure the counters are whole. */
+  private async run(script: string, keys: string[], args: string[]): Promise<string[]> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const result = (await this.evalScript(script, [EPOCH, ...keys], args)) as string[];
+      if (result[0] !== 'noepoch') return result;
+      await this.ready();
+    }
+    throw new CountersUnavailableError('the stock counters are being rebuilt; try again shortly');
+  }
+
+  private async evalScript(script: string, keys: string[], args: string[]): Promise<unknown> {
+    let sha = this.sha.get(script);
+    if (!sha) {
+      sha = (await this.redis.script('LOAD', script)) as string;
+      this.sha.set(script, sha);
+    }
+    try {
+      return await this.redis.evalsha(sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      if (!String((err as Error).message).includes('NOSCRIPT')) throw err;
+      this.sha.delete(script); // Redis was flushed or restarted: load it again
+      return this.evalScript(script, keys.slice(), args);
+    }
+  }
+}
+
+function splitField(field: string): [string, string] {
+  const at = field.indexOf(':');
+  return [field.slice(0, at), field.slice(at + 1)];
+}
+
+async function scanKeys(conn: Redis, prefix: string, patterns: string[]): Promise<string[]> {
+  const keys: string[] = [];
+  for (const pattern of patterns) {
+    let cursor = '0';
+    do {
+      const [next, found] = await conn.scan(cursor, 'MATCH', `${prefix}${pattern}`, 'COUNT', 1000);
+      cursor = next;
+      // SCAN answers full names; commands on this client add the prefix again.
+      keys.push(...found.map((k) => k.slice(prefix.length)));
+    } while (cursor !== '0');
+  }
+  return keys;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

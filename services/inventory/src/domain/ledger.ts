@@ -1,0 +1,65 @@
+import type { AllocatedLine } from './sourcing';
+
+/** Stock figures of one SKU at one location. */
+export interface Counter {
+  onHand: number;
+  reserved: number;
+  safetyStock: number;
+}
+
+/** SKU → location → counter. */
+export type Counters = Map<string, Map<string, Counter>>;
+
+export interface LedgerMovement {
+  sku: string;
+  locationId: string;
+  quantity: number;
+  type: string;
+  /** Set on picks: the reservation they consume. */
+  reservationId?: string;
+}
+
+export interface LedgerReservation {
+  _id: string;
+  status: string;
+  lines: AllocatedLine[];
+}
+
+export interface LedgerSetting {
+  sku: string;
+  locationId: string;
+  safetyStock: number;
+}
+
+export function counterOf(counters: Counters, sku: string, locationId: string): Counter {
+  let perLocation = counters.get(sku);
+  if (!perLocation) counters.set(sku, (perLocation = new Map()));
+  let counter = perLocation.get(locationId);
+  if (!counter) perLocation.set(locationId, (counter = { onHand: 0, reserved: 0, safetyStock: 0 }));
+  return counter;
+}
+
+/**
+ * What the counters must be, from the documents alone: on hand is the sum of the ledger, reserved the sum
+ * of the active reservations' lines. A pick counts once its reservation is consumed: the consume handler
+ * stores the picks first and marks the reservation consumed second, and until then the units are still
+ * counted as reserved (counting them as picked as well would take them off twice).
+ */
+export function countersFromLedger(movements: Iterable<LedgerMovement>, reservations: Iterable<LedgerReservation>, settings: Iterable<LedgerSetting>): Counters {
+  const counters: Counters = new Map();
+  const consumed = new Set<string>();
+  for (const r of reservations) {
+    if (r.status === 'consumed') consumed.add(r._id);
+    if (r.status !== 'active') continue;
+    for (const line of r.lines) counterOf(counters, line.sku, line.locationId).reserved += line.quantity;
+  }
+  for (const m of movements) {
+    if (m.type === 'pick' && m.reservationId !== undefined && !consumed.has(m.reservationId)) continue;
+    counterOf(counters, m.sku, m.locationId).onHand += m.quantity;
+  }
+  for (const s of settings) counterOf(counters, s.sku, s.locationId).safetyStock = s.safetyStock;
+  return counters;
+}
+
+/** Units that can still be promised: on hand less what is reserved and the safety stock. */
+export const availableToPromise = (c: Counter): number => c.onHand - c.reserved - c.safetyStock;
