@@ -12,10 +12,10 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { randomUUID } = require('node:crypto');
 const autocannon = require('autocannon');
 const amqp = require('amqplib');
 const { MongoClient } = require('mongodb');
+const { rawPublishRate, rawInsertRate } = require('./raw-limits');
 
 const root = path.resolve(__dirname, '../..');
 const url = process.env.OMS_URL || 'http://127.0.0.1:8080';
@@ -33,60 +33,6 @@ function readKey() {
     console.error('bench: no API key: start the cluster with `npm start` or set OMS_KEY');
     process.exit(2);
   }
-}
-
-/** The broker's own limit on this machine: persistent 1 KB messages, confirms, 256 in flight, one channel. */
-async function rawPublishRate(durationMs = 5000) {
-  const conn = await amqp.connect(amqpUrl);
-  const ch = await conn.createConfirmChannel();
-  const queue = `bench.raw-publish.${randomUUID()}`;
-  await ch.assertQueue(queue, { durable: true });
-  const body = Buffer.alloc(1024, 'x');
-  let confirmed = 0;
-  const deadline = Date.now() + durationMs;
-  const started = Date.now();
-  await new Promise((resolve, reject) => {
-    let inFlight = 0;
-    const pump = () => {
-      while (inFlight < 256 && Date.now() < deadline) {
-        inFlight++;
-        ch.publish('', queue, body, { persistent: true }, (err) => {
-          inFlight--;
-          if (err) return reject(err);
-          confirmed++;
-          if (Date.now() >= deadline && inFlight === 0) resolve();
-          else pump();
-        });
-      }
-    };
-    pump();
-  });
-  const rate = confirmed / ((Date.now() - started) / 1000);
-  await ch.deleteQueue(queue);
-  await conn.close();
-  return rate;
-}
-
-/** The store's own limit on this machine: 1 KB order-like documents inserted with 50 in flight. */
-async function rawInsertRate(durationMs = 3000) {
-  const client = await MongoClient.connect(mongoUrl, { maxPoolSize: 50 });
-  const db = client.db(`bench_raw_${Date.now().toString(36)}`);
-  const col = db.collection('orders');
-  const deadline = Date.now() + durationMs;
-  const started = Date.now();
-  let inserted = 0;
-  await Promise.all(
-    Array.from({ length: 50 }, async (_, worker) => {
-      for (let i = 0; Date.now() < deadline; i++) {
-        await col.insertOne({ _id: `${worker}-${i}`, channel: 'raw', status: 'pending', lines: [{ sku: 'S', quantity: 1, unitPrice: 100 }], pad: 'x'.repeat(800) });
-        inserted++;
-      }
-    }),
-  );
-  const rate = inserted / ((Date.now() - started) / 1000);
-  await db.dropDatabase();
-  await client.close();
-  return rate;
 }
 
 /** The HTTP limit on this machine: a bare node:http server (own process) answering 202 to the same load. */
@@ -116,11 +62,11 @@ async function main() {
   await api('PUT', `/v1/channels/${channel}`, { name: 'Intake benchmark', type: 'web', defaultCurrency: 'EUR' });
 
   console.log(`bench: raw RabbitMQ publish-with-confirm (1 KB, persistent, 256 in flight) for 5 s...`);
-  const raw = await rawPublishRate();
+  const raw = await rawPublishRate(amqpUrl);
   console.log(`bench: raw HTTP (bare node:http answering 202, ${connections} connections) for 5 s...`);
   const rawHttp = await rawHttpRate();
   console.log(`bench: raw store inserts (1 KB documents, 50 in flight) for 3 s...`);
-  const rawStore = await rawInsertRate();
+  const rawStore = await rawInsertRate(mongoUrl);
   console.log(`bench: POST ${url}/v1/orders, ${connections} connections, ${seconds} s, unique orders...`);
 
   let counter = 0;

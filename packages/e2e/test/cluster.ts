@@ -27,7 +27,8 @@ export async function startCluster(): Promise<Cluster> {
   const start = async (def: any, extra: Record<string, string> = {}) => (await stack.start(def, extra)) as RunningService<unknown>;
   const [ing, inv, pay, ful, car, ret] = await Promise.all([
     start(ingestion),
-    start(inventory),
+    // A short lease: the first start rebuilds the (empty) stock counters and waits one lease.
+    start(inventory, { INVENTORY_LEASE_MS: '1000' }),
     start(paymentCheck, { PAYMENT_PROVIDER_URL: payment.url }),
     start(fulfillment),
     start(carrier, { CARRIER_SANDBOX_URL: carrierApi.url }),

@@ -56,7 +56,9 @@ export const reserveStock =
           doc = { _id: orderId, status: 'short', lines: [], shortLines: short.shortLines, reason: short.reason, processed: [msg.id], outbox: [event] };
         }
         try {
-          await models.Reservations.create(doc);
+          const created = await models.Reservations.create(doc);
+          await outbox.flush(models.Reservations, orderId, doc.outbox);
+          return reservationView(created.toObject() as ReservationDoc);
         } catch (err) {
           if (!isDuplicateKeyError(err)) throw err;
         }

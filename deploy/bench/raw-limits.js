@@ -1,0 +1,62 @@
+// The raw limits of this machine that the benchmarks report their figures against, measured in the same run
+// (DESIGN.md §7: absolute times on these machines vary from run to run).
+'use strict';
+const { randomUUID } = require('node:crypto');
+const amqp = require('amqplib');
+const { MongoClient } = require('mongodb');
+
+/** The broker's own limit on this machine: persistent 1 KB messages, confirms, 256 in flight, one channel. */
+async function rawPublishRate(amqpUrl, durationMs = 5000) {
+  const conn = await amqp.connect(amqpUrl);
+  const ch = await conn.createConfirmChannel();
+  const queue = `bench.raw-publish.${randomUUID()}`;
+  await ch.assertQueue(queue, { durable: true });
+  const body = Buffer.alloc(1024, 'x');
+  let confirmed = 0;
+  const deadline = Date.now() + durationMs;
+  const started = Date.now();
+  await new Promise((resolve, reject) => {
+    let inFlight = 0;
+    const pump = () => {
+      while (inFlight < 256 && Date.now() < deadline) {
+        inFlight++;
+        ch.publish('', queue, body, { persistent: true }, (err) => {
+          inFlight--;
+          if (err) return reject(err);
+          confirmed++;
+          if (Date.now() >= deadline && inFlight === 0) resolve();
+          else pump();
+        });
+      }
+    };
+    pump();
+  });
+  const rate = confirmed / ((Date.now() - started) / 1000);
+  await ch.deleteQueue(queue);
+  await conn.close();
+  return rate;
+}
+
+/** The store's own limit on this machine: 1 KB order-like documents inserted with 50 in flight. */
+async function rawInsertRate(mongoUrl, durationMs = 3000) {
+  const client = await MongoClient.connect(mongoUrl, { maxPoolSize: 50 });
+  const db = client.db(`bench_raw_${Date.now().toString(36)}`);
+  const col = db.collection('orders');
+  const deadline = Date.now() + durationMs;
+  const started = Date.now();
+  let inserted = 0;
+  await Promise.all(
+    Array.from({ length: 50 }, async (_, worker) => {
+      for (let i = 0; Date.now() < deadline; i++) {
+        await col.insertOne({ _id: `${worker}-${i}`, channel: 'raw', status: 'pending', lines: [{ sku: 'S', quantity: 1, unitPrice: 100 }], pad: 'x'.repeat(800) });
+        inserted++;
+      }
+    }),
+  );
+  const rate = inserted / ((Date.now() - started) / 1000);
+  await db.dropDatabase();
+  await client.close();
+  return rate;
+}
+
+module.exports = { rawPublishRate, rawInsertRate };

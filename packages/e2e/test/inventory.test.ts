@@ -1,0 +1,108 @@
+import request from 'supertest';
+import { eventually, sampleOrder } from '@oms/testing';
+import { startCluster, type Cluster } from './cluster';
+
+/** Locations, the ledger and sourcing, through the gateway's public API only. */
+describe('inventory through the gateway', () => {
+  let cluster: Cluster;
+  const api = () => request(cluster.gatewayUrl);
+  const auth = () => ({ Authorization: `Bearer ${cluster.apiKey}` });
+  const stock = async (sku: string) => (await api().get(`/v1/inventory/${sku}`).set(auth()).expect(200)).body;
+
+  beforeAll(async () => {
+    cluster = await startCluster();
+    await api().put('/v1/channels/us-shop').set(auth()).send({ name: 'US shop', type: 'web', defaultCurrency: 'USD' }).expect(201);
+    // New York and Los Angeles warehouses, and a store in Chicago that serves pickups but does not ship.
+    const at = (city: string, postalCode: string, lat: number, lon: number) => ({ city, postalCode, country: 'US', lat, lon });
+    await api().put('/v1/locations/nyc').set(auth()).send({ name: 'New York', type: 'warehouse', address: at('New York', '10001', 40.75, -73.99), handlingCost: 300 }).expect(200);
+    await api().put('/v1/locations/lax').set(auth()).send({ name: 'Los Angeles', type: 'warehouse', address: at('Los Angeles', '90012', 34.06, -118.24), handlingCost: 300 }).expect(200);
+    await api().put('/v1/locations/chi').set(auth()).send({ name: 'Chicago store', type: 'store', canShip: false, address: at('Chicago', '60601', 41.89, -87.62) }).expect(200);
+  }, 120000);
+  afterAll(async () => cluster?.stop());
+
+  it('when locations are put, then they read back with their address, flags, cost and priority', async () => {
+    const chi = (await api().get('/v1/locations/chi').set(auth()).expect(200)).body;
+    expect(chi).toMatchObject({ id: 'chi', type: 'store', canShip: false, canPickup: true, priority: 100, handlingCost: 0, active: true, address: { city: 'Chicago', lat: 41.89 } });
+    const all = (await api().get('/v1/locations').set(auth()).expect(200)).body.locations.map((l: { id: string }) => l.id);
+    expect(all).toEqual(expect.arrayContaining(['chi', 'lax', 'nyc']));
+    await api().get('/v1/locations/nowhere').set(auth()).expect(404);
+    const bad = await api().put('/v1/locations/bad').set(auth()).send({ name: 'Bad', type: 'warehouse', address: { country: 'US', lat: 123, lon: 0 }, priority: 0 }).expect(422);
+    expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['address.lat', 'priority']));
+  });
+
+  it('when stock is received, counted and transferred, then the ledger books each change and on hand follows', async () => {
+    await api().post('/v1/inventory/movements').set(auth()).send({ sku: 'CAP-1', locationId: 'nyc', quantity: 10, type: 'receipt', reference: 'PO-77' }).expect(201);
+    // A count books the difference to what was counted; a transfer leaves one location and enters another.
+    const counted = await api().post('/v1/inventory/movements').set(auth()).send({ sku: 'CAP-1', locationId: 'nyc', quantity: 8, type: 'count', reason: 'cycle count' }).expect(201);
+    expect(counted.body.movements).toEqual([expect.objectContaining({ type: 'count', quantity: -2, counted: 8 })]);
+    const moved = await api().post('/v1/inventory/movements').set(auth()).send({ sku: 'CAP-1', locationId: 'nyc', toLocationId: 'lax', quantity: 3, type: 'transfer' }).expect(201);
+    expect(moved.body.movements).toEqual([
+      expect.objectContaining({ type: 'transfer', locationId: 'nyc', quantity: -3 }),
+      expect.objectContaining({ type: 'transfer', locationId: 'lax', quantity: 3 }),
+    ]);
+    expect(await stock('CAP-1')).toMatchObject({ onHand: 8, locations: [expect.objectContaining({ locationId: 'lax', onHand: 3 }), expect.objectContaining({ locationId: 'nyc', onHand: 5 })] });
+    const ledger = (await api().get('/v1/inventory/CAP-1/movements').set(auth()).expect(200)).body.movements;
+    expect(ledger).toHaveLength(4);
+    expect(ledger.reduce((s: number, m: { quantity: number }) => s + m.quantity, 0)).toBe(8);
+
+    // Transfers need a real destination; taking more than is there is refused, naming the field.
+    const noDestination = await api().post('/v1/inventory/movements').set(auth()).send({ sku: 'CAP-1', locationId: 'nyc', quantity: 1, type: 'transfer' }).expect(422);
+    expect(noDestination.body.errors).toEqual([expect.objectContaining({ path: 'movements.0.toLocationId' })]);
+    const tooMuch = await api().post('/v1/inventory/movements').set(auth()).send({ sku: 'CAP-1', locationId: 'lax', quantity: -4, type: 'write_off' }).expect(422);
+    expect(tooMuch.body.errors).toEqual([expect.objectContaining({ path: 'movements.0.quantity' })]);
+    expect(await stock('CAP-1')).toMatchObject({ onHand: 8 });
+  });
+
+  it('when an order ships to Los Angeles and both warehouses hold the item, then it is reserved in Los Angeles and the timeline says why', async () => {
+    await api().post('/v1/inventory/movements').set(auth()).send({ movements: [
+      { sku: 'MUG-1', locationId: 'nyc', quantity: 5, type: 'receipt' },
+      { sku: 'MUG-1', locationId: 'lax', quantity: 5, type: 'receipt' },
+    ] }).expect(201);
+    const order = sampleOrder({
+      channel: 'us-shop',
+      externalId: 'US-1',
+      currency: 'USD',
+      shippingAddress: { name: 'Sam Lee', line1: '200 N Spring St', postalCode: '90012', city: 'Los Angeles', region: 'CA', country: 'US' },
+      lines: [{ sku: 'MUG-1', quantity: 2, unitPrice: 1200 }],
+    });
+    const placed = await api().post('/v1/orders').set(auth()).send(order).expect(202);
+    const timeline = await eventually(async () => {
+      const entries = (await api().get(`/v1/orders/${placed.body.id}/timeline`).set(auth()).expect(200)).body.timeline ?? [];
+      return entries.find((e: { type: string }) => e.type === 'stock_reserved') && entries;
+    }, 30000);
+    const reserved = timeline.find((e: { type: string }) => e.type === 'stock_reserved');
+    expect(reserved.detail).toContain('reserved at lax');
+    expect(reserved.detail).toMatch(/one shipment from lax \(\d+ km\)/);
+    expect(await stock('MUG-1')).toMatchObject({ locations: [expect.objectContaining({ locationId: 'lax', reserved: 2 }), expect.objectContaining({ locationId: 'nyc', reserved: 0 })] });
+  });
+
+  it('when a pickup order names the Chicago store, then stock is reserved there only, even though the store does not ship', async () => {
+    await api().post('/v1/inventory/movements').set(auth()).send({ movements: [
+      { sku: 'BAG-1', locationId: 'chi', quantity: 1, type: 'receipt' },
+      { sku: 'BAG-1', locationId: 'nyc', quantity: 9, type: 'receipt' },
+    ] }).expect(201);
+    const order = sampleOrder({
+      channel: 'us-shop',
+      externalId: 'US-2',
+      currency: 'USD',
+      shippingAddress: { name: 'Kim Ray', line1: '233 S Wacker Dr', postalCode: '60606', city: 'Chicago', country: 'US' },
+      lines: [{ sku: 'BAG-1', quantity: 1, unitPrice: 5000 }],
+      shipping: { method: 'pickup', price: 0, pickupLocationId: 'chi' },
+    });
+    const placed = await api().post('/v1/orders').set(auth()).send(order).expect(202);
+    await eventually(async () => (await stock('BAG-1')).reserved === 1, 30000);
+    expect(await stock('BAG-1')).toMatchObject({ locations: [expect.objectContaining({ locationId: 'chi', reserved: 1 }), expect.objectContaining({ locationId: 'nyc', reserved: 0 })] });
+    const timeline = (await api().get(`/v1/orders/${placed.body.id}/timeline`).set(auth()).expect(200)).body.timeline;
+    expect(timeline.find((e: { type: string }) => e.type === 'stock_reserved').detail).toContain('pickup at chi');
+  });
+
+  it('when a channel key touches inventory, then it is refused: stock and locations are for ops', async () => {
+    const created = await api().post('/v1/api-keys').set(auth()).send({ name: 'US shop key', roles: ['channel:us-shop'] }).expect(201);
+    const channelKey = { Authorization: `Bearer ${created.body.key}` };
+    await api().get('/v1/inventory/MUG-1').set(channelKey).expect(403);
+    await api().get('/v1/locations').set(channelKey).expect(403);
+    await api().post('/v1/inventory/movements').set(channelKey).send({ sku: 'MUG-1', locationId: 'nyc', quantity: 100, type: 'receipt' }).expect(403);
+    await api().put('/v1/locations/nyc').set(channelKey).send({ name: 'Mine now', type: 'warehouse' }).expect(403);
+    expect((await api().get('/v1/locations/nyc').set(auth()).expect(200)).body.name).toBe('New York');
+  });
+});
