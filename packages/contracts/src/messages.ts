@@ -44,6 +44,41 @@ export const locationSchema = z.object({
   active: z.boolean().default(true),
 });
 
+/** Planning figures of a SKU at one location (PUT /v1/inventory/{sku}/locations/{locationId}). */
+export const stockLevelsSchema = z.object({
+  /** Kept back from sale: available to promise = on hand − reserved − safety stock. */
+  safetyStock: z.number().int().min(0).max(10_000_000),
+  /** stock.low.v1 when available to promise falls to this. */
+  reorderPoint: z.number().int().min(0).max(10_000_000),
+});
+
+/** Per-SKU settings (PUT /v1/inventory/{sku}/settings). */
+export const skuSettingsSchema = z.object({
+  /** Supplier lead time: how long a reorder takes to arrive. */
+  leadTimeDays: z.number().int().min(0).max(365),
+  /** Offered in this order when the SKU is short. */
+  substitutes: z.array(sku).max(20).default([]),
+});
+
+/** Units of stock on a purchase or transfer document (order lines stop at 10,000; stock does not). */
+const units = z.number().int('must be a whole number').min(1).max(10_000_000);
+
+/** An expected receipt (POST /v1/inventory/incoming); a receipt with the same reference closes it. */
+export const incomingSchema = z.object({
+  locationId: identifier,
+  quantity: units,
+  expectedAt: z.iso.date('must be a date, YYYY-MM-DD'),
+  reference: identifier,
+});
+
+/** A short line's ways out: a substitute in stock, stock on its way, or dropping the line. */
+export const shortLineOptions = z.object({
+  sku,
+  substitutes: z.array(z.object({ sku, available: z.number().int() })),
+  incoming: z.array(z.object({ locationId: identifier, quantity: units, expectedAt: z.string() })),
+  canCancelLine: z.boolean(),
+});
+
 const movementType = z.enum(['receipt', 'adjustment', 'count', 'pick', 'return_restock', 'write_off', 'transfer']);
 
 /**
@@ -58,7 +93,15 @@ export const events = {
   'order.delivered.v1': z.object({ orderId, channel: identifier, currency: currencyCode, lines: z.array(pricedLine) }),
   /** `reason`: why sourcing chose these locations, for the order's timeline. */
   'stock.reserved.v1': z.object({ orderId, lines: z.array(allocatedLine), reason: z.string().optional() }),
-  'stock.short.v1': z.object({ orderId, lines: z.array(z.object({ sku, requested: quantity, available: z.number().int() })), reason: z.string().optional() }),
+  'stock.short.v1': z.object({
+    orderId,
+    lines: z.array(z.object({ sku, requested: quantity, available: z.number().int() })),
+    reason: z.string().optional(),
+    /** What the customer can choose per short line (POST /v1/orders/{id}/decisions). */
+    options: z.array(shortLineOptions).optional(),
+  }),
+  /** Available to promise of a SKU at a location fell to its reorder point (or below). */
+  'stock.low.v1': z.object({ sku, locationId: identifier, available: z.number().int(), reorderPoint: z.number().int() }),
   'stock.released.v1': z.object({ orderId }),
   'stock.consumed.v1': z.object({ orderId, lines: z.array(allocatedLine) }),
   'stock.restocked.v1': z.object({ orderId, returnId: z.string(), restocked: z.array(allocatedLine), writtenOff: z.array(allocatedLine) }),
@@ -125,6 +168,9 @@ export const commands = {
     actor,
   }),
   'location.upsert.v1': z.object({ locationId: identifier, ...locationSchema.shape, actor }),
+  'stock.set-levels.v1': z.object({ sku, locationId: identifier, ...stockLevelsSchema.shape, actor }),
+  'sku.configure.v1': z.object({ sku, ...skuSettingsSchema.shape, actor }),
+  'stock.expect.v1': z.object({ sku, ...incomingSchema.shape, actor }),
   'payment.check.v1': z.object({ orderId, amount: minorUnits, currency: currencyCode, provider: z.string(), method: z.string(), reference: z.string() }),
   'payment.void.v1': z.object({ orderId }),
   'payment.refund.v1': z.object({ orderId, returnId: z.string(), amount: minorUnits, currency: currencyCode }),

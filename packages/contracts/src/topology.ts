@@ -40,7 +40,17 @@ export const QUEUES: QueueDefinition[] = [
   },
   {
     name: 'inventory.commands',
-    commands: ['stock.reserve.v1', 'stock.release.v1', 'stock.consume.v1', 'stock.restock.v1', 'stock.record-movements.v1', 'location.upsert.v1'],
+    commands: [
+      'stock.reserve.v1',
+      'stock.release.v1',
+      'stock.consume.v1',
+      'stock.restock.v1',
+      'stock.record-movements.v1',
+      'location.upsert.v1',
+      'stock.set-levels.v1',
+      'sku.configure.v1',
+      'stock.expect.v1',
+    ],
   },
   { name: 'payment-check.commands', commands: ['payment.check.v1', 'payment.void.v1', 'payment.refund.v1'] },
   { name: 'fulfillment.commands', commands: ['fulfillment.open.v1', 'fulfillment.cancel.v1', 'fulfillment.pack.v1'] },

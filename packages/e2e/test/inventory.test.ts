@@ -96,6 +96,37 @@ describe('inventory through the gateway', () => {
     expect(timeline.find((e: { type: string }) => e.type === 'stock_reserved').detail).toContain('pickup at chi');
   });
 
+  it('when ops set levels, settings and expected receipts, then planning reads them back: below reorder point, replenishment, forecast', async () => {
+    await api().post('/v1/inventory/movements').set(auth()).send({ sku: 'PLAN-1', locationId: 'nyc', quantity: 6, type: 'receipt' }).expect(201);
+    expect((await api().put('/v1/inventory/PLAN-1/locations/nyc').set(auth()).send({ safetyStock: 1, reorderPoint: 8 }).expect(200)).body).toEqual({
+      sku: 'PLAN-1',
+      locationId: 'nyc',
+      safetyStock: 1,
+      reorderPoint: 8,
+    });
+    await api().put('/v1/inventory/PLAN-1/settings').set(auth()).send({ leadTimeDays: 12, substitutes: ['PLAN-2'] }).expect(200);
+    await api().post('/v1/inventory/incoming').set(auth()).send({ sku: 'PLAN-1', locationId: 'lax', quantity: 20, expectedAt: '2026-12-24', reference: 'PO-1224' }).expect(201);
+    const bad = await api().post('/v1/inventory/incoming').set(auth()).send({ sku: 'PLAN-1', locationId: 'lax', quantity: 0, expectedAt: 'soon', reference: 'PO-X' }).expect(422);
+    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['expectedAt', 'quantity']);
+
+    expect(await stock('PLAN-1')).toMatchObject({
+      onHand: 6,
+      safetyStock: 1,
+      available: 5,
+      leadTimeDays: 12,
+      substitutes: ['PLAN-2'],
+      incoming: [expect.objectContaining({ locationId: 'lax', quantity: 20, expectedAt: '2026-12-24', reference: 'PO-1224' })],
+      locations: [expect.objectContaining({ locationId: 'nyc', reorderPoint: 8 })],
+    });
+    const below = (await api().get('/v1/inventory?belowReorderPoint=true').set(auth()).expect(200)).body.items;
+    expect(below).toContainEqual(expect.objectContaining({ sku: 'PLAN-1', locationId: 'nyc', available: 5, reorderPoint: 8 }));
+    const plan = (await api().get('/v1/inventory/replenishment?sku=PLAN-1').set(auth()).expect(200)).body;
+    expect(plan.items).toEqual([expect.objectContaining({ sku: 'PLAN-1', leadTimeDays: 12, incoming: 20, position: 26, suggestedQuantity: 0 })]);
+    const forecastLines = (await api().get('/v1/inventory/forecast?sku=PLAN-1&days=14').set(auth()).expect(200)).body;
+    expect(forecastLines).toMatchObject({ days: 14, items: [{ sku: 'PLAN-1', velocityPerDay: 0, daysOfCover: null, runsOutOn: null }] });
+    await api().get('/v1/inventory/forecast?days=9999').set(auth()).expect(422);
+  });
+
   it('when a channel key touches inventory, then it is refused: stock and locations are for ops', async () => {
     const created = await api().post('/v1/api-keys').set(auth()).send({ name: 'US shop key', roles: ['channel:us-shop'] }).expect(201);
     const channelKey = { Authorization: `Bearer ${created.body.key}` };

@@ -20,7 +20,11 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     return {
       routes: inventoryRoutes(models, counters),
       consumers: { 'inventory.commands': inventoryCommands(deps) },
-      outbox: [{ model: models.Reservations, lockKey: reservationLock }],
+      outbox: [
+        { model: models.Reservations, lockKey: reservationLock },
+        // Insert-only, written by one handler: the lock only keeps two sweeps apart.
+        { model: models.StockAlerts, lockKey: (id: string) => `stock-alert:${id}` },
+      ],
     };
   },
 };

@@ -45,8 +45,11 @@ describe('inventory: ledger, reservations and returns', () => {
         { locationId: 'ST-1', onHand: 3, reserved: 0, safetyStock: 0, available: 3 },
         { locationId: 'WH-C', onHand: 5, reserved: 0, safetyStock: 0, available: 5 },
       ],
+      incoming: [],
+      leadTimeDays: 0,
+      substitutes: [],
     });
-    expect(await inv.stock('NEVER-SEEN')).toEqual({ sku: 'NEVER-SEEN', onHand: 0, reserved: 0, safetyStock: 0, available: 0, locations: [] });
+    expect(await inv.stock('NEVER-SEEN')).toEqual({ sku: 'NEVER-SEEN', onHand: 0, reserved: 0, safetyStock: 0, available: 0, locations: [], incoming: [], leadTimeDays: 0, substitutes: [] });
   });
 
   it('when a movement names an unknown location or a receipt is not positive, then the command is refused with 422 naming the field', async () => {

@@ -1,4 +1,5 @@
 import { unprocessable } from '@oms/errors';
+import type { LowStock } from '../domain/ledger';
 import type { PlannedChange } from '../domain/movement-rules';
 import type { MovementDoc, Models } from './models';
 import { insertMovementsOnce, movementsByIds } from './movements';
@@ -16,10 +17,11 @@ export interface BookedBatch {
 /**
  * Book ledger entries: on hand in Redis first (refused as a whole if it would take reserved stock), then
  * the entries in the store. Once every entry is stored the batch is done, and a redelivery changes nothing.
+ * Answers the entries, and where the batch brought available to promise down to a reorder point.
  */
-export async function bookMovements(models: Models, counters: StockCounters, batchId: string, batch: BookedBatch): Promise<MovementDoc[]> {
+export async function bookMovements(models: Models, counters: StockCounters, batchId: string, batch: BookedBatch): Promise<{ movements: MovementDoc[]; low: LowStock[] }> {
   const stored = await movementsByIds(models, batch.ids);
-  if (stored.length === batch.ids.length) return stored;
+  if (stored.length === batch.ids.length) return { movements: stored, low: [] };
 
   const startedAt = Date.now();
   const outcome = await counters.move(
@@ -42,5 +44,5 @@ export async function bookMovements(models: Models, counters: StockCounters, bat
     at,
   }));
   await insertMovementsOnce(models, docs);
-  return movementsByIds(models, batch.ids);
+  return { movements: await movementsByIds(models, batch.ids), low: outcome.low };
 }

@@ -4,27 +4,42 @@
  * that makes running it again a no-op. Every script first checks the epoch key: without it the counters
  * are not known to be whole (Redis lost its data, or a rebuild is under way) and nothing may change.
  *
- * Keys: `inv:sku:<sku>` is a hash with `on:<location>` (on hand), `res:<location>` (reserved) and
- * `safe:<location>` (safety stock); `inv:res:<reservationId>` is the reservation's marker
+ * Keys: `inv:sku:<sku>` is a hash with `on:<location>` (on hand), `res:<location>` (reserved),
+ * `safe:<location>` (safety stock) and `rop:<location>` (reorder point, only where one is set); `inv:res:<reservationId>` is the reservation's marker
  * (`{"s": state, "l": [[location, quantity, sku], ...]}`); `inv:mv:<batchId>` a movement batch's marker
  * (the quantities it booked).
  */
 
-/** KEYS: epoch, marker, one SKU hash per line. ARGV: marker JSON, then location and quantity per line. */
+/**
+ * KEYS: epoch, marker, one SKU hash per line. ARGV: marker JSON, then location and quantity per line.
+ * Answers 'ok', the marker, then for each line whose available to promise fell to its reorder point with
+ * this reservation: the line's number, available after, reorder point.
+ */
 export const RESERVE = `
 if redis.call('exists', KEYS[1]) == 0 then return {'noepoch'} end
 local prior = redis.call('get', KEYS[2])
 if prior then return {'applied', prior} end
 local n = #KEYS - 2
+local free = {}
 for i = 1, n do
   local loc = ARGV[2 * i]
-  local v = redis.call('hmget', KEYS[2 + i], 'on:' .. loc, 'res:' .. loc, 'safe:' .. loc)
-  local free = (tonumber(v[1]) or 0) - (tonumber(v[2]) or 0) - (tonumber(v[3]) or 0)
-  if free < tonumber(ARGV[2 * i + 1]) then return {'conflict', tostring(i)} end
+  local v = redis.call('hmget', KEYS[2 + i], 'on:' .. loc, 'res:' .. loc, 'safe:' .. loc, 'rop:' .. loc)
+  free[i] = { (tonumber(v[1]) or 0) - (tonumber(v[2]) or 0) - (tonumber(v[3]) or 0), tonumber(v[4]) }
+  if free[i][1] < tonumber(ARGV[2 * i + 1]) then return {'conflict', tostring(i)} end
 end
-for i = 1, n do redis.call('hincrby', KEYS[2 + i], 'res:' .. ARGV[2 * i], ARGV[2 * i + 1]) end
+local answer = {'ok', ARGV[1]}
+for i = 1, n do
+  local q = tonumber(ARGV[2 * i + 1])
+  redis.call('hincrby', KEYS[2 + i], 'res:' .. ARGV[2 * i], q)
+  local rop = free[i][2]
+  if rop and free[i][1] > rop and free[i][1] - q <= rop then
+    answer[#answer + 1] = tostring(i)
+    answer[#answer + 1] = tostring(free[i][1] - q)
+    answer[#answer + 1] = tostring(rop)
+  end
+end
 redis.call('set', KEYS[2], ARGV[1])
-return {'ok', ARGV[1]}
+return answer
 `;
 
 /**
@@ -56,7 +71,8 @@ return {'ok', m.s}
  * quantity. Refused as a whole when it would bring on hand of a SKU at a location below what is reserved
  * there (or below zero).
  * KEYS: epoch, marker, one SKU hash per movement. ARGV: ttl (s), then location, 'add' | 'set', value per
- * movement. Answers the booked quantities, one per movement.
+ * movement. Answers 'ok', the booked quantities (one per movement), then for each SKU and location whose
+ * available to promise fell to its reorder point: the first movement's number, available after, reorder point.
  */
 export const MOVE = `
 if redis.call('exists', KEYS[1]) == 0 then return {'noepoch'} end
@@ -69,8 +85,8 @@ for i = 1, n do
   local id = key .. '|' .. loc
   local s = seen[id]
   if not s then
-    local v = redis.call('hmget', key, 'on:' .. loc, 'res:' .. loc)
-    s = { on = tonumber(v[1]) or 0, res = tonumber(v[2]) or 0, first = i }
+    local v = redis.call('hmget', key, 'on:' .. loc, 'res:' .. loc, 'safe:' .. loc, 'rop:' .. loc)
+    s = { on = tonumber(v[1]) or 0, res = tonumber(v[2]) or 0, safe = tonumber(v[3]) or 0, rop = tonumber(v[4]), first = i }
     s.start = s.on
     seen[id] = s
     order[#order + 1] = id
@@ -91,12 +107,22 @@ for i = 1, n do
 end
 local booked = cjson.encode(deltas)
 redis.call('set', KEYS[2], booked, 'EX', ARGV[1])
-return {'ok', booked}
+local answer = {'ok', booked}
+for _, id in ipairs(order) do
+  local s = seen[id]
+  local before, after = s.start - s.res - s.safe, s.on - s.res - s.safe
+  if s.rop and before > s.rop and after <= s.rop then
+    answer[#answer + 1] = tostring(s.first)
+    answer[#answer + 1] = tostring(after)
+    answer[#answer + 1] = tostring(s.rop)
+  end
+end
+return answer
 `;
 
-/** KEYS: epoch, SKU hash. ARGV: location, safety stock. */
-export const SET_SAFETY = `
+/** KEYS: epoch, SKU hash. ARGV: location, safety stock, reorder point. */
+export const SET_LEVELS = `
 if redis.call('exists', KEYS[1]) == 0 then return {'noepoch'} end
-redis.call('hset', KEYS[2], 'safe:' .. ARGV[1], ARGV[2])
+redis.call('hset', KEYS[2], 'safe:' .. ARGV[1], ARGV[2], 'rop:' .. ARGV[1], ARGV[3])
 return {'ok'}
 `;

@@ -14,3 +14,6 @@ export const locationLock = (locationId: string) => `location:${locationId}`;
  */
 export const withReservationLock = <T>(locks: AggregateLocks, orderId: string, fn: () => Promise<T>): Promise<T> =>
   locks.withLock(reservationLock(orderId), fn, { ttlMs: 5000 });
+
+/** Planning settings of a SKU (and, given a location, of the SKU there). */
+export const settingsLock = (sku: string, locationId?: string) => (locationId ? `settings:${sku}:${locationId}` : `settings:${sku}`);

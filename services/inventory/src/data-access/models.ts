@@ -29,6 +29,35 @@ export interface LocationDoc {
   updatedAt: Date;
 }
 
+/** Per-SKU settings: supplier lead time and the substitutes offered when it is short. */
+export interface SkuSettingDoc {
+  _id: string;
+  leadTimeDays: number;
+  substitutes: string[];
+  updatedAt: Date;
+}
+
+/** An expected receipt; a receipt movement with the same reference, SKU and location closes it. */
+export interface IncomingDoc {
+  _id: string;
+  sku: string;
+  locationId: string;
+  quantity: number;
+  /** YYYY-MM-DD */
+  expectedAt: string;
+  reference: string;
+  status: 'open' | 'received';
+  actor: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Carries one stock.low.v1 event out (insert-only: one document per alert, so no two writers meet). */
+export interface StockAlertDoc {
+  _id: string;
+  outbox: Envelope[];
+}
+
 /** Planning figures of one SKU at one location. */
 export interface StockSettingDoc {
   _id: string;
@@ -117,6 +146,28 @@ const movementSchema = new Schema<MovementDoc>(
   { versionKey: false },
 );
 
+const skuSettingSchema = new Schema<SkuSettingDoc>(
+  { _id: { type: String }, leadTimeDays: { type: Number, default: 0 }, substitutes: { type: [String], default: [] } },
+  { versionKey: false, timestamps: { createdAt: false, updatedAt: true } },
+);
+
+const incomingSchema = new Schema<IncomingDoc>(
+  {
+    _id: { type: String },
+    sku: { type: String, required: true, index: true },
+    locationId: { type: String, required: true },
+    quantity: { type: Number, required: true },
+    expectedAt: { type: String, required: true },
+    reference: { type: String, required: true },
+    status: { type: String, enum: ['open', 'received'], required: true },
+    actor: { type: String, required: true },
+  },
+  { versionKey: false, timestamps: true },
+);
+
+const stockAlertSchema = new Schema({ _id: { type: String }, outbox: { type: Array, default: [] } }, { versionKey: false });
+stockAlertSchema.plugin(outboxPendingMarker);
+
 // Untyped: the Mixed outbox array does not fit mongoose's schema typing; the model below is typed.
 const reservationSchema = new Schema(
   {
@@ -139,6 +190,9 @@ export function registerModels(db: Connection) {
     Movements: db.model<MovementDoc>('Movement', movementSchema),
     Reservations: db.model<ReservationDoc>('Reservation', reservationSchema),
     StockSettings: db.model<StockSettingDoc>('StockSetting', stockSettingSchema),
+    SkuSettings: db.model<SkuSettingDoc>('SkuSetting', skuSettingSchema),
+    Incoming: db.model<IncomingDoc>('Incoming', incomingSchema, 'incoming'),
+    StockAlerts: db.model<StockAlertDoc>('StockAlert', stockAlertSchema),
   };
 }
 

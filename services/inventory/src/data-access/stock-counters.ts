@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@oms/logging';
 import type { Redis } from '@oms/redis';
-import { counterOf, countersFromLedger, type Counter, type Counters } from '../domain/ledger';
+import { counterOf, countersFromLedger, type Counter, type Counters, type LowStock } from '../domain/ledger';
 import type { AllocatedLine } from '../domain/sourcing';
-import { FINISH, MOVE, RESERVE, SET_SAFETY } from './counter-scripts';
+import { FINISH, MOVE, RESERVE, SET_LEVELS } from './counter-scripts';
 import type { Models } from './models';
 
 const EPOCH = 'inv:epoch';
@@ -24,9 +24,9 @@ export class LeaseExpiredError extends Error {
   override name = 'LeaseExpiredError';
 }
 
-export type ReserveOutcome = { status: 'ok' | 'applied'; lines: AllocatedLine[] } | { status: 'conflict' };
+export type ReserveOutcome = { status: 'ok' | 'applied'; lines: AllocatedLine[]; low: LowStock[] } | { status: 'conflict' };
 export type FinishOutcome = { status: 'ok' | 'done'; state: string } | { status: 'unknown' };
-export type MoveOutcome = { status: 'ok' | 'applied'; booked: number[] } | { status: 'refused'; index: number; onHand: number; after: number; reserved: number };
+export type MoveOutcome = { status: 'ok' | 'applied'; booked: number[]; low: LowStock[] } | { status: 'refused'; index: number; onHand: number; after: number; reserved: number };
 
 export interface MovementChange {
   sku: string;
@@ -95,6 +95,7 @@ export class StockCounters {
           if (kind === 'on') counter.onHand = Number(value);
           else if (kind === 'res') counter.reserved = Number(value);
           else if (kind === 'safe') counter.safetyStock = Number(value);
+          else if (kind === 'rop') counter.reorderPoint = Number(value);
         }
       });
       return counters;
@@ -105,10 +106,14 @@ export class StockCounters {
   async reserve(reservationId: string, lines: AllocatedLine[]): Promise<ReserveOutcome> {
     const marker: ReservationMarker = { s: 'active', l: lines.map((l) => [l.locationId, l.quantity, l.sku]) };
     const args = lines.flatMap((l) => [l.locationId, String(l.quantity)]);
-    const [status, raw] = await this.run(RESERVE, [reservationKey(reservationId), ...lines.map((l) => skuKey(l.sku))], [JSON.stringify(marker), ...args]);
+    const [status, raw, ...crossings] = await this.run(RESERVE, [reservationKey(reservationId), ...lines.map((l) => skuKey(l.sku))], [JSON.stringify(marker), ...args]);
     if (status === 'conflict') return { status };
     const stored = JSON.parse(raw!) as ReservationMarker;
-    return { status: status as 'ok' | 'applied', lines: stored.l.map(([locationId, quantity, sku]) => ({ sku, locationId, quantity })) };
+    return {
+      status: status as 'ok' | 'applied',
+      lines: stored.l.map(([locationId, quantity, sku]) => ({ sku, locationId, quantity })),
+      low: lowStock(crossings, (i) => lines[i]!),
+    };
   }
 
   /** The lines Redis holds for an active reservation (taken by an earlier delivery that did not finish). */
@@ -134,11 +139,12 @@ export class StockCounters {
       const [, index, onHand, after, reserved] = result.map(Number);
       return { status: 'refused', index: index! - 1, onHand: onHand!, after: after!, reserved: reserved! };
     }
-    return { status: result[0] as 'ok' | 'applied', booked: JSON.parse(result[1]!) as number[] };
+    return { status: result[0] as 'ok' | 'applied', booked: JSON.parse(result[1]!) as number[], low: lowStock(result.slice(2), (i) => changes[i]!) };
   }
 
-  async setSafetyStock(sku: string, locationId: string, safetyStock: number): Promise<void> {
-    await this.run(SET_SAFETY, [skuKey(sku)], [locationId, String(safetyStock)]);
+  /** Safety stock and reorder point of a SKU at a location (after they are stored). */
+  async setLevels(sku: string, locationId: string, safetyStock: number, reorderPoint: number): Promise<void> {
+    await this.run(SET_LEVELS, [skuKey(sku)], [locationId, String(safetyStock), String(reorderPoint)]);
   }
 
   /** Resolves once the counters are whole: at once normally, after a rebuild when Redis lost them. */
@@ -186,7 +192,10 @@ export class StockCounters {
       for (let i = 0; i < stale.length; i += 500) tx.del(...stale.slice(i, i + 500));
       for (const [sku, perLocation] of counters) {
         const fields: string[] = [];
-        for (const [locationId, c] of perLocation) fields.push(`on:${locationId}`, String(c.onHand), `res:${locationId}`, String(c.reserved), `safe:${locationId}`, String(c.safetyStock));
+        for (const [locationId, c] of perLocation) {
+          fields.push(`on:${locationId}`, String(c.onHand), `res:${locationId}`, String(c.reserved), `safe:${locationId}`, String(c.safetyStock));
+          if (c.reorderPoint !== undefined) fields.push(`rop:${locationId}`, String(c.reorderPoint));
+        }
         tx.hset(skuKey(sku), ...fields);
       }
       for (const r of reservations) {
@@ -212,9 +221,7 @@ export class StockCounters {
   async audit(): Promise<CounterAudit> {
     await this.ready();
     const expected = await this.fromDocuments();
-    const prefix = (this.redis.options.keyPrefix as string | undefined) ?? '';
-    const skus = new Set([...expected.counters.keys()]);
-    for (const key of await scanKeys(this.redis, prefix, ['inv:sku:*'])) skus.add(key.slice('inv:sku:'.length));
+    const skus = new Set([...expected.counters.keys(), ...(await this.knownSkus())]);
     const actual = await this.snapshot([...skus]);
     const differences: CounterAudit['differences'] = [];
     const overReserved: CounterAudit['overReserved'] = [];
@@ -230,11 +237,18 @@ export class StockCounters {
     return { consistent: differences.length === 0 && overReserved.length === 0, skus: skus.size, differences, overReserved };
   }
 
+  /** Every SKU that has counters. */
+  async knownSkus(): Promise<string[]> {
+    await this.ready();
+    const prefix = (this.redis.options.keyPrefix as string | undefined) ?? '';
+    return (await scanKeys(this.redis, prefix, ['inv:sku:*'])).map((key) => key.slice('inv:sku:'.length));
+  }
+
   private async fromDocuments() {
     const [movements, reservations, settings] = await Promise.all([
       this.models.Movements.find({}, { sku: 1, locationId: 1, quantity: 1, type: 1, reservationId: 1 }).lean(),
       this.models.Reservations.find({}, { status: 1, lines: 1 }).lean(),
-      this.models.StockSettings.find({}, { sku: 1, locationId: 1, safetyStock: 1 }).lean(),
+      this.models.StockSettings.find({}, { sku: 1, locationId: 1, safetyStock: 1, reorderPoint: 1 }).lean(),
     ]);
     return { movements, reservations, counters: countersFromLedger(movements, reservations as never, settings) };
   }
@@ -263,6 +277,16 @@ export class StockCounters {
       return this.evalScript(script, keys.slice(), args);
     }
   }
+}
+
+/** A script's reorder-point crossings: triples of (1-based line number, available after, reorder point). */
+function lowStock(flat: string[], lineOf: (index: number) => { sku: string; locationId: string }): LowStock[] {
+  const low: LowStock[] = [];
+  for (let i = 0; i + 2 < flat.length; i += 3) {
+    const { sku, locationId } = lineOf(Number(flat[i]) - 1);
+    low.push({ sku, locationId, available: Number(flat[i + 1]), reorderPoint: Number(flat[i + 2]) });
+  }
+  return low;
 }
 
 function splitField(field: string): [string, string] {

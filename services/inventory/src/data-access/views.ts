@@ -1,4 +1,4 @@
-import type { LocationDoc, MovementDoc, ReservationDoc } from './models';
+import type { IncomingDoc, LocationDoc, MovementDoc, ReservationDoc } from './models';
 
 /** What leaves the service: ids named for what they are, no internal bookkeeping (outbox, processed). */
 export const locationView = (l: LocationDoc) => ({
@@ -37,3 +37,5 @@ export const reservationView = (r: ReservationDoc) => ({
   createdAt: r.createdAt,
   updatedAt: r.updatedAt,
 });
+
+export const incomingView = (i: IncomingDoc) => ({ id: i._id, sku: i.sku, locationId: i.locationId, quantity: i.quantity, expectedAt: i.expectedAt, reference: i.reference, status: i.status });

@@ -5,6 +5,8 @@ export interface Counter {
   onHand: number;
   reserved: number;
   safetyStock: number;
+  /** Set only where ops set one. */
+  reorderPoint?: number;
 }
 
 /** SKU → location → counter. */
@@ -29,6 +31,7 @@ export interface LedgerSetting {
   sku: string;
   locationId: string;
   safetyStock: number;
+  reorderPoint: number;
 }
 
 export function counterOf(counters: Counters, sku: string, locationId: string): Counter {
@@ -57,9 +60,17 @@ export function countersFromLedger(movements: Iterable<LedgerMovement>, reservat
     if (m.type === 'pick' && m.reservationId !== undefined && !consumed.has(m.reservationId)) continue;
     counterOf(counters, m.sku, m.locationId).onHand += m.quantity;
   }
-  for (const s of settings) counterOf(counters, s.sku, s.locationId).safetyStock = s.safetyStock;
+  for (const s of settings) Object.assign(counterOf(counters, s.sku, s.locationId), { safetyStock: s.safetyStock, reorderPoint: s.reorderPoint });
   return counters;
 }
 
 /** Units that can still be promised: on hand less what is reserved and the safety stock. */
 export const availableToPromise = (c: Counter): number => c.onHand - c.reserved - c.safetyStock;
+
+/** Available to promise fell to the reorder point with a change: worth telling the buyer (stock.low.v1). */
+export interface LowStock {
+  sku: string;
+  locationId: string;
+  available: number;
+  reorderPoint: number;
+}

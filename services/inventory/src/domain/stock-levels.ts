@@ -7,6 +7,8 @@ export interface LocationStock {
   safetyStock: number;
   /** On hand less reserved less safety stock; never shown below zero (nothing can be promised then). */
   available: number;
+  /** Only where one is set. */
+  reorderPoint?: number;
 }
 
 export interface SkuStock {
@@ -22,7 +24,14 @@ export interface SkuStock {
 export function summarizeSku(sku: string, perLocation: Map<string, Counter> | undefined): SkuStock {
   const locations = [...(perLocation ?? new Map<string, Counter>())]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([locationId, c]) => ({ locationId, onHand: c.onHand, reserved: c.reserved, safetyStock: c.safetyStock, available: Math.max(0, availableToPromise(c)) }));
+    .map(([locationId, c]) => ({
+      locationId,
+      onHand: c.onHand,
+      reserved: c.reserved,
+      safetyStock: c.safetyStock,
+      available: Math.max(0, availableToPromise(c)),
+      ...(c.reorderPoint !== undefined ? { reorderPoint: c.reorderPoint } : {}),
+    }));
   const sum = (pick: (l: LocationStock) => number) => locations.reduce((s, l) => s + pick(l), 0);
   return { sku, onHand: sum((l) => l.onHand), reserved: sum((l) => l.reserved), safetyStock: sum((l) => l.safetyStock), available: sum((l) => l.available), locations };
 }

@@ -1,4 +1,4 @@
-import { commands, locationSchema } from '@oms/contracts';
+import { commands, incomingSchema, locationSchema, skuSettingsSchema, stockLevelsSchema } from '@oms/contracts';
 import { parseOrThrow } from '@oms/errors';
 import { express } from '@oms/http';
 import { z } from 'zod';
@@ -12,6 +12,20 @@ const movementsSchema = commands['stock.record-movements.v1'].shape.movements;
 const movement = movementsSchema.element;
 const movementBatch = commands['stock.record-movements.v1'].pick({ movements: true });
 const skuParams = z.object({ sku: pathId });
+const skuLocationParams = z.object({ sku: pathId, locationId: commands['location.upsert.v1'].shape.locationId });
+const incomingBody = incomingSchema.extend({ sku: commands['stock.expect.v1'].shape.sku });
+const listQuery = z.object({ belowReorderPoint: z.enum(['true', 'false']).optional().describe('true: only SKU and location pairs at or under their reorder point') });
+const planningQuery = z.object({
+  days: z.coerce.number().int().min(1).max(365).optional().describe('Sales window the velocity is measured over (default 30)'),
+  reviewDays: z.coerce.number().int().min(0).max(365).optional().describe('Reorder cycle a suggestion covers beyond the lead time (default 7)'),
+  sku: pathId.optional().describe('Only this SKU'),
+});
+const report = (description: string) => z.object({}).loose().describe(description);
+const queryString = (query: Record<string, unknown>) => {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+  return params.toString();
+};
 
 // Answers owned by the inventory service: documented loosely, their fields are its contract.
 const locationView = z.object({}).loose().describe('The location as stored by the inventory service');
@@ -86,6 +100,101 @@ export function inventoryRoutes(deps: GatewayDeps): express.Router {
     handler: async (_req, res, { params }) => {
       requireOps(res);
       res.json(await deps.upstreams.inventory.get(`/internal/locations/${seg(params.id)}`));
+    },
+  });
+
+  apiRoute(router, {
+    method: 'get',
+    path: '/inventory',
+    summary: 'Stock totals of every SKU, or (belowReorderPoint=true) the SKU and location pairs at or under their reorder point',
+    tags: ['inventory'],
+    query: listQuery,
+    responses: { 200: { description: 'The SKUs', schema: z.object({ items: z.array(report('Totals of one SKU, or one SKU at one location')) }) } },
+    handler: async (_req, res, { query }) => {
+      requireOps(res);
+      res.json(await deps.upstreams.inventory.get(`/internal/inventory?${queryString(query)}`));
+    },
+  });
+
+  apiRoute(router, {
+    method: 'get',
+    path: '/inventory/replenishment',
+    summary: 'Suggested order quantities per SKU: sales velocity × (lead time + review days) + safety stock − (on hand − reserved + incoming)',
+    tags: ['inventory'],
+    query: planningQuery,
+    responses: { 200: { description: 'SKUs to reorder, largest suggestion first', schema: report('The window used and one line per SKU') } },
+    handler: async (_req, res, { query }) => {
+      requireOps(res);
+      res.json(await deps.upstreams.inventory.get(`/internal/inventory-replenishment?${queryString(query)}`));
+    },
+  });
+
+  apiRoute(router, {
+    method: 'get',
+    path: '/inventory/forecast',
+    summary: 'Days of cover per SKU and the date it is expected to run out, with the sales velocity used',
+    tags: ['inventory'],
+    query: planningQuery,
+    responses: { 200: { description: 'SKUs, soonest to run out first', schema: report('The window used and one line per SKU') } },
+    handler: async (_req, res, { query }) => {
+      requireOps(res);
+      res.json(await deps.upstreams.inventory.get(`/internal/inventory-forecast?${queryString(query)}`));
+    },
+  });
+
+  apiRoute(router, {
+    method: 'post',
+    path: '/inventory/incoming',
+    summary: 'Expect a receipt (a purchase or transfer document): shown as incoming until a receipt with the same reference arrives',
+    tags: ['inventory'],
+    body: incomingBody,
+    responses: {
+      201: { description: 'The expected receipt', schema: report('The expected receipt') },
+      202: { description: 'Queued; it will be recorded', schema: z.object({ status: z.literal('accepted') }) },
+    },
+    handler: async (_req, res, { body }) => {
+      const { actor } = requireOps(res);
+      const outcome = await sendCommand(deps, 'stock.expect.v1', { ...body, actor }, `incoming:${body.reference}`);
+      if (outcome.status === 'done') res.status(201).json(outcome.result);
+      else res.status(202).json({ status: 'accepted' });
+    },
+  });
+
+  apiRoute(router, {
+    method: 'put',
+    path: '/inventory/:sku/locations/:locationId',
+    summary: 'Safety stock and reorder point of a SKU at a location',
+    tags: ['inventory'],
+    params: skuLocationParams,
+    body: stockLevelsSchema,
+    responses: {
+      200: { description: 'The levels', schema: report('The levels as stored') },
+      202: { description: 'Queued; they will be set', schema: z.object({ status: z.literal('accepted') }) },
+    },
+    handler: async (_req, res, { params, body }) => {
+      const { actor } = requireOps(res);
+      const outcome = await sendCommand(deps, 'stock.set-levels.v1', { sku: params.sku, locationId: params.locationId, ...body, actor }, `levels:${params.sku}`);
+      if (outcome.status === 'done') res.json(outcome.result);
+      else res.status(202).json({ status: 'accepted' });
+    },
+  });
+
+  apiRoute(router, {
+    method: 'put',
+    path: '/inventory/:sku/settings',
+    summary: 'Supplier lead time and substitutes (offered in this order when the SKU is short) of a SKU',
+    tags: ['inventory'],
+    params: skuParams,
+    body: skuSettingsSchema,
+    responses: {
+      200: { description: 'The settings', schema: report('The settings as stored') },
+      202: { description: 'Queued; they will be set', schema: z.object({ status: z.literal('accepted') }) },
+    },
+    handler: async (_req, res, { params, body }) => {
+      const { actor } = requireOps(res);
+      const outcome = await sendCommand(deps, 'sku.configure.v1', { sku: params.sku, ...body, actor }, `sku:${params.sku}`);
+      if (outcome.status === 'done') res.json(outcome.result);
+      else res.status(202).json({ status: 'accepted' });
     },
   });
 

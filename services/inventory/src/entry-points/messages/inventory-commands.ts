@@ -5,6 +5,7 @@ import { recordMovements } from './record-movements';
 import { releaseStock } from './release';
 import { reserveStock } from './reserve';
 import { restockReturn } from './restock';
+import { configureSku, expectStock, setStockLevels } from './planning-settings';
 import { upsertLocation } from './upsert-location';
 
 /** The queue `inventory.commands`: every command this service carries out. */
@@ -15,4 +16,7 @@ export const inventoryCommands = (deps: HandlerDeps): HandlerMap => ({
   'stock.release.v1': releaseStock(deps),
   'stock.consume.v1': consumeStock(deps),
   'stock.restock.v1': restockReturn(deps),
+  'stock.set-levels.v1': setStockLevels(deps),
+  'sku.configure.v1': configureSku(deps),
+  'stock.expect.v1': expectStock(deps),
 });

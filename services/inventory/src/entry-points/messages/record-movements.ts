@@ -1,12 +1,14 @@
 import { unprocessable } from '@oms/errors';
 import { deterministicId, type Handler } from '@oms/messaging';
-import { ledgerEntries, movementErrors } from '../../domain/movement-rules';
+import { ledgerEntries, movementErrors, type RequestedMovement } from '../../domain/movement-rules';
 import { bookMovements } from '../../data-access/book-movements';
+import type { Models } from '../../data-access/models';
+import { announceLowStock } from '../../data-access/stock-alerts';
 import { movementView } from '../../data-access/views';
 import type { HandlerDeps } from './deps';
 
 export const recordMovements =
-  ({ models, counters }: HandlerDeps): Handler<'stock.record-movements.v1'> =>
+  ({ models, counters, outbox }: HandlerDeps): Handler<'stock.record-movements.v1'> =>
   async (msg) => {
     const { movements, actor } = msg.data;
     const locationIds = [...new Set(movements.flatMap((m) => [m.locationId, ...(m.toLocationId ? [m.toLocationId] : [])]))];
@@ -17,5 +19,15 @@ export const recordMovements =
     const changes = ledgerEntries(movements);
     const ids = changes.map((_, i) => deterministicId(msg.id, 'movement', String(i)));
     const booked = await bookMovements(models, counters, msg.id, { ids, changes, actor, path: 'movements' });
-    return { movements: booked.map(movementView) };
+    await closeIncoming(models, movements);
+    await announceLowStock(models, outbox, booked.low, msg.id);
+    return { movements: booked.movements.map(movementView) };
   };
+
+/** A receipt with the reference of an expected receipt (same SKU and location) closes it. */
+async function closeIncoming(models: Models, movements: RequestedMovement[]): Promise<void> {
+  for (const m of movements) {
+    if (m.type !== 'receipt' || m.reference === undefined) continue;
+    await models.Incoming.updateOne({ _id: `${m.reference}:${m.sku}:${m.locationId}` }, { $set: { status: 'received' } });
+  }
+}

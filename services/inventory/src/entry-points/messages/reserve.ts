@@ -1,10 +1,11 @@
 import { isDuplicateKeyError } from '@oms/mongo';
 import { deterministicId, type Handler } from '@oms/messaging';
-import { availableToPromise, type Counters } from '../../domain/ledger';
+import { availableToPromise, type Counters, type LowStock } from '../../domain/ledger';
 import { locateCustomer } from '../../domain/geo';
 import { mergeLines, sourceOrder, type AllocatedLine, type Availability, type SourcingDecision } from '../../domain/sourcing';
 import { withReservationLock } from '../../data-access/lock-keys';
 import type { ReservationDoc } from '../../data-access/models';
+import { lowStockEvents } from '../../data-access/stock-alerts';
 import { reservationView } from '../../data-access/views';
 import type { HandlerDeps } from './deps';
 
@@ -28,18 +29,18 @@ export const reserveStock =
       // One reservation per order: a duplicate or a repeated command changes nothing.
       if (!(await models.Reservations.exists({ _id: orderId }))) {
         let decision: SourcingDecision | undefined;
-        let taken: { lines: AllocatedLine[]; reason: string; startedAt: number } | undefined;
+        let taken: { lines: AllocatedLine[]; reason: string; startedAt: number; low: LowStock[] } | undefined;
         // Taken before a crash, by an earlier delivery of this command: store what was taken then.
         const startedAt = Date.now();
         const held = await counters.held(orderId);
-        if (held) taken = { lines: held, reason: 'reserved as decided before a restart', startedAt };
+        if (held) taken = { lines: held, reason: 'reserved as decided before a restart', startedAt, low: [] };
         for (let attempt = 0; attempt < MAX_ATTEMPTS && !taken; attempt++) {
           decision = sourceOrder({ lines, ...(customer ? { customer } : {}), ...(pickupLocationId ? { pickupLocationId } : {}) }, await locations.all(), availabilityOf(await counters.snapshot(skus)));
           if (decision.status === 'short') break;
           const startedAt = Date.now();
           const outcome = await counters.reserve(orderId, decision.lines);
-          if (outcome.status === 'ok') taken = { lines: outcome.lines, reason: decision.reason, startedAt };
-          if (outcome.status === 'applied') taken = { lines: outcome.lines, reason: 'reserved as decided before a restart', startedAt };
+          if (outcome.status === 'ok') taken = { lines: outcome.lines, reason: decision.reason, startedAt, low: outcome.low };
+          if (outcome.status === 'applied') taken = { lines: outcome.lines, reason: 'reserved as decided before a restart', startedAt, low: [] };
         }
         if (!taken && (!decision || decision.status === 'active')) throw new Error(`order ${orderId}: stock kept changing under ${MAX_ATTEMPTS} sourcing attempts`);
 
@@ -49,7 +50,9 @@ export const reserveStock =
           counters.assertFresh(taken.startedAt);
           const { lines: reserved, reason } = taken;
           const event = outbox.entry('stock.reserved.v1', { orderId, lines: reserved, reason }, { ...meta, id: deterministicId(msg.id, 'stock.reserved.v1') });
-          doc = { _id: orderId, status: 'active', lines: reserved, reason, processed: [msg.id], outbox: [event] };
+          // Low stock goes out with the reservation that caused it, in the same write.
+          const low = lowStockEvents(outbox, taken.low, msg.id, orderId);
+          doc = { _id: orderId, status: 'active', lines: reserved, reason, processed: [msg.id], outbox: [event, ...low] };
         } else {
           const short = decision! as Extract<SourcingDecision, { status: 'short' }>;
           const event = outbox.entry('stock.short.v1', { orderId, lines: short.shortLines, reason: short.reason }, { ...meta, id: deterministicId(msg.id, 'stock.short.v1') });

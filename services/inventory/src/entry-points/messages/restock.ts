@@ -2,6 +2,7 @@ import { unprocessable } from '@oms/errors';
 import { deterministicId, type Handler } from '@oms/messaging';
 import { planRestock } from '../../domain/restock';
 import { bookMovements } from '../../data-access/book-movements';
+import { announceLowStock } from '../../data-access/stock-alerts';
 import { withReservationLock } from '../../data-access/lock-keys';
 import type { ReservationDoc } from '../../data-access/models';
 import type { HandlerDeps } from './deps';
@@ -18,12 +19,13 @@ export const restockReturn =
       throw unprocessable(`location ${locationId} does not exist`, [{ path: 'locationId', message: `location ${locationId} does not exist` }]);
     const plan = planRestock(returnId, locationId, lines);
     return withReservationLock(locks, orderId, async () => {
-      await bookMovements(models, counters, `restock:${returnId}`, {
+      const booked = await bookMovements(models, counters, `restock:${returnId}`, {
         ids: plan.movements.map((m) => m._id),
         changes: plan.movements.map(({ _id, ...movement }, index) => ({ index, kind: 'add' as const, movement })),
         actor: msg.producer,
         path: 'lines',
       });
+      await announceLowStock(models, outbox, booked.low, msg.id);
       const event = outbox.entry(
         'stock.restocked.v1',
         { orderId, returnId, restocked: plan.restocked, writtenOff: plan.writtenOff },

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { TestStack, eventually } from '@oms/testing';
+import { forecast, replenishment } from '../src/domain/planning';
+import { InventoryHarness } from './harness';
+
+describe('planning rules', () => {
+  const position = { sku: 'A', onHand: 40, reserved: 10, safetyStock: 5, incoming: 20, sold: 60, leadTimeDays: 14 };
+
+  it('when velocity, lead time, safety stock, stock and incoming are known, then the suggestion orders up to the target', () => {
+    // 60 sold in 30 days = 2/day; cover 14 + 7 days = 42, + 5 safety = 47; position 40 - 10 + 20 = 50.
+    expect(replenishment(position, { days: 30, reviewDays: 7 })).toMatchObject({ velocityPerDay: 2, target: 47, position: 50, suggestedQuantity: 0 });
+    expect(replenishment({ ...position, incoming: 0 }, { days: 30, reviewDays: 7 })).toMatchObject({ position: 30, suggestedQuantity: 17 });
+    expect(replenishment({ ...position, sold: 0, safetyStock: 0 }, { days: 30, reviewDays: 7 })).toMatchObject({ target: 0, suggestedQuantity: 0 });
+  });
+
+  it('when a SKU sells, then days of cover and the run-out date follow from the velocity; nothing sold means no run-out', () => {
+    const today = new Date('2026-11-27T10:00:00Z');
+    expect(forecast(position, { days: 30, reviewDays: 7 }, today)).toEqual({ sku: 'A', velocityPerDay: 2, available: 30, daysOfCover: 15, runsOutOn: '2026-12-12' });
+    expect(forecast({ ...position, sold: 0 }, { days: 30, reviewDays: 7 }, today)).toMatchObject({ daysOfCover: null, runsOutOn: null });
+    expect(forecast({ ...position, reserved: 45 }, { days: 30, reviewDays: 7 }, today)).toMatchObject({ daysOfCover: 0, runsOutOn: '2026-11-27' });
+  });
+});
+
+describe('inventory planning through the service', () => {
+  let stack: TestStack;
+  let inv: InventoryHarness;
+
+  beforeAll(async () => {
+    stack = await TestStack.create();
+    inv = await InventoryHarness.start(stack);
+    await inv.location('WH-P');
+  });
+  afterAll(async () => {
+    await inv?.close();
+    await stack?.cleanup();
+  });
+
+  it('when safety stock is set, then it is kept back from sale and an order cannot take it', async () => {
+    await inv.receive('SAFE-1', 'WH-P', 10);
+    await inv.send('stock.set-levels.v1', { sku: 'SAFE-1', locationId: 'WH-P', safetyStock: 4, reorderPoint: 0, actor: 'ops:test' });
+    expect(await inv.stock('SAFE-1')).toMatchObject({ onHand: 10, safetyStock: 4, available: 6 });
+    const short = await inv.send('stock.reserve.v1', { orderId: `o-${randomUUID()}`, lines: [{ sku: 'SAFE-1', quantity: 7 }] });
+    expect(short).toMatchObject({ status: 'short', shortLines: [{ sku: 'SAFE-1', requested: 7, available: 6 }] });
+    expect(await inv.send('stock.reserve.v1', { orderId: `o-${randomUUID()}`, lines: [{ sku: 'SAFE-1', quantity: 6 }] })).toMatchObject({ status: 'active' });
+  });
+
+  it('when available falls to the reorder point, then stock.low.v1 is published once, and the SKU is listed below its reorder point', async () => {
+    await inv.receive('LOW-1', 'WH-P', 10);
+    await inv.send('stock.set-levels.v1', { sku: 'LOW-1', locationId: 'WH-P', safetyStock: 0, reorderPoint: 5, actor: 'ops:test' });
+    const lowEvents = () => inv.tap.events.filter((e) => e.type === 'stock.low.v1' && e.data.sku === 'LOW-1');
+    await inv.send('stock.reserve.v1', { orderId: `o-${randomUUID()}`, lines: [{ sku: 'LOW-1', quantity: 4 }] }); // 6 left: above
+    expect((await inv.get('/internal/inventory?belowReorderPoint=true')).body.items.map((i: { sku: string }) => i.sku)).not.toContain('LOW-1');
+    await inv.send('stock.reserve.v1', { orderId: `o-${randomUUID()}`, lines: [{ sku: 'LOW-1', quantity: 1 }] }); // 5 left: at it
+    await eventually(() => lowEvents().length === 1);
+    expect(lowEvents()[0]!.data).toEqual({ sku: 'LOW-1', locationId: 'WH-P', available: 5, reorderPoint: 5 });
+    // Further down is not a new crossing; a write-off that crosses again after a receipt is.
+    await inv.send('stock.reserve.v1', { orderId: `o-${randomUUID()}`, lines: [{ sku: 'LOW-1', quantity: 1 }] });
+    await inv.receive('LOW-1', 'WH-P', 10); // 14 available
+    await inv.send('stock.record-movements.v1', { movements: [{ sku: 'LOW-1', locationId: 'WH-P', quantity: -10, type: 'write_off', reason: 'water damage' }], actor: 'ops:test' });
+    await eventually(() => lowEvents().length === 2);
+    expect(lowEvents()[1]!.data).toMatchObject({ available: 4, reorderPoint: 5 });
+    const below = (await inv.get('/internal/inventory?belowReorderPoint=true')).body.items;
+    expect(below).toContainEqual({ sku: 'LOW-1', locationId: 'WH-P', onHand: 10, reserved: 6, safetyStock: 0, available: 4, reorderPoint: 5 });
+  });
+
+  it('when a receipt is expected, then it shows as incoming until a receipt with its reference arrives', async () => {
+    const expected = await inv.send('stock.expect.v1', { sku: 'INC-1', locationId: 'WH-P', quantity: 30, expectedAt: '2026-12-10', reference: 'PO-900', actor: 'ops:test' });
+    expect(expected).toMatchObject({ status: 'open', quantity: 30, expectedAt: '2026-12-10' });
+    expect((await inv.stock('INC-1')).incoming).toEqual([expect.objectContaining({ locationId: 'WH-P', quantity: 30, expectedAt: '2026-12-10', reference: 'PO-900' })]);
+    await inv.send('stock.record-movements.v1', { movements: [{ sku: 'INC-1', locationId: 'WH-P', quantity: 30, type: 'receipt', reference: 'PO-900' }], actor: 'ops:test' });
+    expect(await inv.stock('INC-1')).toMatchObject({ onHand: 30, incoming: [] });
+    await expect(inv.send('stock.expect.v1', { sku: 'INC-1', locationId: 'NOWHERE', quantity: 1, expectedAt: '2026-12-10', reference: 'PO-901', actor: 'ops:test' })).rejects.toMatchObject({
+      status: 422,
+      errors: [{ path: 'locationId', message: 'location NOWHERE does not exist' }],
+    });
+  });
+
+  it('when a SKU sells, then replenishment suggests what to reorder and the forecast says when it runs out', async () => {
+    await inv.send('sku.configure.v1', { sku: 'VEL-1', leadTimeDays: 10, substitutes: [], actor: 'ops:test' });
+    await inv.receive('VEL-1', 'WH-P', 40);
+    // 30 units leave with shipments today: 1 per day over a 30-day window.
+    for (let i = 0; i < 3; i++) {
+      const orderId = `o-${randomUUID()}`;
+      await inv.send('stock.reserve.v1', { orderId, lines: [{ sku: 'VEL-1', quantity: 10 }] });
+      await inv.send('stock.consume.v1', { orderId });
+    }
+    await inv.send('stock.expect.v1', { sku: 'VEL-1', locationId: 'WH-P', quantity: 5, expectedAt: '2026-12-01', reference: 'PO-VEL', actor: 'ops:test' });
+    const plan = (await inv.get('/internal/inventory-replenishment?days=30&reviewDays=7')).body;
+    // Target 1/day × (10 + 7) = 17; position 10 on hand + 5 incoming = 15: order 2.
+    expect(plan.items).toContainEqual(expect.objectContaining({ sku: 'VEL-1', velocityPerDay: 1, target: 17, position: 15, suggestedQuantity: 2 }));
+    const forecastLine = (await inv.get('/internal/inventory-forecast?sku=VEL-1')).body.items[0];
+    expect(forecastLine).toMatchObject({ sku: 'VEL-1', velocityPerDay: 1, available: 10, daysOfCover: 10 });
+    expect((await inv.get('/internal/inventory-forecast?days=0')).status).toBe(422);
+  });
+});
