@@ -79,6 +79,16 @@ export const shortLineOptions = z.object({
   canCancelLine: z.boolean(),
 });
 
+export type ShortLineOptions = z.infer<typeof shortLineOptions>;
+
+/** The customer's choice for one short line (POST /v1/orders/{id}/decisions). */
+export const shortageDecision = z.object({
+  sku,
+  choice: z.enum(['substitute', 'wait', 'cancel_line']),
+  /** With `substitute`: one of the substitutes offered for the line. */
+  substituteSku: sku.optional(),
+});
+
 const movementType = z.enum(['receipt', 'adjustment', 'count', 'pick', 'return_restock', 'write_off', 'transfer']);
 
 /**
@@ -100,6 +110,8 @@ export const events = {
     /** What the customer can choose per short line (POST /v1/orders/{id}/decisions). */
     options: z.array(shortLineOptions).optional(),
   }),
+  /** Short, and queued: reserved (stock.reserved.v1) as soon as stock arrives, first in, first out. */
+  'stock.backordered.v1': z.object({ orderId, lines: z.array(z.object({ sku, requested: quantity, available: z.number().int() })) }),
   /** Available to promise of a SKU at a location fell to its reorder point (or below). */
   'stock.low.v1': z.object({ sku, locationId: identifier, available: z.number().int(), reorderPoint: z.number().int() }),
   'stock.released.v1': z.object({ orderId }),
@@ -143,6 +155,7 @@ export const commands = {
     actor,
   }),
   /** Ops releases one of an order's holds; the checks the hold stopped run again. */
+  'order.decide.v1': z.object({ orderId, decisions: z.array(shortageDecision).min(1).max(500), actor }),
   'order.release-hold.v1': z.object({ orderId, reason: z.enum(HOLD_REASONS), note: z.string().max(500).optional(), actor }),
   'stock.reserve.v1': z.object({
     orderId,
@@ -151,6 +164,8 @@ export const commands = {
     shipTo: z.object({ country: z.string(), postalCode: z.string() }).optional(),
     /** A pickup order: reserved at this store only. */
     pickupLocationId: identifier.optional(),
+    /** The customer chose to wait: if short, queue it (first in, first out) instead of answering short. */
+    backorder: z.boolean().optional(),
   }),
   'stock.release.v1': z.object({ orderId }),
   'stock.consume.v1': z.object({ orderId }),

@@ -16,12 +16,13 @@ export interface QueueDefinition {
  */
 export const QUEUES: QueueDefinition[] = [
   { name: 'ingestion.order-intake', events: ['order.received.v1'] },
-  { name: 'ingestion.commands', commands: ['order.cancel.v1', 'order.amend.v1', 'order.release-hold.v1'] },
+  { name: 'ingestion.commands', commands: ['order.cancel.v1', 'order.amend.v1', 'order.release-hold.v1', 'order.decide.v1'] },
   {
     name: 'ingestion.order-progress',
     events: [
       'stock.reserved.v1',
       'stock.short.v1',
+      'stock.backordered.v1',
       'stock.released.v1',
       'stock.consumed.v1',
       'stock.restocked.v1',

@@ -9,4 +9,6 @@ export const configSchema = baseConfigSchema.extend({
    * write; a change that takes longer gives up and is redone by its redelivered message.
    */
   INVENTORY_LEASE_MS: z.coerce.number().int().min(200).max(120_000).default(5000),
+  /** How often waiting backorders are looked at besides right after stock arrives. */
+  INVENTORY_BACKORDER_SWEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
 });

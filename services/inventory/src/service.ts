@@ -5,6 +5,7 @@ import { LocationDirectory } from './data-access/location-directory';
 import { registerModels } from './data-access/models';
 import { StockCounters } from './data-access/stock-counters';
 import { inventoryRoutes } from './entry-points/http/routes';
+import { BackorderQueue } from './entry-points/jobs/backorders';
 import { inventoryCommands } from './entry-points/messages/inventory-commands';
 
 /** Locations, the stock ledger and reservations: availability and where an order ships from. */
@@ -16,8 +17,12 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     const counters = new StockCounters(ctx.redis, models, ctx.logger, ctx.config.INVENTORY_LEASE_MS);
     // Counters whole before the first command: after a Redis loss this is where they are rebuilt.
     await counters.ready();
-    const deps = { locks: ctx.locks, outbox: ctx.outbox, models, counters, locations: new LocationDirectory(models) };
+    const backorderNotice = { serveSoon: () => backorders.serveSoon() };
+    const deps = { locks: ctx.locks, outbox: ctx.outbox, models, counters, locations: new LocationDirectory(models), backorders: backorderNotice };
+    const backorders = new BackorderQueue(deps, ctx.logger);
+    backorders.start(ctx.config.INVENTORY_BACKORDER_SWEEP_MS);
     return {
+      onStop: () => backorders.stop(),
       routes: inventoryRoutes(models, counters),
       consumers: { 'inventory.commands': inventoryCommands(deps) },
       outbox: [

@@ -1,4 +1,4 @@
-import type { CanonicalOrder, Envelope, MessageData, OrderStatus } from '@oms/contracts';
+import type { CanonicalOrder, Envelope, MessageData, OrderStatus, ShortLineOptions } from '@oms/contracts';
 import { AppError } from '@oms/errors';
 import { initialCheckKeys } from './check-keys';
 import { expectedAmount, noChange, type OrderChange, type OrderState, type TimelineEntry } from './order';
@@ -63,7 +63,11 @@ export function acceptOrder(orderId: string, order: CanonicalOrder, msg: Envelop
 }
 
 /** Ask inventory for the order's stock: where the parcel goes (or the pickup store) lets it choose the location. */
-export function reserveCommand(reservationId: string, order: Pick<OrderState, 'lines' | 'shippingAddress' | 'shipping'>): OrderChange['send'][number] {
+export function reserveCommand(
+  reservationId: string,
+  order: Pick<OrderState, 'lines' | 'shippingAddress' | 'shipping'>,
+  { backorder = false } = {},
+): OrderChange['send'][number] {
   const { pickupLocationId } = order.shipping;
   return {
     type: 'stock.reserve.v1',
@@ -72,6 +76,7 @@ export function reserveCommand(reservationId: string, order: Pick<OrderState, 'l
       lines: order.lines.map(({ sku, quantity }) => ({ sku, quantity })),
       shipTo: { country: order.shippingAddress.country, postalCode: order.shippingAddress.postalCode },
       ...(pickupLocationId ? { pickupLocationId } : {}),
+      ...(backorder ? { backorder } : {}),
     },
   };
 }
@@ -120,7 +125,23 @@ export function onOrderEvent(order: OrderState, msg: Envelope): OrderChange {
         change.send.push({ type: 'stock.release.v1', data: { orderId: order.checkKeys.stock } });
         break;
       }
+      // A backorder served: its stock_short hold is over; with no other hold the order goes on.
+      if (order.status === 'on_hold' && order.holds.some((h) => h.reason === 'stock_short')) {
+        const holds = order.holds.filter((h) => h.reason !== 'stock_short');
+        change.set.holds = holds;
+        if (holds.length > 0) break;
+        moveTo(order, change, 'pending', msg, 'stock arrived for the backorder');
+      }
       releaseWhenReady(order, change, msg);
+      break;
+    }
+    case 'stock.backordered.v1': {
+      const detail = `backordered, waiting for stock (served first in, first out): ${(d.lines as Array<{ sku: string; requested: number; available: number }>).map((l) => `${l.sku}: requested ${l.requested}, available ${l.available}`).join('; ')}`;
+      change.timeline.push(entry(msg, 'stock_backordered', detail));
+      checks({ stock: 'backordered' });
+      if (isClosed) break;
+      change.set.holds = [...order.holds.filter((h) => h.reason !== 'stock_short'), { reason: 'stock_short', detail, at: msg.occurredAt }];
+      moveTo(order, change, 'on_hold', msg, 'stock_short');
       break;
     }
     case 'stock.short.v1': {
@@ -128,7 +149,8 @@ export function onOrderEvent(order: OrderState, msg: Envelope): OrderChange {
       change.timeline.push(entry(msg, 'stock_short', d.reason ? `${detail} (${d.reason})` : detail));
       checks({ stock: 'short' });
       if (isClosed) break;
-      change.set.holds = [...order.holds, { reason: 'stock_short', detail, at: msg.occurredAt }];
+      const options = d.options as ShortLineOptions[] | undefined;
+      change.set.holds = [...order.holds, { reason: 'stock_short', detail, at: msg.occurredAt, ...(options ? { options } : {}) }];
       moveTo(order, change, 'on_hold', msg, 'stock_short');
       break;
     }
@@ -230,7 +252,7 @@ export function onOrderEvent(order: OrderState, msg: Envelope): OrderChange {
 }
 
 /** Reports about a reservation or payment check, keyed by the check key (see check-keys.ts). */
-const STOCK_CHECK_EVENTS = ['stock.reserved.v1', 'stock.short.v1', 'stock.released.v1', 'stock.consumed.v1'];
+const STOCK_CHECK_EVENTS = ['stock.reserved.v1', 'stock.short.v1', 'stock.backordered.v1', 'stock.released.v1', 'stock.consumed.v1'];
 const PAYMENT_CHECK_EVENTS = ['payment.approved.v1', 'payment.declined.v1', 'payment.voided.v1'];
 
 /** A report about a reservation or payment check the order has since replaced (its lines or amount changed). */

@@ -1,8 +1,8 @@
-import type { CanonicalOrder, HoldReason, OrderStatus } from '@oms/contracts';
+import type { CanonicalOrder, HoldReason, OrderStatus, ShortLineOptions } from '@oms/contracts';
 import type { CheckKeys } from './check-keys';
 
 /** `none`: no check is under way for the order as it is now (held before it started, e.g. amount_mismatch). */
-export type StockCheck = 'none' | 'pending' | 'reserved' | 'short' | 'released' | 'consumed';
+export type StockCheck = 'none' | 'pending' | 'reserved' | 'short' | 'backordered' | 'released' | 'consumed';
 export type PaymentCheck = 'none' | 'pending' | 'approved' | 'declined' | 'voided' | 'refunded';
 
 export interface TimelineEntry {
@@ -18,6 +18,8 @@ export interface Hold {
   reason: HoldReason;
   detail: string;
   at: string;
+  /** stock_short: what the customer can choose per short line (POST /v1/orders/{id}/decisions). */
+  options?: ShortLineOptions[];
 }
 
 export interface AllocatedLine {

@@ -79,7 +79,14 @@ export interface MovementDoc extends NewMovement {
   counted?: number;
 }
 
-export type ReservationStatus = 'active' | 'short' | 'released' | 'consumed';
+export type ReservationStatus = 'active' | 'short' | 'backordered' | 'released' | 'consumed';
+
+/** What a reservation was asked for: kept on a backorder, which is sourced again when stock arrives. */
+export interface ReservationRequest {
+  lines: Array<{ sku: string; quantity: number }>;
+  shipTo?: { country: string; postalCode: string };
+  pickupLocationId?: string;
+}
 
 /** One per order; while active its lines are what the order holds. */
 export interface ReservationDoc {
@@ -89,6 +96,9 @@ export interface ReservationDoc {
   shortLines?: ShortLine[];
   /** Why sourcing decided as it did (shown on the order's timeline). */
   reason?: string;
+  /** Backorders: what to reserve when stock arrives, and their place in the queue. */
+  request?: ReservationRequest;
+  queuedAt?: Date;
   processed: string[];
   outbox: Envelope[];
   createdAt: Date;
@@ -172,10 +182,12 @@ stockAlertSchema.plugin(outboxPendingMarker);
 const reservationSchema = new Schema(
   {
     _id: { type: String },
-    status: { type: String, enum: ['active', 'short', 'released', 'consumed'], required: true },
+    status: { type: String, enum: ['active', 'short', 'backordered', 'released', 'consumed'], required: true },
     lines: { type: [allocatedLine], default: [] },
     shortLines: { type: [shortLine], default: undefined },
     reason: String,
+    request: { type: Schema.Types.Mixed, default: undefined },
+    queuedAt: Date,
     processed: { type: [String], default: [] },
     // Envelopes stored as they are (Mixed): the outbox relay publishes them verbatim.
     outbox: { type: Array, default: [] },
@@ -183,6 +195,8 @@ const reservationSchema = new Schema(
   { versionKey: false, timestamps: true },
 );
 reservationSchema.plugin(outboxPendingMarker);
+// The backorder queue is read by status (FerretDB serves a declared field's equality from an index).
+reservationSchema.index({ status: 1 });
 
 export function registerModels(db: Connection) {
   return {

@@ -1,4 +1,4 @@
-import { addressSchema, HOLD_REASONS, identifier, minorUnits, ORDER_STATUSES, orderLineSchema, sku } from '@oms/contracts';
+import { addressSchema, commands, HOLD_REASONS, identifier, minorUnits, ORDER_STATUSES, orderLineSchema, sku } from '@oms/contracts';
 import { express, type Response } from '@oms/http';
 import { z } from 'zod';
 import { apiRoute, pathId } from './api-route';
@@ -12,6 +12,7 @@ type OrdersDeps = Pick<GatewayDeps, 'commands' | 'upstreams' | 'commandTimeoutMs
 const orderParams = z.object({ id: pathId });
 const holdParams = orderParams.extend({ reason: z.enum(HOLD_REASONS) });
 const cancelBody = z.object({ reason: z.string().min(1).max(500).optional() });
+const decisionsBody = commands['order.decide.v1'].pick({ decisions: true });
 const timelineEntry = z
   .object({ at: z.string(), type: z.string(), service: z.string(), actor: z.string().optional(), status: z.string().optional(), detail: z.string().optional() })
   .loose();
@@ -166,6 +167,28 @@ export function ordersRoutes(deps: OrdersDeps): express.Router {
       const outcome = await sendCommand('order.cancel.v1', { orderId, reason: body.reason ?? 'cancelled by operator', actor: principalOf(res).actor }, orderId);
       if (outcome.status === 'done') res.json(outcome.result);
       else res.status(202).json({ id: orderId, status: 'cancel_requested' });
+    },
+  });
+
+  apiRoute(router, {
+    method: 'post',
+    path: '/orders/:id/decisions',
+    summary:
+      "Record the customer's choice for each short line of an order on hold for short stock (substitute, wait for incoming stock, or cancel the line); the order continues",
+    tags: ['orders'],
+    params: orderParams,
+    body: decisionsBody,
+    errors: [409],
+    responses: {
+      200: { description: 'The order after the decision', schema: orderView },
+      202: { description: 'Decision queued; it will be carried out', schema: queued('decision_requested') },
+    },
+    handler: async (_req, res, { params, body }) => {
+      await visibleOrder(res, params.id);
+      const orderId = params.id;
+      const outcome = await sendCommand('order.decide.v1', { orderId, decisions: body.decisions, actor: principalOf(res).actor }, orderId);
+      if (outcome.status === 'done') res.json(outcome.result);
+      else res.status(202).json({ id: orderId, status: 'decision_requested' });
     },
   });
 

@@ -6,6 +6,7 @@ import type { ServiceContext } from '@oms/runtime';
 import type { OrderChange, OrderState } from '../../domain/order';
 import { orderIdOfCheckKey } from '../../domain/check-keys';
 import { amendOrder, releaseHold } from '../../domain/order-amend';
+import { decideOnShortage } from '../../domain/order-decide';
 import { acceptOrder, cancelOrder, onOrderEvent } from '../../domain/order-process';
 import { QUEUES } from '@oms/contracts';
 import { OrderRepository } from '../../data-access/order-repository';
@@ -70,6 +71,7 @@ export function orderHandlers(ctx: ServiceContext<unknown>, orders: OrderReposit
     'order.cancel.v1': command(cancelOrder),
     'order.amend.v1': command(amendOrder),
     'order.release-hold.v1': command(releaseHold),
+    'order.decide.v1': command(decideOnShortage),
   };
 
   // Inventory and payment-check report under the check key they were asked with (check-keys.ts).

@@ -11,4 +11,6 @@ export interface HandlerDeps {
   models: Models;
   counters: StockCounters;
   locations: LocationDirectory;
+  /** Told when stock arrives, so waiting backorders are served. */
+  backorders: { serveSoon(): void };
 }

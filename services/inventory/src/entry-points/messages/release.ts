@@ -6,14 +6,14 @@ import { finishInRedis } from './finish-reservation';
 
 /** Active or short → released. Anything else (already released or consumed, or never reserved) is left alone. */
 export const releaseStock =
-  ({ locks, outbox, models, counters }: HandlerDeps): Handler<'stock.release.v1'> =>
+  ({ locks, outbox, models, counters, backorders }: HandlerDeps): Handler<'stock.release.v1'> =>
   async (msg) => {
     const { orderId } = msg.data;
     return withReservationLock(locks, orderId, async () => {
       const current = await models.Reservations.findById(orderId, { status: 1, lines: 1 }).lean<Pick<ReservationDoc, 'status' | 'lines'>>();
-      const releasable = current?.status === 'active' || current?.status === 'short';
+      const releasable = current?.status === 'active' || current?.status === 'short' || current?.status === 'backordered';
       if (releasable) {
-        // A short reservation holds nothing; an active one gives its units back in Redis first.
+        // Short and backordered reservations hold nothing; an active one gives its units back in Redis first.
         const startedAt = Date.now();
         if (current.status === 'active') await finishInRedis(counters, orderId, current.lines, 'released');
         counters.assertFresh(startedAt);
@@ -21,6 +21,7 @@ export const releaseStock =
         await models.Reservations.updateOne({ _id: orderId }, { $set: { status: 'released' }, $push: { processed: msg.id, outbox: event } });
       }
       await outbox.flush(models.Reservations, orderId);
+      if (current?.status === 'active') backorders.serveSoon();
       return { orderId, status: releasable ? 'released' : (current?.status ?? null), released: releasable };
     });
   };

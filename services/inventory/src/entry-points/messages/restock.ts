@@ -12,7 +12,7 @@ import type { HandlerDeps } from './deps';
  * reservation document, which is the aggregate with an outbox here.
  */
 export const restockReturn =
-  ({ locks, outbox, models, counters }: HandlerDeps): Handler<'stock.restock.v1'> =>
+  ({ locks, outbox, models, counters, backorders }: HandlerDeps): Handler<'stock.restock.v1'> =>
   async (msg) => {
     const { orderId, returnId, locationId, lines } = msg.data;
     if (!(await models.Locations.exists({ _id: locationId })))
@@ -26,6 +26,7 @@ export const restockReturn =
         path: 'lines',
       });
       await announceLowStock(models, outbox, booked.low, msg.id);
+      if (plan.restocked.length > 0) backorders.serveSoon();
       const event = outbox.entry(
         'stock.restocked.v1',
         { orderId, returnId, restocked: plan.restocked, writtenOff: plan.writtenOff },

@@ -1,0 +1,73 @@
+import type { Envelope, MessageData, OrderLine } from '@oms/contracts';
+import { AppError, unprocessable, type FieldError } from '@oms/errors';
+import { nextCheckKey } from './check-keys';
+import { expectedAmount, noChange, type OrderChange, type OrderState } from './order';
+import { entry, moveTo, reserveCommand } from './order-process';
+
+type Decision = MessageData<'order.decide.v1'>['decisions'][number];
+
+const describe = (d: Decision) =>
+  d.choice === 'substitute' ? `${d.sku}: substitute ${d.substituteSku}` : d.choice === 'wait' ? `${d.sku}: wait for stock` : `${d.sku}: cancel the line`;
+
+/**
+ * The customer's choice for each short line of an order on hold for short stock: take a substitute (same
+ * quantity, at the price agreed for the line), wait for incoming stock (the order is backordered and
+ * served first in, first out), or drop the line (the amount to capture drops with it; every line dropped
+ * cancels the order). The stock check then runs again for the lines as decided.
+ */
+export function decideOnShortage(order: OrderState, msg: Envelope<MessageData<'order.decide.v1'>>): OrderChange {
+  const { decisions, actor } = msg.data;
+  const hold = order.holds.find((h) => h.reason === 'stock_short');
+  if (order.status !== 'on_hold' || !hold || order.checks.stock !== 'short')
+    throw new AppError(409, 'Conflict', 'The order is not waiting for a decision on short stock', undefined, { orderStatus: order.status });
+
+  const options = hold.options ?? [];
+  const errors: FieldError[] = [];
+  const bySku = new Map<string, Decision>();
+  decisions.forEach((d, i) => {
+    const option = options.find((o) => o.sku === d.sku);
+    if (!option) errors.push({ path: `decisions.${i}.sku`, message: `${d.sku} is not a short line of this order` });
+    else if (bySku.has(d.sku)) errors.push({ path: `decisions.${i}.sku`, message: `${d.sku} is decided twice` });
+    if (d.choice === 'substitute' && !option?.substitutes.some((s) => s.sku === d.substituteSku))
+      errors.push({ path: `decisions.${i}.substituteSku`, message: `must be one of the substitutes offered for ${d.sku}: ${option?.substitutes.map((s) => s.sku).join(', ') || 'none'}` });
+    if (d.choice !== 'substitute' && d.substituteSku !== undefined) errors.push({ path: `decisions.${i}.substituteSku`, message: 'only a substitute names a substitute SKU' });
+    bySku.set(d.sku, d);
+  });
+  for (const option of options) if (!bySku.has(option.sku)) errors.push({ path: 'decisions', message: `no decision for the short line ${option.sku}` });
+  if (errors.length > 0) throw unprocessable('The decisions do not fit the short lines', errors);
+
+  const change = noChange();
+  change.timeline.push(entry(msg, 'customer_decision', decisions.map(describe).join('; '), { actor }));
+  const lines: OrderLine[] = order.lines.flatMap((line) => {
+    const d = bySku.get(line.sku);
+    if (d?.choice === 'cancel_line') return [];
+    return [d?.choice === 'substitute' ? { ...line, sku: d.substituteSku!, name: `${d.substituteSku} (substitute for ${line.sku})` } : line];
+  });
+
+  // The short reservation is given back either way (it holds nothing) and the next one gets a new key.
+  change.send.push({ type: 'stock.release.v1', data: { orderId: order.checkKeys.stock } });
+  if (lines.length === 0) {
+    moveTo(order, change, 'cancelled', msg, 'the customer cancelled every short line');
+    change.send.push({ type: 'payment.void.v1', data: { orderId: order.checkKeys.payment } });
+    change.set.checks = { ...order.checks, stock: 'released' };
+    return change;
+  }
+
+  const amended = { ...order, lines };
+  change.set.lines = lines;
+  const amount = expectedAmount(amended);
+  if (amount !== order.payment.amount) {
+    // Less to capture than was authorized: the authorization covers it, no new payment check is needed.
+    change.set.payment = { ...order.payment, amount };
+    change.timeline.push(entry(msg, 'payment_adjusted', `amount to capture ${order.payment.amount} → ${amount} ${order.currency} (cancelled lines)`, { actor }));
+  }
+  const checkKeys = { ...order.checkKeys, stock: nextCheckKey(order.checkKeys.stock) };
+  const checks = { ...order.checks, stock: 'pending' as const };
+  change.set.checkKeys = checkKeys;
+  change.set.checks = checks;
+  const holds = order.holds.filter((h) => h.reason !== 'stock_short');
+  change.set.holds = holds;
+  change.send.push(reserveCommand(checkKeys.stock, amended, { backorder: decisions.some((d) => d.choice === 'wait') }));
+  if (holds.length === 0) moveTo(order, change, 'pending', msg, 'the customer decided on the short lines');
+  return change;
+}
