@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { importOrders } from './import-orders';
+import { importStock } from './import-stock';
 
 /** `oms`: operator tasks against a running gateway. */
 export function program(): Command {
@@ -16,6 +17,16 @@ export function program(): Command {
     .option('--no-progress', 'no progress bar')
     .action(async (file: string, opts: { url?: string; key?: string; channel?: string; progress: boolean }) => {
       process.exitCode = await importOrders(file, opts);
+    });
+  importCmd
+    .command('stock')
+    .description('Stream a CSV file of stock to POST /v1/inventory/import (columns sku,locationId,quantity[,type,reference,reason]; type defaults to count)')
+    .argument('<file>', 'CSV file, one row per SKU and location')
+    .option('--url <url>', 'gateway URL (default: $OMS_URL or http://127.0.0.1:8080)')
+    .option('--key <key>', 'API key (default: $OMS_KEY or the contents of .run/api-key)')
+    .option('--no-progress', 'no progress bar')
+    .action(async (file: string, opts: { url?: string; key?: string; progress: boolean }) => {
+      process.exitCode = await importStock(file, opts);
     });
   return oms;
 }

@@ -1,5 +1,10 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import request from 'supertest';
 import { eventually, sampleOrder } from '@oms/testing';
+import { importStock } from '../../cli/src/import-stock';
 import { startCluster, type Cluster } from './cluster';
 
 /** Locations, the ledger and sourcing, through the gateway's public API only. */
@@ -127,6 +132,36 @@ describe('inventory through the gateway', () => {
     await api().get('/v1/inventory/forecast?days=9999').set(auth()).expect(422);
   });
 
+  it('when a stock file is imported (API and `oms import stock`), then counts set on hand, every bad row is listed with its reason, and a re-upload changes nothing', async () => {
+    const rows = Array.from({ length: 1200 }, (_, i) => `IMP-${i},nyc,${i % 7}`);
+    const csv = ['sku,locationId,quantity,type,reference', ...rows, 'IMP-X,nowhere,5', 'IMP-Y,nyc,many', 'IMP-Z,nyc,3,receipt,PO-Z', 'IMP-Z,nyc,-9,write_off'].join('\n') + '\n';
+    const first = await api().post('/v1/inventory/import').set(auth()).set('Content-Type', 'text/csv').send(csv).expect(200);
+    expect(first.body).toMatchObject({ lines: 1204, booked: 1201, rejected: 3, rejectedRowsTruncated: false });
+    expect(first.body.rows).toEqual([
+      { line: 1202, sku: 'IMP-X', reason: 'locationId: location nowhere does not exist' },
+      { line: 1203, sku: 'IMP-Y', reason: expect.stringContaining('quantity') },
+      // Refused by the inventory service itself: it would take on hand below zero.
+      { line: 1205, sku: 'IMP-Z', reason: expect.stringContaining('below the 0 reserved') },
+    ]);
+    expect(await stock('IMP-6')).toMatchObject({ onHand: 6 });
+    expect(await stock('IMP-Z')).toMatchObject({ onHand: 3 });
+
+    // The same counts again through the command line: on hand stays as counted.
+    const file = join(mkdtempSync(join(tmpdir(), 'oms-stock-')), 'stock.csv');
+    writeFileSync(file, ['sku,locationId,quantity', ...rows.slice(0, 10)].join('\n') + '\n');
+    const out = new PassThrough();
+    let printed = '';
+    out.on('data', (c) => (printed += c));
+    const code = await importStock(file, { url: cluster.gatewayUrl, key: cluster.apiKey, progress: false, out, err: new PassThrough() });
+    expect(code).toBe(0);
+    expect(printed).toContain('lines 10: booked 10, rejected 0');
+    expect(await stock('IMP-6')).toMatchObject({ onHand: 6 });
+
+    const badHeader = await api().post('/v1/inventory/import').set(auth()).set('Content-Type', 'text/csv').send('sku,where,quantity\nA,nyc,1\n').expect(422);
+    expect(badHeader.body.errors.map((e: { message: string }) => e.message)).toEqual(['missing column locationId', expect.stringContaining('unknown column where')]);
+    await api().post('/v1/inventory/import').set(auth()).set('Content-Type', 'application/json').send({}).expect(415);
+  });
+
   it('when a channel key touches inventory, then it is refused: stock and locations are for ops', async () => {
     const created = await api().post('/v1/api-keys').set(auth()).send({ name: 'US shop key', roles: ['channel:us-shop'] }).expect(201);
     const channelKey = { Authorization: `Bearer ${created.body.key}` };
@@ -134,6 +169,7 @@ describe('inventory through the gateway', () => {
     await api().get('/v1/locations').set(channelKey).expect(403);
     await api().post('/v1/inventory/movements').set(channelKey).send({ sku: 'MUG-1', locationId: 'nyc', quantity: 100, type: 'receipt' }).expect(403);
     await api().put('/v1/locations/nyc').set(channelKey).send({ name: 'Mine now', type: 'warehouse' }).expect(403);
+    await api().post('/v1/inventory/import').set(channelKey).set('Content-Type', 'text/csv').send('sku,locationId,quantity\nMUG-1,nyc,999\n').expect(403);
     expect((await api().get('/v1/locations/nyc').set(auth()).expect(200)).body.name).toBe('New York');
   });
 });

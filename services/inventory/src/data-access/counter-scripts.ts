@@ -69,7 +69,7 @@ return {'ok', m.s}
 /**
  * Book a batch of movements on hand. A 'set' (a stock count) books the difference to the counted
  * quantity. Refused as a whole when it would bring on hand of a SKU at a location below what is reserved
- * there (or below zero).
+ * there (or below zero); the refusal names the batch's last movement there (the one that went too far).
  * KEYS: epoch, marker, one SKU hash per movement. ARGV: ttl (s), then location, 'add' | 'set', value per
  * movement. Answers 'ok', the booked quantities (one per movement), then for each SKU and location whose
  * available to promise fell to its reorder point: the first movement's number, available after, reorder point.
@@ -94,12 +94,13 @@ for i = 1, n do
   local d = value
   if kind == 'set' then d = value - s.on end
   s.on = s.on + d
+  s.last = i
   deltas[i] = d
 end
 for _, id in ipairs(order) do
   local s = seen[id]
   if s.on < s.start and s.on < s.res then
-    return {'refused', tostring(s.first), tostring(s.start), tostring(s.on), tostring(s.res)}
+    return {'refused', tostring(s.last), tostring(s.start), tostring(s.on), tostring(s.res)}
   end
 end
 for i = 1, n do

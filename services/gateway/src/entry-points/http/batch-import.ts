@@ -1,4 +1,3 @@
-import { Transform, type TransformCallback } from 'node:stream';
 import { canonicalOrderSchema, identifier, type CanonicalOrder } from '@oms/contracts';
 import { AppError, zodFieldErrors, type FieldError } from '@oms/errors';
 import { express, type Request, type Response } from '@oms/http';
@@ -9,10 +8,10 @@ import { apiRoute } from './api-route';
 import { mayUseChannel, principalOf, type Principal } from './auth';
 import type { GatewayDeps } from './deps';
 import { orderIntake, type IntakeResult, type OrderIntake } from './intake';
+import { ByteLimit, MAX_CSV_BYTES } from './csv-limit';
 import { toProblem } from './problems';
 
 export const MAX_BATCH_ORDERS = 1000;
-export const MAX_CSV_BYTES = 100 * 1024 * 1024;
 /** Orders of one import published at the same time: enough to keep the broker busy, bounded memory. */
 const CSV_CONCURRENCY = 256;
 /** Rejected rows listed in the answer (the counts are always complete). */
@@ -58,18 +57,7 @@ async function submitOne(intake: OrderIntake, principal: Principal, order: Canon
   }
 }
 
-/** Counts bytes on their way to the parser, and stops a body over the limit. */
-class ByteLimit extends Transform {
-  bytes = 0;
-  constructor(private readonly limit: number) {
-    super();
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.bytes += chunk.length;
-    if (this.bytes > this.limit) return done(new AppError(413, 'Content Too Large', `A CSV import may have at most ${this.limit} bytes`));
-    done(null, chunk);
-  }
-}
+
 
 /** Marketplaces send orders in batches; back-office and legacy channels upload CSV files. */
 export function batchImportRoutes(deps: GatewayDeps): express.Router {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { apiRoute, pathId } from './api-route';
 import { requireOps } from './auth';
 import { seg, sendCommand, type GatewayDeps } from './deps';
+import { importStockCsv, stockImportSummary } from './stock-import';
 
 const locationParams = z.object({ id: commands['location.upsert.v1'].shape.locationId });
 const locationBody = locationSchema;
@@ -158,6 +159,19 @@ export function inventoryRoutes(deps: GatewayDeps): express.Router {
       if (outcome.status === 'done') res.status(201).json(outcome.result);
       else res.status(202).json({ status: 'accepted' });
     },
+  });
+
+  apiRoute(router, {
+    method: 'post',
+    path: '/inventory/import',
+    summary: 'Import stock from CSV (sku, locationId, quantity[, type, reference, reason]; type count by default, which sets on hand); streamed, up to 100 MB',
+    tags: ['inventory'],
+    body: z.string().describe('CSV with a header row; see docs/inventory.md'),
+    bodyContentType: 'text/csv',
+    documentBodyOnly: true,
+    responses: { 200: { description: 'Counts, and every rejected row with its reason (the first 1,000 listed)', schema: stockImportSummary } },
+    errors: [415],
+    handler: async (req, res) => importStockCsv(req, res, deps),
   });
 
   apiRoute(router, {
