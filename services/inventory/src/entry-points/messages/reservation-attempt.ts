@@ -9,7 +9,8 @@ import type { HandlerDeps } from './deps';
 const MAX_ATTEMPTS = 20;
 
 export type Attempt =
-  | { taken: true; lines: AllocatedLine[]; reason: string; startedAt: number; low: LowStock[] }
+  /** `fresh`: this attempt took the units (not an earlier delivery). */
+  | { taken: true; fresh: boolean; lines: AllocatedLine[]; reason: string; startedAt: number; low: LowStock[] }
   | { taken: false; shortLines: ShortLine[]; reason: string };
 
 /**
@@ -25,7 +26,7 @@ export async function attemptReservation({ counters, locations }: HandlerDeps, r
   const customer = request.shipTo ? locateCustomer(request.shipTo.country, request.shipTo.postalCode) : undefined;
   const startedAt = Date.now();
   const held = await counters.held(reservationId);
-  if (held) return { taken: true, lines: held, reason: 'reserved as decided before a restart', startedAt, low: [] };
+  if (held) return { taken: true, fresh: false, lines: held, reason: 'reserved as decided before a restart', startedAt, low: [] };
 
   let decision: SourcingDecision | undefined;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -34,8 +35,8 @@ export async function attemptReservation({ counters, locations }: HandlerDeps, r
     if (decision.status === 'short') return { taken: false, shortLines: decision.shortLines, reason: decision.reason };
     const startedAt = Date.now();
     const outcome = await counters.reserve(reservationId, decision.lines);
-    if (outcome.status === 'ok') return { taken: true, lines: outcome.lines, reason: decision.reason, startedAt, low: outcome.low };
-    if (outcome.status === 'applied') return { taken: true, lines: outcome.lines, reason: 'reserved as decided before a restart', startedAt, low: [] };
+    if (outcome.status === 'ok') return { taken: true, fresh: true, lines: outcome.lines, reason: decision.reason, startedAt, low: outcome.low };
+    if (outcome.status === 'applied') return { taken: true, fresh: false, lines: outcome.lines, reason: 'reserved as decided before a restart', startedAt, low: [] };
   }
   throw new Error(`reservation ${reservationId}: stock kept changing under ${MAX_ATTEMPTS} sourcing attempts`);
 }

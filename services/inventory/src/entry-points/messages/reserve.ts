@@ -20,37 +20,38 @@ export const reserveStock =
     const { orderId, lines, shipTo, pickupLocationId, backorder } = msg.data;
     const request = { lines, ...(shipTo ? { shipTo } : {}), ...(pickupLocationId ? { pickupLocationId } : {}) };
     return withReservationLock(deps.locks, orderId, async () => {
-      // One reservation per order: a duplicate or a repeated command changes nothing.
-      if (!(await models.Reservations.exists({ _id: orderId }))) {
-        const attempt = await attemptReservation(deps, orderId, request);
-        const meta = { correlationId: orderId, causationId: msg.id };
-        let doc: Omit<ReservationDoc, 'createdAt' | 'updatedAt'>;
-        if (attempt.taken) {
-          counters.assertFresh(attempt.startedAt);
-          const { lines: reserved, reason } = attempt;
-          const event = outbox.entry('stock.reserved.v1', { orderId, lines: reserved, reason }, { ...meta, id: deterministicId(msg.id, 'stock.reserved.v1') });
-          // Low stock goes out with the reservation that caused it, in the same write.
-          const low = lowStockEvents(outbox, attempt.low, msg.id, orderId);
-          doc = { _id: orderId, status: 'active', lines: reserved, reason, processed: [msg.id], outbox: [event, ...low] };
-        } else if (backorder) {
-          const event = outbox.entry('stock.backordered.v1', { orderId, lines: attempt.shortLines }, { ...meta, id: deterministicId(msg.id, 'stock.backordered.v1') });
-          doc = { _id: orderId, status: 'backordered', lines: [], shortLines: attempt.shortLines, reason: attempt.reason, request, queuedAt: new Date(), processed: [msg.id], outbox: [event] };
-        } else {
-          const options = await shortOptions(deps, attempt.shortLines, request);
-          const data = { orderId, lines: attempt.shortLines, reason: attempt.reason, options };
-          const event = outbox.entry('stock.short.v1', data, { ...meta, id: deterministicId(msg.id, 'stock.short.v1') });
-          doc = { _id: orderId, status: 'short', lines: [], shortLines: attempt.shortLines, reason: attempt.reason, processed: [msg.id], outbox: [event] };
-        }
-        try {
-          const created = await models.Reservations.create(doc);
-          await outbox.flush(models.Reservations, orderId, doc.outbox);
-          return reservationView(created.toObject() as ReservationDoc);
-        } catch (err) {
-          if (!isDuplicateKeyError(err)) throw err;
-        }
+      // No read first: a repeated command finds the stored decision when its insert is refused (below).
+      const attempt = await attemptReservation(deps, orderId, request);
+      const meta = { correlationId: orderId, causationId: msg.id };
+      let doc: Omit<ReservationDoc, 'createdAt' | 'updatedAt'>;
+      if (attempt.taken) {
+        counters.assertFresh(attempt.startedAt);
+        const { lines: reserved, reason } = attempt;
+        const event = outbox.entry('stock.reserved.v1', { orderId, lines: reserved, reason }, { ...meta, id: deterministicId(msg.id, 'stock.reserved.v1') });
+        // Low stock goes out with the reservation that caused it, in the same write.
+        const low = lowStockEvents(outbox, attempt.low, msg.id, orderId);
+        doc = { _id: orderId, status: 'active', lines: reserved, reason, processed: [msg.id], outbox: [event, ...low] };
+      } else if (backorder) {
+        const event = outbox.entry('stock.backordered.v1', { orderId, lines: attempt.shortLines }, { ...meta, id: deterministicId(msg.id, 'stock.backordered.v1') });
+        doc = { _id: orderId, status: 'backordered', lines: [], shortLines: attempt.shortLines, reason: attempt.reason, request, queuedAt: new Date(), processed: [msg.id], outbox: [event] };
+      } else {
+        const options = await shortOptions(deps, attempt.shortLines, request);
+        const data = { orderId, lines: attempt.shortLines, reason: attempt.reason, options };
+        const event = outbox.entry('stock.short.v1', data, { ...meta, id: deterministicId(msg.id, 'stock.short.v1') });
+        doc = { _id: orderId, status: 'short', lines: [], shortLines: attempt.shortLines, reason: attempt.reason, processed: [msg.id], outbox: [event] };
       }
+      try {
+        const created = await models.Reservations.create(doc);
+        await outbox.flush(models.Reservations, orderId, doc.outbox);
+        return reservationView(created.toObject() as ReservationDoc);
+      } catch (err) {
+        if (!isDuplicateKeyError(err)) throw err;
+      }
+      // Decided before (a repeated command): that decision stands. Units this attempt took that the stored
+      // decision does not hold (it was short, or is over) are given back.
+      const existing = (await models.Reservations.findById(orderId).lean<ReservationDoc>())!;
+      if (attempt.taken && attempt.fresh && existing.status !== 'active') await counters.finish(orderId, attempt.lines, 'released');
       await outbox.flush(models.Reservations, orderId);
-      const reservation = await models.Reservations.findById(orderId).lean<ReservationDoc>();
-      return reservationView(reservation!);
+      return reservationView((await models.Reservations.findById(orderId).lean<ReservationDoc>())!);
     });
   };
