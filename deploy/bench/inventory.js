@@ -11,7 +11,7 @@
 // Redis prefix of its own, removed afterwards, and sends it `stock.reserve.v1` commands as ingestion does.
 // Not through the cluster's inventory: ingestion would then retry and dead-letter an event for every
 // order it never received, which costs the store more than the reservations themselves.
-// Settings (environment): OMS_MONGO_URL, REDIS_URL, BENCH_SPREAD_ORDERS (10000), BENCH_FLASH_ORDERS (5000),
+// Settings (environment): OMS_MONGO_URL, REDIS_URL, MONGO_POOL_SIZE and AMQP_PREFETCH (passed to the service), BENCH_SPREAD_ORDERS (10000), BENCH_FLASH_ORDERS (5000),
 // BENCH_FLASH_UNITS (1000), BENCH_TIMEOUT_SECONDS (600 per scenario).
 'use strict';
 const path = require('node:path');
@@ -102,7 +102,13 @@ async function run(name, broker, tap, orders) {
 async function startInventory(stack) {
   const port = 18000 + Math.floor(Math.random() * 1000);
   const child = spawn(process.execPath, [path.join(root, 'services/inventory/dist/main.js')], {
-    env: { ...stack.env('inventory'), PORT: String(port), LOG_LEVEL: 'warn' },
+    env: {
+      ...stack.env('inventory'),
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      // The service's own settings, when given, to try other pool sizes or prefetch counts.
+      ...Object.fromEntries(['MONGO_POOL_SIZE', 'AMQP_PREFETCH'].filter((k) => env[k]).map((k) => [k, env[k]])),
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
