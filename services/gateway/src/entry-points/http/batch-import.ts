@@ -1,14 +1,13 @@
 import { canonicalOrderSchema, identifier, type CanonicalOrder } from '@oms/contracts';
 import { AppError, zodFieldErrors, type FieldError } from '@oms/errors';
 import { express, type Request, type Response } from '@oms/http';
-import { parse, type CsvError } from 'csv-parse';
 import { z } from 'zod';
 import { csvReason, headerProblems, orderFromRows, type CsvRecord, type CsvRow } from '../../domain/intake/csv-orders';
 import { apiRoute } from './api-route';
 import { mayUseChannel, principalOf, type Principal } from './auth';
 import type { GatewayDeps } from './deps';
 import { orderIntake, type IntakeResult, type OrderIntake } from './intake';
-import { ByteLimit, MAX_CSV_BYTES } from './csv-limit';
+import { MAX_CSV_BYTES, readCsvUpload } from './csv-stream';
 import { toProblem } from './problems';
 
 export const MAX_BATCH_ORDERS = 1000;
@@ -137,31 +136,13 @@ async function importCsv(req: Request, res: Response, intake: OrderIntake, query
     for (const row of rows) rejectRow(row.line, row.record.externalId, reason);
   };
 
-  let headerError: AppError | undefined;
-  const parser = parse({
-    columns: (header: string[]) => {
-      const problems = headerProblems(header);
-      if (problems.length) throw (headerError = new AppError(422, 'Validation Failed', 'The CSV header is invalid', problems.map((message) => ({ path: 'header', message }))));
-      return header;
-    },
-    bom: true,
-    trim: true,
-    skip_empty_lines: true,
-    info: true,
-    skip_records_with_error: true,
-    on_skip: (err: CsvError | undefined) => {
+  const upload = readCsvUpload(req, {
+    headerProblems,
+    onUnreadableRow: (line, reason) => {
       summary.lines++;
-      rejectRow(Number((err as { lines?: number } | undefined)?.lines ?? 0), undefined, err?.message ?? 'unreadable row');
+      rejectRow(line, undefined, reason);
     },
   });
-  const limit = new ByteLimit(MAX_CSV_BYTES);
-  let streamError: unknown;
-  limit.on('error', (err) => {
-    streamError = err;
-    parser.destroy(err);
-  });
-  req.on('error', (err) => parser.destroy(err));
-  req.pipe(limit).pipe(parser);
 
   // Submitted orders in flight; at most CSV_CONCURRENCY, so a 100,000-line file runs in bounded memory.
   const inFlight = new Set<Promise<void>>();
@@ -208,7 +189,7 @@ async function importCsv(req: Request, res: Response, intake: OrderIntake, query
   };
 
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: CsvRecord; info: { lines: number } }>) {
+    for await (const { record, info } of upload.records as AsyncIterable<{ record: CsvRecord; info: { lines: number } }>) {
       if (fatal) break;
       summary.lines++;
       const row: CsvRow = { line: info.lines, record };
@@ -232,11 +213,9 @@ async function importCsv(req: Request, res: Response, intake: OrderIntake, query
     }
     if (!fatal) await close();
   } catch (err) {
-    req.unpipe();
-    req.resume(); // read and drop the rest, so the answer reaches the client
+    const refusal = upload.stop();
     await Promise.allSettled(inFlight);
-    if (headerError) throw headerError;
-    if (streamError instanceof AppError) throw streamError;
+    if (refusal) throw refusal;
     throw new AppError(400, 'Malformed CSV', (err as Error).message ?? 'The CSV could not be read');
   }
   await Promise.allSettled(inFlight);

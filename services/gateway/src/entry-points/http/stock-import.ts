@@ -1,10 +1,9 @@
 import { commands, type MessageData } from '@oms/contracts';
 import { AppError, zodFieldErrors } from '@oms/errors';
 import type { Request, Response } from '@oms/http';
-import { parse, type CsvError } from 'csv-parse';
 import { z } from 'zod';
 import { requireOps } from './auth';
-import { ByteLimit, MAX_CSV_BYTES } from './csv-limit';
+import { readCsvUpload } from './csv-stream';
 import { sendCommand, type GatewayDeps } from './deps';
 
 type Movement = MessageData<'stock.record-movements.v1'>['movements'][number];
@@ -49,7 +48,6 @@ interface PendingRow {
 export async function importStockCsv(req: Request, res: Response, deps: GatewayDeps): Promise<void> {
   const { actor } = requireOps(res);
   if (!req.is('text/csv')) throw new AppError(415, 'Unsupported Media Type', 'Send the file as Content-Type: text/csv');
-  if (Number(req.get('content-length') ?? 0) > MAX_CSV_BYTES) throw new AppError(413, 'Content Too Large', `A CSV import may have at most ${MAX_CSV_BYTES} bytes`);
   const { locations } = await deps.upstreams.inventory.get<{ locations: Array<{ id: string }> }>('/internal/locations');
   const known = new Set(locations.map((l) => l.id));
 
@@ -60,41 +58,22 @@ export async function importStockCsv(req: Request, res: Response, deps: GatewayD
     else summary.rejectedRowsTruncated = true;
   };
 
-  let headerError: AppError | undefined;
-  const parser = parse({
-    columns: (header: string[]) => {
-      const problems = [
-        ...REQUIRED.filter((c) => !header.includes(c)).map((c) => `missing column ${c}`),
-        ...header.filter((c) => !REQUIRED.includes(c) && !OPTIONAL.includes(c)).map((c) => `unknown column ${c} (columns: ${[...REQUIRED, ...OPTIONAL].join(', ')})`),
-      ];
-      if (problems.length) throw (headerError = new AppError(422, 'Validation Failed', 'The CSV header is invalid', problems.map((message) => ({ path: 'header', message }))));
-      return header;
-    },
-    bom: true,
-    trim: true,
-    // Optional columns may be left off the end of a row.
-    relax_column_count_less: true,
-    skip_empty_lines: true,
-    info: true,
-    skip_records_with_error: true,
-    on_skip: (err: CsvError | undefined) => {
+  const upload = readCsvUpload(req, {
+    headerProblems: (header) => [
+      ...REQUIRED.filter((c) => !header.includes(c)).map((c) => `missing column ${c}`),
+      ...header.filter((c) => !REQUIRED.includes(c) && !OPTIONAL.includes(c)).map((c) => `unknown column ${c} (columns: ${[...REQUIRED, ...OPTIONAL].join(', ')})`),
+    ],
+    onUnreadableRow: (line, reason) => {
       summary.lines++;
-      reject(Number((err as { lines?: number } | undefined)?.lines ?? 0), undefined, err?.message ?? 'unreadable row');
+      reject(line, undefined, reason);
     },
+    allowShortRows: true, // optional columns may be left off the end of a row
   });
-  const limit = new ByteLimit(MAX_CSV_BYTES);
-  let streamError: unknown;
-  limit.on('error', (err) => {
-    streamError = err;
-    parser.destroy(err);
-  });
-  req.on('error', (err) => parser.destroy(err));
-  req.pipe(limit).pipe(parser);
 
   const book = (batch: PendingRow[]) => bookBatch(deps, actor, batch, summary, reject);
   let batch: PendingRow[] = [];
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+    for await (const { record, info } of upload.records) {
       summary.lines++;
       const values = Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined && v !== ''));
       const parsed = row.safeParse(values);
@@ -114,10 +93,8 @@ export async function importStockCsv(req: Request, res: Response, deps: GatewayD
     }
     await book(batch);
   } catch (err) {
-    req.unpipe();
-    req.resume(); // read and drop the rest, so the answer reaches the client
-    if (headerError) throw headerError;
-    if (streamError instanceof AppError) throw streamError;
+    const refusal = upload.stop();
+    if (refusal) throw refusal;
     if (err instanceof AppError) throw err; // the inventory service or the broker failed: the import stops here
     throw new AppError(400, 'Malformed CSV', (err as Error).message ?? 'The CSV could not be read');
   }
