@@ -281,6 +281,19 @@ const csvText: fc.Arbitrary<string> = fc
   });
 
 // ---------------------------------------------------------------------------------------------------------
+// A stock file: the import's columns with good, odd and broken cells, or the order file's layout.
+const stockCsvText: fc.Arbitrary<string> = fc.oneof(
+  fc
+    .tuple(
+      fc.array(fc.tuple(csvCell, fc.constantFrom('fuzz-wh', 'nowhere', ''), fc.oneof(fc.integer({ min: -20, max: 20 }).map(String), csvCell), fc.constantFrom('count', 'receipt', 'write_off', 'adjustment', 'transfer', '')), {
+        maxLength: 8,
+      }),
+      fc.constantFrom('sku,locationId,quantity,type', 'sku,locationId,quantity', 'sku,quantity', ''),
+    )
+    .map(([rows, header]) => [header, ...rows.map((r) => r.join(','))].join('\n')),
+  csvText,
+);
+
 // The routes under fuzz
 // ---------------------------------------------------------------------------------------------------------
 
@@ -499,6 +512,12 @@ describe('intake routes under fuzzing (fast-check)', () => {
     trackingRoute(false),
     trackingRoute(true),
     channelPutRoute(() => validChannel),
+    // Beyond intake: the other routes that take bodies from outside (inventory, shortage decisions).
+    jsonIntake('POST /v1/inventory/import', 0.02, '/v1/inventory/import', 'POST', stockCsvText, 'text/csv'),
+    jsonIntake('POST /v1/inventory/movements', 0.02, '/v1/inventory/movements', 'POST', nearValid({ sku: 'FUZZ-1', locationId: 'fuzz-wh', quantity: 3, type: 'count' })),
+    jsonIntake('POST /v1/inventory/incoming', 0.02, '/v1/inventory/incoming', 'POST', nearValid({ sku: 'FUZZ-1', locationId: 'fuzz-wh', quantity: 5, expectedAt: '2026-12-01', reference: 'PO-FUZZ' })),
+    jsonIntake('PUT /v1/inventory/{sku}/locations/{id}', 0.02, '/v1/inventory/FUZZ-1/locations/fuzz-wh', 'PUT', nearValid({ safetyStock: 1, reorderPoint: 2 })),
+    jsonIntake('POST /v1/orders/{id}/decisions', 0.02, '/v1/orders/fuzz-order/decisions', 'POST', nearValid({ decisions: [{ sku: 'FUZZ-1', choice: 'substitute', substituteSku: 'FUZZ-2' }] })),
   ];
 
   // FUZZ_ONLY=<part of a route name> fuzzes just the matching routes (while working on one).
