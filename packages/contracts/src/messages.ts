@@ -110,6 +110,17 @@ export const events = {
     /** What the customer can choose per short line (POST /v1/orders/{id}/decisions). */
     options: z.array(shortLineOptions).optional(),
   }),
+  /**
+   * After a short pick: what was booked off at the location (`corrected`), where the missing units are now
+   * reserved (`lines`, locations without a fulfillment of the order) and what could not be found (`unfilled`).
+   */
+  'stock.reallocated.v1': z.object({
+    orderId,
+    corrected: z.array(z.object({ sku, locationId: identifier, missing: quantity })),
+    lines: z.array(allocatedLine),
+    unfilled: z.array(z.object({ sku, missing: quantity })),
+    reason: z.string(),
+  }),
   /** Short, and queued: reserved (stock.reserved.v1) as soon as stock arrives, first in, first out. */
   'stock.backordered.v1': z.object({ orderId, lines: z.array(z.object({ sku, requested: quantity, available: z.number().int() })) }),
   /** Available to promise of a SKU at a location fell to its reorder point (or below). */
@@ -122,6 +133,8 @@ export const events = {
   'payment.voided.v1': z.object({ orderId }),
   'payment.refunded.v1': z.object({ orderId, returnId: z.string(), amount: minorUnits, currency: currencyCode, providerRef: z.string() }),
   'fulfillment.opened.v1': z.object({ orderId, fulfillmentId: z.string(), locationId: identifier }),
+  /** Articles missing on the shelf: the fulfillment's lines were reduced (`emptied`: nothing left, it is cancelled). */
+  'fulfillment.short-picked.v1': z.object({ orderId, fulfillmentId: z.string(), locationId: identifier, lines: z.array(z.object({ sku, missing: quantity })), emptied: z.boolean(), actor }),
   'fulfillment.packed.v1': z.object({ orderId, fulfillmentId: z.string(), locationId: identifier, lines: z.array(skuQuantity), actor }),
   'fulfillment.cancelled.v1': z.object({ orderId, fulfillmentIds: z.array(z.string()) }),
   'shipment.booked.v1': z.object({ orderId, shipmentId: z.string(), carrierId: identifier, trackingNumber: z.string() }),
@@ -168,6 +181,14 @@ export const commands = {
     backorder: z.boolean().optional(),
   }),
   'stock.release.v1': z.object({ orderId }),
+  /** Book a short pick off the reservation at `locationId` and source the missing units elsewhere (not at `excludeLocationIds`). */
+  'stock.short-pick.v1': z.object({
+    orderId,
+    locationId: identifier,
+    lines: z.array(z.object({ sku, missing: quantity })).min(1),
+    shipTo: z.object({ country: z.string(), postalCode: z.string() }).optional(),
+    excludeLocationIds: z.array(identifier),
+  }),
   'stock.consume.v1': z.object({ orderId }),
   'stock.restock.v1': z.object({
     orderId,
@@ -192,6 +213,7 @@ export const commands = {
   'fulfillment.open.v1': z.object({ orderId, lines: z.array(allocatedLine).min(1), shippingAddress: addressSchema, shippingMethod: z.string() }),
   'fulfillment.cancel.v1': z.object({ orderId }),
   'fulfillment.pack.v1': z.object({ fulfillmentId: z.string(), actor }),
+  'fulfillment.report-short-pick.v1': z.object({ fulfillmentId: z.string(), lines: z.array(z.object({ sku, missing: quantity })).min(1).max(500), actor }),
   'shipment.book.v1': z.object({ orderId, fulfillmentId: z.string(), locationId: identifier, shippingAddress: addressSchema, shippingMethod: z.string(), lines: z.array(skuQuantity) }),
   'shipment.record-tracking.v1': z.object({
     carrierId: identifier,

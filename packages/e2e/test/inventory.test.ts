@@ -162,6 +162,73 @@ describe('inventory through the gateway', () => {
     await api().post('/v1/inventory/import').set(auth()).set('Content-Type', 'application/json').send({}).expect(415);
   });
 
+  it('when the warehouse finds articles missing on the shelf, then the count is corrected there and the missing units ship from another location; with none elsewhere the order is held', async () => {
+    const nyOrder = (externalId: string, sku: string, quantity: number) =>
+      sampleOrder({
+        channel: 'us-shop',
+        externalId,
+        currency: 'USD',
+        shippingAddress: { name: 'Ana Ruiz', line1: '350 5th Ave', postalCode: '10001', city: 'New York', country: 'US' },
+        lines: [{ sku, quantity, unitPrice: 1000 }],
+      });
+    const fulfillmentsOf = async (orderId: string) => (await api().get(`/v1/fulfillments?orderId=${orderId}`).set(auth()).expect(200)).body as any[];
+    const orderOf = async (orderId: string) => (await api().get(`/v1/orders/${orderId}`).set(auth()).expect(200)).body;
+    await api().post('/v1/inventory/movements').set(auth()).send({ movements: [
+      { sku: 'SP-1', locationId: 'nyc', quantity: 3, type: 'receipt' },
+      { sku: 'SP-1', locationId: 'lax', quantity: 5, type: 'receipt' },
+      { sku: 'SP-2', locationId: 'nyc', quantity: 2, type: 'receipt' },
+    ] }).expect(201);
+
+    const id = (await api().post('/v1/orders').set(auth()).send(nyOrder('US-SP-1', 'SP-1', 3)).expect(202)).body.id;
+    const [atNyc] = (await eventually(async () => {
+      const list = await fulfillmentsOf(id);
+      return list.length === 1 && list;
+    }, 30000)) as any[];
+    expect(atNyc).toMatchObject({ locationId: 'nyc', status: 'open', lines: [{ sku: 'SP-1', quantity: 3 }] });
+
+    // Reports that do not fit the fulfillment are refused, naming the field.
+    const tooMany = await api().post(`/v1/fulfillments/${atNyc.id}/short-pick`).set(auth()).send({ lines: [{ sku: 'SP-1', missing: 4 }] }).expect(422);
+    expect(tooMany.body.errors).toEqual([expect.objectContaining({ path: 'lines.0.missing' })]);
+    await api().post(`/v1/fulfillments/${atNyc.id}/short-pick`).set(auth()).send({ lines: [{ sku: 'NOT-HERE', missing: 1 }] }).expect(422);
+
+    const reported = await api().post(`/v1/fulfillments/${atNyc.id}/short-pick`).set(auth()).send({ lines: [{ sku: 'SP-1', missing: 2 }] }).expect(200);
+    expect(reported.body).toMatchObject({ status: 'open', lines: [{ sku: 'SP-1', quantity: 1 }] });
+    const both = (await eventually(async () => {
+      const list = await fulfillmentsOf(id);
+      return list.length === 2 && list;
+    }, 30000)) as any[];
+    expect(both.find((f: any) => f.locationId === 'lax')).toMatchObject({ status: 'open', lines: [{ sku: 'SP-1', quantity: 2 }] });
+    expect(await stock('SP-1')).toMatchObject({
+      locations: [expect.objectContaining({ locationId: 'lax', onHand: 5, reserved: 2 }), expect.objectContaining({ locationId: 'nyc', onHand: 1, reserved: 1 })],
+    });
+    const ledger = (await api().get('/v1/inventory/SP-1/movements').set(auth()).expect(200)).body.movements;
+    expect(ledger).toContainEqual(expect.objectContaining({ locationId: 'nyc', type: 'adjustment', quantity: -2, reason: 'short pick: missing on the shelf' }));
+    const timeline = (await orderOf(id)).timeline.map((t: any) => t.type);
+    expect(timeline).toEqual(expect.arrayContaining(['short_pick', 'stock_reallocated']));
+
+    // Both parcels packed: the order is packed and both locations' stock leaves.
+    for (const f of both) await api().post(`/v1/fulfillments/${f.id}/pack`).set(auth()).expect(200);
+    await eventually(async () => (await orderOf(id)).status === 'packed' || (await orderOf(id)).status === 'shipped', 30000);
+    await eventually(async () => {
+      const s = await stock('SP-1');
+      return s.onHand === 3 && s.reserved === 0;
+    }, 30000);
+
+    // Nowhere else to take it from: the order is held, and the count is still corrected.
+    const second = (await api().post('/v1/orders').set(auth()).send(nyOrder('US-SP-2', 'SP-2', 2)).expect(202)).body.id;
+    const [only] = (await eventually(async () => {
+      const list = await fulfillmentsOf(second);
+      return list.length === 1 && list;
+    }, 30000)) as any[];
+    await api().post(`/v1/fulfillments/${only.id}/short-pick`).set(auth()).send({ lines: [{ sku: 'SP-2', missing: 1 }] }).expect(200);
+    const held = await eventually(async () => {
+      const o = await orderOf(second);
+      return o.status === 'on_hold' && o;
+    }, 30000);
+    expect(held.holds).toEqual([expect.objectContaining({ reason: 'stock_short', detail: expect.stringContaining('1 × SP-2 missing') })]);
+    expect(await stock('SP-2')).toMatchObject({ onHand: 1, reserved: 1 });
+  });
+
   it('when a channel key touches inventory, then it is refused: stock and locations are for ops', async () => {
     const created = await api().post('/v1/api-keys').set(auth()).send({ name: 'US shop key', roles: ['channel:us-shop'] }).expect(201);
     const channelKey = { Authorization: `Bearer ${created.body.key}` };

@@ -1,4 +1,4 @@
-import { conflict, notFound } from '@oms/errors';
+import { conflict, notFound, type FieldError } from '@oms/errors';
 
 export type FulfillmentStatus = 'open' | 'packed' | 'cancelled';
 
@@ -36,3 +36,19 @@ export function decidePack(fulfillment: { status: FulfillmentStatus } | null, fu
 
 /** Only work not done yet is cancelled: a packed parcel stays packed (it is dealt with as a return to stock). */
 export const isCancellable = (fulfillment: { status: FulfillmentStatus }): boolean => fulfillment.status === 'open';
+
+/**
+ * A short pick: the missing units come off the fulfillment's lines (a line with nothing left goes). Every
+ * reported SKU must be on the fulfillment, missing no more than it holds.
+ */
+export function applyShortPick(lines: FulfillmentLine[], missing: Array<{ sku: string; missing: number }>): { lines: FulfillmentLine[]; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const left = new Map(lines.map((l) => [l.sku, l.quantity]));
+  missing.forEach((m, i) => {
+    const held = left.get(m.sku);
+    if (held === undefined) errors.push({ path: `lines.${i}.sku`, message: `${m.sku} is not on this fulfillment` });
+    else if (m.missing > held) errors.push({ path: `lines.${i}.missing`, message: `only ${held} of ${m.sku} left to pick` });
+    else left.set(m.sku, held - m.missing);
+  });
+  return { lines: lines.map((l) => ({ sku: l.sku, quantity: left.get(l.sku)! })).filter((l) => l.quantity > 0), errors };
+}

@@ -1,7 +1,7 @@
 import type { CanonicalOrder, Envelope, MessageData, OrderStatus, ShortLineOptions } from '@oms/contracts';
 import { AppError } from '@oms/errors';
 import { initialCheckKeys } from './check-keys';
-import { expectedAmount, noChange, type OrderChange, type OrderState, type TimelineEntry } from './order';
+import { expectedAmount, noChange, type AllocatedLine, type OrderChange, type OrderState, type TimelineEntry } from './order';
 import { CANCELLABLE, canTransition } from './order-status';
 
 /**
@@ -176,8 +176,57 @@ export function onOrderEvent(order: OrderState, msg: Envelope): OrderChange {
     case 'fulfillment.opened.v1':
       if (order.fulfillments.some((f) => f.id === d.fulfillmentId)) break;
       change.timeline.push(entry(msg, 'fulfillment_opened', `fulfillment ${d.fulfillmentId} at ${d.locationId}`));
-      change.set.fulfillments = [...order.fulfillments, { id: d.fulfillmentId, locationId: d.locationId, status: 'open' }];
+      // A fulfillment asked for after a short pick was registered as pending; it now has its id.
+      change.set.fulfillments = [
+        ...order.fulfillments.filter((f) => !(f.id === pendingFulfillment(d.locationId))),
+        { id: d.fulfillmentId, locationId: d.locationId, status: 'open' },
+      ];
       break;
+    case 'fulfillment.short-picked.v1': {
+      const missing = (d.lines as Array<{ sku: string; missing: number }>).map((l) => `${l.missing} × ${l.sku}`).join(', ');
+      change.timeline.push(entry(msg, 'short_pick', `${missing} missing on the shelf at ${d.locationId} (fulfillment ${d.fulfillmentId})`, { actor: d.actor }));
+      if (d.emptied) change.set.fulfillments = order.fulfillments.map((f) => (f.id === d.fulfillmentId ? { ...f, status: 'cancelled' as const } : f));
+      if (isClosed) break;
+      change.send.push({
+        type: 'stock.short-pick.v1',
+        data: {
+          orderId: order.checkKeys.stock,
+          locationId: d.locationId,
+          lines: d.lines,
+          shipTo: { country: order.shippingAddress.country, postalCode: order.shippingAddress.postalCode },
+          // A location with a fulfillment of this order cannot take more of it (one fulfillment per location).
+          excludeLocationIds: [...new Set(order.fulfillments.map((f) => f.locationId))],
+        },
+      });
+      break;
+    }
+    case 'stock.reallocated.v1': {
+      const added = d.lines as AllocatedLine[];
+      const unfilled = d.unfilled as Array<{ sku: string; missing: number }>;
+      const detail = [d.reason, added.length ? `now also at ${[...new Set(added.map((l) => l.locationId))].join(', ')}` : '', unfilled.length ? `not found: ${unfilled.map((u) => `${u.missing} × ${u.sku}`).join(', ')}` : '']
+        .filter(Boolean)
+        .join('; ');
+      change.timeline.push(entry(msg, 'stock_reallocated', detail));
+      const corrected = d.corrected as Array<{ sku: string; locationId: string; missing: number }>;
+      const reduced = order.allocation.map((a) => {
+        const c = corrected.find((x) => x.sku === a.sku && x.locationId === a.locationId);
+        return c ? { ...a, quantity: a.quantity - c.missing } : a;
+      });
+      change.set.allocation = [...reduced.filter((a) => a.quantity > 0), ...added];
+      if (isClosed) break;
+      if (added.length > 0) {
+        // Registered before they are opened, so the order is not taken as packed while they are on their way.
+        const pending = [...new Set(added.map((l) => l.locationId))].map((locationId) => ({ id: pendingFulfillment(locationId), locationId, status: 'open' as const }));
+        change.set.fulfillments = [...(change.set.fulfillments ?? order.fulfillments), ...pending];
+        change.send.push({ type: 'fulfillment.open.v1', data: { orderId: order.id, lines: added, shippingAddress: order.shippingAddress, shippingMethod: order.shipping.method } });
+      }
+      if (unfilled.length > 0) {
+        const hold = `short pick: ${unfilled.map((u) => `${u.missing} × ${u.sku}`).join(', ')} missing and not available at another location`;
+        change.set.holds = [...order.holds, { reason: 'stock_short', detail: hold, at: msg.occurredAt }];
+        moveTo(order, change, 'on_hold', msg, 'stock_short');
+      }
+      break;
+    }
     case 'fulfillment.cancelled.v1':
       change.timeline.push(entry(msg, 'fulfillment_cancelled', (d.fulfillmentIds as string[]).join(', ')));
       change.set.fulfillments = order.fulfillments.map((f) => ((d.fulfillmentIds as string[]).includes(f.id) ? { ...f, status: 'cancelled' as const } : f));
@@ -252,7 +301,10 @@ export function onOrderEvent(order: OrderState, msg: Envelope): OrderChange {
 }
 
 /** Reports about a reservation or payment check, keyed by the check key (see check-keys.ts). */
-const STOCK_CHECK_EVENTS = ['stock.reserved.v1', 'stock.short.v1', 'stock.backordered.v1', 'stock.released.v1', 'stock.consumed.v1'];
+const STOCK_CHECK_EVENTS = ['stock.reserved.v1', 'stock.short.v1', 'stock.backordered.v1', 'stock.reallocated.v1', 'stock.released.v1', 'stock.consumed.v1'];
+
+/** The placeholder of a fulfillment asked for but not opened yet (replaced by fulfillment.opened.v1). */
+const pendingFulfillment = (locationId: string) => `pending:${locationId}`;
 const PAYMENT_CHECK_EVENTS = ['payment.approved.v1', 'payment.declined.v1', 'payment.voided.v1'];
 
 /** A report about a reservation or payment check the order has since replaced (its lines or amount changed). */

@@ -127,3 +127,72 @@ if redis.call('exists', KEYS[1]) == 0 then return {'noepoch'} end
 redis.call('hset', KEYS[2], 'safe:' .. ARGV[1], ARGV[2], 'rop:' .. ARGV[1], ARGV[3])
 return {'ok'}
 `;
+
+/**
+ * A short pick: units of an active reservation that are not on the shelf leave both reserved and on hand
+ * at that location. Once per operation id (kept in the marker's `ops`). Lines keep their places (a line
+ * may go to 0), so the marker and the reservation document stay aligned.
+ * KEYS: epoch, marker, one SKU hash per line. ARGV: operation id, then location, SKU and missing per line.
+ * Answers 'ok' or 'done', the marker, then the units taken off per line.
+ */
+export const SHORT_PICK = `
+if redis.call('exists', KEYS[1]) == 0 then return {'noepoch'} end
+local raw = redis.call('get', KEYS[2])
+if not raw then return {'unknown'} end
+local m = cjson.decode(raw)
+if m.s ~= 'active' then return {'inactive', raw} end
+m.ops = m.ops or {}
+for _, op in ipairs(m.ops) do if op == ARGV[1] then return {'done', raw} end end
+local n = #KEYS - 2
+local taken = {}
+for i = 1, n do
+  local loc, sku, missing = ARGV[3 * i - 1], ARGV[3 * i], tonumber(ARGV[3 * i + 1])
+  taken[i] = 0
+  for _, line in ipairs(m.l) do
+    if line[1] == loc and line[3] == sku and taken[i] < missing then
+      local t = math.min(line[2], missing - taken[i])
+      line[2] = line[2] - t
+      taken[i] = taken[i] + t
+    end
+  end
+  if taken[i] > 0 then
+    redis.call('hincrby', KEYS[2 + i], 'res:' .. loc, -taken[i])
+    redis.call('hincrby', KEYS[2 + i], 'on:' .. loc, -taken[i])
+  end
+end
+m.ops[#m.ops + 1] = ARGV[1]
+local encoded = cjson.encode(m)
+redis.call('set', KEYS[2], encoded)
+local answer = {'ok', encoded}
+for i = 1, n do answer[#answer + 1] = tostring(taken[i]) end
+return answer
+`;
+
+/**
+ * Add lines to an active reservation, all or none, once per operation id (`ext` in the marker).
+ * KEYS: epoch, marker, one SKU hash per line. ARGV: operation id, then location, quantity and SKU per line.
+ */
+export const EXTEND = `
+if redis.call('exists', KEYS[1]) == 0 then return {'noepoch'} end
+local raw = redis.call('get', KEYS[2])
+if not raw then return {'unknown'} end
+local m = cjson.decode(raw)
+if m.s ~= 'active' then return {'inactive', raw} end
+m.ext = m.ext or {}
+for _, op in ipairs(m.ext) do if op == ARGV[1] then return {'done', raw} end end
+local n = #KEYS - 2
+for i = 1, n do
+  local loc = ARGV[3 * i - 1]
+  local v = redis.call('hmget', KEYS[2 + i], 'on:' .. loc, 'res:' .. loc, 'safe:' .. loc)
+  local free = (tonumber(v[1]) or 0) - (tonumber(v[2]) or 0) - (tonumber(v[3]) or 0)
+  if free < tonumber(ARGV[3 * i]) then return {'conflict', tostring(i)} end
+end
+for i = 1, n do
+  redis.call('hincrby', KEYS[2 + i], 'res:' .. ARGV[3 * i - 1], ARGV[3 * i])
+  m.l[#m.l + 1] = { ARGV[3 * i - 1], tonumber(ARGV[3 * i]), ARGV[3 * i + 1] }
+end
+m.ext[#m.ext + 1] = ARGV[1]
+local encoded = cjson.encode(m)
+redis.call('set', KEYS[2], encoded)
+return {'ok', encoded}
+`;

@@ -77,6 +77,8 @@ export interface MovementDoc extends NewMovement {
   reservationId?: string;
   /** On counts: the quantity counted (the movement books the difference). */
   counted?: number;
+  /** On short-pick corrections: the operation the reservation records once done (see domain/ledger.ts). */
+  operation?: string;
 }
 
 export type ReservationStatus = 'active' | 'short' | 'backordered' | 'released' | 'consumed';
@@ -150,6 +152,7 @@ const movementSchema = new Schema<MovementDoc>(
     reference: String,
     reservationId: String,
     counted: Number,
+    operation: String,
     actor: { type: String, required: true },
     at: { type: Date, required: true },
   },

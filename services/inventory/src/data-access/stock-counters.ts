@@ -3,7 +3,7 @@ import type { Logger } from '@oms/logging';
 import type { Redis } from '@oms/redis';
 import { counterOf, countersFromLedger, type Counter, type Counters, type LowStock } from '../domain/ledger';
 import type { AllocatedLine } from '../domain/sourcing';
-import { FINISH, MOVE, RESERVE, SET_LEVELS } from './counter-scripts';
+import { EXTEND, FINISH, MOVE, RESERVE, SET_LEVELS, SHORT_PICK } from './counter-scripts';
 import type { Models } from './models';
 
 const EPOCH = 'inv:epoch';
@@ -131,6 +131,30 @@ export class StockCounters {
     return { status: status as 'ok' | 'done', state: value! };
   }
 
+  /**
+   * Units of an active reservation missing on the shelf leave reserved and on hand, once per operation.
+   * Answers the reservation's lines after it (in the same places; a line may be 0) and the units taken
+   * off per requested line ('done': an earlier delivery did it; its figures are in the ledger entries).
+   */
+  async shortPick(
+    reservationId: string,
+    operationId: string,
+    missing: Array<{ sku: string; locationId: string; missing: number }>,
+  ): Promise<{ status: 'ok' | 'done'; lines: AllocatedLine[]; taken: number[] } | { status: 'unknown' | 'inactive' }> {
+    const args = missing.flatMap((m) => [m.locationId, m.sku, String(m.missing)]);
+    const [status, raw, ...taken] = await this.run(SHORT_PICK, [reservationKey(reservationId), ...missing.map((m) => skuKey(m.sku))], [operationId, ...args]);
+    if (status === 'unknown' || status === 'inactive') return { status };
+    return { status: status as 'ok' | 'done', lines: markerLines(raw!), taken: taken.map(Number) };
+  }
+
+  /** Add lines to an active reservation, all or none (conflict), once per operation. Answers all its lines. */
+  async extend(reservationId: string, operationId: string, lines: AllocatedLine[]): Promise<{ status: 'ok' | 'done'; lines: AllocatedLine[] } | { status: 'conflict' | 'unknown' | 'inactive' }> {
+    const args = lines.flatMap((l) => [l.locationId, String(l.quantity), l.sku]);
+    const [status, raw] = await this.run(EXTEND, [reservationKey(reservationId), ...lines.map((l) => skuKey(l.sku))], [operationId, ...args]);
+    if (status === 'conflict' || status === 'unknown' || status === 'inactive') return { status };
+    return { status: status as 'ok' | 'done', lines: markerLines(raw!) };
+  }
+
   /** Book a batch of movements on hand, once per batch id. */
   async move(batchId: string, changes: MovementChange[]): Promise<MoveOutcome> {
     const args = changes.flatMap((c) => [c.locationId, c.kind, String(c.value)]);
@@ -246,8 +270,8 @@ export class StockCounters {
 
   private async fromDocuments() {
     const [movements, reservations, settings] = await Promise.all([
-      this.models.Movements.find({}, { sku: 1, locationId: 1, quantity: 1, type: 1, reservationId: 1 }).lean(),
-      this.models.Reservations.find({}, { status: 1, lines: 1 }).lean(),
+      this.models.Movements.find({}, { sku: 1, locationId: 1, quantity: 1, type: 1, reservationId: 1, operation: 1 }).lean(),
+      this.models.Reservations.find({}, { status: 1, lines: 1, processed: 1 }).lean(),
       this.models.StockSettings.find({}, { sku: 1, locationId: 1, safetyStock: 1, reorderPoint: 1 }).lean(),
     ]);
     return { movements, reservations, counters: countersFromLedger(movements, reservations as never, settings) };
@@ -278,6 +302,9 @@ export class StockCounters {
     }
   }
 }
+
+const markerLines = (raw: string): AllocatedLine[] =>
+  (JSON.parse(raw) as ReservationMarker).l.map(([locationId, quantity, sku]) => ({ sku, locationId, quantity }));
 
 /** A script's reorder-point crossings: triples of (1-based line number, available after, reorder point). */
 function lowStock(flat: string[], lineOf: (index: number) => { sku: string; locationId: string }): LowStock[] {

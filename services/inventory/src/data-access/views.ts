@@ -31,7 +31,8 @@ export const movementView = (m: MovementDoc) => ({
 export const reservationView = (r: ReservationDoc) => ({
   orderId: r._id,
   status: r.status,
-  lines: r.lines.map(({ sku, locationId, quantity }) => ({ sku, locationId, quantity })),
+  // A short pick can leave a line at 0 (kept in place, aligned with Redis's marker): not shown.
+  lines: r.lines.filter((l) => l.quantity > 0).map(({ sku, locationId, quantity }) => ({ sku, locationId, quantity })),
   ...(r.reason ? { reason: r.reason } : {}),
   ...(r.shortLines ? { shortLines: r.shortLines.map(({ sku, requested, available }) => ({ sku, requested, available })) } : {}),
   createdAt: r.createdAt,

@@ -17,14 +17,17 @@ export interface LedgerMovement {
   locationId: string;
   quantity: number;
   type: string;
-  /** Set on picks: the reservation they consume. */
+  /** Set on picks and short-pick corrections: the reservation they were booked for. */
   reservationId?: string;
+  /** Set on short-pick corrections: the operation (message id) the reservation records once it is done. */
+  operation?: string;
 }
 
 export interface LedgerReservation {
   _id: string;
   status: string;
   lines: AllocatedLine[];
+  processed?: string[];
 }
 
 export interface LedgerSetting {
@@ -46,18 +49,23 @@ export function counterOf(counters: Counters, sku: string, locationId: string): 
  * What the counters must be, from the documents alone: on hand is the sum of the ledger, reserved the sum
  * of the active reservations' lines. A pick counts once its reservation is consumed: the consume handler
  * stores the picks first and marks the reservation consumed second, and until then the units are still
- * counted as reserved (counting them as picked as well would take them off twice).
+ * counted as reserved (counting them as picked as well would take them off twice). A short-pick
+ * correction likewise counts once the reservation records its operation (it changes the lines in the
+ * same write).
  */
 export function countersFromLedger(movements: Iterable<LedgerMovement>, reservations: Iterable<LedgerReservation>, settings: Iterable<LedgerSetting>): Counters {
   const counters: Counters = new Map();
   const consumed = new Set<string>();
+  const operations = new Set<string>();
   for (const r of reservations) {
     if (r.status === 'consumed') consumed.add(r._id);
+    for (const op of r.processed ?? []) operations.add(`${r._id}\u0000${op}`);
     if (r.status !== 'active') continue;
     for (const line of r.lines) counterOf(counters, line.sku, line.locationId).reserved += line.quantity;
   }
   for (const m of movements) {
     if (m.type === 'pick' && m.reservationId !== undefined && !consumed.has(m.reservationId)) continue;
+    if (m.operation !== undefined && m.reservationId !== undefined && !operations.has(`${m.reservationId}\u0000${m.operation}`)) continue;
     counterOf(counters, m.sku, m.locationId).onHand += m.quantity;
   }
   for (const s of settings) Object.assign(counterOf(counters, s.sku, s.locationId), { safetyStock: s.safetyStock, reorderPoint: s.reorderPoint });

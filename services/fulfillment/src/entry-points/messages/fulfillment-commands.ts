@@ -1,8 +1,9 @@
+import { conflict, notFound, unprocessable } from '@oms/errors';
 import { deterministicId, type HandlerMap } from '@oms/messaging';
 import { isDuplicateKeyError } from '@oms/mongo';
 import type { OutboxRelay } from '@oms/outbox';
 import type { AggregateLocks } from '@oms/redis';
-import { decidePack, groupLinesByLocation, isCancellable } from '../../domain/fulfillment';
+import { applyShortPick, decidePack, groupLinesByLocation, isCancellable } from '../../domain/fulfillment';
 import { fulfillmentId, fulfillmentLockKey, type FulfillmentDoc, type FulfillmentModel } from '../../data-access/fulfillment-model';
 import { toFulfillmentView } from '../fulfillment-view';
 
@@ -74,6 +75,29 @@ export function fulfillmentCommandHandlers({ locks, outbox, fulfillments }: Fulf
         await outbox.flush(fulfillments, id);
         const after = await fulfillments.findById(id, { outbox: 0, processed: 0 }).lean<FulfillmentDoc>();
         return toFulfillmentView(after ?? (current as FulfillmentDoc));
+      });
+    },
+
+    'fulfillment.report-short-pick.v1': async (msg) => {
+      const { fulfillmentId: id, lines: missing, actor } = msg.data;
+      return locks.withLock(fulfillmentLockKey(id), async () => {
+        const current = await fulfillments.findById(id, { outbox: 0 }).lean<FulfillmentDoc>();
+        if (!current) throw notFound(`fulfillment ${id}`);
+        if (!current.processed.includes(msg.id)) {
+          if (current.status !== 'open') throw conflict(`fulfillment ${id} is ${current.status}: a short pick can only be reported while it is open`);
+          const { lines, errors } = applyShortPick(current.lines, missing);
+          if (errors.length > 0) throw unprocessable('The short pick does not fit the fulfillment', errors);
+          const emptied = lines.length === 0;
+          const event = outbox.entry(
+            'fulfillment.short-picked.v1',
+            { orderId: current.orderId, fulfillmentId: id, locationId: current.locationId, lines: missing, emptied, actor },
+            { correlationId: current.orderId, causationId: msg.id, id: deterministicId(msg.id, 'fulfillment.short-picked.v1') },
+          );
+          const set = emptied ? { lines, status: 'cancelled', cancelledAt: new Date() } : { lines };
+          await fulfillments.updateOne({ _id: id }, { $set: set, $push: { processed: msg.id, outbox: event } });
+        }
+        await outbox.flush(fulfillments, id);
+        return toFulfillmentView((await fulfillments.findById(id, { outbox: 0, processed: 0 }).lean<FulfillmentDoc>())!);
       });
     },
 

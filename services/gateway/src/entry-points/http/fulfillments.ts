@@ -1,10 +1,12 @@
+import { commands } from '@oms/contracts';
 import { express } from '@oms/http';
 import { z } from 'zod';
 import { apiRoute, byOrderQuery, pathId } from './api-route';
-import { principalOf } from './auth';
+import { principalOf, requireOps } from './auth';
 import { seg, sendCommand, type GatewayDeps } from './deps';
 
 const fulfillmentParams = z.object({ id: pathId });
+const shortPickBody = commands['fulfillment.report-short-pick.v1'].pick({ lines: true });
 // Owned by the fulfillment service: documented loosely, its fields are that service's contract.
 const fulfillmentView = z.object({ id: z.string(), status: z.string() }).loose().describe('A fulfillment: what one location ships for an order');
 
@@ -52,6 +54,27 @@ export function fulfillmentsRoutes(deps: GatewayDeps): express.Router {
       const outcome = await sendCommand(deps, 'fulfillment.pack.v1', { fulfillmentId, actor: principalOf(res).actor }, fulfillmentId);
       if (outcome.status === 'done') res.json(outcome.result);
       else res.status(202).json({ id: fulfillmentId, status: 'pack_requested' });
+    },
+  });
+
+  apiRoute(router, {
+    method: 'post',
+    path: '/fulfillments/:id/short-pick',
+    summary: 'Report articles missing on the shelf (ops): the count is corrected and the missing units are sourced from another location, or the order is held',
+    tags: ['fulfillment'],
+    params: fulfillmentParams,
+    body: shortPickBody,
+    errors: [409],
+    responses: {
+      200: { description: 'The fulfillment with what is left to pick', schema: fulfillmentView },
+      202: { description: 'Queued; it will be carried out', schema: z.object({ id: z.string(), status: z.literal('short_pick_requested') }) },
+    },
+    handler: async (_req, res, { params, body }) => {
+      const { actor } = requireOps(res);
+      const fulfillmentId = params.id;
+      const outcome = await sendCommand(deps, 'fulfillment.report-short-pick.v1', { fulfillmentId, lines: body.lines, actor }, fulfillmentId);
+      if (outcome.status === 'done') res.json(outcome.result);
+      else res.status(202).json({ id: fulfillmentId, status: 'short_pick_requested' });
     },
   });
 

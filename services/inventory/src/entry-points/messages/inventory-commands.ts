@@ -5,6 +5,7 @@ import { recordMovements } from './record-movements';
 import { releaseStock } from './release';
 import { reserveStock } from './reserve';
 import { restockReturn } from './restock';
+import { shortPick } from './short-pick';
 import { configureSku, expectStock, setStockLevels } from './planning-settings';
 import { upsertLocation } from './upsert-location';
 
@@ -15,6 +16,7 @@ export const inventoryCommands = (deps: HandlerDeps): HandlerMap => ({
   'stock.reserve.v1': reserveStock(deps),
   'stock.release.v1': releaseStock(deps),
   'stock.consume.v1': consumeStock(deps),
+  'stock.short-pick.v1': shortPick(deps),
   'stock.restock.v1': restockReturn(deps),
   'stock.set-levels.v1': setStockLevels(deps),
   'sku.configure.v1': configureSku(deps),

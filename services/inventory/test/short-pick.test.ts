@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { TestStack } from '@oms/testing';
+import { countersFromLedger } from '../src/domain/ledger';
+import { InventoryHarness } from './harness';
+
+describe('inventory: a short pick', () => {
+  let stack: TestStack;
+  let inv: InventoryHarness;
+
+  beforeAll(async () => {
+    stack = await TestStack.create();
+    inv = await InventoryHarness.start(stack);
+    await inv.location('SP-A');
+    await inv.location('SP-B');
+  });
+  afterAll(async () => {
+    await inv?.close();
+    await stack?.cleanup();
+  });
+
+  const audit = async () => (await inv.get('/internal/inventory-audit')).body;
+
+  it('when units are missing on the shelf, then they leave reserved and on hand there, are reserved elsewhere once (a redelivery changes nothing), and the ledger accounts for it', async () => {
+    await inv.receive('SP-X', 'SP-A', 3);
+    await inv.receive('SP-X', 'SP-B', 5);
+    const orderId = `o-${randomUUID()}`;
+    expect(await inv.send('stock.reserve.v1', { orderId, lines: [{ sku: 'SP-X', quantity: 3 }] })).toMatchObject({ lines: [{ locationId: 'SP-A', quantity: 3 }] });
+
+    const command = { orderId, locationId: 'SP-A', lines: [{ sku: 'SP-X', missing: 2 }], excludeLocationIds: ['SP-A'] };
+    const id = randomUUID();
+    const first = await inv.send('stock.short-pick.v1', command, { id });
+    const again = await inv.send('stock.short-pick.v1', command, { id });
+    expect(first.lines).toEqual([
+      { sku: 'SP-X', locationId: 'SP-A', quantity: 1 },
+      { sku: 'SP-X', locationId: 'SP-B', quantity: 2 },
+    ]);
+    expect(again.lines).toEqual(first.lines);
+    const event = await inv.tap.next('stock.reallocated.v1', orderId);
+    expect(event.data).toMatchObject({ corrected: [{ sku: 'SP-X', locationId: 'SP-A', missing: 2 }], lines: [{ locationId: 'SP-B', quantity: 2 }], unfilled: [] });
+
+    const stock = await inv.stock('SP-X');
+    expect(stock.locations).toEqual([
+      expect.objectContaining({ locationId: 'SP-A', onHand: 1, reserved: 1 }),
+      expect.objectContaining({ locationId: 'SP-B', onHand: 5, reserved: 2 }),
+    ]);
+    expect(await audit()).toMatchObject({ consistent: true });
+
+    // Shipping consumes what the reservation holds now, at both locations.
+    await inv.send('stock.consume.v1', { orderId });
+    expect(await inv.stock('SP-X')).toMatchObject({ onHand: 3, reserved: 0 });
+    expect(await audit()).toMatchObject({ consistent: true });
+  });
+
+  it('when no other location has the units, then the count is still corrected and the event says what was not found', async () => {
+    await inv.receive('SP-Y', 'SP-A', 2);
+    const orderId = `o-${randomUUID()}`;
+    await inv.send('stock.reserve.v1', { orderId, lines: [{ sku: 'SP-Y', quantity: 2 }] });
+    await inv.send('stock.short-pick.v1', { orderId, locationId: 'SP-A', lines: [{ sku: 'SP-Y', missing: 1 }], excludeLocationIds: [] });
+    expect((await inv.tap.next('stock.reallocated.v1', orderId)).data).toMatchObject({ lines: [], unfilled: [{ sku: 'SP-Y', missing: 1 }] });
+    expect(await inv.stock('SP-Y')).toMatchObject({ onHand: 1, reserved: 1 });
+    expect(await audit()).toMatchObject({ consistent: true });
+  });
+
+  it('when a rebuild finds a short-pick correction whose reservation does not record it yet, then the correction is not counted (the redelivery books both)', () => {
+    const movements = [
+      { sku: 'Z', locationId: 'A', quantity: 5, type: 'receipt' },
+      { sku: 'Z', locationId: 'A', quantity: -2, type: 'adjustment', reservationId: 'r1', operation: 'op-1' },
+    ];
+    const before = countersFromLedger(movements, [{ _id: 'r1', status: 'active', lines: [{ sku: 'Z', locationId: 'A', quantity: 3 }], processed: [] }], []);
+    expect(before.get('Z')!.get('A')).toMatchObject({ onHand: 5, reserved: 3 });
+    const after = countersFromLedger(movements, [{ _id: 'r1', status: 'active', lines: [{ sku: 'Z', locationId: 'A', quantity: 1 }], processed: ['op-1'] }], []);
+    expect(after.get('Z')!.get('A')).toMatchObject({ onHand: 3, reserved: 1 });
+  });
+});
