@@ -4,7 +4,7 @@ import { express, type Request } from '@oms/http';
 import { deterministicId } from '@oms/messaging';
 import { z } from 'zod';
 import { apiRoute, pathId } from './api-route';
-import { principalOf } from './auth';
+import { requireOps } from './auth';
 import { seg, sendCommand, type GatewayDeps } from './deps';
 
 const carrierParams = z.object({ carrierId: commands['carrier.configure.v1'].shape.carrierId });
@@ -52,7 +52,7 @@ export function carriersRoutes(deps: GatewayDeps): express.Router {
     },
     handler: async (_req, res, { params, body }) => {
       const id = params.carrierId;
-      const outcome = await sendCommand(deps, 'carrier.configure.v1', { carrierId: id, webhookSecret: body.webhookSecret, actor: principalOf(res).actor }, id);
+      const outcome = await sendCommand(deps, 'carrier.configure.v1', { carrierId: id, webhookSecret: body.webhookSecret, actor: requireOps(res).actor }, id);
       if (outcome.status !== 'done') return void res.status(202).json({ id, status: 'configure_requested' });
       // The secret goes one way only: never back out, even if a handler echoed it.
       const { webhookSecret: _secret, ...result } = (outcome.result ?? {}) as Record<string, unknown>;

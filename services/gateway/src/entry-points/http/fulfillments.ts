@@ -2,7 +2,7 @@ import { commands } from '@oms/contracts';
 import { express } from '@oms/http';
 import { z } from 'zod';
 import { apiRoute, byOrderQuery, pathId } from './api-route';
-import { principalOf, requireOps } from './auth';
+import { requireOps } from './auth';
 import { seg, sendCommand, type GatewayDeps } from './deps';
 
 const fulfillmentParams = z.object({ id: pathId });
@@ -22,6 +22,7 @@ export function fulfillmentsRoutes(deps: GatewayDeps): express.Router {
     query: byOrderQuery,
     responses: { 200: { description: 'The fulfillments of the order', schema: z.array(fulfillmentView) } },
     handler: async (_req, res, { query }) => {
+      requireOps(res);
       res.json(await deps.upstreams.fulfillment.get(`/internal/fulfillments?orderId=${seg(query.orderId)}`));
     },
   });
@@ -34,6 +35,7 @@ export function fulfillmentsRoutes(deps: GatewayDeps): express.Router {
     params: fulfillmentParams,
     responses: { 200: { description: 'The fulfillment', schema: fulfillmentView } },
     handler: async (_req, res, { params }) => {
+      requireOps(res);
       res.json(await deps.upstreams.fulfillment.get(`/internal/fulfillments/${seg(params.id)}`));
     },
   });
@@ -51,7 +53,7 @@ export function fulfillmentsRoutes(deps: GatewayDeps): express.Router {
     },
     handler: async (_req, res, { params }) => {
       const fulfillmentId = params.id;
-      const outcome = await sendCommand(deps, 'fulfillment.pack.v1', { fulfillmentId, actor: principalOf(res).actor }, fulfillmentId);
+      const outcome = await sendCommand(deps, 'fulfillment.pack.v1', { fulfillmentId, actor: requireOps(res).actor }, fulfillmentId);
       if (outcome.status === 'done') res.json(outcome.result);
       else res.status(202).json({ id: fulfillmentId, status: 'pack_requested' });
     },

@@ -3,7 +3,8 @@ import { commands } from '@oms/contracts';
 import { express } from '@oms/http';
 import { z } from 'zod';
 import { apiRoute, pathId } from './api-route';
-import { principalOf } from './auth';
+import { principalOf, requireOps } from './auth';
+import { assertMayReadOrder } from './order-access';
 import { seg, sendCommand, type GatewayDeps } from './deps';
 
 const openBody = commands['return.open.v1'].pick({ orderId: true, lines: true });
@@ -28,6 +29,7 @@ export function returnsRoutes(deps: GatewayDeps): express.Router {
     },
     handler: async (_req, res, { body }) => {
       await deps.upstreams.ingestion.get(`/internal/orders/${seg(body.orderId)}`); // 404 for an unknown order
+      await assertMayReadOrder(deps, res, body.orderId); // a channel key opens returns of its own orders
       const returnId = randomUUID();
       const outcome = await sendCommand(deps, 'return.open.v1', { returnId, ...body, actor: principalOf(res).actor }, body.orderId);
       res.location(`/v1/returns/${returnId}`);
@@ -49,7 +51,7 @@ export function returnsRoutes(deps: GatewayDeps): express.Router {
     },
     handler: async (_req, res, { params, body }) => {
       const returnId = params.id;
-      const outcome = await sendCommand(deps, 'return.receive.v1', { returnId, ...body, actor: principalOf(res).actor }, returnId);
+      const outcome = await sendCommand(deps, 'return.receive.v1', { returnId, ...body, actor: requireOps(res).actor }, returnId);
       if (outcome.status === 'done') res.json(outcome.result);
       else res.status(202).json({ id: returnId, status: 'receive_requested' });
     },
@@ -63,7 +65,9 @@ export function returnsRoutes(deps: GatewayDeps): express.Router {
     params: returnParams,
     responses: { 200: { description: 'The return', schema: returnView } },
     handler: async (_req, res, { params }) => {
-      res.json(await deps.upstreams.returns.get(`/internal/returns/${seg(params.id)}`));
+      const found = await deps.upstreams.returns.get<{ orderId: string }>(`/internal/returns/${seg(params.id)}`);
+      await assertMayReadOrder(deps, res, found.orderId);
+      res.json(found);
     },
   });
 
