@@ -41,15 +41,13 @@ interface PendingRow {
 
 /**
  * POST /v1/inventory/import: a stock file (one row per SKU and location) streamed into the ledger in
- * batches of 500 rows, in bounded memory. Rows that do not parse or name an unknown location are listed
- * with their reason; a row the inventory service refuses (e.g. a write-off below what is reserved) is
- * listed too, and the rest of its batch is booked.
+ * batches of 500 rows, in bounded memory. Rows that do not parse are listed with their reason; rows the
+ * inventory service refuses (an unknown location, a write-off below what is reserved) are listed too, and
+ * the rest of their batch is booked.
  */
 export async function importStockCsv(req: Request, res: Response, deps: GatewayDeps): Promise<void> {
   const { actor } = requireOps(res);
   if (!req.is('text/csv')) throw new AppError(415, 'Unsupported Media Type', 'Send the file as Content-Type: text/csv');
-  const { locations } = await deps.upstreams.inventory.get<{ locations: Array<{ id: string }> }>('/internal/locations');
-  const known = new Set(locations.map((l) => l.id));
 
   const summary: z.infer<typeof stockImportSummary> = { lines: 0, booked: 0, rejected: 0, rows: [], rejectedRowsTruncated: false };
   const reject = (line: number, sku: string | undefined, reason: string) => {
@@ -81,10 +79,6 @@ export async function importStockCsv(req: Request, res: Response, deps: GatewayD
         reject(info.lines, record.sku || undefined, zodFieldErrors(parsed.error).map((e) => `${e.path}: ${e.message}`).join('; '));
         continue;
       }
-      if (!known.has(parsed.data.locationId)) {
-        reject(info.lines, parsed.data.sku, `locationId: location ${parsed.data.locationId} does not exist`);
-        continue;
-      }
       batch.push({ line: info.lines, movement: parsed.data });
       if (batch.length >= BATCH_ROWS) {
         await book(batch);
@@ -98,6 +92,8 @@ export async function importStockCsv(req: Request, res: Response, deps: GatewayD
     if (err instanceof AppError) throw err; // the inventory service or the broker failed: the import stops here
     throw new AppError(400, 'Malformed CSV', (err as Error).message ?? 'The CSV could not be read');
   }
+  // Unreadable rows are listed as they are read, refused ones when their batch comes back: in file order.
+  summary.rows.sort((a, b) => a.line - b.line);
   res.json(summary);
 }
 
@@ -110,6 +106,7 @@ async function bookBatch(
   reject: (line: number, sku: string, reason: string) => void,
 ): Promise<void> {
   let pending = batch;
+  // Each refusal names its rows; the rest is sent again (a batch can be refused for a second reason).
   for (let attempt = 0; pending.length > 0 && attempt < 3; attempt++) {
     try {
       const outcome = await sendCommand(deps, 'stock.record-movements.v1', { movements: pending.map((p) => p.movement), actor }, `stock-import:${pending[0]!.movement.sku}`);
