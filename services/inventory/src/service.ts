@@ -3,6 +3,7 @@ import { configSchema, SERVICE_NAME } from './config';
 import { reservationLock } from './data-access/lock-keys';
 import { LocationDirectory } from './data-access/location-directory';
 import { registerModels } from './data-access/models';
+import { stockAlertLock } from './data-access/stock-alerts';
 import { StockCounters } from './data-access/stock-counters';
 import { inventoryRoutes } from './entry-points/http/routes';
 import { BackorderQueue } from './entry-points/jobs/backorders';
@@ -27,8 +28,8 @@ export const definition: ServiceDefinition<typeof configSchema> = {
       consumers: { 'inventory.commands': inventoryCommands(deps) },
       outbox: [
         { model: models.Reservations, lockKey: reservationLock },
-        // Insert-only, written by one handler: the lock only keeps two sweeps apart.
-        { model: models.StockAlerts, lockKey: (id: string) => `stock-alert:${id}` },
+        // Insert-only, written by one handler: the lock keeps the handler's flush and the sweep apart.
+        { model: models.StockAlerts, lockKey: stockAlertLock },
       ],
     };
   },

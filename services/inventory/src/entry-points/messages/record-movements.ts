@@ -8,7 +8,7 @@ import { movementView } from '../../data-access/views';
 import type { HandlerDeps } from './deps';
 
 export const recordMovements =
-  ({ models, counters, outbox, backorders }: HandlerDeps): Handler<'stock.record-movements.v1'> =>
+  ({ models, counters, outbox, backorders, locks }: HandlerDeps): Handler<'stock.record-movements.v1'> =>
   async (msg) => {
     const { movements, actor } = msg.data;
     const locationIds = [...new Set(movements.flatMap((m) => [m.locationId, ...(m.toLocationId ? [m.toLocationId] : [])]))];
@@ -20,7 +20,7 @@ export const recordMovements =
     const ids = changes.map((_, i) => deterministicId(msg.id, 'movement', String(i)));
     const booked = await bookMovements(models, counters, msg.id, { ids, changes, actor, path: 'movements' });
     await closeIncoming(models, movements);
-    await announceLowStock(models, outbox, booked.low, msg.id);
+    await announceLowStock({ models, outbox, locks }, booked.low, msg.id);
     if (booked.movements.some((m) => m.quantity > 0)) backorders.serveSoon();
     return { movements: booked.movements.map(movementView) };
   };

@@ -25,7 +25,7 @@ export const restockReturn =
         actor: msg.producer,
         path: 'lines',
       });
-      await announceLowStock(models, outbox, booked.low, msg.id);
+      await announceLowStock({ models, outbox, locks }, booked.low, msg.id);
       if (plan.restocked.length > 0) backorders.serveSoon();
       const event = outbox.entry(
         'stock.restocked.v1',
