@@ -6,7 +6,7 @@ import { MongoClient } from 'mongodb';
 import { Redis } from '@oms/redis';
 import { TestBus, TestStack, eventually } from '@oms/testing';
 import { definition } from '../src/service';
-import { locationDefaults } from './harness';
+import { locationCommand } from './harness';
 
 const mainJs = join(__dirname, '../dist/main.js');
 /** A Redis database of its own, so FLUSHDB here touches no other test running beside this one. */
@@ -59,7 +59,7 @@ describe('inventory: crashes and a lost Redis', () => {
     const env = stack.env('inventory', { INVENTORY_LEASE_MS: '1000', AMQP_PREFETCH: '20' });
     let child = await startChild(env, port);
     bus = await TestBus.open(stack.amqpUrl, ['stock.#']);
-    await bus.commands.send('location.upsert.v1', { locationId: 'WH-1', ...locationDefaults, name: 'One', type: 'warehouse', actor: 'ops:test' }, { correlationId: 't' }, 20_000);
+    await bus.commands.send('location.upsert.v1', locationCommand('WH-1', { name: 'One' }), { correlationId: 't' }, 20_000);
     await bus.commands.send('stock.record-movements.v1', { movements: [{ sku: 'CRASH-1', locationId: 'WH-1', quantity: 60, type: 'receipt' }], actor: 'ops:test' }, { correlationId: 't' }, 20_000);
 
     const orders = Array.from({ length: 150 }, () => `o-${randomUUID()}`);
@@ -96,8 +96,8 @@ describe('inventory: crashes and a lost Redis', () => {
     try {
       bus ??= await TestBus.open(stack.amqpUrl, ['stock.#']);
       const command = (type: any, data: any) => bus.commands.send(type, data, { correlationId: 't' }, 60_000);
-      await command('location.upsert.v1', { locationId: 'WH-A', ...locationDefaults, name: 'A', type: 'warehouse', actor: 'ops:test' });
-      await command('location.upsert.v1', { locationId: 'WH-B', ...locationDefaults, name: 'B', type: 'warehouse', actor: 'ops:test' });
+      await command('location.upsert.v1', locationCommand('WH-A', { name: 'A' }));
+      await command('location.upsert.v1', locationCommand('WH-B', { name: 'B' }));
       await command('stock.record-movements.v1', {
         movements: [
           { sku: 'FLUSH-1', locationId: 'WH-A', quantity: 30, type: 'receipt' },

@@ -1,5 +1,5 @@
 import amqp, { type ChannelModel } from 'amqplib';
-import { EVENTS_EXCHANGE, type Envelope, type MessageData, type MessageType } from '@oms/contracts';
+import { commands, EVENTS_EXCHANGE, type Envelope, type MessageData, type MessageType } from '@oms/contracts';
 import { createLogger } from '@oms/logging';
 import { Broker, CommandClient, type MessageMeta } from '@oms/messaging';
 import type { RunningService } from '@oms/runtime';
@@ -35,8 +35,9 @@ export class EventTap {
   }
 }
 
-/** What PUT /v1/locations fills in when left out (the gateway applies the same schema). */
-export const locationDefaults = { canShip: true, priority: 100, handlingCost: 0, active: true };
+/** A location.upsert.v1 command with the contract's defaults for what is left out, as PUT /v1/locations sends it. */
+export const locationCommand = (locationId: string, fields: Partial<MessageData<'location.upsert.v1'>> = {}): MessageData<'location.upsert.v1'> =>
+  commands['location.upsert.v1'].parse({ locationId, name: `Location ${locationId}`, type: 'warehouse', actor: 'ops:test', ...fields });
 
 /** The inventory service running in-process, with a command sender and an event tap. */
 export class InventoryHarness {
@@ -76,7 +77,7 @@ export class InventoryHarness {
   }
 
   async location(id: string, type: 'warehouse' | 'store' = 'warehouse', fields: Partial<MessageData<'location.upsert.v1'>> = {}): Promise<any> {
-    return this.send('location.upsert.v1', { locationId: id, ...locationDefaults, name: `Location ${id}`, type, actor: 'ops:test', ...fields });
+    return this.send('location.upsert.v1', locationCommand(id, { type, ...fields }));
   }
 
   async receive(sku: string, locationId: string, quantity: number): Promise<void> {

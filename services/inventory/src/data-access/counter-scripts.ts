@@ -10,21 +10,27 @@
  * (the quantities it booked).
  */
 
+/** Lua shared by the scripts that take units: what can be promised at a location, and its reorder point. */
+const FREE_AT = `
+local function free_at(key, loc)
+  local v = redis.call('hmget', key, 'on:' .. loc, 'res:' .. loc, 'safe:' .. loc, 'rop:' .. loc)
+  return (tonumber(v[1]) or 0) - (tonumber(v[2]) or 0) - (tonumber(v[3]) or 0), tonumber(v[4])
+end
+`;
+
 /**
  * KEYS: epoch, marker, one SKU hash per line. ARGV: marker JSON, then location and quantity per line.
  * Answers 'ok', the marker, then for each line whose available to promise fell to its reorder point with
  * this reservation: the line's number, available after, reorder point.
  */
-export const RESERVE = `
+export const RESERVE = `${FREE_AT}
 if redis.call('exists', KEYS[1]) == 0 then return {'noepoch'} end
 local prior = redis.call('get', KEYS[2])
 if prior then return {'applied', prior} end
 local n = #KEYS - 2
 local free = {}
 for i = 1, n do
-  local loc = ARGV[2 * i]
-  local v = redis.call('hmget', KEYS[2 + i], 'on:' .. loc, 'res:' .. loc, 'safe:' .. loc, 'rop:' .. loc)
-  free[i] = { (tonumber(v[1]) or 0) - (tonumber(v[2]) or 0) - (tonumber(v[3]) or 0), tonumber(v[4]) }
+  free[i] = { free_at(KEYS[2 + i], ARGV[2 * i]) }
   if free[i][1] < tonumber(ARGV[2 * i + 1]) then return {'conflict', tostring(i)} end
 end
 local answer = {'ok', ARGV[1]}
@@ -172,7 +178,7 @@ return answer
  * Add lines to an active reservation, all or none, once per operation id (`ext` in the marker).
  * KEYS: epoch, marker, one SKU hash per line. ARGV: operation id, then location, quantity and SKU per line.
  */
-export const EXTEND = `
+export const EXTEND = `${FREE_AT}
 if redis.call('exists', KEYS[1]) == 0 then return {'noepoch'} end
 local raw = redis.call('get', KEYS[2])
 if not raw then return {'unknown'} end
@@ -182,10 +188,7 @@ m.ext = m.ext or {}
 for _, op in ipairs(m.ext) do if op == ARGV[1] then return {'done', raw} end end
 local n = #KEYS - 2
 for i = 1, n do
-  local loc = ARGV[3 * i - 1]
-  local v = redis.call('hmget', KEYS[2 + i], 'on:' .. loc, 'res:' .. loc, 'safe:' .. loc)
-  local free = (tonumber(v[1]) or 0) - (tonumber(v[2]) or 0) - (tonumber(v[3]) or 0)
-  if free < tonumber(ARGV[3 * i]) then return {'conflict', tostring(i)} end
+  if free_at(KEYS[2 + i], ARGV[3 * i - 1]) < tonumber(ARGV[3 * i]) then return {'conflict', tostring(i)} end
 end
 for i = 1, n do
   redis.call('hincrby', KEYS[2 + i], 'res:' .. ARGV[3 * i - 1], ARGV[3 * i])

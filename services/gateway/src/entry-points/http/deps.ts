@@ -24,3 +24,10 @@ export function sendCommand<T extends CommandType>(deps: GatewayDeps, type: T, d
 /** Query strings and bodies name ids that we put into internal URLs. */
 export const seg = (value: string) => encodeURIComponent(value);
 
+
+/** A validated query passed on to an internal query API: the values given, as a query string. */
+export function queryString(query: Record<string, unknown>): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+  return params;
+}

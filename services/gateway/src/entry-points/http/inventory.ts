@@ -4,7 +4,7 @@ import { express } from '@oms/http';
 import { z } from 'zod';
 import { apiRoute, pathId } from './api-route';
 import { requireOps } from './auth';
-import { seg, sendCommand, type GatewayDeps } from './deps';
+import { queryString, seg, sendCommand, type GatewayDeps } from './deps';
 import { importStockCsv, stockImportSummary } from './stock-import';
 
 const locationParams = z.object({ id: commands['location.upsert.v1'].shape.locationId });
@@ -22,11 +22,7 @@ const planningQuery = z.object({
   sku: pathId.optional().describe('Only this SKU'),
 });
 const report = (description: string) => z.object({}).loose().describe(description);
-const queryString = (query: Record<string, unknown>) => {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
-  return params.toString();
-};
+
 
 // Answers owned by the inventory service: documented loosely, their fields are its contract.
 const locationView = z.object({}).loose().describe('The location as stored by the inventory service');

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { apiRoute, pathId } from './api-route';
 import { assertMayReadChannel, channelsOf, principalOf, requireOps } from './auth';
 import type { CommandType, MessageData } from '@oms/contracts';
-import { seg, type GatewayDeps } from './deps';
+import { queryString, seg, type GatewayDeps } from './deps';
 
 /** What these routes use of the gateway's dependencies (the test composes just these). */
 type OrdersDeps = Pick<GatewayDeps, 'commands' | 'upstreams' | 'commandTimeoutMs'>;
@@ -86,8 +86,7 @@ export function ordersRoutes(deps: OrdersDeps): express.Router {
         res.json({ items: [], nextCursor: null });
         return;
       }
-      const params = new URLSearchParams();
-      for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+      const params = queryString(query);
       if (channels !== 'all') params.set('channels', channels.join(','));
       res.json(await deps.upstreams.ingestion.get(`/internal/orders?${params}`));
     },
