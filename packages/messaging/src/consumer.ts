@@ -10,6 +10,11 @@ export interface HandlerContext {
   logger: Logger;
   /** 1 on the first delivery, counting up with every retry. */
   attempt: number;
+  /**
+   * Whether this copy may have been handled before without its outcome being acknowledged: the broker
+   * redelivered it (a consumer stopped or crashed holding it) or it is a retry.
+   */
+  repeated: boolean;
 }
 
 export type Handler<T extends MessageType> = (message: Envelope<MessageData<T>>, ctx: HandlerContext) => Promise<unknown>;
@@ -126,7 +131,7 @@ export class QueueConsumer {
         ch.ack(msg);
         return;
       }
-      const ctx = { logger: log.child({ type }), attempt };
+      const ctx = { logger: log.child({ type }), attempt, repeated: msg.fields.redelivered || attempt > 1 };
       try {
         const result = await handler(envelope as Envelope<MessageData<MessageType>>, ctx);
         await this.reply(msg, { ok: true, result: result ?? null });

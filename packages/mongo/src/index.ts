@@ -36,3 +36,4 @@ export function isDuplicateKeyError(err: unknown): boolean {
 export function isMongoConnected(connection: Connection): boolean {
   return connection.readyState === 1;
 }
+export { InsertBatcher, type InsertOutcome } from './insert-batcher';

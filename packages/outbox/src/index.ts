@@ -69,6 +69,23 @@ export class OutboxRelay {
     if (done.size > 0) await model.updateOne({ _id: id }, { $set: { outbox: pending.filter((e) => !done.has(e.id)) } });
   }
 
+  /**
+   * Publish the events a document was inserted with, kept in a field of their own that the sweep does not
+   * watch: an insert-only outbox, for the hot path where the write that clears an outbox would double the
+   * cost of the insert. It holds only while the command that caused the insert stays unacknowledged until
+   * this returns: a crash before then redelivers the command, which finds the document and calls this
+   * again (event ids are deterministic, so consumers drop the repeat). When the broker refuses, the events
+   * move into the outbox, for the sweep to retry. Call it while holding the aggregate's lock.
+   */
+  async publishInserted(model: Model<any>, id: string, events: Envelope[]): Promise<void> {
+    try {
+      await Promise.all(events.map((envelope) => this.broker.publishEnvelope(envelope)));
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message, aggregate: id }, 'publishing failed; the events go to the outbox for the sweep');
+      await model.updateOne({ _id: id }, { $push: { outbox: { $each: events } } });
+    }
+  }
+
   async flushLocked(source: OutboxSource, id: string): Promise<void> {
     await this.locks.withLock(await source.lockKey(id), () => this.flush(source.model, id));
   }

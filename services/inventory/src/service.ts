@@ -1,4 +1,5 @@
 import type { ServiceDefinition } from '@oms/runtime';
+import { InsertBatcher } from '@oms/mongo';
 import { configSchema, SERVICE_NAME } from './config';
 import { reservationLock } from './data-access/lock-keys';
 import { LocationDirectory } from './data-access/location-directory';
@@ -19,7 +20,7 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     // Counters whole before the first command: after a Redis loss this is where they are rebuilt.
     await counters.ready();
     const backorderNotice = { serveSoon: () => backorders.serveSoon() };
-    const deps = { locks: ctx.locks, outbox: ctx.outbox, models, counters, locations: new LocationDirectory(models), backorders: backorderNotice };
+    const deps = { locks: ctx.locks, outbox: ctx.outbox, models, counters, locations: new LocationDirectory(models), newReservations: new InsertBatcher(models.Reservations), backorders: backorderNotice };
     const backorders = new BackorderQueue(deps, ctx.logger);
     backorders.start(ctx.config.INVENTORY_BACKORDER_SWEEP_MS);
     return {

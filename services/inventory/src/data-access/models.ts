@@ -103,6 +103,8 @@ export interface ReservationDoc {
   queuedAt?: Date;
   processed: string[];
   outbox: Envelope[];
+  /** The events the reservation was inserted with, published right after the insert (OutboxRelay.publishInserted). */
+  inserted?: Envelope[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -194,6 +196,9 @@ const reservationSchema = new Schema(
     processed: { type: [String], default: [] },
     // Envelopes stored as they are (Mixed): the outbox relay publishes them verbatim.
     outbox: { type: Array, default: [] },
+    // An insert-only outbox: the decision's events, published after the batched insert without a second
+    // write to clear them (reserve.ts). The sweep does not look here; a failed publish moves them to `outbox`.
+    inserted: { type: Array, default: undefined },
   },
   { versionKey: false, timestamps: true },
 );

@@ -1,7 +1,8 @@
+import type { InsertBatcher } from '@oms/mongo';
 import type { OutboxRelay } from '@oms/outbox';
 import type { AggregateLocks } from '@oms/redis';
 import type { LocationDirectory } from '../../data-access/location-directory';
-import type { Models } from '../../data-access/models';
+import type { Models, ReservationDoc } from '../../data-access/models';
 import type { StockCounters } from '../../data-access/stock-counters';
 
 /** What the command handlers work with. */
@@ -11,6 +12,8 @@ export interface HandlerDeps {
   models: Models;
   counters: StockCounters;
   locations: LocationDirectory;
+  /** New reservations, written in batches with those of the other commands in flight. */
+  newReservations: InsertBatcher<Omit<ReservationDoc, 'createdAt' | 'updatedAt' | 'outbox'>>;
   /** Told when stock arrives, so waiting backorders are served. */
   backorders: { serveSoon(): void };
 }

@@ -1,4 +1,3 @@
-import { isDuplicateKeyError } from '@oms/mongo';
 import { deterministicId, type Handler } from '@oms/messaging';
 import { withReservationLock } from '../../data-access/lock-keys';
 import type { ReservationDoc } from '../../data-access/models';
@@ -9,13 +8,16 @@ import { attemptReservation, shortOptions } from './reservation-attempt';
 
 /**
  * All or nothing (reservation-attempt.ts). The reservation document, with its event, is written after
- * Redis took the units: a crash in between is finished by the redelivered command. Short: the event says
+ * Redis took the units: a crash in between is finished by the redelivered command. The insert goes in a
+ * batch with those of the other commands in flight (InsertBatcher) and carries its events in `inserted`,
+ * published right after without a second write (OutboxRelay.publishInserted): a crash before they are
+ * confirmed redelivers this command, which publishes them again from the stored document. Short: the event says
  * what the customer can choose; a backorder (the customer chose to wait) is queued instead and served
  * first in, first out when stock arrives (backorders.ts).
  */
 export const reserveStock =
   (deps: HandlerDeps): Handler<'stock.reserve.v1'> =>
-  async (msg) => {
+  async (msg, ctx) => {
     const { models, outbox, counters } = deps;
     const { orderId, lines, shipTo, pickupLocationId, backorder } = msg.data;
     const request = { lines, ...(shipTo ? { shipTo } : {}), ...(pickupLocationId ? { pickupLocationId } : {}) };
@@ -23,35 +25,36 @@ export const reserveStock =
       // No read first: a repeated command finds the stored decision when its insert is refused (below).
       const attempt = await attemptReservation(deps, orderId, request);
       const meta = { correlationId: orderId, causationId: msg.id };
-      let doc: Omit<ReservationDoc, 'createdAt' | 'updatedAt'>;
+      let doc: Omit<ReservationDoc, 'createdAt' | 'updatedAt' | 'outbox'>;
       if (attempt.taken) {
         counters.assertFresh(attempt.startedAt);
         const { lines: reserved, reason } = attempt;
         const event = outbox.entry('stock.reserved.v1', { orderId, lines: reserved, reason }, { ...meta, id: deterministicId(msg.id, 'stock.reserved.v1') });
         // Low stock goes out with the reservation that caused it, in the same write.
         const low = lowStockEvents(outbox, attempt.low, msg.id, orderId);
-        doc = { _id: orderId, status: 'active', lines: reserved, reason, processed: [msg.id], outbox: [event, ...low] };
+        doc = { _id: orderId, status: 'active', lines: reserved, reason, processed: [msg.id], inserted: [event, ...low] };
       } else if (backorder) {
         const event = outbox.entry('stock.backordered.v1', { orderId, lines: attempt.shortLines }, { ...meta, id: deterministicId(msg.id, 'stock.backordered.v1') });
-        doc = { _id: orderId, status: 'backordered', lines: [], shortLines: attempt.shortLines, reason: attempt.reason, request, queuedAt: new Date(), processed: [msg.id], outbox: [event] };
+        doc = { _id: orderId, status: 'backordered', lines: [], shortLines: attempt.shortLines, reason: attempt.reason, request, queuedAt: new Date(), processed: [msg.id], inserted: [event] };
       } else {
         const options = await shortOptions(deps, attempt.shortLines, request);
         const data = { orderId, lines: attempt.shortLines, reason: attempt.reason, options };
         const event = outbox.entry('stock.short.v1', data, { ...meta, id: deterministicId(msg.id, 'stock.short.v1') });
-        doc = { _id: orderId, status: 'short', lines: [], shortLines: attempt.shortLines, reason: attempt.reason, processed: [msg.id], outbox: [event] };
+        doc = { _id: orderId, status: 'short', lines: [], shortLines: attempt.shortLines, reason: attempt.reason, processed: [msg.id], inserted: [event] };
       }
-      try {
-        const created = await models.Reservations.create(doc);
-        await outbox.flush(models.Reservations, orderId, doc.outbox);
-        return reservationView(created.toObject() as ReservationDoc);
-      } catch (err) {
-        if (!isDuplicateKeyError(err)) throw err;
+      if ((await deps.newReservations.insert(doc)) === 'inserted') {
+        await outbox.publishInserted(models.Reservations, orderId, doc.inserted!);
+        const now = new Date();
+        return reservationView({ ...doc, outbox: [], createdAt: now, updatedAt: now });
       }
-      // Decided before (a repeated command): that decision stands. Units this attempt took that the stored
-      // decision does not hold (it was short, or is over) are given back.
+      // Decided before: that decision stands. A copy that may have been handled before without being
+      // acknowledged publishes its events again, in case that delivery stopped before they were confirmed
+      // (a copy sent twice finds them published: the first held the lock until they were). Units this attempt took that the stored decision
+      // does not hold (it was short, or is over) are given back.
       const existing = (await models.Reservations.findById(orderId).lean<ReservationDoc>())!;
       if (attempt.taken && attempt.fresh && existing.status !== 'active') await counters.finish(orderId, attempt.lines, 'released');
-      await outbox.flush(models.Reservations, orderId);
-      return reservationView((await models.Reservations.findById(orderId).lean<ReservationDoc>())!);
+      if (ctx.repeated && existing.inserted?.length) await outbox.publishInserted(models.Reservations, orderId, existing.inserted);
+      await outbox.flush(models.Reservations, orderId, existing.outbox);
+      return reservationView(existing);
     });
   };

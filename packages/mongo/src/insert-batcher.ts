@@ -1,0 +1,89 @@
+import type { Model } from 'mongoose';
+
+export type InsertOutcome = 'inserted' | 'duplicate';
+
+interface Waiting<T> {
+  doc: T;
+  resolve: (outcome: InsertOutcome) => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * Gathers the inserts of concurrent callers (message handlers working through one prefetch) into one
+ * unordered `insertMany`, and tells each caller what became of its own document. One round trip then
+ * stores dozens of documents: on FerretDB a batch of 100 goes about fifteen times faster than 100 single
+ * inserts, and MongoDB gains too.
+ *
+ * A document refused for its unique key is `duplicate` (the caller decided before, a redelivery); any
+ * other failure of a document, or of the whole call, rejects its callers, who retry: a retried insert of a
+ * document that did get stored then comes back `duplicate`, so callers must treat that as "stored before".
+ */
+export class InsertBatcher<T extends object> {
+  private waiting: Waiting<T>[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  /**
+   * @param windowMs how long the first document of a batch waits for others (a few ms: a handler's own
+   *   latency is larger, so waiting that long costs little and fills the batch under load)
+   */
+  constructor(
+    private readonly model: Model<any>,
+    private readonly options: { maxBatch: number; windowMs: number } = { maxBatch: 200, windowMs: 3 },
+  ) {}
+
+  insert(doc: T): Promise<InsertOutcome> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ doc, resolve, reject });
+      if (this.waiting.length >= this.options.maxBatch) this.writeNow();
+      else this.timer ??= setTimeout(() => this.writeNow(), this.options.windowMs);
+    });
+  }
+
+  private writeNow(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.waiting.splice(0);
+    if (batch.length > 0) void this.write(batch);
+  }
+
+  private async write(batch: Waiting<T>[]): Promise<void> {
+    const docs = batch.map((w) => w.doc);
+    try {
+      // Unordered: one refused document does not stop the others. `rawResult` makes mongoose say which
+      // documents its own validation refused (by default it drops them silently).
+      const result = await this.model.insertMany(docs, { ordered: false, rawResult: true });
+      settle(batch, (result as { mongoose?: { results?: unknown[] } }).mongoose?.results, new Map());
+    } catch (err) {
+      const refused = writeErrorsByIndex(err);
+      if (!refused) {
+        for (const w of batch) w.reject(err as Error);
+        return;
+      }
+      settle(batch, (err as { mongoose?: { results?: unknown[] } }).mongoose?.results, refused);
+    }
+  }
+}
+
+/** Tell each caller: stored, stored before (its unique key exists), or refused. */
+function settle<T>(batch: Waiting<T>[], results: unknown[] | undefined, refused: Map<number, { code: number; message: string }>): void {
+  batch.forEach((w, i) => {
+    const failure = refused.get(i);
+    const invalid = results?.[i] instanceof Error ? (results[i] as Error) : undefined;
+    if (invalid) w.reject(invalid);
+    else if (failure === undefined) w.resolve('inserted');
+    else if (failure.code === 11000) w.resolve('duplicate');
+    else w.reject(new Error(`insert refused: ${failure.message} (code ${failure.code})`));
+  });
+}
+
+/**
+ * The documents the store refused, by their index in the batch (mongoose maps the driver's indexes back to
+ * the caller's order); undefined when the error is not a bulk write error (the connection dropped, say),
+ * so nothing is known about any document.
+ */
+function writeErrorsByIndex(err: unknown): Map<number, { code: number; message: string }> | undefined {
+  const writeErrors = (err as { writeErrors?: unknown })?.writeErrors;
+  if (!writeErrors) return undefined;
+  const list = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as Array<{ index?: number; code?: number; errmsg?: string; err?: { index?: number; code?: number; errmsg?: string } }>;
+  return new Map(list.map((e) => [e.index ?? e.err?.index ?? -1, { code: e.code ?? e.err?.code ?? -1, message: e.errmsg ?? e.err?.errmsg ?? 'unknown' }]));
+}

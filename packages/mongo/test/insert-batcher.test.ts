@@ -1,0 +1,72 @@
+import { Schema, type Connection } from 'mongoose';
+import { createLogger } from '@oms/logging';
+import { connectMongo, InsertBatcher } from '@oms/mongo';
+import { TestStack } from '@oms/testing';
+
+const logger = createLogger('insert-batcher-test', process.env.OMS_TEST_LOG_LEVEL ?? 'silent');
+
+describe('InsertBatcher', () => {
+  let stack: TestStack;
+  let db: Connection;
+  const schema = new Schema({ _id: String, n: { type: Number, required: true } }, { versionKey: false, timestamps: true });
+
+  beforeAll(async () => {
+    stack = await TestStack.create();
+    db = await connectMongo(stack.mongoUrl('batcher'), logger);
+  });
+  afterAll(async () => {
+    await db?.close();
+    await stack.cleanup();
+  });
+
+  it('when many callers insert at once, then they share a few insertMany calls and each document is stored once, with timestamps', async () => {
+    const Things = db.model('Thing', schema);
+    const batcher = new InsertBatcher(Things, { maxBatch: 50, windowMs: 5 });
+    let calls = 0;
+    const insertMany = Things.insertMany.bind(Things);
+    (Things as unknown as { insertMany: typeof insertMany }).insertMany = ((...args: Parameters<typeof insertMany>) => {
+      calls++;
+      return insertMany(...args);
+    }) as typeof insertMany;
+
+    const outcomes = await Promise.all(Array.from({ length: 120 }, (_, i) => batcher.insert({ _id: `t-${i}`, n: i })));
+
+    expect(outcomes.every((o) => o === 'inserted')).toBe(true);
+    expect(calls).toBeLessThanOrEqual(6);
+    expect(await Things.countDocuments()).toBe(120);
+    const stored = await Things.findById('t-7').lean<{ n: number; createdAt?: Date }>();
+    expect(stored?.n).toBe(7);
+    expect(stored?.createdAt).toBeInstanceOf(Date);
+  });
+
+  it('when some documents of a batch exist already, then exactly those callers hear "duplicate", the rest are stored, and nothing stored changes', async () => {
+    const Others = db.model('Other', schema);
+    await Others.create({ _id: 'o-1', n: 100 });
+    await Others.create({ _id: 'o-3', n: 300 });
+    const batcher = new InsertBatcher(Others, { maxBatch: 50, windowMs: 5 });
+
+    const outcomes = await Promise.all([0, 1, 2, 3, 4].map((i) => batcher.insert({ _id: `o-${i}`, n: i })));
+
+    expect(outcomes).toEqual(['inserted', 'duplicate', 'inserted', 'duplicate', 'inserted']);
+    const stored = await Others.find().sort({ _id: 1 }).lean<Array<{ _id: string; n: number }>>();
+    expect(stored.map((d) => [d._id, d.n])).toEqual([['o-0', 0], ['o-1', 100], ['o-2', 2], ['o-3', 300], ['o-4', 4]]);
+  });
+
+  it('when a document is invalid, then its caller is refused, the valid ones of the same batch are stored, and inserting a stored one again says duplicate', async () => {
+    const Checked = db.model('Checked', schema);
+    const batcher = new InsertBatcher(Checked, { maxBatch: 50, windowMs: 5 });
+
+    const outcomes = await Promise.allSettled([
+      batcher.insert({ _id: 'c-0', n: 0 }),
+      batcher.insert({ _id: 'c-1' } as never),
+      batcher.insert({ _id: 'c-2', n: 2 }),
+    ]);
+
+    expect(outcomes[1].status).toBe('rejected');
+    expect(await Checked.countDocuments({ _id: { $in: ['c-0', 'c-2'] } })).toBe(2);
+    expect(await Checked.countDocuments({ _id: 'c-1' })).toBe(0);
+    expect(outcomes[0]).toEqual({ status: 'fulfilled', value: 'inserted' });
+    expect(outcomes[2]).toEqual({ status: 'fulfilled', value: 'inserted' });
+    expect(await batcher.insert({ _id: 'c-2', n: 2 })).toBe('duplicate');
+  });
+});
