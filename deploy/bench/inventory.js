@@ -12,7 +12,8 @@
 // Not through the cluster's inventory: ingestion would then retry and dead-letter an event for every
 // order it never received, which costs the store more than the reservations themselves.
 // Settings (environment): OMS_MONGO_URL, REDIS_URL, MONGO_POOL_SIZE and AMQP_PREFETCH (passed to the service), BENCH_SPREAD_ORDERS (10000), BENCH_FLASH_ORDERS (5000),
-// BENCH_FLASH_UNITS (1000), BENCH_TIMEOUT_SECONDS (600 per scenario).
+// BENCH_FLASH_UNITS (1000), BENCH_TIMEOUT_SECONDS (600 per scenario), BENCH_SERVICE_NODE_ARGS (node options for
+// the service, e.g. --cpu-prof).
 'use strict';
 const path = require('node:path');
 const { spawn } = require('node:child_process');
@@ -101,7 +102,9 @@ async function run(name, broker, tap, orders) {
 /** The inventory service in a process of its own, on the stack's vhost, database and Redis prefix. */
 async function startInventory(stack) {
   const port = 18000 + Math.floor(Math.random() * 1000);
-  const child = spawn(process.execPath, [path.join(root, 'services/inventory/dist/main.js')], {
+  // BENCH_SERVICE_NODE_ARGS: node options for the service only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (env.BENCH_SERVICE_NODE_ARGS || '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'services/inventory/dist/main.js')], {
     env: {
       ...stack.env('inventory'),
       PORT: String(port),

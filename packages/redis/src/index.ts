@@ -10,6 +10,9 @@ export function createRedis(url: string, keyPrefix: string): Redis {
     maxRetriesPerRequest: 3,
     enableOfflineQueue: true,
     retryStrategy: (times) => Math.min(times * 100, 2000),
+    // Commands issued in the same tick by concurrent handlers share one socket write: under load the
+    // writes themselves, not Redis, were the cost (a sixth of inventory's CPU in bench:inventory).
+    enableAutoPipelining: true,
   });
 }
 
