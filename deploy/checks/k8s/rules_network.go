@@ -55,77 +55,85 @@ func checkNetworkPolicies(c *cluster, p *problems) {
 	if !hasDefaultDeny(c.policies) {
 		p.add("NetworkPolicy", "*", "no default deny (empty podSelector, policyTypes Ingress and Egress, no rules)")
 	}
+	for _, w := range c.workloads() {
+		if !set.allowsEgress(w.podLabels, clusterDNS) {
+			p.add(w.kind, w.name, "cannot reach the cluster DNS (UDP 53 to kube-dns in kube-system)")
+		}
+	}
 	services := map[string]endpoint{}
 	for _, name := range omsServices {
 		if d := findServiceDeployment(c, name); d != nil {
 			services[name] = endpoint{name: name, podLabels: d.Spec.Template.Labels, port: 8080, protocol: corev1.ProtocolTCP}
 		}
 	}
-	var others []endpoint // every other in-namespace workload (the sandboxes, anything added later)
+	// Every other workload of the namespace (the sandboxes, anything added later): no service may reach it
+	// or be reached by it unless a rule below says so.
+	var others []endpoint
 	for _, w := range c.workloads() {
 		if w.podLabels[componentLabel] != componentService && !labels.SelectorFromSet(redis.podLabels).Matches(labels.Set(w.podLabels)) {
 			others = append(others, endpoint{name: w.kind + "/" + w.name, podLabels: w.podLabels, port: 8080, protocol: corev1.ProtocolTCP})
 		}
 	}
-	for _, w := range c.workloads() {
-		if !set.allowsEgress(w.podLabels, clusterDNS) {
-			p.add(w.kind, w.name, "cannot reach the cluster DNS (UDP 53 to kube-dns in kube-system)")
+	for name, svc := range services {
+		checkRequiredPaths(set, name, svc, services, p)
+		checkNoOtherPaths(set, name, svc, services, others, p)
+		checkAddressRules(c.policies, name, svc.podLabels, p)
+	}
+}
+
+// checkRequiredPaths: what each service must be able to do.
+func checkRequiredPaths(set policySet, name string, svc endpoint, services map[string]endpoint, p *problems) {
+	for _, store := range []endpoint{broker, database, redis} {
+		if !set.allowsEgress(svc.podLabels, store) || !set.allowsIngress(store, svc) {
+			p.add("NetworkPolicy", name, "cannot reach %s on %d", store.name, store.port)
 		}
 	}
-	for name, svc := range services {
-		where := name
-		// What each service must be able to do.
-		for _, store := range []endpoint{broker, database, redis} {
-			if !set.allowsEgress(svc.podLabels, store) || !set.allowsIngress(store, svc) {
-				p.add("NetworkPolicy", where, "cannot reach %s on %d", store.name, store.port)
+	if !set.allowsIngress(svc, prometheus) {
+		p.add("NetworkPolicy", name, "Prometheus (namespace monitoring) cannot scrape it on 8080")
+	}
+	if name == "gateway" {
+		if !set.allowsIngress(svc, ingressController) {
+			p.add("NetworkPolicy", name, "the ingress controller (namespace ingress-nginx) cannot reach it on 8080")
+		}
+		for other, target := range services {
+			if other != "gateway" && (!set.allowsEgress(svc.podLabels, target) || !set.allowsIngress(target, svc)) {
+				p.add("NetworkPolicy", name, "cannot query %s on 8080", other)
 			}
 		}
-		if !set.allowsIngress(svc, prometheus) {
-			p.add("NetworkPolicy", where, "Prometheus (namespace monitoring) cannot scrape it on 8080")
-		}
-		if name == "gateway" {
-			if !set.allowsIngress(svc, ingressController) {
-				p.add("NetworkPolicy", where, "the ingress controller (namespace ingress-nginx) cannot reach it on 8080")
-			}
-			for other, target := range services {
-				if other != "gateway" && (!set.allowsEgress(svc.podLabels, target) || !set.allowsIngress(target, svc)) {
-					p.add("NetworkPolicy", where, "cannot query %s on 8080", other)
-				}
-			}
-		}
-		if providerServices[name] && !set.allowsPublicHTTPS(svc.podLabels) {
-			p.add("NetworkPolicy", where, "cannot reach its provider (TCP 443 to public addresses)")
-		}
+	}
+	if providerServices[name] && !set.allowsPublicHTTPS(svc.podLabels) {
+		p.add("NetworkPolicy", name, "cannot reach its provider (TCP 443 to public addresses)")
+	}
+}
 
-		// What nothing else may do: reach a service, or be reached by it, beyond the paths above.
-		allowedSources := []endpoint{prometheus, services["gateway"]}
-		if name == "gateway" {
-			allowedSources = []endpoint{prometheus, ingressController}
-		}
-		allowedTargets := []endpoint{broker, database, redis, clusterDNS}
-		if name == "gateway" {
-			for other, target := range services {
-				if other != "gateway" {
-					allowedTargets = append(allowedTargets, target)
-				}
+// checkNoOtherPaths: nothing else reaches a service, and it reaches nothing else: each known endpoint outside
+// the allowed ones must be refused in both directions.
+func checkNoOtherPaths(set policySet, name string, svc endpoint, services map[string]endpoint, others []endpoint, p *problems) {
+	allowedSources := []endpoint{prometheus, services["gateway"]}
+	allowedTargets := []endpoint{broker, database, redis, clusterDNS}
+	if name == "gateway" {
+		allowedSources = []endpoint{prometheus, ingressController}
+		for other, target := range services {
+			if other != "gateway" {
+				allowedTargets = append(allowedTargets, target)
 			}
 		}
-		known := append([]endpoint{broker, database, redis, clusterDNS, ingressController, prometheus, otherNamespace}, others...)
-		for _, s := range services {
-			known = append(known, s)
+	}
+	known := append([]endpoint{broker, database, redis, clusterDNS, ingressController, prometheus, otherNamespace}, others...)
+	for _, s := range services {
+		known = append(known, s)
+	}
+	for _, e := range known {
+		if e.name == name {
+			continue // itself
 		}
-		for _, e := range known {
-			if e.podLabels[nameLabel] == name && e.nsLabels == nil {
-				continue // itself
-			}
-			if !contains(allowedSources, e) && set.admitsPeer(networkingv1.PolicyTypeIngress, svc.podLabels, e) {
-				p.add("NetworkPolicy", where, "accepts connections from %s", e.name)
-			}
-			if !contains(allowedTargets, e) && !(providerServices[name] && isSandbox(e)) && set.admitsPeer(networkingv1.PolicyTypeEgress, svc.podLabels, e) {
-				p.add("NetworkPolicy", where, "may connect to %s", e.name)
-			}
+		if !contains(allowedSources, e) && set.admitsPeer(networkingv1.PolicyTypeIngress, svc.podLabels, e) {
+			p.add("NetworkPolicy", name, "accepts connections from %s", e.name)
 		}
-		checkAddressRules(c.policies, name, svc.podLabels, p)
+		// In dev, the provider clients call the sandboxes instead of the internet.
+		if !contains(allowedTargets, e) && !(providerServices[name] && isSandbox(e)) && set.admitsPeer(networkingv1.PolicyTypeEgress, svc.podLabels, e) {
+			p.add("NetworkPolicy", name, "may connect to %s", e.name)
+		}
 	}
 }
 
