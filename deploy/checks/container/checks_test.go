@@ -62,6 +62,8 @@ func TestComposeRules(t *testing.T) {
 		{"missing-mount.yml", services, "missing.conf, which does not exist"},
 		{"missing-build-file.yml", services, "missing.Dockerfile does not exist"},
 		{"api-key-default.yml", services, "loads without OMS_BOOTSTRAP_API_KEY"},
+		{"definitions-unmounted.yml", services, "load_definitions = /etc/rabbitmq/definitions is not mounted"},
+		{"definitions-empty.yml", services, "holds no definitions"},
 	}
 	if problems := checkCompose("testdata/compose/good.yml", services); len(problems) != 0 {
 		t.Fatalf("good.yml: %v", problems)

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -94,6 +95,7 @@ func checkCompose(file string, serviceDirs []string) []string {
 				}
 			}
 		}
+		problems = append(problems, checkDefinitionsMounted(name, svc)...)
 		if svc.Build != nil {
 			dockerfile := svc.Build.Dockerfile
 			if !filepath.IsAbs(dockerfile) {
@@ -105,6 +107,51 @@ func checkCompose(file string, serviceDirs []string) []string {
 		}
 	}
 	problems = append(problems, checkAPIKeyRequired(file)...)
+	return problems
+}
+
+var loadDefinitions = regexp.MustCompile(`(?m)^\s*load_definitions\s*=\s*(\S+)\s*$`)
+
+// checkDefinitionsMounted: a rabbitmq.conf mounted into a service must point load_definitions at a path the
+// same service mounts from the repository, holding definitions files; otherwise RabbitMQ boots without the
+// topology, and (having been told to import definitions) without any user either.
+func checkDefinitionsMounted(name string, svc types.ServiceConfig) []string {
+	var problems []string
+	for _, conf := range svc.Volumes {
+		if conf.Type != types.VolumeTypeBind || filepath.Base(conf.Source) != "rabbitmq.conf" {
+			continue
+		}
+		text, err := os.ReadFile(conf.Source)
+		if err != nil {
+			continue // reported as a missing mount
+		}
+		m := loadDefinitions.FindSubmatch(text)
+		if m == nil {
+			problems = append(problems, fmt.Sprintf("service %s: %s has no load_definitions", name, conf.Source))
+			continue
+		}
+		target := filepath.Clean(string(m[1]))
+		source := ""
+		for _, v := range svc.Volumes {
+			if v.Type != types.VolumeTypeBind {
+				continue
+			}
+			if rel, err := filepath.Rel(filepath.Clean(v.Target), target); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+				source = filepath.Join(v.Source, rel)
+			}
+		}
+		if source == "" {
+			problems = append(problems, fmt.Sprintf("service %s: load_definitions = %s is not mounted from the repository", name, target))
+			continue
+		}
+		files, _ := filepath.Glob(filepath.Join(source, "*.json"))
+		if info, err := os.Stat(source); err == nil && !info.IsDir() {
+			files = []string{source}
+		}
+		if len(files) == 0 {
+			problems = append(problems, fmt.Sprintf("service %s: load_definitions = %s is mounted from %s, which holds no definitions (*.json)", name, target, source))
+		}
+	}
 	return problems
 }
 
