@@ -8,11 +8,11 @@ export interface RunningSandbox {
   close: () => Promise<void>;
 }
 
-/** Listen on 127.0.0.1 (port 0 picks a free one in tests). */
-export function serve(app: Express, port = 0): Promise<RunningSandbox> {
+/** Listen on 127.0.0.1 unless told otherwise (a container listens on 0.0.0.0); port 0 picks a free one in tests. */
+export function serve(app: Express, port = 0, host = '127.0.0.1'): Promise<RunningSandbox> {
   return new Promise((resolve) => {
-    const server = app.listen(port, '127.0.0.1', () => {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const server = app.listen(port, host, () => {
+      const url = `http://${host}:${(server.address() as AddressInfo).port}`;
       resolve({ url, server, close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) });
     });
   });
