@@ -18,21 +18,10 @@ const OUTPUT = path.join(__dirname, 'definitions', 'topology.json');
 const VHOST = '/';
 
 /**
- * Mirrors QueueConsumer (packages/messaging/src/consumer.ts): one retry queue per distinct delay, whose
- * messages expire back into the consumer's queue through the default exchange.
- */
-function delayQueue(queue, ms, queueArguments) {
-  return {
-    name: `${queue}.delay.${ms}ms`,
-    arguments: { ...queueArguments, 'x-message-ttl': ms, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue },
-  };
-}
-
-/**
  * The definitions document for a topology. Pure: the test passes the values it imported from the sources,
  * the CLI passes those of the built packages.
  */
-function definitionsFrom({ queues, eventsExchange, commandsExchange, queueArguments, retryDelaysMs }) {
+function definitionsFrom({ queues, eventsExchange, commandsExchange, queueArguments, delayQueueName, delayQueueArguments, retryDelaysMs }) {
   const durableQueue = (name, args) => ({ name, vhost: VHOST, durable: true, auto_delete: false, arguments: sortKeys(args) });
   const out = { vhosts: [{ name: VHOST }], exchanges: [], queues: [], bindings: [], policies: [] };
   for (const name of [eventsExchange, commandsExchange]) {
@@ -42,8 +31,8 @@ function definitionsFrom({ queues, eventsExchange, commandsExchange, queueArgume
     out.queues.push(durableQueue(q.name, queueArguments));
     out.queues.push(durableQueue(`${q.name}.dlq`, queueArguments));
     for (const ms of new Set(retryDelaysMs)) {
-      const delay = delayQueue(q.name, ms, queueArguments);
-      out.queues.push(durableQueue(delay.name, delay.arguments));
+      // As QueueConsumer declares them: one retry queue per distinct delay.
+      out.queues.push(durableQueue(delayQueueName(q.name, ms), delayQueueArguments(q.name, ms)));
     }
     const bind = (exchange, key) =>
       out.bindings.push({ source: exchange, vhost: VHOST, destination: q.name, destination_type: 'queue', routing_key: key, arguments: {} });
@@ -65,13 +54,15 @@ function render(definitions) {
 /** The topology of the built packages (dist/): the retry delays are the services' defaults (AMQP_RETRY_DELAYS_MS). */
 function currentDefinitions() {
   const contracts = require('@oms/contracts');
-  const { queueArguments } = require('@oms/messaging');
+  const { queueArguments, delayQueueName, delayQueueArguments } = require('@oms/messaging');
   const { baseConfigSchema } = require('@oms/config');
   return definitionsFrom({
     queues: contracts.QUEUES,
     eventsExchange: contracts.EVENTS_EXCHANGE,
     commandsExchange: contracts.COMMANDS_EXCHANGE,
     queueArguments,
+    delayQueueName,
+    delayQueueArguments,
     retryDelaysMs: baseConfigSchema.shape.AMQP_RETRY_DELAYS_MS.parse(undefined),
   });
 }

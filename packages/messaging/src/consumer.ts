@@ -3,7 +3,7 @@ import { Counter, Histogram } from 'prom-client';
 import { queueDefinition, type Envelope, type MessageData, type MessageType } from '@oms/contracts';
 import { AppError } from '@oms/errors';
 import type { Logger } from '@oms/logging';
-import { Broker, queueArguments } from './broker';
+import { Broker, delayQueueArguments } from './broker';
 import { InvalidMessageError, validateEnvelope } from './envelope';
 
 export interface HandlerContext {
@@ -48,7 +48,8 @@ const handlingSeconds = new Histogram({
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
 });
 
-const delayQueueName = (queue: string, ms: number) => `${queue}.delay.${ms}ms`;
+/** The retry queue of `queue` whose messages wait `ms`. */
+export const delayQueueName = (queue: string, ms: number) => `${queue}.delay.${ms}ms`;
 
 /**
  * Consumes one durable queue: manual ack after the handler stored its work, retries through delay queues
@@ -83,10 +84,7 @@ export class QueueConsumer {
     const ch = await this.broker.createChannel();
     ch.on('error', (err) => this.broker.logger.warn({ err: err.message, queue: this.queue }, 'consumer channel error'));
     for (const ms of new Set(this.options.retryDelaysMs)) {
-      await ch.assertQueue(delayQueueName(this.queue, ms), {
-        durable: true,
-        arguments: { ...queueArguments, 'x-message-ttl': ms, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': this.queue },
-      });
+      await ch.assertQueue(delayQueueName(this.queue, ms), { durable: true, arguments: delayQueueArguments(this.queue, ms) });
     }
     await ch.prefetch(this.options.prefetch);
     this.channel = ch;

@@ -11,7 +11,7 @@ import path from 'node:path';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { baseConfigSchema } from '@oms/config';
 import { COMMANDS_EXCHANGE, EVENTS_EXCHANGE, QUEUES } from '@oms/contracts';
-import { declareTopology, queueArguments, QueueConsumer, type Broker } from '@oms/messaging';
+import { declareTopology, delayQueueArguments, delayQueueName, queueArguments, QueueConsumer, type Broker } from '@oms/messaging';
 import { rabbitmqctl, TestStack } from '@oms/testing';
 import { newBroker } from './helpers';
 
@@ -104,6 +104,8 @@ describe('RabbitMQ definitions for docker compose', () => {
       eventsExchange: EVENTS_EXCHANGE,
       commandsExchange: COMMANDS_EXCHANGE,
       queueArguments,
+      delayQueueName,
+      delayQueueArguments,
       retryDelaysMs: defaultRetryDelaysMs,
     });
     expect(committedText()).toBe(generator.render(fromSources));
@@ -162,7 +164,7 @@ describe('RabbitMQ definitions for docker compose', () => {
 
     it('when a queue exists with another queue type than the services declare, then the topology declaration fails with PRECONDITION_FAILED', async () => {
       const defs = committed();
-      const tampered = { ...defs, queues: defs.queues.map((q) => (q.name === QUEUES[0].name ? { ...q, arguments: { ...q.arguments, 'x-queue-type': 'quorum' } } : q)) };
+      const tampered = { ...defs, queues: defs.queues.map((q) => (q.name === QUEUES[0].name ? { ...q, arguments: { ...q.arguments, 'x-queue-type': 'classic' } } : q)) };
       const stack = await freshStack();
       await importDefinitions(inVhost(tampered, stack.vhost));
       const connection = await amqp.connect(stack.amqpUrl);
