@@ -31,11 +31,11 @@ func checkDeployment(c *cluster, d *appsv1.Deployment, prof profile, p *problems
 	}
 	switch d.Labels[componentLabel] {
 	case componentService:
+		checkRunsItsOwnImage(d, p)
 		checkServiceDeployment(c, d, prof, p)
 	case componentDevSandbox:
-		if prof.production {
-			p.add("Deployment", d.Name, "a development sandbox in the prod overlay")
-		}
+		checkRunsItsOwnImage(d, p)
+		checkSandboxDeployment(c, d, prof, p)
 	default:
 		p.add("Deployment", d.Name, "label %s must be %q or %q, so the right rules apply", componentLabel, componentService, componentDevSandbox)
 	}
@@ -57,9 +57,7 @@ func checkServiceDeployment(c *cluster, d *appsv1.Deployment, prof profile, p *p
 			p.add("Deployment", d.Name, "environment variable %s is not set (the service needs it at start)", name)
 		}
 	}
-	if host, ok := env["HOST"]; ok && host.known && host.value != "0.0.0.0" && host.value != "::" {
-		p.add("Deployment", d.Name, "HOST is %q: the service would not be reachable from other pods (use 0.0.0.0)", host.value)
-	}
+	checkListensOnEveryInterface(d.Name, env["HOST"], p)
 	httpPort := containerPort(ctr, "http")
 	if httpPort == 0 {
 		p.add("Deployment", d.Name, "no container port named http")
@@ -76,6 +74,60 @@ func checkServiceDeployment(c *cluster, d *appsv1.Deployment, prof profile, p *p
 	if prof.production && !spreadsOverNodes(pod) {
 		p.add("Deployment", d.Name, "no topologySpreadConstraint or podAntiAffinity over kubernetes.io/hostname in prod")
 	}
+}
+
+// checkSandboxDeployment: the development stand-ins stay out of prod and are reachable from the services.
+func checkSandboxDeployment(c *cluster, d *appsv1.Deployment, prof profile, p *problems) {
+	if prof.production {
+		p.add("Deployment", d.Name, "a development sandbox in the prod overlay")
+	}
+	for _, ctr := range d.Spec.Template.Spec.Containers {
+		env := resolveEnv(c, "Deployment", d.Name, ctr, p)
+		host, ok := env["HOST"]
+		if !ok {
+			p.add("Deployment", d.Name, "environment variable HOST is not set (the sandboxes default to 127.0.0.1, unreachable from other pods)")
+		}
+		checkListensOnEveryInterface(d.Name, host, p)
+	}
+}
+
+// checkListensOnEveryInterface: a HOST the output sets must be the wildcard address; loopback (the default of
+// our processes outside a container) is unreachable from other pods.
+func checkListensOnEveryInterface(name string, host envValue, p *problems) {
+	if host.known && host.value != "0.0.0.0" && host.value != "::" {
+		p.add("Deployment", name, "HOST is %q: the service would not be reachable from other pods (use 0.0.0.0)", host.value)
+	}
+}
+
+// checkRunsItsOwnImage: deploy/Dockerfile builds one image per service (SERVICE=<name>) holding only that
+// service's code, so Deployment <name> runs an image named <name> (ghcr.io/oms/<name>, or the same name in
+// another registry). The image starts the service itself: its ENTRYPOINT is tini, which passes SIGTERM on to
+// node (the graceful drain depends on it), and its CMD is the service's entry point. A command replaces the
+// ENTRYPOINT and args the CMD, so neither is set.
+func checkRunsItsOwnImage(d *appsv1.Deployment, p *problems) {
+	for _, ctr := range d.Spec.Template.Spec.Containers {
+		where := d.Name + " container " + ctr.Name
+		if repository := imageRepository(ctr.Image); repository[strings.LastIndex(repository, "/")+1:] != d.Name {
+			p.add("Deployment", where, "runs image %s: each image of deploy/Dockerfile holds one service's code, this one needs ghcr.io/oms/%s (SERVICE=%s)", ctr.Image, d.Name, d.Name)
+		}
+		if len(ctr.Command) > 0 {
+			p.add("Deployment", where, "sets command, which replaces the image's ENTRYPOINT (tini, which passes SIGTERM on to node): leave it to the image")
+		}
+		if len(ctr.Args) > 0 {
+			p.add("Deployment", where, "sets args, which replace the image's CMD (node main.js, the service's entry point): leave them to the image")
+		}
+	}
+}
+
+// imageRepository is an image reference without its tag and digest.
+func imageRepository(image string) string {
+	if at := strings.Index(image, "@"); at >= 0 {
+		image = image[:at]
+	}
+	if colon := strings.LastIndex(image, ":"); colon > strings.LastIndex(image, "/") {
+		image = image[:colon]
+	}
+	return image
 }
 
 func checkProbePath(kind, name, probeName string, probe *corev1.Probe, path string, p *problems) {

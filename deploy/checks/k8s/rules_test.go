@@ -100,6 +100,36 @@ func TestWhenAServiceDeploymentBreaksARuleThenTheCheckFails(t *testing.T) {
 			want:          "Deployment/fulfillment: sets spec.replicas",
 		},
 		{
+			name: "a service on another service's image", base: devOverlay, prof: dev,
+			kustomization: "images:\n  - name: ghcr.io/oms/returns\n    newName: ghcr.io/oms/fulfillment\n",
+			want:          "Deployment/returns container app: runs image ghcr.io/oms/fulfillment:0.1.0",
+		},
+		{
+			name: "the sandboxes on a service's image", base: devOverlay, prof: dev,
+			kustomization: "images:\n  - name: ghcr.io/oms/sandboxes\n    newName: ghcr.io/oms/payment-check\n",
+			want:          "Deployment/sandboxes container sandboxes: runs image ghcr.io/oms/payment-check:0.1.0",
+		},
+		{
+			name: "a command that bypasses the image's tini", base: devOverlay, prof: dev,
+			kustomization: patches(jsonPatch("Deployment", "sandboxes", `{op: add, path: `+container+`/command, value: ["node", "main.js"]}`)),
+			want:          "Deployment/sandboxes container sandboxes: sets command, which replaces the image's ENTRYPOINT",
+		},
+		{
+			name: "args that replace the image's entry point", base: devOverlay, prof: dev,
+			kustomization: patches(jsonPatch("Deployment", "gateway", `{op: add, path: `+container+`/args, value: ["node", "services/gateway/dist/main.js"]}`)),
+			want:          "Deployment/gateway container app: sets args",
+		},
+		{
+			name: "the sandboxes without HOST", base: devOverlay, prof: dev,
+			kustomization: patches(jsonPatch("Deployment", "sandboxes", "{op: test, path: "+container+"/env/0/name, value: HOST}", "{op: remove, path: "+container+"/env/0}")),
+			want:          "Deployment/sandboxes: environment variable HOST is not set",
+		},
+		{
+			name: "the sandboxes on loopback", base: devOverlay, prof: dev,
+			kustomization: patches(jsonPatch("Deployment", "sandboxes", "{op: test, path: "+container+"/env/0/name, value: HOST}", "{op: replace, path: "+container+"/env/0/value, value: 127.0.0.1}")),
+			want:          `Deployment/sandboxes: HOST is "127.0.0.1"`,
+		},
+		{
 			name: "a Deployment of no known component", base: devOverlay, prof: dev,
 			kustomization: patches(jsonPatch("Deployment", "sandboxes", "{op: remove, path: /metadata/labels/app.kubernetes.io~1component}")),
 			want:          "Deployment/sandboxes: label app.kubernetes.io/component must be",
@@ -257,4 +287,18 @@ func TestWhenTheProdOverlayIsWeakenedThenTheCheckFails(t *testing.T) {
 			want: "Deployment/sandboxes: a development sandbox in the prod overlay",
 		},
 	})
+}
+
+func TestImageRepositoryDropsTagAndDigestButNotARegistryPort(t *testing.T) {
+	for image, want := range map[string]string{
+		"ghcr.io/oms/gateway:0.1.0":             "ghcr.io/oms/gateway",
+		"ghcr.io/oms/gateway@sha256:0123abcd":   "ghcr.io/oms/gateway",
+		"ghcr.io/oms/gateway:0.1.0@sha256:0123": "ghcr.io/oms/gateway",
+		"localhost:5000/oms/sandboxes":          "localhost:5000/oms/sandboxes",
+		"localhost:5000/oms/sandboxes:dev":      "localhost:5000/oms/sandboxes",
+	} {
+		if got := imageRepository(image); got != want {
+			t.Errorf("imageRepository(%q) = %q, want %q", image, got, want)
+		}
+	}
 }
