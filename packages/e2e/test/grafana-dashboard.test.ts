@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import request from 'supertest';
 import { eventually, sampleOrder } from '@oms/testing';
 import { startCluster, type Cluster } from './cluster';
@@ -11,10 +13,37 @@ const dashboard: Dashboard & Record<string, any> = JSON.parse(readFileSync(path.
 const SAMPLE_VALUES = { service: 'ingestion', milestone: 'ready_to_fulfill' };
 
 /** The RabbitMQ plugin's metrics the dashboard may read: the table in docs/observability-dashboards.md. */
-function documentedRabbitMqMetrics(): KnownMetrics {
+function documentedRabbitMqRows() {
   const doc = readFileSync(path.join(ROOT, 'docs/observability-dashboards.md'), 'utf8');
-  const rows = [...doc.matchAll(/^\| `(rabbitmq_[a-z_]+)` \| \w+ \| ([^|]*) \|/gm)];
-  return new Map(rows.map(([, name, labels]) => [name, new Set([...labels.matchAll(/`([a-z_]+)`/g)].map((m) => m[1]))]));
+  return [...doc.matchAll(/^\| `(rabbitmq_[a-z_]+)` \| (\w+) \| ([^|]*) \|[^|]*\| `(\w+)` \|$/gm)].map(([, name, type, labels, family]) => ({
+    name,
+    type,
+    labels: [...labels.matchAll(/`([a-z_]+)`/g)].map((m) => m[1]),
+    family,
+  }));
+}
+function documentedRabbitMqMetrics(): KnownMetrics {
+  return new Map(documentedRabbitMqRows().map(({ name, labels }) => [name, new Set(labels)]));
+}
+
+/**
+ * The metric definitions of the broker's own rabbitmq_prometheus plugin (installed with RabbitMQ, enabled or
+ * not): its collector module disassembled by Erlang, whitespace removed. The definitions read like
+ * `{queue_coarse_metrics,[{2,undefined,queue_messages_ready,gauge,"..."},...]}`.
+ */
+async function rabbitMqPluginDefinitions(): Promise<string> {
+  const run = promisify(execFile);
+  const { stdout } = await run('rabbitmq-plugins', ['directories', '--offline'], { timeout: 60000 });
+  const archives = /Plugin archives directory: (.*)/.exec(stdout)?.[1].split(':') ?? [];
+  const ebin = archives
+    .filter((dir) => existsSync(dir))
+    .flatMap((dir) => readdirSync(dir).filter((d) => d.startsWith('rabbitmq_prometheus-')).map((d) => path.join(dir, d, 'ebin')))
+    .find((dir) => existsSync(path.join(dir, 'prometheus_rabbitmq_core_metrics_collector.beam')));
+  if (!ebin) throw new Error(`rabbitmq_prometheus is not among the plugins in ${archives.join(', ')}`);
+  const beam = path.join(ebin, 'prometheus_rabbitmq_core_metrics_collector.beam');
+  const disassemble = `io:format("~p~n", [beam_disasm:file("${beam}")]), halt().`;
+  const { stdout: code } = await run('erl', ['-noshell', '-eval', disassemble], { timeout: 60000, maxBuffer: 64 * 1024 * 1024 });
+  return code.replace(/\s+/g, '');
 }
 
 const queries = dashboardQueries(dashboard);
@@ -79,6 +108,19 @@ describe('the Grafana dashboard deploy/grafana/oms-overview.json', () => {
       expect(problemsOf(expr).join('\n')).toMatch(problem);
     });
   });
+
+  it('when the documented RabbitMQ metrics are looked up in the broker’s own rabbitmq_prometheus plugin, then each is defined there, in the family named', async () => {
+    const definitions = await rabbitMqPluginDefinitions();
+    const rows = documentedRabbitMqRows();
+    expect(rows.length).toBeGreaterThanOrEqual(4);
+    // /metrics/detailed names a metric rabbitmq_detailed_<name>, where <name> is the plugin's own.
+    const notDefined = rows.filter(({ name, type, family }) => {
+      const familyStart = definitions.indexOf(`{${family},[`);
+      const familyEnd = definitions.indexOf(']}', familyStart);
+      return familyStart < 0 || !definitions.slice(familyStart, familyEnd).includes(`,${name.replace(/^rabbitmq_detailed_/, '')},${type},`);
+    });
+    expect(notDefined.map((r) => r.name)).toEqual([]);
+  }, 120000);
 
   describe('against the metrics the running services expose', () => {
     let cluster: Cluster;
