@@ -2,3 +2,5 @@ export * from './envelope';
 export * from './order';
 export * from './messages';
 export * from './topology';
+export * from './producers';
+export * from './asyncapi';

@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Connection } from 'mongoose';
+import { register } from 'prom-client';
 import type { z } from 'zod';
 import { baseConfigSchema, ConfigError, loadConfig } from '@oms/config';
 import { createHttpApp, type Express } from '@oms/http';
@@ -60,6 +61,8 @@ export interface RunningService<C> {
 export async function startService<S extends z.ZodObject>(definition: ServiceDefinition<S>, env: NodeJS.ProcessEnv = process.env): Promise<RunningService<z.infer<S>>> {
   const config = loadConfig(definition.configSchema, env) as z.infer<S> & z.infer<BaseConfigSchema>;
   const logger = createLogger(definition.name, config.LOG_LEVEL);
+  // Every metric carries the service's name, whatever the scrape configuration (the dashboard filters on it).
+  register.setDefaultLabels({ service: definition.name });
   const db = await connectMongo(config.MONGO_URL, logger, { poolSize: config.MONGO_POOL_SIZE });
   const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX);
   const broker = new Broker({ url: config.AMQP_URL, service: definition.name, logger });

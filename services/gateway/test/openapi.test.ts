@@ -1,4 +1,5 @@
 import type { Express } from '@oms/http';
+import { buildAsyncApiDocument } from '@oms/contracts';
 import { TestStack, type RunningService } from '@oms/testing';
 import { definition } from '../src/service';
 import { gatewayEnv } from './gateway-env';
@@ -50,6 +51,13 @@ describe('OpenAPI document', () => {
     expect(post.requestBody.content['application/json'].schema).toBeDefined();
     expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '413', '422', '503']));
     expect(post.responses['422'].content['application/problem+json']).toBeDefined();
+  });
+
+  it('when /asyncapi.json is fetched without a key, then it is the AsyncAPI document of the contracts', async () => {
+    const res = await fetch(`${gateway.url}/asyncapi.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual(buildAsyncApiDocument());
   });
 
   it('when /docs is opened, then the interactive documentation is served', async () => {

@@ -2,6 +2,7 @@ import { canonicalOrderSchema, type CanonicalOrder } from '@oms/contracts';
 import { AppError } from '@oms/errors';
 import { express } from '@oms/http';
 import { deterministicId } from '@oms/messaging';
+import { Counter } from 'prom-client';
 import { z } from 'zod';
 import { channelRepository, type ChannelRecord, type ChannelRepository } from '../../data-access/channels';
 import {
@@ -23,6 +24,13 @@ export interface IntakeResult {
   status?: string;
   outcome: 'created' | 'duplicate';
 }
+
+/**
+ * Orders the gateway took in, by channel (a closed set: the channel must exist) and outcome: `created` once
+ * the broker confirmed order.received.v1, `duplicate` for a resend. Counts orders, whatever the path
+ * (one request of the batch or CSV import carries many).
+ */
+const ordersAccepted = new Counter({ name: 'oms_orders_accepted_total', help: 'Orders accepted by the gateway, by channel and outcome (created, duplicate)', labelNames: ['channel', 'outcome'] });
 
 const redisUnavailable = () => new AppError(503, 'Service Unavailable', 'The intake store is unavailable; try again shortly');
 
@@ -68,7 +76,10 @@ export class OrderIntake {
       });
       const decision = decideOnExistingMarker(marker, Date.now());
       if (decision === 'in_progress') throw new AppError(409, 'Conflict', `Order ${order.externalId} of channel ${order.channel} is being submitted by another request; try again shortly`);
-      if (decision === 'duplicate') return { id, outcome: 'duplicate', status: options.lookupStatus ? await this.statusOf(id) : undefined };
+      if (decision === 'duplicate') {
+        ordersAccepted.inc({ channel: order.channel, outcome: 'duplicate' });
+        return { id, outcome: 'duplicate', status: options.lookupStatus ? await this.statusOf(id) : undefined };
+      }
       // 'republish': a gateway died mid-publish, or the marker vanished. Publishing again is safe (same event id).
       await redis.set(key, publishingMarker(Date.now()), 'EX', INTAKE_MARKER_TTL_SECONDS).catch(() => {
         throw redisUnavailable();
@@ -90,6 +101,7 @@ export class OrderIntake {
     // Not awaited: if it is lost, the marker stays `publishing` and a resend after its grace period publishes
     // again, which ingestion drops as a duplicate.
     void redis.set(key, CONFIRMED_MARKER, 'KEEPTTL', 'XX').catch(() => undefined);
+    ordersAccepted.inc({ channel: order.channel, outcome: 'created' });
     return { id, outcome: 'created', status: 'received' };
   }
 

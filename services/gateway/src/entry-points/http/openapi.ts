@@ -1,4 +1,5 @@
 import { OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { asyncApiJson } from '@oms/contracts';
 import { express } from '@oms/http';
 import swaggerUi from 'swagger-ui-express';
 import { registry } from './api-route';
@@ -21,11 +22,20 @@ export function openApiDocument() {
   return cached;
 }
 
-/** `/openapi.json` and interactive docs at `/docs` (swagger-ui, served from the package, no CDN). */
+let asyncApi: string | undefined;
+
+/**
+ * `/openapi.json`, interactive docs at `/docs` (swagger-ui, served from the package, no CDN), and
+ * `/asyncapi.json`: the AsyncAPI 3.0 document of every event and command on the broker (@oms/contracts).
+ */
 export function docsRoutes(): express.Router {
   const router = express.Router();
   router.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument());
+  });
+  router.get('/asyncapi.json', (_req, res) => {
+    asyncApi ??= asyncApiJson();
+    res.type('application/json').send(asyncApi);
   });
   router.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerUrl: '/openapi.json', customSiteTitle: 'OMS API' }));
   return router;

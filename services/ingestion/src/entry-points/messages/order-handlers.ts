@@ -5,11 +5,13 @@ import { isDuplicateKeyError } from '@oms/mongo';
 import type { ServiceContext } from '@oms/runtime';
 import type { OrderChange, OrderState } from '../../domain/order';
 import { orderIdOfCheckKey } from '../../domain/check-keys';
+import { milestonesReached } from '../../domain/milestones';
 import { amendOrder, releaseHold } from '../../domain/order-amend';
 import { decideOnShortage } from '../../domain/order-decide';
 import { acceptOrder, cancelOrder, onOrderEvent } from '../../domain/order-process';
 import { QUEUES } from '@oms/contracts';
 import { OrderRepository } from '../../data-access/order-repository';
+import { observeMilestones } from './milestone-metrics';
 
 export const orderLockKey = (orderId: string) => `order:${orderId}`;
 
@@ -46,6 +48,7 @@ export function orderHandlers(ctx: ServiceContext<unknown>, orders: OrderReposit
           if (isDuplicateKeyError(err)) return { outbox: [] };
           throw err;
         }
+        observeMilestones(state.createdAt, milestonesReached(state, change));
         return { outbox };
       }),
   };
@@ -62,6 +65,7 @@ export function orderHandlers(ctx: ServiceContext<unknown>, orders: OrderReposit
           const change = decide(order, msg);
           const added = outboxFor(msg, order.id, change);
           await orders.apply(order.id, change, msg.id, added);
+          observeMilestones(order.createdAt, milestonesReached(order, change));
           outbox = [...outbox, ...added];
         }
         return { result: await orders.view(order.id), outbox };
@@ -84,6 +88,7 @@ export function orderHandlers(ctx: ServiceContext<unknown>, orders: OrderReposit
       const change = onOrderEvent(order, msg);
       const added = outboxFor(msg, order.id, change);
       await orders.apply(order.id, change, msg.id, added);
+      observeMilestones(order.createdAt, milestonesReached(order, change));
       return { outbox: [...order.outbox, ...added] };
     });
 

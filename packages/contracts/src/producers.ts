@@ -1,0 +1,65 @@
+import type { MessageType } from './messages';
+
+/** The services of the system, as they name themselves on the broker (the envelope's `producer`). */
+export const SERVICES = ['gateway', 'ingestion', 'inventory', 'payment-check', 'fulfillment', 'carrier', 'returns'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+/**
+ * Who publishes each message: the other half of the topology (QUEUES lists who consumes). The AsyncAPI
+ * document's `send` operations come from here. A Record over every message type, so a new message does not
+ * compile until its producer is named; a test compares it with the services' code.
+ */
+export const PRODUCERS: Record<MessageType, readonly ServiceName[]> = {
+  // events
+  'order.received.v1': ['gateway'],
+  'order.accepted.v1': ['ingestion'],
+  'order.status-changed.v1': ['ingestion'],
+  'order.delivered.v1': ['ingestion'],
+  'stock.reserved.v1': ['inventory'],
+  'stock.short.v1': ['inventory'],
+  'stock.reallocated.v1': ['inventory'],
+  'stock.backordered.v1': ['inventory'],
+  'stock.low.v1': ['inventory'],
+  'stock.released.v1': ['inventory'],
+  'stock.consumed.v1': ['inventory'],
+  'stock.restocked.v1': ['inventory'],
+  'payment.approved.v1': ['payment-check'],
+  'payment.declined.v1': ['payment-check'],
+  'payment.voided.v1': ['payment-check'],
+  'payment.refunded.v1': ['payment-check'],
+  'fulfillment.opened.v1': ['fulfillment'],
+  'fulfillment.short-picked.v1': ['fulfillment'],
+  'fulfillment.packed.v1': ['fulfillment'],
+  'fulfillment.cancelled.v1': ['fulfillment'],
+  'shipment.booked.v1': ['carrier'],
+  'shipment.tracking-updated.v1': ['carrier'],
+  'return.opened.v1': ['returns'],
+  'return.received.v1': ['returns'],
+  // commands: the public API's state changes come from the gateway, the order's next steps from ingestion
+  'order.cancel.v1': ['gateway'],
+  'order.amend.v1': ['gateway'],
+  'order.decide.v1': ['gateway'],
+  'order.release-hold.v1': ['gateway'],
+  'stock.reserve.v1': ['ingestion'],
+  'stock.release.v1': ['ingestion'],
+  'stock.short-pick.v1': ['ingestion'],
+  'stock.consume.v1': ['ingestion'],
+  'stock.restock.v1': ['ingestion'],
+  'stock.record-movements.v1': ['gateway'],
+  'location.upsert.v1': ['gateway'],
+  'stock.set-levels.v1': ['gateway'],
+  'sku.configure.v1': ['gateway'],
+  'stock.expect.v1': ['gateway'],
+  'payment.check.v1': ['ingestion'],
+  'payment.void.v1': ['ingestion'],
+  'payment.refund.v1': ['ingestion'],
+  'fulfillment.open.v1': ['ingestion'],
+  'fulfillment.cancel.v1': ['ingestion'],
+  'fulfillment.pack.v1': ['gateway'],
+  'fulfillment.report-short-pick.v1': ['gateway'],
+  'shipment.book.v1': ['ingestion'],
+  'shipment.record-tracking.v1': ['gateway'],
+  'carrier.configure.v1': ['gateway'],
+  'return.open.v1': ['gateway'],
+  'return.receive.v1': ['gateway'],
+};
