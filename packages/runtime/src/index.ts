@@ -99,8 +99,12 @@ export async function startService<S extends z.ZodObject>(definition: ServiceDef
     logger,
     [
       { name: 'readiness off', run: async () => app.locals.startDraining() },
-      { name: 'stop consuming and finish in-flight messages', run: async () => void (await Promise.all(consumers.map((c) => c.stop()))) },
-      { name: 'close HTTP', run: () => closeServer(server) },
+      {
+        // Consumers drain while load balancers take this instance out (readiness is 503 from now on).
+        name: 'stop consuming and finish in-flight messages; drain delay',
+        run: async () => void (await Promise.all([...consumers.map((c) => c.stop()), sleep(config.SHUTDOWN_DRAIN_DELAY_MS)])),
+      },
+      { name: 'close HTTP', run: () => closeServer(server, logger, Math.max(500, (config.SHUTDOWN_TIMEOUT_MS - config.SHUTDOWN_DRAIN_DELAY_MS) / 2)) },
       { name: 'service stop hook', run: async () => parts.onStop?.() },
       { name: 'outbox relay', run: () => outbox.stop() },
       { name: 'broker', run: async () => (await commands.close(), await broker.close()) },
@@ -112,12 +116,24 @@ export async function startService<S extends z.ZodObject>(definition: ServiceDef
   return { ctx, url, port, server, app, stop };
 }
 
-/** Stop accepting connections, let requests in flight finish, then close idle keep-alive sockets. */
-function closeServer(server: Server): Promise<void> {
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Stop accepting connections and close the idle keep-alive ones (server.close() does both); requests in
+ * flight finish, and their answers carry `Connection: close` (@oms/http, draining), so each connection
+ * closes after its answer. Connections still open after `forceAfterMs` are cut, so that the broker and
+ * database still get closed before the overall deadline.
+ */
+function closeServer(server: Server, logger: Logger, forceAfterMs: number): Promise<void> {
   return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-    setTimeout(() => server.closeAllConnections(), 10000).unref();
+    const force = setTimeout(() => {
+      logger.warn({ forceAfterMs }, 'HTTP requests still open at the deadline; closing their connections');
+      server.closeAllConnections();
+    }, forceAfterMs).unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
   });
 }
 
