@@ -86,11 +86,13 @@ describe('gateway: SIGTERM under HTTP load', () => {
     await stack?.cleanup();
   });
 
-  it('when the gateway gets SIGTERM while 50 clients post orders, then readiness turns 503 first, every request it took gets its whole answer, later ones are refused, it exits 0 in time, and every 202 order is stored', async () => {
+  // HTTP_WORKERS=2 is how deploy/cluster.js runs the gateway: the primary passes SIGTERM on and waits.
+  it.each([1, 2])('when the gateway (HTTP_WORKERS=%i) gets SIGTERM while 50 clients post orders, then readiness turns 503 first, every request sent gets its whole answer, new connections are refused, it exits 0 in time, and every 202 order is stored', async (workers) => {
     gateway = await startChildService('gateway', {
       ...stack.env('gateway', gatewayEnv({ INGESTION_URL: ing.url })),
       SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
       SHUTDOWN_DRAIN_DELAY_MS: String(DRAIN_DELAY_MS),
+      HTTP_WORKERS: String(workers),
       LOG_LEVEL: 'info',
     });
     const { port } = gateway;
@@ -99,15 +101,15 @@ describe('gateway: SIGTERM under HTTP load', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_BOOTSTRAP_KEY}` },
       body: JSON.stringify({ name: 'Web shop', type: 'web', defaultCurrency: 'EUR' }),
     });
-    expect(channel.status).toBe(201);
+    expect([200, 201]).toContain(channel.status);
 
     // A load balancer's view: it polls /readyz on fresh connections and takes the instance out of rotation at
     // the first answer that is not 200. It keeps polling until the port is closed.
     const readiness: Array<{ at: number; result: string }> = [];
+    const loadUntil = Date.now() + 50_000;
     let inRotation = true;
-    let gatewayExited = false;
     const probing = (async () => {
-      while (!gatewayExited) {
+      while (Date.now() < loadUntil) {
         const result = await probeReadiness(port);
         readiness.push({ at: Date.now(), result });
         if (result !== '200') inRotation = false;
@@ -122,12 +124,11 @@ describe('gateway: SIGTERM under HTTP load', () => {
     const outcomes: Outcome[] = [];
     const agents: http.Agent[] = [];
     let next = 0;
-    const loadUntil = Date.now() + 50_000;
     const holdsConnection = (agent: http.Agent) => Object.values(agent.freeSockets).some((sockets) => (sockets?.length ?? 0) > 0);
     const clients = Array.from({ length: CONCURRENCY }, async () => {
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
       agents.push(agent);
-      while (Date.now() < loadUntil && (inRotation || holdsConnection(agent))) outcomes.push(await postOrder(agent, port, `DRAIN-${next++}`));
+      while (Date.now() < loadUntil && (inRotation || holdsConnection(agent))) outcomes.push(await postOrder(agent, port, `DRAIN-${workers}-${next++}`));
     });
 
     // Under load: SIGTERM once a few hundred orders went through.
@@ -136,7 +137,6 @@ describe('gateway: SIGTERM under HTTP load', () => {
     const answeredBeforeSigterm = outcomes.length;
     gateway.child.kill('SIGTERM');
     const exit = await gateway.exited;
-    gatewayExited = true;
     await Promise.all(clients);
     await probing;
     for (const agent of agents) agent.destroy();
@@ -144,7 +144,7 @@ describe('gateway: SIGTERM under HTTP load', () => {
     // Exit 0, within the shutdown deadline, after a clean drain.
     expect(exit).toMatchObject({ code: 0, signal: null });
     expect(exit.at - sigtermAt).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
-    expect(logLines(gateway.output(), 'shutting down')).toHaveLength(1);
+    expect(logLines(gateway.output(), 'shutting down')).toHaveLength(workers);
     expect(logLines(gateway.output(), 'shutdown timed out')).toHaveLength(0);
     expect(logLines(gateway.output(), 'HTTP requests still open at the deadline; closing their connections')).toHaveLength(0);
 
@@ -169,11 +169,11 @@ describe('gateway: SIGTERM under HTTP load', () => {
     expect(results.slice(0, first503).every((r) => r === '200')).toBe(true);
     expect(await probeReadiness(port)).toBe('closed');
 
-    // Every order answered 202 is stored by ingestion, once.
+    // Every order answered 202 is stored by ingestion, and no other.
     const ids = answered.map((a) => a.id!);
     expect(new Set(ids).size).toBe(ids.length);
     const orders = mongo.db().collection('orders');
-    await eventually(async () => (await orders.countDocuments()) === ids.length, 45_000, 250);
-    expect(await orders.countDocuments({ _id: { $in: ids } } as never)).toBe(ids.length);
+    await eventually(async () => (await orders.countDocuments({ _id: { $in: ids } } as never)) === ids.length, 45_000, 250);
+    expect(await orders.countDocuments({ externalId: { $regex: `^DRAIN-${workers}-` } })).toBe(ids.length);
   }, 120_000);
 });

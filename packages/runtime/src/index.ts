@@ -153,15 +153,19 @@ export function runMain<S extends z.ZodObject>(definition: ServiceDefinition<S>)
 /**
  * `HTTP_WORKERS=N`: N processes of the service share its port (node:cluster), for a stateless HTTP service
  * (the gateway) whose single event loop is the limit on a small machine. The primary only supervises:
- * it restarts a worker that dies and passes SIGTERM/SIGINT on, exiting once every worker has drained.
+ * it restarts a worker that dies and passes SIGTERM/SIGINT on, exiting once every worker has drained
+ * (1 if one of them did not drain cleanly).
  */
 function superviseWorkers(name: string, count: number): void {
   let stopping = false;
+  let unclean = 0;
   const fork = () => cluster.fork();
+  const workersLeft = () => Object.keys(cluster.workers ?? {}).length;
   for (let i = 0; i < count; i++) fork();
   cluster.on('exit', (worker, code) => {
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      if (code !== 0) unclean++;
+      if (workersLeft() === 0) process.exit(unclean ? 1 : 0);
       return;
     }
     // A worker that fails at once (bad configuration) would fail again: stop rather than loop.
@@ -173,8 +177,12 @@ function superviseWorkers(name: string, count: number): void {
     fork();
   });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
+    // `on`, not `once`: a second signal (Ctrl-C reaches the whole process group) must not kill the primary
+    // while its workers drain; the workers ignore a repeated signal the same way (exitOnSignals).
+    process.on(signal, () => {
+      if (stopping) return;
       stopping = true;
+      if (workersLeft() === 0) process.exit(0);
       for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
     });
   }
