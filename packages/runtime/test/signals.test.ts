@@ -32,4 +32,13 @@ describe('stopping on signals', () => {
     expect((output.match(/"msg":"shutting down"/g) ?? []).length).toBe(2);
     expect((output.match(/"msg":"already shutting down"/g) ?? []).length).toBeGreaterThanOrEqual(2);
   }, 60_000);
+
+  it('when SHUTDOWN_DRAIN_DELAY_MS is not below SHUTDOWN_TIMEOUT_MS, then the service refuses to start and names both', async () => {
+    const env = { ...stack.env('fulfillment'), SHUTDOWN_DRAIN_DELAY_MS: '5000', SHUTDOWN_TIMEOUT_MS: '5000' };
+    const child = spawn(process.execPath, [mainJs], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(1);
+    expect(stderr).toMatch(/SHUTDOWN_DRAIN_DELAY_MS: must be less than SHUTDOWN_TIMEOUT_MS/);
+  });
 });
