@@ -49,7 +49,14 @@ export const baseConfigSchema = z.object({
     .default('1000,5000,30000')
     .transform((s) => s.split(',').map(Number)),
   OUTBOX_SWEEP_MS: z.coerce.number().int().min(50).max(600000).default(2000),
+  /** Deadline for the whole graceful shutdown after SIGTERM; past it the process exits 1 (docs/shutdown.md). */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600000).default(20000),
+  /**
+   * After SIGTERM, how long the service keeps listening with /readyz at 503 and `Connection: close` on every
+   * answer before it closes its port, so load balancers and keep-alive clients move away first. 0: close at
+   * once (Kubernetes' preStop sleep does that waiting before SIGTERM). Part of SHUTDOWN_TIMEOUT_MS.
+   */
+  SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(300000).default(0),
 });
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 export { z };

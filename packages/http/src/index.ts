@@ -40,9 +40,21 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   let draining = false;
-  app.locals.startDraining = () => (draining = true);
+  // Responses not yet started: when the drain begins they get `Connection: close` too (see below).
+  const unanswered = new Set<Response>();
+  app.locals.startDraining = () => {
+    draining = true;
+    for (const res of unanswered) if (!res.headersSent) res.setHeader('Connection', 'close');
+  };
 
   app.use((req, res, next) => {
+    // Draining (shutting down): every answer closes its connection, so a keep-alive client moves to another
+    // instance after its answer instead of sending its next request on a socket we are about to close.
+    if (draining) res.setHeader('Connection', 'close');
+    else {
+      unanswered.add(res);
+      res.once('close', () => unanswered.delete(res));
+    }
     const header = req.get('x-request-id');
     const requestId = header && /^[A-Za-z0-9._-]{1,100}$/.test(header) ? header : randomUUID();
     res.locals.requestId = requestId;

@@ -60,6 +60,10 @@ export interface RunningService<C> {
  */
 export async function startService<S extends z.ZodObject>(definition: ServiceDefinition<S>, env: NodeJS.ProcessEnv = process.env): Promise<RunningService<z.infer<S>>> {
   const config = loadConfig(definition.configSchema, env) as z.infer<S> & z.infer<BaseConfigSchema>;
+  if (config.SHUTDOWN_DRAIN_DELAY_MS >= config.SHUTDOWN_TIMEOUT_MS)
+    throw new ConfigError(
+      `invalid configuration:\n  SHUTDOWN_DRAIN_DELAY_MS: must be less than SHUTDOWN_TIMEOUT_MS (${config.SHUTDOWN_TIMEOUT_MS}), which it is part of (got ${config.SHUTDOWN_DRAIN_DELAY_MS})`,
+    );
   const logger = createLogger(definition.name, config.LOG_LEVEL);
   // Every metric carries the service's name, whatever the scrape configuration (the dashboard filters on it).
   register.setDefaultLabels({ service: definition.name });
@@ -102,8 +106,12 @@ export async function startService<S extends z.ZodObject>(definition: ServiceDef
     logger,
     [
       { name: 'readiness off', run: async () => app.locals.startDraining() },
-      { name: 'stop consuming and finish in-flight messages', run: async () => void (await Promise.all(consumers.map((c) => c.stop()))) },
-      { name: 'close HTTP', run: () => closeServer(server) },
+      {
+        // Consumers drain while load balancers take this instance out (readiness is 503 from now on).
+        name: 'stop consuming and finish in-flight messages; drain delay',
+        run: async () => void (await Promise.all([...consumers.map((c) => c.stop()), sleep(config.SHUTDOWN_DRAIN_DELAY_MS)])),
+      },
+      { name: 'close HTTP', run: () => closeServer(server, logger, Math.max(500, (config.SHUTDOWN_TIMEOUT_MS - config.SHUTDOWN_DRAIN_DELAY_MS) / 2)) },
       { name: 'service stop hook', run: async () => parts.onStop?.() },
       { name: 'outbox relay', run: () => outbox.stop() },
       { name: 'broker', run: async () => (await commands.close(), await broker.close()) },
@@ -115,12 +123,24 @@ export async function startService<S extends z.ZodObject>(definition: ServiceDef
   return { ctx, url, port, server, app, stop };
 }
 
-/** Stop accepting connections, let requests in flight finish, then close idle keep-alive sockets. */
-function closeServer(server: Server): Promise<void> {
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Stop accepting connections and close the idle keep-alive ones (server.close() does both); requests in
+ * flight finish, and their answers carry `Connection: close` (@oms/http, draining), so each connection
+ * closes after its answer. Connections still open after `forceAfterMs` are cut, so that the broker and
+ * database still get closed before the overall deadline.
+ */
+function closeServer(server: Server, logger: Logger, forceAfterMs: number): Promise<void> {
   return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-    setTimeout(() => server.closeAllConnections(), 10000).unref();
+    const force = setTimeout(() => {
+      logger.warn({ forceAfterMs }, 'HTTP requests still open at the deadline; closing their connections');
+      server.closeAllConnections();
+    }, forceAfterMs).unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
   });
 }
 
@@ -140,15 +160,19 @@ export function runMain<S extends z.ZodObject>(definition: ServiceDefinition<S>)
 /**
  * `HTTP_WORKERS=N`: N processes of the service share its port (node:cluster), for a stateless HTTP service
  * (the gateway) whose single event loop is the limit on a small machine. The primary only supervises:
- * it restarts a worker that dies and passes SIGTERM/SIGINT on, exiting once every worker has drained.
+ * it restarts a worker that dies and passes SIGTERM/SIGINT on, exiting once every worker has drained
+ * (1 if one of them did not drain cleanly).
  */
 function superviseWorkers(name: string, count: number): void {
   let stopping = false;
+  let unclean = 0;
   const fork = () => cluster.fork();
+  const workersLeft = () => Object.keys(cluster.workers ?? {}).length;
   for (let i = 0; i < count; i++) fork();
   cluster.on('exit', (worker, code) => {
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      if (code !== 0) unclean++;
+      if (workersLeft() === 0) process.exit(unclean ? 1 : 0);
       return;
     }
     // A worker that fails at once (bad configuration) would fail again: stop rather than loop.
@@ -160,8 +184,12 @@ function superviseWorkers(name: string, count: number): void {
     fork();
   });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
+    // `on`, not `once`: a second signal (Ctrl-C reaches the whole process group) must not kill the primary
+    // while its workers drain; the workers ignore a repeated signal the same way (exitOnSignals).
+    process.on(signal, () => {
+      if (stopping) return;
       stopping = true;
+      if (workersLeft() === 0) process.exit(0);
       for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
     });
   }
