@@ -21,14 +21,14 @@ const VHOST = '/';
  * The definitions document for a topology. Pure: the test passes the values it imported from the sources,
  * the CLI passes those of the built packages.
  */
-function definitionsFrom({ queues, eventsExchange, commandsExchange, queueArguments, delayQueueName, delayQueueArguments, retryDelaysMs }) {
+function definitionsFrom({ queues, eventsExchange, commandsExchange, queueArguments, workQueueArguments, delayQueueName, delayQueueArguments, retryDelaysMs }) {
   const durableQueue = (name, args) => ({ name, vhost: VHOST, durable: true, auto_delete: false, arguments: sortKeys(args) });
   const out = { vhosts: [{ name: VHOST }], exchanges: [], queues: [], bindings: [], policies: [] };
   for (const name of [eventsExchange, commandsExchange]) {
     out.exchanges.push({ name, vhost: VHOST, type: 'topic', durable: true, auto_delete: false, internal: false, arguments: {} });
   }
   for (const q of queues) {
-    out.queues.push(durableQueue(q.name, queueArguments));
+    out.queues.push(durableQueue(q.name, workQueueArguments(q.name)));
     out.queues.push(durableQueue(`${q.name}.dlq`, queueArguments));
     for (const ms of new Set(retryDelaysMs)) {
       // As QueueConsumer declares them: one retry queue per distinct delay.
@@ -54,13 +54,14 @@ function render(definitions) {
 /** The topology of the built packages (dist/): the retry delays are the services' defaults (AMQP_RETRY_DELAYS_MS). */
 function currentDefinitions() {
   const contracts = require('@oms/contracts');
-  const { queueArguments, delayQueueName, delayQueueArguments } = require('@oms/messaging');
+  const { queueArguments, workQueueArguments, delayQueueName, delayQueueArguments } = require('@oms/messaging');
   const { baseConfigSchema } = require('@oms/config');
   return definitionsFrom({
     queues: contracts.QUEUES,
     eventsExchange: contracts.EVENTS_EXCHANGE,
     commandsExchange: contracts.COMMANDS_EXCHANGE,
     queueArguments,
+    workQueueArguments,
     delayQueueName,
     delayQueueArguments,
     retryDelaysMs: baseConfigSchema.shape.AMQP_RETRY_DELAYS_MS.parse(undefined),

@@ -241,6 +241,27 @@ export class Broker extends EventEmitter {
 export const queueArguments = { 'x-queue-type': 'quorum' } as const;
 
 /**
+ * How often the broker may deliver one message of a work queue without an acknowledgement (a consumer
+ * crashed or lost its connection holding it, or handed it back while stopping) before it moves it to the
+ * queue's DLQ. Our consumer counts handler failures itself (x-oms-attempt); this catches a message that
+ * kills its consumer every time. RabbitMQ 4 sets 20 by default and, without a dead-letter target, drops
+ * the message: here it is explicit, the same on every version, and goes to the DLQ.
+ */
+export const DELIVERY_LIMIT = 20;
+
+/** A work queue (one of QUEUES): quorum, with messages over the delivery limit dead-lettered to its DLQ. */
+export function workQueueArguments(queue: string) {
+  return {
+    ...queueArguments,
+    'x-delivery-limit': DELIVERY_LIMIT,
+    'x-dead-letter-exchange': '',
+    'x-dead-letter-routing-key': `${queue}.dlq`,
+    'x-dead-letter-strategy': 'at-least-once',
+    'x-overflow': 'reject-publish',
+  };
+}
+
+/**
  * A retry delay queue: messages wait `ms`, then go back to `queue`. Dead-lettering at least once, so a
  * message on its way back cannot be lost when a member fails meanwhile; RabbitMQ requires reject-publish
  * overflow for that.
@@ -261,7 +282,7 @@ export async function declareTopology(ch: Channel): Promise<void> {
   await ch.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
   await ch.assertExchange(COMMANDS_EXCHANGE, 'topic', { durable: true });
   for (const q of QUEUES) {
-    await ch.assertQueue(q.name, { durable: true, arguments: queueArguments });
+    await ch.assertQueue(q.name, { durable: true, arguments: workQueueArguments(q.name) });
     await ch.assertQueue(`${q.name}.dlq`, { durable: true, arguments: queueArguments });
     for (const key of q.events ?? []) await ch.bindQueue(q.name, EVENTS_EXCHANGE, key);
     for (const key of q.commands ?? []) await ch.bindQueue(q.name, COMMANDS_EXCHANGE, key);

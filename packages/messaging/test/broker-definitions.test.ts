@@ -11,7 +11,7 @@ import path from 'node:path';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { baseConfigSchema } from '@oms/config';
 import { COMMANDS_EXCHANGE, EVENTS_EXCHANGE, QUEUES } from '@oms/contracts';
-import { declareTopology, delayQueueArguments, delayQueueName, queueArguments, QueueConsumer, type Broker } from '@oms/messaging';
+import { declareTopology, delayQueueArguments, delayQueueName, queueArguments, QueueConsumer, workQueueArguments, type Broker } from '@oms/messaging';
 import { rabbitmqctl, TestStack } from '@oms/testing';
 import { newBroker } from './helpers';
 
@@ -104,6 +104,7 @@ describe('RabbitMQ definitions for docker compose', () => {
       eventsExchange: EVENTS_EXCHANGE,
       commandsExchange: COMMANDS_EXCHANGE,
       queueArguments,
+      workQueueArguments,
       delayQueueName,
       delayQueueArguments,
       retryDelaysMs: defaultRetryDelaysMs,
