@@ -106,3 +106,4 @@ export * from './tap';
 export * from './bus';
 export type { RunningService } from '@oms/runtime';
 export * from './fixtures';
+export * from './otlp-receiver';
