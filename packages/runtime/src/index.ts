@@ -11,6 +11,7 @@ import { connectMongo, isMongoConnected, syncIndexes } from '@oms/mongo';
 import { OutboxRelay, type OutboxSource } from '@oms/outbox';
 import { AggregateLocks, createRedis, type Redis } from '@oms/redis';
 import { createShutdown, exitOnSignals } from '@oms/shutdown';
+import { startTracing, type Tracing } from '@oms/tracing';
 
 export type BaseConfigSchema = typeof baseConfigSchema;
 
@@ -24,6 +25,8 @@ export interface ServiceContext<C> {
   locks: AggregateLocks;
   outbox: OutboxRelay;
   commands: CommandClient;
+  /** Off unless an OTLP endpoint is configured (docs/observability.md). */
+  tracing: Tracing;
 }
 
 export interface ServiceParts {
@@ -60,13 +63,14 @@ export interface RunningService<C> {
 export async function startService<S extends z.ZodObject>(definition: ServiceDefinition<S>, env: NodeJS.ProcessEnv = process.env): Promise<RunningService<z.infer<S>>> {
   const config = loadConfig(definition.configSchema, env) as z.infer<S> & z.infer<BaseConfigSchema>;
   const logger = createLogger(definition.name, config.LOG_LEVEL);
+  const tracing = startTracing(definition.name, env, logger);
   const db = await connectMongo(config.MONGO_URL, logger, { poolSize: config.MONGO_POOL_SIZE });
   const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX);
-  const broker = new Broker({ url: config.AMQP_URL, service: definition.name, logger });
+  const broker = new Broker({ url: config.AMQP_URL, service: definition.name, logger, tracing });
   const locks = new AggregateLocks(redis);
   const outbox = new OutboxRelay(definition.name, broker, locks, logger);
   const commands = new CommandClient(broker);
-  const ctx: ServiceContext<z.infer<S>> = { name: definition.name, config, logger, broker, db, redis, locks, outbox, commands };
+  const ctx: ServiceContext<z.infer<S>> = { name: definition.name, config, logger, broker, db, redis, locks, outbox, commands, tracing };
 
   const parts = await definition.setup(ctx);
   await syncIndexes(db);
@@ -86,6 +90,7 @@ export async function startService<S extends z.ZodObject>(definition: ServiceDef
     logger,
     readiness: () => ({ broker: broker.isConnected(), database: isMongoConnected(db), redis: redis.status === 'ready' }),
     routes: (a) => parts.routes?.(a),
+    tracing,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
@@ -106,6 +111,7 @@ export async function startService<S extends z.ZodObject>(definition: ServiceDef
       { name: 'broker', run: async () => (await commands.close(), await broker.close()) },
       { name: 'database', run: () => db.close() },
       { name: 'redis', run: async () => void (await redis.quit().catch(() => redis.disconnect())) },
+      { name: 'export the last spans', run: () => tracing.shutdown() },
     ],
     config.SHUTDOWN_TIMEOUT_MS,
   );
