@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type ReceivedSpanKind = 'internal' | 'server' | 'client' | 'producer' | 'consumer' | 'unspecified';
@@ -21,6 +21,7 @@ export interface ReceivedSpan {
 /** One POST as received, for exports we do not decode (protobuf). */
 export interface ReceivedExport {
   contentType: string;
+  headers: IncomingHttpHeaders;
   body: Buffer;
 }
 
@@ -53,7 +54,7 @@ export class FakeOtlpReceiver {
         }
         const body = Buffer.concat(chunks);
         const contentType = String(req.headers['content-type'] ?? '');
-        receiver!.exports.push({ contentType, body });
+        receiver!.exports.push({ contentType, headers: req.headers, body });
         if (contentType.startsWith('application/json')) receiver!.spans.push(...flatten(JSON.parse(body.toString('utf8'))));
         res.writeHead(200, { 'content-type': contentType || 'application/json' }).end(contentType.startsWith('application/json') ? '{}' : '');
       });
