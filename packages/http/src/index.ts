@@ -3,6 +3,7 @@ import express, { type ErrorRequestHandler, type Express, type NextFunction, typ
 import { Counter, Histogram, register } from 'prom-client';
 import { AppError } from '@oms/errors';
 import type { Logger } from '@oms/logging';
+import { recordErrorOnActiveSpan, startHttpServerSpan, type HttpServerSpan, type Tracing } from '@oms/tracing';
 
 export { express };
 export type { Express, Request, Response, NextFunction, RequestHandler };
@@ -17,7 +18,12 @@ export interface HttpAppOptions {
   routes: (app: Express) => void;
   /** Body parsers are mounted by routes themselves when they need the raw body (webhooks). */
   jsonLimit?: string;
+  /** A SERVER span per request (not for the probes and /metrics), continuing an incoming `traceparent`. */
+  tracing?: Tracing;
 }
+
+/** Requests scraped or probed every few seconds: a span each would bury the traces worth reading. */
+const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 const httpRequests = new Counter({ name: 'oms_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'] });
 const httpSeconds = new Histogram({
@@ -61,8 +67,11 @@ export function createHttpApp(options: HttpAppOptions): Express {
     res.locals.logger = options.logger.child({ requestId });
     res.setHeader('X-Request-Id', requestId);
     const end = httpSeconds.startTimer();
+    const span: HttpServerSpan | undefined = options.tracing?.enabled && !UNTRACED_PATHS.has(req.path) ? startHttpServerSpan(options.tracing, req) : undefined;
+    if (span) res.on('close', () => span.abort()); // after 'finish' when the response was sent: then a no-op
     res.on('finish', () => {
       const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
+      span?.end(req.route?.path ? route : undefined, res.statusCode);
       const seconds = end({ method: req.method, route });
       httpRequests.inc({ method: req.method, route, status: res.statusCode });
       if (route === '/healthz' || route === '/readyz' || route === '/metrics') return;
@@ -71,7 +80,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
       const worthReading = res.statusCode >= 400 || seconds > 1;
       res.locals.logger[worthReading ? 'info' : 'debug']({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
     });
-    next();
+    // Everything after this middleware runs in the span's context (raw-body keeps it across the body's events).
+    if (span) span.run(next);
+    else next();
   });
 
   app.get('/healthz', (_req, res) => {
@@ -178,5 +189,6 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
     return sendProblem(res, new AppError(415, 'Unsupported Media Type', 'Unsupported content encoding or charset'));
   if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return sendProblem(res, new AppError(e.status, 'Bad Request', 'The request could not be read'));
   logger?.error({ err }, 'unhandled error');
+  recordErrorOnActiveSpan(err);
   sendProblem(res, new AppError(500, 'Internal Server Error', 'Something went wrong on our side; it has been logged'));
 };

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { COMMANDS_EXCHANGE, EVENTS_EXCHANGE, QUEUES, isCommand, type Envelope, type MessageData, type MessageType } from '@oms/contracts';
 import type { Logger } from '@oms/logging';
+import { tracePublish, tracingOff, withTraceHeaders, type TraceCarrier, type Tracing } from '@oms/tracing';
 import { buildEnvelope, type MessageMeta } from './envelope';
 
 export interface BrokerOptions {
@@ -12,6 +13,8 @@ export interface BrokerOptions {
   /** How long a publish waits for a lost connection to come back before it fails. */
   publishWaitMs?: number;
   reconnectDelaysMs?: number[];
+  /** Every publish in a PRODUCER span, its context in the `traceparent`/`tracestate` headers. Off when absent. */
+  tracing?: Tracing;
 }
 
 export class BrokerUnavailableError extends Error {
@@ -29,6 +32,19 @@ export interface PublishOptions {
   requireRoute?: boolean;
   replyTo?: string;
   headers?: Record<string, unknown>;
+  /** Parent of the publish span instead of the active span: the context an outbox event was stored in. */
+  traceContext?: TraceCarrier;
+}
+
+/** What publishRaw needs to know of a message besides its body. */
+export interface RawPublishProps {
+  messageId: string;
+  type?: string;
+  correlationId?: string;
+  replyTo?: string;
+  headers?: Record<string, unknown>;
+  requireRoute: boolean;
+  traceContext?: TraceCarrier;
 }
 
 /** Called after every (re)connect, before the broker reports itself connected: consumers re-subscribe here. */
@@ -58,6 +74,10 @@ export class Broker extends EventEmitter {
 
   get logger(): Logger {
     return this.options.logger;
+  }
+
+  get tracing(): Tracing {
+    return (this.options.tracing ??= tracingOff(this.service));
   }
 
   isConnected(): boolean {
@@ -172,16 +192,21 @@ export class Broker extends EventEmitter {
       replyTo: options.replyTo,
       headers: options.headers,
       requireRoute,
+      traceContext: options.traceContext,
     });
   }
 
-  /** Lowest level: confirmed, persistent, mandatory publish. */
-  async publishRaw(
-    exchange: string,
-    routingKey: string,
-    body: Buffer,
-    props: { messageId: string; type?: string; correlationId?: string; replyTo?: string; headers?: Record<string, unknown>; requireRoute: boolean },
-  ): Promise<void> {
+  /** Lowest level: confirmed, persistent, mandatory publish; traced when tracing is on. */
+  async publishRaw(exchange: string, routingKey: string, body: Buffer, props: RawPublishProps): Promise<void> {
+    const tracing = this.tracing;
+    if (!tracing.enabled) return this.publishConfirmed(exchange, routingKey, body, props);
+    const details = { exchange, routingKey, messageId: props.messageId, type: props.type, correlationId: props.correlationId, bodySize: body.length };
+    await tracePublish(tracing, details, props.traceContext, (traceHeaders) =>
+      this.publishConfirmed(exchange, routingKey, body, { ...props, headers: withTraceHeaders(props.headers, traceHeaders) }),
+    );
+  }
+
+  private async publishConfirmed(exchange: string, routingKey: string, body: Buffer, props: RawPublishProps): Promise<void> {
     await this.ready();
     const ch = this.publishChannel;
     if (!ch) throw new BrokerUnavailableError('message broker unavailable');

@@ -3,6 +3,7 @@ import { Counter, Histogram } from 'prom-client';
 import { queueDefinition, type Envelope, type MessageData, type MessageType } from '@oms/contracts';
 import { AppError } from '@oms/errors';
 import type { Logger } from '@oms/logging';
+import { traceConsume, type ConsumeSpan } from '@oms/tracing';
 import { Broker, delayQueueArguments } from './broker';
 import { InvalidMessageError, validateEnvelope } from './envelope';
 
@@ -47,6 +48,8 @@ const handlingSeconds = new Histogram({
   labelNames: ['queue', 'type'],
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
 });
+
+const attemptOf = (msg: ConsumeMessage) => Number(msg.properties.headers?.[ATTEMPT_HEADER] ?? 1);
 
 /** The retry queue of `queue` whose messages wait `ms`. */
 export const delayQueueName = (queue: string, ms: number) => `${queue}.delay.${ms}ms`;
@@ -95,6 +98,25 @@ export class QueueConsumer {
   }
 
   private async onMessage(ch: Channel, msg: ConsumeMessage): Promise<void> {
+    const tracing = this.broker.tracing;
+    if (!tracing.enabled || this.stopped) return this.handleMessage(ch, msg);
+    const { fields, properties } = msg;
+    const details = {
+      queue: this.queue,
+      exchange: fields.exchange,
+      routingKey: fields.routingKey,
+      messageId: properties.messageId,
+      type: properties.type,
+      correlationId: properties.correlationId,
+      deliveryTag: fields.deliveryTag,
+      bodySize: msg.content.length,
+      attempt: attemptOf(msg),
+      headers: properties.headers,
+    };
+    await traceConsume(tracing, details, (span) => this.handleMessage(ch, msg, span));
+  }
+
+  private async handleMessage(ch: Channel, msg: ConsumeMessage, span?: ConsumeSpan): Promise<void> {
     if (this.stopped) {
       // Delivered between stop() and the broker's cancel-ok: hand it back untouched for the next consumer.
       try {
@@ -105,7 +127,7 @@ export class QueueConsumer {
       return;
     }
     this.inFlight++;
-    const attempt = Number(msg.properties.headers?.[ATTEMPT_HEADER] ?? 1);
+    const attempt = attemptOf(msg);
     let type = String(msg.properties.type ?? 'unknown');
     const log = this.broker.logger.child({ queue: this.queue, messageId: msg.properties.messageId, correlationId: msg.properties.correlationId });
     const timer = handlingSeconds.startTimer({ queue: this.queue, type });
@@ -118,14 +140,15 @@ export class QueueConsumer {
         const reason = err instanceof InvalidMessageError ? err.message : `unparseable message: ${(err as Error).message}`;
         log.error({ reason }, 'invalid message sent to the DLQ');
         await this.deadLetter(msg, reason, attempt);
-        this.count(type, 'dead_lettered');
+        this.count(type, 'dead_lettered', span, err);
         ch.ack(msg);
         return;
       }
       const handler = this.handlers[envelope.type as MessageType] as Handler<MessageType> | undefined;
       if (!handler) {
-        await this.deadLetter(msg, `no handler for ${envelope.type} on ${this.queue}`, attempt);
-        this.count(type, 'dead_lettered');
+        const reason = `no handler for ${envelope.type} on ${this.queue}`;
+        await this.deadLetter(msg, reason, attempt);
+        this.count(type, 'dead_lettered', span, new Error(reason));
         ch.ack(msg);
         return;
       }
@@ -133,29 +156,30 @@ export class QueueConsumer {
       try {
         const result = await handler(envelope as Envelope<MessageData<MessageType>>, ctx);
         await this.reply(msg, { ok: true, result: result ?? null });
-        this.count(type, 'ok');
+        this.count(type, 'ok', span);
       } catch (err) {
         if (err instanceof AppError && err.status < 500) {
           // A command the domain refused (not found, conflict): answer it, do not retry.
           ctx.logger.info({ status: err.status, detail: err.detail }, 'command rejected');
           await this.reply(msg, { ok: false, problem: err.toProblem() });
-          this.count(type, 'rejected');
+          this.count(type, 'rejected', span);
         } else if (attempt < this.options.maxAttempts) {
           const delays = this.options.retryDelaysMs;
           const delay = delays[Math.min(attempt - 1, delays.length - 1)];
           ctx.logger.warn({ err: (err as Error).message, attempt, delay }, 'handler failed; retrying later');
           await this.republish(delayQueueName(this.queue, delay), msg, { [ATTEMPT_HEADER]: attempt + 1 });
-          this.count(type, 'retried');
+          this.count(type, 'retried', span, err);
         } else {
           ctx.logger.error({ err: (err as Error).message, stack: (err as Error).stack, attempt }, 'handler failed for the last time; dead-lettered');
           await this.deadLetter(msg, (err as Error).message, attempt);
-          this.count(type, 'dead_lettered');
+          this.count(type, 'dead_lettered', span, err);
         }
       }
       ch.ack(msg);
     } catch (err) {
       // Could not ack or republish (connection lost): the broker redelivers the message; handlers are idempotent.
       log.warn({ err: (err as Error).message }, 'message left unacknowledged; it will be redelivered');
+      span?.outcome('unacknowledged', err);
     } finally {
       timer();
       this.inFlight--;
@@ -163,8 +187,9 @@ export class QueueConsumer {
     }
   }
 
-  private count(type: string, outcome: string) {
+  private count(type: string, outcome: string, span: ConsumeSpan | undefined, error?: unknown) {
     handled.inc({ queue: this.queue, type, outcome });
+    span?.outcome(outcome, error);
   }
 
   private async republish(queue: string, msg: ConsumeMessage, headers: Record<string, unknown>): Promise<void> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { COMMANDS_EXCHANGE } from '@oms/contracts';
-import { QueueConsumer, type Broker } from '@oms/messaging';
+import { DELIVERY_LIMIT, QueueConsumer, type Broker } from '@oms/messaging';
 import { TestStack, eventually } from '@oms/testing';
 import { header, RawAmqp, sleep, openMessagingTest, closeMessagingTest } from './helpers';
 
@@ -13,6 +13,22 @@ describe('retries and dead letters', () => {
   let raw: RawAmqp;
   beforeAll(async () => void ({ stack, broker, raw } = await openMessagingTest('retry-test')));
   afterAll(() => closeMessagingTest(stack, broker, raw));
+
+  it('when a message keeps coming back unacknowledged (its consumer dies holding it), then past the delivery limit the broker moves it to the DLQ instead of dropping it', async () => {
+    const poison = await broker.publish('fulfillment.pack.v1', { fulfillmentId: 'kills-its-consumer', actor: 'test' }, { correlationId: 'o-limit' });
+    // Each nack with requeue stands for a consumer that crashed or lost its connection holding the message.
+    for (let delivery = 1; delivery <= DELIVERY_LIMIT + 1; delivery++) {
+      const msg = await eventually(() => raw.channel.get(QUEUE, { noAck: false }).then((m) => m || undefined), 5000, 20);
+      expect(msg.properties.messageId).toBe(poison.id);
+      raw.channel.nack(msg, false, true);
+    }
+
+    await eventually(async () => (await raw.count(DLQ)) === 1, 10000, 50);
+    const [dead] = await raw.drain(DLQ);
+    expect(JSON.parse(dead.content.toString())).toEqual(poison);
+    expect(JSON.stringify(header(dead, 'x-death'))).toContain('delivery_limit');
+    expect(await raw.count(QUEUE)).toBe(0);
+  });
 
   it('when a handler keeps failing, then it is retried with growing delay and dead-lettered after maxAttempts with the reason, and other messages are unaffected', async () => {
     const delays = [100, 200, 400];

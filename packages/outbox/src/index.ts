@@ -3,14 +3,22 @@ import type { Envelope, MessageData, MessageType } from '@oms/contracts';
 import type { Logger } from '@oms/logging';
 import { buildEnvelope, type Broker, type MessageMeta } from '@oms/messaging';
 import type { AggregateLocks } from '@oms/redis';
+import { captureTraceContext, type TraceCarrier } from '@oms/tracing';
 import { PENDING_OUTBOX_FILTER } from './pending-marker';
 
 export { outboxPendingMarker } from './pending-marker';
 
+/**
+ * An event waiting in an outbox: the envelope as it will be published, and (with tracing on) the trace
+ * context of the change that stored it, so the publication, however much later, continues that trace. The
+ * context travels in the message headers, never in the published body.
+ */
+export type OutboxEntry = Envelope & { traceContext?: TraceCarrier };
+
 /** What an aggregate document carries: events stored in the same write as the change that caused them. */
 export interface WithOutbox {
   _id: string;
-  outbox?: Envelope[];
+  outbox?: OutboxEntry[];
 }
 
 /** A model whose documents carry an outbox, and the lock key of one of its aggregates. */
@@ -39,8 +47,10 @@ export class OutboxRelay {
   ) {}
 
   /** An event to put in an aggregate's outbox, validated against the contracts now rather than at publish. */
-  entry<T extends MessageType>(type: T, data: MessageData<T>, meta: MessageMeta): Envelope {
-    return buildEnvelope(this.producer, type, data, meta) as Envelope;
+  entry<T extends MessageType>(type: T, data: MessageData<T>, meta: MessageMeta): OutboxEntry {
+    const envelope = buildEnvelope(this.producer, type, data, meta) as Envelope;
+    const traceContext = this.broker.tracing.enabled ? captureTraceContext() : undefined;
+    return traceContext ? { ...envelope, traceContext } : envelope;
   }
 
   addSource(source: OutboxSource): void {
@@ -51,14 +61,14 @@ export class OutboxRelay {
    * Publish and clear one aggregate's outbox. Call it while holding the aggregate's lock. A caller that has
    * just read the document and knows its whole outbox passes it as `pending`, saving a read.
    */
-  async flush(model: Model<any>, id: string, pending?: Envelope[]): Promise<void> {
+  async flush(model: Model<any>, id: string, pending?: OutboxEntry[]): Promise<void> {
     if (!pending) {
       const doc = (await model.findById(id, { outbox: 1 }).lean()) as WithOutbox | null;
       pending = doc?.outbox ?? [];
     }
     if (pending.length === 0) return;
     // All on the one confirm channel, which keeps their order on the wire; the confirms are awaited together.
-    const outcomes = await Promise.allSettled(pending.map((envelope) => this.broker.publishEnvelope(envelope)));
+    const outcomes = await Promise.allSettled(pending.map(({ traceContext, ...envelope }) => this.broker.publishEnvelope(envelope, { traceContext })));
     const done = new Set(pending.filter((_, i) => outcomes[i].status === 'fulfilled').map((e) => e.id));
     if (done.size < pending.length) {
       const failed = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;

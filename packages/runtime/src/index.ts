@@ -12,6 +12,7 @@ import { connectMongo, isMongoConnected, syncIndexes } from '@oms/mongo';
 import { OutboxRelay, type OutboxSource } from '@oms/outbox';
 import { AggregateLocks, createRedis, type Redis } from '@oms/redis';
 import { createShutdown, exitOnSignals } from '@oms/shutdown';
+import { startTracing, type Tracing } from '@oms/tracing';
 
 export type BaseConfigSchema = typeof baseConfigSchema;
 
@@ -25,6 +26,8 @@ export interface ServiceContext<C> {
   locks: AggregateLocks;
   outbox: OutboxRelay;
   commands: CommandClient;
+  /** Off unless an OTLP endpoint is configured (docs/observability.md). */
+  tracing: Tracing;
 }
 
 export interface ServiceParts {
@@ -67,13 +70,14 @@ export async function startService<S extends z.ZodObject>(definition: ServiceDef
   const logger = createLogger(definition.name, config.LOG_LEVEL);
   // Every metric carries the service's name, whatever the scrape configuration (the dashboard filters on it).
   register.setDefaultLabels({ service: definition.name });
+  const tracing = startTracing(definition.name, env, logger);
   const db = await connectMongo(config.MONGO_URL, logger, { poolSize: config.MONGO_POOL_SIZE });
   const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX);
-  const broker = new Broker({ url: config.AMQP_URL, service: definition.name, logger });
+  const broker = new Broker({ url: config.AMQP_URL, service: definition.name, logger, tracing });
   const locks = new AggregateLocks(redis);
   const outbox = new OutboxRelay(definition.name, broker, locks, logger);
   const commands = new CommandClient(broker);
-  const ctx: ServiceContext<z.infer<S>> = { name: definition.name, config, logger, broker, db, redis, locks, outbox, commands };
+  const ctx: ServiceContext<z.infer<S>> = { name: definition.name, config, logger, broker, db, redis, locks, outbox, commands, tracing };
 
   const parts = await definition.setup(ctx);
   await syncIndexes(db);
@@ -93,6 +97,7 @@ export async function startService<S extends z.ZodObject>(definition: ServiceDef
     logger,
     readiness: () => ({ broker: broker.isConnected(), database: isMongoConnected(db), redis: redis.status === 'ready' }),
     routes: (a) => parts.routes?.(a),
+    tracing,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
@@ -117,6 +122,7 @@ export async function startService<S extends z.ZodObject>(definition: ServiceDef
       { name: 'broker', run: async () => (await commands.close(), await broker.close()) },
       { name: 'database', run: () => db.close() },
       { name: 'redis', run: async () => void (await redis.quit().catch(() => redis.disconnect())) },
+      { name: 'export the last spans', run: () => tracing.shutdown() },
     ],
     config.SHUTDOWN_TIMEOUT_MS,
   );

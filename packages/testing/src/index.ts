@@ -87,13 +87,13 @@ export class TestStack {
 }
 
 /** Poll until `probe` returns a truthy value (or throws no more), at most `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T> | T, timeoutMs = 15000, intervalMs = 100): Promise<T> {
+export async function eventually<T>(probe: () => Promise<T> | T, timeoutMs = 15000, intervalMs = 100): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
     try {
       const value = await probe();
-      if (value) return value;
+      if (value) return value as NonNullable<T>;
       lastError = new Error('condition not met');
     } catch (err) {
       lastError = err;
@@ -106,3 +106,4 @@ export * from './tap';
 export * from './bus';
 export type { RunningService } from '@oms/runtime';
 export * from './fixtures';
+export * from './otlp-receiver';

@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import type { Express } from 'express';
+import { eventually, FakeOtlpReceiver, sampleOrder, TestStack, type ReceivedSpan, type RunningService } from '@oms/testing';
+import { definition as ingestion } from '../../ingestion/src/service';
+import { definition as gateway } from '../src/service';
+import { gatewayEnv } from './gateway-env';
+import { auth, putChannel } from './intake-helpers';
+
+const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+
+describe('with tracing on, one order is one trace from the gateway through ingestion', () => {
+  let stack: TestStack;
+  let receiver: FakeOtlpReceiver;
+  let gw: RunningService<unknown>;
+  let ing: RunningService<unknown>;
+  let app: Express;
+
+  beforeAll(async () => {
+    stack = await TestStack.create();
+    receiver = await FakeOtlpReceiver.start();
+    const tracingEnv = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' };
+    ing = await stack.start(ingestion, tracingEnv);
+    gw = await stack.start(gateway, gatewayEnv({ ...tracingEnv, INGESTION_URL: ing.url }));
+    app = gw.app as Express;
+    await putChannel(app, 'webshop');
+  });
+
+  afterAll(async () => {
+    await stack.cleanup();
+    await receiver.close();
+  });
+
+  /** Export what both services ended so far, until `done` finds what it needs among the spans received. */
+  const received = <T>(done: (spans: ReceivedSpan[]) => T | undefined) =>
+    eventually(async () => {
+      await Promise.all([gw.ctx.tracing.flush(), ing.ctx.tracing.flush()]);
+      return done(receiver.spans);
+    });
+
+  it('when an order comes in with a traceparent, then the gateway request, its publish, ingestion’s processing and ingestion’s commands are spans of that trace, each the child of the one before', async () => {
+    const traceId = hex(16);
+    const callerSpanId = hex(8);
+    const res = await request(app)
+      .post('/v1/orders')
+      .set(auth)
+      .set('traceparent', `00-${traceId}-${callerSpanId}-01`)
+      .send(sampleOrder({ externalId: 'TRACE-1' }));
+    expect(res.status).toBe(202);
+
+    const spans = await received((all) => {
+      const trace = all.filter((s) => s.traceId === traceId);
+      return trace.some((s) => s.service === 'ingestion' && s.name === 'publish stock.reserve.v1') ? trace : undefined;
+    });
+    const one = (service: string, name: string) => {
+      const found = spans.filter((s) => s.service === service && s.name === name);
+      expect(found).toHaveLength(1);
+      return found[0];
+    };
+    const server = one('gateway', 'POST /v1/orders');
+    expect(server).toMatchObject({
+      kind: 'server',
+      parentSpanId: callerSpanId,
+      attributes: expect.objectContaining({ 'http.request.method': 'POST', 'http.route': '/v1/orders', 'http.response.status_code': 202, 'url.path': '/v1/orders' }),
+    });
+    const publish = one('gateway', 'publish order.received.v1');
+    expect(publish).toMatchObject({
+      kind: 'producer',
+      parentSpanId: server.spanId,
+      attributes: expect.objectContaining({ 'messaging.system': 'rabbitmq', 'messaging.message.id': expect.any(String), 'messaging.message.conversation_id': res.body.id }),
+    });
+    const consume = one('ingestion', 'process ingestion.order-intake');
+    expect(consume).toMatchObject({ kind: 'consumer', parentSpanId: publish.spanId, attributes: expect.objectContaining({ 'oms.message.outcome': 'ok' }) });
+    // Ingestion's commands leave through its outbox, in the trace of the change that stored them.
+    const reserve = one('ingestion', 'publish stock.reserve.v1');
+    expect(reserve).toMatchObject({ kind: 'producer', parentSpanId: consume.spanId });
+    expect(one('ingestion', 'publish payment.check.v1').parentSpanId).toBe(consume.spanId);
+    expect(spans.every((s) => s.status.code !== 2)).toBe(true);
+  });
+
+  it('when a request has no traceparent, then the gateway starts a trace for it; health probes and metrics are not traced', async () => {
+    const before = new Set(receiver.spans.map((s) => s.spanId));
+    await request(app).get('/healthz').expect(200);
+    await request(app).get('/readyz').expect(200);
+    await request(app).get('/metrics').expect(200);
+    const res = await request(app).post('/v1/orders').set(auth).send(sampleOrder({ externalId: 'TRACE-2' }));
+    expect(res.status).toBe(202);
+
+    const publish = await received((all) => all.find((s) => !before.has(s.spanId) && s.name === 'publish order.received.v1' && s.attributes['messaging.message.conversation_id'] === res.body.id));
+    const server = receiver.spans.find((s) => s.spanId === publish.parentSpanId) as ReceivedSpan;
+    expect(server).toMatchObject({ service: 'gateway', kind: 'server', name: 'POST /v1/orders', parentSpanId: undefined, traceId: publish.traceId });
+    const gatewayPaths = receiver.spans.filter((s) => s.service === 'gateway' && s.kind === 'server').map((s) => s.attributes['url.path']);
+    for (const path of ['/healthz', '/readyz', '/metrics']) expect(gatewayPaths).not.toContain(path);
+  });
+
+  it('when the client sends a bad body, then the request span records the 4xx status without marking the span failed', async () => {
+    const traceId = hex(16);
+    await request(app).post('/v1/orders').set(auth).set('traceparent', `00-${traceId}-${hex(8)}-01`).send({ channel: 'webshop' }).expect(422);
+    const server = await received((all) => all.find((s) => s.traceId === traceId && s.kind === 'server'));
+    expect(server.attributes['http.response.status_code']).toBe(422);
+    expect(server.status.code).toBe(0);
+  });
+});
