@@ -208,9 +208,9 @@ describe('oms dlq', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('oms: unknown queue "fulfilment.commands": not in the topology');
 
-    const notThere = await oms(['dlq', 'replay', DLQ, '--id', 'no-such-id', '--amqp-url', stack.amqpUrl]);
+    const notThere = await oms(['dlq', 'replay', DLQ, '--id', 'no-such-id', '--id', 'nor-this', '--amqp-url', stack.amqpUrl]);
     expect(notThere.code).toBe(2);
-    expect(notThere.stderr).toContain(`oms: not in ${DLQ}: no-such-id`);
+    expect(notThere.stderr).toContain(`oms: not in ${DLQ}: no-such-id, nor-this`);
     expect(notThere.stdout).toContain(`replayed 0, skipped 2; left 2 in ${DLQ}`);
 
     const show = await oms(['dlq', 'show', QUEUE, '--limit', '1'], env);
