@@ -96,7 +96,8 @@ export async function listDlqs(options: DlqOptions = {}): Promise<number> {
 /**
  * `oms dlq show <queue>`: the first `limit` dead letters, left in the DLQ. They are taken with basic.get
  * and held unacknowledged until all are read (a message handed back at once would come back to the head
- * and be read again), then all handed back together, in their place.
+ * and be read again), then all handed back together: a classic queue puts them back in their place, a
+ * quorum queue (RabbitMQ 3.10) at its tail, raising their x-delivery-count.
  */
 export async function showDlq(queue: string, options: ShowOptions = {}): Promise<number> {
   const out = options.out ?? process.stdout;
@@ -318,15 +319,34 @@ export function readDeadLetter(msg: GetMessage): DeadLetter {
   const envelope = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   const str = (v: unknown) => (v === undefined || v === null || v === '' ? undefined : String(v));
   const num = (v: unknown) => (v === undefined || v === null || Number.isNaN(Number(v)) ? undefined : Number(v));
+  const death = brokerDeath(headers);
   return {
     messageId: str(props.messageId) ?? str(envelope.id),
     type: str(props.type) ?? str(envelope.type),
     correlationId: str(props.correlationId) ?? str(envelope.correlationId),
-    reason: str(headers[ERROR_HEADER]),
+    reason: str(headers[ERROR_HEADER]) ?? death?.reason,
     attempt: num(headers[ATTEMPT_HEADER]),
-    deadLetteredAt: str(headers[FAILED_AT_HEADER]),
+    deadLetteredAt: str(headers[FAILED_AT_HEADER]) ?? death?.at,
     replays: num(headers[REPLAYS_HEADER]),
     body,
+  };
+}
+
+/**
+ * Why and when the broker itself dead-lettered a message (`x-death`, latest first): a work queue moves a
+ * message past its delivery limit (a consumer died holding it, again and again) to the DLQ without our
+ * x-oms headers. Retried messages carry x-death entries of the delay queues too: x-oms-error wins there.
+ */
+function brokerDeath(headers: Record<string, unknown>): { reason: string; at?: string } | undefined {
+  const deaths = headers['x-death'];
+  if (!Array.isArray(deaths) || !deaths.length) return undefined;
+  const latest = deaths[0] as { reason?: unknown; queue?: unknown; count?: unknown; time?: unknown };
+  // amqplib decodes an AMQP timestamp (seconds) as { '!': 'timestamp', value }.
+  const time = latest.time as { value?: unknown } | number | undefined;
+  const seconds = typeof time === 'object' && time !== null ? Number(time.value) : Number(time);
+  return {
+    reason: `dead-lettered by the broker: ${String(latest.reason)} in ${String(latest.queue)}${Number(latest.count) > 1 ? ` (${Number(latest.count)} times)` : ''}`,
+    at: Number.isFinite(seconds) ? new Date(seconds * 1000).toISOString() : undefined,
   };
 }
 
@@ -337,7 +357,8 @@ export function readDeadLetter(msg: GetMessage): DeadLetter {
  */
 export function replayProperties(msg: GetMessage, replayedAt: string): Options.Publish {
   const p = msg.properties;
-  const { [ERROR_HEADER]: _reason, [FAILED_AT_HEADER]: _failedAt, ...headers } = (p.headers ?? {}) as Record<string, unknown>;
+  // x-delivery-count is the DLQ's own count of deliveries (quorum queues), not part of the message.
+  const { [ERROR_HEADER]: _reason, [FAILED_AT_HEADER]: _failedAt, 'x-delivery-count': _deliveries, ...headers } = (p.headers ?? {}) as Record<string, unknown>;
   return {
     persistent: true,
     // Unroutable would mean the queue vanished since we checked: the broker hands it back instead of dropping it.
