@@ -136,8 +136,8 @@ export async function showDlq(queue: string, options: ShowOptions = {}): Promise
  * `oms dlq replay <queue>`: move dead letters back to `<queue>` for a fresh set of attempts. Each copy is
  * republished (default exchange, persistent, mandatory) on a confirm channel and acked in the DLQ only after
  * the broker confirmed the new one, so a crash at any point can duplicate a message but never lose it
- * (handlers are idempotent). Messages not selected (`--id`, `--limit`) are held until the end and then
- * handed back to the DLQ in their place.
+ * (handlers are idempotent). Messages not selected (`--id`) are held until the end and then handed back
+ * to the DLQ untouched (held, not handed back at once: they would come back to the head and be read again).
  *
  * Exit code: 0 done; 2 some requested ids were not in the DLQ; 1 nothing could start or a publish failed.
  */
