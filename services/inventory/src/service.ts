@@ -5,6 +5,7 @@ import { reservationLock } from './data-access/lock-keys';
 import { LocationDirectory } from './data-access/location-directory';
 import { registerModels } from './data-access/models';
 import { stockAlertLock } from './data-access/stock-alerts';
+import { ShortageFacts } from './data-access/shortage-facts';
 import { StockCounters } from './data-access/stock-counters';
 import { inventoryRoutes } from './entry-points/http/routes';
 import { BackorderQueue } from './entry-points/jobs/backorders';
@@ -20,7 +21,7 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     // Counters whole before the first command: after a Redis loss this is where they are rebuilt.
     await counters.ready();
     const backorderNotice = { serveSoon: () => backorders.serveSoon() };
-    const deps = { locks: ctx.locks, outbox: ctx.outbox, models, counters, locations: new LocationDirectory(models), newReservations: new InsertBatcher(models.Reservations), backorders: backorderNotice };
+    const deps = { locks: ctx.locks, outbox: ctx.outbox, models, counters, locations: new LocationDirectory(models), shortageFacts: new ShortageFacts(models), newReservations: new InsertBatcher(models.Reservations), backorders: backorderNotice };
     const backorders = new BackorderQueue(deps, ctx.logger);
     backorders.start(ctx.config.INVENTORY_BACKORDER_SWEEP_MS);
     return {

@@ -2,7 +2,7 @@ import type { ShortLineOptions } from '@oms/contracts';
 import { availableToPromise, type Counters, type LowStock } from '../../domain/ledger';
 import { locateCustomer } from '../../domain/geo';
 import { mergeLines, sourceOrder, type AllocatedLine, type Availability, type ShortLine, type SourcingDecision } from '../../domain/sourcing';
-import type { IncomingDoc, ReservationRequest, SkuSettingDoc } from '../../data-access/models';
+import type { ReservationRequest } from '../../data-access/models';
 import type { HandlerDeps } from './deps';
 
 /** Tries before giving up on a contended SKU (each conflict means another order just took the units). */
@@ -52,18 +52,17 @@ export function availabilityOf(counters: Counters): Availability {
  * The customer's ways out for each short line: the SKU's configured substitutes with what can be promised
  * of them (where this order could be served from), stock on its way with its date, or dropping the line.
  */
-export async function shortOptions({ models, counters, locations }: HandlerDeps, shortLines: ShortLine[], request: ReservationRequest): Promise<ShortLineOptions[]> {
-  const settings = await Promise.all(shortLines.map((l) => models.SkuSettings.findById(l.sku, { substitutes: 1 }).lean<Pick<SkuSettingDoc, 'substitutes'>>()));
-  const substitutes = [...new Set(settings.flatMap((s) => s?.substitutes ?? []))];
-  const stock = availabilityOf(await counters.snapshot(substitutes));
+export async function shortOptions({ counters, locations, shortageFacts }: HandlerDeps, shortLines: ShortLine[], request: ReservationRequest): Promise<ShortLineOptions[]> {
+  const substitutesPerLine = await Promise.all(shortLines.map((l) => shortageFacts.substitutesOf(l.sku)));
+  const stock = availabilityOf(await counters.snapshot([...new Set(substitutesPerLine.flat())]));
   const serving = (await locations.all()).filter((l) => l.active && (request.pickupLocationId ? l.id === request.pickupLocationId : l.canShip)).map((l) => l.id);
   const promisable = (sku: string) => serving.reduce((sum, id) => sum + (stock.get(sku)?.get(id) ?? 0), 0);
   return Promise.all(
     shortLines.map(async (line, i) => {
-      const incoming = await models.Incoming.find({ sku: line.sku, status: 'open' }).sort({ expectedAt: 1, _id: 1 }).lean<IncomingDoc[]>();
+      const incoming = await shortageFacts.openIncoming(line.sku);
       return {
         sku: line.sku,
-        substitutes: (settings[i]?.substitutes ?? []).map((sku) => ({ sku, available: promisable(sku) })),
+        substitutes: substitutesPerLine[i].map((sku) => ({ sku, available: promisable(sku) })),
         incoming: incoming.map((x) => ({ locationId: x.locationId, quantity: x.quantity, expectedAt: x.expectedAt })),
         canCancelLine: true,
       };
