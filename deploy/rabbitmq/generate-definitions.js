@@ -21,7 +21,7 @@ const VHOST = '/';
  * The definitions document for a topology. Pure: the test passes the values it imported from the sources,
  * the CLI passes those of the built packages.
  */
-function definitionsFrom({ queues, eventsExchange, commandsExchange, queueArguments, workQueueArguments, delayQueueName, delayQueueArguments, retryDelaysMs }) {
+function definitionsFrom({ queues, eventsExchange, commandsExchange, queueArguments, workQueueArguments, deadLetterQueueArguments, delayQueueName, delayQueueArguments, retryDelaysMs }) {
   const durableQueue = (name, args) => ({ name, vhost: VHOST, durable: true, auto_delete: false, arguments: sortKeys(args) });
   const out = { vhosts: [{ name: VHOST }], exchanges: [], queues: [], bindings: [], policies: [] };
   for (const name of [eventsExchange, commandsExchange]) {
@@ -29,7 +29,7 @@ function definitionsFrom({ queues, eventsExchange, commandsExchange, queueArgume
   }
   for (const q of queues) {
     out.queues.push(durableQueue(q.name, workQueueArguments(q.name)));
-    out.queues.push(durableQueue(`${q.name}.dlq`, queueArguments));
+    out.queues.push(durableQueue(`${q.name}.dlq`, deadLetterQueueArguments));
     for (const ms of new Set(retryDelaysMs)) {
       // As QueueConsumer declares them: one retry queue per distinct delay.
       out.queues.push(durableQueue(delayQueueName(q.name, ms), delayQueueArguments(q.name, ms)));
@@ -54,7 +54,7 @@ function render(definitions) {
 /** The topology of the built packages (dist/): the retry delays are the services' defaults (AMQP_RETRY_DELAYS_MS). */
 function currentDefinitions() {
   const contracts = require('@oms/contracts');
-  const { queueArguments, workQueueArguments, delayQueueName, delayQueueArguments } = require('@oms/messaging');
+  const { queueArguments, workQueueArguments, deadLetterQueueArguments, delayQueueName, delayQueueArguments } = require('@oms/messaging');
   const { baseConfigSchema } = require('@oms/config');
   return definitionsFrom({
     queues: contracts.QUEUES,
@@ -62,6 +62,7 @@ function currentDefinitions() {
     commandsExchange: contracts.COMMANDS_EXCHANGE,
     queueArguments,
     workQueueArguments,
+    deadLetterQueueArguments,
     delayQueueName,
     delayQueueArguments,
     retryDelaysMs: baseConfigSchema.shape.AMQP_RETRY_DELAYS_MS.parse(undefined),

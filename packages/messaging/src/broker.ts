@@ -287,6 +287,14 @@ export function workQueueArguments(queue: string) {
 }
 
 /**
+ * A DLQ: quorum, and read by operators (`oms dlq show` hands messages back) as often as they like. RabbitMQ
+ * 4 gives quorum queues a delivery limit of 20 by default and drops a message past it when the queue has no
+ * dead-letter target, as a DLQ has not; so the limit is set out of reach. Not -1, which 4.x reads as
+ * "no limit" but 3.x as "exceeded at once" (it dropped the message at its first hand-back here).
+ */
+export const deadLetterQueueArguments = { ...queueArguments, 'x-delivery-limit': 1_000_000 } as const;
+
+/**
  * A retry delay queue: messages wait `ms`, then go back to `queue`. Dead-lettering at least once, so a
  * message on its way back cannot be lost when a member fails meanwhile; RabbitMQ requires reject-publish
  * overflow for that.
@@ -308,7 +316,7 @@ export async function declareTopology(ch: Channel): Promise<void> {
   await ch.assertExchange(COMMANDS_EXCHANGE, 'topic', { durable: true });
   for (const q of QUEUES) {
     await ch.assertQueue(q.name, { durable: true, arguments: workQueueArguments(q.name) });
-    await ch.assertQueue(`${q.name}.dlq`, { durable: true, arguments: queueArguments });
+    await ch.assertQueue(`${q.name}.dlq`, { durable: true, arguments: deadLetterQueueArguments });
     for (const key of q.events ?? []) await ch.bindQueue(q.name, EVENTS_EXCHANGE, key);
     for (const key of q.commands ?? []) await ch.bindQueue(q.name, COMMANDS_EXCHANGE, key);
   }

@@ -11,7 +11,7 @@ import path from 'node:path';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { baseConfigSchema } from '@oms/config';
 import { COMMANDS_EXCHANGE, EVENTS_EXCHANGE, QUEUES } from '@oms/contracts';
-import { declareTopology, delayQueueArguments, delayQueueName, queueArguments, QueueConsumer, workQueueArguments, type Broker } from '@oms/messaging';
+import { deadLetterQueueArguments, declareTopology, delayQueueArguments, delayQueueName, queueArguments, QueueConsumer, workQueueArguments, type Broker } from '@oms/messaging';
 import { rabbitmqctl, TestStack } from '@oms/testing';
 import { newBroker } from './helpers';
 
@@ -105,6 +105,7 @@ describe('RabbitMQ definitions for docker compose', () => {
       commandsExchange: COMMANDS_EXCHANGE,
       queueArguments,
       workQueueArguments,
+      deadLetterQueueArguments,
       delayQueueName,
       delayQueueArguments,
       retryDelaysMs: defaultRetryDelaysMs,
@@ -165,7 +166,7 @@ describe('RabbitMQ definitions for docker compose', () => {
 
     it('when a queue exists with another queue type than the services declare, then the topology declaration fails with PRECONDITION_FAILED', async () => {
       const defs = committed();
-      const tampered = { ...defs, queues: defs.queues.map((q) => (q.name === QUEUES[0].name ? { ...q, arguments: { ...q.arguments, 'x-queue-type': 'classic' } } : q)) };
+      const tampered = { ...defs, queues: defs.queues.map((q) => (q.name === QUEUES[0].name ? { ...q, arguments: { 'x-queue-type': 'classic' } } : q)) };
       const stack = await freshStack();
       await importDefinitions(inVhost(tampered, stack.vhost));
       const connection = await amqp.connect(stack.amqpUrl);

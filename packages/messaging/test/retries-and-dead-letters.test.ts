@@ -30,6 +30,19 @@ describe('retries and dead letters', () => {
     expect(await raw.count(QUEUE)).toBe(0);
   });
 
+  it('when operators look at a dead letter many times (each look hands it back), then it stays in the DLQ', async () => {
+    const letter = await broker.publish('fulfillment.pack.v1', { fulfillmentId: 'looked-at', actor: 'test' }, { correlationId: 'o-look' });
+    await raw.channel.sendToQueue(DLQ, Buffer.from(JSON.stringify(letter)), { persistent: true, messageId: letter.id });
+    await raw.drain(QUEUE);
+    for (let look = 1; look <= DELIVERY_LIMIT + 5; look++) {
+      const msg = await eventually(() => raw.channel.get(DLQ, { noAck: false }).then((m) => m || undefined), 5000, 20);
+      raw.channel.nack(msg, false, true);
+    }
+    await eventually(async () => (await raw.count(DLQ)) === 1, 5000, 50);
+    const [kept] = await raw.drain(DLQ);
+    expect(kept.properties.messageId).toBe(letter.id);
+  });
+
   it('when a handler keeps failing, then it is retried with growing delay and dead-lettered after maxAttempts with the reason, and other messages are unaffected', async () => {
     const delays = [100, 200, 400];
     const attempts: Array<{ at: number; attempt: number }> = [];
