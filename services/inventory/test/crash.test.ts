@@ -92,7 +92,9 @@ describe('inventory: crashes and a lost Redis', () => {
   it('when Redis loses all its data (FLUSHDB) during a burst, then the counters are rebuilt from the store: nothing oversold, nothing lost, counters equal the ledger', async () => {
     const redis = new Redis(FLUSHED_REDIS_URL);
     await redis.flushdb();
-    const running = await stack.start(definition, { REDIS_URL: FLUSHED_REDIS_URL, INVENTORY_LEASE_MS: '1000', MONGO_URL: stack.mongoUrl('inventory-flush') });
+    // A small prefetch, so that most of the burst is still to be taken when Redis is flushed (at the
+    // default of 200 the service may hold all 200 commands, past their Redis step, by then).
+    const running = await stack.start(definition, { REDIS_URL: FLUSHED_REDIS_URL, INVENTORY_LEASE_MS: '1000', MONGO_URL: stack.mongoUrl('inventory-flush'), AMQP_PREFETCH: '20' });
     try {
       bus ??= await TestBus.open(stack.amqpUrl, ['stock.#']);
       const command = (type: any, data: any) => bus.commands.send(type, data, { correlationId: 't' }, 60_000);
