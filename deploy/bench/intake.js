@@ -16,6 +16,7 @@ const autocannon = require('autocannon');
 const amqp = require('amqplib');
 const { MongoClient } = require('mongodb');
 const { rawPublishRate, rawInsertRate } = require('./raw-limits');
+const { postOrders } = require('./order-load');
 
 const root = path.resolve(__dirname, '../..');
 const url = process.env.OMS_URL || 'http://127.0.0.1:8080';
@@ -69,24 +70,7 @@ async function main() {
   const rawStore = await rawInsertRate(mongoUrl);
   console.log(`bench: POST ${url}/v1/orders, ${connections} connections, ${seconds} s, unique orders...`);
 
-  let counter = 0;
-  const template = {
-    channel,
-    currency: 'EUR',
-    customer: { email: 'anna.schmidt@example.com', name: 'Anna Schmidt' },
-    shippingAddress: { name: 'Anna Schmidt', line1: 'Invalidenstraße 117', postalCode: '10115', city: 'Berlin', country: 'DE' },
-    lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, unitPrice: 1999 }],
-    shipping: { method: 'standard', price: 495 },
-    payment: { method: 'card', provider: 'sandbox', reference: 'pay_bench', amount: 4493 },
-  };
-  const result = await autocannon({
-    url: `${url}/v1/orders`,
-    connections,
-    duration: seconds,
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ ...template, externalId: `B-${++counter}` }) }) }],
-  });
+  const result = await postOrders({ url, key, channel, connections, seconds, prefix: 'B' });
   const accepted = result['2xx'];
   const acceptedPerSecond = accepted / (result.duration || seconds);
 

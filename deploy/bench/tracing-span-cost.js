@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// node packages/tracing/bench/span-cost.js: CPU time tracing adds to one intake request, measured in-process (no
+// npm run bench:tracing (first part): CPU time tracing adds to one intake request, measured in-process (no
 // network, no broker), so that a loaded machine changes the figure little: per request the gateway makes one
 // SERVER span and one PRODUCER span with its trace headers; ingestion then makes one CONSUMER span per
 // delivery. Compared with the same work done with tracing off (the kit's path then is a property read and a
@@ -9,7 +9,7 @@
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 
-const root = path.resolve(__dirname, '../../..');
+const root = path.resolve(__dirname, '../..');
 const { startTracing, tracingOff, startHttpServerSpan, tracePublish, traceConsume } = require(path.join(root, 'packages/tracing/dist'));
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS || 50000);

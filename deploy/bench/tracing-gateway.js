@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench:tracing: what tracing costs the gateway's intake (POST /v1/orders), without the whole cluster.
+// npm run bench:tracing (second part): what tracing costs the gateway's intake (POST /v1/orders), without the whole cluster.
 //
 // One gateway process at a time, on its own test vhost, database and Redis prefix of the shared stack, is
 // loaded with unique orders (autocannon, in this process) in three configurations, in rounds so that the
@@ -17,9 +17,9 @@
 const http = require('node:http');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
-const autocannon = require('autocannon');
+const { postOrders } = require('./order-load');
 
-const root = path.resolve(__dirname, '../../..');
+const root = path.resolve(__dirname, '../..');
 const { TestStack } = require(path.join(root, 'packages/testing/dist'));
 
 const connections = Number(process.env.BENCH_CONNECTIONS || 50);
@@ -86,25 +86,8 @@ async function rawHttpRate() {
   }
 }
 
-let counter = 0;
 async function load(url, channel) {
-  const template = {
-    channel,
-    currency: 'EUR',
-    customer: { email: 'anna.schmidt@example.com', name: 'Anna Schmidt' },
-    shippingAddress: { name: 'Anna Schmidt', line1: 'Invalidenstraße 117', postalCode: '10115', city: 'Berlin', country: 'DE' },
-    lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, unitPrice: 1999 }],
-    shipping: { method: 'standard', price: 495 },
-    payment: { method: 'card', provider: 'sandbox', reference: 'pay_bench', amount: 4493 },
-  };
-  const result = await autocannon({
-    url: `${url}/v1/orders`,
-    connections,
-    duration: seconds,
-    method: 'POST',
-    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ ...template, externalId: `T-${++counter}` }) }) }],
-  });
+  const result = await postOrders({ url, key: KEY, channel, connections, seconds, prefix: 'T' });
   return { accepted: result['2xx'], perSecond: result['2xx'] / (result.duration || seconds), p50: result.latency.p50, p99: result.latency.p99, failed: result.non2xx + result.errors };
 }
 
