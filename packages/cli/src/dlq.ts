@@ -204,7 +204,9 @@ export async function replayDlq(queue: string, options: ReplayOptions = {}): Pro
       }
       await ch.close().catch(() => undefined);
     }
-    const left = (await messageCount(conn, dlq)) ?? 0;
+    // Counted, not asked of the broker: a quorum queue takes handed-back messages asynchronously, so a count
+    // read right now can miss them. (Letters dead-lettered meanwhile are not in it.)
+    const left = present - counts.replayed;
     const notFound = wanted ? [...wanted].filter((id) => !found.has(id)) : [];
     if (options.dryRun) {
       out.write(`dry run: would replay ${counts.selected}, skip ${counts.skipped}; nothing changed (${left} in ${dlq})\n`);
