@@ -32,6 +32,12 @@ const orderSchema = new Schema(
     processed: [String],
     /** Events and commands stored with the change that caused them, until the broker confirmed them. */
     outbox: Schema.Types.Mixed,
+    /**
+     * The events of the order's acceptance, stored with its insert and published right after it, without
+     * a second write to clear them (OutboxRelay.publishInserted; a redelivered intake message publishes
+     * them again). The sweep does not look here.
+     */
+    inserted: Schema.Types.Mixed,
     /** `customer.email` in lower case: the list filters on it exactly, with an index (no case-insensitive index here). */
     customerEmail: String,
     /** The channel's own fields, as a JSON string (see order-repository). */

@@ -1,10 +1,11 @@
 import type { Envelope } from '@oms/contracts';
+import { InsertBatcher, type InsertOutcome } from '@oms/mongo';
 import { initialCheckKeys } from '../domain/check-keys';
 import type { OrderChange, OrderState } from '../domain/order';
 import type { OrderModel } from './order-model';
 import { encodeCursor, orderListFilter, type OrderListQuery } from './order-query';
 
-const HIDDEN = { processed: 0, outbox: 0, customerEmail: 0 } as const;
+const HIDDEN = { processed: 0, outbox: 0, inserted: 0, customerEmail: 0 } as const;
 /** A list shows what an order is, not its whole history (the timeline) or what the channel sent besides. */
 const HIDDEN_IN_LIST = { ...HIDDEN, timeline: 0, source: 0 } as const;
 
@@ -17,13 +18,13 @@ const packSource = (source: unknown) => (source === undefined ? undefined : JSON
 const unpackSource = (source: unknown) => (typeof source === 'string' ? JSON.parse(source) : source);
 
 export function toState(doc: Record<string, any>): OrderState {
-  const { _id, processed: _p, outbox: _o, updatedAt: _u, customerEmail: _e, ...rest } = doc;
+  const { _id, processed: _p, outbox: _o, inserted: _i, updatedAt: _u, customerEmail: _e, ...rest } = doc;
   return { id: _id, ...rest, source: unpackSource(rest.source), checkKeys: rest.checkKeys ?? initialCheckKeys(_id) } as OrderState;
 }
 
 /** The order as clients see it. */
 export function toView(doc: Record<string, any>) {
-  const { _id, processed: _p, outbox: _o, customerEmail: _e, ...rest } = doc;
+  const { _id, processed: _p, outbox: _o, inserted: _i, customerEmail: _e, ...rest } = doc;
   return { id: _id, ...rest, ...(rest.source === undefined ? {} : { source: unpackSource(rest.source) }) };
 }
 
@@ -34,7 +35,12 @@ export interface OrderPage {
 }
 
 export class OrderRepository {
-  constructor(readonly model: OrderModel) {}
+  /** New orders: the intake messages in flight share one insertMany. */
+  private readonly newOrders: InsertBatcher<Record<string, unknown>>;
+
+  constructor(readonly model: OrderModel) {
+    this.newOrders = new InsertBatcher(model);
+  }
 
   /** The order with what its writer needs besides: the ids it has processed and its unpublished outbox. */
   async find(id: string): Promise<(OrderState & { processed: string[]; outbox: Envelope[] }) | null> {
@@ -64,10 +70,20 @@ export class OrderRepository {
     };
   }
 
-  async insert(state: OrderState, change: OrderChange, messageId: string, outbox: Envelope[]): Promise<void> {
+  /**
+   * Store a new order with the events of its acceptance (in `inserted`: the caller publishes them with
+   * OutboxRelay.publishInserted). `duplicate`: an order with this id, or this channel and external id, exists.
+   */
+  async insert(state: OrderState, change: OrderChange, messageId: string, events: Envelope[]): Promise<InsertOutcome> {
     const { id, timeline, ...rest } = state;
     const now = new Date().toISOString();
-    await this.model.create({ _id: id, ...rest, source: packSource(rest.source), ...change.set, customerEmail: state.customer.email.toLowerCase(), timeline: [...timeline, ...change.timeline], processed: [messageId], outbox, updatedAt: now });
+    return this.newOrders.insert({ _id: id, ...rest, source: packSource(rest.source), ...change.set, customerEmail: state.customer.email.toLowerCase(), timeline: [...timeline, ...change.timeline], processed: [messageId], outbox: [], inserted: events, updatedAt: now });
+  }
+
+  /** What an order's acceptance stored to publish, and what is still in its outbox; null for no such order. */
+  async unpublished(id: string): Promise<{ inserted: Envelope[]; outbox: Envelope[] } | null> {
+    const doc = await this.model.findById(id, { inserted: 1, outbox: 1 }).lean();
+    return doc ? { inserted: (doc.inserted as Envelope[]) ?? [], outbox: (doc.outbox as Envelope[]) ?? [] } : null;
   }
 
   /**

@@ -1,7 +1,6 @@
 import type { Envelope, MessageData, MessageType } from '@oms/contracts';
 import { notFound } from '@oms/errors';
 import { deterministicId, type HandlerMap } from '@oms/messaging';
-import { isDuplicateKeyError } from '@oms/mongo';
 import type { ServiceContext } from '@oms/runtime';
 import type { OrderChange, OrderState } from '../../domain/order';
 import { orderIdOfCheckKey } from '../../domain/check-keys';
@@ -37,19 +36,24 @@ export function orderHandlers(ctx: ServiceContext<unknown>, orders: OrderReposit
     });
 
   const intake: HandlerMap = {
-    'order.received.v1': async (msg) =>
-      withOrder(msg.data.orderId, async () => {
+    // Inserted in a batch with the other intake messages in flight; its events go out right after the
+    // insert, with no second write (docs/consistency.md rule 3, insert-only variant).
+    'order.received.v1': async (msg, received) =>
+      ctx.locks.withLock(orderLockKey(msg.data.orderId), async () => {
         const { state, change } = acceptOrder(msg.data.orderId, msg.data.order, msg);
-        const outbox = outboxFor(msg, state.id, change);
-        try {
-          await orders.insert(state, change, msg.id, outbox);
-        } catch (err) {
-          // A resend of an order we have (same id, or the same channel and external id): nothing to do.
-          if (isDuplicateKeyError(err)) return { outbox: [] };
-          throw err;
+        const events = outboxFor(msg, state.id, change);
+        if ((await orders.insert(state, change, msg.id, events)) === 'inserted') {
+          await ctx.outbox.publishInserted(orders.model, state.id, events);
+          observeMilestones(state.createdAt, milestonesReached(state, change));
+          return;
         }
-        observeMilestones(state.createdAt, milestonesReached(state, change));
-        return { outbox };
+        // A resend of an order we have (same id, or the same channel and external id): nothing to do, unless
+        // this copy may have been handled before without being acknowledged: then what it stored goes out
+        // again, in case that delivery stopped before the broker confirmed it.
+        if (!received.repeated) return;
+        const stored = await orders.unpublished(state.id);
+        if (stored?.inserted.length) await ctx.outbox.publishInserted(orders.model, state.id, stored.inserted);
+        if (stored) await ctx.outbox.flush(orders.model, state.id, stored.outbox);
       }),
   };
 
