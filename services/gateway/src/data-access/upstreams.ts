@@ -1,6 +1,6 @@
 import { AppError, type Problem } from '@oms/errors';
 import type { Logger } from '@oms/logging';
-import { CircuitBreaker, createHttpClient, type HttpClient } from '@oms/resilience';
+import { CircuitBreaker, createHttpClient, UpstreamError, type HttpClient } from '@oms/resilience';
 import { traceHttpClientCall, type TraceCarrier, type Tracing } from '@oms/tracing';
 import type { GatewayConfig } from '../config';
 
@@ -39,7 +39,8 @@ export class Upstream {
           headers: { accept: 'application/pdf, application/json', ...traceHeaders },
           signal: AbortSignal.timeout(timeoutMs),
         });
-        if (res.status >= 500) throw new Error(`${name} answered ${res.status}`);
+        // With its status, so that the download's CLIENT span records it.
+        if (res.status >= 500) throw new UpstreamError(`${name} answered ${res.status}`, res.status);
         return res;
       },
       { name: `${name}-bytes`, timeout: timeoutMs + 500, errorThresholdPercentage: 50, resetTimeout: 10000, volumeThreshold: 5 },
