@@ -1,6 +1,7 @@
 import CircuitBreaker from 'opossum';
 import { Gauge } from 'prom-client';
 import type { Logger } from '@oms/logging';
+import { traceHttpClientCall, type Tracing } from '@oms/tracing';
 
 export { CircuitBreaker };
 
@@ -29,6 +30,14 @@ export interface HttpClientOptions {
   /** Percentage of failures in the rolling window that opens the breaker. */
   errorThresholdPercentage?: number;
   resetTimeoutMs?: number;
+  /** The service's tracing (`ctx.tracing`): when on, every call is a CLIENT span. Off when not given. */
+  tracing?: Tracing;
+  /**
+   * Send the W3C `traceparent`/`tracestate` headers with each call (tracing on only). True for our own
+   * services, whose SERVER span then continues the trace; left false for third parties (payment provider,
+   * carrier): their calls are still CLIENT spans, but our trace context stays inside (docs/observability.md).
+   */
+  propagateTraceContext?: boolean;
 }
 
 export interface JsonResponse<T = unknown> {
@@ -40,7 +49,8 @@ export interface JsonResponse<T = unknown> {
 /**
  * JSON over HTTP to a third party (or to an internal query API), with a timeout per call and a circuit
  * breaker around it: while the breaker is open, calls fail at once instead of piling up. 4xx answers are
- * results, not failures of the upstream, so they do not count against the breaker.
+ * results, not failures of the upstream, so they do not count against the breaker. With tracing on, each
+ * call (breaker included) is a CLIENT span.
  */
 export function createHttpClient(options: HttpClientOptions) {
   const timeoutMs = options.timeoutMs ?? 3000;
@@ -77,12 +87,20 @@ export function createHttpClient(options: HttpClientOptions) {
     options.logger.info({ breaker: options.name }, 'circuit breaker closed');
   });
   breakerState.set({ breaker: options.name }, 0);
+  const tracing = options.tracing;
+  const propagate = options.propagateTraceContext ?? false;
+  const fire = <T>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<JsonResponse<T>> => {
+    if (!tracing?.enabled) return breaker.fire(method, path, body, headers) as Promise<JsonResponse<T>>;
+    // The span is outside the breaker, so that a call the open breaker refuses is a failed span too.
+    return traceHttpClientCall(tracing, { peer: options.name, method, url: new URL(path, options.baseUrl), propagate }, (traceHeaders) =>
+      breaker.fire(method, path, body, traceHeaders ? { ...headers, ...traceHeaders } : headers),
+    ) as Promise<JsonResponse<T>>;
+  };
   return {
     breaker,
-    request: <T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
-      breaker.fire(method, path, body, headers) as Promise<JsonResponse<T>>,
-    get: <T = unknown>(path: string) => breaker.fire('GET', path) as Promise<JsonResponse<T>>,
-    post: <T = unknown>(path: string, body: unknown, headers?: Record<string, string>) => breaker.fire('POST', path, body, headers) as Promise<JsonResponse<T>>,
+    request: <T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>) => fire<T>(method, path, body, headers),
+    get: <T = unknown>(path: string) => fire<T>('GET', path),
+    post: <T = unknown>(path: string, body: unknown, headers?: Record<string, string>) => fire<T>('POST', path, body, headers),
   };
 }
 export type HttpClient = ReturnType<typeof createHttpClient>;

@@ -16,7 +16,7 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     const Carriers = carrierModel(ctx.db);
     const Shipments = shipmentModel(ctx.db);
     await seedSandboxCarrier(Carriers, ctx.config.SANDBOX_CARRIER_WEBHOOK_SECRET);
-    const carrierApi = createCarrierApi({ baseUrl: ctx.config.CARRIER_SANDBOX_URL, timeoutMs: ctx.config.CARRIER_TIMEOUT_MS, logger: ctx.logger });
+    const carrierApi = createCarrierApi({ baseUrl: ctx.config.CARRIER_SANDBOX_URL, timeoutMs: ctx.config.CARRIER_TIMEOUT_MS, logger: ctx.logger, tracing: ctx.tracing });
     const deps = { Shipments, Carriers, locks: ctx.locks, outbox: ctx.outbox, carrierApi };
     return {
       routes: (app) => carrierRoutes(app, deps),

@@ -14,7 +14,7 @@ export const definition: ServiceDefinition<typeof configSchema> = {
   name: 'gateway',
   configSchema,
   setup: (ctx) => {
-    const upstreams = createUpstreams(ctx.config, ctx.logger);
+    const upstreams = createUpstreams(ctx.config, ctx.logger, ctx.tracing);
     const deps = { broker: ctx.broker, commands: ctx.commands, upstreams, commandTimeoutMs: ctx.config.COMMAND_TIMEOUT_MS, redis: ctx.redis, db: ctx.db };
     // API keys (hashed) live in the gateway's own database; Idempotency-Key records in Redis with a TTL.
     const repository = new ApiKeyRepository(apiKeyModel(ctx.db));

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { Express } from 'express';
 import { eventually, FakeOtlpReceiver, sampleOrder, TestStack, type ReceivedSpan, type RunningService } from '@oms/testing';
@@ -9,9 +11,28 @@ import { auth, putChannel } from './intake-helpers';
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 
+/** A stand-in for the carrier service's label download, keeping the headers of each request. */
+async function startFakeCarrier() {
+  const requests: Array<{ url: string; headers: IncomingHttpHeaders }> = [];
+  const server: Server = createServer((req, res) => {
+    requests.push({ url: req.url ?? '', headers: req.headers });
+    res.writeHead(200, { 'content-type': 'application/pdf' }).end('%PDF-1.4 fake');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 describe('with tracing on, one order is one trace from the gateway through ingestion', () => {
   let stack: TestStack;
   let receiver: FakeOtlpReceiver;
+  let carrier: Awaited<ReturnType<typeof startFakeCarrier>>;
   let gw: RunningService<unknown>;
   let ing: RunningService<unknown>;
   let app: Express;
@@ -21,7 +42,8 @@ describe('with tracing on, one order is one trace from the gateway through inges
     receiver = await FakeOtlpReceiver.start();
     const tracingEnv = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' };
     ing = await stack.start(ingestion, tracingEnv);
-    gw = await stack.start(gateway, gatewayEnv({ ...tracingEnv, INGESTION_URL: ing.url }));
+    carrier = await startFakeCarrier();
+    gw = await stack.start(gateway, gatewayEnv({ ...tracingEnv, INGESTION_URL: ing.url, CARRIER_URL: carrier.url }));
     app = gw.app as Express;
     await putChannel(app, 'webshop');
   });
@@ -29,6 +51,7 @@ describe('with tracing on, one order is one trace from the gateway through inges
   afterAll(async () => {
     await stack.cleanup();
     await receiver.close();
+    await carrier.close();
   });
 
   /** Export what both services ended so far, until `done` finds what it needs among the spans received. */
@@ -99,5 +122,64 @@ describe('with tracing on, one order is one trace from the gateway through inges
     const server = await received((all) => all.find((s) => s.traceId === traceId && s.kind === 'server'));
     expect(server.attributes['http.response.status_code']).toBe(422);
     expect(server.status.code).toBe(0);
+  });
+
+  it('when an order is read with a traceparent, then the gateway request, its query to ingestion and ingestion’s handling of it are spans of that trace, each the child of the one before', async () => {
+    const created = await request(app).post('/v1/orders').set(auth).send(sampleOrder({ externalId: 'TRACE-READ' }));
+    expect(created.status).toBe(202);
+    const orderId: string = created.body.id;
+    await eventually(async () => ((await request(app).get(`/v1/orders/${orderId}`).set(auth)).status === 200 ? true : undefined));
+
+    const traceId = hex(16);
+    const callerSpanId = hex(8);
+    const res = await request(app).get(`/v1/orders/${orderId}`).set(auth).set('traceparent', `00-${traceId}-${callerSpanId}-01`);
+    expect(res.status).toBe(200);
+    expect(res.body.id).toBe(orderId);
+
+    const spans = await received((all) => {
+      const trace = all.filter((s) => s.traceId === traceId);
+      return trace.some((s) => s.service === 'ingestion' && s.kind === 'server') && trace.some((s) => s.service === 'gateway' && s.kind === 'server') ? trace : undefined;
+    });
+    const one = (service: string, kind: string) => {
+      const found = spans.filter((s) => s.service === service && s.kind === kind);
+      expect(found).toHaveLength(1);
+      return found[0];
+    };
+    const server = one('gateway', 'server');
+    expect(server).toMatchObject({ name: 'GET /v1/orders/:id', parentSpanId: callerSpanId });
+    const client = one('gateway', 'client');
+    expect(client).toMatchObject({
+      name: 'GET',
+      parentSpanId: server.spanId,
+      attributes: expect.objectContaining({
+        'http.request.method': 'GET',
+        'url.full': `${ing.url}/internal/orders/${orderId}`,
+        'server.address': '127.0.0.1',
+        'server.port': ing.port,
+        'peer.service': 'ingestion',
+        'http.response.status_code': 200,
+      }),
+    });
+    const queried = one('ingestion', 'server');
+    expect(queried).toMatchObject({
+      name: 'GET /internal/orders/:id',
+      parentSpanId: client.spanId,
+      attributes: expect.objectContaining({ 'http.response.status_code': 200, 'url.path': `/internal/orders/${orderId}` }),
+    });
+    expect(spans).toHaveLength(3);
+    expect(spans.every((s) => s.status.code !== 2)).toBe(true);
+  });
+
+  it('when a label is downloaded, then the download from the carrier service is a CLIENT span too, and carries its context', async () => {
+    const traceId = hex(16);
+    const res = await request(app).get('/v1/shipments/shp-trace-1/label').set(auth).set('traceparent', `00-${traceId}-${hex(8)}-01`);
+    expect(res.status).toBe(200);
+    const client = await received((all) => all.find((s) => s.traceId === traceId && s.kind === 'client'));
+    expect(client).toMatchObject({ name: 'GET', attributes: expect.objectContaining({ 'peer.service': 'carrier', 'url.full': `${carrier.url}/internal/shipments/shp-trace-1/label`, 'http.response.status_code': 200 }) });
+    const server = receiver.spans.find((s) => s.spanId === client.parentSpanId) as ReceivedSpan;
+    expect(server).toMatchObject({ service: 'gateway', kind: 'server', name: 'GET /v1/shipments/:id/label', traceId });
+    const download = carrier.requests.filter((r) => r.url === '/internal/shipments/shp-trace-1/label');
+    expect(download).toHaveLength(1);
+    expect(download[0].headers.traceparent).toBe(`00-${traceId}-${client.spanId}-01`);
   });
 });

@@ -11,8 +11,9 @@ export const definition: ServiceDefinition<typeof configSchema> = {
   configSchema,
   setup(ctx) {
     const checks = registerPaymentCheckModel(ctx.db);
+    // A third party: its calls are CLIENT spans, without our trace headers (docs/observability.md).
     const provider = new PaymentProvider(
-      createHttpClient({ name: 'payment-provider', baseUrl: ctx.config.PAYMENT_PROVIDER_URL, logger: ctx.logger, timeoutMs: ctx.config.PAYMENT_PROVIDER_TIMEOUT_MS }),
+      createHttpClient({ name: 'payment-provider', baseUrl: ctx.config.PAYMENT_PROVIDER_URL, logger: ctx.logger, timeoutMs: ctx.config.PAYMENT_PROVIDER_TIMEOUT_MS, tracing: ctx.tracing }),
     );
     return {
       routes: paymentRoutes(checks),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Logger } from '@oms/logging';
-import { createHttpClient } from '@oms/resilience';
+import { createHttpClient, type HttpClientOptions } from '@oms/resilience';
 import type { Address } from './shipment.model';
 
 /** The carrier's answer is third-party input: check it before storing anything from it. */
@@ -18,9 +18,12 @@ export class CarrierBookingError extends Error {
   override name = 'CarrierBookingError';
 }
 
-/** The parcel carrier's booking API (the sandbox in dev and tests), behind a timeout and a circuit breaker. */
-export function createCarrierApi(options: { baseUrl: string; timeoutMs: number; logger: Logger }) {
-  const http = createHttpClient({ name: 'carrier-api', baseUrl: options.baseUrl, logger: options.logger, timeoutMs: options.timeoutMs });
+/**
+ * The parcel carrier's booking API (the sandbox in dev and tests), behind a timeout and a circuit breaker.
+ * A third party: with tracing on its calls are CLIENT spans, sent without our trace headers.
+ */
+export function createCarrierApi(options: { baseUrl: string; timeoutMs: number; logger: Logger; tracing?: HttpClientOptions['tracing'] }) {
+  const http = createHttpClient({ name: 'carrier-api', baseUrl: options.baseUrl, logger: options.logger, timeoutMs: options.timeoutMs, tracing: options.tracing });
   return {
     /** Idempotent on `idempotencyKey`: a retry after a lost answer gets the same booking back. */
     async book(request: BookingRequest, idempotencyKey: string): Promise<CarrierBooking> {

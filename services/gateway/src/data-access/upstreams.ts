@@ -1,6 +1,7 @@
 import { AppError, type Problem } from '@oms/errors';
 import type { Logger } from '@oms/logging';
-import { CircuitBreaker, createHttpClient, type HttpClient } from '@oms/resilience';
+import { CircuitBreaker, createHttpClient, UpstreamError, type HttpClient } from '@oms/resilience';
+import { traceHttpClientCall, type TraceCarrier, type Tracing } from '@oms/tracing';
 import type { GatewayConfig } from '../config';
 
 /** Thrown when an internal service cannot be reached or fails: the client should come back later (503). */
@@ -16,23 +17,30 @@ export interface PdfDocument {
 /**
  * One internal service's query API, behind its own timeout and circuit breaker. Answers are mapped to what
  * the public API says: 2xx is the body, 4xx becomes the same problem, anything else means "unavailable".
+ * With tracing on, each query is a CLIENT span whose context the service's SERVER span continues.
  */
 export class Upstream {
   private readonly client: HttpClient;
-  private readonly bytesBreaker: CircuitBreaker<[string], Response>;
+  private readonly bytesBreaker: CircuitBreaker<[string, TraceCarrier | undefined], Response>;
 
   constructor(
     readonly name: string,
     private readonly baseUrl: string,
     private readonly logger: Logger,
     private readonly timeoutMs: number,
+    private readonly tracing?: Tracing,
   ) {
-    this.client = createHttpClient({ name, baseUrl, logger, timeoutMs });
+    // Our own services: they continue the trace of the request that queries them.
+    this.client = createHttpClient({ name, baseUrl, logger, timeoutMs, tracing, propagateTraceContext: true });
     // The JSON client cannot carry bytes (labels); this breaker guards the binary downloads the same way.
     this.bytesBreaker = new CircuitBreaker(
-      async (path: string) => {
-        const res = await fetch(new URL(path, this.baseUrl), { headers: { accept: 'application/pdf, application/json' }, signal: AbortSignal.timeout(timeoutMs) });
-        if (res.status >= 500) throw new Error(`${name} answered ${res.status}`);
+      async (path: string, traceHeaders: TraceCarrier | undefined) => {
+        const res = await fetch(new URL(path, this.baseUrl), {
+          headers: { accept: 'application/pdf, application/json', ...traceHeaders },
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        // With its status, so that the download's CLIENT span records it.
+        if (res.status >= 500) throw new UpstreamError(`${name} answered ${res.status}`, res.status);
         return res;
       },
       { name: `${name}-bytes`, timeout: timeoutMs + 500, errorThresholdPercentage: 50, resetTimeout: 10000, volumeThreshold: 5 },
@@ -50,7 +58,9 @@ export class Upstream {
   async getPdf(path: string): Promise<PdfDocument> {
     let res: Response;
     try {
-      res = await this.bytesBreaker.fire(path);
+      res = this.tracing?.enabled
+        ? await traceHttpClientCall(this.tracing, { peer: this.name, method: 'GET', url: new URL(path, this.baseUrl), propagate: true }, (traceHeaders) => this.bytesBreaker.fire(path, traceHeaders))
+        : await this.bytesBreaker.fire(path, undefined);
     } catch (err) {
       throw this.unavailable(err);
     }
@@ -97,8 +107,8 @@ function refusal(name: string, status: number, body: unknown): AppError {
   return new AppError(status, 'Request Refused', `${name} refused the request`);
 }
 
-export function createUpstreams(config: GatewayConfig, logger: Logger) {
-  const make = (name: string, url: string) => new Upstream(name, url, logger, config.UPSTREAM_TIMEOUT_MS);
+export function createUpstreams(config: GatewayConfig, logger: Logger, tracing?: Tracing) {
+  const make = (name: string, url: string) => new Upstream(name, url, logger, config.UPSTREAM_TIMEOUT_MS, tracing);
   return {
     ingestion: make('ingestion', config.INGESTION_URL),
     inventory: make('inventory', config.INVENTORY_URL),
