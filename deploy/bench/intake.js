@@ -12,10 +12,9 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const autocannon = require('autocannon');
 const amqp = require('amqplib');
 const { MongoClient } = require('mongodb');
-const { rawPublishRate, rawInsertRate } = require('./raw-limits');
+const { rawPublishRate, rawInsertRate, rawHttpRate } = require('./raw-limits');
 const { postOrders } = require('./order-load');
 
 const root = path.resolve(__dirname, '../..');
@@ -36,21 +35,6 @@ function readKey() {
   }
 }
 
-/** The HTTP limit on this machine: a bare node:http server (own process) answering 202 to the same load. */
-async function rawHttpRate() {
-  const { spawn } = require('node:child_process');
-  const server = spawn(process.execPath, ['-e', `
-    require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(202, { 'content-type': 'application/json' }); res.end('{"id":"x","status":"received"}'); }); })
-      .listen(0, '127.0.0.1', function () { console.log(this.address().port); });`], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(Number(String(d).trim()))));
-  try {
-    const r = await autocannon({ url: `http://127.0.0.1:${port}/`, connections, duration: 5, method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
-    return r.requests.average;
-  } finally {
-    server.kill();
-  }
-}
-
 const api = async (method, p, body) => {
   const res = await fetch(url + p, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
   if (!res.ok && res.status !== 404) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
@@ -65,7 +49,7 @@ async function main() {
   console.log(`bench: raw RabbitMQ publish-with-confirm (1 KB, persistent, 256 in flight) for 5 s...`);
   const raw = await rawPublishRate(amqpUrl);
   console.log(`bench: raw HTTP (bare node:http answering 202, ${connections} connections) for 5 s...`);
-  const rawHttp = await rawHttpRate();
+  const rawHttp = await rawHttpRate(connections);
   console.log(`bench: raw store inserts (1 KB documents, 50 in flight) for 3 s...`);
   const rawStore = await rawInsertRate(mongoUrl);
   console.log(`bench: POST ${url}/v1/orders, ${connections} connections, ${seconds} s, unique orders...`);

@@ -59,4 +59,23 @@ async function rawInsertRate(mongoUrl, durationMs = 3000) {
   return rate;
 }
 
-module.exports = { rawPublishRate, rawInsertRate };
+/**
+ * The HTTP limit on this machine: a bare node:http server in its own process (as the gateway runs) answering
+ * 202 to the same kind of load, for 5 s.
+ */
+async function rawHttpRate(connections) {
+  const { spawn } = require('node:child_process');
+  const autocannon = require('autocannon');
+  const server = spawn(process.execPath, ['-e', `
+    require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(202, { 'content-type': 'application/json' }); res.end('{"id":"x","status":"received"}'); }); })
+      .listen(0, '127.0.0.1', function () { console.log(this.address().port); });`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(Number(String(d).trim()))));
+  try {
+    const r = await autocannon({ url: `http://127.0.0.1:${port}/`, connections, duration: 5, method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
+    return r.requests.average;
+  } finally {
+    server.kill();
+  }
+}
+
+module.exports = { rawPublishRate, rawInsertRate, rawHttpRate };

@@ -18,6 +18,7 @@ const http = require('node:http');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { postOrders } = require('./order-load');
+const { rawHttpRate } = require('./raw-limits');
 
 const root = path.resolve(__dirname, '../..');
 const { TestStack } = require(path.join(root, 'packages/testing/dist'));
@@ -72,20 +73,6 @@ async function startGateway(env) {
   };
 }
 
-/** The HTTP limit on this machine: a bare node:http server answering 202, in its own process like the gateway. */
-async function rawHttpRate() {
-  const child = spawn(process.execPath, ['-e', `
-    require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(202, { 'content-type': 'application/json' }); res.end('{"id":"x","status":"received"}'); }); })
-      .listen(0, '127.0.0.1', function () { console.log(this.address().port); });`], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise((resolve) => child.stdout.once('data', (d) => resolve(Number(String(d).trim()))));
-  try {
-    const r = await autocannon({ url: `http://127.0.0.1:${port}/`, connections, duration: 5, method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
-    return r.requests.average;
-  } finally {
-    child.kill();
-  }
-}
-
 async function load(url, channel) {
   const result = await postOrders({ url, key: KEY, channel, connections, seconds, prefix: 'T' });
   return { accepted: result['2xx'], perSecond: result['2xx'] / (result.duration || seconds), p50: result.latency.p50, p99: result.latency.p99, failed: result.non2xx + result.errors };
@@ -102,7 +89,7 @@ async function main() {
   const results = Object.fromEntries(Object.keys(configs).map((name) => [name, []]));
   try {
     console.log(`bench: raw HTTP (bare node:http answering 202, ${connections} connections) for 5 s...`);
-    const rawHttp = await rawHttpRate();
+    const rawHttp = await rawHttpRate(connections);
     const channel = 'bench';
     for (let round = 1; round <= rounds; round++) {
       for (const [name, extra] of Object.entries(configs)) {
