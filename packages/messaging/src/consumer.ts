@@ -36,6 +36,8 @@ export interface RpcReply {
 }
 
 const ATTEMPT_HEADER = 'x-oms-attempt';
+/** How long a stopping consumer waits for the broker to apply its last acknowledgements (see stop()). */
+const ACK_SETTLE_MS = 300;
 
 const handled = new Counter({
   name: 'oms_messages_handled_total',
@@ -227,6 +229,11 @@ export class QueueConsumer {
     const ch = this.channel;
     if (ch && this.consumerTag) await ch.cancel(this.consumerTag).catch(() => undefined);
     if (this.inFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    // A quorum queue applies acknowledgements asynchronously: acks sent just before the channel closes
+    // were seen not to be applied (their messages came back as redeliveries, dropped as duplicates). A
+    // round trip on the channel, then a short pause, lets the broker settle them first.
+    if (ch) await ch.checkQueue(this.queue).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, ACK_SETTLE_MS));
     if (ch) await ch.close().catch(() => undefined);
   }
 }
