@@ -21,7 +21,7 @@ const VHOST = '/';
  * The definitions document for a topology. Pure: the test passes the values it imported from the sources,
  * the CLI passes those of the built packages.
  */
-function definitionsFrom({ queues, eventsExchange, commandsExchange, queueArguments, workQueueArguments, deadLetterQueueArguments, delayQueueName, delayQueueArguments, retryDelaysMs }) {
+function definitionsFrom({ queues, eventsExchange, commandsExchange, workQueueArguments, deadLetterQueueArguments, delayQueueName, delayQueueArguments, retryDelaysMs }) {
   const durableQueue = (name, args) => ({ name, vhost: VHOST, durable: true, auto_delete: false, arguments: sortKeys(args) });
   const out = { vhosts: [{ name: VHOST }], exchanges: [], queues: [], bindings: [], policies: [] };
   for (const name of [eventsExchange, commandsExchange]) {
@@ -54,13 +54,12 @@ function render(definitions) {
 /** The topology of the built packages (dist/): the retry delays are the services' defaults (AMQP_RETRY_DELAYS_MS). */
 function currentDefinitions() {
   const contracts = require('@oms/contracts');
-  const { queueArguments, workQueueArguments, deadLetterQueueArguments, delayQueueName, delayQueueArguments } = require('@oms/messaging');
+  const { workQueueArguments, deadLetterQueueArguments, delayQueueName, delayQueueArguments } = require('@oms/messaging');
   const { baseConfigSchema } = require('@oms/config');
   return definitionsFrom({
     queues: contracts.QUEUES,
     eventsExchange: contracts.EVENTS_EXCHANGE,
     commandsExchange: contracts.COMMANDS_EXCHANGE,
-    queueArguments,
     workQueueArguments,
     deadLetterQueueArguments,
     delayQueueName,

@@ -11,7 +11,7 @@ import path from 'node:path';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { baseConfigSchema } from '@oms/config';
 import { COMMANDS_EXCHANGE, EVENTS_EXCHANGE, QUEUES } from '@oms/contracts';
-import { deadLetterQueueArguments, declareTopology, delayQueueArguments, delayQueueName, queueArguments, QueueConsumer, workQueueArguments, type Broker } from '@oms/messaging';
+import { deadLetterQueueArguments, declareTopology, delayQueueArguments, delayQueueName, QueueConsumer, workQueueArguments, type Broker } from '@oms/messaging';
 import { rabbitmqctl, TestStack } from '@oms/testing';
 import { newBroker } from './helpers';
 
@@ -103,7 +103,6 @@ describe('RabbitMQ definitions for docker compose', () => {
       queues: QUEUES,
       eventsExchange: EVENTS_EXCHANGE,
       commandsExchange: COMMANDS_EXCHANGE,
-      queueArguments,
       workQueueArguments,
       deadLetterQueueArguments,
       delayQueueName,
