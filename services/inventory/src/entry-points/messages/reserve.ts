@@ -47,10 +47,10 @@ export const reserveStock =
         const now = new Date();
         return reservationView({ ...doc, outbox: [], createdAt: now, updatedAt: now });
       }
-      // Decided before: that decision stands. A copy that may have been handled before without being
-      // acknowledged publishes its events again, in case that delivery stopped before they were confirmed
-      // (a copy sent twice finds them published: the first held the lock until they were). Units this attempt took that the stored decision
-      // does not hold (it was short, or is over) are given back.
+      // Decided before: that decision stands. Units this attempt took that the stored decision does not hold
+      // (it was short, or is over) are given back. A copy that may have been handled before without being
+      // acknowledged publishes the events again, in case that delivery stopped before they were confirmed
+      // (a copy sent twice finds them published: the first held the lock until they were).
       const existing = (await models.Reservations.findById(orderId).lean<ReservationDoc>())!;
       if (attempt.taken && attempt.fresh && existing.status !== 'active') await counters.finish(orderId, attempt.lines, 'released');
       if (ctx.repeated && existing.inserted?.length) await outbox.publishInserted(models.Reservations, orderId, existing.inserted);
