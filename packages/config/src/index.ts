@@ -38,6 +38,11 @@ export const baseConfigSchema = z.object({
    * PostgreSQL connections (deploy/stack.sh gives it 80); MongoDB serves 10 per instance easily.
    */
   MONGO_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  /**
+   * Exit (after a clean stop, so the supervisor restarts the process) when the database client has been
+   * disconnected this long while a new client reaches the database: a driver that stopped recovering. 0: never.
+   */
+  DATABASE_STUCK_EXIT_MS: z.coerce.number().int().min(0).max(3600000).default(60000),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   REDIS_KEY_PREFIX: z.string().default('oms:'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

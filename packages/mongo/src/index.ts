@@ -37,3 +37,4 @@ export function isMongoConnected(connection: Connection): boolean {
   return connection.readyState === 1;
 }
 export { InsertBatcher, type InsertOutcome } from './insert-batcher';
+export { watchClient, pingWithFreshClient, type ClientWatchdogOptions } from './client-watchdog';

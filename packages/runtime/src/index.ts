@@ -8,10 +8,10 @@ import { baseConfigSchema, ConfigError, loadConfig } from '@oms/config';
 import { createHttpApp, type Express } from '@oms/http';
 import { createLogger, type Logger } from '@oms/logging';
 import { Broker, CommandClient, QueueConsumer, type HandlerMap } from '@oms/messaging';
-import { connectMongo, isMongoConnected, syncIndexes } from '@oms/mongo';
+import { connectMongo, isMongoConnected, pingWithFreshClient, syncIndexes, watchClient } from '@oms/mongo';
 import { OutboxRelay, type OutboxSource } from '@oms/outbox';
 import { AggregateLocks, createRedis, type Redis } from '@oms/redis';
-import { createShutdown, exitOnSignals } from '@oms/shutdown';
+import { createShutdown, exitOnSignals, type Shutdown } from '@oms/shutdown';
 import { startTracing, type Tracing } from '@oms/tracing';
 
 export type BaseConfigSchema = typeof baseConfigSchema;
@@ -54,7 +54,7 @@ export interface RunningService<C> {
   port: number;
   server: Server;
   app: Express;
-  stop: () => Promise<void>;
+  stop: Shutdown;
 }
 
 /**
@@ -155,12 +155,36 @@ export function runMain<S extends z.ZodObject>(definition: ServiceDefinition<S>)
   const workers = Number(process.env.HTTP_WORKERS ?? 1);
   if (Number.isInteger(workers) && workers > 1 && cluster.isPrimary) return superviseWorkers(definition.name, workers);
   startService(definition)
-    .then((running) => exitOnSignals(running.ctx.logger, running.stop))
+    .then((running) => {
+      const watchdog = exitWhenDatabaseClientStuck(running as unknown as RunningService<z.infer<BaseConfigSchema>>);
+      const stop = Object.assign(async () => (watchdog?.stop(), running.stop()), { timedOut: running.stop.timedOut });
+      exitOnSignals(running.ctx.logger, stop);
+    })
     .catch((err) => {
       if (err instanceof ConfigError) console.error(`${definition.name}: ${err.message}`);
       else console.error(`${definition.name} failed to start:`, err);
       process.exit(1);
     });
+}
+
+/**
+ * Exit 1, after a clean stop, when the database client stays disconnected for DATABASE_STUCK_EXIT_MS while a
+ * new client reaches the database (watchClient in @oms/mongo says why): the supervisor then starts a fresh
+ * process. While the database itself is down, nothing happens.
+ */
+function exitWhenDatabaseClientStuck({ ctx, stop }: RunningService<z.infer<BaseConfigSchema>>) {
+  const stuckAfterMs = ctx.config.DATABASE_STUCK_EXIT_MS;
+  if (stuckAfterMs === 0) return undefined;
+  return watchClient({
+    isConnected: () => isMongoConnected(ctx.db),
+    probe: () => pingWithFreshClient(ctx.config.MONGO_URL),
+    stuckAfterMs,
+    checkEveryMs: Math.min(5000, stuckAfterMs),
+    onStuck: (disconnectedForMs) => {
+      ctx.logger.error({ disconnectedForMs }, 'database client stuck: a new client reaches the database, this one does not; restarting');
+      void stop().then(() => process.exit(1));
+    },
+  });
 }
 
 /**

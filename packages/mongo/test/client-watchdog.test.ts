@@ -1,0 +1,79 @@
+import { createServer, type AddressInfo } from 'node:net';
+import { pingWithFreshClient, watchClient } from '@oms/mongo';
+import { TestStack, eventually } from '@oms/testing';
+
+/** A port nothing listens on: the database is down. */
+async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return `mongodb://127.0.0.1:${port}/down`;
+}
+
+/**
+ * The process's own client is the stand-in (`connected`); the database and the fresh client that checks it
+ * are real: the store of the test stack, or a port where nothing listens.
+ */
+describe('the database client watchdog', () => {
+  let stack: TestStack;
+  let liveUrl: string;
+  let downUrl: string;
+  beforeAll(async () => {
+    stack = await TestStack.create();
+    liveUrl = stack.mongoUrl('watchdog');
+    downUrl = await closedPortUrl();
+  });
+  afterAll(async () => stack.cleanup());
+
+  it('when a fresh client is asked about a running database and about a port where none listens, then it answers true and false', async () => {
+    expect(await pingWithFreshClient(liveUrl)).toBe(true);
+    expect(await pingWithFreshClient(downUrl, 500)).toBe(false);
+  });
+
+  it('when the client stays disconnected while the database answers a fresh client, then the watchdog reports it once, after the grace time', async () => {
+    const reports: number[] = [];
+    const started = Date.now();
+    const watchdog = watchClient({ isConnected: () => false, probe: () => pingWithFreshClient(liveUrl), onStuck: (ms) => reports.push(ms), stuckAfterMs: 300, checkEveryMs: 50 });
+    try {
+      await eventually(() => reports.length === 1, 5000);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+      expect(reports[0]).toBeGreaterThanOrEqual(300);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(reports).toHaveLength(1);
+    } finally {
+      watchdog.stop();
+    }
+  });
+
+  it('when the database itself is down, then the watchdog waits for it and reports nothing', async () => {
+    const reports: number[] = [];
+    let probes = 0;
+    const probe = async () => (probes++, pingWithFreshClient(downUrl, 200));
+    const watchdog = watchClient({ isConnected: () => false, probe, onStuck: (ms) => reports.push(ms), stuckAfterMs: 100, checkEveryMs: 50 });
+    try {
+      await eventually(() => probes >= 3, 5000);
+      expect(reports).toEqual([]);
+    } finally {
+      watchdog.stop();
+    }
+  });
+
+  it('when the client reconnects within the grace time, then nothing is reported, and the grace time starts again at the next disconnect', async () => {
+    const reports: number[] = [];
+    let connected = false;
+    const watchdog = watchClient({ isConnected: () => connected, probe: () => pingWithFreshClient(liveUrl), onStuck: (ms) => reports.push(ms), stuckAfterMs: 400, checkEveryMs: 50 });
+    try {
+      await new Promise((r) => setTimeout(r, 250));
+      connected = true;
+      await new Promise((r) => setTimeout(r, 150));
+      connected = false;
+      // 250 ms disconnected before plus 300 now would pass 400 if the first disconnect still counted.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(reports).toEqual([]);
+      await eventually(() => reports.length === 1, 5000);
+    } finally {
+      watchdog.stop();
+    }
+  });
+});
