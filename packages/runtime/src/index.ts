@@ -34,6 +34,8 @@ export interface ServiceParts {
   routes?: (app: Express) => void;
   /** Handlers per queue this service consumes (queues are named in @oms/contracts QUEUES). */
   consumers?: Record<string, HandlerMap>;
+  /** Messages in hand for a queue whose handlers want a different number than AMQP_PREFETCH. */
+  prefetch?: Record<string, number>;
   /** Models whose documents carry an outbox. */
   outbox?: OutboxSource[];
   /** Extra work at stop (after consumers stopped, before connections close). */
@@ -87,7 +89,7 @@ export async function startService<S extends z.ZodObject>(definition: ServiceDef
   await commands.start();
   const consumers = Object.entries(parts.consumers ?? {}).map(
     ([queue, handlers]) =>
-      new QueueConsumer(broker, queue, handlers, { prefetch: config.AMQP_PREFETCH, maxAttempts: config.AMQP_MAX_ATTEMPTS, retryDelaysMs: config.AMQP_RETRY_DELAYS_MS }),
+      new QueueConsumer(broker, queue, handlers, { prefetch: parts.prefetch?.[queue] ?? config.AMQP_PREFETCH, maxAttempts: config.AMQP_MAX_ATTEMPTS, retryDelaysMs: config.AMQP_RETRY_DELAYS_MS }),
   );
   for (const consumer of consumers) await consumer.start();
   outbox.start(config.OUTBOX_SWEEP_MS);

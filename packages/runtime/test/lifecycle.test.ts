@@ -50,6 +50,43 @@ describe('service life cycle', () => {
     await broker.ready(20000);
   }, 60000);
 
+  it('when a service asks for its own prefetch on one queue, then it holds that many messages of that queue and AMQP_PREFETCH of the others', async () => {
+    const holding: Record<string, number> = {};
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const hold = (queue: string) => async () => {
+      holding[queue] = (holding[queue] ?? 0) + 1;
+      await released;
+    };
+    const service = {
+      ...fulfillment,
+      setup: () => ({
+        consumers: { 'fulfillment.commands': { 'fulfillment.pack.v1': hold('commands') } },
+        prefetch: { 'fulfillment.commands': 3 },
+      }),
+    };
+    const bigPrefetch = (await stack.start(
+      { ...service, setup: () => ({ consumers: { 'fulfillment.commands': { 'fulfillment.pack.v1': hold('default') } } }) },
+      { AMQP_PREFETCH: '7' },
+    )) as RunningService<unknown>;
+    try {
+      await Promise.all(Array.from({ length: 20 }, (_, i) => broker.publish('fulfillment.pack.v1', { fulfillmentId: `f-${i}`, actor: 'test' }, { correlationId: `f-${i}` })));
+      await eventually(() => holding.default === 7);
+      const ownPrefetch = (await stack.start(service, { AMQP_PREFETCH: '7' })) as RunningService<unknown>;
+      try {
+        await eventually(() => holding.commands === 3);
+        await new Promise((r) => setTimeout(r, 300));
+        expect(holding).toEqual({ default: 7, commands: 3 });
+      } finally {
+        release();
+        await ownPrefetch.stop();
+      }
+    } finally {
+      release();
+      await bigPrefetch.stop();
+    }
+  }, 60000);
+
   it('when a configuration value is wrong, then the service refuses to start and names the variable', async () => {
     const child = spawn(process.execPath, [mainJs], { env: { ...stack.env('fulfillment'), PORT: 'eighty' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';

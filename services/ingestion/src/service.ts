@@ -16,6 +16,7 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     return {
       routes: (app) => internalOrderRoutes(app, orders),
       consumers: orderHandlers(ctx, orders),
+      prefetch: { 'ingestion.order-intake': ctx.config.INTAKE_PREFETCH },
       outbox: [{ model: orders.model, lockKey: orderLockKey }],
     };
   },
