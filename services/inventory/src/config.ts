@@ -6,9 +6,10 @@ export const configSchema = baseConfigSchema.extend({
   /**
    * More commands in hand than the other services (50): new reservations are written in batches of the
    * commands in flight (InsertBatcher), so a larger prefetch makes larger batches. bench:inventory on the
-   * 2-core machine: 1,072 reservations/s spread over 1,000 SKUs at 50, 1,416 at 200.
+   * 2-core machine: 1,072 reservations/s spread over 1,000 SKUs at 50, 1,416 at 200; in a later session,
+   * 1,848 and 1,923 at 200, and 1,783 to 2,100 (five runs, mean 1,948) at 500 (docs/inventory.md).
    */
-  AMQP_PREFETCH: z.coerce.number().int().min(1).max(1000).default(200),
+  AMQP_PREFETCH: z.coerce.number().int().min(1).max(1000).default(500),
   /**
    * How long a stock change may take between its Redis step and its documents. A rebuild of the counters
    * (after Redis lost them) waits this long before it reads the documents, so it must exceed any store
