@@ -36,5 +36,5 @@ export function isDuplicateKeyError(err: unknown): boolean {
 export function isMongoConnected(connection: Connection): boolean {
   return connection.readyState === 1;
 }
-export { InsertBatcher, type InsertOutcome } from './insert-batcher';
+export { InsertBatcher, type InsertBatcherOptions, type InsertOutcome } from './insert-batcher';
 export { watchClient, pingWithFreshClient, type ClientWatchdogOptions } from './client-watchdog';

@@ -69,4 +69,26 @@ describe('InsertBatcher', () => {
     expect(outcomes[2]).toEqual({ status: 'fulfilled', value: 'inserted' });
     expect(await batcher.insert({ _id: 'c-2', n: 2 })).toBe('duplicate');
   });
+
+  it('when documents are stored as given, then each is stored exactly as built, with the timestamps and without its undefined fields, and a stored one again says duplicate', async () => {
+    const Given = db.model('Given', schema);
+    const batcher = new InsertBatcher<Record<string, unknown>>(Given, { maxBatch: 50, windowMs: 5, asGiven: true });
+    const before = Date.now();
+
+    const outcomes = await Promise.all([
+      batcher.insert({ _id: 'g-0', n: 0, note: undefined, lines: [{ sku: 'A', quantity: 1 }] }),
+      batcher.insert({ _id: 'g-1', n: 1 }),
+    ]);
+
+    expect(outcomes).toEqual(['inserted', 'inserted']);
+    const stored = await db.collection('givens').findOne({ _id: 'g-0' as never });
+    const { createdAt, updatedAt, ...fields } = stored!;
+    // No casting and no schema in between: a field the schema does not declare is stored too.
+    expect(fields).toEqual({ _id: 'g-0', n: 0, lines: [{ sku: 'A', quantity: 1 }] });
+    expect(Object.keys(fields)).not.toContain('note');
+    expect(createdAt).toBeInstanceOf(Date);
+    expect(updatedAt).toEqual(createdAt);
+    expect((createdAt as Date).getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(await batcher.insert({ _id: 'g-1', n: 1 })).toBe('duplicate');
+  });
 });

@@ -21,7 +21,7 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     // Counters whole before the first command: after a Redis loss this is where they are rebuilt.
     await counters.ready();
     const backorderNotice = { serveSoon: () => backorders.serveSoon() };
-    const deps = { locks: ctx.locks, outbox: ctx.outbox, models, counters, locations: new LocationDirectory(models), shortageFacts: new ShortageFacts(models), newReservations: new InsertBatcher(models.Reservations), backorders: backorderNotice };
+    const deps = { locks: ctx.locks, outbox: ctx.outbox, models, counters, locations: new LocationDirectory(models), shortageFacts: new ShortageFacts(models), newReservations: new InsertBatcher(models.Reservations, { asGiven: true }), backorders: backorderNotice };
     const backorders = new BackorderQueue(deps, ctx.logger);
     backorders.start(ctx.config.INVENTORY_BACKORDER_SWEEP_MS);
     return {

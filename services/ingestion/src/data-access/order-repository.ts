@@ -39,7 +39,8 @@ export class OrderRepository {
   private readonly newOrders: InsertBatcher<Record<string, unknown>>;
 
   constructor(readonly model: OrderModel) {
-    this.newOrders = new InsertBatcher(model);
+    // Stored as given: insert() builds the whole document (no defaults or casting to apply).
+    this.newOrders = new InsertBatcher(model, { asGiven: true });
   }
 
   /** The order with what its writer needs besides: the ids it has processed and its unpublished outbox. */

@@ -15,7 +15,7 @@ export interface HandlerDeps {
   locations: LocationDirectory;
   shortageFacts: ShortageFacts;
   /** New reservations, written in batches with those of the other commands in flight. */
-  newReservations: InsertBatcher<Omit<ReservationDoc, 'createdAt' | 'updatedAt' | 'outbox'>>;
+  newReservations: InsertBatcher<Omit<ReservationDoc, 'createdAt' | 'updatedAt'>>;
   /** Told when stock arrives, so waiting backorders are served. */
   backorders: { serveSoon(): void };
 }

@@ -1,6 +1,7 @@
 import { deterministicId, type Handler } from '@oms/messaging';
 import { withReservationLock } from '../../data-access/lock-keys';
 import type { ReservationDoc } from '../../data-access/models';
+import type { AllocatedLine, ShortLine } from '../../domain/sourcing';
 import { lowStockEvents } from '../../data-access/stock-alerts';
 import { reservationView } from '../../data-access/views';
 import type { HandlerDeps } from './deps';
@@ -25,22 +26,22 @@ export const reserveStock =
       // No read first: a repeated command finds the stored decision when its insert is refused (below).
       const attempt = await attemptReservation(deps, orderId, request);
       const meta = { correlationId: orderId, causationId: msg.id };
-      let doc: Omit<ReservationDoc, 'createdAt' | 'updatedAt' | 'outbox'>;
+      let doc: Omit<ReservationDoc, 'createdAt' | 'updatedAt'>;
       if (attempt.taken) {
         counters.assertFresh(attempt.startedAt);
         const { lines: reserved, reason } = attempt;
         const event = outbox.entry('stock.reserved.v1', { orderId, lines: reserved, reason }, { ...meta, id: deterministicId(msg.id, 'stock.reserved.v1') });
         // Low stock goes out with the reservation that caused it, in the same write.
         const low = lowStockEvents(outbox, attempt.low, msg.id, orderId);
-        doc = { _id: orderId, status: 'active', lines: reserved, reason, processed: [msg.id], inserted: [event, ...low] };
+        doc = { _id: orderId, status: 'active', lines: allocated(reserved), reason, processed: [msg.id], outbox: [], inserted: [event, ...low] };
       } else if (backorder) {
         const event = outbox.entry('stock.backordered.v1', { orderId, lines: attempt.shortLines }, { ...meta, id: deterministicId(msg.id, 'stock.backordered.v1') });
-        doc = { _id: orderId, status: 'backordered', lines: [], shortLines: attempt.shortLines, reason: attempt.reason, request, queuedAt: new Date(), processed: [msg.id], inserted: [event] };
+        doc = { _id: orderId, status: 'backordered', lines: [], shortLines: short(attempt.shortLines), reason: attempt.reason, request, queuedAt: new Date(), processed: [msg.id], outbox: [], inserted: [event] };
       } else {
         const options = await shortOptions(deps, attempt.shortLines, request);
         const data = { orderId, lines: attempt.shortLines, reason: attempt.reason, options };
         const event = outbox.entry('stock.short.v1', data, { ...meta, id: deterministicId(msg.id, 'stock.short.v1') });
-        doc = { _id: orderId, status: 'short', lines: [], shortLines: attempt.shortLines, reason: attempt.reason, processed: [msg.id], inserted: [event] };
+        doc = { _id: orderId, status: 'short', lines: [], shortLines: short(attempt.shortLines), reason: attempt.reason, processed: [msg.id], outbox: [], inserted: [event] };
       }
       if ((await deps.newReservations.insert(doc)) === 'inserted') {
         await outbox.publishInserted(models.Reservations, orderId, doc.inserted!);
@@ -58,3 +59,7 @@ export const reserveStock =
       return reservationView(existing);
     });
   };
+
+// The reservation is stored as given (InsertBatcher `asGiven`): its lines carry exactly the schema's fields.
+const allocated = (lines: AllocatedLine[]): AllocatedLine[] => lines.map(({ sku, locationId, quantity }) => ({ sku, locationId, quantity }));
+const short = (lines: ShortLine[]): ShortLine[] => lines.map(({ sku, requested, available }) => ({ sku, requested, available }));
