@@ -68,7 +68,7 @@ export class OutboxRelay {
     }
     if (pending.length === 0) return;
     // All on the one confirm channel, which keeps their order on the wire; the confirms are awaited together.
-    const outcomes = await Promise.allSettled(pending.map(({ traceContext, ...envelope }) => this.broker.publishEnvelope(envelope, { traceContext })));
+    const outcomes = await Promise.allSettled(pending.map((entry) => this.publish(entry)));
     const done = new Set(pending.filter((_, i) => outcomes[i].status === 'fulfilled').map((e) => e.id));
     if (done.size < pending.length) {
       const failed = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
@@ -87,13 +87,18 @@ export class OutboxRelay {
    * again (event ids are deterministic, so consumers drop the repeat). When the broker refuses, the events
    * move into the outbox, for the sweep to retry. Call it while holding the aggregate's lock.
    */
-  async publishInserted(model: Model<any>, id: string, events: Envelope[]): Promise<void> {
+  async publishInserted(model: Model<any>, id: string, events: OutboxEntry[]): Promise<void> {
     try {
-      await Promise.all(events.map((envelope) => this.broker.publishEnvelope(envelope)));
+      await Promise.all(events.map((entry) => this.publish(entry)));
     } catch (err) {
       this.logger.warn({ err: (err as Error).message, aggregate: id }, 'publishing failed; the events go to the outbox for the sweep');
       await model.updateOne({ _id: id }, { $push: { outbox: { $each: events } } });
     }
+  }
+
+  /** The envelope goes out as it is; its stored trace context goes in the headers, not in the body. */
+  private publish({ traceContext, ...envelope }: OutboxEntry): Promise<void> {
+    return this.broker.publishEnvelope(envelope, { traceContext });
   }
 
   async flushLocked(source: OutboxSource, id: string): Promise<void> {

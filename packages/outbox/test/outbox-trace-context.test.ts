@@ -95,6 +95,25 @@ describe('outbox events keep the trace context of the change that stored them', 
     expect((await Orders.findById('t-1').lean())!.outbox).toEqual([]);
   });
 
+  it('when a document was inserted with its events (publishInserted), then they go out like outbox events: the publish span a child of the span that stored them, the context in the headers only', async () => {
+    const writer = await instance('svc-inserter', { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' });
+    const { event, traceId, spanId } = await writer.tracing.tracer.startActiveSpan('decide', async (span) => {
+      const entry = writer.relay.entry('order.status-changed.v1', { orderId: 't-3', from: 'a', to: 'b' }, { correlationId: 't-3' });
+      span.end();
+      return { event: entry, ...span.spanContext() };
+    });
+    await Orders.create({ _id: 't-3', status: 'b' });
+
+    await writer.relay.publishInserted(Orders, 't-3', [event]);
+    const msg = await deliveredFor('t-3');
+
+    await writer.tracing.flush();
+    const publish = await eventually(() => receiver.trace(traceId).find((s) => s.kind === 'producer' && s.service === 'svc-inserter'));
+    expect(publish.parentSpanId).toBe(spanId);
+    expect(msg.properties.headers?.traceparent).toBe(`00-${traceId}-${publish.spanId}-01`);
+    expect(Object.keys(JSON.parse(msg.content.toString()))).not.toContain('traceContext');
+  });
+
   it('when tracing is off, then an event stored inside an active span keeps no trace context and is published without trace headers', async () => {
     const on = await instance('svc-traced', { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' });
     const off = await instance('svc-untraced', {});
