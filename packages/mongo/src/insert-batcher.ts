@@ -23,12 +23,17 @@ export class InsertBatcher<T extends object> {
   private timer: NodeJS.Timeout | undefined;
 
   private readonly options: InsertBatcherOptions;
+  /** `asGiven`: the schema's timestamp fields, which the batcher fills in (mongoose would have). */
+  private readonly timestampFields: string[];
 
   constructor(
     private readonly model: Model<any>,
     options: Partial<InsertBatcherOptions> = {},
   ) {
     this.options = { maxBatch: 200, windowMs: 3, asGiven: false, ...options };
+    const timestamps = model.schema.get('timestamps') as boolean | { createdAt?: unknown; updatedAt?: unknown } | undefined;
+    const name = (option: unknown, fallback: string) => (typeof option === 'string' ? option : fallback);
+    this.timestampFields = !timestamps ? [] : typeof timestamps === 'object' ? [name(timestamps.createdAt, 'createdAt'), name(timestamps.updatedAt, 'updatedAt')] : ['createdAt', 'updatedAt'];
   }
 
   insert(doc: T): Promise<InsertOutcome> {
@@ -48,7 +53,8 @@ export class InsertBatcher<T extends object> {
 
   private async write(batch: Waiting<T>[]): Promise<void> {
     const { asGiven } = this.options;
-    const docs = asGiven ? batch.map((w) => this.asStored(w.doc)) : batch.map((w) => w.doc);
+    const now = new Date();
+    const docs = batch.map((w) => (asGiven ? this.asStored(w.doc, now) : w.doc));
     try {
       // Unordered: one refused document does not stop the others. `rawResult` makes mongoose say which
       // documents its own validation refused (by default it drops them silently). `lean`: none of that.
@@ -65,18 +71,11 @@ export class InsertBatcher<T extends object> {
   }
 
   /** `asGiven`: the document as mongoose would store it, minus casting, defaults and validation. */
-  private asStored(doc: T): Record<string, unknown> {
+  private asStored(doc: T, now: Date): Record<string, unknown> {
     const stored: Record<string, unknown> = {};
     // Mongoose leaves out undefined fields; the driver would store them as null.
     for (const [key, value] of Object.entries(doc)) if (value !== undefined) stored[key] = value;
-    const timestamps = this.model.schema.get('timestamps') as boolean | { createdAt?: unknown; updatedAt?: unknown } | undefined;
-    if (timestamps) {
-      const now = new Date();
-      const name = (option: unknown, fallback: string) => (typeof option === 'string' ? option : fallback);
-      const [created, updated] = typeof timestamps === 'object' ? [name(timestamps.createdAt, 'createdAt'), name(timestamps.updatedAt, 'updatedAt')] : ['createdAt', 'updatedAt'];
-      stored[created] ??= now;
-      stored[updated] ??= now;
-    }
+    for (const field of this.timestampFields) stored[field] ??= now;
     return stored;
   }
 }

@@ -158,9 +158,8 @@ export function runMain<S extends z.ZodObject>(definition: ServiceDefinition<S>)
   if (Number.isInteger(workers) && workers > 1 && cluster.isPrimary) return superviseWorkers(definition.name, workers);
   startService(definition)
     .then((running) => {
-      const watchdog = exitWhenDatabaseClientStuck(running as unknown as RunningService<z.infer<BaseConfigSchema>>);
-      const stop = Object.assign(async () => (watchdog?.stop(), running.stop()), { timedOut: running.stop.timedOut });
-      exitOnSignals(running.ctx.logger, stop);
+      const watchdog = exitWhenDatabaseClientStuck(running.ctx as ServiceContext<z.infer<BaseConfigSchema>>, running.stop);
+      exitOnSignals(running.ctx.logger, Object.assign(() => (watchdog?.stop(), running.stop()), { timedOut: running.stop.timedOut }));
     })
     .catch((err) => {
       if (err instanceof ConfigError) console.error(`${definition.name}: ${err.message}`);
@@ -174,7 +173,7 @@ export function runMain<S extends z.ZodObject>(definition: ServiceDefinition<S>)
  * new client reaches the database (watchClient in @oms/mongo says why): the supervisor then starts a fresh
  * process. While the database itself is down, nothing happens.
  */
-function exitWhenDatabaseClientStuck({ ctx, stop }: RunningService<z.infer<BaseConfigSchema>>) {
+function exitWhenDatabaseClientStuck(ctx: ServiceContext<z.infer<BaseConfigSchema>>, stop: Shutdown) {
   const stuckAfterMs = ctx.config.DATABASE_STUCK_EXIT_MS;
   if (stuckAfterMs === 0) return undefined;
   return watchClient({
