@@ -20,6 +20,11 @@ export interface HttpAppOptions {
   jsonLimit?: string;
   /** A SERVER span per request (not for the probes and /metrics), continuing an incoming `traceparent`. */
   tracing?: Tracing;
+  /**
+   * The text /metrics answers: this process's registry unless given. A worker of `HTTP_WORKERS` gives the
+   * sum over all workers (@oms/runtime), so that one scrape sees the whole service.
+   */
+  metrics?: () => Promise<string>;
 }
 
 /** Requests scraped or probed every few seconds: a span each would bury the traces worth reading. */
@@ -93,8 +98,17 @@ export function createHttpApp(options: HttpAppOptions): Express {
     const ready = Object.values(checks).every(Boolean);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
   });
+  const metrics = options.metrics ?? (() => register.metrics());
   app.get('/metrics', async (_req, res) => {
-    res.type(register.contentType).send(await register.metrics());
+    let text: string;
+    try {
+      text = await metrics();
+    } catch (err) {
+      // A partial answer would make counters jump back and forth between scrapes: better no sample at all.
+      options.logger.warn({ err: (err as Error).message }, 'metrics unavailable');
+      throw new AppError(503, 'Service Unavailable', 'The metrics could not be collected; try again shortly');
+    }
+    res.type(register.contentType).send(text);
   });
 
   // Keep the raw bytes too: signed webhooks are verified over the body exactly as it was sent.

@@ -20,6 +20,8 @@ const breakerState = new Gauge({
   name: 'oms_circuit_breaker_open',
   help: '1 while the named circuit breaker is open',
   labelNames: ['breaker'],
+  // With HTTP_WORKERS, /metrics sums the workers: a breaker is open when it is open in any of them.
+  aggregator: 'max',
 });
 
 export interface HttpClientOptions {

@@ -6,6 +6,7 @@ import { register } from 'prom-client';
 import type { z } from 'zod';
 import { baseConfigSchema, ConfigError, loadConfig } from '@oms/config';
 import { createHttpApp, type Express } from '@oms/http';
+import { clusterMetricsFromPrimary, serveClusterMetrics } from './cluster-metrics';
 import { createLogger, type Logger } from '@oms/logging';
 import { Broker, CommandClient, QueueConsumer, type HandlerMap } from '@oms/messaging';
 import { connectMongo, isMongoConnected, pingWithFreshClient, syncIndexes, watchClient } from '@oms/mongo';
@@ -100,6 +101,7 @@ export async function startService<S extends z.ZodObject>(definition: ServiceDef
     readiness: () => ({ broker: broker.isConnected(), database: isMongoConnected(db), redis: redis.status === 'ready' }),
     routes: (a) => parts.routes?.(a),
     tracing,
+    metrics: cluster.isWorker ? clusterMetricsFromPrimary() : undefined,
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
@@ -192,13 +194,14 @@ function exitWhenDatabaseClientStuck(ctx: ServiceContext<z.infer<BaseConfigSchem
  * `HTTP_WORKERS=N`: N processes of the service share its port (node:cluster), for a stateless HTTP service
  * (the gateway) whose single event loop is the limit on a small machine. The primary only supervises:
  * it restarts a worker that dies and passes SIGTERM/SIGINT on, exiting once every worker has drained
- * (1 if one of them did not drain cleanly).
+ * (1 if one of them did not drain cleanly), and sums the workers' metrics for /metrics (cluster-metrics.ts).
  */
 function superviseWorkers(name: string, count: number): void {
   let stopping = false;
   let unclean = 0;
   const fork = () => cluster.fork();
   const workersLeft = () => Object.keys(cluster.workers ?? {}).length;
+  serveClusterMetrics();
   for (let i = 0; i < count; i++) fork();
   cluster.on('exit', (worker, code) => {
     if (stopping) {
