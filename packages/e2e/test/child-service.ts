@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { eventually } from '@oms/testing';
+import { eventually, freePort } from '@oms/testing';
 
 /** A service started from its built dist/main.js as its own process, as Kubernetes or deploy/cluster.js runs it. */
 export interface ChildService {
@@ -12,14 +11,6 @@ export interface ChildService {
   output: () => string;
   /** Its exit code (null when killed by a signal) and when it exited. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Start `services/<name>/dist/main.js` on a free port and wait until /readyz answers 200. */

@@ -1,18 +1,8 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { EVENTS_EXCHANGE } from '@oms/contracts';
 import { BrokerUnavailableError, UnroutableMessageError, type Broker } from '@oms/messaging';
-import { TestStack } from '@oms/testing';
+import { TestStack, freePort } from '@oms/testing';
 import { newBroker, RawAmqp, openMessagingTest, closeMessagingTest } from './helpers';
-
-/** A local port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('a publish resolves only when the broker took the message', () => {
   let stack: TestStack;
@@ -39,7 +29,7 @@ describe('a publish resolves only when the broker took the message', () => {
   });
 
   it('when the broker is unreachable, then a publish fails with BrokerUnavailableError within the wait window', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const nowhere = newBroker(`amqp://guest:guest@127.0.0.1:${port}`, 'nowhere', { publishWaitMs: 300 });
     const connecting = nowhere.connect(); // keeps retrying in the background
     const started = Date.now();

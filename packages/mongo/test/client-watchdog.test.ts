@@ -1,15 +1,5 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { pingWithFreshClient, watchClient } from '@oms/mongo';
-import { TestStack, eventually } from '@oms/testing';
-
-/** A port nothing listens on: the database is down. */
-async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return `mongodb://127.0.0.1:${port}/down`;
-}
+import { TestStack, eventually, freePort } from '@oms/testing';
 
 /**
  * The process's own client is the stand-in (`connected`); the database and the fresh client that checks it
@@ -22,7 +12,8 @@ describe('the database client watchdog', () => {
   beforeAll(async () => {
     stack = await TestStack.create();
     liveUrl = stack.mongoUrl('watchdog');
-    downUrl = await closedPortUrl();
+    // A port nothing listens on: the database is down.
+    downUrl = `mongodb://127.0.0.1:${await freePort()}/down`;
   });
   afterAll(async () => stack.cleanup());
 

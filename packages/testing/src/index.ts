@@ -107,3 +107,4 @@ export * from './bus';
 export type { RunningService } from '@oms/runtime';
 export * from './fixtures';
 export * from './otlp-receiver';
+export * from './ports';

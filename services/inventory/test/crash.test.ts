@@ -1,24 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { Redis } from '@oms/redis';
-import { TestBus, TestStack, eventually } from '@oms/testing';
+import { TestBus, TestStack, eventually, freePort } from '@oms/testing';
 import { definition } from '../src/service';
 import { locationCommand } from './harness';
 
 const mainJs = join(__dirname, '../dist/main.js');
 /** A Redis database of its own, so FLUSHDB here touches no other test running beside this one. */
 const FLUSHED_REDIS_URL = 'redis://127.0.0.1:6379/9';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function startChild(env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, [mainJs], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
