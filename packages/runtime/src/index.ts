@@ -6,7 +6,6 @@ import { register } from 'prom-client';
 import type { z } from 'zod';
 import { baseConfigSchema, ConfigError, loadConfig } from '@oms/config';
 import { createHttpApp, type Express } from '@oms/http';
-import { clusterMetricsFromPrimary, serveClusterMetrics } from './cluster-metrics';
 import { createLogger, type Logger } from '@oms/logging';
 import { Broker, CommandClient, QueueConsumer, type HandlerMap } from '@oms/messaging';
 import { connectMongo, isMongoConnected, pingWithFreshClient, syncIndexes, watchClient } from '@oms/mongo';
@@ -14,6 +13,7 @@ import { OutboxRelay, type OutboxSource } from '@oms/outbox';
 import { AggregateLocks, createRedis, type Redis } from '@oms/redis';
 import { createShutdown, exitOnSignals, type Shutdown } from '@oms/shutdown';
 import { startTracing, type Tracing } from '@oms/tracing';
+import { clusterMetricsFromPrimary, serveClusterMetrics } from './cluster-metrics';
 
 export type BaseConfigSchema = typeof baseConfigSchema;
 
