@@ -46,7 +46,7 @@ export const reserveStock =
       if ((await deps.newReservations.insert(doc)) === 'inserted') {
         await outbox.publishInserted(models.Reservations, orderId, doc.inserted!);
         const now = new Date();
-        return reservationView({ ...doc, outbox: [], createdAt: now, updatedAt: now });
+        return reservationView({ ...doc, createdAt: now, updatedAt: now });
       }
       // Decided before: that decision stands. Units this attempt took that the stored decision does not hold
       // (it was short, or is over) are given back. A copy that may have been handled before without being
