@@ -5,7 +5,7 @@ import type { Connection } from 'mongoose';
 import { register } from 'prom-client';
 import type { z } from 'zod';
 import { baseConfigSchema, ConfigError, loadConfig } from '@oms/config';
-import { createHttpApp, type Express } from '@oms/http';
+import { createHttpApp, createHttpServer, type Express } from '@oms/http';
 import { createLogger, type Logger } from '@oms/logging';
 import { Broker, CommandClient, QueueConsumer, type HandlerMap } from '@oms/messaging';
 import { connectMongo, isMongoConnected, pingWithFreshClient, syncIndexes, watchClient } from '@oms/mongo';
@@ -104,7 +104,7 @@ export async function startService<S extends z.ZodObject>(definition: ServiceDef
     metrics: cluster.isWorker ? clusterMetricsFromPrimary() : undefined,
   });
   const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+    const s = createHttpServer(app).listen(config.PORT, config.HOST, () => resolve(s));
   });
   server.keepAliveTimeout = 5000;
   const port = (server.address() as AddressInfo).port;
