@@ -9,10 +9,15 @@ export const minorUnits = z.number().int('must be a whole number of minor units 
 /** ISO 4217 codes for "no currency" and testing: never the currency of an order. */
 const NOT_MONEY = new Set(['XXX', 'XTS']);
 
+/**
+ * Digits after the decimal point by ISO 4217 code. Built once: `currencyCodes.code()` searches its list from
+ * the start, and every order and every money event asks at least once.
+ */
+const DIGITS = new Map(currencyCodes.data.filter((c) => !NOT_MONEY.has(c.code)).map((c) => [c.code, c.digits]));
+
 /** Digits after the decimal point of an ISO 4217 currency (EUR 2, JPY 0, KWD 3); undefined if unknown. */
 export function currencyExponent(code: string): number | undefined {
-  if (NOT_MONEY.has(code)) return undefined;
-  return currencyCodes.code(code)?.digits;
+  return DIGITS.get(code);
 }
 
 export const currencyCode = z
