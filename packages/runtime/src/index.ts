@@ -103,8 +103,14 @@ export async function startService<S extends z.ZodObject>(definition: ServiceDef
     tracing,
     metrics: cluster.isWorker ? clusterMetricsFromPrimary() : undefined,
   });
-  const server = await new Promise<Server>((resolve) => {
-    const s = createHttpServer(app).listen(config.PORT, config.HOST, () => resolve(s));
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = createHttpServer(app);
+    // A port already taken is a failed start ("failed to start: ... EADDRINUSE"), not an uncaught error event.
+    s.once('error', reject);
+    s.listen(config.PORT, config.HOST, () => {
+      s.off('error', reject);
+      resolve(s);
+    });
   });
   server.keepAliveTimeout = 5000;
   const port = (server.address() as AddressInfo).port;
