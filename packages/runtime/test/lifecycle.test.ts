@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { Broker } from '@oms/messaging';
@@ -94,6 +95,22 @@ describe('service life cycle', () => {
     const code = await new Promise((resolve) => child.on('exit', resolve));
     expect(code).toBe(1);
     expect(stderr).toMatch(/PORT/);
+  });
+
+  it('when the port is taken, then the service fails to start with exit 1 and says why', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = String((taken.address() as AddressInfo).port);
+      const child = spawn(process.execPath, [mainJs], { env: { ...stack.env('fulfillment'), PORT: port }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const code = await new Promise((resolve) => child.on('exit', resolve));
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/failed to start[\s\S]*EADDRINUSE/);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 
   it('when HTTP_WORKERS is 2, then two processes serve the port and SIGTERM stops them all with exit 0', async () => {
