@@ -27,8 +27,9 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     };
     return {
       routes: (app) => {
-        app.use(docsRoutes());
+        // The API first: nearly every request is for it, and the paths do not overlap with the documents'.
         app.use('/v1', publicApi(deps, access));
+        app.use(docsRoutes());
       },
     };
   },
