@@ -124,13 +124,13 @@ export function createHttpApp(options: HttpAppOptions): Express {
 }
 
 /**
- * The HTTP server for an express app (the services' apps come from createHttpApp). Its requests and responses
- * are created with the app's own prototypes from the start. Express otherwise switches each request's and response's prototype when it
- * takes them (`Object.setPrototypeOf` in `app.handle`). V8 then drops the optimised shape of both objects,
- * and node's own HTTP code that reads and writes them slows down too. Express still sets the prototype; it is
- * the one the objects already have, which costs nothing. Measured on the 2-core machine (docs/intake.md):
- * half the CPU per request for an app with the gateway's layers and a trivial route, and about a fifth less
- * CPU per order for the gateway's intake.
+ * The HTTP server for an express app (the services' apps come from createHttpApp). Its requests and
+ * responses are created with the app's own prototypes from the start. Express otherwise switches the
+ * prototype of each request and response when it takes them (`Object.setPrototypeOf` in `app.handle`). V8
+ * then drops the optimised shape of both objects, and node's own HTTP code that reads and writes them slows
+ * down too. Express still sets the prototype; it is the one the objects already have, which costs nothing.
+ * Measured on the 2-core machine (docs/intake.md): half the CPU per request for an app with the gateway's
+ * layers and a trivial route, and about a fifth less CPU per order for the gateway's intake.
  */
 export function createHttpServer(app: Express): Server {
   // Node's IncomingMessage and ServerResponse are constructor functions, so subtypes whose prototype is the

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { Broker } from '@oms/messaging';
 import { createLogger } from '@oms/logging';
-import { TestStack, eventually, rabbitmqctl, type RunningService } from '@oms/testing';
+import { TestStack, eventually, freePort, rabbitmqctl, type RunningService } from '@oms/testing';
 import { definition as fulfillment } from '../../../services/fulfillment/src/service';
 
 /** The service life cycle every service shares (packages/runtime), shown on a real service. */
@@ -114,7 +114,7 @@ describe('service life cycle', () => {
   });
 
   it('when HTTP_WORKERS is 2, then two processes serve the port and SIGTERM stops them all with exit 0', async () => {
-    const port = String(20000 + Math.floor(Math.random() * 20000));
+    const port = String(await freePort());
     const child = spawn(process.execPath, [mainJs], { env: { ...stack.env('fulfillment'), PORT: port, HTTP_WORKERS: '2', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
