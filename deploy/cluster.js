@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the whole OMS on this machine: the payment and carrier sandboxes and the seven services, each in its
 // own process from its built dist/, against the stack deploy/stack.sh brought up. Used by `npm start`.
-// Logs go to .run/logs/<service>.log; a service that dies is restarted; Ctrl-C stops everything cleanly.
+// Logs go to .run/logs/<service>.log; a service that dies is restarted; Ctrl-C (or SIGTERM, or the
+// terminal's hang-up) stops everything cleanly.
 'use strict';
 const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
@@ -84,12 +85,23 @@ let stopping = false;
  */
 const processingNice = Number(env.OMS_PROCESSING_NICE ?? 19);
 
+/**
+ * Linux with autogroup scheduling (the default of most distributions) shares the CPU between sessions first
+ * and by nice value only within a session. RabbitMQ, the store and the load are sessions of their own, so a
+ * service at nice 19 in the cluster's session still got a session's full share against them. A service with
+ * a nice value therefore gets a session of its own (`detached`), and its session's group gets the same nice
+ * value (/proc/<pid>/autogroup). Measured in docs/intake.md (seventh session).
+ */
+const autogroups = fs.existsSync('/proc/self/autogroup');
+
 function launch(name, script, childEnv, nice = 0) {
   const log = fs.openSync(path.join(logDir, `${name}.log`), 'a');
-  const child = spawn(process.execPath, [script], { cwd: root, env: { ...env, ...childEnv }, stdio: ['ignore', log, log] });
+  const detached = nice > 0 && autogroups;
+  const child = spawn(process.execPath, [script], { cwd: root, env: { ...env, ...childEnv }, stdio: ['ignore', log, log], detached });
   if (nice) {
     try {
       os.setPriority(child.pid, nice);
+      if (detached) fs.writeFileSync(`/proc/${child.pid}/autogroup`, String(nice));
     } catch (err) {
       console.error(`cluster: could not lower the priority of ${name}: ${err.message}`);
     }
@@ -158,6 +170,8 @@ function stop() {
 }
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+// A service in a session of its own does not get the terminal's hang-up: stop it with the cluster.
+process.on('SIGHUP', stop);
 
 main().catch((err) => {
   console.error(`cluster: ${err.message}`);
