@@ -47,6 +47,12 @@ const api = async (method, p, body) => {
   return res;
 };
 
+/** Accepted orders/s and latency of one autocannon load of `seconds`. */
+const loadFigures = (result, seconds) => ({
+  acceptedOrdersPerSecond: result['2xx'] / (result.duration || seconds),
+  latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+});
+
 async function main() {
   const channel = `bench-${Date.now().toString(36)}`;
   // Channels are records (issue 3); on a gateway without the channels API this answers 404 and is skipped.
@@ -59,15 +65,19 @@ async function main() {
   console.log(`bench: raw store inserts (1 KB documents, 50 in flight) for 3 s...`);
   const rawStore = await rawInsertRate(mongoUrl);
   let warmup;
+  let warmupFigures;
   if (warmupSeconds > 0) {
     console.log(`bench: warm-up: POST ${url}/v1/orders, ${connections} connections, ${warmupSeconds} s, unique orders (not measured)...`);
     warmup = await postOrders({ url, key, channel, connections, seconds: warmupSeconds, prefix: 'W' });
-    console.log(`bench: warm-up done: ${Math.round(warmup['2xx'] / (warmup.duration || warmupSeconds))} accepted orders/s, p50 ${warmup.latency.p50} ms, p99 ${warmup.latency.p99} ms`);
+    warmupFigures = loadFigures(warmup, warmupSeconds);
+    const { acceptedOrdersPerSecond, latencyMs } = warmupFigures;
+    console.log(`bench: warm-up done: ${Math.round(acceptedOrdersPerSecond)} accepted orders/s, p50 ${latencyMs.p50} ms, p99 ${latencyMs.p99} ms`);
   }
   console.log(`bench: POST ${url}/v1/orders, ${connections} connections, ${seconds} s, unique orders...`);
 
   const result = await postOrders({ url, key, channel, connections, seconds, prefix: 'B' });
-  const acceptedPerSecond = result['2xx'] / (result.duration || seconds);
+  const measured = loadFigures(result, seconds);
+  const acceptedPerSecond = measured.acceptedOrdersPerSecond;
   // Every order accepted, in the warm-up or the measured load, must be stored.
   const accepted = result['2xx'] + (warmup?.['2xx'] ?? 0);
   const non2xx = result.non2xx + (warmup?.non2xx ?? 0);
@@ -119,13 +129,9 @@ async function main() {
 
   const report = {
     acceptedOrdersPerSecond: Math.round(acceptedPerSecond),
-    latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+    latencyMs: measured.latencyMs,
     // The warm-up before the measured load (its orders are in `accepted` and must be stored too).
-    warmup: warmup && {
-      seconds: warmupSeconds,
-      acceptedOrdersPerSecond: Math.round(warmup['2xx'] / (warmup.duration || warmupSeconds)),
-      latencyMs: { p50: warmup.latency.p50, p99: warmup.latency.p99, max: warmup.latency.max },
-    },
+    warmup: warmupFigures && { seconds: warmupSeconds, acceptedOrdersPerSecond: Math.round(warmupFigures.acceptedOrdersPerSecond), latencyMs: warmupFigures.latencyMs },
     acceptedInMeasuredLoad: result['2xx'],
     accepted,
     non2xx,
