@@ -94,6 +94,60 @@ const processingNice = Number(env.OMS_PROCESSING_NICE ?? 19);
  */
 const autogroups = fs.existsSync('/proc/self/autogroup');
 
+/**
+ * Better than any nice value, where the machine allows it: the processing services share one CPU cgroup marked
+ * idle (`cpu.idle`, Linux 5.15+; needs write access to the cgroup tree, as root has). Its processes run only
+ * when nothing else wants the core, and the scheduler takes the core back at once when the gateway, RabbitMQ or
+ * the store wake up. A group at nice 19 is only a small weight: once it has a core it may keep it for a time
+ * slice, and those slices delayed the gateway and the broker's confirms (docs/intake.md, eighth session: about
+ * a fifth off the intake's p99). Its tasks are never starved outright (idle still gets a sliver of CPU), and
+ * the work waits in durable queues. Without such a cgroup (no permission, cgroup v2 without the cpu
+ * controller for our children) the services keep the nice value and its autogroup.
+ */
+const idleGroup = processingNice > 0 ? createIdleCgroup() : undefined;
+
+function createIdleCgroup() {
+  try {
+    // cgroup v1 mounts the cpu controller on its own (cpu or cpu,cpuacct); v2 has one tree for all controllers.
+    const mounts = fs.readFileSync('/proc/self/mounts', 'utf8').split('\n').map((line) => line.split(' '));
+    const v1 = mounts.find(([, , type, options]) => type === 'cgroup' && options.split(',').includes('cpu'));
+    const v2 = mounts.find(([, , type]) => type === 'cgroup2');
+    const own = fs.readFileSync('/proc/self/cgroup', 'utf8').split('\n').map((line) => line.split(':'));
+    const [mountPoint, ownPath] = v1
+      ? [v1[1], own.find(([, controllers]) => controllers.split(',').includes('cpu'))?.[2]]
+      : [v2?.[1], own.find(([hierarchy]) => hierarchy === '0')?.[2]];
+    if (!mountPoint || ownPath === undefined) return undefined;
+    const parent = path.join(mountPoint, ownPath);
+    // Groups left by a cluster that was killed: removable once empty (rmdir refuses a group with processes).
+    for (const stale of fs.readdirSync(parent).filter((name) => name.startsWith('oms-processing-'))) {
+      try {
+        fs.rmdirSync(path.join(parent, stale));
+      } catch {
+        // still in use by a running cluster
+      }
+    }
+    const dir = path.join(parent, `oms-processing-${process.pid}`);
+    fs.mkdirSync(dir);
+    try {
+      fs.writeFileSync(path.join(dir, 'cpu.idle'), '1');
+    } catch (err) {
+      fs.rmdirSync(dir);
+      throw err;
+    }
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+function removeIdleCgroup() {
+  try {
+    if (idleGroup) fs.rmdirSync(idleGroup);
+  } catch {
+    // a process is still in it (it did not stop in time): the next start removes the group
+  }
+}
+
 function launch(name, script, childEnv, nice = 0) {
   const log = fs.openSync(path.join(logDir, `${name}.log`), 'a');
   const detached = nice > 0 && autogroups;
@@ -102,6 +156,7 @@ function launch(name, script, childEnv, nice = 0) {
     try {
       os.setPriority(child.pid, nice);
       if (detached) fs.writeFileSync(`/proc/${child.pid}/autogroup`, String(nice));
+      if (idleGroup) fs.writeFileSync(path.join(idleGroup, 'cgroup.procs'), String(child.pid));
     } catch (err) {
       console.error(`cluster: could not lower the priority of ${name}: ${err.message}`);
     }
@@ -148,6 +203,13 @@ async function main() {
   console.log(`OMS is up. Gateway: ${url(gatewayPort)}`);
   console.log(`API key (ops): ${apiKey}`);
   console.log(`  export OMS_URL=${url(gatewayPort)} OMS_KEY=${apiKey}`);
+  console.log(
+    idleGroup
+      ? `Processing services: idle CPU group ${idleGroup} (intake first).`
+      : processingNice > 0
+        ? `Processing services: nice ${processingNice} (intake first).`
+        : 'Processing services: normal priority.',
+  );
   console.log('Logs: .run/logs/<service>.log. Ctrl-C stops the cluster.');
 }
 
@@ -164,6 +226,7 @@ function stop() {
     if (children.size === 0) {
       clearInterval(check);
       clearTimeout(deadline);
+      removeIdleCgroup();
       process.exit(0);
     }
   }, 100);
