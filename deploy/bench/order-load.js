@@ -31,4 +31,42 @@ function postOrders({ url, key, channel, connections, seconds, prefix }) {
   });
 }
 
-module.exports = { postOrders };
+/** Accepted orders/s and latency (nearest-rank percentiles, whole ms) of the answers of one stretch of a load. */
+class Stretch {
+  constructor(seconds) {
+    this.seconds = seconds;
+    this.accepted = 0;
+    this.latencies = [];
+  }
+
+  add(statusCode, ms) {
+    if (statusCode >= 200 && statusCode < 300) this.accepted++;
+    this.latencies.push(ms);
+  }
+
+  figures() {
+    const sorted = Float64Array.from(this.latencies).sort();
+    const at = (p) => (sorted.length ? Math.round(sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]) : null);
+    return { acceptedOrdersPerSecond: this.accepted / this.seconds, latencyMs: { p50: at(0.5), p99: at(0.99), max: at(1) } };
+  }
+}
+
+/**
+ * One load of `warmupSeconds + seconds` on the same connections: the answers that come within its first
+ * `warmupSeconds` are the warm-up, the rest are measured. A gateway just started runs its intake path
+ * unoptimised by V8 for its first seconds, and 100 connections opened at once answer their first requests
+ * late (a load of its own after the warm-up had 101 of its 258 answers over 100 ms in its first second):
+ * neither is how a gateway that has been up for a while answers clients that keep their connections open. Returns autocannon's result for the whole load, with the figures of the
+ * warm-up (undefined when `warmupSeconds` is 0) and of the measured seconds.
+ */
+async function postOrdersAfterWarmup({ warmupSeconds, seconds, ...options }) {
+  const warmup = new Stretch(warmupSeconds);
+  const measured = new Stretch(seconds);
+  const started = Date.now();
+  const load = postOrders({ ...options, seconds: warmupSeconds + seconds });
+  load.on('response', (_client, statusCode, _bytes, ms) => (Date.now() - started < warmupSeconds * 1000 ? warmup : measured).add(statusCode, ms));
+  const result = await load;
+  return { result, warmup: warmupSeconds > 0 ? warmup.figures() : undefined, measured: measured.figures(), acceptedInMeasuredLoad: measured.accepted };
+}
+
+module.exports = { postOrders, postOrdersAfterWarmup };
