@@ -150,7 +150,8 @@ function removeIdleCgroup() {
 
 function launch(name, script, childEnv, nice = 0) {
   const log = fs.openSync(path.join(logDir, `${name}.log`), 'a');
-  const detached = nice > 0 && autogroups;
+  // In the idle group the autogroup does not count (it applies only to tasks in the root group).
+  const detached = nice > 0 && autogroups && !idleGroup;
   const child = spawn(process.execPath, [script], { cwd: root, env: { ...env, ...childEnv }, stdio: ['ignore', log, log], detached });
   if (nice) {
     try {

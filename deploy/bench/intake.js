@@ -6,11 +6,8 @@
 // The orders are accepted at the gateway; downstream services process them at the speed of the store, so
 // the report also gives the store's raw insert rate measured in the same run.
 //
-// The measured seconds follow a warm-up on the same connections: a gateway just started runs its intake path
-// unoptimised by V8 for its first few thousand requests, and 100 connections opened at once answer their
-// first requests late (each is accepted by the cluster primary and handed to a worker); neither is how a
-// gateway that has been up for a while answers clients that keep their connections open. The warm-up's figures are printed too, and its orders count in
-// the stored check.
+// The measured seconds follow a warm-up on the same connections (why: postOrdersAfterWarmup in
+// order-load.js). The warm-up's figures are printed too, and its orders count in the stored check.
 //
 // Settings (environment): OMS_URL (http://127.0.0.1:8080), OMS_KEY (.run/api-key), AMQP_URL,
 // OMS_MONGO_URL (mongodb://127.0.0.1:27017), BENCH_CONNECTIONS (100), BENCH_SECONDS (30),

@@ -55,9 +55,10 @@ class Stretch {
  * One load of `warmupSeconds + seconds` on the same connections: the answers that come within its first
  * `warmupSeconds` are the warm-up, the rest are measured. A gateway just started runs its intake path
  * unoptimised by V8 for its first seconds, and 100 connections opened at once answer their first requests
- * late (a load of its own after the warm-up had 101 of its 258 answers over 100 ms in its first second):
- * neither is how a gateway that has been up for a while answers clients that keep their connections open. Returns autocannon's result for the whole load, with the figures of the
- * warm-up (undefined when `warmupSeconds` is 0) and of the measured seconds.
+ * late (each is accepted by the cluster primary and handed to a worker; a load of its own after the warm-up
+ * had 101 of its 258 answers over 100 ms in its first second). Neither is how a gateway that has been up for
+ * a while answers clients that keep their connections open. Returns autocannon's result for the whole load,
+ * with the figures of the warm-up (undefined when `warmupSeconds` is 0) and of the measured seconds.
  */
 async function postOrdersAfterWarmup({ warmupSeconds, seconds, ...options }) {
   const warmup = new Stretch(warmupSeconds);

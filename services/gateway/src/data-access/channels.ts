@@ -141,7 +141,10 @@ function toRecord({ _id, ...rest }: ChannelDocument): ChannelRecord {
   return { id: _id, ...rest, locationPool: rest.locationPool ?? [] };
 }
 
-/** One repository (and so one cache) per database connection, shared by every route module. */
+/**
+ * One repository (and so one cache) per database connection, shared by every route module. `timing` counts
+ * only for the connection's first call (tests pass a clock of their own).
+ */
 const repositories = new WeakMap<Connection, ChannelRepository>();
 
 export function channelRepository(db: Connection, timing?: ChannelCacheTiming): ChannelRepository {
