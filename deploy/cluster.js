@@ -90,7 +90,7 @@ const processingNice = Number(env.OMS_PROCESSING_NICE ?? 19);
  * and by nice value only within a session. RabbitMQ, the store and the load are sessions of their own, so a
  * service at nice 19 in the cluster's session still got a session's full share against them. A service with
  * a nice value therefore gets a session of its own (`detached`), and its session's group gets the same nice
- * value (/proc/<pid>/autogroup). Measured in docs/intake.md (seventh session).
+ * value (/proc/<pid>/autogroup). Measured in docs/benchmarks/2026-11-27-intake-tail-warmup-autogroups.md.
  */
 const autogroups = fs.existsSync('/proc/self/autogroup');
 
@@ -99,8 +99,8 @@ const autogroups = fs.existsSync('/proc/self/autogroup');
  * idle (`cpu.idle`, Linux 5.15+; needs write access to the cgroup tree, as root has). Its processes run only
  * when nothing else wants the core, and the scheduler takes the core back at once when the gateway, RabbitMQ or
  * the store wake up. A group at nice 19 is only a small weight: once it has a core it may keep it for a time
- * slice, and those slices delayed the gateway and the broker's confirms (docs/intake.md, eighth session: about
- * a fifth off the intake's p99). Its tasks are never starved outright (idle still gets a sliver of CPU), and
+ * slice, and those slices delayed the gateway and the broker's confirms (about a fifth off the intake's p99:
+ * docs/benchmarks/2026-11-27-intake-idle-cpu-group.md). Its tasks are never starved outright (idle still gets a sliver of CPU), and
  * the work waits in durable queues. Without such a cgroup (no permission, cgroup v2 without the cpu
  * controller for our children) the services keep the nice value and its autogroup.
  */

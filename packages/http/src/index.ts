@@ -129,7 +129,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
  * prototype of each request and response when it takes them (`Object.setPrototypeOf` in `app.handle`). V8
  * then drops the optimised shape of both objects, and node's own HTTP code that reads and writes them slows
  * down too. Express still sets the prototype; it is the one the objects already have, which costs nothing.
- * Measured on the 2-core machine (docs/intake.md): half the CPU per request for an app with the gateway's
+ * Measured on the 2-core machine (docs/benchmarks/2026-11-27-intake-express-prototype-switch.md): half the CPU per request for an app with the gateway's
  * layers and a trivial route, and about a fifth less CPU per order for the gateway's intake.
  */
 export function createHttpServer(app: Express): Server {

@@ -6,8 +6,8 @@ export const configSchema = baseConfigSchema.extend({
   /**
    * More commands in hand than the other services (50): new reservations are written in batches of the
    * commands in flight (InsertBatcher), so a larger prefetch makes larger batches. bench:inventory on the
-   * 2-core machine: 1,072 reservations/s spread over 1,000 SKUs at 50, 1,416 at 200; in a later session,
-   * 1,848 and 1,923 at 200, and 1,783 to 2,100 (five runs, mean 1,948) at 500 (docs/inventory.md).
+   * 2-core machine: 1,072 reservations/s spread over 1,000 SKUs at 50, 1,446 at 200; later 1,848 and 1,923
+   * at 200, and 1,783 to 2,100 (five runs, mean 1,948) at 500 (docs/benchmarks/, inventory records).
    */
   AMQP_PREFETCH: z.coerce.number().int().min(1).max(1000).default(500),
   /**

@@ -58,7 +58,7 @@ const DEFAULT_TIMING: ChannelCacheTiming = { freshMs: 2000, staleMs: 30_000, now
  * than `freshMs`: the first request after that still gets the record it had and starts one read in the
  * background, and the requests after that read get the new record. So the intake never waits for the store
  * while it knows the channel, which under load took 15–40 ms every 2 s and held up every order arriving
- * meanwhile (docs/intake.md, eighth session). A record older than `freshMs + staleMs` (the channel was not
+ * meanwhile (docs/benchmarks/2026-11-27-intake-idle-cpu-group.md). A record older than `freshMs + staleMs` (the channel was not
  * used for that long, or the store failed to answer since) is not used, nor an old "no such channel": the
  * request waits for the store.
  */
