@@ -1,5 +1,5 @@
 // The raw limits of this machine that the benchmarks report their figures against, measured in the same run
-// (DESIGN.md §7: absolute times on these machines vary from run to run).
+// (absolute times on these machines vary from run to run).
 'use strict';
 const { randomUUID } = require('node:crypto');
 const amqp = require('amqplib');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Every message on the broker is wrapped in this envelope (DESIGN.md §3). */
+/** Every message on the broker is wrapped in this envelope (docs/messaging.md). */
 export const envelopeSchema = z.object({
   id: z.string().min(1),
   type: z.string().min(1),

@@ -3,7 +3,7 @@ import countries from 'i18n-iso-countries';
 import { postcodeValidator, postcodeValidatorExistsForCountry } from 'postcode-validator';
 import { z } from 'zod';
 
-/** Money is always an integer number of minor units (DESIGN.md §4 rule 6). */
+/** Money is always an integer number of minor units (docs/consistency.md). */
 export const minorUnits = z.number().int('must be a whole number of minor units (cents), not a decimal').min(0).max(1_000_000_000_000);
 
 /** ISO 4217 codes for "no currency" and testing: never the currency of an order. */

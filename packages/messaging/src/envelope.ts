@@ -4,7 +4,7 @@ import { envelopeSchema, isKnownMessage, messageSchemas, type Envelope, type Mes
 export interface MessageMeta {
   correlationId: string;
   causationId?: string | null;
-  /** Give a deterministic id where a retry could repeat the work (DESIGN.md §4 rule 3). */
+  /** Give a deterministic id where a retry could repeat the work (docs/consistency.md, the outbox rule). */
   id?: string;
 }
 

@@ -1,5 +1,5 @@
 /**
- * What the document store does under concurrency: the facts behind the rules in DESIGN.md §4
+ * What the document store does under concurrency: the facts behind the rules in docs/consistency.md
  * and docs/consistency.md. Runs against FerretDB 1.x (dev/CI) and must also pass on MongoDB.
  *
  * Portable assertions hold on both; assertions marked "FerretDB 1.x" / "MongoDB" check the

@@ -32,7 +32,7 @@ export interface LockOptions {
 
 /**
  * Short per-aggregate locks: at most one writer per order, fulfillment, shipment, return or SKU at a time
- * (DESIGN.md §4 rule 1). SET NX PX with a random token; released only by its holder (compare and delete).
+ * (one writer per aggregate, docs/consistency.md). SET NX PX with a random token; released only by its holder (compare and delete).
  */
 export class AggregateLocks {
   constructor(private readonly redis: Redis) {}

@@ -1,6 +1,6 @@
 /**
  * The Lua scripts that change stock counters in Redis. Each runs atomically, so an availability check and
- * the change it allows cannot be split by another order (DESIGN.md §4 rule 5), and each leaves a marker
+ * the change it allows cannot be split by another order (docs/consistency.md, inventory counts), and each leaves a marker
  * that makes running it again a no-op. Every script first checks the epoch key: without it the counters
  * are not known to be whole (Redis lost its data, or a rebuild is under way) and nothing may change.
  *

@@ -27,7 +27,7 @@ export type PaymentCheckModel = Model<PaymentCheckDoc>;
 /** One check per order; the id is derived from the order so a retry finds the same check (and key). */
 export const paymentCheckId = (orderId: string): string => deterministicId('payment', orderId);
 
-/** The single-writer lock of one order's payment check (DESIGN.md §4 rule 1). */
+/** The single-writer lock of one order's payment check (one writer per aggregate). */
 export const paymentLockKey = (orderId: string): string => `payment:${orderId}`;
 
 const refundSchema = new Schema<RefundRecord>(
