@@ -3,7 +3,7 @@ import { envelopeSchema } from './envelope';
 import { commands, events, isCommand, messageSchemas, type MessageType } from './messages';
 import { addressSchema, canonicalOrderSchema } from './order';
 import { PRODUCERS } from './producers';
-import { COMMANDS_EXCHANGE, EVENTS_EXCHANGE, QUEUES } from './topology';
+import { COMMANDS_EXCHANGE, EVENTS_EXCHANGE, QUEUE_DEFINITIONS } from './topology';
 
 /**
  * The AsyncAPI 3.0 document of every message on the broker, built from the same zod schemas that check each
@@ -44,7 +44,7 @@ function exchangeOf(type: MessageType) {
 
 /** The queues bound to a routing key (a command has exactly one; an event any number, or none). */
 function consumingQueues(type: MessageType): string[] {
-  return QUEUES.filter((q) => (isCommand(type) ? q.commands : q.events)?.includes(type as never)).map((q) => q.name);
+  return QUEUE_DEFINITIONS.filter((q) => (isCommand(type) ? q.commands : q.events)?.includes(type as never)).map((q) => q.name);
 }
 
 const serviceOfQueue = (queue: string) => queue.slice(0, queue.indexOf('.'));

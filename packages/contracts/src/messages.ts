@@ -238,6 +238,17 @@ export type MessageData<T extends MessageType> = T extends EventType
 
 export const messageSchemas: Record<MessageType, z.ZodType> = { ...events, ...commands };
 
+/** A message a change causes, typed by its schema. `key` tells apart two of one type caused by one message. */
+export type Outgoing = { [T in MessageType]: { type: T; data: MessageData<T>; key?: string } }[MessageType];
+
+/** What a reaction reads of a message: what happened, when, reported by whom (no transport details). */
+export interface Fact<T extends MessageType> {
+  type: T;
+  data: MessageData<T>;
+  occurredAt: string;
+  producer: string;
+}
+
 export function isCommand(type: string): type is CommandType {
   return Object.prototype.hasOwnProperty.call(commands, type);
 }

@@ -1,20 +1,20 @@
-import type { CommandType, EventType } from './messages';
+import type { CommandType, EventType, MessageType } from './messages';
 
 export const EVENTS_EXCHANGE = 'oms.events';
 export const COMMANDS_EXCHANGE = 'oms.commands';
 
 export interface QueueDefinition {
-  /** `<service>.<purpose>` (DESIGN.md §3). */
+  /** `<service>.<purpose>`: one durable queue per consumer purpose (docs/messaging.md). */
   name: string;
-  commands?: CommandType[];
-  events?: EventType[];
+  commands?: readonly CommandType[];
+  events?: readonly EventType[];
 }
 
 /**
  * All subscriptions of the system in one place. Every service declares the whole topology at start, so a
  * command or event published while its consumer is down waits in its queue instead of being unroutable.
  */
-export const QUEUES: QueueDefinition[] = [
+export const QUEUES = [
   { name: 'ingestion.order-intake', events: ['order.received.v1'] },
   { name: 'ingestion.commands', commands: ['order.cancel.v1', 'order.amend.v1', 'order.release-hold.v1', 'order.decide.v1'] },
   {
@@ -61,10 +61,19 @@ export const QUEUES: QueueDefinition[] = [
   { name: 'carrier.commands', commands: ['shipment.book.v1', 'shipment.record-tracking.v1', 'carrier.configure.v1'] },
   { name: 'returns.commands', commands: ['return.open.v1', 'return.receive.v1'] },
   { name: 'returns.delivered-orders', events: ['order.delivered.v1'] },
-];
+] as const satisfies readonly QueueDefinition[];
+
+/** The same list, each entry seen as a plain QueueDefinition (for code that walks all queues alike). */
+export const QUEUE_DEFINITIONS: readonly QueueDefinition[] = QUEUES;
+
+export type QueueName = (typeof QUEUES)[number]['name'];
+type QueueOf<Q extends QueueName> = Extract<(typeof QUEUES)[number], { name: Q }>;
+type Listed<D, K extends 'commands' | 'events'> = D extends { readonly [key in K]: readonly (infer T extends MessageType)[] } ? T : never;
+/** Every command and event type that queue `Q` receives. */
+export type QueueMessageType<Q extends QueueName> = Listed<QueueOf<Q>, 'commands'> | Listed<QueueOf<Q>, 'events'>;
 
 export function queueDefinition(name: string): QueueDefinition {
-  const found = QUEUES.find((q) => q.name === name);
+  const found = QUEUE_DEFINITIONS.find((q) => q.name === name);
   if (!found) throw new Error(`unknown queue ${name}: add it to QUEUES in @oms/contracts`);
   return found;
 }

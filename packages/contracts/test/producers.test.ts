@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PRODUCERS, QUEUES, SERVICES, commands, messageSchemas, type MessageType } from '../src';
+import { PRODUCERS, QUEUE_DEFINITIONS as QUEUES, SERVICES, commands, messageSchemas, type MessageType } from '../src';
 
 const SERVICES_DIR = path.resolve(__dirname, '../../../services');
 

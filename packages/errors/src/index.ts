@@ -48,6 +48,18 @@ export class AppError extends Error {
   }
 }
 
+/** Why a rule refuses a request, in the domain's words; the error handlers turn it into a problem status. */
+export type RefusalKind = 'not_found' | 'conflict' | 'invalid';
+const REFUSALS: Record<RefusalKind, [number, string]> = { not_found: [404, 'Not Found'], conflict: [409, 'Conflict'], invalid: [422, 'Unprocessable Content'] };
+
+/** A domain rule's refusal: the request does not fit the aggregate as it is. Nothing was changed. */
+export class Refusal extends AppError {
+  constructor(readonly kind: RefusalKind, detail: string, errors?: FieldError[], extensions: Record<string, unknown> = {}) {
+    super(REFUSALS[kind][0], REFUSALS[kind][1], detail, errors, extensions);
+    this.name = 'Refusal';
+  }
+}
+
 export const notFound = (what: string) => new AppError(404, 'Not Found', `${what} was not found`);
 export const conflict = (detail: string) => new AppError(409, 'Conflict', detail);
 export const unprocessable = (detail: string, errors?: FieldError[]) => new AppError(422, 'Unprocessable Content', detail, errors);

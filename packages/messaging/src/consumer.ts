@@ -1,6 +1,6 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { Counter, Histogram } from 'prom-client';
-import { queueDefinition, type Envelope, type MessageData, type MessageType } from '@oms/contracts';
+import { queueDefinition, type Envelope, type MessageData, type MessageType, type QueueMessageType, type QueueName } from '@oms/contracts';
 import { AppError } from '@oms/errors';
 import type { Logger } from '@oms/logging';
 import { traceConsume, type ConsumeSpan } from '@oms/tracing';
@@ -18,8 +18,20 @@ export interface HandlerContext {
   repeated: boolean;
 }
 
-export type Handler<T extends MessageType> = (message: Envelope<MessageData<T>>, ctx: HandlerContext) => Promise<unknown>;
+/** A message of type `T` as a handler receives it: validated against that type's schema. */
+export type Message<T extends MessageType> = Envelope<MessageData<T>> & { type: T };
+export type Handler<T extends MessageType> = (message: Message<T>, ctx: HandlerContext) => Promise<unknown>;
 export type HandlerMap = { [T in MessageType]?: Handler<T> };
+/** A handler for every message queue `Q` receives (per @oms/contracts QUEUES): the compiler finds one missing. */
+export type QueueHandlers<Q extends QueueName> = { [T in QueueMessageType<Q>]: Handler<T> };
+/** A service's subscriptions: the queues it consumes, each with all its handlers. */
+export type Subscriptions = { [Q in QueueName]?: QueueHandlers<Q> };
+
+/** The same handler for every message queue `Q` receives (one use case that dispatches on the type itself). */
+export function everyMessageOf<Q extends QueueName>(queue: Q, handler: <T extends QueueMessageType<Q>>(message: Message<T>, ctx: HandlerContext) => Promise<unknown>): QueueHandlers<Q> {
+  const { commands = [], events = [] } = queueDefinition(queue);
+  return Object.fromEntries([...commands, ...events].map((type) => [type, handler])) as QueueHandlers<Q>;
+}
 
 export interface ConsumerOptions {
   prefetch: number;
@@ -156,7 +168,7 @@ export class QueueConsumer {
       }
       const ctx = { logger: log.child({ type }), attempt, repeated: msg.fields.redelivered || attempt > 1 };
       try {
-        const result = await handler(envelope as Envelope<MessageData<MessageType>>, ctx);
+        const result = await handler(envelope as Message<MessageType>, ctx);
         await this.reply(msg, { ok: true, result: result ?? null });
         this.count(type, 'ok', span);
       } catch (err) {

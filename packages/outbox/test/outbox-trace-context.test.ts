@@ -95,7 +95,7 @@ describe('outbox events keep the trace context of the change that stored them', 
     expect((await Orders.findById('t-1').lean())!.outbox).toEqual([]);
   });
 
-  it('when a document was inserted with its events (publishInserted), then they go out like outbox events: the publish span a child of the span that stored them, the context in the headers only', async () => {
+  it('when events stored with a change are published right after it (publishAll), then they go out like outbox events: the publish span a child of the span that stored them, the context in the headers only', async () => {
     const writer = await instance('svc-inserter', { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' });
     const { event, traceId, spanId } = await writer.tracing.tracer.startActiveSpan('decide', async (span) => {
       const entry = writer.relay.entry('order.status-changed.v1', { orderId: 't-3', from: 'a', to: 'b' }, { correlationId: 't-3' });
@@ -104,7 +104,7 @@ describe('outbox events keep the trace context of the change that stored them', 
     });
     await Orders.create({ _id: 't-3', status: 'b' });
 
-    await writer.relay.publishInserted(Orders, 't-3', [event]);
+    expect(await writer.relay.publishAll([event], 't-3')).toBe(true);
     const msg = await deliveredFor('t-3');
 
     await writer.tracing.flush();

@@ -7,9 +7,9 @@ import type { z } from 'zod';
 import { baseConfigSchema, ConfigError, loadConfig } from '@oms/config';
 import { createHttpApp, createHttpServer, type Express } from '@oms/http';
 import { createLogger, type Logger } from '@oms/logging';
-import { Broker, CommandClient, QueueConsumer, type HandlerMap } from '@oms/messaging';
+import { Broker, CommandClient, QueueConsumer, type HandlerMap, type Subscriptions } from '@oms/messaging';
 import { connectMongo, isMongoConnected, pingWithFreshClient, syncIndexes, watchClient } from '@oms/mongo';
-import { OutboxRelay, type OutboxSource } from '@oms/outbox';
+import { AggregateStore, OutboxRelay, type AggregateDocument, type AggregateSpec, type OutboxSource } from '@oms/outbox';
 import { AggregateLocks, createRedis, type Redis } from '@oms/redis';
 import { createShutdown, exitOnSignals, type Shutdown } from '@oms/shutdown';
 import { startTracing, type Tracing } from '@oms/tracing';
@@ -27,17 +27,19 @@ export interface ServiceContext<C> {
   locks: AggregateLocks;
   outbox: OutboxRelay;
   commands: CommandClient;
+  /** The store through which use cases change one kind of aggregate; its outbox is swept too. */
+  aggregates: <Doc extends AggregateDocument>(spec: AggregateSpec<Doc>) => AggregateStore<Doc>;
   /** Off unless an OTLP endpoint is configured (docs/observability.md). */
   tracing: Tracing;
 }
 
 export interface ServiceParts {
   routes?: (app: Express) => void;
-  /** Handlers per queue this service consumes (queues are named in @oms/contracts QUEUES). */
-  consumers?: Record<string, HandlerMap>;
+  /** Handlers per queue this service consumes, every message of each queue (@oms/contracts QUEUES). */
+  consumers?: Subscriptions;
   /** Messages in hand for a queue whose handlers want a different number than AMQP_PREFETCH. */
   prefetch?: Record<string, number>;
-  /** Models whose documents carry an outbox. */
+  /** Models whose documents carry an outbox, besides those of `ctx.aggregates` (registered there). */
   outbox?: OutboxSource[];
   /** Extra work at stop (after consumers stopped, before connections close). */
   onStop?: () => Promise<void>;
@@ -80,7 +82,11 @@ export async function startService<S extends z.ZodObject>(definition: ServiceDef
   const locks = new AggregateLocks(redis);
   const outbox = new OutboxRelay(definition.name, broker, locks, logger);
   const commands = new CommandClient(broker);
-  const ctx: ServiceContext<z.infer<S>> = { name: definition.name, config, logger, broker, db, redis, locks, outbox, commands, tracing };
+  const aggregates = <Doc extends AggregateDocument>(spec: AggregateSpec<Doc>) => {
+    outbox.addSource({ model: spec.model, lockKey: spec.lockKey });
+    return new AggregateStore<Doc>(spec, { locks, redis, relay: outbox, logger });
+  };
+  const ctx: ServiceContext<z.infer<S>> = { name: definition.name, config, logger, broker, db, redis, locks, outbox, commands, aggregates, tracing };
 
   const parts = await definition.setup(ctx);
   await syncIndexes(db);
@@ -90,7 +96,7 @@ export async function startService<S extends z.ZodObject>(definition: ServiceDef
   await commands.start();
   const consumers = Object.entries(parts.consumers ?? {}).map(
     ([queue, handlers]) =>
-      new QueueConsumer(broker, queue, handlers, { prefetch: parts.prefetch?.[queue] ?? config.AMQP_PREFETCH, maxAttempts: config.AMQP_MAX_ATTEMPTS, retryDelaysMs: config.AMQP_RETRY_DELAYS_MS }),
+      new QueueConsumer(broker, queue, handlers as HandlerMap, { prefetch: parts.prefetch?.[queue] ?? config.AMQP_PREFETCH, maxAttempts: config.AMQP_MAX_ATTEMPTS, retryDelaysMs: config.AMQP_RETRY_DELAYS_MS }),
   );
   for (const consumer of consumers) await consumer.start();
   outbox.start(config.OUTBOX_SWEEP_MS);

@@ -2,13 +2,15 @@ import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { Broker } from '@oms/messaging';
+import { Broker, type Handler, type Subscriptions } from '@oms/messaging';
 import { createLogger } from '@oms/logging';
 import { TestStack, eventually, freePort, rabbitmqctl, type RunningService } from '@oms/testing';
 import { definition as fulfillment } from '../../../services/fulfillment/src/service';
 
 /** The service life cycle every service shares (packages/runtime), shown on a real service. */
 const mainJs = join(__dirname, '../../../services/fulfillment/dist/main.js');
+/** A stand-in service that consumes only the pack command of fulfillment's queue (the test never sends the others). */
+const onlyPack = (handler: Handler<'fulfillment.pack.v1'>) => ({ 'fulfillment.commands': { 'fulfillment.pack.v1': handler } }) as unknown as Subscriptions;
 const address = { name: 'Anna Schmidt', line1: 'Invalidenstraße 117', postalCode: '10115', city: 'Berlin', country: 'DE' };
 
 async function connectionPids(vhost: string): Promise<string[]> {
@@ -62,12 +64,12 @@ describe('service life cycle', () => {
     const service = {
       ...fulfillment,
       setup: () => ({
-        consumers: { 'fulfillment.commands': { 'fulfillment.pack.v1': hold('commands') } },
+        consumers: onlyPack(hold('commands')),
         prefetch: { 'fulfillment.commands': 3 },
       }),
     };
     const bigPrefetch = (await stack.start(
-      { ...service, setup: () => ({ consumers: { 'fulfillment.commands': { 'fulfillment.pack.v1': hold('default') } } }) },
+      { ...service, setup: () => ({ consumers: onlyPack(hold('default')) }) },
       { AMQP_PREFETCH: '7' },
     )) as RunningService<unknown>;
     try {

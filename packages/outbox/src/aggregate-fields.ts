@@ -1,0 +1,17 @@
+import { Schema } from 'mongoose';
+import { outboxPendingMarker } from './pending-marker';
+
+/**
+ * The fields AggregateStore keeps on every aggregate, for a mongoose schema: the ids of the messages it
+ * applied, the events of its last change (`sent`, `sentBy`) and the durable outbox with its pending marker.
+ * Declared in the schema because mongoose drops fields it does not know from every write.
+ */
+export function aggregateFields(schema: Schema): void {
+  schema.add({
+    processed: { type: [String], default: undefined },
+    outbox: { type: [Schema.Types.Mixed], default: undefined },
+    sent: { type: [Schema.Types.Mixed], default: undefined },
+    sentBy: { type: String },
+  });
+  schema.plugin(outboxPendingMarker);
+}

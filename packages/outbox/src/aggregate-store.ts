@@ -1,0 +1,177 @@
+import type { Model, UpdateQuery } from 'mongoose';
+import type { Envelope, Outgoing } from '@oms/contracts';
+import type { Logger } from '@oms/logging';
+import { deterministicId } from '@oms/messaging';
+import { isDuplicateKeyError } from '@oms/mongo';
+import type { AggregateLocks, Redis } from '@oms/redis';
+import type { OutboxEntry, OutboxRelay } from './relay';
+
+/** A message a change causes (its type and data checked by the contracts). */
+export type Emit = Outgoing;
+
+/** What a change stores besides its own fields (see AggregateStore). */
+export interface AggregateDocument {
+  _id: string;
+  /** Ids of the messages already applied: a redelivery is recognised and skipped. */
+  processed?: string[];
+  /** Events the sweep still has to publish (the broker refused them when they were stored). */
+  outbox?: OutboxEntry[];
+  /** The events of the last change, published right after it without a write to clear them. */
+  sent?: OutboxEntry[];
+  /** The message whose change stored `sent`. */
+  sentBy?: string;
+}
+
+/** A use case's decision: the write (update operators, or the new document), the messages it causes, its answer. */
+export interface Decision<R> {
+  /** Update operators for the aggregate as loaded (`$set`, `$push`...): never a whole document read and written back. */
+  update?: UpdateQuery<any>;
+  /** The new aggregate, when `current` was null. Its `_id` is the id the change was asked for. */
+  create?: Record<string, unknown>;
+  emit?: Emit[];
+  result?: R;
+}
+
+export interface AggregateSpec<Doc> {
+  model: Model<any>;
+  /** The single-writer lock of one aggregate (one writer per aggregate). */
+  lockKey: (id: string) => string;
+  /** The answer to a message the aggregate had already applied (a redelivered or repeated command). */
+  view?: (current: Doc) => unknown;
+}
+
+export interface ChangeOptions<Doc> {
+  /** More locks to hold with the aggregate's own (taken in a fixed order). */
+  alsoLock?: string[];
+  /** The aggregate as its caller just read it under the same lock: saves the load. */
+  loaded?: Doc | null;
+}
+
+/** How long Redis remembers that a change's events were confirmed. After that the next change sends them again. */
+const PUBLISHED_MARK_MS = 10 * 60 * 1000;
+
+/**
+ * The one way a service changes an aggregate in reaction to a message (a command or an event):
+ *
+ *   lock → load → skip a message it already applied → decide → write the change, the message id and the
+ *   events it causes in ONE store write → publish them with confirms.
+ *
+ * The events are cleared without a second store write. Until the broker confirmed them, the message that
+ * caused the change stays unacknowledged, so a crash redelivers it, and the redelivery finds its id in
+ * `processed` and publishes the stored `sent` again. The change's events stay in `sent` until the next
+ * change of the aggregate. Once they are confirmed, the store records that in Redis (`published:<lock>`,
+ * kept 10 minutes, where the lock is). The next change reads that record to know whether the events in
+ * `sent` went out. If the record is missing (a crash, a Redis restart, or more than 10 minutes have
+ * passed), the next change publishes those events again before its own. Consumers drop duplicates by
+ * event id. If the broker refuses a publish, the events move to `outbox` in one more write, and the
+ * relay's sweep retries them from there.
+ *
+ * So the happy path costs one store write per change (an insert for a new aggregate). A change caused by
+ * no message (a timer job) goes through the relay's durable outbox instead: see OutboxRelay.
+ */
+export class AggregateStore<Doc extends AggregateDocument> {
+  constructor(
+    private readonly spec: AggregateSpec<Doc>,
+    private readonly kit: { locks: AggregateLocks; redis: Redis; relay: OutboxRelay; logger: Logger },
+  ) {}
+
+  get model(): Model<any> {
+    return this.spec.model;
+  }
+
+  /** Run `work` as the aggregate's only writer: for a use case that stores through a batched insert of its own. */
+  withLock<T>(id: string, work: () => Promise<T>): Promise<T> {
+    return this.kit.locks.withLock(this.spec.lockKey(id), work);
+  }
+
+  /**
+   * Apply `decide` to aggregate `id` for message `cause`, as the aggregate's only writer. `decide` gets the
+   * aggregate (null when it does not exist yet) and returns the change; it may throw an AppError to refuse
+   * (nothing is stored). Answers `decide`'s result, or the spec's view for a message already applied.
+   */
+  async change<R>(id: string, cause: Envelope, decide: (current: Doc | null) => Decision<R> | Promise<Decision<R>>, options: ChangeOptions<Doc> = {}): Promise<R | undefined> {
+    const lock = this.spec.lockKey(id);
+    return this.kit.locks.withLocks([lock, ...(options.alsoLock ?? [])], async () => {
+      const current = options.loaded !== undefined ? options.loaded : ((await this.spec.model.findById(id).lean()) as Doc | null);
+      if (current?.processed?.includes(cause.id)) {
+        await this.sendLeftovers(id, lock, current);
+        return this.spec.view?.(current) as R | undefined;
+      }
+      const decision = await decide(current);
+      const events = (decision.emit ?? []).map((e, index) => this.envelope(cause, e, index));
+      const leftovers = current ? await this.unconfirmed(lock, current) : [];
+      const sent = [...leftovers, ...events];
+      if (decision.create) {
+        try {
+          await this.spec.model.create({ ...decision.create, _id: id, processed: [cause.id], sent, sentBy: cause.id });
+        } catch (err) {
+          // Created meanwhile by a holder whose lock expired, or a natural key taken: that one stands.
+          if (!isDuplicateKeyError(err)) throw err;
+          const existing = (await this.spec.model.findById(id).lean()) as Doc | null;
+          if (!existing) throw err;
+          await this.sendLeftovers(id, lock, existing);
+          return this.spec.view?.(existing) as R | undefined;
+        }
+      } else if (decision.update || events.length > 0) {
+        if (!current) throw new Error(`${lock}: an update of an aggregate that does not exist`);
+        await this.spec.model.updateOne({ _id: id }, withBookkeeping(decision.update ?? {}, cause.id, sent));
+      } else {
+        // Nothing to store: the message changes nothing (a redelivery then decides the same again).
+        if (leftovers.length > 0) await this.publish(id, lock, leftovers, current!.sentBy!);
+        return decision.result;
+      }
+      if (sent.length > 0) await this.publish(id, lock, sent, cause.id);
+      return decision.result;
+    });
+  }
+
+  /**
+   * Publish events a new aggregate was inserted with (`sent`, `sentBy` set by the caller's insert, for the
+   * hot paths that batch their inserts). Call it while holding the aggregate's lock.
+   */
+  async publishInserted(id: string, events: OutboxEntry[], causeId: string): Promise<void> {
+    if (events.length > 0) await this.publish(id, this.spec.lockKey(id), events, causeId);
+  }
+
+  /** Publish what a stored aggregate may still owe: its unconfirmed `sent` events. Call it under the aggregate's lock. */
+  async sendLeftovers(id: string, lock: string, current: Doc): Promise<void> {
+    const leftovers = await this.unconfirmed(lock, current);
+    if (leftovers.length > 0) await this.publish(id, lock, leftovers, current.sentBy!);
+  }
+
+  /** An envelope for an event of this change. Its id derives from the cause, so a retried change repeats it. */
+  envelope(cause: Envelope, e: Emit, index: number): OutboxEntry {
+    return this.kit.relay.entry(e.type, e.data as never, {
+      correlationId: cause.correlationId,
+      causationId: cause.id,
+      id: deterministicId(cause.id, e.type, e.key ?? String(index)),
+    });
+  }
+
+  /** The `sent` events of `current` that Redis does not know as confirmed. */
+  private async unconfirmed(lock: string, current: Doc): Promise<OutboxEntry[]> {
+    if (!current.sent?.length) return [];
+    const confirmedBy = await this.kit.redis.get(publishedKey(lock)).catch(() => null);
+    return confirmedBy === current.sentBy ? [] : current.sent;
+  }
+
+  private async publish(id: string, lock: string, events: OutboxEntry[], causeId: string): Promise<void> {
+    if (await this.kit.relay.publishAll(events, id)) {
+      await this.kit.redis.set(publishedKey(lock), causeId, 'PX', PUBLISHED_MARK_MS).catch(() => undefined);
+      return;
+    }
+    // The broker refused: the sweep takes them over (the caller still holds the lock: single writer).
+    await this.spec.model.updateOne({ _id: id }, { $push: { outbox: { $each: events } }, $set: { sent: [] } });
+  }
+}
+
+const publishedKey = (lock: string) => `published:${lock}`;
+
+/** The change's own operators plus the message id and the events it stored, in the same write. */
+function withBookkeeping(update: UpdateQuery<any>, causeId: string, sent: OutboxEntry[]): UpdateQuery<any> {
+  return {
+    ...update,
+    $set: { ...(update.$set ?? {}), sent, sentBy: causeId },
+    $push: { ...(update.$push ?? {}), processed: causeId },
+  };
+}
