@@ -1,9 +1,9 @@
 import type { ServiceDefinition } from '@oms/runtime';
 import { configSchema } from './config';
-import { orderModel } from './data-access/order-model';
-import { OrderRepository } from './data-access/order-repository';
+import { orderLockKey, orderModel, type OrderDocument } from './data-access/order-model';
+import { OrderRepository, toView } from './data-access/order-repository';
 import { internalOrderRoutes } from './entry-points/http/internal-orders';
-import { orderHandlers, orderLockKey } from './entry-points/messages/order-handlers';
+import { orderSubscriptions } from './entry-points/messages/order-subscriptions';
 
 export const SERVICE_NAME = 'ingestion';
 
@@ -13,11 +13,11 @@ export const definition: ServiceDefinition<typeof configSchema> = {
   configSchema,
   setup: (ctx) => {
     const orders = new OrderRepository(orderModel(ctx.db));
+    const store = ctx.aggregates<OrderDocument>({ model: orders.model, lockKey: orderLockKey, view: toView });
     return {
       routes: (app) => internalOrderRoutes(app, orders),
-      consumers: orderHandlers(ctx, orders),
+      consumers: orderSubscriptions({ store, orders }),
       prefetch: { 'ingestion.order-intake': ctx.config.INTAKE_PREFETCH },
-      outbox: [{ model: orders.model, lockKey: orderLockKey }],
     };
   },
 };

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { outboxPendingMarker } from '@oms/outbox';
+import { aggregateFields } from '@oms/outbox';
 
 export interface OrderDocument {
   _id: string;
@@ -28,16 +28,6 @@ const orderSchema = new Schema(
     shipments: Schema.Types.Mixed,
     returns: Schema.Types.Mixed,
     timeline: Schema.Types.Mixed,
-    /** Ids of the messages already applied: a redelivery is recognised and skipped. */
-    processed: [String],
-    /** Events and commands stored with the change that caused them, until the broker confirmed them. */
-    outbox: Schema.Types.Mixed,
-    /**
-     * The events of the order's acceptance, stored with its insert and published right after it, without
-     * a second write to clear them (OutboxRelay.publishInserted; a redelivered intake message publishes
-     * them again). The sweep does not look here.
-     */
-    inserted: Schema.Types.Mixed,
     /** `customer.email` in lower case: the list filters on it exactly, with an index (no case-insensitive index here). */
     customerEmail: String,
     /** The channel's own fields, as a JSON string (see order-repository). */
@@ -47,7 +37,7 @@ const orderSchema = new Schema(
   },
   { versionKey: false, minimize: false },
 );
-orderSchema.plugin(outboxPendingMarker);
+orderSchema.plugin(aggregateFields);
 // One order per channel and external id, whatever path it came in by.
 orderSchema.index({ channel: 1, externalId: 1 }, { unique: true });
 // The order list (GET /internal/orders) is always sorted by (createdAt, _id), newest first by default, and
@@ -62,6 +52,9 @@ orderSchema.index({ 'lines.sku': 1, createdAt: -1, _id: -1 });
 orderSchema.index({ 'holds.reason': 1, createdAt: -1, _id: -1 });
 
 export type OrderModel = Model<OrderDocument>;
+
+/** One writer per order: every change of an order happens under this lock. */
+export const orderLockKey = (orderId: string) => `order:${orderId}`;
 
 export function orderModel(db: Connection): OrderModel {
   return db.model<OrderDocument>('Order', orderSchema, 'orders');

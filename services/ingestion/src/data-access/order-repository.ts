@@ -1,11 +1,12 @@
-import type { Envelope } from '@oms/contracts';
 import { InsertBatcher, type InsertOutcome } from '@oms/mongo';
+import type { OutboxEntry } from '@oms/outbox';
+import type { UpdateQuery } from 'mongoose';
 import { initialCheckKeys } from '../domain/check-keys';
 import type { OrderChange, OrderState } from '../domain/order';
 import type { OrderModel } from './order-model';
 import { encodeCursor, orderListFilter, type OrderListQuery } from './order-query';
 
-const HIDDEN = { processed: 0, outbox: 0, inserted: 0, customerEmail: 0 } as const;
+const HIDDEN = { processed: 0, outbox: 0, sent: 0, sentBy: 0, outboxPending: 0, customerEmail: 0 } as const;
 /** A list shows what an order is, not its whole history (the timeline) or what the channel sent besides. */
 const HIDDEN_IN_LIST = { ...HIDDEN, timeline: 0, source: 0 } as const;
 
@@ -18,13 +19,13 @@ const packSource = (source: unknown) => (source === undefined ? undefined : JSON
 const unpackSource = (source: unknown) => (typeof source === 'string' ? JSON.parse(source) : source);
 
 export function toState(doc: Record<string, any>): OrderState {
-  const { _id, processed: _p, outbox: _o, inserted: _i, updatedAt: _u, customerEmail: _e, ...rest } = doc;
+  const { _id, processed: _p, outbox: _o, sent: _s, sentBy: _b, outboxPending: _m, updatedAt: _u, customerEmail: _e, ...rest } = doc;
   return { id: _id, ...rest, source: unpackSource(rest.source), checkKeys: rest.checkKeys ?? initialCheckKeys(_id) } as OrderState;
 }
 
 /** The order as clients see it. */
 export function toView(doc: Record<string, any>) {
-  const { _id, processed: _p, outbox: _o, inserted: _i, customerEmail: _e, ...rest } = doc;
+  const { _id, processed: _p, outbox: _o, sent: _s, sentBy: _b, outboxPending: _m, customerEmail: _e, ...rest } = doc;
   return { id: _id, ...rest, ...(rest.source === undefined ? {} : { source: unpackSource(rest.source) }) };
 }
 
@@ -41,12 +42,6 @@ export class OrderRepository {
   constructor(readonly model: OrderModel) {
     // Stored as given: insert() builds the whole document (no defaults or casting to apply).
     this.newOrders = new InsertBatcher(model, { asGiven: true });
-  }
-
-  /** The order with what its writer needs besides: the ids it has processed and its unpublished outbox. */
-  async find(id: string): Promise<(OrderState & { processed: string[]; outbox: Envelope[] }) | null> {
-    const doc = await this.model.findById(id).lean();
-    return doc ? { ...toState(doc), processed: (doc.processed as string[]) ?? [], outbox: (doc.outbox as Envelope[]) ?? [] } : null;
   }
 
   async view(id: string) {
@@ -72,33 +67,34 @@ export class OrderRepository {
   }
 
   /**
-   * Store a new order with the events of its acceptance (in `inserted`: the caller publishes them with
-   * OutboxRelay.publishInserted). `duplicate`: an order with this id, or this channel and external id, exists.
+   * Store a new order with the events of its acceptance in `sent` (the caller publishes them with
+   * AggregateStore.publishInserted). `duplicate`: an order with this id, or this channel and external id, exists.
    */
-  async insert(state: OrderState, change: OrderChange, messageId: string, events: Envelope[]): Promise<InsertOutcome> {
+  async insert(state: OrderState, change: OrderChange, messageId: string, events: OutboxEntry[]): Promise<InsertOutcome> {
     const { id, timeline, ...rest } = state;
     const now = new Date().toISOString();
-    return this.newOrders.insert({ _id: id, ...rest, source: packSource(rest.source), ...change.set, customerEmail: state.customer.email.toLowerCase(), timeline: [...timeline, ...change.timeline], processed: [messageId], outbox: [], inserted: events, updatedAt: now });
+    return this.newOrders.insert({
+      _id: id,
+      ...rest,
+      source: packSource(rest.source),
+      ...change.set,
+      customerEmail: state.customer.email.toLowerCase(),
+      timeline: [...timeline, ...change.timeline],
+      processed: [messageId],
+      sent: events,
+      sentBy: messageId,
+      updatedAt: now,
+    });
   }
+}
 
-  /** What an order's acceptance stored to publish, and what is still in its outbox; null for no such order. */
-  async unpublished(id: string): Promise<{ inserted: Envelope[]; outbox: Envelope[] } | null> {
-    const doc = await this.model.findById(id, { inserted: 1, outbox: 1 }).lean();
-    return doc ? { inserted: (doc.inserted as Envelope[]) ?? [], outbox: (doc.outbox as Envelope[]) ?? [] } : null;
-  }
+/** One change of the order as update operators: new field values, and timeline entries appended. None for no change. */
+export function orderUpdate(change: OrderChange): UpdateQuery<Record<string, unknown>> | undefined {
+  if (Object.keys(change.set).length === 0 && change.timeline.length === 0) return undefined;
+  return { $set: { ...change.set, updatedAt: new Date().toISOString() }, $push: { timeline: { $each: change.timeline } } };
+}
 
-  /**
-   * Apply one change in ONE document write: new fields, timeline entries, the processed message id and the
-   * outbox entries together. The caller holds the order's lock (single writer), so fields computed from the
-   * state it read are safe to `$set` on FerretDB as on MongoDB.
-   */
-  async apply(id: string, change: OrderChange, messageId: string, outbox: Envelope[]): Promise<void> {
-    await this.model.updateOne(
-      { _id: id },
-      {
-        $set: { ...change.set, updatedAt: new Date().toISOString() },
-        $push: { timeline: { $each: change.timeline }, processed: messageId, outbox: { $each: outbox } },
-      },
-    );
-  }
+/** The order after `change`, as clients see it: what the write just stored, without reading it back. */
+export function viewAfter(doc: Record<string, any>, change: OrderChange) {
+  return toView({ ...doc, ...change.set, timeline: [...(doc.timeline ?? []), ...change.timeline] });
 }

@@ -1,8 +1,8 @@
-import type { Envelope, HoldReason, MessageData, OrderLine } from '@oms/contracts';
-import { AppError } from '@oms/errors';
+import type { Fact, HoldReason, OrderLine } from '@oms/contracts';
+import { Refusal } from '@oms/errors';
 import { nextCheckKey } from './check-keys';
 import { expectedAmount, noChange, type Hold, type OrderChange, type OrderState } from './order';
-import { entry, moveTo, releaseWhenReady, reserveCommand } from './order-process';
+import { entry, moveTo, releaseWhenReady, reserveCommand } from './order-steps';
 import { AMENDABLE } from './order-status';
 
 /**
@@ -24,10 +24,10 @@ const REEVALUATED: readonly HoldReason[] = ['amount_mismatch', 'stock_short'];
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const describeLines = (lines: OrderLine[]) => lines.map((l) => `${l.quantity} × ${l.sku} at ${l.unitPrice}`).join(', ');
 
-export function amendOrder(order: OrderState, msg: Envelope<MessageData<'order.amend.v1'>>): OrderChange {
-  const { shippingAddress, lines, paymentAmount, actor } = msg.data;
+export function amendOrder(order: OrderState, fact: Fact<'order.amend.v1'>): OrderChange {
+  const { shippingAddress, lines, paymentAmount, actor } = fact.data;
   if (!AMENDABLE.includes(order.status))
-    throw new AppError(409, 'Conflict', `An order that is ${order.status} can no longer be changed; only ${AMENDABLE.join(', ')} orders can`, undefined, {
+    throw new Refusal('conflict', `An order that is ${order.status} can no longer be changed; only ${AMENDABLE.join(', ')} orders can`, undefined, {
       orderStatus: order.status,
     });
 
@@ -41,11 +41,11 @@ export function amendOrder(order: OrderState, msg: Envelope<MessageData<'order.a
   if (addressChanged) what.push(`shipping address → ${shippingAddress.line1}, ${shippingAddress.postalCode} ${shippingAddress.city}, ${shippingAddress.country}`);
   if (linesChanged) what.push(`lines ${describeLines(order.lines)} → ${describeLines(lines)}`);
   if (amountChanged) what.push(`payment amount ${order.payment.amount} → ${paymentAmount}`);
-  change.timeline.push(entry(msg, 'order_amended', what.join('; '), { actor }));
+  change.timeline.push(entry(fact, 'order_amended', what.join('; '), { actor }));
 
   if (addressChanged) {
     change.set.shippingAddress = shippingAddress;
-    change.timeline.push(entry(msg, 'address_checks', 'the stock reservation keeps the locations chosen for the old address, and no other check depends on the address yet: nothing to re-run', { service: 'ingestion' }));
+    change.timeline.push(entry(fact, 'address_checks', 'the stock reservation keeps the locations chosen for the old address, and no other check depends on the address yet: nothing to re-run', { service: 'ingestion' }));
   }
   if (!linesChanged && !amountChanged) return change;
 
@@ -73,16 +73,16 @@ export function amendOrder(order: OrderState, msg: Envelope<MessageData<'order.a
   const expected = expectedAmount(amended);
   if (amended.payment.amount !== expected) {
     const detail = `payment amount ${amended.payment.amount} does not match lines plus shipping ${expected} ${order.currency}`;
-    change.set.holds = [...holds, { reason: 'amount_mismatch', detail, at: msg.occurredAt }];
+    change.set.holds = [...holds, { reason: 'amount_mismatch', detail, at: fact.occurredAt }];
     change.set.checks = checks;
-    moveTo(order, change, 'on_hold', msg, 'amount_mismatch');
+    moveTo(order, change, 'on_hold', fact, 'amount_mismatch');
     return change;
   }
   change.set.holds = holds;
   startChecks(amended, checks, checkKeys, change);
   change.set.checks = checks;
-  if (holds.length === 0) moveTo(order, change, 'pending', msg, 'order changed');
-  releaseWhenReady(order, change, msg);
+  if (holds.length === 0) moveTo(order, change, 'pending', fact, 'order changed');
+  releaseWhenReady(order, change, fact);
   return change;
 }
 
@@ -104,17 +104,17 @@ function startChecks(order: OrderState, checks: OrderState['checks'], keys: Orde
  * a short reservation is retried under a new key; checks never started (amount_mismatch overridden by ops)
  * start with the order's amount as it is.
  */
-export function releaseHold(order: OrderState, msg: Envelope<MessageData<'order.release-hold.v1'>>): OrderChange {
-  const { reason, note, actor } = msg.data;
+export function releaseHold(order: OrderState, fact: Fact<'order.release-hold.v1'>): OrderChange {
+  const { reason, note, actor } = fact.data;
   const hold = order.holds.find((h) => h.reason === reason);
   if (!hold)
-    throw new AppError(409, 'Conflict', `The order has no ${reason} hold${order.holds.length ? ` (holds: ${order.holds.map((h) => h.reason).join(', ')})` : ''}`, undefined, {
+    throw new Refusal('conflict', `The order has no ${reason} hold${order.holds.length ? ` (holds: ${order.holds.map((h) => h.reason).join(', ')})` : ''}`, undefined, {
       orderStatus: order.status,
     });
   const change = noChange();
   const holds = order.holds.filter((h) => h.reason !== reason);
   change.set.holds = holds;
-  change.timeline.push(entry(msg, 'hold_released', [reason, note].filter(Boolean).join(': '), { actor }));
+  change.timeline.push(entry(fact, 'hold_released', [reason, note].filter(Boolean).join(': '), { actor }));
   if (holds.length > 0 || order.status !== 'on_hold') return change;
 
   const checks = { ...order.checks };
@@ -123,10 +123,10 @@ export function releaseHold(order: OrderState, msg: Envelope<MessageData<'order.
     checkKeys.stock = nextCheckKey(checkKeys.stock);
     checks.stock = 'none';
   }
-  moveTo(order, change, 'pending', msg, `${reason} released`);
+  moveTo(order, change, 'pending', fact, `${reason} released`);
   startChecks(order, checks, checkKeys, change);
   change.set.checks = checks;
   change.set.checkKeys = checkKeys;
-  releaseWhenReady(order, change, msg);
+  releaseWhenReady(order, change, fact);
   return change;
 }

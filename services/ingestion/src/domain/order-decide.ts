@@ -1,8 +1,8 @@
-import type { Envelope, MessageData, OrderLine } from '@oms/contracts';
-import { AppError, unprocessable, type FieldError } from '@oms/errors';
+import type { Fact, MessageData, OrderLine } from '@oms/contracts';
+import { Refusal, type FieldError } from '@oms/errors';
 import { nextCheckKey } from './check-keys';
 import { expectedAmount, noChange, type OrderChange, type OrderState } from './order';
-import { entry, moveTo, reserveCommand } from './order-process';
+import { entry, moveTo, reserveCommand } from './order-steps';
 
 type Decision = MessageData<'order.decide.v1'>['decisions'][number];
 
@@ -15,11 +15,11 @@ const describe = (d: Decision) =>
  * served first in, first out), or drop the line (the amount to capture drops with it; every line dropped
  * cancels the order). The stock check then runs again for the lines as decided.
  */
-export function decideOnShortage(order: OrderState, msg: Envelope<MessageData<'order.decide.v1'>>): OrderChange {
-  const { decisions, actor } = msg.data;
+export function decideOnShortage(order: OrderState, fact: Fact<'order.decide.v1'>): OrderChange {
+  const { decisions, actor } = fact.data;
   const hold = order.holds.find((h) => h.reason === 'stock_short');
   if (order.status !== 'on_hold' || !hold || order.checks.stock !== 'short')
-    throw new AppError(409, 'Conflict', 'The order is not waiting for a decision on short stock', undefined, { orderStatus: order.status });
+    throw new Refusal('conflict', 'The order is not waiting for a decision on short stock', undefined, { orderStatus: order.status });
 
   const options = hold.options ?? [];
   const errors: FieldError[] = [];
@@ -34,10 +34,10 @@ export function decideOnShortage(order: OrderState, msg: Envelope<MessageData<'o
     bySku.set(d.sku, d);
   });
   for (const option of options) if (!bySku.has(option.sku)) errors.push({ path: 'decisions', message: `no decision for the short line ${option.sku}` });
-  if (errors.length > 0) throw unprocessable('The decisions do not fit the short lines', errors);
+  if (errors.length > 0) throw new Refusal('invalid', 'The decisions do not fit the short lines', errors);
 
   const change = noChange();
-  change.timeline.push(entry(msg, 'customer_decision', decisions.map(describe).join('; '), { actor }));
+  change.timeline.push(entry(fact, 'customer_decision', decisions.map(describe).join('; '), { actor }));
   const lines: OrderLine[] = order.lines.flatMap((line) => {
     const d = bySku.get(line.sku);
     if (d?.choice === 'cancel_line') return [];
@@ -47,7 +47,7 @@ export function decideOnShortage(order: OrderState, msg: Envelope<MessageData<'o
   // The short reservation is given back either way (it holds nothing) and the next one gets a new key.
   change.send.push({ type: 'stock.release.v1', data: { orderId: order.checkKeys.stock } });
   if (lines.length === 0) {
-    moveTo(order, change, 'cancelled', msg, 'the customer cancelled every short line');
+    moveTo(order, change, 'cancelled', fact, 'the customer cancelled every short line');
     change.send.push({ type: 'payment.void.v1', data: { orderId: order.checkKeys.payment } });
     change.set.checks = { ...order.checks, stock: 'released' };
     return change;
@@ -59,7 +59,7 @@ export function decideOnShortage(order: OrderState, msg: Envelope<MessageData<'o
   if (amount !== order.payment.amount) {
     // Less to capture than was authorized: the authorization covers it, no new payment check is needed.
     change.set.payment = { ...order.payment, amount };
-    change.timeline.push(entry(msg, 'payment_adjusted', `amount to capture ${order.payment.amount} → ${amount} ${order.currency} (cancelled lines)`, { actor }));
+    change.timeline.push(entry(fact, 'payment_adjusted', `amount to capture ${order.payment.amount} → ${amount} ${order.currency} (cancelled lines)`, { actor }));
   }
   const checkKeys = { ...order.checkKeys, stock: nextCheckKey(order.checkKeys.stock) };
   const checks = { ...order.checks, stock: 'pending' as const };
@@ -68,6 +68,6 @@ export function decideOnShortage(order: OrderState, msg: Envelope<MessageData<'o
   const holds = order.holds.filter((h) => h.reason !== 'stock_short');
   change.set.holds = holds;
   change.send.push(reserveCommand(checkKeys.stock, amended, { backorder: decisions.some((d) => d.choice === 'wait') }));
-  if (holds.length === 0) moveTo(order, change, 'pending', msg, 'the customer decided on the short lines');
+  if (holds.length === 0) moveTo(order, change, 'pending', fact, 'the customer decided on the short lines');
   return change;
 }

@@ -1,4 +1,4 @@
-import type { CanonicalOrder, HoldReason, OrderStatus, ShortLineOptions } from '@oms/contracts';
+import type { CanonicalOrder, HoldReason, OrderStatus, Outgoing, ShortLineOptions } from '@oms/contracts';
 import type { CheckKeys } from './check-keys';
 
 /** `none`: no check is under way for the order as it is now (held before it started, e.g. amount_mismatch). */
@@ -28,7 +28,7 @@ export interface AllocatedLine {
   locationId: string;
 }
 
-/** The order aggregate as the domain sees it (persistence adds outbox and processed ids). */
+/** The order aggregate as the domain sees it (the store adds the processed message ids and the events it owes). */
 export interface OrderState extends CanonicalOrder {
   id: string;
   status: OrderStatus;
@@ -42,12 +42,6 @@ export interface OrderState extends CanonicalOrder {
   returns: Array<{ id: string; status: 'requested' | 'received' | 'refunded' }>;
   timeline: TimelineEntry[];
   createdAt: string;
-}
-
-/** A message the order's change causes; stored in the outbox with the change. */
-export interface Outgoing {
-  type: string;
-  data: unknown;
 }
 
 /** What one step of the order's life changes: fields to set, timeline entries, messages to send. */

@@ -1,9 +1,9 @@
 import { HOLD_REASONS, identifier, ORDER_STATUSES, sku, type OrderStatus } from '@oms/contracts';
-import { notFound, parseOrThrow, unprocessable } from '@oms/errors';
+import { parseOrThrow, unprocessable } from '@oms/errors';
 import type { Express } from '@oms/http';
 import { z } from 'zod';
 import type { OrderRepository } from '../../data-access/order-repository';
-import { decodeCursor, type OrderListQuery } from '../../data-access/order-query';
+import { decodeCursor, getOrder, listOrders, type OrderListQuery } from '../../application/order-queries';
 
 const commaList = <T extends z.ZodType>(item: T) =>
   z
@@ -70,12 +70,10 @@ function toListQuery(raw: unknown): OrderListQuery {
 /** Queries for the gateway (internal port only). */
 export function internalOrderRoutes(app: Express, orders: OrderRepository): void {
   app.get('/internal/orders', async (req, res) => {
-    res.json(await orders.list(toListQuery(req.query)));
+    res.json(await listOrders(orders, toListQuery(req.query)));
   });
 
   app.get('/internal/orders/:id', async (req, res) => {
-    const order = await orders.view(req.params.id);
-    if (!order) throw notFound(`Order ${req.params.id}`);
-    res.json(order);
+    res.json(await getOrder(orders, req.params.id));
   });
 }

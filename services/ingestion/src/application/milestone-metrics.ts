@@ -1,5 +1,5 @@
 import { Histogram } from 'prom-client';
-import type { Milestone } from '../../domain/milestones';
+import type { Milestone } from '../domain/milestones';
 
 /**
  * End-to-end latency of the order pipeline: from the gateway's acceptance (receivedAt of order.received.v1,

@@ -1,38 +1,15 @@
-import type { Envelope, MessageData } from '@oms/contracts';
+import type { MessageData } from '@oms/contracts';
 import { AppError } from '@oms/errors';
 import { sampleOrder } from '@oms/testing';
-import { nextCheckKey, orderIdOfCheckKey } from '../src/domain/check-keys';
-import type { OrderState } from '../src/domain/order';
-import { amendOrder, releaseHold } from '../src/domain/order-amend';
-import { cancelOrder, onOrderEvent } from '../src/domain/order-process';
+import type { OrderState } from '../../src/domain/order';
+import { nextCheckKey, orderIdOfCheckKey } from '../../src/domain/check-keys';
+import { cancelOrder } from '../../src/domain/cancel-order';
+import { amendOrder, releaseHold } from '../../src/domain/order-amend';
+import { reactTo } from '../../src/domain/reactions';
+import { fact as msg, ID, orderIn, sent } from './order-fixtures';
 
 /** The amend rules as pure functions: what a change re-runs and what it gives back. */
-const ID = 'a1b2c3d4-0000-5000-a000-000000000001';
-
-function orderIn(overrides: Partial<OrderState> = {}): OrderState {
-  return {
-    ...sampleOrder(),
-    id: ID,
-    status: 'pending',
-    holds: [],
-    checks: { stock: 'reserved', payment: 'approved' },
-    checkKeys: { stock: ID, payment: ID },
-    allocation: [{ sku: 'TSHIRT-BLK-M', quantity: 2, locationId: 'berlin' }],
-    fulfillments: [],
-    shipments: [],
-    returns: [],
-    timeline: [],
-    createdAt: '2026-01-01T10:00:00.000Z',
-    ...overrides,
-  };
-}
-
-let n = 0;
-function msg<T>(type: string, data: T, producer = 'gateway'): Envelope<T> {
-  return { id: `m${++n}`, type, occurredAt: '2026-01-01T11:00:00.000Z', producer, correlationId: ID, causationId: null, data };
-}
 const amend = (data: Partial<MessageData<'order.amend.v1'>>) => msg('order.amend.v1', { orderId: ID, actor: 'api-key:ops-1', ...data } as MessageData<'order.amend.v1'>);
-const sent = (change: { send: Array<{ type: string; data: unknown }> }) => change.send.map((s) => [s.type, (s.data as { orderId: string }).orderId]);
 
 const newAddress = { name: 'Anna Schmidt', line1: 'Torstraße 1', postalCode: '10119', city: 'Berlin', country: 'DE' };
 const threeShirts = [{ sku: 'TSHIRT-BLK-M', quantity: 3, unitPrice: 1999 }];
@@ -137,21 +114,21 @@ describe('reports about replaced checks', () => {
   const amended = orderIn({ checks: { stock: 'pending', payment: 'pending' }, checkKeys: { stock: `${ID}~2`, payment: `${ID}~2` }, allocation: [] });
 
   it('when the old reservation is made after the change, then it is released again and decides nothing', () => {
-    const change = onOrderEvent(amended, msg('stock.reserved.v1', { orderId: ID, lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, locationId: 'berlin' }] }, 'inventory'));
+    const change = reactTo(amended, msg('stock.reserved.v1', { orderId: ID, lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, locationId: 'berlin' }] }, 'inventory'));
     expect(sent(change)).toEqual([['stock.release.v1', ID]]);
     expect(change.set).toEqual({});
   });
 
   it('when the old authorization is approved after the change, then it is voided again', () => {
-    const change = onOrderEvent(amended, msg('payment.approved.v1', { orderId: ID, checkId: 'c', amount: 4493, currency: 'EUR', providerRef: 'p' }, 'payment-check'));
+    const change = reactTo(amended, msg('payment.approved.v1', { orderId: ID, checkId: 'c', amount: 4493, currency: 'EUR', providerRef: 'p' }, 'payment-check'));
     expect(sent(change)).toEqual([['payment.void.v1', ID]]);
     expect(change.set).toEqual({});
   });
 
   it('when the new reservation and payment are reported under the new keys, then the order is ready to fulfill', () => {
-    const reserved = onOrderEvent(amended, msg('stock.reserved.v1', { orderId: `${ID}~2`, lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, locationId: 'berlin' }] }, 'inventory'));
+    const reserved = reactTo(amended, msg('stock.reserved.v1', { orderId: `${ID}~2`, lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, locationId: 'berlin' }] }, 'inventory'));
     const after = { ...amended, ...reserved.set } as OrderState;
-    const approved = onOrderEvent(after, msg('payment.approved.v1', { orderId: `${ID}~2`, checkId: 'c', amount: 4493, currency: 'EUR', providerRef: 'p' }, 'payment-check'));
+    const approved = reactTo(after, msg('payment.approved.v1', { orderId: `${ID}~2`, checkId: 'c', amount: 4493, currency: 'EUR', providerRef: 'p' }, 'payment-check'));
     expect(approved.set.status).toBe('ready_to_fulfill');
   });
 

@@ -1,5 +1,5 @@
-import { noChange, type OrderChange, type OrderState } from '../src/domain/order';
-import { milestonesReached } from '../src/domain/milestones';
+import { noChange, type OrderChange, type OrderState } from '../../src/domain/order';
+import { milestonesReached } from '../../src/domain/milestones';
 
 const order = (status: OrderState['status'], checks: OrderState['checks']) => ({ status, checks });
 const change = (set: OrderChange['set']): OrderChange => ({ ...noChange(), set });

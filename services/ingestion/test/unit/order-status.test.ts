@@ -1,5 +1,5 @@
 import { HOLD_REASONS, ORDER_STATUSES, type OrderStatus } from '@oms/contracts';
-import { AMENDABLE, CANCELLABLE, TRANSITIONS, canTransition } from '../src/domain/order-status';
+import { AMENDABLE, CANCELLABLE, TRANSITIONS, canTransition } from '../../src/domain/order-status';
 
 describe('order state machine', () => {
   /** The specification: every transition the order may make, and no other. */

@@ -1,0 +1,23 @@
+import type { Message } from '@oms/messaging';
+import { orderIdOfCheckKey } from '../domain/check-keys';
+import { milestonesReached } from '../domain/milestones';
+import { reactTo, type OrderEventType } from '../domain/reactions';
+import { orderUpdate, toState } from '../data-access/order-repository';
+import { observeMilestones } from './milestone-metrics';
+import type { OrderUseCaseDeps } from './orders';
+
+/**
+ * A fact another service reports about an order changes the order and sends what moves it on, once.
+ * Inventory and payment-check report under the check key they were asked with (check-keys.ts).
+ */
+export async function applyOrderEvent<T extends OrderEventType>({ store }: OrderUseCaseDeps, msg: Message<T>) {
+  const orderId = orderIdOfCheckKey(msg.data.orderId);
+  const reached = await store.change(orderId, msg, (doc) => {
+    // Services only report on orders we sent them: an unknown id is a bug elsewhere; retry, then DLQ.
+    if (!doc) throw new Error(`order ${orderId} is unknown`);
+    const order = toState(doc);
+    const change = reactTo(order, msg);
+    return { update: orderUpdate(change), emit: change.send, result: { createdAt: order.createdAt, milestones: milestonesReached(order, change) } };
+  });
+  if (reached) observeMilestones(reached.createdAt, reached.milestones);
+}

@@ -1,0 +1,32 @@
+import type { Fact, QueueMessageType } from '@oms/contracts';
+import type { Message } from '@oms/messaging';
+import { notFound } from '@oms/errors';
+import { milestonesReached } from '../domain/milestones';
+import type { OrderChange, OrderState } from '../domain/order';
+import { orderUpdate, toState, viewAfter } from '../data-access/order-repository';
+import { observeMilestones } from './milestone-metrics';
+import type { OrderUseCaseDeps } from './orders';
+
+export type OrderCommandType = QueueMessageType<'ingestion.commands'>;
+
+/**
+ * A command from the API (cancel, amend, release a hold, decide on short stock): the domain decides, or
+ * refuses with a 404/409/422 the gateway passes on; applied once, under the order's lock. The answer is the
+ * order as it is after the change.
+ */
+export async function runOrderCommand<T extends OrderCommandType>(
+  { store }: OrderUseCaseDeps,
+  decide: (order: OrderState, fact: Fact<T>) => OrderChange,
+  msg: Message<T>,
+) {
+  let reached: { createdAt: string; milestones: ReturnType<typeof milestonesReached> } | undefined;
+  const view = await store.change(msg.data.orderId, msg, (doc) => {
+    if (!doc) throw notFound(`Order ${msg.data.orderId}`);
+    const order = toState(doc);
+    const change = decide(order, msg);
+    reached = { createdAt: order.createdAt, milestones: milestonesReached(order, change) };
+    return { update: orderUpdate(change), emit: change.send, result: viewAfter(doc, change) };
+  });
+  if (reached) observeMilestones(reached.createdAt, reached.milestones);
+  return view;
+}

@@ -1,0 +1,44 @@
+import type { CanonicalOrder, Fact } from '@oms/contracts';
+import { initialCheckKeys } from './check-keys';
+import { expectedAmount, noChange, type OrderChange, type OrderState } from './order';
+import { moveTo, reserveCommand } from './order-steps';
+
+/**
+ * The order as first stored, and the checks it starts: stock reservation and payment check at once, unless
+ * the payment does not match the lines plus shipping (then it waits on hold, and no check starts).
+ */
+export function acceptOrder(orderId: string, order: CanonicalOrder, fact: Fact<'order.received.v1'>): { state: OrderState; change: OrderChange } {
+  const state: OrderState = {
+    ...order,
+    id: orderId,
+    status: 'received',
+    holds: [],
+    checks: { stock: 'pending', payment: 'pending' },
+    checkKeys: initialCheckKeys(orderId),
+    allocation: [],
+    fulfillments: [],
+    shipments: [],
+    returns: [],
+    timeline: [],
+    // One format for every order (the list is sorted and paged by it as a string).
+    createdAt: new Date(fact.data.receivedAt).toISOString(),
+  };
+  const change = noChange();
+  change.timeline.push({ at: fact.data.receivedAt, type: 'order_received', service: fact.producer, actor: fact.data.actor, status: 'received', detail: `via channel ${order.channel}` });
+  change.send.push({ type: 'order.accepted.v1', data: { orderId, channel: order.channel, externalId: order.externalId, status: 'pending' } });
+  const expected = expectedAmount(order);
+  if (order.payment.amount !== expected) {
+    const detail = `payment amount ${order.payment.amount} does not match lines plus shipping ${expected} ${order.currency}`;
+    change.set.holds = [{ reason: 'amount_mismatch', detail, at: fact.occurredAt }];
+    change.set.checks = { stock: 'none', payment: 'none' };
+    moveTo(state, change, 'on_hold', fact, 'amount_mismatch');
+    return { state, change };
+  }
+  moveTo(state, change, 'pending', fact);
+  change.send.push(reserveCommand(orderId, order));
+  change.send.push({
+    type: 'payment.check.v1',
+    data: { orderId, amount: order.payment.amount, currency: order.currency, provider: order.payment.provider, method: order.payment.method, reference: order.payment.reference },
+  });
+  return { state, change };
+}

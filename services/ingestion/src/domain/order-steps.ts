@@ -1,0 +1,62 @@
+import type { Fact, MessageType, OrderStatus, Outgoing } from '@oms/contracts';
+import type { OrderChange, OrderState, TimelineEntry } from './order';
+import { canTransition } from './order-status';
+
+/** Steps every part of the order's life shares: timeline entries, status changes, the reservation command. */
+
+/** A timeline entry for a reported fact: when it happened and which service said so. */
+export function entry(fact: Pick<Fact<MessageType>, 'occurredAt' | 'producer'>, type: string, detail?: string, extra: Partial<TimelineEntry> = {}): TimelineEntry {
+  return { at: fact.occurredAt, type, service: fact.producer, ...(detail ? { detail } : {}), ...extra };
+}
+
+/** Change the status (if the state machine allows it) and record it, with the event for partners. */
+export function moveTo(order: OrderState, change: OrderChange, to: OrderStatus, fact: Pick<Fact<MessageType>, 'occurredAt' | 'producer'>, reason?: string): boolean {
+  const from = change.set.status ?? order.status;
+  if (from === to || !canTransition(from, to)) return false;
+  change.set.status = to;
+  // The overseer (this service) changes the status; the report that caused it is the entry before it.
+  change.timeline.push(entry(fact, 'status_changed', `${from} → ${to}${reason ? `: ${reason}` : ''}`, { status: to, service: 'ingestion' }));
+  change.send.push({ type: 'order.status-changed.v1', data: { orderId: order.id, from, to, ...(reason ? { reason } : {}) } });
+  return true;
+}
+
+/** Whether the order is over before it was fulfilled: nothing may book, ship or keep money for it. */
+export const isClosed = (order: Pick<OrderState, 'status'>) => order.status === 'cancelled' || order.status === 'rejected';
+
+/** Ask inventory for the order's stock: where the parcel goes (or the pickup store) lets it choose the location. */
+export function reserveCommand(
+  reservationId: string,
+  order: Pick<OrderState, 'lines' | 'shippingAddress' | 'shipping'>,
+  { backorder = false } = {},
+): Extract<Outgoing, { type: 'stock.reserve.v1' }> {
+  const { pickupLocationId } = order.shipping;
+  return {
+    type: 'stock.reserve.v1',
+    data: {
+      orderId: reservationId,
+      lines: order.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+      shipTo: { country: order.shippingAddress.country, postalCode: order.shippingAddress.postalCode },
+      ...(pickupLocationId ? { pickupLocationId } : {}),
+      ...(backorder ? { backorder } : {}),
+    },
+  };
+}
+
+/** Stock reserved and payment approved: hand the order to the warehouse. */
+export function releaseWhenReady(order: OrderState, change: OrderChange, fact: Pick<Fact<MessageType>, 'occurredAt' | 'producer'>): void {
+  const checks = { ...order.checks, ...change.set.checks };
+  const status = change.set.status ?? order.status;
+  if (checks.stock !== 'reserved' || checks.payment !== 'approved' || status !== 'pending') return;
+  const allocation = change.set.allocation ?? order.allocation;
+  if (moveTo(order, change, 'ready_to_fulfill', fact))
+    change.send.push({
+      type: 'fulfillment.open.v1',
+      data: { orderId: order.id, lines: allocation, shippingAddress: change.set.shippingAddress ?? order.shippingAddress, shippingMethod: order.shipping.method },
+    });
+}
+
+/** Amounts in the timeline: minor units shown as a decimal with the currency. */
+export const money = (amount: number, currency: string) => `${(amount / 100).toFixed(2)} ${currency}`;
+
+/** The placeholder of a fulfillment asked for but not opened yet (replaced by fulfillment.opened.v1). */
+export const pendingFulfillment = (locationId: string) => `pending:${locationId}`;

@@ -1,0 +1,47 @@
+import type { Fact, QueueMessageType } from '@oms/contracts';
+import { noChange, type OrderChange, type OrderState } from '../order';
+import { fulfillmentCancelled, fulfillmentOpened, fulfillmentPacked, fulfillmentShortPicked } from './fulfillment';
+import { paymentApproved, paymentDeclined, paymentRefunded, paymentVoided } from './payment';
+import type { Reaction } from './reaction';
+import { returnOpened, returnReceived } from './returns';
+import { shipmentBooked, shipmentTrackingUpdated } from './shipment';
+import { stockBackordered, stockConsumed, stockReallocated, stockReleased, stockReserved, stockRestocked, stockShort } from './stock';
+import { isSuperseded, onSupersededCheck } from './superseded';
+
+/** Every fact the order process hears of: the events of queue `ingestion.order-progress`. */
+export type OrderEventType = QueueMessageType<'ingestion.order-progress'>;
+
+/** One reaction per event the queue receives; the compiler refuses a missing or an extra one. */
+export const REACTIONS: { [T in OrderEventType]: Reaction<T> } = {
+  'stock.reserved.v1': stockReserved,
+  'stock.short.v1': stockShort,
+  'stock.backordered.v1': stockBackordered,
+  'stock.reallocated.v1': stockReallocated,
+  'stock.released.v1': stockReleased,
+  'stock.consumed.v1': stockConsumed,
+  'stock.restocked.v1': stockRestocked,
+  'payment.approved.v1': paymentApproved,
+  'payment.declined.v1': paymentDeclined,
+  'payment.voided.v1': paymentVoided,
+  'payment.refunded.v1': paymentRefunded,
+  'fulfillment.opened.v1': fulfillmentOpened,
+  'fulfillment.packed.v1': fulfillmentPacked,
+  'fulfillment.short-picked.v1': fulfillmentShortPicked,
+  'fulfillment.cancelled.v1': fulfillmentCancelled,
+  'shipment.booked.v1': shipmentBooked,
+  'shipment.tracking-updated.v1': shipmentTrackingUpdated,
+  'return.opened.v1': returnOpened,
+  'return.received.v1': returnReceived,
+};
+
+/**
+ * The order's reaction to a fact another service reports about it (stock reserved, payment approved, parcel
+ * delivered...): the change of the order and the commands that move it on. A report about a check the order
+ * has replaced decides nothing; what that check still holds is given back.
+ */
+export function reactTo<T extends OrderEventType>(order: OrderState, fact: Fact<T>): OrderChange {
+  const change = noChange();
+  if (isSuperseded(order, fact)) onSupersededCheck(fact, change);
+  else (REACTIONS[fact.type] as Reaction<T>)(order, fact, change);
+  return change;
+}

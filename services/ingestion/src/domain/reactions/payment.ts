@@ -1,0 +1,35 @@
+import { entry, isClosed, money, moveTo, releaseWhenReady } from '../order-steps';
+import { checks, type Reaction } from './reaction';
+
+/** What payment-check reports about the order's payment (under its current payment check key). */
+
+export const paymentApproved: Reaction<'payment.approved.v1'> = (order, fact, change) => {
+  const { amount, currency, providerRef } = fact.data;
+  change.timeline.push(entry(fact, 'payment_approved', `${money(amount, currency)} approved (${providerRef})`));
+  checks(order, change, { payment: 'approved' });
+  if (isClosed(order)) {
+    // The void sent with the cancel may have overtaken this check and found nothing to void: void again.
+    change.timeline.push(entry(fact, 'payment_void_requested', `the order is ${order.status}: the authorization is voided`, { service: 'ingestion' }));
+    change.send.push({ type: 'payment.void.v1', data: { orderId: order.checkKeys.payment } });
+    return;
+  }
+  releaseWhenReady(order, change, fact);
+};
+
+export const paymentDeclined: Reaction<'payment.declined.v1'> = (order, fact, change) => {
+  change.timeline.push(entry(fact, 'payment_declined', fact.data.reason));
+  checks(order, change, { payment: 'declined' });
+  if (moveTo(order, change, 'rejected', fact, `payment declined: ${fact.data.reason}`)) change.send.push({ type: 'stock.release.v1', data: { orderId: order.checkKeys.stock } });
+};
+
+export const paymentVoided: Reaction<'payment.voided.v1'> = (order, fact, change) => {
+  change.timeline.push(entry(fact, 'payment_voided'));
+  checks(order, change, { payment: 'voided' });
+};
+
+export const paymentRefunded: Reaction<'payment.refunded.v1'> = (order, fact, change) => {
+  const { amount, currency, returnId, providerRef } = fact.data;
+  change.timeline.push(entry(fact, 'refunded', `refund of ${money(amount, currency)} for return ${returnId} (${providerRef})`));
+  checks(order, change, { payment: 'refunded' });
+  change.set.returns = order.returns.map((r) => (r.id === returnId ? { ...r, status: 'refunded' as const } : r));
+};

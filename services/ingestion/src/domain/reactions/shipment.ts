@@ -1,0 +1,40 @@
+import type { Fact } from '@oms/contracts';
+import type { OrderChange, OrderState } from '../order';
+import { entry, moveTo } from '../order-steps';
+import type { Reaction } from './reaction';
+
+/** What the carrier reports about the order's parcels. */
+
+/** Record a parcel the order does not know yet; the order is shipped once it has one. */
+function recordShipment(order: OrderState, change: OrderChange, fact: Fact<'shipment.booked.v1' | 'shipment.tracking-updated.v1'>, carrier?: string): void {
+  const { shipmentId, trackingNumber } = fact.data;
+  const shipments = change.set.shipments ?? order.shipments;
+  if (shipments.some((s) => s.id === shipmentId)) return;
+  change.timeline.push(entry(fact, 'shipment_booked', carrier ? `${carrier} tracking ${trackingNumber}` : `tracking ${trackingNumber} (reported by its first scan)`));
+  change.set.shipments = [...shipments, { id: shipmentId, trackingNumber, status: 'booked' }];
+  moveTo(order, change, 'shipped', fact);
+}
+
+export const shipmentBooked: Reaction<'shipment.booked.v1'> = (order, fact, change) => {
+  if (order.shipments.some((s) => s.id === fact.data.shipmentId)) return;
+  recordShipment(order, change, fact, fact.data.carrierId);
+};
+
+/**
+ * A scan of one of the order's parcels. A scan may overtake the booking's event: the parcel is then known
+ * from the scan, so the order still moves on (the booking, when it comes, finds it recorded).
+ */
+export const shipmentTrackingUpdated: Reaction<'shipment.tracking-updated.v1'> = (order, fact, change) => {
+  const { status, shipmentId, trackingNumber, location } = fact.data;
+  change.timeline.push(entry(fact, `tracking_${status}`, [trackingNumber, location].filter(Boolean).join(' at ')));
+  if (order.status === 'packed') recordShipment(order, change, fact);
+  change.set.shipments = (change.set.shipments ?? order.shipments).map((s) => (s.id === shipmentId ? { ...s, status } : s));
+  if (status === 'in_transit' || status === 'out_for_delivery') moveTo(order, change, 'in_transit', fact);
+  if (status === 'delivered' && moveTo(order, change, 'delivered', fact)) {
+    change.send.push({
+      type: 'order.delivered.v1',
+      data: { orderId: order.id, channel: order.channel, currency: order.currency, lines: order.lines.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })) },
+    });
+  }
+  if (status === 'returned_to_sender') moveTo(order, change, 'returned', fact, 'returned to sender');
+};

@@ -1,0 +1,91 @@
+import type { Fact } from '@oms/contracts';
+import { entry, isClosed, moveTo, pendingFulfillment, releaseWhenReady } from '../order-steps';
+import { checks, type Reaction } from './reaction';
+
+/** What inventory reports about the order's reservation (under its current stock check key). */
+
+export const stockReserved: Reaction<'stock.reserved.v1'> = (order, fact, change) => {
+  const where = [...new Set(fact.data.lines.map((l) => l.locationId))].join(', ');
+  change.timeline.push(entry(fact, 'stock_reserved', fact.data.reason ? `reserved at ${where}; ${fact.data.reason}` : `reserved at ${where}`));
+  checks(order, change, { stock: 'reserved' });
+  change.set.allocation = fact.data.lines;
+  if (isClosed(order)) {
+    // Cancelled or rejected while the reservation was under way: give the stock back.
+    change.send.push({ type: 'stock.release.v1', data: { orderId: order.checkKeys.stock } });
+    return;
+  }
+  // A backorder served: its stock_short hold is over; with no other hold the order goes on.
+  if (order.status === 'on_hold' && order.holds.some((h) => h.reason === 'stock_short')) {
+    const holds = order.holds.filter((h) => h.reason !== 'stock_short');
+    change.set.holds = holds;
+    if (holds.length > 0) return;
+    moveTo(order, change, 'pending', fact, 'stock arrived for the backorder');
+  }
+  releaseWhenReady(order, change, fact);
+};
+
+const shortDetail = (lines: Fact<'stock.short.v1'>['data']['lines']) => lines.map((l) => `${l.sku}: requested ${l.requested}, available ${l.available}`).join('; ');
+
+export const stockBackordered: Reaction<'stock.backordered.v1'> = (order, fact, change) => {
+  const detail = `backordered, waiting for stock (served first in, first out): ${shortDetail(fact.data.lines)}`;
+  change.timeline.push(entry(fact, 'stock_backordered', detail));
+  checks(order, change, { stock: 'backordered' });
+  if (isClosed(order)) return;
+  change.set.holds = [...order.holds.filter((h) => h.reason !== 'stock_short'), { reason: 'stock_short', detail, at: fact.occurredAt }];
+  moveTo(order, change, 'on_hold', fact, 'stock_short');
+};
+
+export const stockShort: Reaction<'stock.short.v1'> = (order, fact, change) => {
+  const { lines, reason, options } = fact.data;
+  const detail = shortDetail(lines);
+  change.timeline.push(entry(fact, 'stock_short', reason ? `${detail} (${reason})` : detail));
+  checks(order, change, { stock: 'short' });
+  if (isClosed(order)) return;
+  change.set.holds = [...order.holds, { reason: 'stock_short', detail, at: fact.occurredAt, ...(options ? { options } : {}) }];
+  moveTo(order, change, 'on_hold', fact, 'stock_short');
+};
+
+/** After a short pick: the missing units found at other locations get fulfillments there; the rest holds the order. */
+export const stockReallocated: Reaction<'stock.reallocated.v1'> = (order, fact, change) => {
+  const { lines: added, unfilled, corrected, reason } = fact.data;
+  const detail = [
+    reason,
+    added.length ? `now also at ${[...new Set(added.map((l) => l.locationId))].join(', ')}` : '',
+    unfilled.length ? `not found: ${unfilled.map((u) => `${u.missing} × ${u.sku}`).join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+  change.timeline.push(entry(fact, 'stock_reallocated', detail));
+  const reduced = order.allocation.map((a) => {
+    const c = corrected.find((x) => x.sku === a.sku && x.locationId === a.locationId);
+    return c ? { ...a, quantity: a.quantity - c.missing } : a;
+  });
+  change.set.allocation = [...reduced.filter((a) => a.quantity > 0), ...added];
+  if (isClosed(order)) return;
+  if (added.length > 0) {
+    // Registered before they are opened, so the order is not taken as packed while they are on their way.
+    const pending = [...new Set(added.map((l) => l.locationId))].map((locationId) => ({ id: pendingFulfillment(locationId), locationId, status: 'open' as const }));
+    change.set.fulfillments = [...(change.set.fulfillments ?? order.fulfillments), ...pending];
+    change.send.push({ type: 'fulfillment.open.v1', data: { orderId: order.id, lines: added, shippingAddress: order.shippingAddress, shippingMethod: order.shipping.method } });
+  }
+  if (unfilled.length > 0) {
+    const hold = `short pick: ${unfilled.map((u) => `${u.missing} × ${u.sku}`).join(', ')} missing and not available at another location`;
+    change.set.holds = [...order.holds, { reason: 'stock_short', detail: hold, at: fact.occurredAt }];
+    moveTo(order, change, 'on_hold', fact, 'stock_short');
+  }
+};
+
+export const stockReleased: Reaction<'stock.released.v1'> = (order, fact, change) => {
+  change.timeline.push(entry(fact, 'stock_released'));
+  checks(order, change, { stock: 'released' });
+};
+
+export const stockConsumed: Reaction<'stock.consumed.v1'> = (order, fact, change) => {
+  change.timeline.push(entry(fact, 'stock_picked', 'packed goods left the stock'));
+  checks(order, change, { stock: 'consumed' });
+};
+
+export const stockRestocked: Reaction<'stock.restocked.v1'> = (_order, fact, change) => {
+  const list = (lines: Array<{ quantity: number; sku: string }>) => lines.map((l) => `${l.quantity} × ${l.sku}`).join(', ') || 'nothing';
+  change.timeline.push(entry(fact, 'return_restocked', `restocked ${list(fact.data.restocked)}; written off ${list(fact.data.writtenOff)}`));
+};
