@@ -1,0 +1,301 @@
+import type { OrderStatus } from '@oms/contracts';
+import type { OrderState } from '../../src/domain/order';
+import { reactTo, REACTIONS } from '../../src/domain/reactions';
+import { fact, ID, orderIn, sent, sentTypes } from './order-fixtures';
+
+/** The order process as pure reactions: one per event, including late, repeated and out-of-order reports. */
+
+const CLOSED: OrderStatus[] = ['cancelled', 'rejected'];
+const line = { sku: 'TSHIRT-BLK-M', quantity: 2, locationId: 'berlin' };
+const statusOf = (order: OrderState, change: ReturnType<typeof reactTo>) => change.set.status ?? order.status;
+
+const reserved = (orderId = ID) => fact('stock.reserved.v1', { orderId, lines: [line] }, 'inventory');
+const approved = (orderId = ID) => fact('payment.approved.v1', { orderId, checkId: 'chk-1', amount: 4493, currency: 'EUR', providerRef: 'auth-1' }, 'payment-check');
+const packed = (fulfillmentId = 'f-1') => fact('fulfillment.packed.v1', { orderId: ID, fulfillmentId, locationId: 'berlin', lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2 }], actor: 'api-key:ops' }, 'fulfillment');
+const booked = (shipmentId = 's-1') => fact('shipment.booked.v1', { orderId: ID, shipmentId, carrierId: 'sandbox', trackingNumber: 'SBX000000000001' }, 'carrier');
+const scan = (status: 'in_transit' | 'delivered' | 'returned_to_sender' | 'out_for_delivery', shipmentId = 's-1') =>
+  fact('shipment.tracking-updated.v1', { orderId: ID, shipmentId, trackingNumber: 'SBX000000000001', status, occurredAt: '2026-01-02T10:00:00.000Z' }, 'carrier');
+
+describe('the order process reactions', () => {
+  it('when the reactions are listed, then there is exactly one per event of ingestion.order-progress', () => {
+    expect(Object.keys(REACTIONS)).toHaveLength(19);
+  });
+
+  describe('stock and payment checks', () => {
+    it('when stock is reserved and the payment was approved already, then the order is ready and a fulfillment is opened at the allocated location', () => {
+      const order = orderIn({ checks: { stock: 'pending', payment: 'approved' } });
+      const change = reactTo(order, reserved());
+      expect(change.set.status).toBe('ready_to_fulfill');
+      expect(change.set.allocation).toEqual([line]);
+      expect(change.send).toContainEqual(expect.objectContaining({ type: 'fulfillment.open.v1', data: expect.objectContaining({ orderId: ID, lines: [line] }) }));
+    });
+
+    it('when stock is reserved while the payment is still being checked, then the order waits, pending', () => {
+      const order = orderIn({ checks: { stock: 'pending', payment: 'pending' } });
+      const change = reactTo(order, reserved());
+      expect(statusOf(order, change)).toBe('pending');
+      expect(change.set.checks).toEqual({ stock: 'reserved', payment: 'pending' });
+      expect(change.send).toEqual([]);
+    });
+
+    it('when the payment is approved after the stock was reserved, then the order is ready to fulfill', () => {
+      const order = orderIn({ checks: { stock: 'reserved', payment: 'pending' } });
+      const change = reactTo(order, approved());
+      expect(change.set.status).toBe('ready_to_fulfill');
+      expect(sentTypes(change)).toEqual(['order.status-changed.v1', 'fulfillment.open.v1']);
+    });
+
+    it.each(CLOSED)('when stock is reserved for an order that is %s, then the reservation is released and nothing moves on', (status) => {
+      const order = orderIn({ status, checks: { stock: 'pending', payment: 'voided' } });
+      const change = reactTo(order, reserved());
+      expect(statusOf(order, change)).toBe(status);
+      expect(sent(change)).toEqual([['stock.release.v1', ID]]);
+    });
+
+    it.each(CLOSED)('when a payment is approved for an order that is %s, then the authorization is voided, not kept', (status) => {
+      const order = orderIn({ status, checks: { stock: 'released', payment: 'pending' } });
+      const change = reactTo(order, approved());
+      expect(statusOf(order, change)).toBe(status);
+      expect(sent(change)).toEqual([['payment.void.v1', ID]]);
+      expect(change.timeline.map((t) => t.type)).toEqual(['payment_approved', 'payment_void_requested']);
+    });
+
+    it('when the payment is declined, then the order is rejected and its stock released', () => {
+      const order = orderIn({ checks: { stock: 'reserved', payment: 'pending' } });
+      const change = reactTo(order, fact('payment.declined.v1', { orderId: ID, checkId: 'chk-1', reason: 'insufficient funds' }, 'payment-check'));
+      expect(change.set.status).toBe('rejected');
+      expect(sent(change)).toEqual([
+        ['order.status-changed.v1', ID],
+        ['stock.release.v1', ID],
+      ]);
+    });
+
+    it('when a decline arrives for an order already cancelled, then the order stays cancelled and nothing is released twice', () => {
+      const order = orderIn({ status: 'cancelled', checks: { stock: 'released', payment: 'pending' } });
+      const change = reactTo(order, fact('payment.declined.v1', { orderId: ID, checkId: 'chk-1', reason: 'expired card' }, 'payment-check'));
+      expect(statusOf(order, change)).toBe('cancelled');
+      expect(change.send).toEqual([]);
+    });
+
+    it('when stock is short, then the order is held for the customer’s decision with the options inventory offered', () => {
+      const options = [{ sku: 'TSHIRT-BLK-M', substitutes: [], incoming: [], canCancelLine: true }];
+      const order = orderIn({ checks: { stock: 'pending', payment: 'approved' } });
+      const change = reactTo(order, fact('stock.short.v1', { orderId: ID, lines: [{ sku: 'TSHIRT-BLK-M', requested: 2, available: 0 }], options }, 'inventory'));
+      expect(change.set.status).toBe('on_hold');
+      expect(change.set.holds).toEqual([expect.objectContaining({ reason: 'stock_short', options })]);
+    });
+
+    it('when a backordered order’s stock arrives, then its stock_short hold ends and it becomes ready', () => {
+      const order = orderIn({ status: 'on_hold', checks: { stock: 'backordered', payment: 'approved' }, holds: [{ reason: 'stock_short', detail: 'waiting', at: '2026-01-01T10:00:00.000Z' }] });
+      const change = reactTo(order, reserved());
+      expect(change.set.holds).toEqual([]);
+      expect(change.set.status).toBe('ready_to_fulfill');
+    });
+
+    it('when a backordered order’s stock arrives but another hold remains, then it stays on hold', () => {
+      const holds = [
+        { reason: 'stock_short' as const, detail: 'waiting', at: '2026-01-01T10:00:00.000Z' },
+        { reason: 'payment_review' as const, detail: 'manual review', at: '2026-01-01T10:00:00.000Z' },
+      ];
+      const order = orderIn({ status: 'on_hold', checks: { stock: 'backordered', payment: 'approved' }, holds });
+      const change = reactTo(order, reserved());
+      expect(change.set.holds).toEqual([holds[1]]);
+      expect(change.set.status).toBeUndefined();
+    });
+  });
+
+  describe('reports about a check the order has replaced', () => {
+    it('when the old reservation answers after the lines changed, then it is released again and decides nothing', () => {
+      const order = orderIn({ checkKeys: { stock: `${ID}~2`, payment: ID }, checks: { stock: 'pending', payment: 'approved' } });
+      const change = reactTo(order, reserved(ID));
+      expect(change.set).toEqual({});
+      expect(sent(change)).toEqual([['stock.release.v1', ID]]);
+    });
+
+    it('when the old authorization is approved after the amount changed, then it is voided again', () => {
+      const order = orderIn({ checkKeys: { stock: ID, payment: `${ID}~2` } });
+      const change = reactTo(order, approved(ID));
+      expect(change.set).toEqual({});
+      expect(sent(change)).toEqual([['payment.void.v1', ID]]);
+    });
+  });
+
+  describe('fulfillment', () => {
+    const ready = (overrides: Partial<OrderState> = {}) => orderIn({ status: 'ready_to_fulfill', fulfillments: [{ id: 'f-1', locationId: 'berlin', status: 'open' }], ...overrides });
+
+    it('when the only fulfillment is packed, then the shipment is booked, the order is packed and its stock consumed', () => {
+      const order = ready();
+      const change = reactTo(order, packed());
+      expect(change.set.status).toBe('packed');
+      expect(sentTypes(change)).toEqual(['shipment.book.v1', 'order.status-changed.v1', 'stock.consume.v1']);
+    });
+
+    it('when one of two fulfillments is packed, then its parcel is booked but the order waits for the other', () => {
+      const order = ready({ fulfillments: [{ id: 'f-1', locationId: 'berlin', status: 'open' }, { id: 'f-2', locationId: 'hamburg', status: 'open' }] });
+      const change = reactTo(order, packed('f-1'));
+      expect(change.set.status).toBeUndefined();
+      expect(sentTypes(change)).toEqual(['shipment.book.v1']);
+    });
+
+    it.each(CLOSED)('when a fulfillment is packed for an order that is %s (the pack raced the cancel), then no shipment is booked and no stock consumed', (status) => {
+      const order = ready({ status });
+      const change = reactTo(order, packed());
+      expect(change.send).toEqual([]);
+      expect(statusOf(order, change)).toBe(status);
+      expect(change.timeline.map((t) => t.type)).toEqual(['fulfillment_packed', 'shipment_refused']);
+    });
+
+    it('when a fulfillment is opened, then the order records it; a repeat of the same report changes nothing', () => {
+      const order = ready({ fulfillments: [] });
+      const opened = fact('fulfillment.opened.v1', { orderId: ID, fulfillmentId: 'f-1', locationId: 'berlin' }, 'fulfillment');
+      const change = reactTo(order, opened);
+      expect(change.set.fulfillments).toEqual([{ id: 'f-1', locationId: 'berlin', status: 'open' }]);
+      expect(change.send).toEqual([]);
+      const again = reactTo({ ...order, fulfillments: change.set.fulfillments! }, opened);
+      expect(again).toEqual({ set: {}, timeline: [], send: [] });
+    });
+
+    it('when a fulfillment is opened after the order was cancelled (the cancel overtook the open), then it is cancelled again', () => {
+      const order = orderIn({ status: 'cancelled' });
+      const change = reactTo(order, fact('fulfillment.opened.v1', { orderId: ID, fulfillmentId: 'f-1', locationId: 'berlin' }, 'fulfillment'));
+      expect(sent(change)).toEqual([['fulfillment.cancel.v1', ID]]);
+    });
+
+    it('when a short pick is reported, then inventory is asked to find the missing units elsewhere, avoiding locations the order already uses', () => {
+      const order = ready();
+      const change = reactTo(order, fact('fulfillment.short-picked.v1', { orderId: ID, fulfillmentId: 'f-1', locationId: 'berlin', lines: [{ sku: 'TSHIRT-BLK-M', missing: 1 }], emptied: false, actor: 'picker' }, 'fulfillment'));
+      expect(change.send).toEqual([expect.objectContaining({ type: 'stock.short-pick.v1', data: expect.objectContaining({ excludeLocationIds: ['berlin'] }) })]);
+    });
+
+    it('when units are reallocated to another location, then a pending fulfillment is registered there before it opens', () => {
+      const order = ready();
+      const change = reactTo(
+        order,
+        fact('stock.reallocated.v1', { orderId: ID, corrected: [{ sku: 'TSHIRT-BLK-M', locationId: 'berlin', missing: 1 }], lines: [{ sku: 'TSHIRT-BLK-M', quantity: 1, locationId: 'hamburg' }], unfilled: [], reason: 'short pick' }, 'inventory'),
+      );
+      expect(change.set.allocation).toEqual([
+        { ...line, quantity: 1 },
+        { sku: 'TSHIRT-BLK-M', quantity: 1, locationId: 'hamburg' },
+      ]);
+      expect(change.set.fulfillments).toContainEqual({ id: 'pending:hamburg', locationId: 'hamburg', status: 'open' });
+      expect(sentTypes(change)).toEqual(['fulfillment.open.v1']);
+    });
+
+    it('when fulfillments are cancelled, then the order marks them cancelled', () => {
+      const order = ready();
+      const change = reactTo(order, fact('fulfillment.cancelled.v1', { orderId: ID, fulfillmentIds: ['f-1'] }, 'fulfillment'));
+      expect(change.set.fulfillments).toEqual([{ id: 'f-1', locationId: 'berlin', status: 'cancelled' }]);
+    });
+  });
+
+  describe('shipping and delivery', () => {
+    const packedOrder = () => orderIn({ status: 'packed', fulfillments: [{ id: 'f-1', locationId: 'berlin', status: 'packed' }] });
+
+    it('when the shipment is booked, then the order is shipped; the same booking again changes nothing', () => {
+      const order = packedOrder();
+      const change = reactTo(order, booked());
+      expect(change.set.status).toBe('shipped');
+      const again = reactTo({ ...order, status: 'shipped', shipments: change.set.shipments! }, booked());
+      expect(again).toEqual({ set: {}, timeline: [], send: [] });
+    });
+
+    it('when a scan arrives before the booking’s event, then the parcel is recorded from the scan and the order moves on; the late booking changes nothing', () => {
+      const order = packedOrder();
+      const change = reactTo(order, scan('in_transit'));
+      expect(change.set.status).toBe('in_transit');
+      expect(change.set.shipments).toEqual([{ id: 's-1', trackingNumber: 'SBX000000000001', status: 'in_transit' }]);
+      const late = reactTo({ ...order, status: 'in_transit', shipments: change.set.shipments! }, booked());
+      expect(late.set).toEqual({});
+    });
+
+    it('when the parcel is delivered, then the order is delivered and the returns service hears of it with the prices', () => {
+      const order = orderIn({ status: 'in_transit', shipments: [{ id: 's-1', trackingNumber: 'SBX000000000001', status: 'in_transit' }] });
+      const change = reactTo(order, scan('delivered'));
+      expect(change.set.status).toBe('delivered');
+      expect(change.send).toContainEqual({ type: 'order.delivered.v1', data: expect.objectContaining({ orderId: ID, lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, unitPrice: 1999 }] }) });
+    });
+
+    it('when a delivered scan is repeated, then nothing is sent twice', () => {
+      const order = orderIn({ status: 'delivered', shipments: [{ id: 's-1', trackingNumber: 'SBX000000000001', status: 'delivered' }] });
+      expect(reactTo(order, scan('delivered')).send).toEqual([]);
+    });
+
+    it('when the parcel comes back to the sender, then the order is returned', () => {
+      const order = orderIn({ status: 'in_transit', shipments: [{ id: 's-1', trackingNumber: 'SBX000000000001', status: 'in_transit' }] });
+      expect(reactTo(order, scan('returned_to_sender')).set.status).toBe('returned');
+    });
+
+    it.each(CLOSED)('when a booking or a scan arrives for an order that is %s, then it is recorded but the order never ships', (status) => {
+      const order = orderIn({ status });
+      expect(statusOf(order, reactTo(order, booked()))).toBe(status);
+      const scanned = reactTo(order, scan('delivered'));
+      expect(statusOf(order, scanned)).toBe(status);
+      expect(scanned.send).toEqual([]);
+    });
+  });
+
+  describe('returns and refunds', () => {
+    const delivered = () => orderIn({ status: 'delivered' });
+    const received = () =>
+      fact('return.received.v1', { orderId: ID, returnId: 'r-1', locationId: 'berlin', lines: [{ sku: 'TSHIRT-BLK-M', quantity: 1, condition: 'resellable' }], refundAmount: 1999, currency: 'EUR' }, 'returns');
+
+    it('when a return is received, then the order is returned, the goods restocked and the refund asked for under the payment key', () => {
+      const order = delivered();
+      const change = reactTo(order, received());
+      expect(change.set.status).toBe('returned');
+      expect(sent(change)).toEqual([
+        ['order.status-changed.v1', ID],
+        ['stock.restock.v1', ID],
+        ['payment.refund.v1', ID],
+      ]);
+    });
+
+    it('when the same return is reported received again, then nothing is restocked or refunded twice', () => {
+      const order = orderIn({ status: 'returned', returns: [{ id: 'r-1', status: 'received' }] });
+      expect(reactTo(order, received())).toEqual({ set: {}, timeline: [], send: [] });
+    });
+
+    it('when the refund is made, then the return shows it and the payment check says refunded', () => {
+      const order = orderIn({ status: 'returned', returns: [{ id: 'r-1', status: 'received' }] });
+      const change = reactTo(order, fact('payment.refunded.v1', { orderId: ID, returnId: 'r-1', amount: 1999, currency: 'EUR', providerRef: 'rf-1' }, 'payment-check'));
+      expect(change.set.returns).toEqual([{ id: 'r-1', status: 'refunded' }]);
+      expect(change.set.checks?.payment).toBe('refunded');
+      expect(change.timeline[0].detail).toBe('refund of 19.99 EUR for return r-1 (rf-1)');
+    });
+
+    it('when a return is opened, then the order lists it as requested', () => {
+      const change = reactTo(delivered(), fact('return.opened.v1', { orderId: ID, returnId: 'r-1', lines: [{ sku: 'TSHIRT-BLK-M', quantity: 1, reason: 'too small' }] }, 'returns'));
+      expect(change.set.returns).toEqual([{ id: 'r-1', status: 'requested' }]);
+    });
+
+    it('when returned goods are restocked, then the timeline says what went back to stock and what was written off', () => {
+      const change = reactTo(
+        delivered(),
+        fact('stock.restocked.v1', { orderId: ID, returnId: 'r-1', restocked: [{ ...line, quantity: 1 }], writtenOff: [] }, 'inventory'),
+      );
+      expect(change.timeline[0].detail).toBe('restocked 1 × TSHIRT-BLK-M; written off nothing');
+    });
+  });
+
+  describe('stock and payment bookkeeping', () => {
+    it.each([
+      ['stock.released.v1', { stock: 'released' }],
+      ['stock.consumed.v1', { stock: 'consumed' }],
+      ['payment.voided.v1', { payment: 'voided' }],
+    ] as const)('when %s is reported, then only the check result changes', (type, checks) => {
+      const order = orderIn({ status: 'cancelled' });
+      const data = type === 'stock.consumed.v1' ? { orderId: ID, lines: [line] } : { orderId: ID };
+      const change = reactTo(order, fact(type, data as never, 'inventory'));
+      expect(change.set).toEqual({ checks: { ...order.checks, ...checks } });
+      expect(change.send).toEqual([]);
+    });
+
+    it('when stock is backordered, then the order waits on hold, served first in, first out', () => {
+      const order = orderIn({ status: 'on_hold', checks: { stock: 'short', payment: 'approved' }, holds: [{ reason: 'stock_short', detail: 'short', at: '2026-01-01T10:00:00.000Z' }] });
+      const change = reactTo(order, fact('stock.backordered.v1', { orderId: ID, lines: [{ sku: 'TSHIRT-BLK-M', requested: 2, available: 0 }] }, 'inventory'));
+      expect(change.set.checks?.stock).toBe('backordered');
+      expect(change.set.holds).toHaveLength(1);
+      expect(change.set.holds![0].detail).toMatch(/^backordered, waiting for stock/);
+    });
+  });
+});
