@@ -38,6 +38,8 @@ export interface AggregateSpec<Doc> {
   lockKey: (id: string) => string;
   /** The answer to a message the aggregate had already applied (a redelivered or repeated command). */
   view?: (current: Doc) => unknown;
+  /** How long the lock outlives a holder that died without releasing it (default 30 s; renewed while the holder works). */
+  lockTtlMs?: number;
 }
 
 export interface ChangeOptions<Doc> {
@@ -81,7 +83,7 @@ export class AggregateStore<Doc extends AggregateDocument> {
 
   /** Run `work` as the aggregate's only writer: for a use case that stores through a batched insert of its own. */
   withLock<T>(id: string, work: () => Promise<T>): Promise<T> {
-    return this.kit.locks.withLock(this.spec.lockKey(id), work);
+    return this.kit.locks.withLock(this.spec.lockKey(id), work, this.lockOptions);
   }
 
   /**
@@ -122,7 +124,11 @@ export class AggregateStore<Doc extends AggregateDocument> {
       }
       if (sent.length > 0) await this.publish(id, lock, sent, cause.id);
       return decision.result;
-    });
+    }, this.lockOptions);
+  }
+
+  private get lockOptions() {
+    return this.spec.lockTtlMs ? { ttlMs: this.spec.lockTtlMs } : {};
   }
 
   /**
