@@ -1,17 +1,22 @@
-import type { ServiceDefinition } from '@oms/runtime';
 import { InsertBatcher } from '@oms/mongo';
+import type { ServiceDefinition } from '@oms/runtime';
+import type { InventoryDeps } from './application/inventory-deps';
 import { configSchema, SERVICE_NAME } from './config';
-import { reservationLock } from './data-access/lock-keys';
+import { reservationLock, stockAlertLock } from './data-access/lock-keys';
 import { LocationDirectory } from './data-access/location-directory';
 import { registerModels } from './data-access/models';
-import { stockAlertLock } from './data-access/stock-alerts';
+import type { ReservationDoc } from './data-access/reservation-model';
 import { ShortageFacts } from './data-access/shortage-facts';
 import { StockCounters } from './data-access/stock-counters';
+import { reservationView } from './data-access/views';
 import { inventoryRoutes } from './entry-points/http/routes';
-import { BackorderQueue } from './entry-points/jobs/backorders';
-import { inventoryCommands } from './entry-points/messages/inventory-commands';
+import { BackorderTimer } from './entry-points/jobs/backorders';
+import { inventorySubscriptions } from './entry-points/messages/inventory-subscriptions';
 
 /** Locations, the stock ledger and reservations: availability and where an order ships from. */
+/** How long a reservation's lock outlives a holder that died (renewed while the holder works). */
+const RESERVATION_LOCK_TTL_MS = 5000;
+
 export const definition: ServiceDefinition<typeof configSchema> = {
   name: SERVICE_NAME,
   configSchema,
@@ -20,19 +25,28 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     const counters = new StockCounters(ctx.redis, models, ctx.logger, ctx.config.INVENTORY_LEASE_MS);
     // Counters whole before the first command: after a Redis loss this is where they are rebuilt.
     await counters.ready();
-    const backorderNotice = { serveSoon: () => backorders.serveSoon() };
-    const deps = { locks: ctx.locks, outbox: ctx.outbox, models, counters, locations: new LocationDirectory(models), shortageFacts: new ShortageFacts(models), newReservations: new InsertBatcher(models.Reservations, { asGiven: true }), backorders: backorderNotice };
-    const backorders = new BackorderQueue(deps, ctx.logger);
+    // A short lock: when an instance dies holding one, the redelivered command goes on after 5 s, not 30.
+    const store = ctx.aggregates<ReservationDoc>({ model: models.Reservations, lockKey: reservationLock, view: reservationView, lockTtlMs: RESERVATION_LOCK_TTL_MS });
+    const deps: InventoryDeps = {
+      store,
+      // Stored as built (no mongoose document each): reserve-stock.ts builds every field.
+      newReservations: new InsertBatcher(models.Reservations, { asGiven: true }),
+      outbox: ctx.outbox,
+      locks: ctx.locks,
+      models,
+      counters,
+      locations: new LocationDirectory(models),
+      shortageFacts: new ShortageFacts(models),
+      backorders: { serveSoon: () => backorders.serveSoon() },
+    };
+    const backorders = new BackorderTimer(deps, ctx.logger);
     backorders.start(ctx.config.INVENTORY_BACKORDER_SWEEP_MS);
     return {
       onStop: () => backorders.stop(),
-      routes: inventoryRoutes(models, counters),
-      consumers: { 'inventory.commands': inventoryCommands(deps) },
-      outbox: [
-        { model: models.Reservations, lockKey: reservationLock },
-        // Insert-only, written by one handler: the lock keeps the handler's flush and the sweep apart.
-        { model: models.StockAlerts, lockKey: stockAlertLock },
-      ],
+      routes: inventoryRoutes({ models, counters }),
+      consumers: inventorySubscriptions(deps),
+      // Insert-only, written by one use case: the lock keeps its flush and the sweep apart.
+      outbox: [{ model: models.StockAlerts, lockKey: stockAlertLock }],
     };
   },
 };

@@ -207,9 +207,10 @@ describe('inventory: ledger, reservations and returns', () => {
       ]),
     );
 
-    // The same return sent again (another message) does not count the units twice.
+    // The same return sent again (another message) does not count the units twice, nor announce them again.
     await inv.send('stock.restock.v1', restock);
     expect((await inv.stock('LIFE-1')).onHand).toBe(5);
+    expect(inv.tap.of('stock.restocked.v1', orderId)).toHaveLength(1);
 
     // A return to an unknown location is refused.
     await expect(inv.send('stock.restock.v1', { ...restock, returnId: 'r-x', locationId: 'WH-NOWHERE' })).rejects.toMatchObject({

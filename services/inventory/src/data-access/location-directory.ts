@@ -1,5 +1,7 @@
+import { canPickupByDefault } from '../domain/location';
 import type { SourcingLocation } from '../domain/sourcing';
-import type { LocationDoc, Models } from './models';
+import type { LocationDoc } from './location-model';
+import type { Models } from './models';
 
 /** How long a read of the locations serves sourcing: they change rarely, orders arrive by the hundred per second. */
 const FRESH_MS = 2000;
@@ -28,7 +30,7 @@ export const toSourcing = (l: LocationDoc): SourcingLocation => ({
   id: l._id,
   active: l.active ?? true,
   canShip: l.canShip ?? true,
-  canPickup: l.canPickup ?? l.type === 'store',
+  canPickup: l.canPickup ?? canPickupByDefault(l.type),
   priority: l.priority ?? 100,
   handlingCost: l.handlingCost ?? 0,
   ...(l.address ? { coordinates: { lat: l.address.lat, lon: l.address.lon } } : {}),

@@ -1,5 +1,8 @@
 import type { PlanningWindow, SkuPosition } from '../domain/planning';
-import type { IncomingDoc, Models, MovementDoc, SkuSettingDoc } from './models';
+import type { IncomingDoc } from './incoming-model';
+import type { Models } from './models';
+import type { MovementDoc } from './movement-model';
+import type { SkuSettingDoc } from './sku-setting-model';
 import type { StockCounters } from './stock-counters';
 
 const sumBy = <T>(rows: T[], key: (r: T) => string, value: (r: T) => number) => {

@@ -1,4 +1,6 @@
-import type { IncomingDoc, Models, SkuSettingDoc } from './models';
+import type { IncomingDoc } from './incoming-model';
+import type { Models } from './models';
+import type { SkuSettingDoc } from './sku-setting-model';
 
 /**
  * What a short order's options are made of: a SKU's substitutes and its open incoming receipts. In a flash

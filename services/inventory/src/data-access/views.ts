@@ -1,13 +1,17 @@
-import type { IncomingDoc, LocationDoc, MovementDoc, ReservationDoc } from './models';
+import { canPickupByDefault } from '../domain/location';
+import type { IncomingDoc } from './incoming-model';
+import type { LocationDoc } from './location-model';
+import type { MovementDoc } from './movement-model';
+import type { ReservationDoc } from './reservation-model';
 
-/** What leaves the service: ids named for what they are, no internal bookkeeping (outbox, processed). */
+/** Every view of the service, what leaves it: ids named for what they are, no bookkeeping (processed, sent, outbox). */
 export const locationView = (l: LocationDoc) => ({
   id: l._id,
   name: l.name,
   type: l.type,
   ...(l.address ? { address: l.address } : {}),
   canShip: l.canShip ?? true,
-  canPickup: l.canPickup ?? l.type === 'store',
+  canPickup: l.canPickup ?? canPickupByDefault(l.type),
   priority: l.priority ?? 100,
   handlingCost: l.handlingCost ?? 0,
   active: l.active ?? true,
@@ -28,7 +32,7 @@ export const movementView = (m: MovementDoc) => ({
   at: m.at,
 });
 
-export const reservationView = (r: ReservationDoc) => ({
+export const reservationView = (r: Pick<ReservationDoc, '_id' | 'status' | 'lines' | 'reason' | 'shortLines' | 'createdAt' | 'updatedAt'>) => ({
   orderId: r._id,
   status: r.status,
   // A short pick can leave a line at 0 (kept in place, aligned with Redis's marker): not shown.
@@ -40,3 +44,5 @@ export const reservationView = (r: ReservationDoc) => ({
 });
 
 export const incomingView = (i: IncomingDoc) => ({ id: i._id, sku: i.sku, locationId: i.locationId, quantity: i.quantity, expectedAt: i.expectedAt, reference: i.reference, status: i.status });
+
+export type ReservationView = ReturnType<typeof reservationView>;

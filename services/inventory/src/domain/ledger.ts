@@ -1,4 +1,4 @@
-import type { AllocatedLine } from './sourcing';
+import type { AllocatedLine, Availability } from './sourcing';
 
 /** Stock figures of one SKU at one location. */
 export interface Counter {
@@ -47,7 +47,7 @@ export function counterOf(counters: Counters, sku: string, locationId: string): 
 
 /**
  * What the counters must be, from the documents alone: on hand is the sum of the ledger, reserved the sum
- * of the active reservations' lines. A pick counts once its reservation is consumed: the consume handler
+ * of the active reservations' lines. A pick counts once its reservation is consumed: a consume
  * stores the picks first and marks the reservation consumed second, and until then the units are still
  * counted as reserved (counting them as picked as well would take them off twice). A short-pick
  * correction likewise counts once the reservation records its operation (it changes the lines in the
@@ -74,6 +74,13 @@ export function countersFromLedger(movements: Iterable<LedgerMovement>, reservat
 
 /** Units that can still be promised: on hand less what is reserved and the safety stock. */
 export const availableToPromise = (c: Counter): number => c.onHand - c.reserved - c.safetyStock;
+
+/** What sourcing may promise per SKU and location: available to promise, never below zero. */
+export function availabilityOf(counters: Counters): Availability {
+  const availability: Availability = new Map();
+  for (const [sku, perLocation] of counters) availability.set(sku, new Map([...perLocation].map(([loc, c]) => [loc, Math.max(0, availableToPromise(c))])));
+  return availability;
+}
 
 /** Available to promise fell to the reorder point with a change: worth telling the buyer (stock.low.v1). */
 export interface LowStock {

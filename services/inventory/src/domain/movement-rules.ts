@@ -1,4 +1,4 @@
-import type { FieldError } from '@oms/errors';
+import { Refusal, type FieldError } from '@oms/errors';
 
 export const MOVEMENT_TYPES = ['receipt', 'adjustment', 'count', 'pick', 'return_restock', 'write_off', 'transfer'] as const;
 export type MovementType = (typeof MOVEMENT_TYPES)[number];
@@ -24,6 +24,19 @@ export interface NewMovement {
   type: MovementType;
   reason?: string;
   reference?: string;
+}
+
+/** One entry of the insert-only stock ledger as stored: on hand is the sum of these. */
+export interface LedgerEntry extends NewMovement {
+  _id: string;
+  actor: string;
+  at: Date;
+  /** On picks: the reservation they consume. */
+  reservationId?: string;
+  /** On counts: the quantity counted (the movement books the difference). */
+  counted?: number;
+  /** On short-pick corrections: the operation the reservation records once done (see ledger.ts). */
+  operation?: string;
 }
 
 /** What each type's quantity must look like, and which types need a destination. */
@@ -53,6 +66,26 @@ export function movementErrors(movements: RequestedMovement[], knownLocations: S
     }
   });
   return errors;
+}
+
+/** A batch with any of these errors is refused whole: nothing is booked. */
+export function checkMovements(movements: RequestedMovement[], knownLocations: Set<string>): void {
+  const errors = movementErrors(movements, knownLocations);
+  if (errors.length > 0) throw new Refusal('invalid', 'The stock movements were refused', errors);
+}
+
+/**
+ * On hand never goes below what is reserved (or below zero): the refusal names the movement that went too
+ * far, under `path` (the request's field holding the movements).
+ */
+export function takesReservedStock(
+  change: PlannedChange,
+  path: string,
+  figures: { onHand: number; after: number; reserved: number },
+): Refusal {
+  const { movement, index } = change;
+  const message = `would take on hand of ${movement.sku} at ${movement.locationId} from ${figures.onHand} to ${figures.after}, below the ${figures.reserved} reserved`;
+  return new Refusal('invalid', 'The stock movements would take reserved stock', [{ path: `${path}.${index}.quantity`, message }]);
 }
 
 /** A counter change for one ledger entry, and which requested movement it comes from. */

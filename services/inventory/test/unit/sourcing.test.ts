@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { distanceKm, locateCustomer } from '../src/domain/geo';
-import { sourceOrder, type Availability, type RequestedLine, type SourcingLocation } from '../src/domain/sourcing';
+import { distanceKm, locateCustomer } from '../../src/domain/geo';
+import { sourceOrder, type Availability, type RequestedLine, type SourcingLocation } from '../../src/domain/sourcing';
 
 const location = (id: string, fields: Partial<SourcingLocation> = {}): SourcingLocation => ({
   id,

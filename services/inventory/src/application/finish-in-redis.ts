@@ -1,5 +1,5 @@
-import type { AllocatedLine } from '../../domain/sourcing';
-import type { StockCounters } from '../../data-access/stock-counters';
+import type { AllocatedLine } from '../domain/sourcing';
+import type { StockCounters } from '../data-access/stock-counters';
 
 /**
  * Release or consume an active reservation's units in Redis. 'done' in the wanted state means an earlier

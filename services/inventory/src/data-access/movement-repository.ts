@@ -1,5 +1,6 @@
 import { isDuplicateKeyError } from '@oms/mongo';
-import type { MovementDoc, Models } from './models';
+import type { MovementDoc } from './movement-model';
+import type { Models } from './models';
 
 /**
  * Insert ledger entries whose ids are deterministic; an entry already there (a redelivery, or a crash

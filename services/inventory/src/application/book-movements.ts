@@ -1,16 +1,15 @@
-import { unprocessable } from '@oms/errors';
 import type { LowStock } from '../domain/ledger';
-import type { PlannedChange } from '../domain/movement-rules';
-import type { MovementDoc, Models } from './models';
-import { insertMovementsOnce, movementsByIds } from './movements';
-import type { StockCounters } from './stock-counters';
+import { takesReservedStock, type PlannedChange } from '../domain/movement-rules';
+import type { MovementDoc } from '../data-access/movement-model';
+import { insertMovementsOnce, movementsByIds } from '../data-access/movement-repository';
+import type { InventoryDeps } from './inventory-deps';
 
-export interface BookedBatch {
+export interface LedgerBatch {
   /** One id per entry, deterministic, so a redelivery finds what it stored. */
   ids: string[];
   changes: PlannedChange[];
   actor: string;
-  /** Where a refusal points: the request's field prefix (e.g. `movements`). */
+  /** Where a refusal points: the request's field holding the movements (e.g. `movements`). */
   path: string;
 }
 
@@ -19,7 +18,7 @@ export interface BookedBatch {
  * the entries in the store. Once every entry is stored the batch is done, and a redelivery changes nothing.
  * Answers the entries, and where the batch brought available to promise down to a reorder point.
  */
-export async function bookMovements(models: Models, counters: StockCounters, batchId: string, batch: BookedBatch): Promise<{ movements: MovementDoc[]; low: LowStock[] }> {
+export async function bookMovements({ models, counters }: Pick<InventoryDeps, 'models' | 'counters'>, batchId: string, batch: LedgerBatch): Promise<{ movements: MovementDoc[]; low: LowStock[] }> {
   const stored = await movementsByIds(models, batch.ids);
   if (stored.length === batch.ids.length) return { movements: stored, low: [] };
 
@@ -28,11 +27,7 @@ export async function bookMovements(models: Models, counters: StockCounters, bat
     batchId,
     batch.changes.map((c) => ({ sku: c.movement.sku, locationId: c.movement.locationId, kind: c.kind, value: c.movement.quantity })),
   );
-  if (outcome.status === 'refused') {
-    const { movement, index } = batch.changes[outcome.index]!;
-    const message = `would take on hand of ${movement.sku} at ${movement.locationId} from ${outcome.onHand} to ${outcome.after}, below the ${outcome.reserved} reserved`;
-    throw unprocessable('The stock movements would take reserved stock', [{ path: `${batch.path}.${index}.quantity`, message }]);
-  }
+  if (outcome.status === 'refused') throw takesReservedStock(batch.changes[outcome.index]!, batch.path, outcome);
   counters.assertFresh(startedAt);
   const at = new Date();
   const docs: MovementDoc[] = batch.changes.map((c, i) => ({

@@ -1,0 +1,37 @@
+import type { Message } from '@oms/messaging';
+import { isReleasable } from '../domain/reservation';
+import type { ReservationView } from '../data-access/views';
+import type { InventoryDeps } from './inventory-deps';
+import { finishInRedis } from './finish-in-redis';
+
+export interface ReleaseAnswer {
+  orderId: string;
+  status: string | null;
+  /** Whether this command ended the reservation (a repeat, or one already over, changes nothing). */
+  released: boolean;
+}
+
+/** Active, short or backordered → released. Anything else (already released or consumed, or never reserved) is left alone. */
+export async function releaseStock({ store, counters, backorders }: InventoryDeps, msg: Message<'stock.release.v1'>): Promise<ReleaseAnswer> {
+  const { orderId } = msg.data;
+  let decided = false;
+  let gaveBackUnits = false;
+  const answer = await store.change<ReleaseAnswer>(orderId, msg, async (current) => {
+    decided = true;
+    if (!current || !isReleasable(current.status)) return { result: { orderId, status: current?.status ?? null, released: false } };
+    // Short and backordered reservations hold nothing; an active one gives its units back in Redis first.
+    const startedAt = Date.now();
+    if (current.status === 'active') await finishInRedis(counters, orderId, current.lines, 'released');
+    counters.assertFresh(startedAt);
+    gaveBackUnits = current.status === 'active';
+    return {
+      update: { $set: { status: 'released' } },
+      emit: [{ type: 'stock.released.v1', data: { orderId } }],
+      result: { orderId, status: 'released', released: true },
+    };
+  });
+  if (gaveBackUnits) backorders.serveSoon();
+  if (decided) return answer!;
+  // A repeat: the store answers with the reservation's view, and this delivery changed nothing.
+  return { orderId, status: (answer as unknown as ReservationView).status, released: false };
+}

@@ -1,0 +1,57 @@
+import { availableToPromise, type Counter } from '../domain/ledger';
+import { summarizeSku } from '../domain/stock-levels';
+import type { IncomingDoc } from '../data-access/incoming-model';
+import type { MovementDoc } from '../data-access/movement-model';
+import type { SkuSettingDoc } from '../data-access/sku-setting-model';
+import type { StockSettingDoc } from '../data-access/stock-setting-model';
+import { incomingView, movementView } from '../data-access/views';
+import type { InventoryReads } from './inventory-deps';
+
+/** More SKUs than this are not listed in one answer. */
+const MAX_LISTED_SKUS = 5000;
+
+/** One SKU per location and in total, with its open incoming receipts, lead time and substitutes. */
+export async function stockOfSku({ models, counters }: InventoryReads, sku: string) {
+  const [stock, incoming, settings] = await Promise.all([
+    counters.snapshot([sku]),
+    models.Incoming.find({ sku, status: 'open' }).sort({ expectedAt: 1, _id: 1 }).lean<IncomingDoc[]>(),
+    models.SkuSettings.findById(sku).lean<SkuSettingDoc>(),
+  ]);
+  return {
+    ...summarizeSku(sku, stock.get(sku)),
+    incoming: incoming.map(incomingView),
+    leadTimeDays: settings?.leadTimeDays ?? 0,
+    substitutes: settings?.substitutes ?? [],
+  };
+}
+
+/** Every SKU's totals, by SKU. */
+export async function stockTotals({ counters }: InventoryReads) {
+  const skus = (await counters.knownSkus()).sort().slice(0, MAX_LISTED_SKUS);
+  const stock = await counters.snapshot(skus);
+  return skus.map((sku) => {
+    const { locations: _l, ...totals } = summarizeSku(sku, stock.get(sku));
+    return totals;
+  });
+}
+
+/** The SKU and location pairs at or under their reorder point, lowest available first. */
+export async function belowReorderPoint({ models, counters }: InventoryReads) {
+  const settings = await models.StockSettings.find({}, { sku: 1, locationId: 1, reorderPoint: 1 }).lean<StockSettingDoc[]>();
+  const stock = await counters.snapshot([...new Set(settings.map((s) => s.sku))]);
+  return settings
+    .map((s) => ({ sku: s.sku, locationId: s.locationId, counter: stock.get(s.sku)?.get(s.locationId) }))
+    .filter((s): s is { sku: string; locationId: string; counter: Counter & { reorderPoint: number } } => s.counter?.reorderPoint !== undefined)
+    .map(({ sku, locationId, counter: c }) => ({ sku, locationId, onHand: c.onHand, reserved: c.reserved, safetyStock: c.safetyStock, available: availableToPromise(c), reorderPoint: c.reorderPoint }))
+    .filter((l) => l.available <= l.reorderPoint)
+    .sort((a, b) => a.available - b.available || (a.sku < b.sku ? -1 : 1));
+}
+
+/** The ledger of one SKU, newest first (the newest 500): where its on hand comes from. */
+export async function movementsOf({ models }: InventoryReads, sku: string) {
+  const movements = await models.Movements.find({ sku }).sort({ at: -1, _id: 1 }).limit(500).lean<MovementDoc[]>();
+  return movements.map(movementView);
+}
+
+/** Counters against the documents: what the invariant tests and ops check after an incident. */
+export const auditCounters = ({ counters }: InventoryReads) => counters.audit();
