@@ -94,21 +94,25 @@ describe('carrier service', () => {
     expect((await getJson(`/internal/shipments?orderId=${orderId}`)).body).toHaveLength(1);
   });
 
-  it('when a tracking update arrives twice, then it is recorded once and shipment.tracking-updated.v1 is emitted once', async () => {
+  it('when a tracking update arrives again (re-sent or redelivered), then it is recorded once and shipment.tracking-updated.v1 is emitted once', async () => {
     const orderId = `ord-${randomUUID()}`;
     const { shipmentId, trackingNumber } = await bookShipment(orderId);
     const update = { carrierId: 'sandbox', trackingNumber, status: 'in_transit' as const, occurredAt: '2025-03-01T10:00:00.000Z', location: 'Hub Leipzig' };
 
-    const first = await client.send('shipment.record-tracking.v1', update, { correlationId: trackingNumber });
+    const firstId = randomUUID();
+    const first = await client.send('shipment.record-tracking.v1', update, { correlationId: trackingNumber, id: firstId });
     expect(first).toEqual({ status: 'done', result: { shipmentId, trackingNumber, status: 'in_transit' } });
+    // The carrier re-sends the scan (a new message), and the first message is delivered again.
     const second = await client.send('shipment.record-tracking.v1', update, { correlationId: trackingNumber });
     expect(second).toEqual(first);
+    expect(await client.send('shipment.record-tracking.v1', update, { correlationId: trackingNumber, id: firstId })).toEqual(first);
 
     await tap.settle();
     const updates = tap.of<MessageData<'shipment.tracking-updated.v1'>>('shipment.tracking-updated.v1').filter((e) => e.data.shipmentId === shipmentId);
     expect(updates).toHaveLength(1);
     expect(updates[0].data).toEqual({ orderId, shipmentId, trackingNumber, status: 'in_transit', occurredAt: update.occurredAt, location: 'Hub Leipzig' });
-    expect(updates[0].id).toBe(deterministicId(shipmentId, 'in_transit', update.occurredAt));
+    // Caused by the first message, in the order's conversation.
+    expect(updates[0]).toMatchObject({ causationId: firstId, correlationId: orderId });
     const shipment = (await getJson(`/internal/shipments/${shipmentId}`)).body;
     expect(shipment.status).toBe('in_transit');
     expect(shipment.tracking).toHaveLength(1);

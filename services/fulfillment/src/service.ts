@@ -1,18 +1,22 @@
 import type { ServiceDefinition } from '@oms/runtime';
+import { fulfillmentQueries } from './application/fulfillment-queries';
 import { configSchema, SERVICE_NAME } from './config';
-import { fulfillmentLockKey, registerFulfillmentModel } from './data-access/fulfillment-model';
+import { fulfillmentLockKey, fulfillmentModel, type FulfillmentDoc } from './data-access/fulfillment-model';
+import { FulfillmentRepository } from './data-access/fulfillment-repository';
+import { toFulfillmentView } from './data-access/fulfillment-view';
 import { fulfillmentRoutes } from './entry-points/http/fulfillment-routes';
-import { fulfillmentCommandHandlers } from './entry-points/messages/fulfillment-commands';
+import { fulfillmentSubscriptions } from './entry-points/messages/fulfillment-subscriptions';
 
+/** fulfillment: the warehouse work of an order, one fulfillment per ship-from location. */
 export const definition: ServiceDefinition<typeof configSchema> = {
   name: SERVICE_NAME,
   configSchema,
   setup(ctx) {
-    const fulfillments = registerFulfillmentModel(ctx.db);
+    const fulfillments = new FulfillmentRepository(fulfillmentModel(ctx.db));
+    const store = ctx.aggregates<FulfillmentDoc>({ model: fulfillments.model, lockKey: fulfillmentLockKey, view: toFulfillmentView });
     return {
-      routes: fulfillmentRoutes(fulfillments),
-      consumers: { 'fulfillment.commands': fulfillmentCommandHandlers({ locks: ctx.locks, outbox: ctx.outbox, fulfillments }) },
-      outbox: [{ model: fulfillments, lockKey: fulfillmentLockKey }],
+      routes: fulfillmentRoutes(fulfillmentQueries(fulfillments)),
+      consumers: fulfillmentSubscriptions({ store, fulfillments }),
     };
   },
 };

@@ -79,16 +79,38 @@ describe('fulfillment', () => {
     await expect(pack('no-such-fulfillment')).rejects.toMatchObject({ status: 404, title: 'Not Found' });
   });
 
-  it('when an order is cancelled, then its open fulfillments are cancelled and packed ones stay packed', async () => {
+  it('when an order is cancelled (twice), then its open fulfillments are cancelled once and packed ones stay packed', async () => {
     const { orderId, wh1, st1 } = await openOrder();
     await pack(st1.id);
-    const out = await commands.send('fulfillment.cancel.v1', { orderId }, { correlationId: orderId });
+    const id = randomUUID();
+    const out = await commands.send('fulfillment.cancel.v1', { orderId }, { correlationId: orderId, id });
     expect(out).toEqual({ status: 'done', result: { cancelled: [wh1.id] } });
+    // Delivered again: the same answer, nothing published again.
+    expect(await commands.send('fulfillment.cancel.v1', { orderId }, { correlationId: orderId, id })).toEqual(out);
     expect((await getJson(`/internal/fulfillments/${wh1.id}`)).body.status).toBe('cancelled');
     expect((await getJson(`/internal/fulfillments/${st1.id}`)).body.status).toBe('packed');
     await expect(pack(wh1.id)).rejects.toMatchObject({ status: 409 });
     await settle();
     expect(eventsOf('fulfillment.cancelled.v1', orderId).map((e) => e.data)).toEqual([{ orderId, fulfillmentIds: [wh1.id] }]);
+  });
+
+  it('when a short pick is reported (twice), then the units come off, it is published once, and a fulfillment left empty is cancelled', async () => {
+    const { orderId, wh1, st1 } = await openOrder();
+    const shortPick = (fulfillmentId: string, lines: Array<{ sku: string; missing: number }>, id?: string) =>
+      commands.send('fulfillment.report-short-pick.v1', { fulfillmentId, lines, actor: 'picker-1' }, { correlationId: fulfillmentId, ...(id ? { id } : {}) });
+    const id = randomUUID();
+    const first = await shortPick(wh1.id, [{ sku: 'SKU-1', missing: 1 }], id);
+    expect(first).toMatchObject({ status: 'done', result: { id: wh1.id, status: 'open', lines: [{ sku: 'SKU-1', quantity: 3 }, { sku: 'SKU-2', quantity: 2 }] } });
+    expect(await shortPick(wh1.id, [{ sku: 'SKU-1', missing: 1 }], id)).toEqual(first);
+    await expect(shortPick(wh1.id, [{ sku: 'SKU-3', missing: 1 }])).rejects.toMatchObject({ status: 422, errors: [{ path: 'lines.0.sku', message: expect.any(String) }] });
+    const emptied = await shortPick(st1.id, [{ sku: 'SKU-3', missing: 1 }]);
+    expect(emptied).toMatchObject({ result: { status: 'cancelled', lines: [] } });
+    await expect(shortPick(st1.id, [{ sku: 'SKU-3', missing: 1 }])).rejects.toMatchObject({ status: 409 });
+    await settle();
+    expect(eventsOf('fulfillment.short-picked.v1', orderId).map((e) => [e.data.fulfillmentId, e.data.emptied])).toEqual([
+      [wh1.id, false],
+      [st1.id, true],
+    ]);
   });
 
   it('when 20 pack commands for one fulfillment arrive at once, then all answer packed and exactly one fulfillment.packed.v1 is published', async () => {

@@ -1,21 +1,25 @@
 import type { ServiceDefinition } from '@oms/runtime';
+import { returnQueries } from './application/return-queries';
 import { configSchema, SERVICE_NAME } from './config';
-import { deliveredOrderModel } from './data-access/delivered-order.model';
-import { returnModel } from './data-access/return.model';
-import { returnsRoutes } from './entry-points/http/routes';
-import { returnLockKey } from './entry-points/messages/deps';
-import { returnsConsumers } from './entry-points/messages/handlers';
+import { deliveredOrderModel } from './data-access/delivered-order-model';
+import { DeliveredOrderRepository } from './data-access/delivered-order-repository';
+import { returnLockKey, returnModel, type ReturnDoc } from './data-access/return-model';
+import { ReturnRepository } from './data-access/return-repository';
+import { toReturnView } from './data-access/return-view';
+import { returnRoutes } from './entry-points/http/return-routes';
+import { returnsSubscriptions } from './entry-points/messages/returns-subscriptions';
 
+/** returns: customers' returns of delivered orders, their receipt and the refund they are owed. */
 export const definition: ServiceDefinition<typeof configSchema> = {
   name: SERVICE_NAME,
   configSchema,
   setup(ctx) {
-    const Returns = returnModel(ctx.db);
-    const DeliveredOrders = deliveredOrderModel(ctx.db);
+    const returns = new ReturnRepository(returnModel(ctx.db));
+    const deliveredOrders = new DeliveredOrderRepository(deliveredOrderModel(ctx.db));
+    const store = ctx.aggregates<ReturnDoc>({ model: returns.model, lockKey: returnLockKey, view: toReturnView });
     return {
-      routes: (app) => returnsRoutes(app, Returns),
-      consumers: returnsConsumers({ Returns, DeliveredOrders, locks: ctx.locks, outbox: ctx.outbox }),
-      outbox: [{ model: Returns, lockKey: returnLockKey }],
+      routes: (app) => returnRoutes(app, returnQueries(returns)),
+      consumers: returnsSubscriptions({ store, returns, deliveredOrders }),
     };
   },
 };

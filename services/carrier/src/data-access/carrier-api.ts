@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import type { Address } from '@oms/contracts';
 import type { Logger } from '@oms/logging';
 import { createHttpClient, type HttpClientOptions } from '@oms/resilience';
-import type { Address } from './shipment.model';
 
 /** The carrier's answer is third-party input: check it before storing anything from it. */
 const bookingAnswer = z.object({ shipmentId: z.string().min(1), trackingNumber: z.string().min(1).max(100), service: z.string().optional() });

@@ -9,6 +9,11 @@ export interface TrackingUpdate {
   location?: string;
 }
 
+/** A scan as the shipment keeps it. */
+export interface TrackingEntry extends TrackingUpdate {
+  receivedAt: Date;
+}
+
 /** A carrier re-sending the same scan (same status at the same instant) is the same update. */
 export function isSameUpdate(a: Pick<TrackingUpdate, 'status' | 'occurredAt'>, b: Pick<TrackingUpdate, 'status' | 'occurredAt'>): boolean {
   return a.status === b.status && new Date(a.occurredAt).getTime() === new Date(b.occurredAt).getTime();
@@ -22,6 +27,16 @@ export function currentStatus(updates: Array<Pick<TrackingUpdate, 'status' | 'oc
   let latest: Pick<TrackingUpdate, 'status' | 'occurredAt'> | undefined;
   for (const u of updates) if (!latest || new Date(u.occurredAt).getTime() >= new Date(latest.occurredAt).getTime()) latest = u;
   return latest?.status ?? 'booked';
+}
+
+/**
+ * Record a scan on a shipment: the entry to add and the shipment's status with it, or null when the
+ * shipment has that scan already (carriers re-send scans, under new message ids).
+ */
+export function recordScan(tracking: TrackingEntry[], update: TrackingUpdate, receivedAt: Date): { entry: TrackingEntry; status: ShipmentStatus } | null {
+  if (tracking.some((t) => isSameUpdate(t, update))) return null;
+  const entry: TrackingEntry = { status: update.status, occurredAt: update.occurredAt, receivedAt, ...(update.location ? { location: update.location } : {}) };
+  return { entry, status: currentStatus([...tracking, entry]) };
 }
 
 /** Grams to declare per unit while the catalogue has no weights: carriers need a positive parcel weight. */

@@ -1,24 +1,20 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { outboxPendingMarker } from '@oms/outbox';
-import type { Address as ShippingAddress, Envelope } from '@oms/contracts';
+import type { Address } from '@oms/contracts';
 import { deterministicId } from '@oms/messaging';
+import { aggregateFields, type AggregateDocument } from '@oms/outbox';
 import type { FulfillmentLine, FulfillmentStatus } from '../domain/fulfillment';
 
-
-export interface FulfillmentDoc {
-  _id: string;
+export interface FulfillmentDoc extends AggregateDocument {
   orderId: string;
   locationId: string;
   lines: FulfillmentLine[];
-  shippingAddress: ShippingAddress;
+  shippingAddress: Address;
   shippingMethod: string;
   status: FulfillmentStatus;
   createdAt: Date;
   packedAt?: Date;
   packedBy?: string;
   cancelledAt?: Date;
-  processed: string[];
-  outbox: Envelope[];
 }
 
 export type FulfillmentModel = Model<FulfillmentDoc>;
@@ -26,6 +22,7 @@ export type FulfillmentModel = Model<FulfillmentDoc>;
 /** One fulfillment per order and location; a redelivered open command finds the same id. */
 export const fulfillmentId = (orderId: string, locationId: string): string => deterministicId('fulfillment', orderId, locationId);
 
+/** One writer per fulfillment: every change of a fulfillment happens under this lock. */
 export const fulfillmentLockKey = (id: string): string => `fulfillment:${id}`;
 
 const lineSchema = new Schema({ sku: { type: String, required: true }, quantity: { type: Number, required: true } }, { _id: false });
@@ -56,15 +53,13 @@ const fulfillmentSchema = new Schema(
     packedAt: { type: Date },
     packedBy: { type: String },
     cancelledAt: { type: Date },
-    processed: { type: [String], default: [] },
-    outbox: { type: [Schema.Types.Mixed], default: [] },
   },
   { versionKey: false },
 );
-fulfillmentSchema.plugin(outboxPendingMarker);
+fulfillmentSchema.plugin(aggregateFields);
 // The natural key, and the index of the by-order query (its prefix).
 fulfillmentSchema.index({ orderId: 1, locationId: 1 }, { unique: true });
 
-export function registerFulfillmentModel(db: Connection): FulfillmentModel {
+export function fulfillmentModel(db: Connection): FulfillmentModel {
   return db.model<FulfillmentDoc>('Fulfillment', fulfillmentSchema, 'fulfillments');
 }

@@ -1,11 +1,9 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { outboxPendingMarker } from '@oms/outbox';
-import type { Envelope } from '@oms/contracts';
 import { deterministicId } from '@oms/messaging';
+import { aggregateFields, type AggregateDocument } from '@oms/outbox';
 import type { PaymentStatus, RefundRecord } from '../domain/payment-check';
 
-export interface PaymentCheckDoc {
-  _id: string;
+export interface PaymentCheckDoc extends AggregateDocument {
   orderId: string;
   amount: number;
   currency: string;
@@ -16,8 +14,6 @@ export interface PaymentCheckDoc {
   authorizationId?: string;
   declineReason?: string;
   refunds: RefundRecord[];
-  processed: string[];
-  outbox: Envelope[];
   createdAt: Date;
   voidedAt?: Date;
 }
@@ -27,8 +23,8 @@ export type PaymentCheckModel = Model<PaymentCheckDoc>;
 /** One check per order; the id is derived from the order so a retry finds the same check (and key). */
 export const paymentCheckId = (orderId: string): string => deterministicId('payment', orderId);
 
-/** The single-writer lock of one order's payment check (one writer per aggregate). */
-export const paymentLockKey = (orderId: string): string => `payment:${orderId}`;
+/** One writer per payment check, so per order: every change of a check happens under this lock. */
+export const paymentLockKey = (checkId: string): string => `payment:${checkId}`;
 
 const refundSchema = new Schema<RefundRecord>(
   { returnId: { type: String, required: true }, amount: { type: Number, required: true }, providerRef: { type: String, required: true }, at: { type: Date, required: true } },
@@ -48,23 +44,13 @@ const paymentCheckSchema = new Schema(
     authorizationId: { type: String },
     declineReason: { type: String },
     refunds: { type: [refundSchema], default: [] },
-    processed: { type: [String], default: [] },
-    outbox: { type: [Schema.Types.Mixed], default: [] },
     createdAt: { type: Date, required: true },
     voidedAt: { type: Date },
   },
   { versionKey: false },
 );
-paymentCheckSchema.plugin(outboxPendingMarker);
+paymentCheckSchema.plugin(aggregateFields);
 
-export function registerPaymentCheckModel(db: Connection): PaymentCheckModel {
+export function paymentCheckModel(db: Connection): PaymentCheckModel {
   return db.model<PaymentCheckDoc>('PaymentCheck', paymentCheckSchema, 'payment_checks');
-}
-
-/** The outbox sweep knows only document ids: find the order of a check to take the same lock as the handlers. */
-export function outboxLockKey(checks: PaymentCheckModel) {
-  return async (checkId: string): Promise<string> => {
-    const doc = await checks.findById(checkId, { orderId: 1 }).lean();
-    return paymentLockKey(doc?.orderId ?? checkId);
-  };
 }

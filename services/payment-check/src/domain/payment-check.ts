@@ -1,4 +1,4 @@
-import { conflict, unprocessable } from '@oms/errors';
+import { Refusal } from '@oms/errors';
 
 export type PaymentStatus = 'approved' | 'declined' | 'voided';
 
@@ -42,11 +42,11 @@ export type RefundDecision = { kind: 'already-refunded' } | { kind: 'refund'; au
 /** Refunds go against an approved authorization, once per return, never above what was authorized. */
 export function decideRefund(check: PaymentCheckState | null, request: RefundRequest): RefundDecision {
   if (check?.refunds.some((r) => r.returnId === request.returnId)) return { kind: 'already-refunded' };
-  if (!check || check.status !== 'approved' || !check.authorizationId) throw conflict('the order has no approved payment to refund');
-  if (request.currency !== check.currency) throw unprocessable(`the refund currency ${request.currency} differs from the payment currency ${check.currency}`);
-  if (request.amount <= 0) throw unprocessable('a refund amount must be positive');
+  if (!check || check.status !== 'approved' || !check.authorizationId) throw new Refusal('conflict', 'the order has no approved payment to refund');
+  if (request.currency !== check.currency) throw new Refusal('invalid', `the refund currency ${request.currency} differs from the payment currency ${check.currency}`);
+  if (request.amount <= 0) throw new Refusal('invalid', 'a refund amount must be positive');
   const refunded = check.refunds.reduce((sum, r) => sum + r.amount, 0);
   if (refunded + request.amount > check.amount)
-    throw unprocessable(`refunding ${request.amount} would exceed the authorized ${check.amount} (already refunded ${refunded})`);
+    throw new Refusal('invalid', `refunding ${request.amount} would exceed the authorized ${check.amount} (already refunded ${refunded})`);
   return { kind: 'refund', authorizationId: check.authorizationId };
 }

@@ -1,15 +1,6 @@
 import bwipjs from 'bwip-js';
 import PDFDocument from 'pdfkit';
-import type { Address } from '../../data-access/shipment.model';
-
-export interface LabelData {
-  shipFromLocationId: string;
-  shipTo: Address;
-  orderId: string;
-  trackingNumber: string;
-  carrierId: string;
-  shippingMethod: string;
-}
+import type { LabelData } from '../../application/shipment-queries';
 
 /** 4 x 6 inch, the usual thermal label, in PDF points. */
 const WIDTH = 288;

@@ -1,0 +1,29 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { aggregateFields, type AggregateDocument } from '@oms/outbox';
+
+export interface CarrierDoc extends AggregateDocument {
+  name: string;
+  /** HMAC secret of the carrier's tracking webhooks; never leaves this service. */
+  webhookSecret?: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const SANDBOX_CARRIER_ID = 'sandbox';
+
+/** One writer per carrier: every change of a carrier happens under this lock. */
+export const carrierLockKey = (carrierId: string): string => `carrier:${carrierId}`;
+
+const carrierSchema = new Schema<CarrierDoc>(
+  {
+    _id: { type: String },
+    name: { type: String, required: true },
+    webhookSecret: { type: String },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'carriers' },
+);
+carrierSchema.plugin(aggregateFields);
+
+export const carrierModel = (db: Connection): Model<CarrierDoc> => db.model<CarrierDoc>('Carrier', carrierSchema);

@@ -1,0 +1,25 @@
+import type { ShipmentDoc } from './shipment-model';
+
+/** What the gateway sees of a shipment: no outbox, no processed message ids. */
+export function toShipmentView(s: ShipmentDoc) {
+  return {
+    id: s._id,
+    orderId: s.orderId,
+    fulfillmentId: s.fulfillmentId,
+    carrierId: s.carrierId,
+    carrierShipmentId: s.carrierShipmentId,
+    trackingNumber: s.trackingNumber,
+    status: s.status,
+    shippingAddress: s.shippingAddress,
+    shippingMethod: s.shippingMethod,
+    lines: s.lines,
+    locationId: s.locationId,
+    tracking: s.tracking.map((t) => ({ status: t.status, occurredAt: new Date(t.occurredAt).toISOString(), ...(t.location ? { location: t.location } : {}), receivedAt: new Date(t.receivedAt).toISOString() })),
+    createdAt: new Date(s.createdAt).toISOString(),
+  };
+}
+
+/** What a command about a shipment (a booking, a scan) answers. */
+export const toShipmentAnswer = (s: Pick<ShipmentDoc, '_id' | 'trackingNumber' | 'status'>) => ({ shipmentId: s._id, trackingNumber: s.trackingNumber, status: s.status });
+
+export type ShipmentAnswer = ReturnType<typeof toShipmentAnswer>;

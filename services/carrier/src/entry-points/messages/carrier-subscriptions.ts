@@ -1,0 +1,16 @@
+import type { Subscriptions } from '@oms/messaging';
+import { bookShipment } from '../../application/book-shipment';
+import type { CarrierUseCaseDeps } from '../../application/carrier-deps';
+import { configureCarrier } from '../../application/configure-carrier';
+import { recordTracking } from '../../application/record-tracking';
+
+/** Every subscription of carrier: each message its queue receives, and the use case it runs. */
+export function carrierSubscriptions(deps: CarrierUseCaseDeps): Subscriptions {
+  return {
+    'carrier.commands': {
+      'shipment.book.v1': (msg) => bookShipment(deps, msg),
+      'shipment.record-tracking.v1': (msg) => recordTracking(deps, msg),
+      'carrier.configure.v1': (msg) => configureCarrier(deps, msg),
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import type { Message } from '@oms/messaging';
+import { isCancellable } from '../domain/fulfillment';
+import { toFulfillmentView, type FulfillmentView } from '../data-access/fulfillment-view';
+import { inOrderConversation, type FulfillmentUseCaseDeps } from './fulfillment-deps';
+
+/**
+ * Cancel the order's fulfillments that are still open; packed parcels stay packed. Each is changed on its
+ * own and decided on as read under its lock: it may have been packed since the query. The answer names
+ * the fulfillments this command cancelled.
+ */
+export async function cancelFulfillments({ store, fulfillments }: FulfillmentUseCaseDeps, msg: Message<'fulfillment.cancel.v1'>) {
+  const { orderId } = msg.data;
+  const cause = inOrderConversation(msg, orderId);
+  const cancelled: string[] = [];
+  for (const id of await fulfillments.cancelCandidates(orderId, msg.id)) {
+    const view = await store.change<FulfillmentView | null>(id, cause, (current) => {
+      if (!current || !isCancellable(current)) return { result: null };
+      const change = { status: 'cancelled' as const, cancelledAt: new Date() };
+      return {
+        update: { $set: change },
+        emit: [{ type: 'fulfillment.cancelled.v1', data: { orderId, fulfillmentIds: [id] }, key: id }],
+        result: toFulfillmentView({ ...current, ...change }),
+      };
+    });
+    // A fulfillment this command had cancelled before (a redelivery) answers its view too.
+    if (view) cancelled.push(id);
+  }
+  return { cancelled };
+}

@@ -1,0 +1,27 @@
+import type { Message } from '@oms/messaging';
+import { groupLinesByLocation } from '../domain/fulfillment';
+import { fulfillmentId } from '../data-access/fulfillment-model';
+import { inOrderConversation, type FulfillmentUseCaseDeps } from './fulfillment-deps';
+
+/**
+ * Open one fulfillment per ship-from location of the order. Each is an aggregate of its own, changed on its
+ * own: a redelivery after a crash between two of them opens only the missing ones, and one that exists
+ * already (the order sent again) stays as it is.
+ */
+export async function openFulfillment({ store }: FulfillmentUseCaseDeps, msg: Message<'fulfillment.open.v1'>) {
+  const { orderId, lines, shippingAddress, shippingMethod } = msg.data;
+  const cause = inOrderConversation(msg, orderId);
+  const opened: string[] = [];
+  for (const [locationId, locationLines] of groupLinesByLocation(lines)) {
+    const id = fulfillmentId(orderId, locationId);
+    opened.push(id);
+    await store.change(id, cause, (current) => {
+      if (current) return {};
+      return {
+        create: { orderId, locationId, lines: locationLines, shippingAddress, shippingMethod, status: 'open', createdAt: new Date() },
+        emit: [{ type: 'fulfillment.opened.v1', data: { orderId, fulfillmentId: id, locationId }, key: id }],
+      };
+    });
+  }
+  return { fulfillmentIds: opened };
+}

@@ -1,0 +1,21 @@
+import type { FulfillmentDoc } from './fulfillment-model';
+
+const iso = (d?: Date) => (d ? new Date(d).toISOString() : undefined);
+
+/** What callers (the gateway, the packer's answer) see of a fulfillment: no outbox or message bookkeeping. */
+export function toFulfillmentView(doc: FulfillmentDoc) {
+  return {
+    id: doc._id,
+    orderId: doc.orderId,
+    locationId: doc.locationId,
+    status: doc.status,
+    lines: doc.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+    shippingAddress: doc.shippingAddress,
+    shippingMethod: doc.shippingMethod,
+    createdAt: iso(doc.createdAt),
+    ...(doc.packedAt ? { packedAt: iso(doc.packedAt), packedBy: doc.packedBy } : {}),
+    ...(doc.cancelledAt ? { cancelledAt: iso(doc.cancelledAt) } : {}),
+  };
+}
+
+export type FulfillmentView = ReturnType<typeof toFulfillmentView>;

@@ -1,0 +1,38 @@
+import type { Message } from '@oms/messaging';
+import { paymentCheckId } from '../data-access/payment-check-model';
+import { inOrderConversation, type PaymentUseCaseDeps } from './payment-check-deps';
+
+/**
+ * Authorize an order's payment with the provider, once per order. The provider is called inside the
+ * check's lock with the check's id as idempotency key, so a retry after a timeout or a crash gets the first
+ * authorization back, never a second one. A provider outage throws: nothing is stored and the message is
+ * retried later. A check that exists already (the command sent again) stays as it is.
+ */
+export async function checkPayment({ store, provider }: PaymentUseCaseDeps, msg: Message<'payment.check.v1'>): Promise<void> {
+  const { orderId, amount, currency, provider: providerName, method, reference } = msg.data;
+  const checkId = paymentCheckId(orderId);
+  await store.change(checkId, inOrderConversation(msg, orderId), async (current) => {
+    if (current) return {};
+    const result = await provider.authorize({ reference, amount, currency, method }, checkId);
+    return {
+      create: {
+        orderId,
+        amount,
+        currency,
+        provider: providerName,
+        method,
+        reference,
+        status: result.status,
+        authorizationId: result.authorizationId,
+        declineReason: result.status === 'declined' ? result.reason : undefined,
+        refunds: [],
+        createdAt: new Date(),
+      },
+      emit: [
+        result.status === 'approved'
+          ? { type: 'payment.approved.v1', data: { orderId, checkId, amount, currency, providerRef: result.authorizationId } }
+          : { type: 'payment.declined.v1', data: { orderId, checkId, reason: result.reason } },
+      ],
+    };
+  });
+}

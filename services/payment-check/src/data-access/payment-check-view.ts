@@ -1,0 +1,20 @@
+import type { PaymentCheckDoc } from './payment-check-model';
+
+/** What the gateway sees of a check: no outbox, no bookkeeping of processed messages. */
+export function toPaymentCheckView(doc: PaymentCheckDoc) {
+  return {
+    id: doc._id,
+    orderId: doc.orderId,
+    amount: doc.amount,
+    currency: doc.currency,
+    provider: doc.provider,
+    method: doc.method,
+    reference: doc.reference,
+    status: doc.status,
+    ...(doc.authorizationId ? { authorizationId: doc.authorizationId } : {}),
+    ...(doc.declineReason ? { declineReason: doc.declineReason } : {}),
+    refunds: (doc.refunds ?? []).map((r) => ({ returnId: r.returnId, amount: r.amount, providerRef: r.providerRef, at: new Date(r.at).toISOString() })),
+    createdAt: new Date(doc.createdAt).toISOString(),
+    ...(doc.voidedAt ? { voidedAt: new Date(doc.voidedAt).toISOString() } : {}),
+  };
+}

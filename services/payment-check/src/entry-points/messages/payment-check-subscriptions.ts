@@ -1,0 +1,16 @@
+import type { Subscriptions } from '@oms/messaging';
+import { checkPayment } from '../../application/check-payment';
+import type { PaymentUseCaseDeps } from '../../application/payment-check-deps';
+import { refundPayment } from '../../application/refund-payment';
+import { voidPayment } from '../../application/void-payment';
+
+/** Every subscription of payment-check: each message its queue receives, and the use case it runs. */
+export function paymentCheckSubscriptions(deps: PaymentUseCaseDeps): Subscriptions {
+  return {
+    'payment-check.commands': {
+      'payment.check.v1': (msg) => checkPayment(deps, msg),
+      'payment.void.v1': (msg) => voidPayment(deps, msg),
+      'payment.refund.v1': (msg) => refundPayment(deps, msg),
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { Message } from '@oms/messaging';
+import { checkOpen, checkReopen } from '../domain/return';
+import { orderReturnsLockKey } from '../data-access/return-model';
+import { toReturnView } from '../data-access/return-view';
+import { inOrderConversation, type ReturnUseCaseDeps } from './returns-deps';
+
+/**
+ * Open a return (RMA) for a delivered order; the gateway waits for this answer. The returns of one order are
+ * opened one at a time: each is checked against what the others already asked for.
+ */
+export async function openReturn({ store, returns, deliveredOrders }: ReturnUseCaseDeps, msg: Message<'return.open.v1'>) {
+  const { returnId, orderId, lines, actor } = msg.data;
+  return store.change(
+    returnId,
+    inOrderConversation(msg, orderId),
+    async (current) => {
+      if (current) {
+        checkReopen(current, returnId, orderId);
+        return { result: toReturnView(current) };
+      }
+      const order = await deliveredOrders.byId(orderId);
+      checkOpen(order, await returns.linesRequested(orderId), lines);
+      const opened = { orderId, status: 'requested' as const, lines, currency: order.currency, createdBy: actor, createdAt: new Date() };
+      return {
+        create: opened,
+        emit: [{ type: 'return.opened.v1', data: { orderId, returnId, lines } }],
+        result: toReturnView({ _id: returnId, ...opened }),
+      };
+    },
+    { alsoLock: [orderReturnsLockKey(orderId)] },
+  );
+}

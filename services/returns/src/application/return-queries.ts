@@ -1,0 +1,21 @@
+import { notFound } from '@oms/errors';
+import type { ReturnRepository } from '../data-access/return-repository';
+import { toReturnView } from '../data-access/return-view';
+
+/** What the gateway asks about returns. */
+export function returnQueries(returns: ReturnRepository) {
+  return {
+    /** An order's returns, in the order they were opened. */
+    async ofOrder(orderId: string) {
+      return (await returns.ofOrder(orderId)).map(toReturnView);
+    },
+
+    async get(id: string) {
+      const ret = await returns.byId(id);
+      if (!ret) throw notFound(`Return ${id}`);
+      return toReturnView(ret);
+    },
+  };
+}
+
+export type ReturnQueries = ReturnType<typeof returnQueries>;

@@ -1,0 +1,44 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { aggregateFields, type AggregateDocument } from '@oms/outbox';
+import type { Receipt, ReturnLine, ReturnStatus } from '../domain/return';
+
+export interface ReturnDoc extends AggregateDocument {
+  orderId: string;
+  status: ReturnStatus;
+  lines: ReturnLine[];
+  receipt?: Receipt;
+  /** Minor units of `currency`. */
+  refundAmount?: number;
+  currency: string;
+  createdBy: string;
+  createdAt: Date;
+}
+
+/** One writer per return: every change of a return happens under this lock. */
+export const returnLockKey = (returnId: string): string => `return:${returnId}`;
+/** Serialises the opening of returns of one order: each checks what the others already asked for. */
+export const orderReturnsLockKey = (orderId: string): string => `returns-of-order:${orderId}`;
+
+const returnSchema = new Schema<ReturnDoc>(
+  {
+    _id: { type: String },
+    orderId: { type: String, required: true, index: true },
+    status: { type: String, enum: ['requested', 'received'], required: true },
+    lines: [{ _id: false, sku: String, quantity: Number, reason: String }],
+    receipt: {
+      type: new Schema(
+        { locationId: String, lines: [{ _id: false, sku: String, quantity: Number, condition: String }], at: Date, actor: String },
+        { _id: false },
+      ),
+      required: false,
+    },
+    refundAmount: { type: Number },
+    currency: { type: String, required: true },
+    createdBy: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'returns' },
+);
+returnSchema.plugin(aggregateFields);
+
+export const returnModel = (db: Connection): Model<ReturnDoc> => db.model<ReturnDoc>('Return', returnSchema);

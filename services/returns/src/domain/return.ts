@@ -1,0 +1,50 @@
+import { Refusal } from '@oms/errors';
+import { checkReceipt, checkReturnRequest, type OrderedLine, type SkuQuantity } from './return-lines';
+
+export type ReturnStatus = 'requested' | 'received';
+export type ItemCondition = 'resellable' | 'damaged';
+
+export interface ReturnLine extends SkuQuantity {
+  reason: string;
+}
+
+export interface ReceivedLine extends SkuQuantity {
+  condition: ItemCondition;
+}
+
+export interface Receipt {
+  locationId: string;
+  lines: ReceivedLine[];
+  at: Date;
+  actor: string;
+}
+
+/** What returns knows of a delivered order (from order.delivered.v1): returns are opened against it. */
+export interface DeliveredOrder {
+  channel: string;
+  currency: string;
+  lines: OrderedLine[];
+  deliveredAt: Date;
+}
+
+/** A return asked for again under its id is the same request, answered as it is; another order's return id is refused. */
+export function checkReopen(existing: { orderId: string }, returnId: string, orderId: string): void {
+  if (existing.orderId !== orderId) throw new Refusal('conflict', `return ${returnId} already exists for another order`);
+}
+
+/** A return is opened for a delivered order, for no more than is left to return of it (earlier returns count). */
+export function checkOpen(order: DeliveredOrder | null, earlierRequests: SkuQuantity[], requested: SkuQuantity[]): asserts order is DeliveredOrder {
+  if (!order) throw new Refusal('conflict', 'order is not delivered');
+  const errors = checkReturnRequest(order.lines, earlierRequests, requested);
+  if (errors.length > 0) throw new Refusal('invalid', 'The return asks for items that cannot be returned', errors);
+}
+
+export type ReceiveDecision = { kind: 'receive' } | { kind: 'already-received' };
+
+/** A return is received once, and its receipt holds only what the return asked for. */
+export function decideReceive(ret: { status: ReturnStatus; lines: SkuQuantity[] }, received: SkuQuantity[]): ReceiveDecision {
+  if (ret.status === 'received') return { kind: 'already-received' };
+  const errors = checkReceipt(ret.lines, received);
+  if (errors.length > 0) throw new Refusal('invalid', 'The receipt does not match the return', errors);
+  return { kind: 'receive' };
+}

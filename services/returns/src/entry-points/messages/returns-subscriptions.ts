@@ -1,0 +1,18 @@
+import type { Subscriptions } from '@oms/messaging';
+import { openReturn } from '../../application/open-return';
+import { receiveReturn } from '../../application/receive-return';
+import { recordDeliveredOrder } from '../../application/record-delivered-order';
+import type { ReturnUseCaseDeps } from '../../application/returns-deps';
+
+/** Every subscription of returns: each message its queues receive, and the use case it runs. */
+export function returnsSubscriptions(deps: ReturnUseCaseDeps): Subscriptions {
+  return {
+    'returns.commands': {
+      'return.open.v1': (msg) => openReturn(deps, msg),
+      'return.receive.v1': (msg) => receiveReturn(deps, msg),
+    },
+    'returns.delivered-orders': {
+      'order.delivered.v1': (msg) => recordDeliveredOrder(deps, msg),
+    },
+  };
+}
