@@ -1,0 +1,79 @@
+import { createHmac } from 'node:crypto';
+import request from 'supertest';
+import { mongoose } from '@oms/mongo';
+import { eventually, sampleOrder } from '@oms/testing';
+import { startCluster, type Cluster } from './cluster';
+
+/**
+ * What one order costs the store on the happy path, counted over every service of the cluster: each
+ * document a write touches (an insert in a batch counts its documents, an update one). The limits are the
+ * figures measured when AggregateStore replaced the hand-written handlers (10 and 31 writes before it): a
+ * change that makes an order cost more writes fails here, and says where the writes went.
+ */
+const LIMITS = { readyToFulfill: 7, delivered: 19 };
+
+const WRITES = new Set(['insertOne', 'insertMany', 'updateOne', 'updateMany', 'replaceOne', 'findOneAndUpdate', 'findOneAndReplace', 'deleteOne', 'deleteMany', 'bulkWrite']);
+
+describe('store writes per order', () => {
+  let cluster: Cluster;
+  const secret = 'sandbox-webhook-secret-for-writes';
+  const api = () => request(cluster.gatewayUrl);
+  const auth = () => ({ Authorization: `Bearer ${cluster.apiKey}` });
+  let counting = false;
+  const writes = new Map<string, number>();
+  const total = () => [...writes.values()].reduce((a, b) => a + b, 0);
+  const breakdown = () => Object.fromEntries([...writes].sort(([a], [b]) => a.localeCompare(b)));
+
+  const order = async (id: string) => (await api().get(`/v1/orders/${id}`).set(auth()).expect(200)).body;
+  const track = (trackingNumber: string, status: string) => {
+    const body = JSON.stringify({ trackingNumber, status, occurredAt: new Date().toISOString() });
+    const t = Math.floor(Date.now() / 1000);
+    const signature = `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
+    return api().post('/v1/carriers/sandbox/tracking').set('Content-Type', 'application/json').set('OMS-Signature', signature).send(body).expect(200);
+  };
+
+  beforeAll(async () => {
+    cluster = await startCluster();
+    await api().put('/v1/channels/webshop').set(auth()).send({ name: 'Web shop', type: 'web', defaultCurrency: 'EUR' }).expect(201);
+    await api().put('/v1/carriers/sandbox').set(auth()).send({ webhookSecret: secret }).expect(200);
+    await api().put('/v1/locations/berlin').set(auth()).send({ name: 'Berlin warehouse', type: 'warehouse' }).expect(200);
+    await api().post('/v1/inventory/movements').set(auth()).send({ sku: 'TSHIRT-BLK-M', locationId: 'berlin', quantity: 10, type: 'receipt' }).expect(201);
+    mongoose.set('debug', (collection: string, method: string, ...args: unknown[]) => {
+      if (!counting || !WRITES.has(method)) return;
+      const documents = method === 'insertMany' && Array.isArray(args[0]) ? args[0].length : 1;
+      writes.set(`${collection}.${method}`, (writes.get(`${collection}.${method}`) ?? 0) + documents);
+    });
+  }, 120000);
+  afterAll(async () => {
+    mongoose.set('debug', false);
+    await cluster?.stop();
+  });
+
+  it('when one order goes from intake to delivered, then the store is written at most the measured number of times', async () => {
+    counting = true;
+    const placed = await api().post('/v1/orders').set(auth()).send(sampleOrder({ externalId: 'WS-WRITES-1' })).expect(202);
+    const id = placed.body.id as string;
+    // Ready to fulfill, and the warehouse's fulfillment opened and recorded on the order: the last write of that stage.
+    await eventually(async () => {
+      const o = await order(id);
+      return o.status === 'ready_to_fulfill' && o.timeline.some((t: { type: string }) => t.type === 'fulfillment_opened');
+    }, 30000);
+    const toReady = total();
+    const readyBreakdown = breakdown();
+
+    const [fulfillment] = (await api().get(`/v1/fulfillments?orderId=${id}`).set(auth()).expect(200)).body;
+    await api().post(`/v1/fulfillments/${fulfillment.id}/pack`).set(auth()).expect(200);
+    await eventually(async () => (await order(id)).status === 'shipped' && (await order(id)).checks.stock === 'consumed', 30000);
+    const [shipment] = (await api().get(`/v1/shipments?orderId=${id}`).set(auth()).expect(200)).body;
+    await track(shipment.trackingNumber, 'in_transit');
+    await track(shipment.trackingNumber, 'delivered');
+    await eventually(async () => (await order(id)).status === 'delivered', 30000);
+    // The returns service records what was delivered (returns are opened against it): the last write of the order's delivery.
+    await eventually(() => [...writes.keys()].some((k) => k.startsWith('delivered_orders.')), 30000);
+    const toDelivered = total();
+
+    console.log(`[store-writes] intake → ready_to_fulfill: ${toReady} writes ${JSON.stringify(readyBreakdown)}\n[store-writes] intake → delivered: ${toDelivered} writes ${JSON.stringify(breakdown())}`);
+    expect(toReady).toBeLessThanOrEqual(LIMITS.readyToFulfill);
+    expect(toDelivered).toBeLessThanOrEqual(LIMITS.delivered);
+  });
+});
