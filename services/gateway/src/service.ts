@@ -1,9 +1,11 @@
 import type { ServiceDefinition } from '@oms/runtime';
+import { ApiKeys, anyKey, bootstrapKey, StoredKeys } from './application/api-keys';
+import type { GatewayDeps } from './application/deps';
 import { configSchema } from './config';
-import { createUpstreams } from './data-access/upstreams';
 import { apiKeyModel, ApiKeyRepository } from './data-access/api-keys';
+import { channelRepository } from './data-access/channels';
 import { IdempotencyStore } from './data-access/idempotency';
-import { anyKey, bootstrapKey, StoredKeys } from './entry-points/http/auth';
+import { createUpstreams } from './data-access/upstreams';
 import { idempotency } from './entry-points/http/idempotency';
 import { docsRoutes } from './entry-points/http/openapi';
 import { rateLimitPerKey } from './entry-points/http/rate-limit';
@@ -14,14 +16,20 @@ export const definition: ServiceDefinition<typeof configSchema> = {
   name: 'gateway',
   configSchema,
   setup: (ctx) => {
-    const upstreams = createUpstreams(ctx.config, ctx.logger, ctx.tracing);
-    const deps = { broker: ctx.broker, commands: ctx.commands, upstreams, commandTimeoutMs: ctx.config.COMMAND_TIMEOUT_MS, redis: ctx.redis, db: ctx.db };
+    const deps: GatewayDeps = {
+      broker: ctx.broker,
+      commands: ctx.commands,
+      commandTimeoutMs: ctx.config.COMMAND_TIMEOUT_MS,
+      upstreams: createUpstreams(ctx.config, ctx.logger, ctx.tracing),
+      redis: ctx.redis,
+      channels: channelRepository(ctx.db),
+    };
     // API keys (hashed) live in the gateway's own database; Idempotency-Key records in Redis with a TTL.
     const repository = new ApiKeyRepository(apiKeyModel(ctx.db));
     const stored = new StoredKeys(repository, ctx.config.API_KEY_CACHE_MS);
     const access = {
       keys: anyKey(bootstrapKey(ctx.config.OMS_BOOTSTRAP_API_KEY), stored.resolve),
-      apiKeys: { repository, stored },
+      apiKeys: new ApiKeys(repository, stored),
       rateLimit: rateLimitPerKey(ctx.redis, { perSecond: ctx.config.RATE_LIMIT_PER_SECOND, burst: ctx.config.RATE_LIMIT_BURST }, ctx.logger),
       idempotency: idempotency(new IdempotencyStore(ctx.redis, ctx.config.IDEMPOTENCY_TTL_SECONDS), ctx.logger),
     };

@@ -5,9 +5,9 @@ import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import request from 'supertest';
-import { importOrders } from '../../../packages/cli/src/import-orders';
 import type { Express } from 'express';
 import { sampleOrder, TestStack } from '@oms/testing';
+import { importOrders } from '../../../packages/cli/src/import-orders';
 import { auth, CSV_HEADER, csvRow, KEY, putChannel, startIntake } from './intake-helpers';
 
 /** POST a stream to the running gateway (supertest cannot send streams). */

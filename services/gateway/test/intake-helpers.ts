@@ -1,8 +1,8 @@
 import request from 'supertest';
 import type { Express } from 'express';
+import type { TestStack } from '@oms/testing';
 import { definition as ingestion } from '../../ingestion/src/service';
 import { definition as gateway } from '../src/service';
-import type { TestStack } from '@oms/testing';
 import { gatewayEnv, TEST_BOOTSTRAP_KEY } from './gateway-env';
 
 export const KEY = TEST_BOOTSTRAP_KEY;

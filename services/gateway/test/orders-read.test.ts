@@ -1,9 +1,9 @@
+import request from 'supertest';
 import type { CanonicalOrder } from '@oms/contracts';
 import { createHttpApp, express } from '@oms/http';
 import { createLogger } from '@oms/logging';
 import { Broker, CommandClient, deterministicId } from '@oms/messaging';
 import { eventually, sampleOrder, TestStack, type RunningService } from '@oms/testing';
-import request from 'supertest';
 import { definition as ingestion } from '../../ingestion/src/service';
 import { Upstream, type Upstreams } from '../src/data-access/upstreams';
 import { requireApiKey, type Principal } from '../src/entry-points/http/auth';

@@ -1,9 +1,9 @@
 import request from 'supertest';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { TestStack, type RunningService } from '@oms/testing';
 import { definition } from '../src/service';
 import { gatewayEnv, TEST_BOOTSTRAP_KEY } from './gateway-env';
 import type { GatewayConfig } from '../src/config';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { LeasedLimiter, leaseSize } from '../src/entry-points/http/rate-limit';
 
 const BOOTSTRAP = TEST_BOOTSTRAP_KEY;

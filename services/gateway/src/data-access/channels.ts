@@ -1,21 +1,8 @@
-import { isDuplicateKeyError } from '@oms/mongo';
 import { Schema, type Connection, type Model } from 'mongoose';
+import { isDuplicateKeyError } from '@oms/mongo';
+import type { ChannelInput, ChannelRecord } from '../domain/channels/channel';
 
-/** The kinds of sales channel; `phone` and `social` are order desks that use the native API. */
-export const CHANNEL_TYPES = ['web', 'marketplace', 'shopify', 'csv', 'phone', 'social', 'pos', 'b2b', 'other'] as const;
-export type ChannelType = (typeof CHANNEL_TYPES)[number];
-
-export interface ChannelRecord {
-  id: string;
-  name: string;
-  type: ChannelType;
-  defaultCurrency: string;
-  locationPool: string[];
-  /** Write-only over the API: only whether one is set is ever shown. */
-  webhookSecret?: string;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { ChannelInput, ChannelRecord } from '../domain/channels/channel';
 
 interface ChannelDocument extends Omit<ChannelRecord, 'id'> {
   _id: string;
@@ -34,8 +21,6 @@ const channelSchema = new Schema<ChannelDocument>(
   },
   { versionKey: false },
 );
-
-export type ChannelInput = Pick<ChannelRecord, 'name' | 'type' | 'defaultCurrency' | 'locationPool'> & { webhookSecret?: string };
 
 /**
  * How long one gateway trusts what it read about a channel without asking again (intake asks for the channel

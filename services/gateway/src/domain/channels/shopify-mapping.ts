@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { canonicalOrderSchema, currencyExponent, type CanonicalOrder } from '@oms/contracts';
+import { zodFieldErrors } from '@oms/errors';
 import { decimalToMinorUnits, MoneyFormatError } from '../intake/money';
 
 /**
@@ -217,4 +219,24 @@ export function shopifyPathOf(canonicalPath: string): string {
   ];
   for (const [pattern, replacement] of rules) if (pattern.test(canonicalPath)) return canonicalPath.replace(pattern, replacement);
   return canonicalPath;
+}
+
+/** A Shopify webhook body as a canonical order, or why not: every problem named by the Shopify field it came from. */
+export type ShopifyIntake = { order: CanonicalOrder } | { order?: undefined; detail: string; problems: MappingProblem[] };
+
+/** Validate the Shopify order, map it, and validate the result as the canonical order every intake path takes. */
+export function canonicalFromShopify(body: unknown, channel: string, webhookId?: string): ShopifyIntake {
+  const parsed = shopifyOrderSchema.safeParse(body);
+  if (!parsed.success) return { detail: 'The Shopify order is invalid', problems: zodFieldErrors(parsed.error) };
+  const exponent = currencyExponent(parsed.data.currency);
+  if (exponent === undefined) return { detail: 'The Shopify order is invalid', problems: [{ path: 'currency', message: 'is not an ISO 4217 currency code' }] };
+  const mapped = mapShopifyOrder(parsed.data, channel, exponent, webhookId);
+  if (!mapped.order) return { detail: 'The Shopify order is invalid', problems: mapped.problems };
+  const order = canonicalOrderSchema.safeParse(mapped.order);
+  if (!order.success)
+    return {
+      detail: 'The Shopify order cannot be taken as an order',
+      problems: zodFieldErrors(order.error).map((e) => ({ path: shopifyPathOf(e.path), message: e.message })),
+    };
+  return { order: order.data };
 }

@@ -126,3 +126,51 @@ export function csvReason(path: string, message: string, rows: CsvRow[]): string
   if (path === 'lines') return `lines: ${message} (an order has at most 500 lines)`;
   return `${COLUMN_OF_PATH[path] ?? path}: ${message}`;
 }
+
+/** Why a row belongs to no order: it names no order id, or no channel (neither a column value nor `?channel=`). */
+export function rowWithoutOrder(externalId: string, channel: string): string | undefined {
+  if (!externalId) return 'externalId: is empty';
+  if (!channel) return 'channel: is empty (add a channel column or ?channel=)';
+  return undefined;
+}
+
+/** The rows of one order, or why the order is refused without looking at them. */
+export interface OrderRows {
+  key: string;
+  channel: string;
+  rows: CsvRow[];
+  refused?: string;
+}
+
+/**
+ * Groups the rows of a file into orders while they are read, in bounded memory: the rows of one order
+ * (channel and externalId) are consecutive. An order id that appears again after other rows is refused,
+ * since its first rows were taken as a complete order already.
+ */
+export class ConsecutiveOrderRows {
+  private readonly finished = new Set<string>();
+  private current: OrderRows | undefined;
+
+  /** Adds a row; answers the order it completes (the one before it), if any. */
+  add(row: CsvRow, channel: string, externalId: string): OrderRows | undefined {
+    const key = `${channel}\u001f${externalId}`;
+    if (this.current?.key === key) {
+      this.current.rows.push(row);
+      return undefined;
+    }
+    const completed = this.end();
+    this.current = this.finished.has(key)
+      ? { key, channel, rows: [row], refused: `externalId: order ${externalId} appeared earlier in the file; the rows of one order must be consecutive` }
+      : { key, channel, rows: [row] };
+    return completed;
+  }
+
+  /** Completes the order being collected (at the end of the file). */
+  end(): OrderRows | undefined {
+    const completed = this.current;
+    if (!completed) return undefined;
+    this.current = undefined;
+    this.finished.add(completed.key);
+    return completed;
+  }
+}

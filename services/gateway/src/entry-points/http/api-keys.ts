@@ -1,9 +1,8 @@
-import { AppError } from '@oms/errors';
-import { express } from '@oms/http';
 import { z } from 'zod';
-import type { ApiKeyRepository } from '../../data-access/api-keys';
+import { express } from '@oms/http';
+import type { ApiKeys } from '../../application/api-keys';
 import { apiRoute } from './api-route';
-import { requireOps, type StoredKeys } from './auth';
+import { requireOps } from './auth';
 
 const scopedId = '[A-Za-z0-9._:-]{1,128}';
 /** `ops`, `channel:<id>` or `partner:<id>`; ids as in the canonical order's `channel`. */
@@ -32,22 +31,8 @@ const apiKeyView = z.object({
 const createdKey = apiKeyView.extend({ key: z.string().describe('The API key; shown only in this answer, stored only as a hash') });
 const keyParams = z.object({ id: z.string().min(1).max(100) });
 
-/** The key store is a database: when it cannot answer, the client may retry (503), never a 500. */
-async function store<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch {
-    throw new AppError(503, 'Service Unavailable', 'The API key store is unavailable; try again shortly');
-  }
-}
-
-export interface ApiKeyAccess {
-  repository: ApiKeyRepository;
-  stored: StoredKeys;
-}
-
 /** Creating, listing and revoking API keys: ops only. */
-export function apiKeysRoutes({ repository, stored }: ApiKeyAccess): express.Router {
+export function apiKeysRoutes(keys: ApiKeys): express.Router {
   const router = express.Router();
 
   apiRoute(router, {
@@ -59,7 +44,7 @@ export function apiKeysRoutes({ repository, stored }: ApiKeyAccess): express.Rou
     responses: { 201: { description: 'Created; `key` is not shown again', schema: createdKey } },
     handler: async (_req, res, { body }) => {
       const principal = requireOps(res);
-      const { view, key } = await store(() => repository.create(body.name, [...new Set(body.roles)], principal.actor));
+      const { view, key } = await keys.create(body.name, body.roles, principal.actor);
       res.status(201).location(`/v1/api-keys/${view.id}`).setHeader('Cache-Control', 'no-store');
       res.json({ ...view, key });
     },
@@ -73,7 +58,7 @@ export function apiKeysRoutes({ repository, stored }: ApiKeyAccess): express.Rou
     responses: { 200: { description: 'Every stored key, revoked ones too', schema: z.array(apiKeyView) } },
     handler: async (_req, res) => {
       requireOps(res);
-      res.json(await store(() => repository.list()));
+      res.json(await keys.list());
     },
   });
 
@@ -86,8 +71,7 @@ export function apiKeysRoutes({ repository, stored }: ApiKeyAccess): express.Rou
     responses: { 204: { description: 'Revoked (also when it was revoked before)' } },
     handler: async (_req, res, { params }) => {
       const principal = requireOps(res);
-      if (!(await store(() => repository.revoke(params.id, principal.actor)))) throw new AppError(404, 'Not Found', `API key ${params.id} was not found`);
-      stored.forget(params.id);
+      await keys.revoke(params.id, principal.actor);
       res.status(204).end();
     },
   });

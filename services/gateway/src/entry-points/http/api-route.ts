@@ -1,7 +1,7 @@
 import { extendZodWithOpenApi, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
 import { parseOrThrow } from '@oms/errors';
 import { express, type Request, type Response } from '@oms/http';
-import { z } from 'zod';
 
 /**
  * Every public route is declared through `apiRoute`: the zod schemas that validate the request are the
@@ -42,12 +42,20 @@ const COMMON_ERRORS: Record<number, string> = {
  * An id taken from the path and passed on to a service: any text except control characters. A NUL reaches
  * the PostgreSQL-backed store as an error (a 500 there, a 503 here), so it is refused up front (422).
  */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it refuses
 export const pathId = z.string().min(1).max(200).regex(/^[^\u0000-\u001f\u007f]+$/, 'may not contain control characters');
 
 /** `?orderId=` on the list queries of other services' objects: required, one value, an id as in a path. */
 export const byOrderQuery = z.object({ orderId: pathId });
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** The validated request: body, query and path parameters, each as its schema parsed it. */
+export interface RouteInput<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
+  body: z.infer<B>;
+  query: z.infer<Q>;
+  params: z.infer<P>;
+}
 
 export interface ApiRouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
   method: Method;
@@ -72,11 +80,7 @@ export interface ApiRouteSpec<B extends z.ZodType, Q extends z.ZodType, P extend
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
   /** Extra error statuses this route answers besides the common ones. */
   errors?: number[];
-  handler: (
-    req: Request,
-    res: Response,
-    input: { body: z.infer<B>; query: z.infer<Q>; params: z.infer<P> },
-  ) => Promise<void> | void;
+  handler: (req: Request, res: Response, input: RouteInput<B, Q, P>) => Promise<void> | void;
 }
 
 const documented = new Set<string>();

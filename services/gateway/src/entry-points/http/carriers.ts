@@ -1,24 +1,20 @@
+import { z } from 'zod';
 import { commands } from '@oms/contracts';
 import { AppError, parseOrThrow } from '@oms/errors';
 import { express, type Request } from '@oms/http';
-import { deterministicId } from '@oms/messaging';
-import { z } from 'zod';
-import { apiRoute, pathId } from './api-route';
+import type { GatewayDeps } from '../../application/deps';
+import { trackingCommand, verifyTrackingSignature } from '../../application/record-tracking';
+import { pathId } from './api-route';
 import { requireOps } from './auth';
-import { seg, sendCommand, type GatewayDeps } from './deps';
+import { commandRoute } from './command-route';
 
 const carrierParams = z.object({ carrierId: commands['carrier.configure.v1'].shape.carrierId });
 const configureBody = commands['carrier.configure.v1'].pick({ webhookSecret: true });
 const trackingBody = commands['shipment.record-tracking.v1'].omit({ carrierId: true });
-// Not the strict identifier: an unknown carrier id is the carrier service's 404, as it always was.
+// Not the strict identifier: a carrier id the carrier service does not know is its 404, whatever its form.
 const trackingParams = z.object({ carrierId: pathId });
 const carrierView = z.object({ carrierId: z.string() }).loose().describe('The carrier configuration, never its webhook secret');
 const trackingResult = z.object({}).loose().describe('The shipment the tracking update was recorded on');
-
-interface SignatureCheck {
-  valid: boolean;
-  reason?: string;
-}
 
 /** The body exactly as sent: kept by the kit's JSON parser, or read by express.raw for other types. */
 function rawBodyOf(req: Request): Buffer {
@@ -39,7 +35,7 @@ function parsedBodyOf(req: Request, raw: Buffer): unknown {
 export function carriersRoutes(deps: GatewayDeps): express.Router {
   const router = express.Router();
 
-  apiRoute(router, {
+  commandRoute(router, deps, {
     method: 'put',
     path: '/carriers/:carrierId',
     summary: 'Configure a carrier: the secret its tracking webhooks are signed with',
@@ -50,14 +46,17 @@ export function carriersRoutes(deps: GatewayDeps): express.Router {
       200: { description: 'Configured (the secret is never echoed)', schema: carrierView },
       202: { description: 'Configuration queued; it will be carried out', schema: z.object({ id: z.string(), status: z.literal('configure_requested') }) },
     },
-    handler: async (_req, res, { params, body }) => {
-      const id = params.carrierId;
-      const outcome = await sendCommand(deps, 'carrier.configure.v1', { carrierId: id, webhookSecret: body.webhookSecret, actor: requireOps(res).actor }, id);
-      if (outcome.status !== 'done') return void res.status(202).json({ id, status: 'configure_requested' });
-      // The secret goes one way only: never back out, even if a handler echoed it.
-      const { webhookSecret: _secret, ...result } = (outcome.result ?? {}) as Record<string, unknown>;
-      res.json(result);
+    command: ({ params, body }, res) => ({
+      type: 'carrier.configure.v1',
+      data: { carrierId: params.carrierId, webhookSecret: body.webhookSecret, actor: requireOps(res).actor },
+      correlationId: params.carrierId,
+    }),
+    // The secret goes one way only: never back out, even if a handler echoed it.
+    done: (result) => {
+      const { webhookSecret: _secret, ...shown } = (result ?? {}) as Record<string, unknown>;
+      return shown;
     },
+    pending: ({ carrierId }) => ({ id: carrierId, status: 'configure_requested' }),
   });
 
   return router;
@@ -74,7 +73,7 @@ export function trackingWebhookRoutes(deps: GatewayDeps): express.Router {
   // signature covers the bytes exactly as sent, and nothing may be read from them before it is verified.
   router.use('/carriers/:carrierId/tracking', express.raw({ type: '*/*', limit: '1mb' }));
 
-  apiRoute(router, {
+  commandRoute(router, deps, {
     method: 'post',
     path: '/carriers/:carrierId/tracking',
     summary: 'Tracking update pushed by a carrier or 3PL, signed with OMS-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "t.body">',
@@ -88,24 +87,14 @@ export function trackingWebhookRoutes(deps: GatewayDeps): express.Router {
       200: { description: 'Recorded', schema: trackingResult },
       202: { description: 'Accepted; it will be recorded', schema: z.object({ trackingNumber: z.string(), status: z.literal('accepted') }) },
     },
-    handler: async (req, res, { params }) => {
+    command: async ({ params }, _res, req) => {
       const signature = req.get('oms-signature');
       if (!signature) throw new AppError(401, 'Unauthorized', 'The OMS-Signature header is required');
-      const id = params.carrierId;
       const raw = rawBodyOf(req);
-      const check = await deps.upstreams.carrier.post<SignatureCheck>(`/internal/carriers/${seg(id)}/verify-signature`, {
-        signature,
-        body: raw.toString('utf8'),
-      });
-      if (!check || check.valid !== true) throw new AppError(401, 'Unauthorized', `The signature is not valid${check?.reason ? `: ${check.reason}` : ''}`);
-
-      const update = parseOrThrow(trackingBody, parsedBodyOf(req, raw), 'tracking update');
-      // A carrier resending the same update sends the same command, so the carrier service can drop it.
-      const commandId = deterministicId('tracking', id, update.trackingNumber, update.status, update.occurredAt);
-      const outcome = await sendCommand(deps, 'shipment.record-tracking.v1', { carrierId: id, ...update }, update.trackingNumber, commandId);
-      if (outcome.status === 'done') res.json(outcome.result);
-      else res.status(202).json({ trackingNumber: update.trackingNumber, status: 'accepted' });
+      await verifyTrackingSignature(deps, params.carrierId, signature, raw);
+      return trackingCommand(params.carrierId, parseOrThrow(trackingBody, parsedBodyOf(req, raw), 'tracking update'));
     },
+    pending: ({ trackingNumber }) => ({ trackingNumber, status: 'accepted' }),
   });
 
   return router;

@@ -1,11 +1,11 @@
-import { currencyCode, identifier } from '@oms/contracts';
-import { notFound } from '@oms/errors';
-import { express } from '@oms/http';
 import { z } from 'zod';
-import { channelRepository, CHANNEL_TYPES, type ChannelRecord } from '../../data-access/channels';
+import { currencyCode, identifier } from '@oms/contracts';
+import { express } from '@oms/http';
+import { getChannel, listChannels, putChannel } from '../../application/channels';
+import type { GatewayDeps } from '../../application/deps';
+import { CHANNEL_TYPES, type ChannelRecord } from '../../domain/channels/channel';
 import { apiRoute } from './api-route';
 import { requireOps } from './auth';
-import type { GatewayDeps } from './deps';
 
 const channelBody = z.object({
   name: z.string().min(1).max(200),
@@ -36,7 +36,6 @@ const toView = ({ webhookSecret, ...rest }: ChannelRecord): z.infer<typeof chann
 /** Channels are records owned by the gateway: every intake path checks that the order's channel exists. */
 export function channelsRoutes(deps: GatewayDeps): express.Router {
   const router = express.Router();
-  const channels = channelRepository(deps.db);
 
   apiRoute(router, {
     method: 'put',
@@ -51,7 +50,7 @@ export function channelsRoutes(deps: GatewayDeps): express.Router {
     },
     handler: async (_req, res, { params, body }) => {
       requireOps(res);
-      const { channel, created } = await channels.put(params.id, body);
+      const { channel, created } = await putChannel(deps, params.id, body);
       res.status(created ? 201 : 200).location(`/v1/channels/${params.id}`).json(toView(channel));
     },
   });
@@ -65,9 +64,7 @@ export function channelsRoutes(deps: GatewayDeps): express.Router {
     responses: { 200: { description: 'The channel (without its webhook secret)', schema: channelView } },
     handler: async (_req, res, { params }) => {
       requireOps(res);
-      const channel = await channels.get(params.id);
-      if (!channel) throw notFound(`Channel ${params.id}`);
-      res.json(toView(channel));
+      res.json(toView(await getChannel(deps, params.id)));
     },
   });
 
@@ -79,7 +76,7 @@ export function channelsRoutes(deps: GatewayDeps): express.Router {
     responses: { 200: { description: 'The channels, by id', schema: z.object({ items: z.array(channelView) }) } },
     handler: async (_req, res) => {
       requireOps(res);
-      res.json({ items: (await channels.list()).map(toView) });
+      res.json({ items: (await listChannels(deps)).map(toView) });
     },
   });
 

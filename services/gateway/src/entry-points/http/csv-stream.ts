@@ -1,7 +1,8 @@
 import { Transform, type TransformCallback } from 'node:stream';
+import { parse, type CsvError, type Options } from 'csv-parse';
 import { AppError } from '@oms/errors';
 import type { Request } from '@oms/http';
-import { parse, type CsvError, type Options } from 'csv-parse';
+import type { CsvReadOptions, CsvRecord, CsvSource } from '../../application/csv-source';
 
 export const MAX_CSV_BYTES = 100 * 1024 * 1024;
 
@@ -18,28 +19,11 @@ export class ByteLimit extends Transform {
   }
 }
 
-export interface CsvUpload {
-  /** The data rows as they arrive, with their line number in the file. */
-  records: AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>;
-  /**
-   * After reading failed: the answer to give (a bad header is 422, a body over the limit 413), or
-   * undefined when the CSV itself was unreadable. Also drains the rest of the request, so the answer
-   * reaches the client.
-   */
-  stop(): AppError | undefined;
-}
-
-export interface CsvUploadOptions {
-  /** Problems with the header row (missing or unknown columns); any makes the upload a 422. */
-  headerProblems: (header: string[]) => string[];
-  /** A row that could not be read (wrong quotes, too many columns): counted and reported by the caller. */
-  onUnreadableRow: (line: number, reason: string) => void;
-  /** Rows may leave optional columns off their end. */
-  allowShortRows?: boolean;
-}
-
-/** Stream a text/csv request body through csv-parse, at most MAX_CSV_BYTES, in bounded memory. */
-export function readCsvUpload(req: Request, options: CsvUploadOptions): CsvUpload {
+/**
+ * Stream a text/csv request body through csv-parse, at most MAX_CSV_BYTES, in bounded memory. `stop()`
+ * drains the rest of the request, so that an answer given before the end reaches the client.
+ */
+export function readCsvUpload(req: Request, options: CsvReadOptions): CsvSource {
   if (!req.is('text/csv')) throw new AppError(415, 'Unsupported Media Type', 'Send the file as Content-Type: text/csv');
   if (Number(req.get('content-length') ?? 0) > MAX_CSV_BYTES) throw new AppError(413, 'Content Too Large', `A CSV import may have at most ${MAX_CSV_BYTES} bytes`);
   let headerError: AppError | undefined;
@@ -70,7 +54,7 @@ export function readCsvUpload(req: Request, options: CsvUploadOptions): CsvUploa
   req.on('error', (err) => parser.destroy(err));
   req.pipe(limit).pipe(parser);
   return {
-    records: parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>,
+    records: parser as AsyncIterable<CsvRecord>,
     stop: () => {
       req.unpipe();
       req.resume();

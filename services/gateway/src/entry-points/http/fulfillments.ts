@@ -1,15 +1,16 @@
+import { z } from 'zod';
 import { commands } from '@oms/contracts';
 import { express } from '@oms/http';
-import { z } from 'zod';
+import type { GatewayDeps } from '../../application/deps';
+import { fulfillmentById, fulfillmentsOfOrder } from '../../application/fulfillment-queries';
 import { apiRoute, byOrderQuery, pathId } from './api-route';
 import { requireOps } from './auth';
-import { seg, sendCommand, type GatewayDeps } from './deps';
+import { commandRoute } from './command-route';
 
 const fulfillmentParams = z.object({ id: pathId });
 const shortPickBody = commands['fulfillment.report-short-pick.v1'].pick({ lines: true });
 // Owned by the fulfillment service: documented loosely, its fields are that service's contract.
 const fulfillmentView = z.object({ id: z.string(), status: z.string() }).loose().describe('A fulfillment: what one location ships for an order');
-
 
 export function fulfillmentsRoutes(deps: GatewayDeps): express.Router {
   const router = express.Router();
@@ -23,7 +24,7 @@ export function fulfillmentsRoutes(deps: GatewayDeps): express.Router {
     responses: { 200: { description: 'The fulfillments of the order', schema: z.array(fulfillmentView) } },
     handler: async (_req, res, { query }) => {
       requireOps(res);
-      res.json(await deps.upstreams.fulfillment.get(`/internal/fulfillments?orderId=${seg(query.orderId)}`));
+      res.json(await fulfillmentsOfOrder(deps, query.orderId));
     },
   });
 
@@ -36,11 +37,11 @@ export function fulfillmentsRoutes(deps: GatewayDeps): express.Router {
     responses: { 200: { description: 'The fulfillment', schema: fulfillmentView } },
     handler: async (_req, res, { params }) => {
       requireOps(res);
-      res.json(await deps.upstreams.fulfillment.get(`/internal/fulfillments/${seg(params.id)}`));
+      res.json(await fulfillmentById(deps, params.id));
     },
   });
 
-  apiRoute(router, {
+  commandRoute(router, deps, {
     method: 'post',
     path: '/fulfillments/:id/pack',
     summary: 'Mark a fulfillment packed: the shipment is booked with the carrier',
@@ -51,15 +52,11 @@ export function fulfillmentsRoutes(deps: GatewayDeps): express.Router {
       200: { description: 'Packed', schema: fulfillmentView },
       202: { description: 'Packing queued; it will be carried out', schema: z.object({ id: z.string(), status: z.literal('pack_requested') }) },
     },
-    handler: async (_req, res, { params }) => {
-      const fulfillmentId = params.id;
-      const outcome = await sendCommand(deps, 'fulfillment.pack.v1', { fulfillmentId, actor: requireOps(res).actor }, fulfillmentId);
-      if (outcome.status === 'done') res.json(outcome.result);
-      else res.status(202).json({ id: fulfillmentId, status: 'pack_requested' });
-    },
+    command: ({ params }, res) => ({ type: 'fulfillment.pack.v1', data: { fulfillmentId: params.id, actor: requireOps(res).actor }, correlationId: params.id }),
+    pending: ({ fulfillmentId }) => ({ id: fulfillmentId, status: 'pack_requested' }),
   });
 
-  apiRoute(router, {
+  commandRoute(router, deps, {
     method: 'post',
     path: '/fulfillments/:id/short-pick',
     summary: 'Report articles missing on the shelf (ops): the count is corrected and the missing units are sourced from another location, or the order is held',
@@ -71,13 +68,11 @@ export function fulfillmentsRoutes(deps: GatewayDeps): express.Router {
       200: { description: 'The fulfillment with what is left to pick', schema: fulfillmentView },
       202: { description: 'Queued; it will be carried out', schema: z.object({ id: z.string(), status: z.literal('short_pick_requested') }) },
     },
-    handler: async (_req, res, { params, body }) => {
+    command: ({ params, body }, res) => {
       const { actor } = requireOps(res);
-      const fulfillmentId = params.id;
-      const outcome = await sendCommand(deps, 'fulfillment.report-short-pick.v1', { fulfillmentId, lines: body.lines, actor }, fulfillmentId);
-      if (outcome.status === 'done') res.json(outcome.result);
-      else res.status(202).json({ id: fulfillmentId, status: 'short_pick_requested' });
+      return { type: 'fulfillment.report-short-pick.v1', data: { fulfillmentId: params.id, lines: body.lines, actor }, correlationId: params.id };
     },
+    pending: ({ fulfillmentId }) => ({ id: fulfillmentId, status: 'short_pick_requested' }),
   });
 
   return router;

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { AppError } from '@oms/errors';
 import type { Request, RequestHandler, Response } from '@oms/http';
 import type { Logger } from '@oms/logging';
-import type { IdempotencyStore, StoredAnswer } from '../../data-access/idempotency';
-import { z } from 'zod';
+import type { IdempotencyRecords, StoredAnswer } from '../../application/idempotency';
 import { registry } from './api-route';
 import { principalOf } from './auth';
 
@@ -43,7 +43,7 @@ export const idempotencyKeyParameter = registry.registerParameter(
  * end in), so every POST route, including routes added later, is covered without knowing about this.
  * If Redis cannot be reached it answers 503: accepting the request without the guarantee could double it.
  */
-export function idempotency(store: IdempotencyStore, logger: Logger): RequestHandler {
+export function idempotency(store: IdempotencyRecords, logger: Logger): RequestHandler {
   return async (req, res, next) => {
     if (req.method !== 'POST') return next();
     const header = req.get('idempotency-key');

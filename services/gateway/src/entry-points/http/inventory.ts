@@ -1,11 +1,14 @@
-import { commands, incomingSchema, locationSchema, skuSettingsSchema, stockLevelsSchema } from '@oms/contracts';
-import { parseOrThrow } from '@oms/errors';
-import { express } from '@oms/http';
 import { z } from 'zod';
+import { commands, incomingSchema, locationSchema, skuSettingsSchema, stockLevelsSchema } from '@oms/contracts';
+import { AppError, parseOrThrow } from '@oms/errors';
+import { express } from '@oms/http';
+import type { GatewayDeps } from '../../application/deps';
+import { importStockCsv } from '../../application/import-stock-csv';
+import { inventoryQueries } from '../../application/inventory-queries';
 import { apiRoute, pathId } from './api-route';
 import { requireOps } from './auth';
-import { queryString, seg, sendCommand, type GatewayDeps } from './deps';
-import { importStockCsv, stockImportSummary } from './stock-import';
+import { commandRoute } from './command-route';
+import { readCsvUpload } from './csv-stream';
 
 const locationParams = z.object({ id: commands['location.upsert.v1'].shape.locationId });
 const locationBody = locationSchema;
@@ -22,7 +25,13 @@ const planningQuery = z.object({
   sku: pathId.optional().describe('Only this SKU'),
 });
 const report = (description: string) => z.object({}).loose().describe(description);
-
+const stockImportSummary = z.object({
+  lines: z.number().int().describe('data rows read'),
+  booked: z.number().int().describe('rows booked into the ledger'),
+  rejected: z.number().int(),
+  rows: z.array(z.object({ line: z.number().int(), sku: z.string().optional(), reason: z.string() })).describe('rejected rows, the first 1,000'),
+  rejectedRowsTruncated: z.boolean(),
+});
 
 // Answers owned by the inventory service: documented loosely, their fields are its contract.
 const locationView = z.object({}).loose().describe('The location as stored by the inventory service');
@@ -31,8 +40,9 @@ const stockView = z.object({}).loose().describe('Stock of the SKU per location: 
 
 export function inventoryRoutes(deps: GatewayDeps): express.Router {
   const router = express.Router();
+  const queries = inventoryQueries(deps);
 
-  apiRoute(router, {
+  commandRoute(router, deps, {
     method: 'put',
     path: '/locations/:id',
     summary: 'Create or update a stock location (warehouse or store)',
@@ -43,18 +53,14 @@ export function inventoryRoutes(deps: GatewayDeps): express.Router {
       200: { description: 'The location', schema: locationView },
       202: { description: 'Upsert queued; it will be carried out', schema: z.object({ id: z.string(), status: z.literal('upsert_requested') }) },
     },
-    handler: async (_req, res, { params, body }) => {
-      const locationId = params.id;
-      const outcome = await sendCommand(deps, 'location.upsert.v1', { locationId, ...body, actor: requireOps(res).actor }, locationId);
-      if (outcome.status === 'done') res.json(outcome.result);
-      else res.status(202).json({ id: locationId, status: 'upsert_requested' });
-    },
+    command: ({ params, body }, res) => ({ type: 'location.upsert.v1', data: { locationId: params.id, ...body, actor: requireOps(res).actor }, correlationId: params.id }),
+    pending: ({ locationId }) => ({ id: locationId, status: 'upsert_requested' }),
   });
 
   // One movement, or a batch of up to 1000 under `movements`: both become one command. The handler tells
   // them apart by the `movements` key and validates the matching schema, so field errors keep their paths
   // (a zod union would only say "invalid input"); the document shows both shapes.
-  apiRoute(router, {
+  commandRoute(router, deps, {
     method: 'post',
     path: '/inventory/movements',
     summary: 'Record stock movements: one movement, or a batch under `movements`',
@@ -65,14 +71,14 @@ export function inventoryRoutes(deps: GatewayDeps): express.Router {
       201: { description: 'Recorded', schema: movementsResult },
       202: { description: 'Queued; they will be recorded', schema: z.object({ status: z.literal('accepted'), count: z.number().int() }) },
     },
-    handler: async (req, res) => {
+    command: (_input, res, req) => {
       const { actor } = requireOps(res);
       const isBatch = typeof req.body === 'object' && req.body !== null && 'movements' in req.body;
       const movements = isBatch ? parseOrThrow(movementBatch, req.body).movements : [parseOrThrow(movement, req.body, 'movement')];
-      const outcome = await sendCommand(deps, 'stock.record-movements.v1', { movements, actor }, `movements:${movements[0].reference ?? movements[0].sku}`);
-      if (outcome.status === 'done') res.status(201).json(outcome.result);
-      else res.status(202).json({ status: 'accepted', count: movements.length });
+      return { type: 'stock.record-movements.v1', data: { movements, actor }, correlationId: `movements:${movements[0].reference ?? movements[0].sku}` };
     },
+    doneStatus: 201,
+    pending: ({ movements }) => ({ status: 'accepted', count: movements.length }),
   });
 
   apiRoute(router, {
@@ -83,7 +89,7 @@ export function inventoryRoutes(deps: GatewayDeps): express.Router {
     responses: { 200: { description: 'The locations, by id', schema: z.object({ locations: z.array(locationView) }) } },
     handler: async (_req, res) => {
       requireOps(res);
-      res.json(await deps.upstreams.inventory.get('/internal/locations'));
+      res.json(await queries.locations());
     },
   });
 
@@ -96,7 +102,7 @@ export function inventoryRoutes(deps: GatewayDeps): express.Router {
     responses: { 200: { description: 'The location', schema: locationView } },
     handler: async (_req, res, { params }) => {
       requireOps(res);
-      res.json(await deps.upstreams.inventory.get(`/internal/locations/${seg(params.id)}`));
+      res.json(await queries.location(params.id));
     },
   });
 
@@ -109,7 +115,7 @@ export function inventoryRoutes(deps: GatewayDeps): express.Router {
     responses: { 200: { description: 'The SKUs', schema: z.object({ items: z.array(report('Totals of one SKU, or one SKU at one location')) }) } },
     handler: async (_req, res, { query }) => {
       requireOps(res);
-      res.json(await deps.upstreams.inventory.get(`/internal/inventory?${queryString(query)}`));
+      res.json(await queries.stock(query));
     },
   });
 
@@ -122,7 +128,7 @@ export function inventoryRoutes(deps: GatewayDeps): express.Router {
     responses: { 200: { description: 'SKUs to reorder, largest suggestion first', schema: report('The window used and one line per SKU') } },
     handler: async (_req, res, { query }) => {
       requireOps(res);
-      res.json(await deps.upstreams.inventory.get(`/internal/inventory-replenishment?${queryString(query)}`));
+      res.json(await queries.replenishment(query));
     },
   });
 
@@ -135,11 +141,11 @@ export function inventoryRoutes(deps: GatewayDeps): express.Router {
     responses: { 200: { description: 'SKUs, soonest to run out first', schema: report('The window used and one line per SKU') } },
     handler: async (_req, res, { query }) => {
       requireOps(res);
-      res.json(await deps.upstreams.inventory.get(`/internal/inventory-forecast?${queryString(query)}`));
+      res.json(await queries.forecast(query));
     },
   });
 
-  apiRoute(router, {
+  commandRoute(router, deps, {
     method: 'post',
     path: '/inventory/incoming',
     summary: 'Expect a receipt (a purchase or transfer document): shown as incoming until a receipt with the same reference arrives',
@@ -149,12 +155,9 @@ export function inventoryRoutes(deps: GatewayDeps): express.Router {
       201: { description: 'The expected receipt', schema: report('The expected receipt') },
       202: { description: 'Queued; it will be recorded', schema: z.object({ status: z.literal('accepted') }) },
     },
-    handler: async (_req, res, { body }) => {
-      const { actor } = requireOps(res);
-      const outcome = await sendCommand(deps, 'stock.expect.v1', { ...body, actor }, `incoming:${body.reference}`);
-      if (outcome.status === 'done') res.status(201).json(outcome.result);
-      else res.status(202).json({ status: 'accepted' });
-    },
+    command: ({ body }, res) => ({ type: 'stock.expect.v1', data: { ...body, actor: requireOps(res).actor }, correlationId: `incoming:${body.reference}` }),
+    doneStatus: 201,
+    pending: () => ({ status: 'accepted' }),
   });
 
   apiRoute(router, {
@@ -167,10 +170,14 @@ export function inventoryRoutes(deps: GatewayDeps): express.Router {
     documentBodyOnly: true,
     responses: { 200: { description: 'Counts, and every rejected row with its reason (the first 1,000 listed)', schema: stockImportSummary } },
     errors: [415],
-    handler: async (req, res) => importStockCsv(req, res, deps),
+    handler: async (req, res) => {
+      const { actor } = requireOps(res);
+      if (!req.is('text/csv')) throw new AppError(415, 'Unsupported Media Type', 'Send the file as Content-Type: text/csv');
+      res.json(await importStockCsv(deps, actor, (options) => readCsvUpload(req, options)));
+    },
   });
 
-  apiRoute(router, {
+  commandRoute(router, deps, {
     method: 'put',
     path: '/inventory/:sku/locations/:locationId',
     summary: 'Safety stock and reorder point of a SKU at a location',
@@ -181,15 +188,14 @@ export function inventoryRoutes(deps: GatewayDeps): express.Router {
       200: { description: 'The levels', schema: report('The levels as stored') },
       202: { description: 'Queued; they will be set', schema: z.object({ status: z.literal('accepted') }) },
     },
-    handler: async (_req, res, { params, body }) => {
+    command: ({ params, body }, res) => {
       const { actor } = requireOps(res);
-      const outcome = await sendCommand(deps, 'stock.set-levels.v1', { sku: params.sku, locationId: params.locationId, ...body, actor }, `levels:${params.sku}`);
-      if (outcome.status === 'done') res.json(outcome.result);
-      else res.status(202).json({ status: 'accepted' });
+      return { type: 'stock.set-levels.v1', data: { sku: params.sku, locationId: params.locationId, ...body, actor }, correlationId: `levels:${params.sku}` };
     },
+    pending: () => ({ status: 'accepted' }),
   });
 
-  apiRoute(router, {
+  commandRoute(router, deps, {
     method: 'put',
     path: '/inventory/:sku/settings',
     summary: 'Supplier lead time and substitutes (offered in this order when the SKU is short) of a SKU',
@@ -200,12 +206,11 @@ export function inventoryRoutes(deps: GatewayDeps): express.Router {
       200: { description: 'The settings', schema: report('The settings as stored') },
       202: { description: 'Queued; they will be set', schema: z.object({ status: z.literal('accepted') }) },
     },
-    handler: async (_req, res, { params, body }) => {
+    command: ({ params, body }, res) => {
       const { actor } = requireOps(res);
-      const outcome = await sendCommand(deps, 'sku.configure.v1', { sku: params.sku, ...body, actor }, `sku:${params.sku}`);
-      if (outcome.status === 'done') res.json(outcome.result);
-      else res.status(202).json({ status: 'accepted' });
+      return { type: 'sku.configure.v1', data: { sku: params.sku, ...body, actor }, correlationId: `sku:${params.sku}` };
     },
+    pending: () => ({ status: 'accepted' }),
   });
 
   apiRoute(router, {
@@ -217,7 +222,7 @@ export function inventoryRoutes(deps: GatewayDeps): express.Router {
     responses: { 200: { description: 'The movements', schema: movementsResult } },
     handler: async (_req, res, { params }) => {
       requireOps(res);
-      res.json(await deps.upstreams.inventory.get(`/internal/inventory/${seg(params.sku)}/movements`));
+      res.json(await queries.movementsOf(params.sku));
     },
   });
 
@@ -230,7 +235,7 @@ export function inventoryRoutes(deps: GatewayDeps): express.Router {
     responses: { 200: { description: 'The stock of the SKU', schema: stockView } },
     handler: async (_req, res, { params }) => {
       requireOps(res);
-      res.json(await deps.upstreams.inventory.get(`/internal/inventory/${seg(params.sku)}`));
+      res.json(await queries.stockOf(params.sku));
     },
   });
 

@@ -1,7 +1,7 @@
 import { OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import swaggerUi from 'swagger-ui-express';
 import { asyncApiJson } from '@oms/contracts';
 import { express } from '@oms/http';
-import swaggerUi from 'swagger-ui-express';
 import { registry } from './api-route';
 
 let cached: ReturnType<OpenApiGeneratorV31['generateDocument']> | undefined;

@@ -1,10 +1,12 @@
-import { addressSchema, commands, HOLD_REASONS, identifier, minorUnits, ORDER_STATUSES, orderLineSchema, sku } from '@oms/contracts';
-import { express, type Response } from '@oms/http';
 import { z } from 'zod';
+import { addressSchema, commands, HOLD_REASONS, identifier, minorUnits, ORDER_STATUSES, orderLineSchema, sku } from '@oms/contracts';
+import { express } from '@oms/http';
+import type { GatewayDeps } from '../../application/deps';
+import { orderCommand } from '../../application/order-commands';
+import { listOrders, visibleOrder } from '../../application/order-queries';
 import { apiRoute, pathId } from './api-route';
-import { assertMayReadChannel, channelsOf, principalOf, requireOps } from './auth';
-import type { CommandType, MessageData } from '@oms/contracts';
-import { queryString, seg, type GatewayDeps } from './deps';
+import { principalOf, requireOps } from './auth';
+import { commandRoute } from './command-route';
 
 /** What these routes use of the gateway's dependencies (the test composes just these). */
 type OrdersDeps = Pick<GatewayDeps, 'commands' | 'upstreams' | 'commandTimeoutMs'>;
@@ -57,16 +59,6 @@ const amendBody = z
 /** Reading and changing orders (ingestion owns them; changes are commands, reads are queries). */
 export function ordersRoutes(deps: OrdersDeps): express.Router {
   const router = express.Router();
-  /** A command to ingestion, waiting (bounded) for its answer, like deps.sendCommand. */
-  const sendCommand = <T extends CommandType>(type: T, data: MessageData<T>, orderId: string) =>
-    deps.commands.send(type, data, { correlationId: orderId }, deps.commandTimeoutMs);
-
-  /** The order, if this key may see it: another channel's order is a 404, exactly like a missing one. */
-  const visibleOrder = async (res: Response, id: string) => {
-    const order = await deps.upstreams.ingestion.get<z.infer<typeof orderView>>(`/internal/orders/${seg(id)}`);
-    assertMayReadChannel(res, order.channel, `Order ${id}`);
-    return order;
-  };
 
   apiRoute(router, {
     method: 'get',
@@ -81,14 +73,7 @@ export function ordersRoutes(deps: OrdersDeps): express.Router {
       },
     },
     handler: async (_req, res, { query }) => {
-      const channels = channelsOf(principalOf(res));
-      if (channels !== 'all' && channels.length === 0) {
-        res.json({ items: [], nextCursor: null });
-        return;
-      }
-      const params = queryString(query);
-      if (channels !== 'all') params.set('channels', channels.join(','));
-      res.json(await deps.upstreams.ingestion.get(`/internal/orders?${params}`));
+      res.json(await listOrders(deps, principalOf(res), query));
     },
   });
 
@@ -100,7 +85,7 @@ export function ordersRoutes(deps: OrdersDeps): express.Router {
     params: orderParams,
     responses: { 200: { description: 'The order', schema: orderView } },
     handler: async (_req, res, { params }) => {
-      res.json(await visibleOrder(res, params.id));
+      res.json(await visibleOrder(deps, principalOf(res), params.id));
     },
   });
 
@@ -112,12 +97,12 @@ export function ordersRoutes(deps: OrdersDeps): express.Router {
     params: orderParams,
     responses: { 200: { description: 'The timeline, oldest first', schema: z.object({ id: z.string(), timeline: z.array(timelineEntry) }) } },
     handler: async (_req, res, { params }) => {
-      const order = await visibleOrder(res, params.id);
+      const order = await visibleOrder(deps, principalOf(res), params.id);
       res.json({ id: order.id, timeline: order.timeline });
     },
   });
 
-  apiRoute(router, {
+  commandRoute(router, deps, {
     method: 'patch',
     path: '/orders/:id',
     summary: 'Change the shipping address, the lines and/or the payment amount before fulfillment (received, pending, on_hold); the checks that depend on them run again',
@@ -129,26 +114,20 @@ export function ordersRoutes(deps: OrdersDeps): express.Router {
       200: { description: 'The changed order', schema: orderView },
       202: { description: 'Change queued; it will be carried out', schema: queued('amend_requested') },
     },
-    handler: async (_req, res, { params, body }) => {
-      await visibleOrder(res, params.id);
-      const orderId = params.id;
-      const outcome = await sendCommand(
-        'order.amend.v1',
-        {
-          orderId,
-          ...(body.shippingAddress ? { shippingAddress: body.shippingAddress } : {}),
-          ...(body.lines ? { lines: body.lines } : {}),
-          ...(body.payment ? { paymentAmount: body.payment.amount } : {}),
-          actor: principalOf(res).actor,
-        },
-        orderId,
-      );
-      if (outcome.status === 'done') res.json(outcome.result);
-      else res.status(202).json({ id: orderId, status: 'amend_requested' });
+    command: ({ params, body }, res) => {
+      const principal = principalOf(res);
+      return orderCommand(deps, principal, 'order.amend.v1', {
+        orderId: params.id,
+        ...(body.shippingAddress ? { shippingAddress: body.shippingAddress } : {}),
+        ...(body.lines ? { lines: body.lines } : {}),
+        ...(body.payment ? { paymentAmount: body.payment.amount } : {}),
+        actor: principal.actor,
+      });
     },
+    pending: ({ orderId }) => ({ id: orderId, status: 'amend_requested' }),
   });
 
-  apiRoute(router, {
+  commandRoute(router, deps, {
     method: 'post',
     path: '/orders/:id/cancel',
     summary: 'Cancel an order until it is packed: releases stock and voids the payment',
@@ -160,16 +139,14 @@ export function ordersRoutes(deps: OrdersDeps): express.Router {
       200: { description: 'Cancelled', schema: orderView },
       202: { description: 'Cancellation queued; it will be carried out', schema: queued('cancel_requested') },
     },
-    handler: async (_req, res, { params, body }) => {
-      await visibleOrder(res, params.id);
-      const orderId = params.id;
-      const outcome = await sendCommand('order.cancel.v1', { orderId, reason: body.reason ?? 'cancelled by operator', actor: principalOf(res).actor }, orderId);
-      if (outcome.status === 'done') res.json(outcome.result);
-      else res.status(202).json({ id: orderId, status: 'cancel_requested' });
+    command: ({ params, body }, res) => {
+      const principal = principalOf(res);
+      return orderCommand(deps, principal, 'order.cancel.v1', { orderId: params.id, reason: body.reason ?? 'cancelled by operator', actor: principal.actor });
     },
+    pending: ({ orderId }) => ({ id: orderId, status: 'cancel_requested' }),
   });
 
-  apiRoute(router, {
+  commandRoute(router, deps, {
     method: 'post',
     path: '/orders/:id/decisions',
     summary:
@@ -182,16 +159,14 @@ export function ordersRoutes(deps: OrdersDeps): express.Router {
       200: { description: 'The order after the decision', schema: orderView },
       202: { description: 'Decision queued; it will be carried out', schema: queued('decision_requested') },
     },
-    handler: async (_req, res, { params, body }) => {
-      await visibleOrder(res, params.id);
-      const orderId = params.id;
-      const outcome = await sendCommand('order.decide.v1', { orderId, decisions: body.decisions, actor: principalOf(res).actor }, orderId);
-      if (outcome.status === 'done') res.json(outcome.result);
-      else res.status(202).json({ id: orderId, status: 'decision_requested' });
+    command: ({ params, body }, res) => {
+      const principal = principalOf(res);
+      return orderCommand(deps, principal, 'order.decide.v1', { orderId: params.id, decisions: body.decisions, actor: principal.actor });
     },
+    pending: ({ orderId }) => ({ id: orderId, status: 'decision_requested' }),
   });
 
-  apiRoute(router, {
+  commandRoute(router, deps, {
     method: 'post',
     path: '/orders/:id/holds/:reason/release',
     summary: 'Release one hold of an order (ops); with no hold left it is pending again and the checks the hold stopped run',
@@ -203,18 +178,11 @@ export function ordersRoutes(deps: OrdersDeps): express.Router {
       200: { description: 'The order after the release', schema: orderView },
       202: { description: 'Release queued; it will be carried out', schema: queued('release_requested') },
     },
-    handler: async (_req, res, { params, body }) => {
+    command: ({ params, body }, res) => {
       const principal = requireOps(res);
-      await visibleOrder(res, params.id);
-      const orderId = params.id;
-      const outcome = await sendCommand(
-        'order.release-hold.v1',
-        { orderId, reason: params.reason, ...(body.note ? { note: body.note } : {}), actor: principal.actor },
-        orderId,
-      );
-      if (outcome.status === 'done') res.json(outcome.result);
-      else res.status(202).json({ id: orderId, status: 'release_requested' });
+      return orderCommand(deps, principal, 'order.release-hold.v1', { orderId: params.id, reason: params.reason, ...(body.note ? { note: body.note } : {}), actor: principal.actor });
     },
+    pending: ({ orderId }) => ({ id: orderId, status: 'release_requested' }),
   });
 
   return router;

@@ -1,12 +1,12 @@
-import { express } from '@oms/http';
 import { z } from 'zod';
+import { express } from '@oms/http';
+import type { GatewayDeps } from '../../application/deps';
+import { paymentsOfOrder } from '../../application/payment-queries';
 import { apiRoute, byOrderQuery } from './api-route';
-import { seg, type GatewayDeps } from './deps';
-import { assertMayReadOrder } from './order-access';
+import { principalOf } from './auth';
 
 // Owned by the payment-check service: documented loosely, its fields are that service's contract.
 const paymentView = z.object({}).loose().describe('A payment check of an order: authorization, void, refunds');
-
 
 export function paymentsRoutes(deps: GatewayDeps): express.Router {
   const router = express.Router();
@@ -19,8 +19,7 @@ export function paymentsRoutes(deps: GatewayDeps): express.Router {
     query: byOrderQuery,
     responses: { 200: { description: 'The payment checks of the order', schema: z.array(paymentView) } },
     handler: async (_req, res, { query }) => {
-      await assertMayReadOrder(deps, res, query.orderId);
-      res.json(await deps.upstreams.paymentCheck.get(`/internal/payments?orderId=${seg(query.orderId)}`));
+      res.json(await paymentsOfOrder(deps, principalOf(res), query.orderId));
     },
   });
 

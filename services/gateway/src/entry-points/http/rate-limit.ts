@@ -1,8 +1,8 @@
+import { BurstyRateLimiter, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '@oms/errors';
 import type { RequestHandler } from '@oms/http';
 import type { Logger } from '@oms/logging';
 import type { Redis } from '@oms/redis';
-import { BurstyRateLimiter, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { principalOf } from './auth';
 
 export interface RateLimitOptions {

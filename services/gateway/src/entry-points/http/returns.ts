@@ -1,11 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { commands } from '@oms/contracts';
 import { express } from '@oms/http';
-import { z } from 'zod';
+import type { GatewayDeps } from '../../application/deps';
+import { openReturnCommand } from '../../application/open-return';
+import { returnById } from '../../application/return-queries';
 import { apiRoute, pathId } from './api-route';
 import { principalOf, requireOps } from './auth';
-import { assertMayReadOrder } from './order-access';
-import { seg, sendCommand, type GatewayDeps } from './deps';
+import { commandRoute } from './command-route';
 
 const openBody = commands['return.open.v1'].pick({ orderId: true, lines: true });
 const receiveBody = commands['return.receive.v1'].pick({ locationId: true, lines: true });
@@ -16,7 +17,7 @@ const returnView = z.object({ id: z.string(), status: z.string() }).loose().desc
 export function returnsRoutes(deps: GatewayDeps): express.Router {
   const router = express.Router();
 
-  apiRoute(router, {
+  commandRoute(router, deps, {
     method: 'post',
     path: '/returns',
     summary: 'Open a return for lines of a delivered order',
@@ -27,18 +28,14 @@ export function returnsRoutes(deps: GatewayDeps): express.Router {
       201: { description: 'Opened; Location points at the return', schema: returnView },
       202: { description: 'Queued; Location points at the return', schema: z.object({ id: z.string(), status: z.literal('requested') }) },
     },
-    handler: async (_req, res, { body }) => {
-      await deps.upstreams.ingestion.get(`/internal/orders/${seg(body.orderId)}`); // 404 for an unknown order
-      await assertMayReadOrder(deps, res, body.orderId); // a channel key opens returns of its own orders
-      const returnId = randomUUID();
-      const outcome = await sendCommand(deps, 'return.open.v1', { returnId, ...body, actor: principalOf(res).actor }, body.orderId);
-      res.location(`/v1/returns/${returnId}`);
-      if (outcome.status === 'done') res.status(201).json({ id: returnId, status: 'requested', ...(outcome.result as object) });
-      else res.status(202).json({ id: returnId, status: 'requested' });
-    },
+    command: ({ body }, res) => openReturnCommand(deps, principalOf(res), body),
+    location: ({ returnId }) => `/v1/returns/${returnId}`,
+    doneStatus: 201,
+    done: (result, { returnId }) => ({ id: returnId, status: 'requested', ...(result as object) }),
+    pending: ({ returnId }) => ({ id: returnId, status: 'requested' }),
   });
 
-  apiRoute(router, {
+  commandRoute(router, deps, {
     method: 'post',
     path: '/returns/:id/receive',
     summary: 'Record what came back, where and in which condition; the refund follows',
@@ -49,12 +46,8 @@ export function returnsRoutes(deps: GatewayDeps): express.Router {
       200: { description: 'Received', schema: returnView },
       202: { description: 'Queued; it will be recorded', schema: z.object({ id: z.string(), status: z.literal('receive_requested') }) },
     },
-    handler: async (_req, res, { params, body }) => {
-      const returnId = params.id;
-      const outcome = await sendCommand(deps, 'return.receive.v1', { returnId, ...body, actor: requireOps(res).actor }, returnId);
-      if (outcome.status === 'done') res.json(outcome.result);
-      else res.status(202).json({ id: returnId, status: 'receive_requested' });
-    },
+    command: ({ params, body }, res) => ({ type: 'return.receive.v1', data: { returnId: params.id, ...body, actor: requireOps(res).actor }, correlationId: params.id }),
+    pending: ({ returnId }) => ({ id: returnId, status: 'receive_requested' }),
   });
 
   apiRoute(router, {
@@ -65,9 +58,7 @@ export function returnsRoutes(deps: GatewayDeps): express.Router {
     params: returnParams,
     responses: { 200: { description: 'The return', schema: returnView } },
     handler: async (_req, res, { params }) => {
-      const found = await deps.upstreams.returns.get<{ orderId: string }>(`/internal/returns/${seg(params.id)}`);
-      await assertMayReadOrder(deps, res, found.orderId);
-      res.json(found);
+      res.json(await returnById(deps, principalOf(res), params.id));
     },
   });
 

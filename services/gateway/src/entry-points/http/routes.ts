@@ -1,10 +1,11 @@
 import { express, type RequestHandler } from '@oms/http';
-import { apiKeysRoutes, type ApiKeyAccess } from './api-keys';
-import { requireApiKey, type KeyResolver } from './auth';
+import type { ApiKeys, KeyResolver } from '../../application/api-keys';
+import type { GatewayDeps } from '../../application/deps';
+import { apiKeysRoutes } from './api-keys';
+import { requireApiKey } from './auth';
 import { batchImportRoutes } from './batch-import';
 import { carriersRoutes, trackingWebhookRoutes } from './carriers';
 import { channelsRoutes } from './channels';
-import type { GatewayDeps } from './deps';
 import { fulfillmentsRoutes } from './fulfillments';
 import { intakeRoutes } from './intake';
 import { inventoryRoutes } from './inventory';
@@ -18,7 +19,7 @@ import { shopifyWebhookRoutes } from './shopify';
 /** Who may call, how often, and the Idempotency-Key guard (see service.ts for how they are built). */
 export interface Access {
   keys: KeyResolver;
-  apiKeys: ApiKeyAccess;
+  apiKeys: ApiKeys;
   rateLimit: RequestHandler;
   idempotency: RequestHandler;
 }

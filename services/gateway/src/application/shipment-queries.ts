@@ -1,0 +1,41 @@
+import { notFound } from '@oms/errors';
+import { channelsOf, isOps, partnersOf, type Principal } from '../domain/access/principal';
+import { seg, type QueryDeps } from './deps';
+import { assertMayReadOrder } from './order-access';
+
+export interface ShipmentView {
+  id: string;
+  orderId: string;
+  carrierId: string;
+  [field: string]: unknown;
+}
+
+const readShipment = (deps: QueryDeps, id: string) => deps.upstreams.carrier.get<ShipmentView>(`/internal/shipments/${seg(id)}`);
+
+/** A partner key sees the shipments of its own carrier; channel keys those of their orders; ops all. */
+async function assertMayReadShipment(deps: QueryDeps, principal: Principal, shipment: ShipmentView): Promise<void> {
+  if (isOps(principal) || partnersOf(principal).includes(shipment.carrierId)) return;
+  if (channelsOf(principal).length === 0) throw notFound(`Shipment ${shipment.id}`);
+  await assertMayReadOrder(deps, principal, shipment.orderId);
+}
+
+/** The shipments of an order; a partner key without ops or channel roles gets its own carrier's only. */
+export async function shipmentsOfOrder(deps: QueryDeps, principal: Principal, orderId: string): Promise<ShipmentView[]> {
+  const partners = partnersOf(principal);
+  const all = () => deps.upstreams.carrier.get<ShipmentView[]>(`/internal/shipments?orderId=${seg(orderId)}`);
+  if (!isOps(principal) && channelsOf(principal).length === 0 && partners.length > 0) return (await all()).filter((s) => partners.includes(s.carrierId));
+  await assertMayReadOrder(deps, principal, orderId);
+  return all();
+}
+
+export async function shipmentById(deps: QueryDeps, principal: Principal, id: string): Promise<ShipmentView> {
+  const shipment = await readShipment(deps, id);
+  await assertMayReadShipment(deps, principal, shipment);
+  return shipment;
+}
+
+/** The label PDF. Ops need no look at the shipment first; other keys may only have their own. */
+export async function shipmentLabel(deps: QueryDeps, principal: Principal, id: string) {
+  if (!isOps(principal)) await assertMayReadShipment(deps, principal, await readShipment(deps, id));
+  return deps.upstreams.carrier.getPdf(`/internal/shipments/${seg(id)}/label`);
+}
