@@ -1,8 +1,8 @@
+import request from 'supertest';
 import { deterministicId, type Broker, type CommandClient } from '@oms/messaging';
 import { AppError } from '@oms/errors';
 import { TestBus, TestStack, eventually, sampleOrder, type BrokerTap, type RunningService } from '@oms/testing';
 import type { CanonicalOrder } from '@oms/contracts';
-import request from 'supertest';
 import { definition } from '../src/service';
 
 const order = (externalId: string, overrides: Partial<CanonicalOrder> = {}) => sampleOrder({ externalId, ...overrides });

@@ -1,8 +1,8 @@
+import request from 'supertest';
 import type { CanonicalOrder } from '@oms/contracts';
 import { createLogger } from '@oms/logging';
 import { Broker, deterministicId } from '@oms/messaging';
 import { eventually, sampleOrder, TestStack, type RunningService } from '@oms/testing';
-import request from 'supertest';
 import { definition } from '../src/service';
 
 /** GET /internal/orders: the order list the gateway serves as GET /v1/orders. */

@@ -3,6 +3,7 @@ import type { OrderPage, OrderRepository } from '../data-access/order-repository
 import type { OrderListQuery } from '../data-access/order-query';
 
 export { decodeCursor, type OrderListQuery } from '../data-access/order-query';
+export type { OrderRepository } from '../data-access/order-repository';
 
 /** One page of the order list (GET /v1/orders through the gateway). */
 export const listOrders = (orders: OrderRepository, query: OrderListQuery): Promise<OrderPage> => orders.list(query);

@@ -1,5 +1,5 @@
-import type { HoldReason, OrderStatus } from '@oms/contracts';
 import type { FilterQuery } from 'mongoose';
+import type { HoldReason, OrderStatus } from '@oms/contracts';
 import type { OrderDocument } from './order-model';
 
 /** Where a page ends: the sort key of its last order. Opaque to clients (base64url of JSON). */

@@ -1,6 +1,6 @@
+import type { UpdateQuery } from 'mongoose';
 import { InsertBatcher, type InsertOutcome } from '@oms/mongo';
 import type { OutboxEntry } from '@oms/outbox';
-import type { UpdateQuery } from 'mongoose';
 import { initialCheckKeys } from '../domain/check-keys';
 import type { OrderChange, OrderState } from '../domain/order';
 import type { OrderModel } from './order-model';
@@ -18,13 +18,13 @@ const HIDDEN_IN_LIST = { ...HIDDEN, timeline: 0, source: 0 } as const;
 const packSource = (source: unknown) => (source === undefined ? undefined : JSON.stringify(source));
 const unpackSource = (source: unknown) => (typeof source === 'string' ? JSON.parse(source) : source);
 
-export function toState(doc: Record<string, any>): OrderState {
+export function toState(doc: Record<string, unknown>): OrderState {
   const { _id, processed: _p, outbox: _o, sent: _s, sentBy: _b, outboxPending: _m, updatedAt: _u, customerEmail: _e, ...rest } = doc;
-  return { id: _id, ...rest, source: unpackSource(rest.source), checkKeys: rest.checkKeys ?? initialCheckKeys(_id) } as OrderState;
+  return { id: _id, ...rest, source: unpackSource(rest.source), checkKeys: rest.checkKeys ?? initialCheckKeys(String(_id)) } as OrderState;
 }
 
 /** The order as clients see it. */
-export function toView(doc: Record<string, any>) {
+export function toView(doc: Record<string, unknown>) {
   const { _id, processed: _p, outbox: _o, sent: _s, sentBy: _b, outboxPending: _m, customerEmail: _e, ...rest } = doc;
   return { id: _id, ...rest, ...(rest.source === undefined ? {} : { source: unpackSource(rest.source) }) };
 }
@@ -95,6 +95,6 @@ export function orderUpdate(change: OrderChange): UpdateQuery<Record<string, unk
 }
 
 /** The order after `change`, as clients see it: what the write just stored, without reading it back. */
-export function viewAfter(doc: Record<string, any>, change: OrderChange) {
-  return toView({ ...doc, ...change.set, timeline: [...(doc.timeline ?? []), ...change.timeline] });
+export function viewAfter(doc: Record<string, unknown>, change: OrderChange) {
+  return toView({ ...doc, ...change.set, timeline: [...((doc.timeline as OrderState['timeline'] | undefined) ?? []), ...change.timeline] });
 }

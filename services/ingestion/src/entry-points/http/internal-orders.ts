@@ -1,9 +1,8 @@
+import { z } from 'zod';
 import { HOLD_REASONS, identifier, ORDER_STATUSES, sku, type OrderStatus } from '@oms/contracts';
 import { parseOrThrow, unprocessable } from '@oms/errors';
 import type { Express } from '@oms/http';
-import { z } from 'zod';
-import type { OrderRepository } from '../../data-access/order-repository';
-import { decodeCursor, getOrder, listOrders, type OrderListQuery } from '../../application/order-queries';
+import { decodeCursor, getOrder, listOrders, type OrderListQuery, type OrderRepository } from '../../application/order-queries';
 
 const commaList = <T extends z.ZodType>(item: T) =>
   z
