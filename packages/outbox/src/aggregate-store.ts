@@ -25,6 +25,7 @@ export interface AggregateDocument {
 /** A use case's decision: the write (update operators, or the new document), the messages it causes, its answer. */
 export interface Decision<R> {
   /** Update operators for the aggregate as loaded (`$set`, `$push`...): never a whole document read and written back. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one store or relay serves every aggregate's model; mongoose's Model and UpdateQuery types do not widen to a common document type
   update?: UpdateQuery<any>;
   /** The new aggregate, when `current` was null. Its `_id` is the id the change was asked for. */
   create?: Record<string, unknown>;
@@ -33,6 +34,7 @@ export interface Decision<R> {
 }
 
 export interface AggregateSpec<Doc> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one store or relay serves every aggregate's model; mongoose's Model and UpdateQuery types do not widen to a common document type
   model: Model<any>;
   /** The single-writer lock of one aggregate (one writer per aggregate). */
   lockKey: (id: string) => string;
@@ -77,6 +79,7 @@ export class AggregateStore<Doc extends AggregateDocument> {
     private readonly kit: { locks: AggregateLocks; redis: Redis; relay: OutboxRelay; logger: Logger },
   ) {}
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one store or relay serves every aggregate's model; mongoose's Model and UpdateQuery types do not widen to a common document type
   get model(): Model<any> {
     return this.spec.model;
   }
@@ -174,6 +177,7 @@ export class AggregateStore<Doc extends AggregateDocument> {
 const publishedKey = (lock: string) => `published:${lock}`;
 
 /** The change's own operators plus the message id and the events it stored, in the same write. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- one store or relay serves every aggregate's model; mongoose's Model and UpdateQuery types do not widen to a common document type
 function withBookkeeping(update: UpdateQuery<any>, causeId: string, sent: OutboxEntry[]): UpdateQuery<any> {
   return {
     ...update,

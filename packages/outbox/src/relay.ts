@@ -21,6 +21,7 @@ export interface WithOutbox {
 
 /** A model whose documents carry an outbox, and the lock key of one of its aggregates. */
 export interface OutboxSource {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one store or relay serves every aggregate's model; mongoose's Model and UpdateQuery types do not widen to a common document type
   model: Model<any>;
   /** May look the aggregate up: some aggregates are locked by a natural key other than their `_id`. */
   lockKey: (id: string) => string | Promise<string>;
@@ -59,6 +60,7 @@ export class OutboxRelay {
    * Publish and clear one aggregate's outbox. Call it while holding the aggregate's lock. A caller that has
    * just read the document and knows its whole outbox passes it as `pending`, saving a read.
    */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one store or relay serves every aggregate's model; mongoose's Model and UpdateQuery types do not widen to a common document type
   async flush(model: Model<any>, id: string, pending?: OutboxEntry[]): Promise<void> {
     if (!pending) {
       const doc = (await model.findById(id, { outbox: 1 }).lean()) as WithOutbox | null;

@@ -1,7 +1,7 @@
+import { z } from 'zod';
 import { identifier, sku as skuSchema } from '@oms/contracts';
 import { parseOrThrow } from '@oms/errors';
 import type { Express } from '@oms/http';
-import { z } from 'zod';
 import type { InventoryReads } from '../../application/inventory-deps';
 import { getLocation, listLocations } from '../../application/location-queries';
 import { forecastReport, replenishmentReport } from '../../application/planning-queries';
