@@ -1,14 +1,27 @@
-// Tests need the stack (RabbitMQ, Redis, FerretDB); `npm test` starts it before jest. Fail fast if it is not there.
+// The component and e2e tests need the stack (RabbitMQ, Redis, FerretDB); `npm test` starts it before jest. Fail fast if it is
+// not there. The unit tests have no globalSetup (jest.config.js): they need none of it. The addresses are those the tests use
+// (@oms/testing reads the same variables).
 const net = require('node:net');
-function reachable(port) {
+function reachable(host, port) {
   return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port }, () => { s.end(); resolve(true); });
+    const s = net.connect({ host, port }, () => {
+      s.end();
+      resolve(true);
+    });
     s.on('error', () => resolve(false));
   });
 }
+const address = (url, defaultPort) => {
+  const u = new URL(url);
+  return { host: u.hostname || '127.0.0.1', port: Number(u.port || defaultPort) };
+};
 module.exports = async () => {
-  const mongoPort = Number(new URL(process.env.OMS_TEST_MONGO_URL || 'mongodb://127.0.0.1:27017').port || 27017);
-  for (const [name, port] of [['RabbitMQ', 5672], ['Redis', 6379], ['MongoDB/FerretDB', mongoPort]]) {
-    if (!(await reachable(port))) throw new Error(`${name} is not reachable on 127.0.0.1:${port}: run "bash deploy/stack.sh" (npm test does)`);
+  const servers = [
+    ['RabbitMQ', address(process.env.OMS_TEST_AMQP_URL || 'amqp://127.0.0.1:5672', 5672)],
+    ['Redis', address(process.env.OMS_TEST_REDIS_URL || 'redis://127.0.0.1:6379', 6379)],
+    ['MongoDB/FerretDB', address(process.env.OMS_TEST_MONGO_URL || 'mongodb://127.0.0.1:27017', 27017)],
+  ];
+  for (const [name, { host, port }] of servers) {
+    if (!(await reachable(host, port))) throw new Error(`${name} is not reachable on ${host}:${port}: run "bash deploy/stack.sh" (npm test does)`);
   }
 };

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# `npm test`: the same set-up as `npm start` (install, build, test stack), then every test.
+# `npm test`: the same set-up as `npm start` (install, build), then lint, the offline checks, the test stack, and every jest
+# project (unit, component, e2e: jest.config.js). Extra arguments go to jest.
+# Lint runs first, but its failure is reported at the end: one run then tells both what lint and what the tests found.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash deploy/setup.sh
+echo "test: lint (eslint)"
+lint_status=0
+npx eslint . || lint_status=$?
 echo "test: type-checking the tests"
 npx tsc -p tsconfig.test.json
-# Offline checks of the deployment files (Kubernetes manifests, compose file, Dockerfile): each
-# deploy/checks/*.sh exits non-zero on the first problem it finds.
+# Offline checks of the deployment files (Kubernetes manifests, compose file, Dockerfile) and of the lint config:
+# each deploy/checks/*.sh exits non-zero on the first problem it finds.
 for check in deploy/checks/*.sh; do
   [ -e "$check" ] || continue
   echo "test: $check"
@@ -14,4 +19,10 @@ for check in deploy/checks/*.sh; do
 done
 bash deploy/stack.sh
 # A hung test must not hold CI for its whole 90 minutes.
-exec timeout --foreground "${OMS_TEST_TIMEOUT_S:-1200}" npx jest --maxWorkers="${OMS_TEST_WORKERS:-2}" "$@"
+jest_status=0
+timeout --foreground "${OMS_TEST_TIMEOUT_S:-1200}" npx jest --maxWorkers="${OMS_TEST_WORKERS:-2}" "$@" || jest_status=$?
+if [ "$lint_status" -ne 0 ]; then
+  echo "test: lint failed (eslint exited $lint_status): see its report at the start of this run" >&2
+  [ "$jest_status" -ne 0 ] || exit "$lint_status"
+fi
+exit "$jest_status"

@@ -32,7 +32,7 @@ describe('retries and dead letters', () => {
 
   it('when operators look at a dead letter many times (each look hands it back), then it stays in the DLQ', async () => {
     const letter = await broker.publish('fulfillment.pack.v1', { fulfillmentId: 'looked-at', actor: 'test' }, { correlationId: 'o-look' });
-    await raw.channel.sendToQueue(DLQ, Buffer.from(JSON.stringify(letter)), { persistent: true, messageId: letter.id });
+    raw.channel.sendToQueue(DLQ, Buffer.from(JSON.stringify(letter)), { persistent: true, messageId: letter.id });
     await raw.drain(QUEUE);
     for (let look = 1; look <= DELIVERY_LIMIT + 5; look++) {
       const msg = await eventually(() => raw.channel.get(DLQ, { noAck: false }).then((m) => m || undefined), 5000, 20);

@@ -1,6 +1,12 @@
-import type { Model } from 'mongoose';
+import type { Schema } from 'mongoose';
 
 export type InsertOutcome = 'inserted' | 'duplicate';
+
+/** What the batcher uses of a mongoose model; any model will do, whatever its document type (which may differ from `T`). */
+interface InsertTarget {
+  schema: Pick<Schema, 'get'>;
+  insertMany(docs: unknown[], options: { ordered: false; rawResult: true; lean: boolean }): Promise<unknown>;
+}
 
 interface Waiting<T> {
   doc: T;
@@ -27,7 +33,7 @@ export class InsertBatcher<T extends object> {
   private readonly timestampFields: string[];
 
   constructor(
-    private readonly model: Model<any>,
+    private readonly model: InsertTarget,
     options: Partial<InsertBatcherOptions> = {},
   ) {
     this.options = { maxBatch: 200, windowMs: 3, asGiven: false, ...options };

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import Redis from 'ioredis';
 import { MongoClient } from 'mongodb';
-import { startService, type RunningService, type ServiceDefinition } from '@oms/runtime';
 import type { z } from 'zod';
+import { startService, type RunningService, type ServiceDefinition } from '@oms/runtime';
 
 const run = promisify(execFile);
 

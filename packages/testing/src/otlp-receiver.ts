@@ -43,7 +43,7 @@ export class FakeOtlpReceiver {
   private constructor(private readonly server: Server) {}
 
   static async start(): Promise<FakeOtlpReceiver> {
-    let receiver: FakeOtlpReceiver | undefined;
+    // `receiver` is declared below the handler that uses it: requests come only once it listens, after that line.
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -54,13 +54,13 @@ export class FakeOtlpReceiver {
         }
         const body = Buffer.concat(chunks);
         const contentType = String(req.headers['content-type'] ?? '');
-        receiver!.exports.push({ contentType, headers: req.headers, body });
-        if (contentType.startsWith('application/json')) receiver!.spans.push(...flatten(JSON.parse(body.toString('utf8'))));
+        receiver.exports.push({ contentType, headers: req.headers, body });
+        if (contentType.startsWith('application/json')) receiver.spans.push(...flatten(JSON.parse(body.toString('utf8'))));
         res.writeHead(200, { 'content-type': contentType || 'application/json' }).end(contentType.startsWith('application/json') ? '{}' : '');
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    receiver = new FakeOtlpReceiver(server);
+    const receiver = new FakeOtlpReceiver(server);
     return receiver;
   }
 

@@ -1,6 +1,6 @@
 import { parseKeyPairsIntoRecord } from '@opentelemetry/core';
-import { ConfigError } from '@oms/config';
 import { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, TraceIdRatioBasedSampler, type Sampler } from '@opentelemetry/sdk-trace-base';
+import { ConfigError } from '@oms/config';
 
 /** A ConfigError, so that runMain reports it like any other bad setting. */
 export class TracingConfigError extends ConfigError {

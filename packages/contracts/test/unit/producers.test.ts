@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PRODUCERS, QUEUE_DEFINITIONS as QUEUES, SERVICES, commands, messageSchemas, type MessageType } from '../src';
+import { PRODUCERS, QUEUE_DEFINITIONS as QUEUES, SERVICES, commands, messageSchemas, type MessageType } from '../../src';
 
-const SERVICES_DIR = path.resolve(__dirname, '../../../services');
+const SERVICES_DIR = path.resolve(__dirname, '../../../../services');
 
 /** Message types a service's code names as a quoted string: the ones it sends or handles. */
 function typesNamedBy(service: string): Set<string> {

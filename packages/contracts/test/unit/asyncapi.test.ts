@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { asyncApiJson, buildAsyncApiDocument, commands, events } from '../src';
+import { asyncApiJson, buildAsyncApiDocument, commands, events } from '../../src';
 import { checkAsyncApi, coverageProblems } from './asyncapi-check';
 
-const COMMITTED = path.resolve(__dirname, '../../../docs/asyncapi.json');
+const COMMITTED = path.resolve(__dirname, '../../../../docs/asyncapi.json');
 const allTypes = { events: Object.keys(events), commands: Object.keys(commands) };
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 
