@@ -11,7 +11,7 @@ describe('the stock file', () => {
     expect(movementOfRow({ sku: 'TSHIRT-BLK-M', locationId: 'berlin', quantity: '12', reference: '' })).toEqual({
       movement: { sku: 'TSHIRT-BLK-M', locationId: 'berlin', quantity: 12, type: 'count' },
     });
-    expect(movementOfRow({ sku: 'TSHIRT-BLK-M', locationId: 'berlin', quantity: '3', type: 'receipt', reference: 'PO-7' }).movement).toMatchObject({ type: 'receipt', reference: 'PO-7' });
+    expect(movementOfRow({ sku: 'TSHIRT-BLK-M', locationId: 'berlin', quantity: '3', type: 'receipt', reference: 'PO-7' })).toMatchObject({ movement: { type: 'receipt', reference: 'PO-7' } });
   });
 
   it('when a row cannot be booked, then the reason names each field', () => {
