@@ -16,6 +16,12 @@ import {
 
 const orderId = z.string().min(1);
 const actor = z.string().min(1);
+/**
+ * On a command about an order: the channels whose orders the sender may change (a channel key's own); absent
+ * for a sender who may change any order (ops). The owning service refuses another channel's order as not
+ * found, so the gateway needs no read of the order first.
+ */
+const channelScope = z.array(identifier).max(100).optional();
 const skuQuantity = z.object({ sku, quantity });
 const allocatedLine = z.object({ sku, quantity, locationId: identifier });
 const pricedLine = z.object({ sku, quantity, unitPrice: minorUnits });
@@ -158,7 +164,7 @@ export const events = {
 } as const;
 
 export const commands = {
-  'order.cancel.v1': z.object({ orderId, reason: z.string().max(500), actor }),
+  'order.cancel.v1': z.object({ orderId, reason: z.string().max(500), actor, channels: channelScope }),
   /** Change an order before fulfillment: the shipping address, the lines and/or the payment amount (absent = unchanged). */
   'order.amend.v1': z.object({
     orderId,
@@ -166,10 +172,11 @@ export const commands = {
     lines: z.array(orderLineSchema).min(1).max(500).optional(),
     paymentAmount: minorUnits.optional(),
     actor,
+    channels: channelScope,
   }),
   /** Ops releases one of an order's holds; the checks the hold stopped run again. */
-  'order.decide.v1': z.object({ orderId, decisions: z.array(shortageDecision).min(1).max(500), actor }),
-  'order.release-hold.v1': z.object({ orderId, reason: z.enum(HOLD_REASONS), note: z.string().max(500).optional(), actor }),
+  'order.decide.v1': z.object({ orderId, decisions: z.array(shortageDecision).min(1).max(500), actor, channels: channelScope }),
+  'order.release-hold.v1': z.object({ orderId, reason: z.enum(HOLD_REASONS), note: z.string().max(500).optional(), actor, channels: channelScope }),
   'stock.reserve.v1': z.object({
     orderId,
     lines: z.array(skuQuantity).min(1),

@@ -46,6 +46,21 @@ describe('roles on the routes around an order', () => {
     expect((await api().get(`/v1/shipments/${shipmentId}`).set(keys.marketplace!).expect(200)).body.orderId).toBe(orderId);
   });
 
+  it("when a channel or partner key sends a command about another channel's order, then it is a 404 and the order is untouched", async () => {
+    const before = (await api().get(`/v1/orders/${orderId}`).set(ops()).expect(200)).body;
+    for (const key of [keys.webshop!, keys.partner!]) {
+      const refused = await api().post(`/v1/orders/${orderId}/cancel`).set(key).send({ reason: 'not mine' }).expect(404);
+      expect(refused.body).toMatchObject({ status: 404, detail: `Order ${orderId} was not found` });
+      await api().patch(`/v1/orders/${orderId}`).set(key).send({ payment: { amount: 1 } }).expect(404);
+    }
+    await api().post('/v1/orders/no-such-order/cancel').set(keys.marketplace!).send({ reason: 'typo' }).expect(404);
+    const after = (await api().get(`/v1/orders/${orderId}`).set(ops()).expect(200)).body;
+    expect(after.status).toBe(before.status);
+    expect(after.timeline).toHaveLength(before.timeline.length);
+    // Its own channel's key is answered by the order's rules (a shipped order can no longer be cancelled).
+    await api().post(`/v1/orders/${orderId}/cancel`).set(keys.marketplace!).send({ reason: 'too late' }).expect(409);
+  });
+
   it("when a partner key asks, then it sees its own carrier's shipments only, and nothing of payments", async () => {
     expect((await api().get(`/v1/shipments?orderId=${orderId}`).set(keys.partner!).expect(200)).body.map((s: any) => s.id)).toEqual([shipmentId]);
     expect((await api().get(`/v1/shipments?orderId=${orderId}`).set(keys.otherPartner!).expect(200)).body).toEqual([]);

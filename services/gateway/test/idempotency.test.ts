@@ -26,6 +26,7 @@ describe('Idempotency-Key on POST', () => {
   let gateway: RunningService<GatewayConfig>;
   let testBroker: Broker;
   let consumer: QueueConsumer;
+  let returnsConsumer: QueueConsumer;
   const flaky = { failing: true };
   const cancels: string[] = [];
   let release: () => void = () => undefined;
@@ -63,11 +64,20 @@ describe('Idempotency-Key on POST', () => {
       { prefetch: 10, maxAttempts: 2, retryDelaysMs: [50] },
     );
     await consumer.start();
+    // The returns service's command handler: opens any return asked for.
+    returnsConsumer = new QueueConsumer(
+      testBroker,
+      'returns.commands',
+      { 'return.open.v1': async (m) => ({ id: m.data.returnId, orderId: m.data.orderId, status: 'requested', lines: m.data.lines }) },
+      { prefetch: 10, maxAttempts: 2, retryDelaysMs: [50] },
+    );
+    await returnsConsumer.start();
   });
 
   afterAll(async () => {
     release();
     await consumer?.stop();
+    await returnsConsumer?.stop();
     await testBroker?.close();
     await internals?.close();
     await stack?.cleanup();
@@ -141,13 +151,15 @@ describe('Idempotency-Key on POST', () => {
     expect(invalidAgain.headers['idempotent-replayed']).toBe('true');
     expect(invalidAgain.body).toEqual(invalid.body);
 
-    const failed = await post('/v1/orders/o-flaky/cancel', 'key-6', { reason: 'changed my mind' });
+    // Opening a return reads the order first: while ingestion fails, that is a 503.
+    const returnRequest = { orderId: 'o-flaky', lines: [{ sku: 'TSHIRT-BLK-M', quantity: 1, reason: 'too small' }] };
+    const failed = await post('/v1/returns', 'key-6', returnRequest);
     expect(failed.status).toBe(503);
     flaky.failing = false;
-    const retried = await post('/v1/orders/o-flaky/cancel', 'key-6', { reason: 'changed my mind' });
-    expect(retried.status).toBe(200);
+    const retried = await post('/v1/returns', 'key-6', returnRequest);
+    expect(retried.status).toBe(201);
     expect(retried.headers['idempotent-replayed']).toBeUndefined();
-    expect(retried.body).toMatchObject({ id: 'o-flaky', status: 'cancelled' });
+    expect(retried.body).toMatchObject({ orderId: 'o-flaky', status: 'requested' });
   });
 
   it('when the key is empty or longer than 255 characters, then 400 problem', async () => {

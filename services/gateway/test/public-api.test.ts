@@ -83,7 +83,9 @@ describe('gateway public API', () => {
         'carrier.configure.v1': async (m) => ({ carrierId: m.data.carrierId, webhookSecret: m.data.webhookSecret, configured: true }),
       }, options),
       new QueueConsumer(testBroker, 'ingestion.commands', {
+        // As ingestion decides: an unknown order is its 404 (the gateway sends the command without reading the order).
         'order.cancel.v1': async (m) => {
+          if (m.data.orderId === 'nope') throw new AppError(404, 'Not Found', 'Order nope was not found');
           if (m.data.reason === 'too late') throw new AppError(409, 'Conflict', 'the order has shipped');
           return { id: m.data.orderId, status: 'cancelled', reason: m.data.reason, by: m.data.actor };
         },

@@ -11,8 +11,9 @@ export type OrderCommandType = QueueMessageType<'ingestion.commands'>;
 
 /**
  * A command from the API (cancel, amend, release a hold, decide on short stock): the domain decides, or
- * refuses with a 404/409/422 the gateway passes on; applied once, under the order's lock. The answer is the
- * order as it is after the change.
+ * refuses with a 404/409/422 the gateway passes on; applied once, under the order's lock. A command scoped
+ * to some channels (a channel key's) finds another channel's order as missing. The answer is the order as
+ * it is after the change.
  */
 export async function runOrderCommand<T extends OrderCommandType>(
   { store }: OrderUseCaseDeps,
@@ -21,8 +22,9 @@ export async function runOrderCommand<T extends OrderCommandType>(
 ) {
   let reached: { createdAt: string; milestones: ReturnType<typeof milestonesReached> } | undefined;
   const view = await store.change(msg.data.orderId, msg, (doc) => {
-    if (!doc) throw notFound(`Order ${msg.data.orderId}`);
-    const order = toState(doc);
+    const order = doc ? toState(doc) : null;
+    // Another channel's order is answered exactly like a missing one: its existence is not revealed.
+    if (!doc || !order || (msg.data.channels && !msg.data.channels.includes(order.channel))) throw notFound(`Order ${msg.data.orderId}`);
     const change = decide(order, msg);
     reached = { createdAt: order.createdAt, milestones: milestonesReached(order, change) };
     return { update: orderUpdate(change), emit: change.send, result: viewAfter(doc, change) };

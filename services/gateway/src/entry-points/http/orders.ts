@@ -116,7 +116,7 @@ export function ordersRoutes(deps: OrdersDeps): express.Router {
     },
     command: ({ params, body }, res) => {
       const principal = principalOf(res);
-      return orderCommand(deps, principal, 'order.amend.v1', {
+      return orderCommand(principal, 'order.amend.v1', {
         orderId: params.id,
         ...(body.shippingAddress ? { shippingAddress: body.shippingAddress } : {}),
         ...(body.lines ? { lines: body.lines } : {}),
@@ -141,7 +141,7 @@ export function ordersRoutes(deps: OrdersDeps): express.Router {
     },
     command: ({ params, body }, res) => {
       const principal = principalOf(res);
-      return orderCommand(deps, principal, 'order.cancel.v1', { orderId: params.id, reason: body.reason ?? 'cancelled by operator', actor: principal.actor });
+      return orderCommand(principal, 'order.cancel.v1', { orderId: params.id, reason: body.reason ?? 'cancelled by operator', actor: principal.actor });
     },
     pending: ({ orderId }) => ({ id: orderId, status: 'cancel_requested' }),
   });
@@ -161,7 +161,7 @@ export function ordersRoutes(deps: OrdersDeps): express.Router {
     },
     command: ({ params, body }, res) => {
       const principal = principalOf(res);
-      return orderCommand(deps, principal, 'order.decide.v1', { orderId: params.id, decisions: body.decisions, actor: principal.actor });
+      return orderCommand(principal, 'order.decide.v1', { orderId: params.id, decisions: body.decisions, actor: principal.actor });
     },
     pending: ({ orderId }) => ({ id: orderId, status: 'decision_requested' }),
   });
@@ -180,7 +180,7 @@ export function ordersRoutes(deps: OrdersDeps): express.Router {
     },
     command: ({ params, body }, res) => {
       const principal = requireOps(res);
-      return orderCommand(deps, principal, 'order.release-hold.v1', { orderId: params.id, reason: params.reason, ...(body.note ? { note: body.note } : {}), actor: principal.actor });
+      return orderCommand(principal, 'order.release-hold.v1', { orderId: params.id, reason: params.reason, ...(body.note ? { note: body.note } : {}), actor: principal.actor });
     },
     pending: ({ orderId }) => ({ id: orderId, status: 'release_requested' }),
   });
