@@ -84,6 +84,11 @@ export class AggregateStore<Doc extends AggregateDocument> {
     return this.spec.model;
   }
 
+  /** The aggregate as stored, or null: for a use case that decides outside `change` (a batched insert's repeat). */
+  async load(id: string): Promise<Doc | null> {
+    return (await this.spec.model.findById(id).lean()) as Doc | null;
+  }
+
   /** Run `work` as the aggregate's only writer: for a use case that stores through a batched insert of its own. */
   withLock<T>(id: string, work: () => Promise<T>): Promise<T> {
     return this.kit.locks.withLock(this.spec.lockKey(id), work, this.lockOptions);
@@ -97,7 +102,7 @@ export class AggregateStore<Doc extends AggregateDocument> {
   async change<R>(id: string, cause: Envelope, decide: (current: Doc | null) => Decision<R> | Promise<Decision<R>>, options: ChangeOptions<Doc> = {}): Promise<R | undefined> {
     const lock = this.spec.lockKey(id);
     return this.kit.locks.withLocks([lock, ...(options.alsoLock ?? [])], async () => {
-      const current = options.loaded !== undefined ? options.loaded : ((await this.spec.model.findById(id).lean()) as Doc | null);
+      const current = options.loaded !== undefined ? options.loaded : await this.load(id);
       if (current?.processed?.includes(cause.id)) {
         await this.sendLeftovers(id, lock, current);
         return this.spec.view?.(current) as R | undefined;
@@ -112,7 +117,7 @@ export class AggregateStore<Doc extends AggregateDocument> {
         } catch (err) {
           // Created meanwhile by a holder whose lock expired, or a natural key taken: that one stands.
           if (!isDuplicateKeyError(err)) throw err;
-          const existing = (await this.spec.model.findById(id).lean()) as Doc | null;
+          const existing = await this.load(id);
           if (!existing) throw err;
           await this.sendLeftovers(id, lock, existing);
           return this.spec.view?.(existing) as R | undefined;

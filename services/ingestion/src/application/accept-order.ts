@@ -1,7 +1,7 @@
 import type { Message } from '@oms/messaging';
 import { acceptOrder } from '../domain/accept-order';
 import { milestonesReached } from '../domain/milestones';
-import { orderLockKey, type OrderDocument } from '../data-access/order-model';
+import { orderLockKey } from '../data-access/order-model';
 import { observeMilestones } from './milestone-metrics';
 import type { OrderUseCaseDeps } from './orders';
 
@@ -22,7 +22,7 @@ export async function acceptReceivedOrder({ store, orders }: OrderUseCaseDeps, m
       return;
     }
     if (!repeated) return;
-    const stored = (await store.model.findById(orderId).lean()) as OrderDocument | null;
+    const stored = await store.load(orderId);
     if (stored) await store.sendLeftovers(orderId, orderLockKey(orderId), stored);
   });
 }
