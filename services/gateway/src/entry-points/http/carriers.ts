@@ -63,8 +63,11 @@ export function carriersRoutes(deps: GatewayDeps): express.Router {
 }
 
 /**
- * Tracking pushed by a carrier or 3PL: authenticated by the HMAC signature over the raw body (verified by
- * the carrier service, which holds the secrets), not by an API key.
+ * Tracking pushed by a carrier or 3PL: authenticated by the HMAC signature over the raw body, not by an API
+ * key. The carrier service holds the secrets, so it verifies the signature (an internal query) before the
+ * command is sent. That costs a round trip, and it is deliberate. Sending the raw body and signature as the
+ * command, for the carrier to verify there, would put unauthenticated bytes on a durable queue for anyone who
+ * can reach the webhook. It would also answer a forged request with 202 whenever the command timed out.
  */
 export function trackingWebhookRoutes(deps: GatewayDeps): express.Router {
   const router = express.Router();
