@@ -1,13 +1,19 @@
 import { InsertBatcher } from '@oms/mongo';
 import type { ServiceDefinition } from '@oms/runtime';
-import type { InventoryDeps } from './application/inventory-deps';
+import type { InventoryDeps, InventoryRepositories } from './application/inventory-deps';
 import { configSchema, SERVICE_NAME } from './config';
+import { IncomingRepository } from './data-access/incoming-repository';
 import { reservationLock, stockAlertLock } from './data-access/lock-keys';
 import { LocationDirectory } from './data-access/location-directory';
 import { registerModels } from './data-access/models';
+import { MovementRepository } from './data-access/movement-repository';
 import type { ReservationDoc } from './data-access/reservation-model';
+import { ReservationRepository } from './data-access/reservation-repository';
 import { ShortageFacts } from './data-access/shortage-facts';
+import { SkuSettingRepository } from './data-access/sku-setting-repository';
+import { StockAlertRepository } from './data-access/stock-alert-repository';
 import { StockCounters } from './data-access/stock-counters';
+import { StockSettingRepository } from './data-access/stock-setting-repository';
 import { reservationView } from './data-access/views';
 import { inventoryRoutes } from './entry-points/http/routes';
 import { BackorderTimer } from './entry-points/jobs/backorders';
@@ -27,15 +33,23 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     await counters.ready();
     // A short lock: when an instance dies holding one, the redelivered command goes on after 5 s, not 30.
     const store = ctx.aggregates<ReservationDoc>({ model: models.Reservations, lockKey: reservationLock, view: reservationView, lockTtlMs: RESERVATION_LOCK_TTL_MS });
+    const repositories: InventoryRepositories = {
+      locations: new LocationDirectory(models),
+      reservations: new ReservationRepository(models.Reservations),
+      movements: new MovementRepository(models.Movements),
+      incoming: new IncomingRepository(models.Incoming),
+      skuSettings: new SkuSettingRepository(models.SkuSettings),
+      stockSettings: new StockSettingRepository(models.StockSettings),
+      stockAlerts: new StockAlertRepository(models.StockAlerts),
+    };
     const deps: InventoryDeps = {
+      ...repositories,
       store,
       // Stored as built (no mongoose document each): reserve-stock.ts builds every field.
       newReservations: new InsertBatcher(models.Reservations, { asGiven: true }),
       outbox: ctx.outbox,
       locks: ctx.locks,
-      models,
       counters,
-      locations: new LocationDirectory(models),
       shortageFacts: new ShortageFacts(models),
       backorders: { serveSoon: () => backorders.serveSoon() },
     };
@@ -43,7 +57,7 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     backorders.start(ctx.config.INVENTORY_BACKORDER_SWEEP_MS);
     return {
       onStop: () => backorders.stop(),
-      routes: inventoryRoutes({ models, counters }),
+      routes: inventoryRoutes({ ...repositories, counters }),
       consumers: inventorySubscriptions(deps),
       // Insert-only, written by one use case: the lock keeps its flush and the sweep apart.
       outbox: [{ model: models.StockAlerts, lockKey: stockAlertLock }],

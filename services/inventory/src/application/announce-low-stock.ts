@@ -1,5 +1,4 @@
 import { deterministicId } from '@oms/messaging';
-import { isDuplicateKeyError } from '@oms/mongo';
 import type { OutboxEntry } from '@oms/outbox';
 import type { LowStock } from '../domain/ledger';
 import { stockAlertLock } from '../data-access/lock-keys';
@@ -13,15 +12,11 @@ export const lowStockEvents = ({ outbox }: Pick<InventoryDeps, 'outbox'>, low: L
  * Announce low stock found by a change that has no aggregate of its own (a movement): one insert-only
  * alert document per event carries it out through the durable outbox.
  */
-export async function announceLowStock(deps: Pick<InventoryDeps, 'models' | 'outbox' | 'locks'>, low: LowStock[], causationId: string): Promise<void> {
-  const { models, outbox, locks } = deps;
+export async function announceLowStock(deps: Pick<InventoryDeps, 'stockAlerts' | 'outbox' | 'locks'>, low: LowStock[], causationId: string): Promise<void> {
+  const { stockAlerts, outbox, locks } = deps;
   for (const event of lowStockEvents(deps, low, causationId, causationId)) {
-    try {
-      await models.StockAlerts.create({ _id: event.id, outbox: [event] });
-    } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err;
-    }
+    await stockAlerts.insertOnce(event);
     // Under the sweep's lock, so the sweep cannot publish it a second time meanwhile.
-    await locks.withLock(stockAlertLock(event.id), () => outbox.flush(models.StockAlerts, event.id));
+    await locks.withLock(stockAlertLock(event.id), () => outbox.flush(stockAlerts.model, event.id));
   }
 }

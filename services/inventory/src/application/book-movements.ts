@@ -1,7 +1,6 @@
 import type { LowStock } from '../domain/ledger';
 import { takesReservedStock, type PlannedChange } from '../domain/movement-rules';
 import type { MovementDoc } from '../data-access/movement-model';
-import { insertMovementsOnce, movementsByIds } from '../data-access/movement-repository';
 import type { InventoryDeps } from './inventory-deps';
 
 export interface LedgerBatch {
@@ -18,8 +17,8 @@ export interface LedgerBatch {
  * the entries in the store. Once every entry is stored the batch is done, and a redelivery changes nothing.
  * Answers the entries, and where the batch brought available to promise down to a reorder point.
  */
-export async function bookMovements({ models, counters }: Pick<InventoryDeps, 'models' | 'counters'>, batchId: string, batch: LedgerBatch): Promise<{ movements: MovementDoc[]; low: LowStock[] }> {
-  const stored = await movementsByIds(models, batch.ids);
+export async function bookMovements({ movements, counters }: Pick<InventoryDeps, 'movements' | 'counters'>, batchId: string, batch: LedgerBatch): Promise<{ movements: MovementDoc[]; low: LowStock[] }> {
+  const stored = await movements.byIds(batch.ids);
   if (stored.length === batch.ids.length) return { movements: stored, low: [] };
 
   const startedAt = Date.now();
@@ -38,6 +37,6 @@ export async function bookMovements({ models, counters }: Pick<InventoryDeps, 'm
     actor: batch.actor,
     at,
   }));
-  await insertMovementsOnce(models, docs);
-  return { movements: await movementsByIds(models, batch.ids), low: outcome.low };
+  await movements.insertOnce(docs);
+  return { movements: await movements.byIds(batch.ids), low: outcome.low };
 }

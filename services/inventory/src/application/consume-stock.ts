@@ -1,6 +1,5 @@
 import type { Message } from '@oms/messaging';
 import { allocatedLines, assertConsumable, pickEntries } from '../domain/reservation';
-import { insertMovementsOnce } from '../data-access/movement-repository';
 import { reservationView } from '../data-access/views';
 import { finishInRedis } from './finish-in-redis';
 import type { InventoryDeps } from './inventory-deps';
@@ -11,7 +10,7 @@ import type { InventoryDeps } from './inventory-deps';
  * by the redelivered command; a rebuild in between counts the picks only once the reservation says
  * consumed (domain/ledger.ts), so nothing is taken off twice.
  */
-export async function consumeStock({ store, counters, models }: InventoryDeps, msg: Message<'stock.consume.v1'>) {
+export async function consumeStock({ store, counters, movements }: InventoryDeps, msg: Message<'stock.consume.v1'>) {
   const { orderId } = msg.data;
   return store.change(orderId, msg, async (current) => {
     assertConsumable(orderId, current);
@@ -19,7 +18,7 @@ export async function consumeStock({ store, counters, models }: InventoryDeps, m
     const startedAt = Date.now();
     await finishInRedis(counters, orderId, current.lines, 'consumed');
     counters.assertFresh(startedAt);
-    await insertMovementsOnce(models, pickEntries(orderId, current.lines, msg.producer, new Date()));
+    await movements.insertOnce(pickEntries(orderId, current.lines, msg.producer, new Date()));
     counters.assertFresh(startedAt);
     return {
       update: { $set: { status: 'consumed' } },

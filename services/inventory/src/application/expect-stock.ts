@@ -8,15 +8,14 @@ import type { InventoryDeps } from './inventory-deps';
  * An expected receipt. The same reference, SKU and location again updates it (a changed date or
  * quantity); one already received stays received.
  */
-export async function expectStock({ locks, models }: InventoryDeps, msg: Message<'stock.expect.v1'>) {
+export async function expectStock({ locks, locations, incoming }: InventoryDeps, msg: Message<'stock.expect.v1'>) {
   const { sku, locationId, quantity, expectedAt, reference, actor } = msg.data;
-  if (!(await models.Locations.exists({ _id: locationId }))) throw unknownLocation(locationId);
+  if (!(await locations.exists(locationId))) throw unknownLocation(locationId);
   const id = incomingId(reference, sku, locationId);
   await locks.withLock(settingsLock(sku, locationId), async () => {
-    const existing = await models.Incoming.findById(id, { status: 1 }).lean();
-    if (existing?.status === 'received') return;
-    await models.Incoming.updateOne({ _id: id }, { $set: { sku, locationId, quantity, expectedAt, reference, actor, status: 'open' } }, { upsert: true });
+    if ((await incoming.statusOf(id)) === 'received') return;
+    await incoming.upsertOpen(id, { sku, locationId, quantity, expectedAt, reference, actor });
   });
-  const doc = (await models.Incoming.findById(id).lean())!;
+  const doc = (await incoming.byId(id))!;
   return { id, sku, locationId, quantity: doc.quantity, expectedAt: doc.expectedAt, reference, status: doc.status };
 }

@@ -1,7 +1,7 @@
 import { deterministicId, type Message } from '@oms/messaging';
 import { checkMovements, ledgerEntries, type RequestedMovement } from '../domain/movement-rules';
 import { incomingId } from '../data-access/incoming-model';
-import type { Models } from '../data-access/models';
+import type { IncomingRepository } from '../data-access/incoming-repository';
 import { movementView } from '../data-access/views';
 import { announceLowStock } from './announce-low-stock';
 import { bookMovements } from './book-movements';
@@ -9,25 +9,24 @@ import type { InventoryDeps } from './inventory-deps';
 
 /** A batch of movements from ops (or a stock import), booked whole or not at all. */
 export async function recordMovements(deps: InventoryDeps, msg: Message<'stock.record-movements.v1'>) {
-  const { models, backorders } = deps;
+  const { locations, incoming, backorders } = deps;
   const { movements, actor } = msg.data;
   const locationIds = [...new Set(movements.flatMap((m) => [m.locationId, ...(m.toLocationId ? [m.toLocationId] : [])]))];
-  const known = await models.Locations.find({ _id: { $in: locationIds } }, { _id: 1 }).lean<Array<{ _id: string }>>();
-  checkMovements(movements, new Set(known.map((l) => l._id)));
+  checkMovements(movements, await locations.knownIds(locationIds));
 
   const changes = ledgerEntries(movements);
   const ids = changes.map((_, i) => deterministicId(msg.id, 'movement', String(i)));
   const booked = await bookMovements(deps, msg.id, { ids, changes, actor, path: 'movements' });
-  await closeIncoming(models, movements);
+  await closeIncoming(incoming, movements);
   await announceLowStock(deps, booked.low, msg.id);
   if (booked.movements.some((m) => m.quantity > 0)) backorders.serveSoon();
   return { movements: booked.movements.map(movementView) };
 }
 
 /** A receipt with the reference of an expected receipt (same SKU and location) closes it. */
-async function closeIncoming(models: Models, movements: RequestedMovement[]): Promise<void> {
+async function closeIncoming(incoming: IncomingRepository, movements: RequestedMovement[]): Promise<void> {
   for (const m of movements) {
     if (m.type !== 'receipt' || m.reference === undefined) continue;
-    await models.Incoming.updateOne({ _id: incomingId(m.reference, m.sku, m.locationId) }, { $set: { status: 'received' } });
+    await incoming.markReceived(incomingId(m.reference, m.sku, m.locationId));
   }
 }

@@ -1,10 +1,9 @@
 import { notFound } from '@oms/errors';
-import type { ReservationDoc } from '../data-access/reservation-model';
 import { reservationView } from '../data-access/views';
 import type { InventoryReads } from './inventory-deps';
 
-export async function getReservation({ models }: InventoryReads, orderId: string) {
-  const reservation = await models.Reservations.findById(orderId).lean<ReservationDoc>();
+export async function getReservation({ reservations }: InventoryReads, orderId: string) {
+  const reservation = await reservations.byId(orderId);
   if (!reservation) throw notFound(`reservation of order ${orderId}`);
   return reservationView(reservation);
 }

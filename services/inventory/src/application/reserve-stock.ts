@@ -3,7 +3,7 @@ import { deterministicId, type Message } from '@oms/messaging';
 import type { OutboxEntry } from '@oms/outbox';
 import { allocatedLines, shortLinesOf, type ReservationRequest } from '../domain/reservation';
 import { reservationLock } from '../data-access/lock-keys';
-import type { NewReservationDoc, ReservationDoc } from '../data-access/reservation-model';
+import type { NewReservationDoc } from '../data-access/reservation-model';
 import { reservationView } from '../data-access/views';
 import { lowStockEvents } from './announce-low-stock';
 import type { InventoryDeps } from './inventory-deps';
@@ -20,7 +20,7 @@ import { shortOptions } from './short-options';
  * served first in, first out when stock arrives (serve-backorders.ts).
  */
 export async function reserveStock(deps: InventoryDeps, msg: Message<'stock.reserve.v1'>, { repeated }: { repeated: boolean }) {
-  const { store, counters, newReservations } = deps;
+  const { store, reservations, counters, newReservations } = deps;
   const { orderId, lines, shipTo, pickupLocationId } = msg.data;
   const request: ReservationRequest = { lines, ...(shipTo ? { shipTo } : {}), ...(pickupLocationId ? { pickupLocationId } : {}) };
   return store.withLock(orderId, async () => {
@@ -36,7 +36,7 @@ export async function reserveStock(deps: InventoryDeps, msg: Message<'stock.rese
     // (it was short, or is over) are given back. A copy that may have been handled before without being
     // acknowledged sends what that delivery may not have (a copy sent twice finds them sent: the first
     // held the lock until they were confirmed).
-    const existing = (await store.model.findById(orderId).lean<ReservationDoc>())!;
+    const existing = (await reservations.byId(orderId))!;
     if (attempt.taken && attempt.fresh && existing.status !== 'active') await counters.finish(orderId, attempt.lines, 'released');
     if (repeated) await store.sendLeftovers(orderId, reservationLock(orderId), existing);
     return reservationView(existing);

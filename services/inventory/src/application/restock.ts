@@ -11,9 +11,9 @@ import type { InventoryDeps } from './inventory-deps';
  * through a reservation here (an order older than this service) a minimal reservation carries it.
  */
 export async function restock(deps: InventoryDeps, msg: Message<'stock.restock.v1'>) {
-  const { store, models, backorders } = deps;
+  const { store, locations, backorders } = deps;
   const { orderId, returnId, locationId, lines } = msg.data;
-  if (!(await models.Locations.exists({ _id: locationId }))) throw unknownLocation(locationId);
+  if (!(await locations.exists(locationId))) throw unknownLocation(locationId);
   const plan = planRestock(returnId, locationId, lines);
   const restocked = { orderId, returnId, restocked: plan.restocked, writtenOff: plan.writtenOff };
   await store.change(orderId, msg, async (current) => {

@@ -1,5 +1,4 @@
 import { deterministicId } from '@oms/messaging';
-import type { ReservationDoc } from '../data-access/reservation-model';
 import { lowStockEvents } from './announce-low-stock';
 import type { InventoryDeps } from './inventory-deps';
 import { attemptReservation } from './reservation-attempt';
@@ -18,10 +17,7 @@ export interface BackorderPass {
  * an older backorder cannot be served, no younger one takes that SKU's stock ahead of it.
  */
 export async function serveBackorders(deps: InventoryDeps): Promise<BackorderPass> {
-  const queue = await deps.models.Reservations.find({ status: 'backordered' }, { request: 1, queuedAt: 1 })
-    .sort({ queuedAt: 1, _id: 1 })
-    .limit(PASS_SIZE)
-    .lean<Array<Pick<ReservationDoc, '_id' | 'request' | 'queuedAt'>>>();
+  const queue = await deps.reservations.backorderQueue(PASS_SIZE);
   const blocked = new Set<string>();
   let served = 0;
   for (const backorder of queue) {
@@ -38,9 +34,9 @@ export async function serveBackorders(deps: InventoryDeps): Promise<BackorderPas
  * change, so none is held until its events are confirmed: they go through the durable outbox.
  */
 function serveBackorder(deps: InventoryDeps, orderId: string): Promise<boolean> {
-  const { store, models, outbox, counters } = deps;
+  const { store, reservations, outbox, counters } = deps;
   return store.withLock(orderId, async () => {
-    const current = await models.Reservations.findById(orderId, { status: 1, request: 1 }).lean<Pick<ReservationDoc, 'status' | 'request'>>();
+    const current = await reservations.backorderState(orderId);
     if (current?.status !== 'backordered') return true; // released or served meanwhile
     const attempt = await attemptReservation(deps, orderId, current.request!);
     if (!attempt.taken) return false;
@@ -49,8 +45,8 @@ function serveBackorder(deps: InventoryDeps, orderId: string): Promise<boolean> 
     const meta = { correlationId: orderId, causationId: deterministicId(orderId, 'backorder') };
     const event = outbox.entry('stock.reserved.v1', { orderId, lines: attempt.lines, reason }, { ...meta, id: deterministicId(orderId, 'stock.reserved.v1', 'backorder') });
     const pending = [event, ...lowStockEvents(deps, attempt.low, meta.causationId, orderId)];
-    await models.Reservations.updateOne({ _id: orderId }, { $set: { status: 'active', lines: attempt.lines, reason }, $push: { outbox: { $each: pending } } });
-    await outbox.flush(models.Reservations, orderId);
+    await reservations.activateBackorder(orderId, attempt.lines, reason, pending);
+    await outbox.flush(reservations.model, orderId);
     return true;
   });
 }

@@ -3,7 +3,6 @@ import { deterministicId, type Message } from '@oms/messaging';
 import { assertShortPickable } from '../domain/reservation';
 import { correctionEntries, shortPickCorrections } from '../domain/short-pick';
 import type { AllocatedLine } from '../domain/sourcing';
-import { insertMovementsOnce } from '../data-access/movement-repository';
 import type { StockCounters } from '../data-access/stock-counters';
 import { reservationView } from '../data-access/views';
 import type { InventoryDeps } from './inventory-deps';
@@ -17,7 +16,7 @@ import { reallocateMissing } from './reallocate-missing';
  * the redelivered command, and a rebuild counts the entries only once the reservation records the operation.
  */
 export async function shortPick(deps: InventoryDeps, msg: Message<'stock.short-pick.v1'>) {
-  const { store, counters, models } = deps;
+  const { store, counters, movements } = deps;
   const { orderId, locationId, lines, shipTo, excludeLocationIds } = msg.data;
   return store.change(orderId, msg, async (current) => {
     assertShortPickable(orderId, current);
@@ -30,7 +29,7 @@ export async function shortPick(deps: InventoryDeps, msg: Message<'stock.short-p
 
     const ids = corrected.map((_, i) => deterministicId(msg.id, 'short-pick', String(i)));
     counters.assertFresh(startedAt);
-    await insertMovementsOnce(models, correctionEntries(corrected, ids, orderId, msg.id, msg.producer, new Date()));
+    await movements.insertOnce(correctionEntries(corrected, ids, orderId, msg.id, msg.producer, new Date()));
     counters.assertFresh(startedAt);
     return {
       update: { $set: { lines: all } },

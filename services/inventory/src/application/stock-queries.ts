@@ -1,9 +1,5 @@
 import { availableToPromise, type Counter } from '../domain/ledger';
 import { summarizeSku } from '../domain/stock-levels';
-import type { IncomingDoc } from '../data-access/incoming-model';
-import type { MovementDoc } from '../data-access/movement-model';
-import type { SkuSettingDoc } from '../data-access/sku-setting-model';
-import type { StockSettingDoc } from '../data-access/stock-setting-model';
 import { incomingView, movementView } from '../data-access/views';
 import type { InventoryReads } from './inventory-deps';
 
@@ -11,15 +7,11 @@ import type { InventoryReads } from './inventory-deps';
 const MAX_LISTED_SKUS = 5000;
 
 /** One SKU per location and in total, with its open incoming receipts, lead time and substitutes. */
-export async function stockOfSku({ models, counters }: InventoryReads, sku: string) {
-  const [stock, incoming, settings] = await Promise.all([
-    counters.snapshot([sku]),
-    models.Incoming.find({ sku, status: 'open' }).sort({ expectedAt: 1, _id: 1 }).lean<IncomingDoc[]>(),
-    models.SkuSettings.findById(sku).lean<SkuSettingDoc>(),
-  ]);
+export async function stockOfSku({ incoming, skuSettings, counters }: InventoryReads, sku: string) {
+  const [stock, open, settings] = await Promise.all([counters.snapshot([sku]), incoming.openOf(sku), skuSettings.byId(sku)]);
   return {
     ...summarizeSku(sku, stock.get(sku)),
-    incoming: incoming.map(incomingView),
+    incoming: open.map(incomingView),
     leadTimeDays: settings?.leadTimeDays ?? 0,
     substitutes: settings?.substitutes ?? [],
   };
@@ -36,8 +28,8 @@ export async function stockTotals({ counters }: InventoryReads) {
 }
 
 /** The SKU and location pairs at or under their reorder point, lowest available first. */
-export async function belowReorderPoint({ models, counters }: InventoryReads) {
-  const settings = await models.StockSettings.find({}, { sku: 1, locationId: 1, reorderPoint: 1 }).lean<StockSettingDoc[]>();
+export async function belowReorderPoint({ stockSettings, counters }: InventoryReads) {
+  const settings = await stockSettings.reorderPoints();
   const stock = await counters.snapshot([...new Set(settings.map((s) => s.sku))]);
   return settings
     .map((s) => ({ sku: s.sku, locationId: s.locationId, counter: stock.get(s.sku)?.get(s.locationId) }))
@@ -48,9 +40,8 @@ export async function belowReorderPoint({ models, counters }: InventoryReads) {
 }
 
 /** The ledger of one SKU, newest first (the newest 500): where its on hand comes from. */
-export async function movementsOf({ models }: InventoryReads, sku: string) {
-  const movements = await models.Movements.find({ sku }).sort({ at: -1, _id: 1 }).limit(500).lean<MovementDoc[]>();
-  return movements.map(movementView);
+export async function movementsOf({ movements }: InventoryReads, sku: string) {
+  return (await movements.newestOf(sku)).map(movementView);
 }
 
 /** Counters against the documents: what the invariant tests and ops check after an incident. */

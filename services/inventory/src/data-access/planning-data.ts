@@ -1,9 +1,16 @@
 import type { PlanningWindow, SkuPosition } from '../domain/planning';
-import type { IncomingDoc } from './incoming-model';
-import type { Models } from './models';
-import type { MovementDoc } from './movement-model';
-import type { SkuSettingDoc } from './sku-setting-model';
+import type { IncomingRepository } from './incoming-repository';
+import type { MovementRepository } from './movement-repository';
+import type { SkuSettingRepository } from './sku-setting-repository';
 import type { StockCounters } from './stock-counters';
+
+/** What a SKU's planning position is made of. */
+export interface PlanningSources {
+  movements: MovementRepository;
+  incoming: IncomingRepository;
+  skuSettings: SkuSettingRepository;
+  counters: StockCounters;
+}
 
 const sumBy = <T>(rows: T[], key: (r: T) => string, value: (r: T) => number) => {
   const sums = new Map<string, number>();
@@ -16,15 +23,11 @@ const sumBy = <T>(rows: T[], key: (r: T) => string, value: (r: T) => number) => 
  * expected receipts and the lead time. A planning report, not a hot path: it reads the window's picks
  * and the open receipts whole.
  */
-export async function skuPositions(models: Models, counters: StockCounters, window: PlanningWindow, only?: string): Promise<SkuPosition[]> {
+export async function skuPositions({ movements, incoming, skuSettings, counters }: PlanningSources, window: PlanningWindow, only?: string): Promise<SkuPosition[]> {
   const since = new Date(Date.now() - window.days * 24 * 3600 * 1000);
-  const [picks, incoming, settings] = await Promise.all([
-    models.Movements.find({ type: 'pick', at: { $gte: since }, ...(only ? { sku: only } : {}) }, { sku: 1, quantity: 1 }).lean<Array<Pick<MovementDoc, 'sku' | 'quantity'>>>(),
-    models.Incoming.find({ status: 'open', ...(only ? { sku: only } : {}) }, { sku: 1, quantity: 1 }).lean<Array<Pick<IncomingDoc, 'sku' | 'quantity'>>>(),
-    models.SkuSettings.find(only ? { _id: only } : {}, { leadTimeDays: 1 }).lean<Array<Pick<SkuSettingDoc, '_id' | 'leadTimeDays'>>>(),
-  ]);
+  const [picks, open, settings] = await Promise.all([movements.picksSince(since, only), incoming.openQuantities(only), skuSettings.leadTimes(only)]);
   const sold = sumBy(picks, (m) => m.sku, (m) => -m.quantity);
-  const expected = sumBy(incoming, (i) => i.sku, (i) => i.quantity);
+  const expected = sumBy(open, (i) => i.sku, (i) => i.quantity);
   const leadTimes = new Map(settings.map((s) => [s._id, s.leadTimeDays]));
   const skus = only ? [only] : [...new Set([...(await counters.knownSkus()), ...sold.keys(), ...expected.keys()])].sort();
   const stock = await counters.snapshot(skus);
