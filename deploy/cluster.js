@@ -109,10 +109,16 @@ const idleGroup = processingNice > 0 ? createIdleCgroup() : undefined;
 function createIdleCgroup() {
   try {
     // cgroup v1 mounts the cpu controller on its own (cpu or cpu,cpuacct); v2 has one tree for all controllers.
-    const mounts = fs.readFileSync('/proc/self/mounts', 'utf8').split('\n').map((line) => line.split(' '));
+    const mounts = fs
+      .readFileSync('/proc/self/mounts', 'utf8')
+      .split('\n')
+      .map((line) => line.split(' '));
     const v1 = mounts.find(([, , type, options]) => type === 'cgroup' && options.split(',').includes('cpu'));
     const v2 = mounts.find(([, , type]) => type === 'cgroup2');
-    const own = fs.readFileSync('/proc/self/cgroup', 'utf8').split('\n').map((line) => line.split(':'));
+    const own = fs
+      .readFileSync('/proc/self/cgroup', 'utf8')
+      .split('\n')
+      .map((line) => line.split(':'));
     const [mountPoint, ownPath] = v1
       ? [v1[1], own.find(([, controllers]) => controllers.split(',').includes('cpu'))?.[2]]
       : [v2?.[1], own.find(([hierarchy]) => hierarchy === '0')?.[2]];
@@ -192,12 +198,17 @@ async function main() {
     CARRIER_SANDBOX_PORT: String(ports.carrierSandbox),
   });
   for (const s of services) {
-    launch(s.name, path.join(root, 'services', s.name, 'dist/main.js'), {
-      ...common,
-      PORT: String(s.port),
-      MONGO_URL: `${mongoBase}/oms_${s.name.replace(/-/g, '_')}`,
-      ...(s.extra || {}),
-    }, s.name === 'gateway' ? 0 : processingNice);
+    launch(
+      s.name,
+      path.join(root, 'services', s.name, 'dist/main.js'),
+      {
+        ...common,
+        PORT: String(s.port),
+        MONGO_URL: `${mongoBase}/oms_${s.name.replace(/-/g, '_')}`,
+        ...(s.extra || {}),
+      },
+      s.name === 'gateway' ? 0 : processingNice,
+    );
   }
   await Promise.all(services.map((s) => waitReady(s.name, s.port)));
   console.log('');

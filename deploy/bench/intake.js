@@ -41,7 +41,11 @@ function readKey() {
 }
 
 const api = async (method, p, body) => {
-  const res = await fetch(url + p, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+  const res = await fetch(url + p, {
+    method,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: body && JSON.stringify(body),
+  });
   if (!res.ok && res.status !== 404) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
   return res;
 };
@@ -60,8 +64,19 @@ async function main() {
   console.log(
     `bench: POST ${url}/v1/orders, ${connections} connections, ${warmupSeconds} s of warm-up then ${seconds} s measured on the same connections, unique orders...`,
   );
-  const { result, warmup, measured, acceptedInMeasuredLoad } = await postOrdersAfterWarmup({ url, key, channel, connections, warmupSeconds, seconds, prefix: 'B' });
-  if (warmup) console.log(`bench: warm-up: ${Math.round(warmup.acceptedOrdersPerSecond)} accepted orders/s, p50 ${warmup.latencyMs.p50} ms, p99 ${warmup.latencyMs.p99} ms`);
+  const { result, warmup, measured, acceptedInMeasuredLoad } = await postOrdersAfterWarmup({
+    url,
+    key,
+    channel,
+    connections,
+    warmupSeconds,
+    seconds,
+    prefix: 'B',
+  });
+  if (warmup)
+    console.log(
+      `bench: warm-up: ${Math.round(warmup.acceptedOrdersPerSecond)} accepted orders/s, p50 ${warmup.latencyMs.p50} ms, p99 ${warmup.latencyMs.p99} ms`,
+    );
   const acceptedPerSecond = measured.acceptedOrdersPerSecond;
   // Every order accepted, in the warm-up or the measured seconds, must be stored.
   const accepted = result['2xx'];

@@ -63,10 +63,14 @@ async function openTap(amqpUrl, prefix) {
   await ch.bindQueue(queue, EVENTS_EXCHANGE, 'stock.reserved.v1');
   await ch.bindQueue(queue, EVENTS_EXCHANGE, 'stock.short.v1');
   const outcomes = new Map();
-  await ch.consume(queue, (msg) => {
-    const event = JSON.parse(msg.content.toString('utf8'));
-    if (event.data.orderId.startsWith(prefix)) outcomes.set(event.data.orderId, event.type === 'stock.reserved.v1' ? 'reserved' : 'short');
-  }, { noAck: true });
+  await ch.consume(
+    queue,
+    (msg) => {
+      const event = JSON.parse(msg.content.toString('utf8'));
+      if (event.data.orderId.startsWith(prefix)) outcomes.set(event.data.orderId, event.type === 'stock.reserved.v1' ? 'reserved' : 'short');
+    },
+    { noAck: true },
+  );
   return { outcomes, close: () => conn.close() };
 }
 
@@ -141,18 +145,40 @@ async function main() {
   try {
     console.log(`bench: stocking ${SPREAD_SKUS} SKUs × ${SPREAD_UNITS} units and one hot SKU × ${flashUnits}...`);
     const location = 'BENCH-WH';
-    await command('location.upsert.v1', { locationId: location, name: 'Benchmark warehouse', type: 'warehouse', canShip: true, priority: 1, handlingCost: 0, active: true, actor: 'bench' });
+    await command('location.upsert.v1', {
+      locationId: location,
+      name: 'Benchmark warehouse',
+      type: 'warehouse',
+      canShip: true,
+      priority: 1,
+      handlingCost: 0,
+      active: true,
+      actor: 'bench',
+    });
     const skus = Array.from({ length: SPREAD_SKUS }, (_, i) => `S${i}`);
     const hot = 'HOT';
-    await command('stock.record-movements.v1', { movements: skus.map((sku) => ({ sku, locationId: location, quantity: SPREAD_UNITS, type: 'receipt' })), actor: 'bench' });
+    await command('stock.record-movements.v1', {
+      movements: skus.map((sku) => ({ sku, locationId: location, quantity: SPREAD_UNITS, type: 'receipt' })),
+      actor: 'bench',
+    });
     await command('stock.record-movements.v1', { movements: [{ sku: hot, locationId: location, quantity: flashUnits, type: 'receipt' }], actor: 'bench' });
 
     const tap = await openTap(stack.amqpUrl, runId);
     const shipTo = { country: 'DE', postalCode: '10115' };
     console.log(`bench: (a) ${spreadOrders} orders of 1 unit spread over ${SPREAD_SKUS} SKUs...`);
-    const spread = await run('spread', bus.broker, tap, Array.from({ length: spreadOrders }, (_, i) => ({ orderId: `${runId}-a${i}`, lines: [{ sku: skus[i % SPREAD_SKUS], quantity: 1 }], shipTo })));
+    const spread = await run(
+      'spread',
+      bus.broker,
+      tap,
+      Array.from({ length: spreadOrders }, (_, i) => ({ orderId: `${runId}-a${i}`, lines: [{ sku: skus[i % SPREAD_SKUS], quantity: 1 }], shipTo })),
+    );
     console.log(`bench: (b) flash sale: ${flashOrders} orders of 1 unit for one SKU with ${flashUnits} units...`);
-    const flash = await run('flash', bus.broker, tap, Array.from({ length: flashOrders }, (_, i) => ({ orderId: `${runId}-b${i}`, lines: [{ sku: hot, quantity: 1 }], shipTo })));
+    const flash = await run(
+      'flash',
+      bus.broker,
+      tap,
+      Array.from({ length: flashOrders }, (_, i) => ({ orderId: `${runId}-b${i}`, lines: [{ sku: hot, quantity: 1 }], shipTo })),
+    );
     await tap.close();
 
     const hotStock = await (await fetch(`${base}/internal/inventory/${hot}`)).json();
@@ -171,7 +197,9 @@ async function main() {
     console.log(JSON.stringify(report, null, 2));
     const correct = !oversold && flash.reserved === Math.min(flashOrders, flashUnits) && spread.reserved === expectedSpread;
     const goal = spread.reservationsPerSecond >= 2000 && flash.reservationsPerSecond >= 1000;
-    console.log(`bench: ${correct ? 'nothing oversold, every order decided as the stock allowed' : 'FAILED: oversold or wrongly decided orders'}; goal 2000/s spread and 1000/s hot SKU: ${goal ? 'met' : 'not met'}`);
+    console.log(
+      `bench: ${correct ? 'nothing oversold, every order decided as the stock allowed' : 'FAILED: oversold or wrongly decided orders'}; goal 2000/s spread and 1000/s hot SKU: ${goal ? 'met' : 'not met'}`,
+    );
     process.exitCode = correct ? 0 : 1;
   } finally {
     await bus.close();

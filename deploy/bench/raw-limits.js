@@ -48,7 +48,13 @@ async function rawInsertRate(mongoUrl, durationMs = 3000) {
   await Promise.all(
     Array.from({ length: 50 }, async (_, worker) => {
       for (let i = 0; Date.now() < deadline; i++) {
-        await col.insertOne({ _id: `${worker}-${i}`, channel: 'raw', status: 'pending', lines: [{ sku: 'S', quantity: 1, unitPrice: 100 }], pad: 'x'.repeat(800) });
+        await col.insertOne({
+          _id: `${worker}-${i}`,
+          channel: 'raw',
+          status: 'pending',
+          lines: [{ sku: 'S', quantity: 1, unitPrice: 100 }],
+          pad: 'x'.repeat(800),
+        });
         inserted++;
       }
     }),
@@ -66,12 +72,26 @@ async function rawInsertRate(mongoUrl, durationMs = 3000) {
 async function rawHttpRate(connections) {
   const { spawn } = require('node:child_process');
   const autocannon = require('autocannon');
-  const server = spawn(process.execPath, ['-e', `
+  const server = spawn(
+    process.execPath,
+    [
+      '-e',
+      `
     require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(202, { 'content-type': 'application/json' }); res.end('{"id":"x","status":"received"}'); }); })
-      .listen(0, '127.0.0.1', function () { console.log(this.address().port); });`], { stdio: ['ignore', 'pipe', 'inherit'] });
+      .listen(0, '127.0.0.1', function () { console.log(this.address().port); });`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const port = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(Number(String(d).trim()))));
   try {
-    const r = await autocannon({ url: `http://127.0.0.1:${port}/`, connections, duration: 5, method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
+    const r = await autocannon({
+      url: `http://127.0.0.1:${port}/`,
+      connections,
+      duration: 5,
+      method: 'POST',
+      body: '{"a":1}',
+      headers: { 'content-type': 'application/json' },
+    });
     return r.requests.average;
   } finally {
     server.kill();

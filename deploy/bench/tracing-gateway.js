@@ -67,7 +67,12 @@ async function startGateway(env) {
       const before = lines.length;
       child.kill('SIGUSR2');
       while (!lines.slice(before).some((l) => l.startsWith('cpu '))) await new Promise((r) => setTimeout(r, 10));
-      return Number(lines.slice(before).find((l) => l.startsWith('cpu ')).slice(4));
+      return Number(
+        lines
+          .slice(before)
+          .find((l) => l.startsWith('cpu '))
+          .slice(4),
+      );
     },
     stop: () => new Promise((resolve) => (child.once('exit', resolve), child.kill('SIGTERM'))),
   };
@@ -75,7 +80,13 @@ async function startGateway(env) {
 
 async function load(url, channel) {
   const result = await postOrders({ url, key: KEY, channel, connections, seconds, prefix: 'T' });
-  return { accepted: result['2xx'], perSecond: result['2xx'] / (result.duration || seconds), p50: result.latency.p50, p99: result.latency.p99, failed: result.non2xx + result.errors };
+  return {
+    accepted: result['2xx'],
+    perSecond: result['2xx'] / (result.duration || seconds),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    failed: result.non2xx + result.errors,
+  };
 }
 
 async function main() {
@@ -106,7 +117,7 @@ async function main() {
           if (!put.ok) throw new Error(`PUT channel: ${put.status}`);
           const cpuBefore = await gateway.cpuMicros();
           const r = await load(gateway.url, channel);
-          r.cpuMicrosPerOrder = (await gateway.cpuMicros() - cpuBefore) / r.accepted;
+          r.cpuMicrosPerOrder = ((await gateway.cpuMicros()) - cpuBefore) / r.accepted;
           results[name].push(r);
           console.log(
             `bench: round ${round} ${name.padEnd(7)} ${Math.round(r.perSecond)} orders/s, gateway CPU ${Math.round(r.cpuMicrosPerOrder)} µs per order, p50 ${r.p50} ms, p99 ${r.p99} ms${r.failed ? `, ${r.failed} failed` : ''}`,
@@ -129,7 +140,20 @@ async function main() {
         },
       ]),
     );
-    console.log(JSON.stringify({ connections, secondsEach: seconds, rounds, rawHttpRequestsPerSecond: Math.round(rawHttp), ...summary, spansExported: { requests: sink.requests, bytes: sink.bytes } }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          connections,
+          secondsEach: seconds,
+          rounds,
+          rawHttpRequestsPerSecond: Math.round(rawHttp),
+          ...summary,
+          spansExported: { requests: sink.requests, bytes: sink.bytes },
+        },
+        null,
+        2,
+      ),
+    );
   } finally {
     server.close();
     await stack.cleanup();

@@ -16,9 +16,16 @@ const ITERATIONS = Number(process.env.BENCH_ITERATIONS || 50000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
 
 function startSink() {
-  const child = spawn(process.execPath, ['-e', `
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      `
     require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => res.writeHead(200).end()); })
-      .listen(0, '127.0.0.1', function () { console.log(this.address().port); });`], { stdio: ['ignore', 'pipe', 'inherit'] });
+      .listen(0, '127.0.0.1', function () { console.log(this.address().port); });`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   return new Promise((resolve) => child.stdout.once('data', (d) => resolve({ url: `http://127.0.0.1:${String(d).trim()}`, stop: () => child.kill() })));
 }
 
@@ -29,7 +36,14 @@ const request = {
   headers: { 'content-type': 'application/json', 'user-agent': 'bench', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
   socket: { remoteAddress: '127.0.0.1' },
 };
-const publishDetails = { exchange: 'oms.events', routingKey: 'order.received.v1', messageId: 'm-1', type: 'order.received.v1', correlationId: 'o-1', bodySize: 900 };
+const publishDetails = {
+  exchange: 'oms.events',
+  routingKey: 'order.received.v1',
+  messageId: 'm-1',
+  type: 'order.received.v1',
+  correlationId: 'o-1',
+  bodySize: 900,
+};
 const send = async () => undefined;
 
 /** One intake request's tracing work (gateway) plus its delivery's (ingestion), as the kit does it. */
@@ -41,7 +55,18 @@ async function oneRequest(tracing) {
   span.end('/v1/orders', 202);
   await traceConsume(
     tracing,
-    { queue: 'ingestion.order-intake', exchange: 'oms.events', routingKey: 'order.received.v1', messageId: 'm-1', type: 'order.received.v1', correlationId: 'o-1', deliveryTag: 1, bodySize: 900, attempt: 1, headers },
+    {
+      queue: 'ingestion.order-intake',
+      exchange: 'oms.events',
+      routingKey: 'order.received.v1',
+      messageId: 'm-1',
+      type: 'order.received.v1',
+      correlationId: 'o-1',
+      deliveryTag: 1,
+      bodySize: 900,
+      attempt: 1,
+      headers,
+    },
     async (s) => s.outcome('ok'),
   );
 }
@@ -92,11 +117,22 @@ async function main() {
   for (let r = 0; r < ROUNDS; r++) for (const [name, tracing] of Object.entries(configs)) results[name].push(await measure(tracing));
   const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const summary = Object.fromEntries(
-    Object.entries(results).map(([name, rs]) => [name, { cpuMicrosPerRequest: Number(median(rs.map((x) => x.cpuMicrosPerRequest)).toFixed(2)), wallMicrosPerRequest: Number(median(rs.map((x) => x.wallMicrosPerRequest)).toFixed(2)) }]),
+    Object.entries(results).map(([name, rs]) => [
+      name,
+      {
+        cpuMicrosPerRequest: Number(median(rs.map((x) => x.cpuMicrosPerRequest)).toFixed(2)),
+        wallMicrosPerRequest: Number(median(rs.map((x) => x.wallMicrosPerRequest)).toFixed(2)),
+      },
+    ]),
   );
   console.log(
     JSON.stringify(
-      { iterations: ITERATIONS, rounds: ROUNDS, ...summary, contextManager: { cpuMicrosPer100AwaitsWithout: cpuMicrosPer100AwaitsBefore, cpuMicrosPer100AwaitsWith: cpuMicrosPer100AwaitsAfter } },
+      {
+        iterations: ITERATIONS,
+        rounds: ROUNDS,
+        ...summary,
+        contextManager: { cpuMicrosPer100AwaitsWithout: cpuMicrosPer100AwaitsBefore, cpuMicrosPer100AwaitsWith: cpuMicrosPer100AwaitsAfter },
+      },
       null,
       2,
     ),

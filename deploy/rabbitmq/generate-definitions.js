@@ -21,7 +21,16 @@ const VHOST = '/';
  * The definitions document for a topology. Pure: the test passes the values it imported from the sources,
  * the CLI passes those of the built packages.
  */
-function definitionsFrom({ queues, eventsExchange, commandsExchange, workQueueArguments, deadLetterQueueArguments, delayQueueName, delayQueueArguments, retryDelaysMs }) {
+function definitionsFrom({
+  queues,
+  eventsExchange,
+  commandsExchange,
+  workQueueArguments,
+  deadLetterQueueArguments,
+  delayQueueName,
+  delayQueueArguments,
+  retryDelaysMs,
+}) {
   const durableQueue = (name, args) => ({ name, vhost: VHOST, durable: true, auto_delete: false, arguments: sortKeys(args) });
   const out = { vhosts: [{ name: VHOST }], exchanges: [], queues: [], bindings: [], policies: [] };
   for (const name of [eventsExchange, commandsExchange]) {
@@ -44,7 +53,11 @@ function definitionsFrom({ queues, eventsExchange, commandsExchange, workQueueAr
 
 /** Stable key order, so the file only changes when the topology does. */
 function sortKeys(obj) {
-  return Object.fromEntries(Object.keys(obj).sort().map((k) => [k, obj[k]]));
+  return Object.fromEntries(
+    Object.keys(obj)
+      .sort()
+      .map((k) => [k, obj[k]]),
+  );
 }
 
 function render(definitions) {

@@ -48,7 +48,10 @@ export async function uploadCsv(file: string, path: string, options: ImportOptio
   const url = new URL(path, base);
   const size = statSync(file).size;
 
-  const bar = options.progress === false ? undefined : new SingleBar({ format: 'uploading {bar} {percentage}% | {value}/{total} bytes', stream: err as NodeJS.WriteStream }, Presets.shades_classic);
+  const bar =
+    options.progress === false
+      ? undefined
+      : new SingleBar({ format: 'uploading {bar} {percentage}% | {value}/{total} bytes', stream: err as NodeJS.WriteStream }, Presets.shades_classic);
   bar?.start(size, 0);
   let sent = 0;
   const counter = new Transform({
@@ -64,12 +67,16 @@ export async function uploadCsv(file: string, path: string, options: ImportOptio
   try {
     ({ res, body } = await new Promise<{ res: IncomingMessage; body: string }>((resolve, reject) => {
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-      const req = send(url, { method: 'POST', headers: { 'content-type': 'text/csv', 'content-length': String(size), authorization: `Bearer ${key}` } }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (c: Buffer) => chunks.push(c));
-        response.on('end', () => resolve({ res: response, body: Buffer.concat(chunks).toString('utf8') }));
-        response.on('error', reject);
-      });
+      const req = send(
+        url,
+        { method: 'POST', headers: { 'content-type': 'text/csv', 'content-length': String(size), authorization: `Bearer ${key}` } },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (c: Buffer) => chunks.push(c));
+          response.on('end', () => resolve({ res: response, body: Buffer.concat(chunks).toString('utf8') }));
+          response.on('error', reject);
+        },
+      );
       req.on('error', reject);
       createReadStream(file).on('error', reject).pipe(counter).pipe(req);
     }));

@@ -86,7 +86,9 @@ export async function listDlqs(options: DlqOptions = {}): Promise<number> {
       out.write(`${total} dead letter(s) in all\n`);
     }
     if (missing.length) {
-      (options.err ?? process.stderr).write(`oms: ${missing.length} DLQ(s) missing on vhost ${vhostOf(url)}: wrong vhost in the URL, or no service has started there yet (nothing was created)\n`);
+      (options.err ?? process.stderr).write(
+        `oms: ${missing.length} DLQ(s) missing on vhost ${vhostOf(url)}: wrong vhost in the URL, or no service has started there yet (nothing was created)\n`,
+      );
       return 1;
     }
     return 0;
@@ -124,7 +126,9 @@ export async function showDlq(queue: string, options: ShowOptions = {}): Promise
     }
     out.write(`${dlq}: ${total} dead letter(s), showing ${letters.length} (none removed)\n`);
     letters.forEach((l, i) => {
-      out.write(`${i + 1}. ${l.messageId ?? '(no id)'}  ${l.type ?? '(no type)'}  correlation ${l.correlationId ?? '-'}${l.replays ? `  replayed ${l.replays}x` : ''}\n`);
+      out.write(
+        `${i + 1}. ${l.messageId ?? '(no id)'}  ${l.type ?? '(no type)'}  correlation ${l.correlationId ?? '-'}${l.replays ? `  replayed ${l.replays}x` : ''}\n`,
+      );
       out.write(`   dead-lettered ${l.deadLetteredAt ?? '(time unknown)'} after attempt ${l.attempt ?? '?'}: ${l.reason ?? '(no reason recorded)'}\n`);
       if (options.body) out.write(`   body: ${typeof l.body === 'string' ? l.body : JSON.stringify(l.body)}\n`);
     });
@@ -214,8 +218,14 @@ export async function replayDlq(queue: string, options: ReplayOptions = {}): Pro
       out.write(`replayed ${counts.replayed}, skipped ${counts.skipped}${counts.failed ? `, failed ${counts.failed}` : ''}; left ${left} in ${dlq}\n`);
     }
     if (notFound.length) err.write(`oms: not in ${dlq}: ${notFound.join(', ')}\n`);
-    if (unroutable) err.write(`oms: the broker returned a replayed message as unroutable (was ${target} deleted?); unconfirmed messages were left in ${dlq}, some may have been delivered too\n`);
-    if (counts.failed) err.write(`oms: ${counts.failed} message(s) were left in ${dlq}: not confirmed by the broker, or confirmed but the channel closed before their DLQ copy was removed (those are in both queues now)\n`);
+    if (unroutable)
+      err.write(
+        `oms: the broker returned a replayed message as unroutable (was ${target} deleted?); unconfirmed messages were left in ${dlq}, some may have been delivered too\n`,
+      );
+    if (counts.failed)
+      err.write(
+        `oms: ${counts.failed} message(s) were left in ${dlq}: not confirmed by the broker, or confirmed but the channel closed before their DLQ copy was removed (those are in both queues now)\n`,
+      );
     if (counts.failed || unroutable) return 1;
     return notFound.length ? 2 : 0;
   });
@@ -297,7 +307,8 @@ async function messageCount(conn: ChannelModel, queue: string): Promise<number |
 
 async function requireQueue(conn: ChannelModel, queue: string, vhost: string): Promise<number> {
   const count = await messageCount(conn, queue);
-  if (count === undefined) throw new DlqError(`queue ${queue} does not exist on vhost ${vhost} (nothing was created): is the vhost in AMQP_URL / --amqp-url right?`);
+  if (count === undefined)
+    throw new DlqError(`queue ${queue} does not exist on vhost ${vhost} (nothing was created): is the vhost in AMQP_URL / --amqp-url right?`);
   return count;
 }
 

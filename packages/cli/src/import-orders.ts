@@ -19,9 +19,7 @@ export async function importOrders(file: string, options: ImportOptions): Promis
   const uploaded = await uploadCsv(file, path, options);
   if (typeof uploaded === 'number') return uploaded;
   const summary = uploaded.summary as ImportSummary;
-  out.write(
-    `lines ${summary.lines}, orders ${summary.received}: created ${summary.created}, duplicates ${summary.duplicates}, rejected ${summary.rejected}\n`,
-  );
+  out.write(`lines ${summary.lines}, orders ${summary.received}: created ${summary.created}, duplicates ${summary.duplicates}, rejected ${summary.rejected}\n`);
   for (const row of summary.rows) out.write(`  line ${row.line}${row.externalId ? ` (${row.externalId})` : ''}: ${row.reason}\n`);
   if (summary.rejectedRowsTruncated) out.write('  ... more rejected rows not listed\n');
   return summary.rejected > 0 ? 2 : 0;

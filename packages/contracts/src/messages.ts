@@ -140,7 +140,14 @@ export const events = {
   'payment.refunded.v1': z.object({ orderId, returnId: z.string(), amount: minorUnits, currency: currencyCode, providerRef: z.string() }),
   'fulfillment.opened.v1': z.object({ orderId, fulfillmentId: z.string(), locationId: identifier }),
   /** Articles missing on the shelf: the fulfillment's lines were reduced (`emptied`: nothing left, it is cancelled). */
-  'fulfillment.short-picked.v1': z.object({ orderId, fulfillmentId: z.string(), locationId: identifier, lines: z.array(z.object({ sku, missing: quantity })), emptied: z.boolean(), actor }),
+  'fulfillment.short-picked.v1': z.object({
+    orderId,
+    fulfillmentId: z.string(),
+    locationId: identifier,
+    lines: z.array(z.object({ sku, missing: quantity })),
+    emptied: z.boolean(),
+    actor,
+  }),
   'fulfillment.packed.v1': z.object({ orderId, fulfillmentId: z.string(), locationId: identifier, lines: z.array(skuQuantity), actor }),
   'fulfillment.cancelled.v1': z.object({ orderId, fulfillmentIds: z.array(z.string()) }),
   'shipment.booked.v1': z.object({ orderId, shipmentId: z.string(), carrierId: identifier, trackingNumber: z.string() }),
@@ -205,7 +212,17 @@ export const commands = {
   }),
   'stock.record-movements.v1': z.object({
     movements: z
-      .array(z.object({ sku, locationId: identifier, quantity: z.number().int().min(-1_000_000).max(1_000_000), type: movementType, toLocationId: identifier.optional(), reason: z.string().max(500).optional(), reference: z.string().max(200).optional() }))
+      .array(
+        z.object({
+          sku,
+          locationId: identifier,
+          quantity: z.number().int().min(-1_000_000).max(1_000_000),
+          type: movementType,
+          toLocationId: identifier.optional(),
+          reason: z.string().max(500).optional(),
+          reference: z.string().max(200).optional(),
+        }),
+      )
       .min(1)
       .max(1000),
     actor,
@@ -220,8 +237,22 @@ export const commands = {
   'fulfillment.open.v1': z.object({ orderId, lines: z.array(allocatedLine).min(1), shippingAddress: addressSchema, shippingMethod: z.string() }),
   'fulfillment.cancel.v1': z.object({ orderId }),
   'fulfillment.pack.v1': z.object({ fulfillmentId: z.string(), actor }),
-  'fulfillment.report-short-pick.v1': z.object({ fulfillmentId: z.string(), lines: z.array(z.object({ sku, missing: quantity })).min(1).max(500), actor }),
-  'shipment.book.v1': z.object({ orderId, fulfillmentId: z.string(), locationId: identifier, shippingAddress: addressSchema, shippingMethod: z.string(), lines: z.array(skuQuantity) }),
+  'fulfillment.report-short-pick.v1': z.object({
+    fulfillmentId: z.string(),
+    lines: z
+      .array(z.object({ sku, missing: quantity }))
+      .min(1)
+      .max(500),
+    actor,
+  }),
+  'shipment.book.v1': z.object({
+    orderId,
+    fulfillmentId: z.string(),
+    locationId: identifier,
+    shippingAddress: addressSchema,
+    shippingMethod: z.string(),
+    lines: z.array(skuQuantity),
+  }),
   'shipment.record-tracking.v1': z.object({
     carrierId: identifier,
     trackingNumber: z.string().min(1).max(100),
@@ -231,7 +262,12 @@ export const commands = {
   }),
   'carrier.configure.v1': z.object({ carrierId: identifier, webhookSecret: z.string().min(16).max(200), actor }),
   'return.open.v1': z.object({ returnId: z.string(), orderId, lines: z.array(z.object({ sku, quantity, reason: z.string().min(1).max(500) })).min(1), actor }),
-  'return.receive.v1': z.object({ returnId: z.string(), locationId: identifier, lines: z.array(z.object({ sku, quantity, condition: itemCondition })).min(1), actor }),
+  'return.receive.v1': z.object({
+    returnId: z.string(),
+    locationId: identifier,
+    lines: z.array(z.object({ sku, quantity, condition: itemCondition })).min(1),
+    actor,
+  }),
 } as const;
 
 export type EventType = keyof typeof events;

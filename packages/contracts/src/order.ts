@@ -28,15 +28,28 @@ export const countryCode = z
   .string()
   .regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 code such as DE', abort: true })
   .refine((c) => countries.isValid(c), 'is not an ISO 3166-1 alpha-2 country code');
-export const sku = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only');
+export const sku = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only');
 export const quantity = z.number().int('must be a whole number').min(1).max(10_000);
-export const identifier = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, dot, colon, dash and underscore only');
+export const identifier = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, dot, colon, dash and underscore only');
 
 /**
  * Free text from a client. U+0000 is refused: PostgreSQL (under FerretDB) cannot store it, and an order
  * accepted with it could never be stored.
  */
-export const text = (min: number, max: number) => z.string().min(min).max(max).refine((v) => !v.includes('\u0000'), 'may not contain U+0000');
+export const text = (min: number, max: number) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .refine((v) => !v.includes('\u0000'), 'may not contain U+0000');
 
 /** A postal code is checked against its country's format; countries the validator does not know pass. */
 export function postalCodeFits(postalCode: string, country: string): boolean {

@@ -54,7 +54,12 @@ const REFUSALS: Record<RefusalKind, [number, string]> = { not_found: [404, 'Not 
 
 /** A domain rule's refusal: the request does not fit the aggregate as it is. Nothing was changed. */
 export class Refusal extends AppError {
-  constructor(readonly kind: RefusalKind, detail: string, errors?: FieldError[], extensions: Record<string, unknown> = {}) {
+  constructor(
+    readonly kind: RefusalKind,
+    detail: string,
+    errors?: FieldError[],
+    extensions: Record<string, unknown> = {},
+  ) {
     super(REFUSALS[kind][0], REFUSALS[kind][1], detail, errors, extensions);
     this.name = 'Refusal';
   }

@@ -40,7 +40,10 @@ const httpSeconds = new Histogram({
 });
 
 export function sendProblem(res: Response, error: AppError): void {
-  res.status(error.status).type('application/problem+json').json({ ...error.toProblem(), instance: res.req.originalUrl });
+  res
+    .status(error.status)
+    .type('application/problem+json')
+    .json({ ...error.toProblem(), instance: res.req.originalUrl });
 }
 
 /**
@@ -84,7 +87,10 @@ export function createHttpApp(options: HttpAppOptions): Express {
       // Every request is counted and timed in /metrics; the log gets the ones worth reading at info (errors,
       // refusals, slow answers), the rest at debug, so that logging does not eat the intake's CPU.
       const worthReading = res.statusCode >= 400 || seconds > 1;
-      res.locals.logger[worthReading ? 'info' : 'debug']({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+      res.locals.logger[worthReading ? 'info' : 'debug'](
+        { method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(seconds * 1000) },
+        'request',
+      );
     });
     // Everything after this middleware runs in the span's context (raw-body keeps it across the body's events).
     if (span) span.run(next);
@@ -144,7 +150,10 @@ export function createHttpServer(app: Express): Server {
     (ServerResponse as unknown as (...a: unknown[]) => void).apply(this, args);
   }
   AppResponse.prototype = app.response;
-  return createServer({ IncomingMessage: AppRequest as unknown as typeof IncomingMessage, ServerResponse: AppResponse as unknown as typeof ServerResponse }, app);
+  return createServer(
+    { IncomingMessage: AppRequest as unknown as typeof IncomingMessage, ServerResponse: AppResponse as unknown as typeof ServerResponse },
+    app,
+  );
 }
 
 const MAX_LISTED_KEYS = 100;
@@ -165,10 +174,19 @@ export const MAX_BODY_DEPTH = 64;
 export const rejectOperatorKeys: RequestHandler = (req, _res, next) => {
   const { operatorKeys, nulStrings, tooDeepAt } = inspectBody(req.body);
   if (tooDeepAt !== undefined)
-    return next(new AppError(400, 'Too Deeply Nested', `JSON bodies may nest at most ${MAX_BODY_DEPTH} levels`, [{ path: tooDeepAt, message: `nested deeper than ${MAX_BODY_DEPTH} levels` }]));
+    return next(
+      new AppError(400, 'Too Deeply Nested', `JSON bodies may nest at most ${MAX_BODY_DEPTH} levels`, [
+        { path: tooDeepAt, message: `nested deeper than ${MAX_BODY_DEPTH} levels` },
+      ]),
+    );
   if (nulStrings.length > 0)
     return next(
-      new AppError(400, 'Forbidden Characters', 'Text may not contain the NUL character (U+0000)', nulStrings.map((path) => ({ path, message: 'contains U+0000' }))),
+      new AppError(
+        400,
+        'Forbidden Characters',
+        'Text may not contain the NUL character (U+0000)',
+        nulStrings.map((path) => ({ path, message: 'contains U+0000' })),
+      ),
     );
   if (operatorKeys.length === 0) return next();
   next(
@@ -210,7 +228,8 @@ export function inspectBody(body: unknown, maxDepth = MAX_BODY_DEPTH): { operato
     if (!Array.isArray(node.value)) for (const [key] of entries) if (key.startsWith('$') || key.includes('.')) found.push(pathOf(node, key));
     // PostgreSQL (under FerretDB) cannot store U+0000 in text: refuse it here rather than fail later.
     for (const [key, value] of entries)
-      if (nulStrings.length < MAX_LISTED_KEYS && ((typeof value === 'string' && value.includes('\u0000')) || key.includes('\u0000'))) nulStrings.push(pathOf(node, key));
+      if (nulStrings.length < MAX_LISTED_KEYS && ((typeof value === 'string' && value.includes('\u0000')) || key.includes('\u0000')))
+        nulStrings.push(pathOf(node, key));
     for (let i = entries.length - 1; i >= 0; i--)
       if (isContainer(entries[i][1])) stack.push({ value: entries[i][1], key: entries[i][0], parent: node, depth: node.depth + 1 });
   }
@@ -226,7 +245,8 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   if (e.type === 'entity.parse.failed') return sendProblem(res, new AppError(400, 'Malformed JSON', 'The request body is not valid JSON'));
   if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported')
     return sendProblem(res, new AppError(415, 'Unsupported Media Type', 'Unsupported content encoding or charset'));
-  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return sendProblem(res, new AppError(e.status, 'Bad Request', 'The request could not be read'));
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500)
+    return sendProblem(res, new AppError(e.status, 'Bad Request', 'The request could not be read'));
   logger?.error({ err }, 'unhandled error');
   recordErrorOnActiveSpan(err);
   sendProblem(res, new AppError(500, 'Internal Server Error', 'Something went wrong on our side; it has been logged'));

@@ -28,7 +28,10 @@ export type QueueHandlers<Q extends QueueName> = { [T in QueueMessageType<Q>]: H
 export type Subscriptions = { [Q in QueueName]?: QueueHandlers<Q> };
 
 /** The same handler for every message queue `Q` receives (one use case that dispatches on the type itself). */
-export function everyMessageOf<Q extends QueueName>(queue: Q, handler: <T extends QueueMessageType<Q>>(message: Message<T>, ctx: HandlerContext) => Promise<unknown>): QueueHandlers<Q> {
+export function everyMessageOf<Q extends QueueName>(
+  queue: Q,
+  handler: <T extends QueueMessageType<Q>>(message: Message<T>, ctx: HandlerContext) => Promise<unknown>,
+): QueueHandlers<Q> {
   const { commands = [], events = [] } = queueDefinition(queue);
   return Object.fromEntries([...commands, ...events].map((type) => [type, handler])) as QueueHandlers<Q>;
 }
@@ -218,7 +221,11 @@ export class QueueConsumer {
   }
 
   private async deadLetter(msg: ConsumeMessage, reason: string, attempt: number): Promise<void> {
-    await this.republish(`${this.queue}.dlq`, msg, { 'x-oms-error': reason.slice(0, 1000), 'x-oms-failed-at': new Date().toISOString(), [ATTEMPT_HEADER]: attempt });
+    await this.republish(`${this.queue}.dlq`, msg, {
+      'x-oms-error': reason.slice(0, 1000),
+      'x-oms-failed-at': new Date().toISOString(),
+      [ATTEMPT_HEADER]: attempt,
+    });
   }
 
   private async reply(msg: ConsumeMessage, reply: RpcReply): Promise<void> {

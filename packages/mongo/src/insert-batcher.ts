@@ -39,7 +39,11 @@ export class InsertBatcher<T extends object> {
     this.options = { maxBatch: 200, windowMs: 3, asGiven: false, ...options };
     const timestamps = model.schema.get('timestamps') as boolean | { createdAt?: unknown; updatedAt?: unknown } | undefined;
     const name = (option: unknown, fallback: string) => (typeof option === 'string' ? option : fallback);
-    this.timestampFields = !timestamps ? [] : typeof timestamps === 'object' ? [name(timestamps.createdAt, 'createdAt'), name(timestamps.updatedAt, 'updatedAt')] : ['createdAt', 'updatedAt'];
+    this.timestampFields = !timestamps
+      ? []
+      : typeof timestamps === 'object'
+        ? [name(timestamps.createdAt, 'createdAt'), name(timestamps.updatedAt, 'updatedAt')]
+        : ['createdAt', 'updatedAt'];
   }
 
   insert(doc: T): Promise<InsertOutcome> {
@@ -123,6 +127,11 @@ function settle<T>(batch: Waiting<T>[], results: unknown[] | undefined, refused:
 function writeErrorsByIndex(err: unknown): Map<number, { code: number; message: string }> | undefined {
   const writeErrors = (err as { writeErrors?: unknown })?.writeErrors;
   if (!writeErrors) return undefined;
-  const list = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as Array<{ index?: number; code?: number; errmsg?: string; err?: { index?: number; code?: number; errmsg?: string } }>;
+  const list = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as Array<{
+    index?: number;
+    code?: number;
+    errmsg?: string;
+    err?: { index?: number; code?: number; errmsg?: string };
+  }>;
   return new Map(list.map((e) => [e.index ?? e.err?.index ?? -1, { code: e.code ?? e.err?.code ?? -1, message: e.errmsg ?? e.err?.errmsg ?? 'unknown' }]));
 }

@@ -99,40 +99,49 @@ export class AggregateStore<Doc extends AggregateDocument> {
    * aggregate (null when it does not exist yet) and returns the change; it may throw an AppError to refuse
    * (nothing is stored). Answers `decide`'s result, or the spec's view for a message already applied.
    */
-  async change<R>(id: string, cause: Envelope, decide: (current: Doc | null) => Decision<R> | Promise<Decision<R>>, options: ChangeOptions<Doc> = {}): Promise<R | undefined> {
+  async change<R>(
+    id: string,
+    cause: Envelope,
+    decide: (current: Doc | null) => Decision<R> | Promise<Decision<R>>,
+    options: ChangeOptions<Doc> = {},
+  ): Promise<R | undefined> {
     const lock = this.spec.lockKey(id);
-    return this.kit.locks.withLocks([lock, ...(options.alsoLock ?? [])], async () => {
-      const current = options.loaded !== undefined ? options.loaded : await this.load(id);
-      if (current?.processed?.includes(cause.id)) {
-        await this.sendLeftovers(id, lock, current);
-        return this.spec.view?.(current) as R | undefined;
-      }
-      const decision = await decide(current);
-      const events = (decision.emit ?? []).map((e, index) => this.envelope(cause, e, index));
-      const leftovers = current ? await this.unconfirmed(lock, current) : [];
-      const sent = [...leftovers, ...events];
-      if (decision.create) {
-        try {
-          await this.spec.model.create({ ...decision.create, _id: id, processed: [cause.id], sent, sentBy: cause.id });
-        } catch (err) {
-          // Created meanwhile by a holder whose lock expired, or a natural key taken: that one stands.
-          if (!isDuplicateKeyError(err)) throw err;
-          const existing = await this.load(id);
-          if (!existing) throw err;
-          await this.sendLeftovers(id, lock, existing);
-          return this.spec.view?.(existing) as R | undefined;
+    return this.kit.locks.withLocks(
+      [lock, ...(options.alsoLock ?? [])],
+      async () => {
+        const current = options.loaded !== undefined ? options.loaded : await this.load(id);
+        if (current?.processed?.includes(cause.id)) {
+          await this.sendLeftovers(id, lock, current);
+          return this.spec.view?.(current) as R | undefined;
         }
-      } else if (decision.update || events.length > 0) {
-        if (!current) throw new Error(`${lock}: an update of an aggregate that does not exist`);
-        await this.spec.model.updateOne({ _id: id }, withBookkeeping(decision.update ?? {}, cause.id, sent));
-      } else {
-        // Nothing to store: the message changes nothing (a redelivery then decides the same again).
-        if (leftovers.length > 0) await this.publish(id, lock, leftovers, current!.sentBy!);
+        const decision = await decide(current);
+        const events = (decision.emit ?? []).map((e, index) => this.envelope(cause, e, index));
+        const leftovers = current ? await this.unconfirmed(lock, current) : [];
+        const sent = [...leftovers, ...events];
+        if (decision.create) {
+          try {
+            await this.spec.model.create({ ...decision.create, _id: id, processed: [cause.id], sent, sentBy: cause.id });
+          } catch (err) {
+            // Created meanwhile by a holder whose lock expired, or a natural key taken: that one stands.
+            if (!isDuplicateKeyError(err)) throw err;
+            const existing = await this.load(id);
+            if (!existing) throw err;
+            await this.sendLeftovers(id, lock, existing);
+            return this.spec.view?.(existing) as R | undefined;
+          }
+        } else if (decision.update || events.length > 0) {
+          if (!current) throw new Error(`${lock}: an update of an aggregate that does not exist`);
+          await this.spec.model.updateOne({ _id: id }, withBookkeeping(decision.update ?? {}, cause.id, sent));
+        } else {
+          // Nothing to store: the message changes nothing (a redelivery then decides the same again).
+          if (leftovers.length > 0) await this.publish(id, lock, leftovers, current!.sentBy!);
+          return decision.result;
+        }
+        if (sent.length > 0) await this.publish(id, lock, sent, cause.id);
         return decision.result;
-      }
-      if (sent.length > 0) await this.publish(id, lock, sent, cause.id);
-      return decision.result;
-    }, this.lockOptions);
+      },
+      this.lockOptions,
+    );
   }
 
   private get lockOptions() {

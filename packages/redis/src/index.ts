@@ -48,9 +48,12 @@ export class AggregateLocks {
     const ttlMs = options.ttlMs ?? 30000;
     // While the holder works, its locks are extended (only while still its own): a slow handler keeps
     // exclusivity, and a holder that dies stops extending, so its locks expire after the ttl.
-    const renewal = setInterval(() => {
-      for (const { key, token } of held) void this.redis.eval(EXTEND, 1, `lock:${key}`, token, ttlMs).catch(() => undefined);
-    }, Math.max(10, Math.floor(ttlMs / 3)));
+    const renewal = setInterval(
+      () => {
+        for (const { key, token } of held) void this.redis.eval(EXTEND, 1, `lock:${key}`, token, ttlMs).catch(() => undefined);
+      },
+      Math.max(10, Math.floor(ttlMs / 3)),
+    );
     renewal.unref();
     try {
       for (const key of sorted) held.push({ key, token: await this.acquire(key, options) });

@@ -66,7 +66,10 @@ export interface RunningService<C> {
  * The composition every service shares: validated config, logger, database, Redis, broker with the whole
  * topology, HTTP app, consumers, outbox relay and graceful stop. A service's main.ts only names its parts.
  */
-export async function startService<S extends z.ZodObject>(definition: ServiceDefinition<S>, env: NodeJS.ProcessEnv = process.env): Promise<RunningService<z.infer<S>>> {
+export async function startService<S extends z.ZodObject>(
+  definition: ServiceDefinition<S>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunningService<z.infer<S>>> {
   const config = loadConfig(definition.configSchema, env) as z.infer<S> & z.infer<BaseConfigSchema>;
   if (config.SHUTDOWN_DRAIN_DELAY_MS >= config.SHUTDOWN_TIMEOUT_MS)
     throw new ConfigError(
@@ -96,7 +99,11 @@ export async function startService<S extends z.ZodObject>(definition: ServiceDef
   await commands.start();
   const consumers = Object.entries(parts.consumers ?? {}).map(
     ([queue, handlers]) =>
-      new QueueConsumer(broker, queue, handlers as HandlerMap, { prefetch: parts.prefetch?.[queue] ?? config.AMQP_PREFETCH, maxAttempts: config.AMQP_MAX_ATTEMPTS, retryDelaysMs: config.AMQP_RETRY_DELAYS_MS }),
+      new QueueConsumer(broker, queue, handlers as HandlerMap, {
+        prefetch: parts.prefetch?.[queue] ?? config.AMQP_PREFETCH,
+        maxAttempts: config.AMQP_MAX_ATTEMPTS,
+        retryDelaysMs: config.AMQP_RETRY_DELAYS_MS,
+      }),
   );
   for (const consumer of consumers) await consumer.start();
   outbox.start(config.OUTBOX_SWEEP_MS);
@@ -173,7 +180,10 @@ export function runMain<S extends z.ZodObject>(definition: ServiceDefinition<S>)
   startService(definition)
     .then((running) => {
       const watchdog = exitWhenDatabaseClientStuck(running.ctx as ServiceContext<z.infer<BaseConfigSchema>>, running.stop);
-      exitOnSignals(running.ctx.logger, Object.assign(() => (watchdog?.stop(), running.stop()), { timedOut: running.stop.timedOut }));
+      exitOnSignals(
+        running.ctx.logger,
+        Object.assign(() => (watchdog?.stop(), running.stop()), { timedOut: running.stop.timedOut }),
+      );
     })
     .catch((err) => {
       if (err instanceof ConfigError) console.error(`${definition.name}: ${err.message}`);

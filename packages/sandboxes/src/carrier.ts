@@ -92,7 +92,12 @@ export function createCarrierSandbox(): { app: Express; control: CarrierSandboxC
       res.status(201).json({ shipmentId: previous.shipmentId, trackingNumber: previous.trackingNumber, service: previous.service });
       return;
     }
-    const shipment: SandboxShipment = { shipmentId: `sbx_${randomUUID()}`, trackingNumber: trackingNumber(), service: req.body.service, reference: req.body.reference };
+    const shipment: SandboxShipment = {
+      shipmentId: `sbx_${randomUUID()}`,
+      trackingNumber: trackingNumber(),
+      service: req.body.service,
+      reference: req.body.reference,
+    };
     if (key) {
       byKey.set(key, shipment);
       control.idempotencyKeys.push(key);

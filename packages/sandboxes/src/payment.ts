@@ -117,7 +117,10 @@ export function createPaymentSandbox(): PaymentSandbox {
     answer(req, res, 'authorizations', () => {
       const { reference, amount, currency, method } = (req.body ?? {}) as Record<string, unknown>;
       if (!isText(reference) || !isPositiveInt(amount) || !isCurrency(currency) || !isText(method))
-        return { status: 400, body: { error: 'invalid_request', message: 'reference, amount (integer minor units), currency (ISO 4217) and method are required' } };
+        return {
+          status: 400,
+          body: { error: 'invalid_request', message: 'reference, amount (integer minor units), currency (ISO 4217) and method are required' },
+        };
       const declined = reference.startsWith('decline');
       const auth: SandboxAuthorization = {
         id: `auth_${randomUUID()}`,

@@ -13,7 +13,15 @@ export function serve(app: Express, port = 0, host = '127.0.0.1'): Promise<Runni
   return new Promise((resolve) => {
     const server = app.listen(port, host, () => {
       const url = `http://${host}:${(server.address() as AddressInfo).port}`;
-      resolve({ url, server, close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) });
+      resolve({
+        url,
+        server,
+        close: () =>
+          new Promise((r) => {
+            server.closeAllConnections();
+            server.close(() => r());
+          }),
+      });
     });
   });
 }

@@ -53,7 +53,9 @@ export function readTracingConfig(service: string, env: NodeJS.ProcessEnv): Trac
 
   const protocol = (get('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? get('OTEL_EXPORTER_OTLP_PROTOCOL') ?? 'http/protobuf').toLowerCase();
   if (protocol !== 'http/protobuf' && protocol !== 'http/json')
-    throw new TracingConfigError(`OTEL_EXPORTER_OTLP_PROTOCOL: only "http/protobuf" or "http/json" are supported (got ${JSON.stringify(protocol)}); gRPC collectors listen for OTLP/HTTP on port 4318 too`);
+    throw new TracingConfigError(
+      `OTEL_EXPORTER_OTLP_PROTOCOL: only "http/protobuf" or "http/json" are supported (got ${JSON.stringify(protocol)}); gRPC collectors listen for OTLP/HTTP on port 4318 too`,
+    );
 
   const samplerName = (get('OTEL_TRACES_SAMPLER') ?? 'parentbased_always_on').toLowerCase();
   return {
@@ -81,7 +83,8 @@ function tracesUrl(tracesEndpoint: string | undefined, endpoint: string | undefi
   } catch {
     throw new TracingConfigError(`OTLP traces endpoint is not a URL: ${JSON.stringify(raw)}`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TracingConfigError(`OTLP traces endpoint must be http:// or https:// (got ${JSON.stringify(raw)})`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new TracingConfigError(`OTLP traces endpoint must be http:// or https:// (got ${JSON.stringify(raw)})`);
   return parsed.toString();
 }
 
@@ -89,7 +92,8 @@ function buildSampler(name: string, arg: string | undefined): Sampler {
   const ratio = () => {
     if (arg === undefined) return 1;
     const value = Number(arg);
-    if (!Number.isFinite(value) || value < 0 || value > 1) throw new TracingConfigError(`OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1 (got ${JSON.stringify(arg)})`);
+    if (!Number.isFinite(value) || value < 0 || value > 1)
+      throw new TracingConfigError(`OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1 (got ${JSON.stringify(arg)})`);
     return value;
   };
   switch (name as (typeof SAMPLERS)[number]) {

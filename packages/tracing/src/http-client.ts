@@ -1,5 +1,13 @@
 import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import { ATTR_ERROR_TYPE, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_REQUEST_METHOD_ORIGINAL, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT, ATTR_URL_FULL } from '@opentelemetry/semantic-conventions';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_REQUEST_METHOD_ORIGINAL,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_URL_FULL,
+} from '@opentelemetry/semantic-conventions';
 import { carrierOf, type TraceCarrier } from './propagation';
 import type { Tracing } from './setup';
 
@@ -31,7 +39,11 @@ export interface HttpClientCallDetails {
  * timeout, an open breaker) mark the span ERROR with `error.type`. A 4xx is an answer the caller handles
  * (an unknown order is a 404 passed on to the client), so, as for server spans, it does not.
  */
-export async function traceHttpClientCall<T extends { status: number }>(tracing: Tracing, details: HttpClientCallDetails, send: (traceHeaders: TraceCarrier | undefined) => Promise<T>): Promise<T> {
+export async function traceHttpClientCall<T extends { status: number }>(
+  tracing: Tracing,
+  details: HttpClientCallDetails,
+  send: (traceHeaders: TraceCarrier | undefined) => Promise<T>,
+): Promise<T> {
   const method = details.method.toUpperCase();
   const knownMethod = KNOWN_METHODS.has(method) ? method : '_OTHER';
   const parent = context.active();

@@ -44,7 +44,12 @@ export interface PublishDetails {
  * child. The span's parent is `parent` when given (an outbox event's stored context), else the active
  * span; with neither, the publish starts a trace of its own (a timer job's message).
  */
-export async function tracePublish(tracing: Tracing, details: PublishDetails, parent: TraceCarrier | undefined, send: (traceHeaders: TraceCarrier | undefined) => Promise<void>): Promise<void> {
+export async function tracePublish(
+  tracing: Tracing,
+  details: PublishDetails,
+  parent: TraceCarrier | undefined,
+  send: (traceHeaders: TraceCarrier | undefined) => Promise<void>,
+): Promise<void> {
   const parentContext = parent ? contextFromHeaders({ ...parent }) : context.active();
   // Replies go to a private queue with a generated name: not a name to put in a span name.
   const destination = details.exchange === '' && !details.type ? 'reply' : details.routingKey;

@@ -20,7 +20,12 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     const shipments = new ShipmentRepository(shipmentModel(ctx.db));
     const carriers = new CarrierRepository(carrierModel(ctx.db));
     await carriers.seedSandbox(ctx.config.SANDBOX_CARRIER_WEBHOOK_SECRET);
-    const carrierApi = createCarrierApi({ baseUrl: ctx.config.CARRIER_SANDBOX_URL, timeoutMs: ctx.config.CARRIER_TIMEOUT_MS, logger: ctx.logger, tracing: ctx.tracing });
+    const carrierApi = createCarrierApi({
+      baseUrl: ctx.config.CARRIER_SANDBOX_URL,
+      timeoutMs: ctx.config.CARRIER_TIMEOUT_MS,
+      logger: ctx.logger,
+      tracing: ctx.tracing,
+    });
     const shipmentStore = ctx.aggregates<ShipmentDoc>({ model: shipments.model, lockKey: shipmentLockKey, view: toShipmentAnswer });
     const carrierStore = ctx.aggregates<CarrierDoc>({ model: carriers.model, lockKey: carrierLockKey, view: toCarrierView });
     return {

@@ -25,7 +25,12 @@ export const configSchema = baseConfigSchema.extend({
   /** How long a resolved stored API key is remembered in-process; a revocation reaches other instances within this. */
   API_KEY_CACHE_MS: z.coerce.number().int().min(0).max(10000).default(2000),
   /** How long an Idempotency-Key and its answer are kept (the IETF draft asks for at least 24 hours). */
-  IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(25 * 3600),
+  IDEMPOTENCY_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 24 * 3600)
+    .default(25 * 3600),
 });
 
 export type GatewayConfig = z.infer<typeof configSchema>;

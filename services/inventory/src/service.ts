@@ -32,7 +32,12 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     // Counters whole before the first command: after a Redis loss this is where they are rebuilt.
     await counters.ready();
     // A short lock: when an instance dies holding one, the redelivered command goes on after 5 s, not 30.
-    const store = ctx.aggregates<ReservationDoc>({ model: models.Reservations, lockKey: reservationLock, view: reservationView, lockTtlMs: RESERVATION_LOCK_TTL_MS });
+    const store = ctx.aggregates<ReservationDoc>({
+      model: models.Reservations,
+      lockKey: reservationLock,
+      view: reservationView,
+      lockTtlMs: RESERVATION_LOCK_TTL_MS,
+    });
     const repositories: InventoryRepositories = {
       locations: new LocationDirectory(models),
       reservations: new ReservationRepository(models.Reservations),

@@ -18,7 +18,13 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     const store = ctx.aggregates<PaymentCheckDoc>({ model: checks.model, lockKey: paymentLockKey });
     // A third party: its calls are CLIENT spans, without our trace headers (docs/observability.md).
     const provider = new PaymentProvider(
-      createHttpClient({ name: 'payment-provider', baseUrl: ctx.config.PAYMENT_PROVIDER_URL, logger: ctx.logger, timeoutMs: ctx.config.PAYMENT_PROVIDER_TIMEOUT_MS, tracing: ctx.tracing }),
+      createHttpClient({
+        name: 'payment-provider',
+        baseUrl: ctx.config.PAYMENT_PROVIDER_URL,
+        logger: ctx.logger,
+        timeoutMs: ctx.config.PAYMENT_PROVIDER_TIMEOUT_MS,
+        tracing: ctx.tracing,
+      }),
     );
     return {
       routes: paymentRoutes(paymentQueries(checks)),

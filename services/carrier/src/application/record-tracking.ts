@@ -23,7 +23,14 @@ export async function recordTracking({ shipmentStore, shipments }: CarrierUseCas
       emit: [
         {
           type: 'shipment.tracking-updated.v1',
-          data: { orderId: current.orderId, shipmentId: current._id, trackingNumber, status, occurredAt: occurredAt.toISOString(), ...(location ? { location } : {}) },
+          data: {
+            orderId: current.orderId,
+            shipmentId: current._id,
+            trackingNumber,
+            status,
+            occurredAt: occurredAt.toISOString(),
+            ...(location ? { location } : {}),
+          },
         },
       ],
       result: toShipmentAnswer({ ...current, status: scan.status }),

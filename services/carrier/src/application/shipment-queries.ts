@@ -33,7 +33,14 @@ export function shipmentQueries(shipments: ShipmentRepository) {
 
     async label(id: string): Promise<LabelData> {
       const s = await find(id);
-      return { shipFromLocationId: s.locationId, shipTo: s.shippingAddress, orderId: s.orderId, trackingNumber: s.trackingNumber, carrierId: s.carrierId, shippingMethod: s.shippingMethod };
+      return {
+        shipFromLocationId: s.locationId,
+        shipTo: s.shippingAddress,
+        orderId: s.orderId,
+        trackingNumber: s.trackingNumber,
+        carrierId: s.carrierId,
+        shippingMethod: s.shippingMethod,
+      };
     },
   };
 }

@@ -23,12 +23,19 @@ export class CarrierBookingError extends Error {
  * A third party: with tracing on its calls are CLIENT spans, sent without our trace headers.
  */
 export function createCarrierApi(options: { baseUrl: string; timeoutMs: number; logger: Logger; tracing?: HttpClientOptions['tracing'] }) {
-  const http = createHttpClient({ name: 'carrier-api', baseUrl: options.baseUrl, logger: options.logger, timeoutMs: options.timeoutMs, tracing: options.tracing });
+  const http = createHttpClient({
+    name: 'carrier-api',
+    baseUrl: options.baseUrl,
+    logger: options.logger,
+    timeoutMs: options.timeoutMs,
+    tracing: options.tracing,
+  });
   return {
     /** Idempotent on `idempotencyKey`: a retry after a lost answer gets the same booking back. */
     async book(request: BookingRequest, idempotencyKey: string): Promise<CarrierBooking> {
       const res = await http.post('/v1/shipments', request, { 'Idempotency-Key': idempotencyKey });
-      if (res.status !== 201 && res.status !== 200) throw new CarrierBookingError(`carrier refused the booking (${res.status}): ${JSON.stringify(res.body).slice(0, 500)}`);
+      if (res.status !== 201 && res.status !== 200)
+        throw new CarrierBookingError(`carrier refused the booking (${res.status}): ${JSON.stringify(res.body).slice(0, 500)}`);
       const parsed = bookingAnswer.safeParse(res.body);
       if (!parsed.success) throw new CarrierBookingError(`carrier answered an unexpected body: ${parsed.error.message.slice(0, 500)}`);
       return parsed.data;

@@ -14,12 +14,21 @@ export function toShipmentView(s: ShipmentDoc) {
     shippingMethod: s.shippingMethod,
     lines: s.lines,
     locationId: s.locationId,
-    tracking: s.tracking.map((t) => ({ status: t.status, occurredAt: new Date(t.occurredAt).toISOString(), ...(t.location ? { location: t.location } : {}), receivedAt: new Date(t.receivedAt).toISOString() })),
+    tracking: s.tracking.map((t) => ({
+      status: t.status,
+      occurredAt: new Date(t.occurredAt).toISOString(),
+      ...(t.location ? { location: t.location } : {}),
+      receivedAt: new Date(t.receivedAt).toISOString(),
+    })),
     createdAt: new Date(s.createdAt).toISOString(),
   };
 }
 
 /** What a command about a shipment (a booking, a scan) answers. */
-export const toShipmentAnswer = (s: Pick<ShipmentDoc, '_id' | 'trackingNumber' | 'status'>) => ({ shipmentId: s._id, trackingNumber: s.trackingNumber, status: s.status });
+export const toShipmentAnswer = (s: Pick<ShipmentDoc, '_id' | 'trackingNumber' | 'status'>) => ({
+  shipmentId: s._id,
+  trackingNumber: s.trackingNumber,
+  status: s.status,
+});
 
 export type ShipmentAnswer = ReturnType<typeof toShipmentAnswer>;

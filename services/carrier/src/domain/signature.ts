@@ -54,7 +54,13 @@ export interface VerifyInput {
 }
 
 /** Check an `OMS-Signature` header against the raw body, in constant time, inside the replay window. */
-export function verifySignature({ header, rawBody, secret, nowSeconds = Math.floor(Date.now() / 1000), toleranceSeconds = SIGNATURE_TOLERANCE_SECONDS }: VerifyInput): SignatureCheck {
+export function verifySignature({
+  header,
+  rawBody,
+  secret,
+  nowSeconds = Math.floor(Date.now() / 1000),
+  toleranceSeconds = SIGNATURE_TOLERANCE_SECONDS,
+}: VerifyInput): SignatureCheck {
   if (!secret) return { valid: false, reason: 'no webhook secret is configured for this carrier' };
   const parsed = parseSignatureHeader(header);
   if (!parsed) return { valid: false, reason: 'malformed signature header' };

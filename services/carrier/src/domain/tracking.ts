@@ -43,5 +43,10 @@ export function recordScan(tracking: TrackingEntry[], update: TrackingUpdate, re
 export const DEFAULT_UNIT_WEIGHT_GRAMS = 500;
 
 export function parcelWeightGrams(lines: Array<{ quantity: number }>): number {
-  return Math.max(1, lines.reduce((sum, l) => sum + l.quantity, 0)) * DEFAULT_UNIT_WEIGHT_GRAMS;
+  return (
+    Math.max(
+      1,
+      lines.reduce((sum, l) => sum + l.quantity, 0),
+    ) * DEFAULT_UNIT_WEIGHT_GRAMS
+  );
 }

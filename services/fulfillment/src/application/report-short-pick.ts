@@ -18,7 +18,12 @@ export async function reportShortPick({ store, fulfillments }: FulfillmentUseCas
     const set = emptied ? { lines, status: 'cancelled' as const, cancelledAt: new Date() } : { lines };
     return {
       update: { $set: set },
-      emit: [{ type: 'fulfillment.short-picked.v1', data: { orderId: current.orderId, fulfillmentId: id, locationId: current.locationId, lines: missing, emptied, actor } }],
+      emit: [
+        {
+          type: 'fulfillment.short-picked.v1',
+          data: { orderId: current.orderId, fulfillmentId: id, locationId: current.locationId, lines: missing, emptied, actor },
+        },
+      ],
       result: toFulfillmentView({ ...current, ...set }),
     };
   });

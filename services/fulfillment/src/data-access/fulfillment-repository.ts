@@ -27,7 +27,10 @@ export class FulfillmentRepository {
    * so that a redelivery of the cancel still publishes what their change stored.
    */
   async cancelCandidates(orderId: string, messageId: string): Promise<string[]> {
-    const docs = await this.model.find({ orderId, $or: [{ status: 'open' }, { processed: messageId }] }, { _id: 1 }).sort({ locationId: 1 }).lean<Array<{ _id: string }>>();
+    const docs = await this.model
+      .find({ orderId, $or: [{ status: 'open' }, { processed: messageId }] }, { _id: 1 })
+      .sort({ locationId: 1 })
+      .lean<Array<{ _id: string }>>();
     return docs.map((d) => d._id);
   }
 }

@@ -30,7 +30,11 @@ export interface ShortPick {
 }
 
 /** A short pick is reported only while the fulfillment is being picked (open), and must fit its lines. */
-export function decideShortPick(fulfillment: { status: FulfillmentStatus; lines: FulfillmentLine[] }, fulfillmentId: string, missing: MissingLine[]): ShortPick {
+export function decideShortPick(
+  fulfillment: { status: FulfillmentStatus; lines: FulfillmentLine[] },
+  fulfillmentId: string,
+  missing: MissingLine[],
+): ShortPick {
   if (fulfillment.status !== 'open')
     throw new Refusal('conflict', `fulfillment ${fulfillmentId} is ${fulfillment.status}: a short pick can only be reported while it is open`);
   const { lines, errors } = applyShortPick(fulfillment.lines, missing);

@@ -2,7 +2,16 @@ import { canonicalOrderSchema, type CanonicalOrder } from '@oms/contracts';
 import { AppError, zodFieldErrors } from '@oms/errors';
 import { mayUseChannel, type Principal } from '../domain/access/principal';
 import { listRejectedRow } from '../domain/import-report';
-import { ConsecutiveOrderRows, csvReason, headerProblems, orderFromRows, rowWithoutOrder, type CsvRecord, type CsvRow, type OrderRows } from '../domain/intake/csv-orders';
+import {
+  ConsecutiveOrderRows,
+  csvReason,
+  headerProblems,
+  orderFromRows,
+  rowWithoutOrder,
+  type CsvRecord,
+  type CsvRow,
+  type OrderRows,
+} from '../domain/intake/csv-orders';
 import type { OpenCsv } from './csv-source';
 import type { OrderIntake } from './order-intake';
 import { submitOne } from './submit-batch';
@@ -33,7 +42,8 @@ export async function importOrdersCsv(intake: OrderIntake, principal: Principal,
   }
 
   const summary: OrderImportSummary = { lines: 0, received: 0, created: 0, duplicates: 0, rejected: 0, rows: [], rejectedRowsTruncated: false };
-  const rejectRow = (line: number, externalId: string | undefined, reason: string) => listRejectedRow(summary, { line, ...(externalId ? { externalId } : {}), reason });
+  const rejectRow = (line: number, externalId: string | undefined, reason: string) =>
+    listRejectedRow(summary, { line, ...(externalId ? { externalId } : {}), reason });
   const rejectOrder = (rows: CsvRow[], reason: string) => {
     summary.rejected++;
     for (const row of rows) rejectRow(row.line, row.record.externalId, reason);
@@ -72,7 +82,13 @@ export async function importOrdersCsv(intake: OrderIntake, principal: Principal,
       defaultCurrencies.set(group.channel, currency);
     }
     const parsed = canonicalOrderSchema.safeParse(orderFromRows(group.rows, group.channel, currency));
-    if (!parsed.success) return rejectOrder(group.rows, zodFieldErrors(parsed.error).map((e) => csvReason(e.path, e.message, group.rows)).join('; '));
+    if (!parsed.success)
+      return rejectOrder(
+        group.rows,
+        zodFieldErrors(parsed.error)
+          .map((e) => csvReason(e.path, e.message, group.rows))
+          .join('; '),
+      );
     submit(group.rows, parsed.data);
     if (inFlight.size >= CSV_CONCURRENCY) await Promise.race(inFlight);
   };

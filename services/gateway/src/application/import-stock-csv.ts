@@ -74,8 +74,14 @@ async function bookBatch(deps: CommandDeps, actor: string, batch: PendingRow[], 
   // Each refusal names its rows; the rest is sent again (a batch can be refused for a second reason).
   for (let attempt = 0; pending.length > 0 && attempt < 3; attempt++) {
     try {
-      const outcome = await sendCommand(deps, 'stock.record-movements.v1', { movements: pending.map((p) => p.movement), actor }, `stock-import:${pending[0]!.movement.sku}`);
-      if (outcome.status !== 'done') throw new AppError(504, 'Gateway Timeout', 'The inventory service did not answer in time; rows before this batch were booked');
+      const outcome = await sendCommand(
+        deps,
+        'stock.record-movements.v1',
+        { movements: pending.map((p) => p.movement), actor },
+        `stock-import:${pending[0]!.movement.sku}`,
+      );
+      if (outcome.status !== 'done')
+        throw new AppError(504, 'Gateway Timeout', 'The inventory service did not answer in time; rows before this batch were booked');
       summary.booked += pending.length;
       return;
     } catch (err) {

@@ -3,13 +3,7 @@ import type { CanonicalOrder } from '@oms/contracts';
 import { AppError } from '@oms/errors';
 import { deterministicId } from '@oms/messaging';
 import type { ChannelRecord, ChannelRepository } from '../data-access/channels';
-import {
-  CONFIRMED_MARKER,
-  decideOnExistingMarker,
-  INTAKE_MARKER_TTL_SECONDS,
-  intakeMarkerKey,
-  publishingMarker,
-} from '../domain/intake/intake-marker';
+import { CONFIRMED_MARKER, decideOnExistingMarker, INTAKE_MARKER_TTL_SECONDS, intakeMarkerKey, publishingMarker } from '../domain/intake/intake-marker';
 import type { GatewayDeps } from './deps';
 
 export type IntakeDeps = Pick<GatewayDeps, 'broker' | 'redis' | 'upstreams' | 'channels'>;
@@ -26,7 +20,11 @@ export interface IntakeResult {
  * the broker confirmed order.received.v1, `duplicate` for a resend. Counts orders, whatever the path
  * (one request of the batch or CSV import carries many).
  */
-const ordersAccepted = new Counter({ name: 'oms_orders_accepted_total', help: 'Orders accepted by the gateway, by channel and outcome (created, duplicate)', labelNames: ['channel', 'outcome'] });
+const ordersAccepted = new Counter({
+  name: 'oms_orders_accepted_total',
+  help: 'Orders accepted by the gateway, by channel and outcome (created, duplicate)',
+  labelNames: ['channel', 'outcome'],
+});
 
 const redisUnavailable = () => new AppError(503, 'Service Unavailable', 'The intake store is unavailable; try again shortly');
 
@@ -54,7 +52,10 @@ export class OrderIntake {
     } catch {
       throw new AppError(503, 'Service Unavailable', 'Channel records are unavailable; try again shortly');
     }
-    if (!channel) throw new AppError(422, 'Validation Failed', `There is no channel ${id}`, [{ path, message: `no channel "${id}"; create it with PUT /v1/channels/${id}` }]);
+    if (!channel)
+      throw new AppError(422, 'Validation Failed', `There is no channel ${id}`, [
+        { path, message: `no channel "${id}"; create it with PUT /v1/channels/${id}` },
+      ]);
     return channel;
   }
 
@@ -71,7 +72,8 @@ export class OrderIntake {
         throw redisUnavailable();
       });
       const decision = decideOnExistingMarker(marker, Date.now());
-      if (decision === 'in_progress') throw new AppError(409, 'Conflict', `Order ${order.externalId} of channel ${order.channel} is being submitted by another request; try again shortly`);
+      if (decision === 'in_progress')
+        throw new AppError(409, 'Conflict', `Order ${order.externalId} of channel ${order.channel} is being submitted by another request; try again shortly`);
       if (decision === 'duplicate') {
         ordersAccepted.inc({ channel: order.channel, outcome: 'duplicate' });
         return { id, outcome: 'duplicate', status: options.lookupStatus ? await this.statusOf(id) : undefined };

@@ -19,7 +19,10 @@ export async function verifyTrackingSignature(deps: QueryDeps, carrierId: string
 }
 
 /** A carrier resending the same update sends the same command, so the carrier service can drop it. */
-export function trackingCommand(carrierId: string, update: Omit<MessageData<'shipment.record-tracking.v1'>, 'carrierId'>): Command<'shipment.record-tracking.v1'> {
+export function trackingCommand(
+  carrierId: string,
+  update: Omit<MessageData<'shipment.record-tracking.v1'>, 'carrierId'>,
+): Command<'shipment.record-tracking.v1'> {
   return {
     type: 'shipment.record-tracking.v1',
     data: { carrierId, ...update },

@@ -18,6 +18,12 @@ export interface Command<T extends CommandType = CommandType> {
  * none came in time (the command waits in its durable queue and will be carried out). A refusal (4xx) is
  * thrown as the handler's AppError, so the owning service's problem reaches the client as it was.
  */
-export function sendCommand<T extends CommandType>(deps: CommandDeps, type: T, data: MessageData<T>, correlationId: string, id?: string): Promise<RequestOutcome> {
+export function sendCommand<T extends CommandType>(
+  deps: CommandDeps,
+  type: T,
+  data: MessageData<T>,
+  correlationId: string,
+  id?: string,
+): Promise<RequestOutcome> {
   return deps.commands.send(type, data, { correlationId, id }, deps.commandTimeoutMs);
 }

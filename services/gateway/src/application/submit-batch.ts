@@ -23,7 +23,8 @@ function perOrderRefusal(err: unknown): FieldError[] | undefined {
 
 /** One order of many (a batch, a CSV file): a refusal is its result; only a failure of the intake itself is thrown. */
 export async function submitOne(intake: OrderIntake, principal: Principal, order: CanonicalOrder, lookupStatus: boolean): Promise<BatchOutcome> {
-  if (!mayUseChannel(principal, order.channel)) return { status: 'rejected', problems: [{ path: 'channel', message: `this key may not submit orders for channel ${order.channel}` }] };
+  if (!mayUseChannel(principal, order.channel))
+    return { status: 'rejected', problems: [{ path: 'channel', message: `this key may not submit orders for channel ${order.channel}` }] };
   try {
     const result = await intake.submit(order, principal.actor, { lookupStatus });
     return { status: result.outcome, result };
@@ -54,7 +55,8 @@ export async function submitBatch(
       const outcome = await submitOne(intake, principal, parsed.data, true).catch((err) => {
         // The broker or Redis failed for this order: the client resends the batch (duplicates are recognised).
         const problem = toProblem(err);
-        if (problem instanceof AppError && problem.status === 503) return { status: 'rejected' as const, problems: [{ path: '(order)', message: NOT_ACCEPTED }] };
+        if (problem instanceof AppError && problem.status === 503)
+          return { status: 'rejected' as const, problems: [{ path: '(order)', message: NOT_ACCEPTED }] };
         throw err;
       });
       if (outcome.status === 'rejected') return { index, externalId, status: 'rejected', problems: outcome.problems };

@@ -9,6 +9,7 @@ import { UpstreamUnavailableError } from '../data-access/upstreams';
 export function toProblem(err: unknown): unknown {
   if (err instanceof BrokerUnavailableError || err instanceof PublishNotConfirmedError || err instanceof UnroutableMessageError)
     return new AppError(503, 'Service Unavailable', 'The message broker did not accept the request; try again shortly');
-  if (err instanceof UpstreamUnavailableError) return new AppError(503, 'Service Unavailable', 'A service needed for this request is unavailable; try again shortly');
+  if (err instanceof UpstreamUnavailableError)
+    return new AppError(503, 'Service Unavailable', 'A service needed for this request is unavailable; try again shortly');
   return err;
 }

@@ -50,7 +50,12 @@ export const newApiKey = () => `${KEY_PREFIX}${randomBytes(32).toString('base64u
 
 export type ApiKeyView = Omit<ApiKeyDocument, '_id' | 'hash'> & { id: string };
 
-const toView = ({ _id, hash: _hash, ...rest }: ApiKeyDocument): ApiKeyView => ({ id: _id, ...rest, revokedAt: rest.revokedAt ?? null, revokedBy: rest.revokedBy ?? null });
+const toView = ({ _id, hash: _hash, ...rest }: ApiKeyDocument): ApiKeyView => ({
+  id: _id,
+  ...rest,
+  revokedAt: rest.revokedAt ?? null,
+  revokedBy: rest.revokedBy ?? null,
+});
 
 /** The gateway's own key store (its own database). */
 export class ApiKeyRepository {
@@ -59,7 +64,16 @@ export class ApiKeyRepository {
   /** Creates a key; the plain key is returned here and nowhere else. */
   async create(name: string, roles: string[], createdBy: string): Promise<{ view: ApiKeyView; key: string }> {
     const key = newApiKey();
-    const doc: ApiKeyDocument = { _id: randomUUID(), name, roles, hash: hashApiKey(key), createdAt: new Date().toISOString(), createdBy, revokedAt: null, revokedBy: null };
+    const doc: ApiKeyDocument = {
+      _id: randomUUID(),
+      name,
+      roles,
+      hash: hashApiKey(key),
+      createdAt: new Date().toISOString(),
+      createdBy,
+      revokedAt: null,
+      revokedBy: null,
+    };
     await this.model.create(doc);
     return { view: toView(doc), key };
   }

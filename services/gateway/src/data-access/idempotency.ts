@@ -9,9 +9,7 @@ export interface StoredAnswer {
   body: string;
 }
 
-export type IdempotencyRecord =
-  | { state: 'in_progress'; fingerprint: string; token: string }
-  | { state: 'done'; fingerprint: string; answer: StoredAnswer };
+export type IdempotencyRecord = { state: 'in_progress'; fingerprint: string; token: string } | { state: 'done'; fingerprint: string; answer: StoredAnswer };
 
 export type Claim = { claimed: true; token: string } | { claimed: false; record: IdempotencyRecord };
 

@@ -59,7 +59,9 @@ export class Upstream {
     let res: Response;
     try {
       res = this.tracing?.enabled
-        ? await traceHttpClientCall(this.tracing, { peer: this.name, method: 'GET', url: new URL(path, this.baseUrl), propagate: true }, (traceHeaders) => this.bytesBreaker.fire(path, traceHeaders))
+        ? await traceHttpClientCall(this.tracing, { peer: this.name, method: 'GET', url: new URL(path, this.baseUrl), propagate: true }, (traceHeaders) =>
+            this.bytesBreaker.fire(path, traceHeaders),
+          )
         : await this.bytesBreaker.fire(path, undefined);
     } catch (err) {
       throw this.unavailable(err);

@@ -24,7 +24,14 @@ export function acceptOrder(orderId: string, order: CanonicalOrder, fact: Fact<'
     createdAt: new Date(fact.data.receivedAt).toISOString(),
   };
   const change = noChange();
-  change.timeline.push({ at: fact.data.receivedAt, type: 'order_received', service: fact.producer, actor: fact.data.actor, status: 'received', detail: `via channel ${order.channel}` });
+  change.timeline.push({
+    at: fact.data.receivedAt,
+    type: 'order_received',
+    service: fact.producer,
+    actor: fact.data.actor,
+    status: 'received',
+    detail: `via channel ${order.channel}`,
+  });
   change.send.push({ type: 'order.accepted.v1', data: { orderId, channel: order.channel, externalId: order.externalId, status: 'pending' } });
   const expected = expectedAmount(order);
   if (order.payment.amount !== expected) {
@@ -38,7 +45,14 @@ export function acceptOrder(orderId: string, order: CanonicalOrder, fact: Fact<'
   change.send.push(reserveCommand(orderId, order));
   change.send.push({
     type: 'payment.check.v1',
-    data: { orderId, amount: order.payment.amount, currency: order.currency, provider: order.payment.provider, method: order.payment.method, reference: order.payment.reference },
+    data: {
+      orderId,
+      amount: order.payment.amount,
+      currency: order.currency,
+      provider: order.payment.provider,
+      method: order.payment.method,
+      reference: order.payment.reference,
+    },
   });
   return { state, change };
 }

@@ -7,7 +7,8 @@ import { CANCELLABLE } from './order-status';
 /** Cancel before anything left the shelf: the reservation, the authorization and open fulfillments are given back. */
 export function cancelOrder(order: OrderState, fact: Fact<'order.cancel.v1'>): OrderChange {
   if (order.status === 'cancelled') return noChange();
-  if (!CANCELLABLE.includes(order.status)) throw new Refusal('conflict', `An order that is ${order.status} can no longer be cancelled`, undefined, { orderStatus: order.status });
+  if (!CANCELLABLE.includes(order.status))
+    throw new Refusal('conflict', `An order that is ${order.status} can no longer be cancelled`, undefined, { orderStatus: order.status });
   const change = noChange();
   change.timeline.push(entry(fact, 'cancel_requested', fact.data.reason, { actor: fact.data.actor }));
   moveTo(order, change, 'cancelled', fact, fact.data.reason);

@@ -38,14 +38,22 @@ export function amendOrder(order: OrderState, fact: Fact<'order.amend.v1'>): Ord
   if (!addressChanged && !linesChanged && !amountChanged) return change; // a repeat of a change already made
 
   const what: string[] = [];
-  if (addressChanged) what.push(`shipping address → ${shippingAddress.line1}, ${shippingAddress.postalCode} ${shippingAddress.city}, ${shippingAddress.country}`);
+  if (addressChanged)
+    what.push(`shipping address → ${shippingAddress.line1}, ${shippingAddress.postalCode} ${shippingAddress.city}, ${shippingAddress.country}`);
   if (linesChanged) what.push(`lines ${describeLines(order.lines)} → ${describeLines(lines)}`);
   if (amountChanged) what.push(`payment amount ${order.payment.amount} → ${paymentAmount}`);
   change.timeline.push(entry(fact, 'order_amended', what.join('; '), { actor }));
 
   if (addressChanged) {
     change.set.shippingAddress = shippingAddress;
-    change.timeline.push(entry(fact, 'address_checks', 'the stock reservation keeps the locations chosen for the old address, and no other check depends on the address yet: nothing to re-run', { service: 'ingestion' }));
+    change.timeline.push(
+      entry(
+        fact,
+        'address_checks',
+        'the stock reservation keeps the locations chosen for the old address, and no other check depends on the address yet: nothing to re-run',
+        { service: 'ingestion' },
+      ),
+    );
   }
   if (!linesChanged && !amountChanged) return change;
 
@@ -108,9 +116,14 @@ export function releaseHold(order: OrderState, fact: Fact<'order.release-hold.v1
   const { reason, note, actor } = fact.data;
   const hold = order.holds.find((h) => h.reason === reason);
   if (!hold)
-    throw new Refusal('conflict', `The order has no ${reason} hold${order.holds.length ? ` (holds: ${order.holds.map((h) => h.reason).join(', ')})` : ''}`, undefined, {
-      orderStatus: order.status,
-    });
+    throw new Refusal(
+      'conflict',
+      `The order has no ${reason} hold${order.holds.length ? ` (holds: ${order.holds.map((h) => h.reason).join(', ')})` : ''}`,
+      undefined,
+      {
+        orderStatus: order.status,
+      },
+    );
   const change = noChange();
   const holds = order.holds.filter((h) => h.reason !== reason);
   change.set.holds = holds;

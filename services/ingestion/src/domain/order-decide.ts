@@ -29,8 +29,12 @@ export function decideOnShortage(order: OrderState, fact: Fact<'order.decide.v1'
     if (!option) errors.push({ path: `decisions.${i}.sku`, message: `${d.sku} is not a short line of this order` });
     else if (bySku.has(d.sku)) errors.push({ path: `decisions.${i}.sku`, message: `${d.sku} is decided twice` });
     if (d.choice === 'substitute' && !option?.substitutes.some((s) => s.sku === d.substituteSku))
-      errors.push({ path: `decisions.${i}.substituteSku`, message: `must be one of the substitutes offered for ${d.sku}: ${option?.substitutes.map((s) => s.sku).join(', ') || 'none'}` });
-    if (d.choice !== 'substitute' && d.substituteSku !== undefined) errors.push({ path: `decisions.${i}.substituteSku`, message: 'only a substitute names a substitute SKU' });
+      errors.push({
+        path: `decisions.${i}.substituteSku`,
+        message: `must be one of the substitutes offered for ${d.sku}: ${option?.substitutes.map((s) => s.sku).join(', ') || 'none'}`,
+      });
+    if (d.choice !== 'substitute' && d.substituteSku !== undefined)
+      errors.push({ path: `decisions.${i}.substituteSku`, message: 'only a substitute names a substitute SKU' });
     bySku.set(d.sku, d);
   });
   for (const option of options) if (!bySku.has(option.sku)) errors.push({ path: 'decisions', message: `no decision for the short line ${option.sku}` });
@@ -59,7 +63,9 @@ export function decideOnShortage(order: OrderState, fact: Fact<'order.decide.v1'
   if (amount !== order.payment.amount) {
     // Less to capture than was authorized: the authorization covers it, no new payment check is needed.
     change.set.payment = { ...order.payment, amount };
-    change.timeline.push(entry(fact, 'payment_adjusted', `amount to capture ${order.payment.amount} → ${amount} ${order.currency} (cancelled lines)`, { actor }));
+    change.timeline.push(
+      entry(fact, 'payment_adjusted', `amount to capture ${order.payment.amount} → ${amount} ${order.currency} (cancelled lines)`, { actor }),
+    );
   }
   const checkKeys = { ...order.checkKeys, stock: nextCheckKey(order.checkKeys.stock) };
   const checks = { ...order.checks, stock: 'pending' as const };

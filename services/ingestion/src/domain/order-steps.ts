@@ -5,12 +5,23 @@ import { canTransition } from './order-status';
 /** Steps every part of the order's life shares: timeline entries, status changes, the reservation command. */
 
 /** A timeline entry for a reported fact: when it happened and which service said so. */
-export function entry(fact: Pick<Fact<MessageType>, 'occurredAt' | 'producer'>, type: string, detail?: string, extra: Partial<TimelineEntry> = {}): TimelineEntry {
+export function entry(
+  fact: Pick<Fact<MessageType>, 'occurredAt' | 'producer'>,
+  type: string,
+  detail?: string,
+  extra: Partial<TimelineEntry> = {},
+): TimelineEntry {
   return { at: fact.occurredAt, type, service: fact.producer, ...(detail ? { detail } : {}), ...extra };
 }
 
 /** Change the status (if the state machine allows it) and record it, with the event for partners. */
-export function moveTo(order: OrderState, change: OrderChange, to: OrderStatus, fact: Pick<Fact<MessageType>, 'occurredAt' | 'producer'>, reason?: string): boolean {
+export function moveTo(
+  order: OrderState,
+  change: OrderChange,
+  to: OrderStatus,
+  fact: Pick<Fact<MessageType>, 'occurredAt' | 'producer'>,
+  reason?: string,
+): boolean {
   const from = change.set.status ?? order.status;
   if (from === to || !canTransition(from, to)) return false;
   change.set.status = to;
@@ -51,7 +62,12 @@ export function releaseWhenReady(order: OrderState, change: OrderChange, fact: P
   if (moveTo(order, change, 'ready_to_fulfill', fact))
     change.send.push({
       type: 'fulfillment.open.v1',
-      data: { orderId: order.id, lines: allocation, shippingAddress: change.set.shippingAddress ?? order.shippingAddress, shippingMethod: order.shipping.method },
+      data: {
+        orderId: order.id,
+        lines: allocation,
+        shippingAddress: change.set.shippingAddress ?? order.shippingAddress,
+        shippingMethod: order.shipping.method,
+      },
     });
 }
 

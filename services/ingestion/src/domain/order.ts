@@ -47,7 +47,10 @@ export interface OrderState extends CanonicalOrder {
 /** What one step of the order's life changes: fields to set, timeline entries, messages to send. */
 export interface OrderChange {
   set: Partial<
-    Pick<OrderState, 'status' | 'holds' | 'checks' | 'checkKeys' | 'allocation' | 'fulfillments' | 'shipments' | 'returns' | 'shippingAddress' | 'lines' | 'payment'>
+    Pick<
+      OrderState,
+      'status' | 'holds' | 'checks' | 'checkKeys' | 'allocation' | 'fulfillments' | 'shipments' | 'returns' | 'shippingAddress' | 'lines' | 'payment'
+    >
   >;
   timeline: TimelineEntry[];
   send: Outgoing[];

@@ -17,7 +17,11 @@ export interface LedgerBatch {
  * the entries in the store. Once every entry is stored the batch is done, and a redelivery changes nothing.
  * Answers the entries, and where the batch brought available to promise down to a reorder point.
  */
-export async function bookMovements({ movements, counters }: Pick<InventoryDeps, 'movements' | 'counters'>, batchId: string, batch: LedgerBatch): Promise<{ movements: MovementDoc[]; low: LowStock[] }> {
+export async function bookMovements(
+  { movements, counters }: Pick<InventoryDeps, 'movements' | 'counters'>,
+  batchId: string,
+  batch: LedgerBatch,
+): Promise<{ movements: MovementDoc[]; low: LowStock[] }> {
   const stored = await movements.byIds(batch.ids);
   if (stored.length === batch.ids.length) return { movements: stored, low: [] };
 

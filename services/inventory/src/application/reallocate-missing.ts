@@ -45,17 +45,25 @@ export async function reallocateMissing(deps: Pick<InventoryDeps, 'counters' | '
   };
 }
 
-async function sourceElsewhere({ counters, locations }: Pick<InventoryDeps, 'counters' | 'locations'>, missing: MissingUnits): Promise<Omit<Reallocation, 'unfilled'> | undefined> {
+async function sourceElsewhere(
+  { counters, locations }: Pick<InventoryDeps, 'counters' | 'locations'>,
+  missing: MissingUnits,
+): Promise<Omit<Reallocation, 'unfilled'> | undefined> {
   const { orderId, operationId, corrected, shipTo, excluded } = missing;
   const need = corrected.map((c) => ({ sku: c.sku, quantity: c.missing }));
   const customer = shipTo ? locateCustomer(shipTo.country, shipTo.postalCode) : undefined;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const candidates = (await locations.all()).filter((l) => !excluded.has(l.id));
-    const decision = sourceOrder({ lines: need, ...(customer ? { customer } : {}) }, candidates, availabilityOf(await counters.snapshot(need.map((n) => n.sku))));
+    const decision = sourceOrder(
+      { lines: need, ...(customer ? { customer } : {}) },
+      candidates,
+      availabilityOf(await counters.snapshot(need.map((n) => n.sku))),
+    );
     if (decision.status === 'short') return undefined;
     const extended = await counters.extend(orderId, operationId, decision.lines);
     if (extended.status === 'conflict') continue;
-    if (extended.status !== 'ok' && extended.status !== 'done') throw new AppError(500, 'Internal Server Error', `reservation ${orderId} is ${extended.status} in Redis`);
+    if (extended.status !== 'ok' && extended.status !== 'done')
+      throw new AppError(500, 'Internal Server Error', `reservation ${orderId} is ${extended.status} in Redis`);
     return { lines: extended.lines, reason: `missing units sourced again: ${decision.reason}` };
   }
   return undefined;

@@ -19,7 +19,11 @@ export type Attempt =
  * found by their marker and kept. The caller holds the reservation's lock and writes the outcome within
  * the lease (`counters.assertFresh(startedAt)`).
  */
-export async function attemptReservation({ counters, locations }: Pick<InventoryDeps, 'counters' | 'locations'>, reservationId: string, request: ReservationRequest): Promise<Attempt> {
+export async function attemptReservation(
+  { counters, locations }: Pick<InventoryDeps, 'counters' | 'locations'>,
+  reservationId: string,
+  request: ReservationRequest,
+): Promise<Attempt> {
   const lines = mergeLines(request.lines);
   const skus = lines.map((l) => l.sku);
   const customer = request.shipTo ? locateCustomer(request.shipTo.country, request.shipTo.postalCode) : undefined;
@@ -35,7 +39,8 @@ export async function attemptReservation({ counters, locations }: Pick<Inventory
     const startedAt = Date.now();
     const outcome = await counters.reserve(reservationId, decision.lines);
     if (outcome.status === 'ok') return { taken: true, fresh: true, lines: outcome.lines, reason: decision.reason, startedAt, low: outcome.low };
-    if (outcome.status === 'applied') return { taken: true, fresh: false, lines: outcome.lines, reason: 'reserved as decided before a restart', startedAt, low: [] };
+    if (outcome.status === 'applied')
+      return { taken: true, fresh: false, lines: outcome.lines, reason: 'reserved as decided before a restart', startedAt, low: [] };
   }
   throw new Error(`reservation ${reservationId}: stock kept changing under ${MAX_ATTEMPTS} sourcing attempts`);
 }

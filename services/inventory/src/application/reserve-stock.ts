@@ -44,7 +44,12 @@ export async function reserveStock(deps: InventoryDeps, msg: Message<'stock.rese
 }
 
 /** The reservation the attempt decided, with the events that announce it. */
-async function newReservation(deps: InventoryDeps, msg: Message<'stock.reserve.v1'>, request: ReservationRequest, attempt: Attempt): Promise<NewReservationDoc> {
+async function newReservation(
+  deps: InventoryDeps,
+  msg: Message<'stock.reserve.v1'>,
+  request: ReservationRequest,
+  attempt: Attempt,
+): Promise<NewReservationDoc> {
   const { orderId, backorder } = msg.data;
   const event = <T extends MessageType>(type: T, data: MessageData<T>): OutboxEntry =>
     deps.outbox.entry(type, data, { correlationId: orderId, causationId: msg.id, id: deterministicId(msg.id, type) });

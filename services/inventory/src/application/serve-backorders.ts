@@ -43,7 +43,11 @@ function serveBackorder(deps: InventoryDeps, orderId: string): Promise<boolean> 
     counters.assertFresh(attempt.startedAt);
     const reason = `backorder served first in, first out: ${attempt.reason}`;
     const meta = { correlationId: orderId, causationId: deterministicId(orderId, 'backorder') };
-    const event = outbox.entry('stock.reserved.v1', { orderId, lines: attempt.lines, reason }, { ...meta, id: deterministicId(orderId, 'stock.reserved.v1', 'backorder') });
+    const event = outbox.entry(
+      'stock.reserved.v1',
+      { orderId, lines: attempt.lines, reason },
+      { ...meta, id: deterministicId(orderId, 'stock.reserved.v1', 'backorder') },
+    );
     const pending = [event, ...lowStockEvents(deps, attempt.low, meta.causationId, orderId)];
     await reservations.activateBackorder(orderId, attempt.lines, reason, pending);
     await outbox.flush(reservations.model, orderId);

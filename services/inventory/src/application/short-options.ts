@@ -15,7 +15,9 @@ export async function shortOptions(
 ): Promise<ShortLineOptions[]> {
   const substitutesPerLine = await Promise.all(shortLines.map((l) => shortageFacts.substitutesOf(l.sku)));
   const stock = availabilityOf(await counters.snapshot([...new Set(substitutesPerLine.flat())]));
-  const serving = (await locations.all()).filter((l) => l.active && (request.pickupLocationId ? l.id === request.pickupLocationId : l.canShip)).map((l) => l.id);
+  const serving = (await locations.all())
+    .filter((l) => l.active && (request.pickupLocationId ? l.id === request.pickupLocationId : l.canShip))
+    .map((l) => l.id);
   const promisable = (sku: string) => serving.reduce((sum, id) => sum + (stock.get(sku)?.get(id) ?? 0), 0);
   return Promise.all(
     shortLines.map(async (line, i) => {

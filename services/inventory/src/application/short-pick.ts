@@ -22,10 +22,19 @@ export async function shortPick(deps: InventoryDeps, msg: Message<'stock.short-p
     assertShortPickable(orderId, current);
     const startedAt = Date.now();
     const before = current.lines;
-    const after = await takeOffShelf(counters, orderId, msg.id, lines.map((l) => ({ sku: l.sku, locationId, missing: l.missing })));
+    const after = await takeOffShelf(
+      counters,
+      orderId,
+      msg.id,
+      lines.map((l) => ({ sku: l.sku, locationId, missing: l.missing })),
+    );
     const corrected = shortPickCorrections(before, after, lines, locationId);
     const excluded = new Set([...excludeLocationIds, locationId]);
-    const { lines: all, reason, unfilled } = await reallocateMissing(deps, { orderId, operationId: msg.id, before, after, corrected, ...(shipTo ? { shipTo } : {}), excluded });
+    const {
+      lines: all,
+      reason,
+      unfilled,
+    } = await reallocateMissing(deps, { orderId, operationId: msg.id, before, after, corrected, ...(shipTo ? { shipTo } : {}), excluded });
 
     const ids = corrected.map((_, i) => deterministicId(msg.id, 'short-pick', String(i)));
     counters.assertFresh(startedAt);
@@ -43,7 +52,12 @@ export async function shortPick(deps: InventoryDeps, msg: Message<'stock.short-p
  * The missing units leave reserved and on hand at the location, in Redis. Answers the reservation's lines
  * after (in their places). No marker for a reservation the store calls active: the counters are rebuilt.
  */
-async function takeOffShelf(counters: StockCounters, orderId: string, operationId: string, missing: Array<{ sku: string; locationId: string; missing: number }>): Promise<AllocatedLine[]> {
+async function takeOffShelf(
+  counters: StockCounters,
+  orderId: string,
+  operationId: string,
+  missing: Array<{ sku: string; locationId: string; missing: number }>,
+): Promise<AllocatedLine[]> {
   let picked = await counters.shortPick(orderId, operationId, missing);
   if (picked.status === 'unknown') {
     await counters.rebuild(`reservation ${orderId} is active but Redis has no marker for it`);

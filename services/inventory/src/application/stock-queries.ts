@@ -34,7 +34,15 @@ export async function belowReorderPoint({ stockSettings, counters }: InventoryRe
   return settings
     .map((s) => ({ sku: s.sku, locationId: s.locationId, counter: stock.get(s.sku)?.get(s.locationId) }))
     .filter((s): s is { sku: string; locationId: string; counter: Counter & { reorderPoint: number } } => s.counter?.reorderPoint !== undefined)
-    .map(({ sku, locationId, counter: c }) => ({ sku, locationId, onHand: c.onHand, reserved: c.reserved, safetyStock: c.safetyStock, available: availableToPromise(c), reorderPoint: c.reorderPoint }))
+    .map(({ sku, locationId, counter: c }) => ({
+      sku,
+      locationId,
+      onHand: c.onHand,
+      reserved: c.reserved,
+      safetyStock: c.safetyStock,
+      available: availableToPromise(c),
+      reorderPoint: c.reorderPoint,
+    }))
     .filter((l) => l.available <= l.reorderPoint)
     .sort((a, b) => a.available - b.available || (a.sku < b.sku ? -1 : 1));
 }

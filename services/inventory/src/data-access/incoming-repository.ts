@@ -22,7 +22,10 @@ export class IncomingRepository {
 
   /** The open receipts of every SKU or only one: SKU and quantity each. */
   openQuantities(only?: string): Promise<Array<Pick<IncomingDoc, 'sku' | 'quantity'>>> {
-    return this.model.find({ status: 'open', ...(only ? { sku: only } : {}) }, { sku: 1, quantity: 1 }).lean<Array<Pick<IncomingDoc, 'sku' | 'quantity'>>>().exec();
+    return this.model
+      .find({ status: 'open', ...(only ? { sku: only } : {}) }, { sku: 1, quantity: 1 })
+      .lean<Array<Pick<IncomingDoc, 'sku' | 'quantity'>>>()
+      .exec();
   }
 
   /** Creates the receipt or replaces its figures, open (the caller leaves a received one alone). */

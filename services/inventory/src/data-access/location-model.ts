@@ -27,7 +27,14 @@ export interface LocationDoc {
 }
 
 const locationAddress = new Schema<LocationAddress>(
-  { line1: String, postalCode: String, city: String, country: { type: String, required: true }, lat: { type: Number, required: true }, lon: { type: Number, required: true } },
+  {
+    line1: String,
+    postalCode: String,
+    city: String,
+    country: { type: String, required: true },
+    lat: { type: Number, required: true },
+    lon: { type: Number, required: true },
+  },
   { _id: false },
 );
 

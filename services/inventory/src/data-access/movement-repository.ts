@@ -32,7 +32,10 @@ export class MovementRepository {
 
   /** The picks (sales) since a moment, of every SKU or only one: SKU and quantity (negative) each. */
   picksSince(since: Date, only?: string): Promise<Array<Pick<MovementDoc, 'sku' | 'quantity'>>> {
-    return this.model.find({ type: 'pick', at: { $gte: since }, ...(only ? { sku: only } : {}) }, { sku: 1, quantity: 1 }).lean<Array<Pick<MovementDoc, 'sku' | 'quantity'>>>().exec();
+    return this.model
+      .find({ type: 'pick', at: { $gte: since }, ...(only ? { sku: only } : {}) }, { sku: 1, quantity: 1 })
+      .lean<Array<Pick<MovementDoc, 'sku' | 'quantity'>>>()
+      .exec();
   }
 
   /** The newest 500 entries of a SKU's ledger, newest first. */

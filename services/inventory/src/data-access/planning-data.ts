@@ -23,11 +23,23 @@ const sumBy = <T>(rows: T[], key: (r: T) => string, value: (r: T) => number) => 
  * expected receipts and the lead time. A planning report, not a hot path: it reads the window's picks
  * and the open receipts whole.
  */
-export async function skuPositions({ movements, incoming, skuSettings, counters }: PlanningSources, window: PlanningWindow, only?: string): Promise<SkuPosition[]> {
+export async function skuPositions(
+  { movements, incoming, skuSettings, counters }: PlanningSources,
+  window: PlanningWindow,
+  only?: string,
+): Promise<SkuPosition[]> {
   const since = new Date(Date.now() - window.days * 24 * 3600 * 1000);
   const [picks, open, settings] = await Promise.all([movements.picksSince(since, only), incoming.openQuantities(only), skuSettings.leadTimes(only)]);
-  const sold = sumBy(picks, (m) => m.sku, (m) => -m.quantity);
-  const expected = sumBy(open, (i) => i.sku, (i) => i.quantity);
+  const sold = sumBy(
+    picks,
+    (m) => m.sku,
+    (m) => -m.quantity,
+  );
+  const expected = sumBy(
+    open,
+    (i) => i.sku,
+    (i) => i.quantity,
+  );
   const leadTimes = new Map(settings.map((s) => [s._id, s.leadTimeDays]));
   const skus = only ? [only] : [...new Set([...(await counters.knownSkus()), ...sold.keys(), ...expected.keys()])].sort();
   const stock = await counters.snapshot(skus);

@@ -12,8 +12,12 @@ export class ShortageFacts {
   readonly openIncoming: (sku: string) => Promise<IncomingDoc[]>;
 
   constructor(models: Models) {
-    this.substitutesOf = sharedWhileInFlight(async (sku) => (await models.SkuSettings.findById(sku, { substitutes: 1 }).lean<Pick<SkuSettingDoc, 'substitutes'>>())?.substitutes ?? []);
-    this.openIncoming = sharedWhileInFlight((sku) => models.Incoming.find({ sku, status: 'open' }).sort({ expectedAt: 1, _id: 1 }).lean<IncomingDoc[]>().exec());
+    this.substitutesOf = sharedWhileInFlight(
+      async (sku) => (await models.SkuSettings.findById(sku, { substitutes: 1 }).lean<Pick<SkuSettingDoc, 'substitutes'>>())?.substitutes ?? [],
+    );
+    this.openIncoming = sharedWhileInFlight((sku) =>
+      models.Incoming.find({ sku, status: 'open' }).sort({ expectedAt: 1, _id: 1 }).lean<IncomingDoc[]>().exec(),
+    );
   }
 }
 

@@ -11,7 +11,10 @@ export class SkuSettingRepository {
 
   /** The lead time of every SKU with settings, or only of one. */
   leadTimes(only?: string): Promise<Array<Pick<SkuSettingDoc, '_id' | 'leadTimeDays'>>> {
-    return this.model.find(only ? { _id: only } : {}, { leadTimeDays: 1 }).lean<Array<Pick<SkuSettingDoc, '_id' | 'leadTimeDays'>>>().exec();
+    return this.model
+      .find(only ? { _id: only } : {}, { leadTimeDays: 1 })
+      .lean<Array<Pick<SkuSettingDoc, '_id' | 'leadTimeDays'>>>()
+      .exec();
   }
 
   /** Creates the SKU's settings or replaces both figures. */

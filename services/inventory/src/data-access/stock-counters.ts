@@ -26,7 +26,8 @@ export class LeaseExpiredError extends Error {
 
 export type ReserveOutcome = { status: 'ok' | 'applied'; lines: AllocatedLine[]; low: LowStock[] } | { status: 'conflict' };
 export type FinishOutcome = { status: 'ok' | 'done'; state: string } | { status: 'unknown' };
-export type MoveOutcome = { status: 'ok' | 'applied'; booked: number[]; low: LowStock[] } | { status: 'refused'; index: number; onHand: number; after: number; reserved: number };
+export type MoveOutcome =
+  { status: 'ok' | 'applied'; booked: number[]; low: LowStock[] } | { status: 'refused'; index: number; onHand: number; after: number; reserved: number };
 
 export interface MovementChange {
   sku: string;
@@ -106,7 +107,11 @@ export class StockCounters {
   async reserve(reservationId: string, lines: AllocatedLine[]): Promise<ReserveOutcome> {
     const marker: ReservationMarker = { s: 'active', l: lines.map((l) => [l.locationId, l.quantity, l.sku]) };
     const args = lines.flatMap((l) => [l.locationId, String(l.quantity)]);
-    const [status, raw, ...crossings] = await this.run(RESERVE, [reservationKey(reservationId), ...lines.map((l) => skuKey(l.sku))], [JSON.stringify(marker), ...args]);
+    const [status, raw, ...crossings] = await this.run(
+      RESERVE,
+      [reservationKey(reservationId), ...lines.map((l) => skuKey(l.sku))],
+      [JSON.stringify(marker), ...args],
+    );
     if (status === 'conflict') return { status };
     const stored = JSON.parse(raw!) as ReservationMarker;
     return {
@@ -148,7 +153,11 @@ export class StockCounters {
   }
 
   /** Add lines to an active reservation, all or none (conflict), once per operation. Answers all its lines. */
-  async extend(reservationId: string, operationId: string, lines: AllocatedLine[]): Promise<{ status: 'ok' | 'done'; lines: AllocatedLine[] } | { status: 'conflict' | 'unknown' | 'inactive' }> {
+  async extend(
+    reservationId: string,
+    operationId: string,
+    lines: AllocatedLine[],
+  ): Promise<{ status: 'ok' | 'done'; lines: AllocatedLine[] } | { status: 'conflict' | 'unknown' | 'inactive' }> {
     const args = lines.flatMap((l) => [l.locationId, String(l.quantity), l.sku]);
     const [status, raw] = await this.run(EXTEND, [reservationKey(reservationId), ...lines.map((l) => skuKey(l.sku))], [operationId, ...args]);
     if (status === 'conflict' || status === 'unknown' || status === 'inactive') return { status };
@@ -231,7 +240,10 @@ export class StockCounters {
       tx.del(REBUILD);
       const committed = await tx.exec();
       if (committed === null) return false;
-      this.logger.warn({ skus: counters.size, movements: movements.length, reservations: reservations.length, ms: Date.now() - started }, 'stock counters rebuilt');
+      this.logger.warn(
+        { skus: counters.size, movements: movements.length, reservations: reservations.length, ms: Date.now() - started },
+        'stock counters rebuilt',
+      );
       return true;
     } finally {
       conn.disconnect();

@@ -7,7 +7,10 @@ export class StockSettingRepository {
 
   /** Every SKU and location with settings, and its reorder point (every document, read whole). */
   reorderPoints(): Promise<Array<Pick<StockSettingDoc, '_id' | 'sku' | 'locationId' | 'reorderPoint'>>> {
-    return this.model.find({}, { sku: 1, locationId: 1, reorderPoint: 1 }).lean<Array<Pick<StockSettingDoc, '_id' | 'sku' | 'locationId' | 'reorderPoint'>>>().exec();
+    return this.model
+      .find({}, { sku: 1, locationId: 1, reorderPoint: 1 })
+      .lean<Array<Pick<StockSettingDoc, '_id' | 'sku' | 'locationId' | 'reorderPoint'>>>()
+      .exec();
   }
 
   /** Creates the settings of the SKU at the location or replaces both figures. */

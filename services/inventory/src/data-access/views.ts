@@ -43,6 +43,14 @@ export const reservationView = (r: Pick<ReservationDoc, '_id' | 'status' | 'line
   updatedAt: r.updatedAt,
 });
 
-export const incomingView = (i: IncomingDoc) => ({ id: i._id, sku: i.sku, locationId: i.locationId, quantity: i.quantity, expectedAt: i.expectedAt, reference: i.reference, status: i.status });
+export const incomingView = (i: IncomingDoc) => ({
+  id: i._id,
+  sku: i.sku,
+  locationId: i.locationId,
+  quantity: i.quantity,
+  expectedAt: i.expectedAt,
+  reference: i.reference,
+  status: i.status,
+});
 
 export type ReservationView = ReturnType<typeof reservationView>;

@@ -53,7 +53,11 @@ export function counterOf(counters: Counters, sku: string, locationId: string): 
  * correction likewise counts once the reservation records its operation (it changes the lines in the
  * same write).
  */
-export function countersFromLedger(movements: Iterable<LedgerMovement>, reservations: Iterable<LedgerReservation>, settings: Iterable<LedgerSetting>): Counters {
+export function countersFromLedger(
+  movements: Iterable<LedgerMovement>,
+  reservations: Iterable<LedgerReservation>,
+  settings: Iterable<LedgerSetting>,
+): Counters {
   const counters: Counters = new Map();
   const consumed = new Set<string>();
   const operations = new Set<string>();

@@ -78,11 +78,7 @@ export function checkMovements(movements: RequestedMovement[], knownLocations: S
  * On hand never goes below what is reserved (or below zero): the refusal names the movement that went too
  * far, under `path` (the request's field holding the movements).
  */
-export function takesReservedStock(
-  change: PlannedChange,
-  path: string,
-  figures: { onHand: number; after: number; reserved: number },
-): Refusal {
+export function takesReservedStock(change: PlannedChange, path: string, figures: { onHand: number; after: number; reserved: number }): Refusal {
   const { movement, index } = change;
   const message = `would take on hand of ${movement.sku} at ${movement.locationId} from ${figures.onHand} to ${figures.after}, below the ${figures.reserved} reserved`;
   return new Refusal('invalid', 'The stock movements would take reserved stock', [{ path: `${path}.${index}.quantity`, message }]);

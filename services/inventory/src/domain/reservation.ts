@@ -25,7 +25,8 @@ export const isReleasable = (status: ReservationStatus | undefined): boolean => 
 /** Only an active reservation ships; one already consumed stays as it is (the command came again). */
 export function assertConsumable(orderId: string, reservation: ReservationState | null): asserts reservation is ReservationState {
   if (!reservation) throw new Refusal('not_found', `order ${orderId} has no reservation`);
-  if (reservation.status !== 'active' && reservation.status !== 'consumed') throw new Refusal('conflict', `the reservation of order ${orderId} is ${reservation.status}, not active`);
+  if (reservation.status !== 'active' && reservation.status !== 'consumed')
+    throw new Refusal('conflict', `the reservation of order ${orderId} is ${reservation.status}, not active`);
 }
 
 /** Only what an active reservation holds can be missing on the shelf. */

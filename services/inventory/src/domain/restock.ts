@@ -22,9 +22,25 @@ export function planRestock(returnId: string, locationId: string, lines: Returne
   const plan: RestockPlan = { movements: [], restocked: [], writtenOff: [] };
   lines.forEach((line, i) => {
     const { sku, quantity } = line;
-    plan.movements.push({ _id: `return_restock:${returnId}:${i}`, sku, locationId, quantity, type: 'return_restock', reference: returnId, reason: `returned ${line.condition}` });
+    plan.movements.push({
+      _id: `return_restock:${returnId}:${i}`,
+      sku,
+      locationId,
+      quantity,
+      type: 'return_restock',
+      reference: returnId,
+      reason: `returned ${line.condition}`,
+    });
     if (line.condition === 'damaged') {
-      plan.movements.push({ _id: `write_off:${returnId}:${i}`, sku, locationId, quantity: -quantity, type: 'write_off', reference: returnId, reason: 'damaged on return' });
+      plan.movements.push({
+        _id: `write_off:${returnId}:${i}`,
+        sku,
+        locationId,
+        quantity: -quantity,
+        type: 'write_off',
+        reference: returnId,
+        reason: 'damaged on return',
+      });
       plan.writtenOff.push({ sku, locationId, quantity });
     } else {
       plan.restocked.push({ sku, locationId, quantity });

@@ -40,9 +40,7 @@ export interface SourcingRequest {
 }
 
 /** All or nothing: either every line is allocated, or the order is short and nothing is held. */
-export type SourcingDecision =
-  | { status: 'active'; lines: AllocatedLine[]; reason: string }
-  | { status: 'short'; shortLines: ShortLine[]; reason: string };
+export type SourcingDecision = { status: 'active'; lines: AllocatedLine[]; reason: string } | { status: 'short'; shortLines: ShortLine[]; reason: string };
 
 /** More location combinations than this are not tried one by one; the split falls back to a greedy cover. */
 const MAX_COMBINATIONS = 20_000;
@@ -68,8 +66,7 @@ export function sourceOrder(request: SourcingRequest, locations: SourcingLocatio
   if (request.pickupLocationId !== undefined) return sourcePickup(lines, request.pickupLocationId, locations, at);
 
   const distance = new Map<string, number>();
-  for (const l of locations)
-    distance.set(l.id, request.customer && l.coordinates ? distanceKm(request.customer, l.coordinates) : Number.POSITIVE_INFINITY);
+  for (const l of locations) distance.set(l.id, request.customer && l.coordinates ? distanceKm(request.customer, l.coordinates) : Number.POSITIVE_INFINITY);
   const rank = (a: SourcingLocation, b: SourcingLocation) =>
     distance.get(a.id)! - distance.get(b.id)! || a.handlingCost - b.handlingCost || a.priority - b.priority || compareIds(a.id, b.id);
   // Two unknown distances give Infinity - Infinity = NaN, which is falsy: the next criterion decides.

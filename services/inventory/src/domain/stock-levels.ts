@@ -33,5 +33,12 @@ export function summarizeSku(sku: string, perLocation: Map<string, Counter> | un
       ...(c.reorderPoint !== undefined ? { reorderPoint: c.reorderPoint } : {}),
     }));
   const sum = (pick: (l: LocationStock) => number) => locations.reduce((s, l) => s + pick(l), 0);
-  return { sku, onHand: sum((l) => l.onHand), reserved: sum((l) => l.reserved), safetyStock: sum((l) => l.safetyStock), available: sum((l) => l.available), locations };
+  return {
+    sku,
+    onHand: sum((l) => l.onHand),
+    reserved: sum((l) => l.reserved),
+    safetyStock: sum((l) => l.safetyStock),
+    available: sum((l) => l.available),
+    locations,
+  };
 }

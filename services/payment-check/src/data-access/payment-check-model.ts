@@ -27,7 +27,12 @@ export const paymentCheckId = (orderId: string): string => deterministicId('paym
 export const paymentLockKey = (checkId: string): string => `payment:${checkId}`;
 
 const refundSchema = new Schema<RefundRecord>(
-  { returnId: { type: String, required: true }, amount: { type: Number, required: true }, providerRef: { type: String, required: true }, at: { type: Date, required: true } },
+  {
+    returnId: { type: String, required: true },
+    amount: { type: Number, required: true },
+    providerRef: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
   { _id: false },
 );
 

@@ -43,7 +43,8 @@ export type RefundDecision = { kind: 'already-refunded' } | { kind: 'refund'; au
 export function decideRefund(check: PaymentCheckState | null, request: RefundRequest): RefundDecision {
   if (check?.refunds.some((r) => r.returnId === request.returnId)) return { kind: 'already-refunded' };
   if (!check || check.status !== 'approved' || !check.authorizationId) throw new Refusal('conflict', 'the order has no approved payment to refund');
-  if (request.currency !== check.currency) throw new Refusal('invalid', `the refund currency ${request.currency} differs from the payment currency ${check.currency}`);
+  if (request.currency !== check.currency)
+    throw new Refusal('invalid', `the refund currency ${request.currency} differs from the payment currency ${check.currency}`);
   if (request.amount <= 0) throw new Refusal('invalid', 'a refund amount must be positive');
   const refunded = check.refunds.reduce((sum, r) => sum + r.amount, 0);
   if (refunded + request.amount > check.amount)

@@ -40,7 +40,10 @@ export const shopifyOrderSchema = z
     payment_gateway_names: z.array(z.string()).nullish(),
     checkout_token: z.string().nullish(),
     token: z.string().nullish(),
-    customer: z.object({ email: z.string().nullish(), first_name: z.string().nullish(), last_name: z.string().nullish(), phone: z.string().nullish() }).loose().nullish(),
+    customer: z
+      .object({ email: z.string().nullish(), first_name: z.string().nullish(), last_name: z.string().nullish(), phone: z.string().nullish() })
+      .loose()
+      .nullish(),
     shipping_address: shopifyAddress.nullish(),
     billing_address: shopifyAddress.nullish(),
     line_items: z

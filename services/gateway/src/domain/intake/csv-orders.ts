@@ -59,7 +59,12 @@ const optional = (value: string | undefined) => (value ? value : undefined);
  */
 export function orderFromRows(rows: CsvRow[], channel: string, defaultCurrency: string | undefined): Record<string, unknown> {
   const first = rows[0].record;
-  const lines = rows.map(({ record }) => ({ sku: record.sku ?? '', quantity: integer(record.quantity), unitPrice: integer(record.unitPrice), name: optional(record.lineName) }));
+  const lines = rows.map(({ record }) => ({
+    sku: record.sku ?? '',
+    quantity: integer(record.quantity),
+    unitPrice: integer(record.unitPrice),
+    name: optional(record.lineName),
+  }));
   const shippingPrice = integer(first.shippingPrice) ?? 0;
   const computedAmount = lines.reduce<number | undefined>(
     (sum, l) => (sum !== undefined && typeof l.quantity === 'number' && typeof l.unitPrice === 'number' ? sum + l.quantity * l.unitPrice : undefined),

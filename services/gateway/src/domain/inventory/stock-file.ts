@@ -29,7 +29,9 @@ const row = z.object({
 export function stockHeaderProblems(header: string[]): string[] {
   return [
     ...REQUIRED.filter((c) => !header.includes(c)).map((c) => `missing column ${c}`),
-    ...header.filter((c) => !REQUIRED.includes(c) && !OPTIONAL.includes(c)).map((c) => `unknown column ${c} (columns: ${[...REQUIRED, ...OPTIONAL].join(', ')})`),
+    ...header
+      .filter((c) => !REQUIRED.includes(c) && !OPTIONAL.includes(c))
+      .map((c) => `unknown column ${c} (columns: ${[...REQUIRED, ...OPTIONAL].join(', ')})`),
   ];
 }
 
@@ -37,7 +39,12 @@ export function stockHeaderProblems(header: string[]): string[] {
 export function movementOfRow(record: Record<string, string | undefined>): { movement: Movement; reason?: undefined } | { reason: string } {
   const values = Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = row.safeParse(values);
-  if (!parsed.success) return { reason: zodFieldErrors(parsed.error).map((e) => `${e.path}: ${e.message}`).join('; ') };
+  if (!parsed.success)
+    return {
+      reason: zodFieldErrors(parsed.error)
+        .map((e) => `${e.path}: ${e.message}`)
+        .join('; '),
+    };
   return { movement: parsed.data };
 }
 

@@ -42,8 +42,12 @@ const COMMON_ERRORS: Record<number, string> = {
  * An id taken from the path and passed on to a service: any text except control characters. A NUL reaches
  * the PostgreSQL-backed store as an error (a 500 there, a 503 here), so it is refused up front (422).
  */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what it refuses
-export const pathId = z.string().min(1).max(200).regex(/^[^\u0000-\u001f\u007f]+$/, 'may not contain control characters');
+export const pathId = z
+  .string()
+  .min(1)
+  .max(200)
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what it refuses
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'may not contain control characters');
 
 /** `?orderId=` on the list queries of other services' objects: required, one value, an id as in a path. */
 export const byOrderQuery = z.object({ orderId: pathId });

@@ -68,7 +68,8 @@ export function batchImportRoutes(deps: GatewayDeps): express.Router {
     handler: async (req, res, { query }) => {
       const principal = principalOf(res);
       if (!req.is('text/csv')) throw new AppError(415, 'Unsupported Media Type', 'Send the file as Content-Type: text/csv');
-      if (Number(req.get('content-length') ?? 0) > MAX_CSV_BYTES) throw new AppError(413, 'Content Too Large', `A CSV import may have at most ${MAX_CSV_BYTES} bytes`);
+      if (Number(req.get('content-length') ?? 0) > MAX_CSV_BYTES)
+        throw new AppError(413, 'Content Too Large', `A CSV import may have at most ${MAX_CSV_BYTES} bytes`);
       res.json(await importOrdersCsv(intake, principal, query.channel, (options) => readCsvUpload(req, options)));
     },
   });

@@ -51,7 +51,10 @@ export function channelsRoutes(deps: GatewayDeps): express.Router {
     handler: async (_req, res, { params, body }) => {
       requireOps(res);
       const { channel, created } = await putChannel(deps, params.id, body);
-      res.status(created ? 201 : 200).location(`/v1/channels/${params.id}`).json(toView(channel));
+      res
+        .status(created ? 201 : 200)
+        .location(`/v1/channels/${params.id}`)
+        .json(toView(channel));
     },
   });
 

@@ -4,7 +4,10 @@ import type { express, Request, Response } from '@oms/http';
 import { sendCommand, type Command, type CommandDeps } from '../../application/send-command';
 import { apiRoute, type ApiRouteSpec, type RouteInput } from './api-route';
 
-export interface CommandRouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType, T extends CommandType> extends Omit<ApiRouteSpec<B, Q, P>, 'handler'> {
+export interface CommandRouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType, T extends CommandType> extends Omit<
+  ApiRouteSpec<B, Q, P>,
+  'handler'
+> {
   /**
    * The command of this request, after the key's checks: a check that refuses throws its problem, and
    * nothing is sent.

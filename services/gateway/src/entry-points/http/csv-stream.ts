@@ -25,12 +25,19 @@ export class ByteLimit extends Transform {
  */
 export function readCsvUpload(req: Request, options: CsvReadOptions): CsvSource {
   if (!req.is('text/csv')) throw new AppError(415, 'Unsupported Media Type', 'Send the file as Content-Type: text/csv');
-  if (Number(req.get('content-length') ?? 0) > MAX_CSV_BYTES) throw new AppError(413, 'Content Too Large', `A CSV import may have at most ${MAX_CSV_BYTES} bytes`);
+  if (Number(req.get('content-length') ?? 0) > MAX_CSV_BYTES)
+    throw new AppError(413, 'Content Too Large', `A CSV import may have at most ${MAX_CSV_BYTES} bytes`);
   let headerError: AppError | undefined;
   const parserOptions: Options = {
     columns: (header: string[]) => {
       const problems = options.headerProblems(header);
-      if (problems.length) throw (headerError = new AppError(422, 'Validation Failed', 'The CSV header is invalid', problems.map((message) => ({ path: 'header', message }))));
+      if (problems.length)
+        throw (headerError = new AppError(
+          422,
+          'Validation Failed',
+          'The CSV header is invalid',
+          problems.map((message) => ({ path: 'header', message })),
+        ));
       return header;
     },
     bom: true,

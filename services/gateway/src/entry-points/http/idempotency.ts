@@ -71,10 +71,13 @@ export function idempotency(store: IdempotencyRecords, logger: Logger): RequestH
 
     const { token } = claim;
     const started = Date.now();
-    const heartbeat = setInterval(() => {
-      if (Date.now() - started > MAX_CLAIM_LIFETIME_MS) return clearInterval(heartbeat);
-      store.extend(scope, key, token).catch(() => undefined);
-    }, Math.max(1000, Math.floor(store.claimMs / 3)));
+    const heartbeat = setInterval(
+      () => {
+        if (Date.now() - started > MAX_CLAIM_LIFETIME_MS) return clearInterval(heartbeat);
+        store.extend(scope, key, token).catch(() => undefined);
+      },
+      Math.max(1000, Math.floor(store.claimMs / 3)),
+    );
     heartbeat.unref();
 
     captureAnswer(res, async (answer) => {
@@ -109,8 +112,7 @@ function parseKey(header: string): string {
 function fingerprintOf(req: Request): string {
   const hash = createHash('sha256').update(`${req.method} ${req.originalUrl}\n`);
   if (req.body !== undefined && (req as { rawBody?: Buffer }).rawBody) hash.update(canonicalJson(req.body));
-  else
-    for (const name of ['content-type', 'content-length', 'content-digest', 'repr-digest']) hash.update(`${name}: ${req.get(name) ?? ''}\n`);
+  else for (const name of ['content-type', 'content-length', 'content-digest', 'repr-digest']) hash.update(`${name}: ${req.get(name) ?? ''}\n`);
   return hash.digest('hex');
 }
 

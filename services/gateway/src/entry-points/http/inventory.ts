@@ -18,7 +18,9 @@ const movementBatch = commands['stock.record-movements.v1'].pick({ movements: tr
 const skuParams = z.object({ sku: pathId });
 const skuLocationParams = z.object({ sku: pathId, locationId: commands['location.upsert.v1'].shape.locationId });
 const incomingBody = incomingSchema.extend({ sku: commands['stock.expect.v1'].shape.sku });
-const listQuery = z.object({ belowReorderPoint: z.enum(['true', 'false']).optional().describe('true: only SKU and location pairs at or under their reorder point') });
+const listQuery = z.object({
+  belowReorderPoint: z.enum(['true', 'false']).optional().describe('true: only SKU and location pairs at or under their reorder point'),
+});
 const planningQuery = z.object({
   days: z.coerce.number().int().min(1).max(365).optional().describe('Sales window the velocity is measured over (default 30)'),
   reviewDays: z.coerce.number().int().min(0).max(365).optional().describe('Reorder cycle a suggestion covers beyond the lead time (default 7)'),
@@ -53,7 +55,11 @@ export function inventoryRoutes(deps: GatewayDeps): express.Router {
       200: { description: 'The location', schema: locationView },
       202: { description: 'Upsert queued; it will be carried out', schema: z.object({ id: z.string(), status: z.literal('upsert_requested') }) },
     },
-    command: ({ params, body }, res) => ({ type: 'location.upsert.v1', data: { locationId: params.id, ...body, actor: requireOps(res).actor }, correlationId: params.id }),
+    command: ({ params, body }, res) => ({
+      type: 'location.upsert.v1',
+      data: { locationId: params.id, ...body, actor: requireOps(res).actor },
+      correlationId: params.id,
+    }),
     pending: ({ locationId }) => ({ id: locationId, status: 'upsert_requested' }),
   });
 

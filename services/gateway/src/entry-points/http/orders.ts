@@ -27,7 +27,8 @@ const statusList = z
   .max(300)
   .superRefine((value, ctx) => {
     const unknown = value.split(',').filter((s) => !(ORDER_STATUSES as readonly string[]).includes(s));
-    if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown status ${unknown.join(', ')}; one or more (comma-separated) of ${ORDER_STATUSES.join(', ')}` });
+    if (unknown.length)
+      ctx.addIssue({ code: 'custom', message: `unknown status ${unknown.join(', ')}; one or more (comma-separated) of ${ORDER_STATUSES.join(', ')}` });
   });
 
 /** Every query parameter of the list; anything else is refused (a misspelt filter must not list everything). */
@@ -45,16 +46,24 @@ const listQuery = z
     limit: z.coerce.number().int().min(1).max(200).optional().describe('Page size, 1-200, default 50'),
     sort: z.enum(['createdAt', '-createdAt']).optional().describe('By creation time; default -createdAt (newest first)'),
   })
-  .refine((q) => !q.createdFrom || !q.createdTo || Date.parse(q.createdFrom) <= Date.parse(q.createdTo), { path: ['createdTo'], message: 'must not be before createdFrom' });
+  .refine((q) => !q.createdFrom || !q.createdTo || Date.parse(q.createdFrom) <= Date.parse(q.createdTo), {
+    path: ['createdTo'],
+    message: 'must not be before createdFrom',
+  });
 
 /** A JSON merge patch of the parts of an order that may change before fulfillment; each given part replaces the old. */
 const amendBody = z
   .strictObject({
     shippingAddress: addressSchema.optional(),
     lines: z.array(orderLineSchema).min(1).max(500).optional().describe('The complete new list of lines'),
-    payment: z.strictObject({ amount: minorUnits }).optional().describe('The new payment amount: must equal lines plus shipping, or the order is held (amount_mismatch)'),
+    payment: z
+      .strictObject({ amount: minorUnits })
+      .optional()
+      .describe('The new payment amount: must equal lines plus shipping, or the order is held (amount_mismatch)'),
   })
-  .refine((b) => b.shippingAddress !== undefined || b.lines !== undefined || b.payment !== undefined, { message: 'give at least one of shippingAddress, lines, payment' });
+  .refine((b) => b.shippingAddress !== undefined || b.lines !== undefined || b.payment !== undefined, {
+    message: 'give at least one of shippingAddress, lines, payment',
+  });
 
 /** Reading and changing orders (ingestion owns them; changes are commands, reads are queries). */
 export function ordersRoutes(deps: OrdersDeps): express.Router {
@@ -105,7 +114,8 @@ export function ordersRoutes(deps: OrdersDeps): express.Router {
   commandRoute(router, deps, {
     method: 'patch',
     path: '/orders/:id',
-    summary: 'Change the shipping address, the lines and/or the payment amount before fulfillment (received, pending, on_hold); the checks that depend on them run again',
+    summary:
+      'Change the shipping address, the lines and/or the payment amount before fulfillment (received, pending, on_hold); the checks that depend on them run again',
     tags: ['orders'],
     params: orderParams,
     body: amendBody,
@@ -180,7 +190,12 @@ export function ordersRoutes(deps: OrdersDeps): express.Router {
     },
     command: ({ params, body }, res) => {
       const principal = requireOps(res);
-      return orderCommand(principal, 'order.release-hold.v1', { orderId: params.id, reason: params.reason, ...(body.note ? { note: body.note } : {}), actor: principal.actor });
+      return orderCommand(principal, 'order.release-hold.v1', {
+        orderId: params.id,
+        reason: params.reason,
+        ...(body.note ? { note: body.note } : {}),
+        actor: principal.actor,
+      });
     },
     pending: ({ orderId }) => ({ id: orderId, status: 'release_requested' }),
   });

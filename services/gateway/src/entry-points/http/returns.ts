@@ -46,7 +46,11 @@ export function returnsRoutes(deps: GatewayDeps): express.Router {
       200: { description: 'Received', schema: returnView },
       202: { description: 'Queued; it will be recorded', schema: z.object({ id: z.string(), status: z.literal('receive_requested') }) },
     },
-    command: ({ params, body }, res) => ({ type: 'return.receive.v1', data: { returnId: params.id, ...body, actor: requireOps(res).actor }, correlationId: params.id }),
+    command: ({ params, body }, res) => ({
+      type: 'return.receive.v1',
+      data: { returnId: params.id, ...body, actor: requireOps(res).actor },
+      correlationId: params.id,
+    }),
     pending: ({ returnId }) => ({ id: returnId, status: 'receive_requested' }),
   });
 

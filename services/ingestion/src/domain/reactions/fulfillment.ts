@@ -52,7 +52,11 @@ export const fulfillmentPacked: Reaction<'fulfillment.packed.v1'> = (order, fact
     : [...order.fulfillments, { id: fulfillmentId, locationId, status: 'packed' as const }];
   change.set.fulfillments = fulfillments;
   if (isClosed(order)) {
-    change.timeline.push(entry(fact, 'shipment_refused', `the order is ${order.status}: fulfillment ${fulfillmentId} is not shipped; put its goods back`, { service: 'ingestion' }));
+    change.timeline.push(
+      entry(fact, 'shipment_refused', `the order is ${order.status}: fulfillment ${fulfillmentId} is not shipped; put its goods back`, {
+        service: 'ingestion',
+      }),
+    );
     return;
   }
   change.send.push({

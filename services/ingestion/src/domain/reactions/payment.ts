@@ -19,7 +19,8 @@ export const paymentApproved: Reaction<'payment.approved.v1'> = (order, fact, ch
 export const paymentDeclined: Reaction<'payment.declined.v1'> = (order, fact, change) => {
   change.timeline.push(entry(fact, 'payment_declined', fact.data.reason));
   checks(order, change, { payment: 'declined' });
-  if (moveTo(order, change, 'rejected', fact, `payment declined: ${fact.data.reason}`)) change.send.push({ type: 'stock.release.v1', data: { orderId: order.checkKeys.stock } });
+  if (moveTo(order, change, 'rejected', fact, `payment declined: ${fact.data.reason}`))
+    change.send.push({ type: 'stock.release.v1', data: { orderId: order.checkKeys.stock } });
 };
 
 export const paymentVoided: Reaction<'payment.voided.v1'> = (order, fact, change) => {

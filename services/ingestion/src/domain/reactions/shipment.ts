@@ -10,7 +10,9 @@ function recordShipment(order: OrderState, change: OrderChange, fact: Fact<'ship
   const { shipmentId, trackingNumber } = fact.data;
   const shipments = change.set.shipments ?? order.shipments;
   if (shipments.some((s) => s.id === shipmentId)) return;
-  change.timeline.push(entry(fact, 'shipment_booked', carrier ? `${carrier} tracking ${trackingNumber}` : `tracking ${trackingNumber} (reported by its first scan)`));
+  change.timeline.push(
+    entry(fact, 'shipment_booked', carrier ? `${carrier} tracking ${trackingNumber}` : `tracking ${trackingNumber} (reported by its first scan)`),
+  );
   change.set.shipments = [...shipments, { id: shipmentId, trackingNumber, status: 'booked' }];
   moveTo(order, change, 'shipped', fact);
 }
@@ -33,7 +35,12 @@ export const shipmentTrackingUpdated: Reaction<'shipment.tracking-updated.v1'> =
   if (status === 'delivered' && moveTo(order, change, 'delivered', fact)) {
     change.send.push({
       type: 'order.delivered.v1',
-      data: { orderId: order.id, channel: order.channel, currency: order.currency, lines: order.lines.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })) },
+      data: {
+        orderId: order.id,
+        channel: order.channel,
+        currency: order.currency,
+        lines: order.lines.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
+      },
     });
   }
   if (status === 'returned_to_sender') moveTo(order, change, 'returned', fact, 'returned to sender');

@@ -24,7 +24,8 @@ export const stockReserved: Reaction<'stock.reserved.v1'> = (order, fact, change
   releaseWhenReady(order, change, fact);
 };
 
-const shortDetail = (lines: Fact<'stock.short.v1'>['data']['lines']) => lines.map((l) => `${l.sku}: requested ${l.requested}, available ${l.available}`).join('; ');
+const shortDetail = (lines: Fact<'stock.short.v1'>['data']['lines']) =>
+  lines.map((l) => `${l.sku}: requested ${l.requested}, available ${l.available}`).join('; ');
 
 export const stockBackordered: Reaction<'stock.backordered.v1'> = (order, fact, change) => {
   const detail = `backordered, waiting for stock (served first in, first out): ${shortDetail(fact.data.lines)}`;
@@ -64,9 +65,16 @@ export const stockReallocated: Reaction<'stock.reallocated.v1'> = (order, fact, 
   if (isClosed(order)) return;
   if (added.length > 0) {
     // Registered before they are opened, so the order is not taken as packed while they are on their way.
-    const pending = [...new Set(added.map((l) => l.locationId))].map((locationId) => ({ id: pendingFulfillment(locationId), locationId, status: 'open' as const }));
+    const pending = [...new Set(added.map((l) => l.locationId))].map((locationId) => ({
+      id: pendingFulfillment(locationId),
+      locationId,
+      status: 'open' as const,
+    }));
     change.set.fulfillments = [...(change.set.fulfillments ?? order.fulfillments), ...pending];
-    change.send.push({ type: 'fulfillment.open.v1', data: { orderId: order.id, lines: added, shippingAddress: order.shippingAddress, shippingMethod: order.shipping.method } });
+    change.send.push({
+      type: 'fulfillment.open.v1',
+      data: { orderId: order.id, lines: added, shippingAddress: order.shippingAddress, shippingMethod: order.shipping.method },
+    });
   }
   if (unfilled.length > 0) {
     const hold = `short pick: ${unfilled.map((u) => `${u.missing} × ${u.sku}`).join(', ')} missing and not available at another location`;

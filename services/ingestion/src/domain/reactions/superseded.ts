@@ -3,7 +3,14 @@ import type { OrderChange, OrderState } from '../order';
 import { entry } from '../order-steps';
 
 /** Reports about a reservation or payment check, keyed by the check key they were asked with (check-keys.ts). */
-const STOCK_CHECK_EVENTS: readonly string[] = ['stock.reserved.v1', 'stock.short.v1', 'stock.backordered.v1', 'stock.reallocated.v1', 'stock.released.v1', 'stock.consumed.v1'];
+const STOCK_CHECK_EVENTS: readonly string[] = [
+  'stock.reserved.v1',
+  'stock.short.v1',
+  'stock.backordered.v1',
+  'stock.reallocated.v1',
+  'stock.released.v1',
+  'stock.consumed.v1',
+];
 const PAYMENT_CHECK_EVENTS: readonly string[] = ['payment.approved.v1', 'payment.declined.v1', 'payment.voided.v1'];
 
 /** A report about a reservation or payment check the order has since replaced (its lines or amount changed). */

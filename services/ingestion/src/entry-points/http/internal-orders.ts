@@ -9,7 +9,10 @@ const commaList = <T extends z.ZodType>(item: T) =>
     .string()
     .max(2000)
     .transform((value, ctx) => {
-      const items = value.split(',').map((v) => v.trim()).filter(Boolean);
+      const items = value
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean);
       const parsed = z.array(item).safeParse(items);
       if (!parsed.success) {
         for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: `${items[issue.path[0] as number]}: ${issue.message}` });

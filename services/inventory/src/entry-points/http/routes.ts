@@ -8,7 +8,12 @@ import { forecastReport, replenishmentReport } from '../../application/planning-
 import { getReservation } from '../../application/reservation-queries';
 import { auditCounters, belowReorderPoint, movementsOf, stockOfSku, stockTotals } from '../../application/stock-queries';
 
-const listQuery = z.object({ belowReorderPoint: z.enum(['true', 'false']).optional().transform((v) => v === 'true') });
+const listQuery = z.object({
+  belowReorderPoint: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
+});
 const planningQuery = z.object({
   days: z.coerce.number().int().min(1).max(365).default(30),
   reviewDays: z.coerce.number().int().min(0).max(365).default(7),
