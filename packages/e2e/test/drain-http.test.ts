@@ -120,7 +120,7 @@ describe('gateway: SIGTERM under HTTP load', () => {
         readiness.push({ at: Date.now(), result });
         if (result !== '200') inRotation = false;
         if (result === 'closed') break;
-        await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, 20)); // the load balancer's polling interval (part of the scenario)
       }
     })();
 

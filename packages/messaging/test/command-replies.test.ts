@@ -1,7 +1,7 @@
 import { AppError } from '@oms/errors';
 import { CommandClient, QueueConsumer, type Broker } from '@oms/messaging';
-import { TestStack, eventually } from '@oms/testing';
-import { newBroker, sleep } from './helpers';
+import { TestStack, eventually, expectNothingWithin } from '@oms/testing';
+import { newBroker } from './helpers';
 
 describe('commands with replies (CommandClient)', () => {
   let stack: TestStack;
@@ -9,6 +9,9 @@ describe('commands with replies (CommandClient)', () => {
   let consumer: QueueConsumer;
   let client: CommandClient;
   const seen: string[] = [];
+  /** The 'slow' command's handler waits here until the test has its answer (pending) in hand. */
+  let releaseSlow!: () => void;
+  const slowGate = new Promise<void>((resolve) => (releaseSlow = resolve));
   beforeAll(async () => {
     stack = await TestStack.create();
     broker = newBroker(stack.amqpUrl, 'rpc-test');
@@ -20,7 +23,7 @@ describe('commands with replies (CommandClient)', () => {
           seen.push(m.data.fulfillmentId);
           if (m.data.fulfillmentId === 'missing') throw new AppError(404, 'Not Found', `no fulfillment ${m.data.fulfillmentId}`);
           if (m.data.fulfillmentId === 'slow') {
-            await sleep(500);
+            await slowGate;
             seen.push('slow done');
           }
           return { packed: m.data.fulfillmentId };
@@ -34,6 +37,7 @@ describe('commands with replies (CommandClient)', () => {
     await client.start();
   });
   afterAll(async () => {
+    releaseSlow(); // stop() waits for a handler in hand
     await consumer.stop();
     await client.close();
     await broker.close();
@@ -50,13 +54,17 @@ describe('commands with replies (CommandClient)', () => {
       status: 404,
       detail: 'no fulfillment missing',
     });
-    await sleep(200); // a retry would come after 50 ms
+    // A retry would come after 50 ms (retryDelaysMs): an absence, watched for four times that.
+    await expectNothingWithin(200, () => seen.filter((s) => s === 'missing').length > 1, 'a refused command retried');
     expect(seen.filter((s) => s === 'missing')).toHaveLength(1);
   });
 
   it('when the answer takes longer than the timeout, then the sender gets pending and the command is still carried out', async () => {
+    // The handler answers only once the sender has been told pending: the answer comes after the 100 ms timeout, whatever the load.
     const out = await client.send('fulfillment.pack.v1', { fulfillmentId: 'slow', actor: 'me' }, { correlationId: 'o2' }, 100);
     expect(out).toEqual({ status: 'pending' });
+    expect(seen).not.toContain('slow done');
+    releaseSlow();
     await eventually(() => seen.includes('slow done'), 3000, 20);
   });
 });

@@ -1,6 +1,6 @@
 import { QueueConsumer, type Broker } from '@oms/messaging';
-import { TestStack, eventually } from '@oms/testing';
-import { RawAmqp, sleep, openMessagingTest, closeMessagingTest } from './helpers';
+import { TestStack, eventually, expectNothingWithin } from '@oms/testing';
+import { RawAmqp, openMessagingTest, closeMessagingTest } from './helpers';
 
 const QUEUE = 'fulfillment.commands';
 
@@ -36,7 +36,8 @@ describe('stopping a consumer', () => {
       stopped = true;
       log.push('stopped');
     });
-    await sleep(200);
+    // stop() must not resolve while the handler is held at the gate: an absence, watched for a while.
+    await expectNothingWithin(200, () => stopped, 'stop() resolved before the handler in hand finished');
     expect(stopped).toBe(false); // still waiting for the handler in hand
     release();
     await stopping;
@@ -45,7 +46,8 @@ describe('stopping a consumer', () => {
     expect(await raw.count(QUEUE)).toBe(0);
 
     await broker.publish('fulfillment.pack.v1', { fulfillmentId: 'after-stop', actor: 'test' }, { correlationId: 'o-2' });
-    await sleep(300);
+    // No sleep needed: the queue has no consumer left, so nothing can take the message (it is confirmed, so in the queue).
+    await eventually(async () => (await raw.channel.checkQueue(QUEUE)).consumerCount === 0, 5000, 20);
     expect(log).not.toContain('start after-stop');
     expect(await raw.count(QUEUE)).toBe(1); // it waits in the queue for the next consumer
   });

@@ -61,6 +61,10 @@ export async function killConnection(vhost: string, name: string): Promise<numbe
   return pids.length;
 }
 
+/**
+ * A duration in a scenario (a handler's work, a producer's back-off), never a wait for a condition: for that,
+ * `eventually` or an awaited event; for "it does not happen", `expectNothingWithin` (@oms/testing).
+ */
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function header(msg: GetMessage, name: string): unknown {

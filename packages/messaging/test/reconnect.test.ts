@@ -31,7 +31,7 @@ describe('broker connection lost under a running consumer', () => {
       QUEUE,
       {
         'fulfillment.pack.v1': async (m) => {
-          await sleep(2);
+          await sleep(2); // a handler's work: keeps 300 messages flowing long enough for the cut to fall in the middle (not a wait for a condition)
           handled.set(m.id, (handled.get(m.id) ?? 0) + 1);
         },
       },
@@ -60,10 +60,10 @@ describe('broker connection lost under a running consumer', () => {
               break;
             } catch (err) {
               failures.push((err as Error).name);
-              await sleep(50);
+              await sleep(50); // the outbox's back-off before it tries again (part of the scenario, not a wait for a condition)
             }
           }
-          await sleep(1);
+          await sleep(1); // a producer's pace, as above
         }
       };
       await Promise.all(Array.from({ length: 4 }, worker));

@@ -31,6 +31,7 @@ describe('the document store under load', () => {
     const started = Date.now();
     const results = await Promise.race([
       Promise.all(Array.from({ length: 60 }, (_, i) => docs.updateOne({ _id: `c-${i}` as never }, { $inc: { n: 1 } }))),
+      // A bound, not a wait: it elapses only when the updates deadlock (the thing under test).
       new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 20_000).unref()),
     ]);
     expect(results).not.toBe('hung');

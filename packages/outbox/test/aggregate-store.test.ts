@@ -7,7 +7,7 @@ import { Broker, buildEnvelope, validateEnvelope } from '@oms/messaging';
 import { connectMongo, mongoose } from '@oms/mongo';
 import { aggregateFields, AggregateStore, OutboxRelay, type AggregateDocument } from '@oms/outbox';
 import { AggregateLocks, createRedis, type Redis } from '@oms/redis';
-import { TestStack, TEST_REDIS_URL, eventually } from '@oms/testing';
+import { QueueSettler, TestStack, TEST_REDIS_URL, eventually } from '@oms/testing';
 
 /** AggregateStore against the real broker, store and Redis: one write per change, and no event lost across crashes. */
 const logger = createLogger('aggregate-store-test', process.env.OMS_TEST_LOG_LEVEL ?? 'silent');
@@ -26,6 +26,8 @@ describe('AggregateStore', () => {
   let store: AggregateStore<Counter>;
   let amqpConn: ChannelModel;
   let ch: Channel;
+  /** settle(): every event confirmed so far is in `observed` (store.change returns once its publishes are confirmed). */
+  let settler: QueueSettler;
   const observed: Envelope[] = [];
   const writes: string[] = [];
   let n = 0;
@@ -58,7 +60,8 @@ describe('AggregateStore', () => {
     ch = await amqpConn.createChannel();
     const q = (await ch.assertQueue('', { exclusive: true })).queue;
     await ch.bindQueue(q, EVENTS_EXCHANGE, 'order.status-changed.v1');
-    await ch.consume(q, (msg) => msg && observed.push(validateEnvelope(JSON.parse(msg.content.toString()))), { noAck: true });
+    settler = await QueueSettler.bind(ch, q);
+    await ch.consume(q, (msg) => msg && !settler.isMarker(msg) && observed.push(validateEnvelope(JSON.parse(msg.content.toString()))), { noAck: true });
   });
 
   afterAll(async () => {
@@ -102,7 +105,7 @@ describe('AggregateStore', () => {
     // The crashed command, redelivered now, finds its events published (by the change above) and sends nothing.
     const redelivered = { ...command('c-3'), id: 'crashed-cmd' };
     expect(await store.change('c-3', redelivered, increment)).toBe(2);
-    await new Promise((r) => setTimeout(r, 200));
+    await settler.settle();
     expect(seen('c-3')).toEqual(['1', '2']);
   });
 

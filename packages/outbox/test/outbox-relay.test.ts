@@ -9,10 +9,9 @@ import { Broker, validateEnvelope } from '@oms/messaging';
 import { connectMongo } from '@oms/mongo';
 import { OutboxRelay, outboxPendingMarker, type OutboxSource } from '@oms/outbox';
 import { AggregateLocks, createRedis, type Redis } from '@oms/redis';
-import { TestStack, TEST_REDIS_URL, eventually } from '@oms/testing';
+import { QueueSettler, TestStack, TEST_REDIS_URL, eventually } from '@oms/testing';
 
 const logger = createLogger('outbox-test', process.env.OMS_TEST_LOG_LEVEL ?? 'silent');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Order {
   _id: string;
@@ -35,6 +34,9 @@ describe('outbox relay', () => {
   let amqpConn: ChannelModel;
   let ch: Channel;
   let observeQueue: string;
+  /** `settled()`: every event confirmed so far is in `observed` (a relay's sweep returns once its publishes are confirmed). */
+  let settler: QueueSettler;
+  const settled = () => settler.settle();
   const observed: Envelope[] = [];
   const instances: Instance[] = [];
 
@@ -81,7 +83,8 @@ describe('outbox relay', () => {
     await ch.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
     observeQueue = (await ch.assertQueue('', { exclusive: true })).queue;
     await ch.bindQueue(observeQueue, EVENTS_EXCHANGE, 'order.status-changed.v1');
-    await ch.consume(observeQueue, (msg) => msg && observed.push(validateEnvelope(JSON.parse(msg.content.toString()))), { noAck: true });
+    settler = await QueueSettler.bind(ch, observeQueue);
+    await ch.consume(observeQueue, (msg) => msg && !settler.isMarker(msg) && observed.push(validateEnvelope(JSON.parse(msg.content.toString()))), { noAck: true });
   });
 
   beforeEach(() => void observed.splice(0));
@@ -97,7 +100,7 @@ describe('outbox relay', () => {
     const before = await startInstance('svc-before-crash');
     const eventIds = await storeWithoutPublishing(before.relay, ['o-1', 'o-2', 'o-3'], 2);
     await crash(before); // nothing was published
-    await sleep(100);
+    await settled();
     expect(observed).toHaveLength(0);
 
     const after = await startInstance('svc-after-restart');
@@ -111,7 +114,7 @@ describe('outbox relay', () => {
     expect((await Orders.findById('o-1').lean())?.status).toBe('s2'); // the change itself is untouched
 
     await after.relay.sweep();
-    await sleep(300);
+    await settled();
     expect(observed).toHaveLength(eventIds.length);
   });
 
@@ -124,7 +127,7 @@ describe('outbox relay', () => {
     const [a, b] = await Promise.all([startInstance('svc-a'), startInstance('svc-b')]);
     await Promise.all([a.relay.sweep(), b.relay.sweep()]);
     await eventually(() => new Set(seenIds()).size === eventIds.length, 5000, 20);
-    await sleep(200);
+    await settled(); // the copies too: both sweeps have returned, so all they published was confirmed
     // Consumers dedupe by envelope id: every copy must be an exact event we stored, nothing else.
     expect(new Set(seenIds())).toEqual(new Set(eventIds));
     const byId = new Map(observed.map((e) => [e.id, e]));
@@ -184,7 +187,7 @@ describe('outbox relay', () => {
     await eventually(() => observed.length === 1, 5000, 20);
     expect(observed[0]).toMatchObject({ id: eventId, type: 'order.status-changed.v1', correlationId: 'k-1', data: { orderId: 'k-1', to: 'accepted' } });
     await restarted.relay.sweep();
-    await sleep(300);
+    await settled();
     expect(observed).toHaveLength(1);
     expect((await Orders.findById('k-1').lean())?.outbox).toEqual([]);
   });

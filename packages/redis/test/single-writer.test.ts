@@ -1,7 +1,8 @@
 import { MongoClient, type Collection } from 'mongodb';
 import { AggregateLocks, createRedis, LockTimeoutError, type Redis } from '@oms/redis';
-import { TestStack, TEST_REDIS_URL } from '@oms/testing';
+import { TestStack, TEST_REDIS_URL, eventually } from '@oms/testing';
 
+/** A holder's time inside its lock: lock ttls and renewal are what these tests are about, so their scenarios are made of durations. */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Order {
@@ -43,6 +44,9 @@ describe('one writer per aggregate', () => {
     await orders.updateOne({ _id: orderId }, { $set: { timeline, status: what } });
   }
 
+  /** Until someone holds the lock of `key` (taken by a withLock started just before). */
+  const held = (key: string) => eventually(async () => (await redis.exists(`lock:${key}`)) === 1, 2000, 5);
+
   async function fireConcurrently(orderId: string, write: (what: string) => Promise<void>): Promise<Set<string>> {
     await orders.insertOne({ _id: orderId, status: 'new', timeline: [] });
     await Promise.all(Array.from({ length: WRITERS }, (_, i) => write(`step-${i}`)));
@@ -75,8 +79,8 @@ describe('one writer per aggregate', () => {
   });
 
   it('when a holder runs longer than its ttl, then its lock is renewed and nobody else gets in meanwhile', async () => {
-    const slow = locks.withLock('order:o-renewed', () => sleep(400), { ttlMs: 100 });
-    await sleep(50);
+    const slow = locks.withLock('order:o-renewed', () => sleep(400), { ttlMs: 100 }); // inside four times its ttl
+    await held('order:o-renewed');
     await expect(locks.withLock('order:o-renewed', async () => 'intruder', { waitMs: 250 })).rejects.toBeInstanceOf(LockTimeoutError);
     await slow;
     expect(await redis.exists('lock:order:o-renewed')).toBe(0);
@@ -87,13 +91,13 @@ describe('one writer per aggregate', () => {
     const first = locks.withLock(
       'order:o-slow',
       async () => {
-        await sleep(250);
+        await sleep(250); // a long pause inside the lock
       },
       { ttlMs: 100 },
     );
-    await sleep(30);
+    await held('order:o-slow');
     await redis.del('lock:order:o-slow'); // as if it had expired under the first holder
-    await sleep(100);
+    await sleep(100); // the first holder carries on, its lock gone, for a while before the second comes
     const second = locks.withLock(
       'order:o-slow',
       async () => {
@@ -118,7 +122,7 @@ describe('one writer per aggregate', () => {
         keys,
         async () => {
           order.push(`${name} in`);
-          await sleep(100);
+          await sleep(100); // held long enough for the other caller to try its keys meanwhile
           order.push(`${name} out`);
         },
         { waitMs: 3000 },

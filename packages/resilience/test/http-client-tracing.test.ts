@@ -15,6 +15,7 @@ async function startUpstream() {
   const server: Server = createServer((req, res) => {
     requests.push({ url: req.url ?? '', headers: req.headers });
     const path = (req.url ?? '').split('?')[0];
+    // Slower than the client's timeout in the test that calls it: the timeout is what is tested.
     if (path === '/slow') return void setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'), 1000);
     const status = path === '/missing' ? 404 : path === '/broken' ? 503 : 200;
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ path }));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { Broker, type Handler, type Subscriptions } from '@oms/messaging';
 import { createLogger } from '@oms/logging';
-import { TestStack, eventually, freePort, rabbitmqctl, type RunningService } from '@oms/testing';
+import { TestStack, eventually, expectNothingWithin, freePort, rabbitmqctl, type RunningService } from '@oms/testing';
 import { definition as fulfillment } from '../../../services/fulfillment/src/service';
 
 /** The service life cycle every service shares (packages/runtime), shown on a real service. */
@@ -78,7 +78,8 @@ describe('service life cycle', () => {
       const ownPrefetch = (await stack.start(service, { AMQP_PREFETCH: '7' })) as RunningService<unknown>;
       try {
         await eventually(() => holding.commands === 3);
-        await new Promise((r) => setTimeout(r, 300));
+        // Not one message past either prefetch, though 10 are still waiting in the queue: an absence, watched for a while.
+        await expectNothingWithin(300, () => (holding.default ?? 0) > 7 || (holding.commands ?? 0) > 3, 'a message delivered past the prefetch');
         expect(holding).toEqual({ default: 7, commands: 3 });
       } finally {
         release();

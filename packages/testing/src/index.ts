@@ -86,22 +86,7 @@ export class TestStack {
   }
 }
 
-/** Poll until `probe` returns a truthy value (or throws no more), at most `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T> | T, timeoutMs = 15000, intervalMs = 100): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value as NonNullable<T>;
-      lastError = new Error('condition not met');
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) throw lastError;
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
+export * from './waiting';
 export * from './tap';
 export * from './bus';
 export type { RunningService } from '@oms/runtime';

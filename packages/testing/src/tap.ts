@@ -1,4 +1,4 @@
-import amqp, { type Channel, type ChannelModel } from 'amqplib';
+import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { EVENTS_EXCHANGE, type Envelope } from '@oms/contracts';
 
 const MARKER = 'test.tap-marker';
@@ -73,5 +73,40 @@ export class BrokerTap {
 
   async close(): Promise<void> {
     await this.connection.close().catch(() => undefined);
+  }
+}
+
+/**
+ * What BrokerTap.settle does, for a test's own queue on the events exchange read with plain amqplib (a test that
+ * checks every message as it arrives, say). `bind` binds the marker key to the queue; the queue's consumer hands
+ * each message to `isMarker` first and skips the markers; `settle()` sends a marker and waits for it. A message
+ * confirmed to its publisher is in the queue already, ahead of the marker: once `settle()` returns, every event
+ * confirmed before the call has been consumed, so "nothing more was published" needs no sleep.
+ */
+export class QueueSettler {
+  private readonly arrived = new Set<string>();
+
+  private constructor(private readonly channel: Channel) {}
+
+  static async bind(channel: Channel, queue: string): Promise<QueueSettler> {
+    await channel.bindQueue(queue, EVENTS_EXCHANGE, MARKER);
+    return new QueueSettler(channel);
+  }
+
+  /** True for a marker (this settler's or a BrokerTap's on the same vhost): the consumer skips it. */
+  isMarker(msg: ConsumeMessage): boolean {
+    if (msg.fields.routingKey !== MARKER) return false;
+    this.arrived.add(msg.content.toString());
+    return true;
+  }
+
+  async settle(timeoutMs = 5000): Promise<void> {
+    const id = `${Date.now()}-${Math.random()}`;
+    this.channel.publish(EVENTS_EXCHANGE, MARKER, Buffer.from(id));
+    const deadline = Date.now() + timeoutMs;
+    while (!this.arrived.has(id)) {
+      if (Date.now() > deadline) throw new Error('settle marker did not arrive');
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 }

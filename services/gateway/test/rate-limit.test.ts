@@ -9,6 +9,7 @@ import { LeasedLimiter, leaseSize } from '../src/entry-points/http/rate-limit';
 const BOOTSTRAP = TEST_BOOTSTRAP_KEY;
 const ops = { Authorization: `Bearer ${BOOTSTRAP}` };
 const env = gatewayEnv({ RATE_LIMIT_PER_SECOND: '2', RATE_LIMIT_BURST: '0' });
+/** The rate-limit window is what is tested: these waits are the window passing, not waits for a condition. */
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('rate limits per API key', () => {

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { deterministicId, type Broker, type CommandClient } from '@oms/messaging';
 import { AppError } from '@oms/errors';
-import { TestBus, TestStack, eventually, sampleOrder, type BrokerTap, type RunningService } from '@oms/testing';
+import { TestBus, TestStack, eventually, expectNothingWithin, sampleOrder, type BrokerTap, type RunningService } from '@oms/testing';
 import type { CanonicalOrder } from '@oms/contracts';
 import { definition } from '../src/service';
 
@@ -57,8 +57,12 @@ describe('ingestion: the order overseer', () => {
     const id = await receive(o);
     await receive(o);
     await eventually(async () => (await getOrder(id)).status === 'pending');
-    await new Promise((r) => setTimeout(r, 300));
-    const commands = (await tap.drain('inventory.commands')).filter((m) => m.correlationId === id);
+    // The first set arrives; a second one would follow within milliseconds of the duplicate. Its absence has no
+    // event to wait for: watched for a while.
+    const commands: Array<{ correlationId: string }> = [];
+    const collect = async () => commands.push(...(await tap.drain('inventory.commands')).filter((m) => m.correlationId === id));
+    await eventually(async () => (await collect()) >= 1);
+    await expectNothingWithin(300, async () => (await collect()) > 1, 'a second set of commands for a duplicate');
     expect(commands).toHaveLength(1);
   });
 
@@ -87,7 +91,8 @@ describe('ingestion: the order overseer', () => {
     const id = await receive(o);
     const held = await eventually(async () => (await getOrder(id)).status === 'on_hold' && getOrder(id));
     expect(held.holds[0].reason).toBe('amount_mismatch');
-    await new Promise((r) => setTimeout(r, 300));
+    // No reservation is asked for: an absence, watched for a while (a command would follow the hold within milliseconds).
+    await expectNothingWithin(300, async () => (await tap.drain('inventory.commands')).some((m) => m.correlationId === id), 'a stock command for an order held for amount_mismatch');
     expect((await tap.drain('inventory.commands')).filter((m) => m.correlationId === id)).toHaveLength(0);
   });
 
@@ -163,13 +168,14 @@ describe('ingestion: the order overseer', () => {
     it('when only the shipping address changes, then it is recorded with the actor and nothing is checked again', async () => {
       const id = await receive(order('WS-A2'));
       await eventually(async () => (await getOrder(id)).status === 'pending');
-      await new Promise((r) => setTimeout(r, 200));
-      await tap.drain('inventory.commands');
+      // The reservation asked for on receipt is out of the way before the change.
+      await eventually(async () => (await commandsFor('inventory.commands', id)).length > 0);
       const address = { name: 'Anna Schmidt', line1: 'Torstraße 1', postalCode: '10119', city: 'Berlin', country: 'DE' };
       const amended = await send('order.amend.v1', { orderId: id, shippingAddress: address });
       expect(amended.shippingAddress).toEqual(address);
       expect(amended.timeline.map((t: any) => t.type).slice(-2)).toEqual(['order_amended', 'address_checks']);
-      await new Promise((r) => setTimeout(r, 200));
+      // Nothing checked again: an absence, watched for a while (a command would be sent with the change).
+      await expectNothingWithin(200, async () => (await commandsFor('inventory.commands', id)).length > 0, 'a stock command for an address change');
       expect(await commandsFor('inventory.commands', id)).toEqual([]);
     });
 

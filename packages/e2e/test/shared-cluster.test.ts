@@ -1,0 +1,33 @@
+import { accessSuite } from './access.suite';
+import { startCluster, type Cluster } from './cluster';
+import { inventorySuite } from './inventory.suite';
+import { orderLifeSuite } from './order-life.suite';
+import { ordersLifecycleSuite } from './orders-lifecycle.suite';
+import { shortagesSuite } from './shortages.suite';
+
+/**
+ * The end-to-end suites that can share one cluster, run on one boot of it (a boot of the seven services is most of
+ * a small suite's time). Each suite, in its own *.suite.ts, keeps to its own channel, SKUs and external ids, sets up
+ * what it needs in its own beforeAll, and passes in any order or alone (`-t` with its describe name).
+ *
+ * A suite boots a cluster of its own (its own *.test.ts) when it would disturb the others or be disturbed by them:
+ * it stops or restarts services or processes (drain-*, intake-resilience), runs its own processes or configuration
+ * (cluster-metrics, readme), or counts what the whole cluster does (store-writes: every store write;
+ * grafana-dashboard: metric samples that must be exactly one order's).
+ */
+let cluster: Cluster | undefined;
+const shared = (): Cluster => {
+  if (!cluster) throw new Error('the shared cluster did not start (see the error of its beforeAll)');
+  return cluster;
+};
+
+beforeAll(async () => {
+  cluster = await startCluster();
+}, 120000);
+afterAll(async () => cluster?.stop());
+
+orderLifeSuite(shared);
+ordersLifecycleSuite(shared);
+shortagesSuite(shared);
+inventorySuite(shared);
+accessSuite(shared);
