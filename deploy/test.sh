@@ -8,6 +8,8 @@ bash deploy/setup.sh
 echo "test: lint (eslint)"
 lint_status=0
 npx eslint . || lint_status=$?
+echo "test: format (prettier --check)"
+npx prettier --check --log-level warn "**/*.{ts,js,mjs,cjs}" || lint_status=$?
 echo "test: type-checking the tests"
 npx tsc -p tsconfig.test.json
 # Offline checks of the deployment files (Kubernetes manifests, compose file, Dockerfile) and of the lint config:
@@ -22,7 +24,7 @@ bash deploy/stack.sh
 jest_status=0
 timeout --foreground "${OMS_TEST_TIMEOUT_S:-1200}" npx jest --maxWorkers="${OMS_TEST_WORKERS:-2}" "$@" || jest_status=$?
 if [ "$lint_status" -ne 0 ]; then
-  echo "test: lint failed (eslint exited $lint_status): see its report at the start of this run" >&2
+  echo "test: lint or format check failed (exit $lint_status): see its report at the start of this run (npm run lint:fix, npm run format)" >&2
   [ "$jest_status" -ne 0 ] || exit "$lint_status"
 fi
 exit "$jest_status"

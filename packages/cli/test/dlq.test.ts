@@ -116,8 +116,21 @@ describe('oms dlq', () => {
   it('when show is run, then it prints id, type, correlation, reason, attempt and time of the first N, and removes none', async () => {
     const ids = await deadLetter(3);
     // A message that breaks its contract goes to the DLQ at once, with the validation error as the reason.
-    const invalid = { id: 'bad-1', type: 'fulfillment.pack.v1', occurredAt: new Date().toISOString(), producer: 'test', correlationId: 'o-bad', causationId: null, data: { actor: 'test' } };
-    await broker.publishRaw(COMMANDS_EXCHANGE, 'fulfillment.pack.v1', Buffer.from(JSON.stringify(invalid)), { messageId: 'bad-1', type: 'fulfillment.pack.v1', correlationId: 'o-bad', requireRoute: true });
+    const invalid = {
+      id: 'bad-1',
+      type: 'fulfillment.pack.v1',
+      occurredAt: new Date().toISOString(),
+      producer: 'test',
+      correlationId: 'o-bad',
+      causationId: null,
+      data: { actor: 'test' },
+    };
+    await broker.publishRaw(COMMANDS_EXCHANGE, 'fulfillment.pack.v1', Buffer.from(JSON.stringify(invalid)), {
+      messageId: 'bad-1',
+      type: 'fulfillment.pack.v1',
+      correlationId: 'o-bad',
+      requireRoute: true,
+    });
     await eventually(async () => (await count(DLQ)) === 4, 10000, 20);
 
     const out = capture();
@@ -134,7 +147,12 @@ describe('oms dlq', () => {
     const letters = await lettersIn();
     expect(letters.map((l) => l.messageId).sort()).toEqual([...ids, 'bad-1'].sort());
     const first = letters.find((l) => l.messageId === ids[0])!;
-    expect(first).toMatchObject({ type: 'fulfillment.pack.v1', correlationId: 'o-0', attempt: 2, reason: expect.stringMatching(/^warehouse system down for f-\d+$/) });
+    expect(first).toMatchObject({
+      type: 'fulfillment.pack.v1',
+      correlationId: 'o-0',
+      attempt: 2,
+      reason: expect.stringMatching(/^warehouse system down for f-\d+$/),
+    });
     expect(Date.parse(first.deadLetteredAt!)).toBeGreaterThan(Date.now() - 60000);
     const bad = letters.find((l) => l.messageId === 'bad-1')!;
     expect(bad).toMatchObject({ correlationId: 'o-bad', attempt: 1 });

@@ -50,14 +50,28 @@ describe('oms import orders', () => {
   });
 
   it('when some orders are rejected, then their rows are printed and the exit code is 2', async () => {
-    answer = { status: 200, body: { lines: 1, received: 1, created: 0, duplicates: 0, rejected: 1, rows: [{ line: 2, externalId: 'A-1', reason: 'currency: is empty' }], rejectedRowsTruncated: false } };
+    answer = {
+      status: 200,
+      body: {
+        lines: 1,
+        received: 1,
+        created: 0,
+        duplicates: 0,
+        rejected: 1,
+        rows: [{ line: 2, externalId: 'A-1', reason: 'currency: is empty' }],
+        rejectedRowsTruncated: false,
+      },
+    };
     const out = capture();
     expect(await importOrders(file, { url, key: 'k', progress: false, out: out.stream, err: capture().stream })).toBe(2);
     expect(out.text()).toContain('line 2 (A-1): currency: is empty');
   });
 
   it('when the gateway refuses the import, then the problem is printed and the exit code is 1', async () => {
-    answer = { status: 422, body: { title: 'Validation Failed', detail: 'The CSV header is invalid', errors: [{ path: 'header', message: 'missing column "sku"' }] } };
+    answer = {
+      status: 422,
+      body: { title: 'Validation Failed', detail: 'The CSV header is invalid', errors: [{ path: 'header', message: 'missing column "sku"' }] },
+    };
     const err = capture();
     expect(await importOrders(file, { url, key: 'k', progress: false, out: capture().stream, err: err.stream })).toBe(1);
     expect(err.text()).toContain('missing column "sku"');
@@ -78,7 +92,10 @@ describe('oms import orders', () => {
   });
 
   it('when asked for help, then the import command and its options are described', () => {
-    const help = program().commands.find((c) => c.name() === 'import')!.commands.find((c) => c.name() === 'orders')!.helpInformation();
+    const help = program()
+      .commands.find((c) => c.name() === 'import')!
+      .commands.find((c) => c.name() === 'orders')!
+      .helpInformation();
     expect(help).toContain('--channel <id>');
     expect(help).toContain('<file>');
   });

@@ -21,11 +21,22 @@ export function accessSuite(shared: () => Cluster): void {
       await api().put('/v1/carriers/sandbox').set(ops()).send({ webhookSecret: 'access-test-secret-0123456789' }).expect(200);
       await api().put('/v1/locations/berlin').set(ops()).send({ name: 'Berlin', type: 'warehouse' }).expect(200);
       await api().post('/v1/inventory/movements').set(ops()).send({ sku: SKU, locationId: 'berlin', quantity: 5, type: 'receipt' }).expect(201);
-      for (const [name, roles] of Object.entries({ webshop: ['channel:webshop'], marketplace: ['channel:marketplace'], partner: ['partner:sandbox'], otherPartner: ['partner:dhl'] })) {
+      for (const [name, roles] of Object.entries({
+        webshop: ['channel:webshop'],
+        marketplace: ['channel:marketplace'],
+        partner: ['partner:sandbox'],
+        otherPartner: ['partner:dhl'],
+      })) {
         keys[name] = { Authorization: `Bearer ${(await api().post('/v1/api-keys').set(ops()).send({ name, roles }).expect(201)).body.key}` };
       }
       // An order of the marketplace, packed so that it has a shipment.
-      orderId = (await api().post('/v1/orders').set(ops()).send(sampleOrder({ channel: 'marketplace', externalId: 'ACC-1', lines: [{ sku: SKU, quantity: 2, unitPrice: 1999 }] })).expect(202)).body.id;
+      orderId = (
+        await api()
+          .post('/v1/orders')
+          .set(ops())
+          .send(sampleOrder({ channel: 'marketplace', externalId: 'ACC-1', lines: [{ sku: SKU, quantity: 2, unitPrice: 1999 }] }))
+          .expect(202)
+      ).body.id;
       const [fulfillment] = (await eventually(async () => {
         const list = (await api().get(`/v1/fulfillments?orderId=${orderId}`).set(ops()).expect(200)).body;
         return list.length > 0 && list;
@@ -43,7 +54,11 @@ export function accessSuite(shared: () => Cluster): void {
       await api().get(`/v1/shipments?orderId=${orderId}`).set(keys.webshop!).expect(404);
       await api().get(`/v1/shipments/${shipmentId}`).set(keys.webshop!).expect(404);
       await api().get(`/v1/shipments/${shipmentId}/label`).set(keys.webshop!).expect(404);
-      await api().post('/v1/returns').set(keys.webshop!).send({ orderId, lines: [{ sku: SKU, quantity: 1, reason: 'not mine' }] }).expect(404);
+      await api()
+        .post('/v1/returns')
+        .set(keys.webshop!)
+        .send({ orderId, lines: [{ sku: SKU, quantity: 1, reason: 'not mine' }] })
+        .expect(404);
       expect((await api().get(`/v1/payments?orderId=${orderId}`).set(keys.marketplace!).expect(200)).body).toHaveLength(1);
       expect((await api().get(`/v1/shipments/${shipmentId}`).set(keys.marketplace!).expect(200)).body.orderId).toBe(orderId);
     });
@@ -53,7 +68,11 @@ export function accessSuite(shared: () => Cluster): void {
       for (const key of [keys.webshop!, keys.partner!]) {
         const refused = await api().post(`/v1/orders/${orderId}/cancel`).set(key).send({ reason: 'not mine' }).expect(404);
         expect(refused.body).toMatchObject({ status: 404, detail: `Order ${orderId} was not found` });
-        await api().patch(`/v1/orders/${orderId}`).set(key).send({ payment: { amount: 1 } }).expect(404);
+        await api()
+          .patch(`/v1/orders/${orderId}`)
+          .set(key)
+          .send({ payment: { amount: 1 } })
+          .expect(404);
       }
       await api().post('/v1/orders/no-such-order/cancel').set(keys.marketplace!).send({ reason: 'typo' }).expect(404);
       const after = (await api().get(`/v1/orders/${orderId}`).set(ops()).expect(200)).body;
@@ -75,9 +94,17 @@ export function accessSuite(shared: () => Cluster): void {
       for (const key of [keys.marketplace!, keys.partner!]) {
         await api().get(`/v1/fulfillments?orderId=${orderId}`).set(key).expect(403);
         await api().post('/v1/fulfillments/any/pack').set(key).expect(403);
-        await api().post('/v1/fulfillments/any/short-pick').set(key).send({ lines: [{ sku: SKU, missing: 1 }] }).expect(403);
+        await api()
+          .post('/v1/fulfillments/any/short-pick')
+          .set(key)
+          .send({ lines: [{ sku: SKU, missing: 1 }] })
+          .expect(403);
         await api().put('/v1/carriers/sandbox').set(key).send({ webhookSecret: 'taken-over-secret-0123456789' }).expect(403);
-        await api().post('/v1/returns/any/receive').set(key).send({ locationId: 'berlin', lines: [{ sku: SKU, quantity: 1, condition: 'resellable' }] }).expect(403);
+        await api()
+          .post('/v1/returns/any/receive')
+          .set(key)
+          .send({ locationId: 'berlin', lines: [{ sku: SKU, quantity: 1, condition: 'resellable' }] })
+          .expect(403);
       }
     });
   });

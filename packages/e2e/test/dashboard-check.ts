@@ -69,7 +69,12 @@ export function analyzePromql(expr: string): PromqlAnalysis {
       if (node.name === 'VectorSelector') {
         const identifier = node.node.getChild('Identifier');
         const matchers = node.node.getChild('LabelMatchers');
-        const labels = matchers ? matchers.node.getChildren('UnquotedLabelMatcher').map((m) => m.getChild('LabelName')).filter((n) => n !== null) : [];
+        const labels = matchers
+          ? matchers.node
+              .getChildren('UnquotedLabelMatcher')
+              .map((m) => m.getChild('LabelName'))
+              .filter((n) => n !== null)
+          : [];
         result.selectors.push({ metric: identifier ? text(identifier.from, identifier.to) : '', labels: labels.map((l) => text(l.from, l.to)) });
       }
       if (node.name === 'LabelName' && node.node.parent?.name === 'GroupingLabels') result.grouping.push(text(node.from, node.to));

@@ -37,7 +37,11 @@ async function rabbitMqPluginDefinitions(): Promise<string> {
   const archives = /Plugin archives directory: (.*)/.exec(stdout)?.[1].split(':') ?? [];
   const ebin = archives
     .filter((dir) => existsSync(dir))
-    .flatMap((dir) => readdirSync(dir).filter((d) => d.startsWith('rabbitmq_prometheus-')).map((d) => path.join(dir, d, 'ebin')))
+    .flatMap((dir) =>
+      readdirSync(dir)
+        .filter((d) => d.startsWith('rabbitmq_prometheus-'))
+        .map((d) => path.join(dir, d, 'ebin')),
+    )
     .find((dir) => existsSync(path.join(dir, 'prometheus_rabbitmq_core_metrics_collector.beam')));
   if (!ebin) throw new Error(`rabbitmq_prometheus is not among the plugins in ${archives.join(', ')}`);
   const beam = path.join(ebin, 'prometheus_rabbitmq_core_metrics_collector.beam');
@@ -75,7 +79,11 @@ describe('the Grafana dashboard deploy/grafana/oms-overview.json', () => {
       'breaker states': panelsUsing((e) => e.includes('oms_circuit_breaker_open')),
       'message handling latency': panelsUsing((e) => e.includes('oms_message_handling_seconds_bucket')),
     };
-    expect(Object.entries(parts).filter(([, found]) => found.length === 0).map(([part]) => part)).toEqual([]);
+    expect(
+      Object.entries(parts)
+        .filter(([, found]) => found.length === 0)
+        .map(([part]) => part),
+    ).toEqual([]);
   });
 
   it('when every expression is parsed with Prometheus’s PromQL grammar, then none has a syntax error', () => {
@@ -160,7 +168,10 @@ describe('the Grafana dashboard deploy/grafana/oms-overview.json', () => {
       const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? NaN);
       expect(value(/^oms_orders_accepted_total\{[^}]*channel="webshop",outcome="created"[^}]*\} (\S+)$/m)).toBe(1);
       for (const milestone of ['pending', 'stock_reserved', 'payment_approved', 'ready_to_fulfill'])
-        expect([milestone, value(new RegExp(`^oms_order_milestone_seconds_count\\{[^}]*milestone="${milestone}"[^}]*\\} (\\S+)$`, 'm'))]).toEqual([milestone, 1]);
+        expect([milestone, value(new RegExp(`^oms_order_milestone_seconds_count\\{[^}]*milestone="${milestone}"[^}]*\\} (\\S+)$`, 'm'))]).toEqual([
+          milestone,
+          1,
+        ]);
       expect(text).toMatch(/^oms_http_requests_total\{[^}]*service="[a-z-]+"/m);
     });
   });

@@ -19,7 +19,10 @@ describe('intake while ingestion is down', () => {
 
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const res = await request(cluster.gatewayUrl).post('/v1/orders').set(auth()).send(sampleOrder({ externalId: `DOWN-${i}` }));
+      const res = await request(cluster.gatewayUrl)
+        .post('/v1/orders')
+        .set(auth())
+        .send(sampleOrder({ externalId: `DOWN-${i}` }));
       expect(res.status).toBe(202);
       ids.push(res.body.id);
     }
@@ -37,7 +40,10 @@ describe('intake while ingestion is down', () => {
       expect(stored.timeline[0]).toMatchObject({ type: 'order_received' });
     }
     // A resend now finds the stored order.
-    const again = await request(cluster.gatewayUrl).post('/v1/orders').set(auth()).send(sampleOrder({ externalId: 'DOWN-0' }));
+    const again = await request(cluster.gatewayUrl)
+      .post('/v1/orders')
+      .set(auth())
+      .send(sampleOrder({ externalId: 'DOWN-0' }));
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(ids[0]);
   }, 90000);

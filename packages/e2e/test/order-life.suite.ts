@@ -63,11 +63,15 @@ export function orderLifeSuite(shared: () => Cluster): void {
       });
       const [shipment] = (await api().get(`/v1/shipments?orderId=${id}`).set(auth()).expect(200)).body;
       expect(shipment.trackingNumber).toMatch(/^SBX\d{12}$/);
-      const label = await api().get(`/v1/shipments/${shipment.id}/label`).set(auth()).buffer(true).parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      const label = await api()
+        .get(`/v1/shipments/${shipment.id}/label`)
+        .set(auth())
+        .buffer(true)
+        .parse((res, cb) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
       expect(label.status).toBe(200);
       expect(label.headers['content-type']).toMatch(/application\/pdf/);
       expect((label.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
@@ -86,7 +90,13 @@ export function orderLifeSuite(shared: () => Cluster): void {
       await api()
         .post(`/v1/returns/${opened.body.id}/receive`)
         .set(auth())
-        .send({ locationId: 'berlin', lines: [{ sku: 'TSHIRT-BLK-M', quantity: 1, condition: 'resellable' }, { sku: 'TSHIRT-BLK-M', quantity: 1, condition: 'damaged' }] })
+        .send({
+          locationId: 'berlin',
+          lines: [
+            { sku: 'TSHIRT-BLK-M', quantity: 1, condition: 'resellable' },
+            { sku: 'TSHIRT-BLK-M', quantity: 1, condition: 'damaged' },
+          ],
+        })
         .expect(200);
 
       const returned = await eventually(async () => {
@@ -95,7 +105,17 @@ export function orderLifeSuite(shared: () => Cluster): void {
       }, 30000);
       const steps = returned.timeline.map((t: any) => t.type);
       expect(steps).toEqual(
-        expect.arrayContaining(['order_received', 'stock_reserved', 'payment_approved', 'fulfillment_opened', 'fulfillment_packed', 'shipment_booked', 'tracking_delivered', 'return_received', 'refunded']),
+        expect.arrayContaining([
+          'order_received',
+          'stock_reserved',
+          'payment_approved',
+          'fulfillment_opened',
+          'fulfillment_packed',
+          'shipment_booked',
+          'tracking_delivered',
+          'return_received',
+          'refunded',
+        ]),
       );
       for (const step of returned.timeline) expect(step).toEqual(expect.objectContaining({ at: expect.any(String), service: expect.any(String) }));
       expect(returned.timeline.find((t: any) => t.type === 'refunded').detail).toContain('39.98 EUR');
@@ -104,7 +124,11 @@ export function orderLifeSuite(shared: () => Cluster): void {
 
     it('when stock is short, then the order is put on hold with the reason stock_short', async () => {
       await receive('MUG-WHT', 1);
-      const placed = await api().post('/v1/orders').set(auth()).send(order('WS-10002', 'MUG-WHT', 3)).expect(202);
+      const placed = await api()
+        .post('/v1/orders')
+        .set(auth())
+        .send(order('WS-10002', 'MUG-WHT', 3))
+        .expect(202);
       const held = await waitForStatus(placed.body.id, 'on_hold');
       expect(held.holds).toEqual([expect.objectContaining({ reason: 'stock_short' })]);
       expect(await stock('MUG-WHT')).toMatchObject({ onHand: 1, reserved: 0, available: 1 });
@@ -112,7 +136,11 @@ export function orderLifeSuite(shared: () => Cluster): void {
 
     it('when an order is cancelled before fulfillment, then its reserved stock is released', async () => {
       await receive('CAP-RED', 5);
-      const placed = await api().post('/v1/orders').set(auth()).send(order('WS-10003', 'CAP-RED', 2)).expect(202);
+      const placed = await api()
+        .post('/v1/orders')
+        .set(auth())
+        .send(order('WS-10003', 'CAP-RED', 2))
+        .expect(202);
       const id = placed.body.id;
       await waitForStatus(id, 'ready_to_fulfill');
       expect(await stock('CAP-RED')).toMatchObject({ reserved: 2, available: 3 });
@@ -122,7 +150,10 @@ export function orderLifeSuite(shared: () => Cluster): void {
       await eventually(async () => (await stock('CAP-RED')).reserved === 0);
       expect(await stock('CAP-RED')).toMatchObject({ onHand: 5, reserved: 0, available: 5 });
       const after = await getOrder(id);
-      expect(after.timeline.find((t: any) => t.type === 'cancel_requested')).toMatchObject({ actor: expect.any(String), detail: 'customer changed their mind' });
+      expect(after.timeline.find((t: any) => t.type === 'cancel_requested')).toMatchObject({
+        actor: expect.any(String),
+        detail: 'customer changed their mind',
+      });
       await api().post(`/v1/orders/${id}/cancel`).set(auth()).send({}).expect(200);
     }, 60000);
   });

@@ -20,7 +20,12 @@ export function ordersLifecycleSuite(shared: () => Cluster): void {
       }, 30000);
     const stock = async () => (await api().get(`/v1/inventory/${SKU}`).set(auth()).expect(200)).body;
     const place = async (externalId: string, quantity: number, amount?: number) => {
-      const order = sampleOrder({ channel: CHANNEL, externalId, lines: [{ sku: SKU, quantity, unitPrice: 3000 }], customer: { email: `${externalId.toLowerCase()}@example.com`, name: `Kim ${externalId}` } });
+      const order = sampleOrder({
+        channel: CHANNEL,
+        externalId,
+        lines: [{ sku: SKU, quantity, unitPrice: 3000 }],
+        customer: { email: `${externalId.toLowerCase()}@example.com`, name: `Kim ${externalId}` },
+      });
       if (amount !== undefined) order.payment = { ...order.payment, amount };
       const res = await api().post('/v1/orders').set(auth()).send(order);
       if (res.status !== 202) throw new Error(JSON.stringify(res.body));
@@ -51,7 +56,10 @@ export function ordersLifecycleSuite(shared: () => Cluster): void {
       expect((await api().get('/v1/orders').query({ q: 'lc-1', channel: 'nowhere' }).set(auth()).expect(200)).body.items).toEqual([]);
 
       // Once a fulfillment is open the order can no longer be changed, only cancelled.
-      const late = await api().patch(`/v1/orders/${first}`).set(auth()).send({ shippingAddress: { name: 'X', line1: 'Y 1', postalCode: '10115', city: 'Berlin', country: 'DE' } });
+      const late = await api()
+        .patch(`/v1/orders/${first}`)
+        .set(auth())
+        .send({ shippingAddress: { name: 'X', line1: 'Y 1', postalCode: '10115', city: 'Berlin', country: 'DE' } });
       expect(late.status).toBe(409);
       expect(late.body.detail).toContain('ready_to_fulfill');
 
@@ -62,8 +70,14 @@ export function ordersLifecycleSuite(shared: () => Cluster): void {
       expect(types(after)).toEqual(expect.arrayContaining(['cancel_requested', 'stock_released', 'payment_voided']));
       const { body: timeline } = await api().get(`/v1/orders/${first}/timeline`).set(auth()).expect(200);
       expect(timeline.id).toBe(first);
-      expect(timeline.timeline.find((t: any) => t.type === 'cancel_requested')).toMatchObject({ actor: 'api-key:bootstrap', detail: 'customer changed their mind', service: 'gateway', at: expect.any(String) });
-      for (const t of timeline.timeline) expect(t).toEqual(expect.objectContaining({ at: expect.any(String), service: expect.any(String), type: expect.any(String) }));
+      expect(timeline.timeline.find((t: any) => t.type === 'cancel_requested')).toMatchObject({
+        actor: 'api-key:bootstrap',
+        detail: 'customer changed their mind',
+        service: 'gateway',
+        at: expect.any(String),
+      });
+      for (const t of timeline.timeline)
+        expect(t).toEqual(expect.objectContaining({ at: expect.any(String), service: expect.any(String), type: expect.any(String) }));
     });
 
     it('when a held order’s address, lines and amount are changed, then the timeline shows who changed what, stock is reserved again for the new lines, and cancelling releases it', async () => {
@@ -73,16 +87,27 @@ export function ordersLifecycleSuite(shared: () => Cluster): void {
       const address = { name: 'Kim Park', line1: 'Schönhauser Allee 10', postalCode: '10435', city: 'Berlin', country: 'DE' };
       const moved = await api().patch(`/v1/orders/${id}`).set(auth()).send({ shippingAddress: address }).expect(200);
       expect(moved.body.shippingAddress).toEqual(address);
-      expect(moved.body.timeline.find((t: any) => t.type === 'order_amended')).toMatchObject({ actor: 'api-key:bootstrap', detail: expect.stringContaining('Schönhauser Allee 10') });
+      expect(moved.body.timeline.find((t: any) => t.type === 'order_amended')).toMatchObject({
+        actor: 'api-key:bootstrap',
+        detail: expect.stringContaining('Schönhauser Allee 10'),
+      });
       expect(moved.body.timeline.find((t: any) => t.type === 'address_checks').detail).toContain('keeps the locations chosen for the old address');
 
       // The right amount for 20: checks start, but only 9 are available: held for stock_short.
-      await api().patch(`/v1/orders/${id}`).set(auth()).send({ payment: { amount: 20 * 3000 + 495 } }).expect(200);
+      await api()
+        .patch(`/v1/orders/${id}`)
+        .set(auth())
+        .send({ payment: { amount: 20 * 3000 + 495 } })
+        .expect(200);
       const short = await waitFor(id, (o) => o.holds.some((h: any) => h.reason === 'stock_short'));
       expect(short.status).toBe('on_hold');
 
       // Fewer hoodies and the matching amount: a new reservation (inventory keeps one per key), a new authorization.
-      const amended = await api().patch(`/v1/orders/${id}`).set(auth()).send({ lines: [{ sku: SKU, quantity: 4, unitPrice: 3000 }], payment: { amount: 4 * 3000 + 495 } }).expect(200);
+      const amended = await api()
+        .patch(`/v1/orders/${id}`)
+        .set(auth())
+        .send({ lines: [{ sku: SKU, quantity: 4, unitPrice: 3000 }], payment: { amount: 4 * 3000 + 495 } })
+        .expect(200);
       expect(amended.body).toMatchObject({ status: 'pending', holds: [] });
       const ready = await waitFor(id, (o) => o.status === 'ready_to_fulfill');
       expect(ready.allocation).toEqual([{ sku: SKU, quantity: 4, locationId: 'berlin' }]);

@@ -32,7 +32,8 @@ describe('README walk-through', () => {
       timeout: 90000,
     });
     const lines = stdout.split('\n');
-    for (const status of ['ready_to_fulfill', 'packed', 'shipped', 'delivered', 'returned', 'on_hold', 'stock_short', 'cancelled']) expect(lines).toContain(status);
+    for (const status of ['ready_to_fulfill', 'packed', 'shipped', 'delivered', 'returned', 'on_hold', 'stock_short', 'cancelled'])
+      expect(lines).toContain(status);
     expect(stdout).toContain('label saved to label.pdf');
     expect(readFileSync(join(dir, 'label.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
     expect(stdout).toMatch(/refunded\s+refund of 19\.99 EUR/);

@@ -12,7 +12,18 @@ import { startCluster, type Cluster } from './cluster';
  */
 const LIMITS = { readyToFulfill: 7, delivered: 19 };
 
-const WRITES = new Set(['insertOne', 'insertMany', 'updateOne', 'updateMany', 'replaceOne', 'findOneAndUpdate', 'findOneAndReplace', 'deleteOne', 'deleteMany', 'bulkWrite']);
+const WRITES = new Set([
+  'insertOne',
+  'insertMany',
+  'updateOne',
+  'updateMany',
+  'replaceOne',
+  'findOneAndUpdate',
+  'findOneAndReplace',
+  'deleteOne',
+  'deleteMany',
+  'bulkWrite',
+]);
 
 describe('store writes per order', () => {
   let cluster: Cluster;
@@ -51,7 +62,11 @@ describe('store writes per order', () => {
 
   it('when one order goes from intake to delivered, then the store is written at most the measured number of times', async () => {
     counting = true;
-    const placed = await api().post('/v1/orders').set(auth()).send(sampleOrder({ externalId: 'WS-WRITES-1' })).expect(202);
+    const placed = await api()
+      .post('/v1/orders')
+      .set(auth())
+      .send(sampleOrder({ externalId: 'WS-WRITES-1' }))
+      .expect(202);
     const id = placed.body.id as string;
     // Ready to fulfill, and the warehouse's fulfillment opened and recorded on the order: the last write of that stage.
     await eventually(async () => {
@@ -72,7 +87,9 @@ describe('store writes per order', () => {
     await eventually(() => [...writes.keys()].some((k) => k.startsWith('delivered_orders.')), 30000);
     const toDelivered = total();
 
-    console.log(`[store-writes] intake → ready_to_fulfill: ${toReady} writes ${JSON.stringify(readyBreakdown)}\n[store-writes] intake → delivered: ${toDelivered} writes ${JSON.stringify(breakdown())}`);
+    console.log(
+      `[store-writes] intake → ready_to_fulfill: ${toReady} writes ${JSON.stringify(readyBreakdown)}\n[store-writes] intake → delivered: ${toDelivered} writes ${JSON.stringify(breakdown())}`,
+    );
     expect(toReady).toBeLessThanOrEqual(LIMITS.readyToFulfill);
     expect(toDelivered).toBeLessThanOrEqual(LIMITS.delivered);
   });

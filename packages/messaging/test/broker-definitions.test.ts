@@ -17,7 +17,15 @@ import { newBroker } from './helpers';
 
 interface Definitions {
   vhosts: Array<{ name: string }>;
-  exchanges: Array<{ name: string; vhost: string; type: string; durable: boolean; auto_delete: boolean; internal: boolean; arguments: Record<string, unknown> }>;
+  exchanges: Array<{
+    name: string;
+    vhost: string;
+    type: string;
+    durable: boolean;
+    auto_delete: boolean;
+    internal: boolean;
+    arguments: Record<string, unknown>;
+  }>;
   queues: Array<{ name: string; vhost: string; durable: boolean; auto_delete: boolean; arguments: Record<string, unknown> }>;
   bindings: Array<{ source: string; vhost: string; destination: string; destination_type: string; routing_key: string; arguments: Record<string, unknown> }>;
 }
@@ -147,12 +155,15 @@ describe('RabbitMQ definitions for docker compose', () => {
   describe('proof that a mismatch is caught', () => {
     // A vhost per case: the importer leaves an existing queue as it is.
     const stacks: TestStack[] = [];
-    const freshStack = async () => (stacks[stacks.push(await TestStack.create()) - 1]);
+    const freshStack = async () => stacks[stacks.push(await TestStack.create()) - 1];
     afterAll(async () => void (await Promise.all(stacks.map((s) => s.cleanup()))));
 
     it('when a retry queue exists with another TTL than the consumers declare, then their declaration fails with PRECONDITION_FAILED', async () => {
       const defs = committed();
-      const tampered = { ...defs, queues: defs.queues.map((q) => (q.name.includes('.delay.') ? { ...q, arguments: { ...q.arguments, 'x-message-ttl': 1 } } : q)) };
+      const tampered = {
+        ...defs,
+        queues: defs.queues.map((q) => (q.name.includes('.delay.') ? { ...q, arguments: { ...q.arguments, 'x-message-ttl': 1 } } : q)),
+      };
       const stack = await freshStack();
       await importDefinitions(inVhost(tampered, stack.vhost));
       const broker = newBroker(stack.amqpUrl, 'definitions-test');
@@ -186,6 +197,11 @@ describe('RabbitMQ definitions for docker compose', () => {
     // rabbit_password_hashing_sha256: base64(salt(4 bytes) ++ sha256(salt ++ password)).
     const raw = Buffer.from(guest.password_hash, 'base64');
     const salt = raw.subarray(0, 4);
-    expect(createHash('sha256').update(Buffer.concat([salt, Buffer.from('guest')])).digest().equals(raw.subarray(4))).toBe(true);
+    expect(
+      createHash('sha256')
+        .update(Buffer.concat([salt, Buffer.from('guest')]))
+        .digest()
+        .equals(raw.subarray(4)),
+    ).toBe(true);
   });
 });

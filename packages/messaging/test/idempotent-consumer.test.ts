@@ -63,7 +63,9 @@ describe('duplicate deliveries', () => {
     );
     await consumer.start();
 
-    const envelopes = Array.from({ length: 5 }, (_, i) => buildEnvelope('test', 'fulfillment.pack.v1', { fulfillmentId: 'f-1', actor: 'test' }, { correlationId: `o-${i}` }));
+    const envelopes = Array.from({ length: 5 }, (_, i) =>
+      buildEnvelope('test', 'fulfillment.pack.v1', { fulfillmentId: 'f-1', actor: 'test' }, { correlationId: `o-${i}` }),
+    );
     // Every envelope published three times at once: the copies are handled concurrently (prefetch 20).
     await Promise.all(envelopes.flatMap((e) => [broker.publishEnvelope(e), broker.publishEnvelope(e), broker.publishEnvelope(e)]));
     const crashing = buildEnvelope('test', 'fulfillment.pack.v1', { fulfillmentId: 'f-1', actor: 'test' }, { correlationId: 'crash-after-write' });

@@ -13,17 +13,21 @@ describe('a publish resolves only when the broker took the message', () => {
 
   it('when a command has no queue bound for its routing key, then the publish fails with UnroutableMessageError', async () => {
     await raw.channel.deleteQueue('carrier.commands'); // the one queue bound for carrier.* commands
-    await expect(broker.publish('carrier.configure.v1', { carrierId: 'dhl', webhookSecret: 'x'.repeat(16), actor: 'test' }, { correlationId: 'c-1' })).rejects.toBeInstanceOf(
-      UnroutableMessageError,
-    );
+    await expect(
+      broker.publish('carrier.configure.v1', { carrierId: 'dhl', webhookSecret: 'x'.repeat(16), actor: 'test' }, { correlationId: 'c-1' }),
+    ).rejects.toBeInstanceOf(UnroutableMessageError);
     // The same publish to a bound queue goes through on the same channel afterwards.
-    await expect(broker.publish('fulfillment.cancel.v1', { orderId: 'o-1' }, { correlationId: 'o-1' })).resolves.toMatchObject({ type: 'fulfillment.cancel.v1' });
+    await expect(broker.publish('fulfillment.cancel.v1', { orderId: 'o-1' }, { correlationId: 'o-1' })).resolves.toMatchObject({
+      type: 'fulfillment.cancel.v1',
+    });
     expect(await raw.count('fulfillment.commands')).toBe(1);
   });
 
   it('when a raw publish that requires a route has no binding, then it fails; without requireRoute the broker drops it and the publish resolves', async () => {
     const body = Buffer.from('{}');
-    await expect(broker.publishRaw(EVENTS_EXCHANGE, 'nothing.bound.v1', body, { messageId: randomUUID(), requireRoute: true })).rejects.toBeInstanceOf(UnroutableMessageError);
+    await expect(broker.publishRaw(EVENTS_EXCHANGE, 'nothing.bound.v1', body, { messageId: randomUUID(), requireRoute: true })).rejects.toBeInstanceOf(
+      UnroutableMessageError,
+    );
     // Events are published without requireRoute: an event nobody subscribes to is not an error.
     await expect(broker.publishRaw(EVENTS_EXCHANGE, 'nothing.bound.v1', body, { messageId: randomUUID(), requireRoute: false })).resolves.toBeUndefined();
   });

@@ -90,11 +90,18 @@ describe('retries and dead letters', () => {
   it('when a message is not valid JSON, has an unknown type or data failing its schema, then it goes to the DLQ at once without calling the handler', async () => {
     let calls = 0;
     // Retries would take 5 s: a message that reaches the DLQ well before that was not retried.
-    const consumer = new QueueConsumer(broker, QUEUE, { 'fulfillment.pack.v1': async () => void calls++ }, { prefetch: 10, maxAttempts: 4, retryDelaysMs: [5000] });
+    const consumer = new QueueConsumer(
+      broker,
+      QUEUE,
+      { 'fulfillment.pack.v1': async () => void calls++ },
+      { prefetch: 10, maxAttempts: 4, retryDelaysMs: [5000] },
+    );
     await consumer.start();
     const started = Date.now();
     const envelope = (type: string, data: unknown) =>
-      Buffer.from(JSON.stringify({ id: randomUUID(), type, occurredAt: new Date().toISOString(), producer: 'test', correlationId: 'o-1', causationId: null, data }));
+      Buffer.from(
+        JSON.stringify({ id: randomUUID(), type, occurredAt: new Date().toISOString(), producer: 'test', correlationId: 'o-1', causationId: null, data }),
+      );
     const send = (id: string, body: Buffer) => broker.publishRaw(COMMANDS_EXCHANGE, 'fulfillment.pack.v1', body, { messageId: id, requireRoute: true });
     await send('bad-json', Buffer.from('{"id": "x", oops'));
     await send('unknown-type', envelope('fulfillment.teleport.v1', { fulfillmentId: 'f1', actor: 'test' }));
@@ -122,7 +129,12 @@ describe('retries and dead letters', () => {
   });
 
   it('when a valid message has no handler on this queue, then it is dead-lettered rather than acked and forgotten', async () => {
-    const consumer = new QueueConsumer(broker, QUEUE, { 'fulfillment.pack.v1': async () => undefined }, { prefetch: 10, maxAttempts: 4, retryDelaysMs: [5000] });
+    const consumer = new QueueConsumer(
+      broker,
+      QUEUE,
+      { 'fulfillment.pack.v1': async () => undefined },
+      { prefetch: 10, maxAttempts: 4, retryDelaysMs: [5000] },
+    );
     await consumer.start();
     const cancel = await broker.publish('fulfillment.cancel.v1', { orderId: 'o-9' }, { correlationId: 'o-9' });
     await eventually(async () => (await raw.count(DLQ)) === 1, 4000, 50);

@@ -103,7 +103,11 @@ describe('with tracing on, trace context travels in the AMQP headers (W3C Trace 
     expect(publish).toMatchObject({
       name: 'publish stock.release.v1',
       parentSpanId: consume.spanId,
-      attributes: expect.objectContaining({ 'messaging.system': 'rabbitmq', 'messaging.operation.type': 'send', 'messaging.destination.name': COMMANDS_EXCHANGE }),
+      attributes: expect.objectContaining({
+        'messaging.system': 'rabbitmq',
+        'messaging.operation.type': 'send',
+        'messaging.destination.name': COMMANDS_EXCHANGE,
+      }),
     });
 
     // The command sent on carries the producer span as its parent, and the incoming tracestate.
@@ -120,13 +124,22 @@ describe('with tracing on, trace context travels in the AMQP headers (W3C Trace 
 
     // process (fails) → publish to the delay queue → process (attempt 2) → publish stock.release.v1
     const spans = await spansOf(traceId, 4);
-    const [failed, retried] = spans.filter((s) => s.kind === 'consumer').sort((a, b) => Number(a.attributes['oms.message.attempt']) - Number(b.attributes['oms.message.attempt']));
-    expect(failed).toMatchObject({ status: { code: 2, message: 'store unavailable' }, attributes: expect.objectContaining({ 'oms.message.outcome': 'retried', 'error.type': 'Error' }) });
+    const [failed, retried] = spans
+      .filter((s) => s.kind === 'consumer')
+      .sort((a, b) => Number(a.attributes['oms.message.attempt']) - Number(b.attributes['oms.message.attempt']));
+    expect(failed).toMatchObject({
+      status: { code: 2, message: 'store unavailable' },
+      attributes: expect.objectContaining({ 'oms.message.outcome': 'retried', 'error.type': 'Error' }),
+    });
     expect(failed.events).toContain('exception');
     const retryPublish = spans.find((s) => s.kind === 'producer' && s.parentSpanId === failed.spanId) as ReceivedSpan;
     expect(retryPublish.attributes['messaging.destination.name']).toBe('amq.default');
     expect(retryPublish.attributes['messaging.rabbitmq.destination.routing_key']).toBe('fulfillment.commands.delay.100ms');
-    expect(retried).toMatchObject({ parentSpanId: retryPublish.spanId, status: { code: 0 }, attributes: expect.objectContaining({ 'oms.message.attempt': 2, 'oms.message.outcome': 'ok' }) });
+    expect(retried).toMatchObject({
+      parentSpanId: retryPublish.spanId,
+      status: { code: 0 },
+      attributes: expect.objectContaining({ 'oms.message.attempt': 2, 'oms.message.outcome': 'ok' }),
+    });
     await raw.drain('inventory.commands');
   });
 

@@ -53,7 +53,11 @@ describe('with tracing off, nothing is exported and no trace headers are written
   });
 
   it('when no endpoint is configured, or the exporter is none, or the SDK is disabled, then tracing is off and its tracer records nothing', () => {
-    for (const env of [{}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_TRACES_EXPORTER: 'none' }, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'true' }]) {
+    for (const env of [
+      {},
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_TRACES_EXPORTER: 'none' },
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'true' },
+    ]) {
       const off = startTracing('svc', env);
       expect(off.enabled).toBe(false);
       expect(off.tracer.startSpan('x').isRecording()).toBe(false);

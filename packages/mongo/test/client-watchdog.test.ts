@@ -25,7 +25,13 @@ describe('the database client watchdog', () => {
   it('when the client stays disconnected while the database answers a fresh client, then the watchdog reports it once, after the grace time', async () => {
     const reports: number[] = [];
     const started = Date.now();
-    const watchdog = watchClient({ isConnected: () => false, probe: () => pingWithFreshClient(liveUrl), onStuck: (ms) => reports.push(ms), stuckAfterMs: 300, checkEveryMs: 50 });
+    const watchdog = watchClient({
+      isConnected: () => false,
+      probe: () => pingWithFreshClient(liveUrl),
+      onStuck: (ms) => reports.push(ms),
+      stuckAfterMs: 300,
+      checkEveryMs: 50,
+    });
     try {
       await eventually(() => reports.length === 1, 5000);
       expect(Date.now() - started).toBeGreaterThanOrEqual(300);
@@ -54,7 +60,13 @@ describe('the database client watchdog', () => {
   it('when the client reconnects within the grace time, then nothing is reported, and the grace time starts again at the next disconnect', async () => {
     const reports: number[] = [];
     let connected = false;
-    const watchdog = watchClient({ isConnected: () => connected, probe: () => pingWithFreshClient(liveUrl), onStuck: (ms) => reports.push(ms), stuckAfterMs: 400, checkEveryMs: 50 });
+    const watchdog = watchClient({
+      isConnected: () => connected,
+      probe: () => pingWithFreshClient(liveUrl),
+      onStuck: (ms) => reports.push(ms),
+      stuckAfterMs: 400,
+      checkEveryMs: 50,
+    });
     try {
       // Timing is what is tested here: the scenario is made of durations against the 400 ms grace time.
       await new Promise((r) => setTimeout(r, 250)); // disconnected, within the grace time

@@ -67,9 +67,7 @@ describe('concurrent writes to one document', () => {
       const _id = `counter-${r}`;
       await col.insertOne({ _id, n: 0 });
       const t0 = Date.now();
-      const results = await Promise.all(
-        Array.from({ length: N }, () => col.findOneAndUpdate({ _id }, { $inc: { n: 1 } }, { returnDocument: 'after' })),
-      );
+      const results = await Promise.all(Array.from({ length: N }, () => col.findOneAndUpdate({ _id }, { $inc: { n: 1 } }, { returnDocument: 'after' })));
       const ms = Date.now() - t0;
       const final = (await col.findOne({ _id }))?.n ?? -1;
       const maxReturned = Math.max(...results.map((d) => d?.n ?? 0));
@@ -110,9 +108,7 @@ describe('concurrent writes to one document', () => {
     for (let r = 0; r < ROUNDS; r++) {
       const _id = `cas-${r}`;
       await col.insertOne({ _id, version: 0 });
-      const results = await Promise.all(
-        Array.from({ length: N }, (_, i) => col.updateOne({ _id, version: 0 }, { $set: { version: 1, winner: i } })),
-      );
+      const results = await Promise.all(Array.from({ length: N }, (_, i) => col.updateOne({ _id, version: 0 }, { $set: { version: 1, winner: i } })));
       const won = results.filter((x) => x.modifiedCount === 1).length;
       winners.push(won);
       expect(won).toBeGreaterThanOrEqual(1);
@@ -183,13 +179,9 @@ describe('unique index', () => {
     const observed: { ok: number; codes: number[] }[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       const key = `K-${r}`;
-      const results = await Promise.allSettled(
-        Array.from({ length: N }, (_, i) => col.insertOne({ _id: `${key}-${i}`, key, i })),
-      );
+      const results = await Promise.allSettled(Array.from({ length: N }, (_, i) => col.insertOne({ _id: `${key}-${i}`, key, i })));
       const ok = results.filter((x) => x.status === 'fulfilled').length;
-      const codes = [
-        ...new Set(results.flatMap((x) => (x.status === 'rejected' ? [(x.reason as MongoServerError).code as number] : []))),
-      ];
+      const codes = [...new Set(results.flatMap((x) => (x.status === 'rejected' ? [(x.reason as MongoServerError).code as number] : [])))];
       observed.push({ ok, codes });
       expect(ok).toBe(1);
       expect(codes).toEqual([11000]);

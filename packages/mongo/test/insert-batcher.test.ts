@@ -49,7 +49,13 @@ describe('InsertBatcher', () => {
 
     expect(outcomes).toEqual(['inserted', 'duplicate', 'inserted', 'duplicate', 'inserted']);
     const stored = await Others.find().sort({ _id: 1 }).lean<Array<{ _id: string; n: number }>>();
-    expect(stored.map((d) => [d._id, d.n])).toEqual([['o-0', 0], ['o-1', 100], ['o-2', 2], ['o-3', 300], ['o-4', 4]]);
+    expect(stored.map((d) => [d._id, d.n])).toEqual([
+      ['o-0', 0],
+      ['o-1', 100],
+      ['o-2', 2],
+      ['o-3', 300],
+      ['o-4', 4],
+    ]);
   });
 
   it('when a document is invalid, then its caller is refused, the valid ones of the same batch are stored, and inserting a stored one again says duplicate', async () => {

@@ -40,10 +40,7 @@ describe('the document store under load', () => {
   });
 
   it('when a document is looked up by _id, by a declared index or an outbox is swept, then the store uses an index, not a scan of the collection', async () => {
-    const schema = new Schema(
-      { _id: String, orderId: String, status: String, outbox: { type: [Schema.Types.Mixed], default: [] } },
-      { versionKey: false },
-    );
+    const schema = new Schema({ _id: String, orderId: String, status: String, outbox: { type: [Schema.Types.Mixed], default: [] } }, { versionKey: false });
     schema.index({ orderId: 1 });
     schema.plugin(outboxPendingMarker);
     const Orders = db.model('Order', schema, 'orders');
@@ -71,7 +68,10 @@ describe('the document store under load', () => {
     // Documents of an order's size that do not compress, as orders do not.
     const grow = async (to: number) => {
       for (; size < to; size += 1000)
-        await Docs.insertMany(Array.from({ length: 1000 }, (_, i) => ({ _id: `g-${size + i}`, pad: randomBytes(750).toString('hex') })), { lean: true });
+        await Docs.insertMany(
+          Array.from({ length: 1000 }, (_, i) => ({ _id: `g-${size + i}`, pad: randomBytes(750).toString('hex') })),
+          { lean: true },
+        );
     };
     const medianLookupMs = async () => {
       const timings: number[] = [];

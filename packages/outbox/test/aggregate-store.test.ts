@@ -33,11 +33,17 @@ describe('AggregateStore', () => {
   let n = 0;
 
   /** A command that names the counter it changes (any message type does; the store never reads its data). */
-  const command = (counterId: string) => buildEnvelope('test', 'fulfillment.pack.v1', { fulfillmentId: counterId, actor: 'test' }, { correlationId: counterId, id: `cmd-${++n}` });
+  const command = (counterId: string) =>
+    buildEnvelope('test', 'fulfillment.pack.v1', { fulfillmentId: counterId, actor: 'test' }, { correlationId: counterId, id: `cmd-${++n}` });
   /** Add one and tell partners, as a use case would. */
   const increment = (current: Counter | null) => ({
     ...(current ? { update: { $inc: { count: 1 } } } : { create: { count: 1 } }),
-    emit: [{ type: 'order.status-changed.v1' as const, data: { orderId: current?._id ?? 'new', from: String(current?.count ?? 0), to: String((current?.count ?? 0) + 1) } }],
+    emit: [
+      {
+        type: 'order.status-changed.v1' as const,
+        data: { orderId: current?._id ?? 'new', from: String(current?.count ?? 0), to: String((current?.count ?? 0) + 1) },
+      },
+    ],
     result: (current?.count ?? 0) + 1,
   });
   const seen = (correlationId: string) => observed.filter((e) => e.correlationId === correlationId).map((e) => (e.data as { to: string }).to);
@@ -54,7 +60,10 @@ describe('AggregateStore', () => {
     await broker.connect();
     redis = createRedis(TEST_REDIS_URL, stack.redisPrefix);
     relay = new OutboxRelay('aggregate-test', broker, new AggregateLocks(redis), logger);
-    store = new AggregateStore<Counter>({ model: Counters, lockKey: (id) => `counter:${id}`, view: (c) => c.count }, { locks: new AggregateLocks(redis), redis, relay, logger });
+    store = new AggregateStore<Counter>(
+      { model: Counters, lockKey: (id) => `counter:${id}`, view: (c) => c.count },
+      { locks: new AggregateLocks(redis), redis, relay, logger },
+    );
     relay.addSource({ model: Counters, lockKey: (id) => `counter:${id}` });
     amqpConn = await amqp.connect(stack.amqpUrl);
     ch = await amqpConn.createChannel();
@@ -132,7 +141,10 @@ describe('AggregateStore', () => {
     await down.connect();
     const downRedis = createRedis(TEST_REDIS_URL, stack.redisPrefix);
     const downRelay = new OutboxRelay('aggregate-test', down, new AggregateLocks(downRedis), logger);
-    const downStore = new AggregateStore<Counter>({ model: Counters, lockKey: (id) => `counter:${id}` }, { locks: new AggregateLocks(downRedis), redis: downRedis, relay: downRelay, logger });
+    const downStore = new AggregateStore<Counter>(
+      { model: Counters, lockKey: (id) => `counter:${id}` },
+      { locks: new AggregateLocks(downRedis), redis: downRedis, relay: downRelay, logger },
+    );
     const msg = command('c-6');
     await down.close();
     await downStore.change('c-6', msg, increment);

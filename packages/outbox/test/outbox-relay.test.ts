@@ -84,7 +84,9 @@ describe('outbox relay', () => {
     observeQueue = (await ch.assertQueue('', { exclusive: true })).queue;
     await ch.bindQueue(observeQueue, EVENTS_EXCHANGE, 'order.status-changed.v1');
     settler = await QueueSettler.bind(ch, observeQueue);
-    await ch.consume(observeQueue, (msg) => msg && !settler.isMarker(msg) && observed.push(validateEnvelope(JSON.parse(msg.content.toString()))), { noAck: true });
+    await ch.consume(observeQueue, (msg) => msg && !settler.isMarker(msg) && observed.push(validateEnvelope(JSON.parse(msg.content.toString()))), {
+      noAck: true,
+    });
   });
 
   beforeEach(() => void observed.splice(0));
@@ -108,7 +110,8 @@ describe('outbox relay', () => {
     await eventually(() => observed.length >= eventIds.length, 5000, 20);
     expect(seenIds().sort()).toEqual([...eventIds].sort());
     // One aggregate's events keep their order.
-    for (const id of ['o-1', 'o-2', 'o-3']) expect(observed.filter((e) => e.correlationId === id).map((e) => (e.data as { to: string }).to)).toEqual(['s1', 's2']);
+    for (const id of ['o-1', 'o-2', 'o-3'])
+      expect(observed.filter((e) => e.correlationId === id).map((e) => (e.data as { to: string }).to)).toEqual(['s1', 's2']);
     expect(await Orders.countDocuments({ 'outbox.0': { $exists: true } })).toBe(0);
     expect(await Orders.countDocuments({ outboxPending: true })).toBe(0);
     expect((await Orders.findById('o-1').lean())?.status).toBe('s2'); // the change itself is untouched
@@ -172,7 +175,9 @@ describe('outbox relay', () => {
   });
 
   it('when the service process is killed with SIGKILL right after storing, then the restarted relay publishes the stored event exactly once', async () => {
-    const child = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'store-and-hang.js'), stack.mongoUrl('outbox'), 'k-1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'store-and-hang.js'), stack.mongoUrl('outbox'), 'k-1'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     await eventually(() => out.includes('\n'), 15000, 20);

@@ -44,7 +44,8 @@ describe('the breaker-wrapped HTTP client with tracing', () => {
   let tracing: Tracing;
   let upstream: Awaited<ReturnType<typeof startUpstream>>;
   const logger = createLogger('http-client-test', 'silent');
-  const client = (name: string, extra: Partial<HttpClientOptions> = {}) => createHttpClient({ name, baseUrl: upstream.url, logger, timeoutMs: 200, tracing, ...extra });
+  const client = (name: string, extra: Partial<HttpClientOptions> = {}) =>
+    createHttpClient({ name, baseUrl: upstream.url, logger, timeoutMs: 200, tracing, ...extra });
 
   beforeAll(async () => {
     receiver = await FakeOtlpReceiver.start();
@@ -113,7 +114,11 @@ describe('the breaker-wrapped HTTP client with tracing', () => {
     const parentSpanId = hex(8);
     await inTrace(traceId, parentSpanId, () => client('provider').post('/ok?third=1', { amount: 1 }, { 'Idempotency-Key': 'k-1' }), 'vendor=abc');
     const span = await clientSpanOf(traceId);
-    expect(span).toMatchObject({ parentSpanId, name: 'POST', attributes: expect.objectContaining({ 'peer.service': 'provider', 'http.response.status_code': 200 }) });
+    expect(span).toMatchObject({
+      parentSpanId,
+      name: 'POST',
+      attributes: expect.objectContaining({ 'peer.service': 'provider', 'http.response.status_code': 200 }),
+    });
     const headers = upstream.headersOf('/ok?third=1');
     expect(headers['idempotency-key']).toBe('k-1');
     expect(headers.traceparent).toBeUndefined();
@@ -168,7 +173,14 @@ describe('the breaker-wrapped HTTP client with tracing', () => {
 
   it('when the client’s tracing is off, then even inside a trace it sends no trace headers and records nothing', async () => {
     const traceId = hex(16);
-    const off = createHttpClient({ name: 'internal-untraced', baseUrl: upstream.url, logger, timeoutMs: 200, tracing: tracingOff('caller'), propagateTraceContext: true });
+    const off = createHttpClient({
+      name: 'internal-untraced',
+      baseUrl: upstream.url,
+      logger,
+      timeoutMs: 200,
+      tracing: tracingOff('caller'),
+      propagateTraceContext: true,
+    });
     const res = await inTrace(traceId, hex(8), () => off.get('/ok?off=1'));
     expect(res.status).toBe(200);
     const headers = upstream.headersOf('/ok?off=1');

@@ -73,7 +73,9 @@ describe('service life cycle', () => {
       { AMQP_PREFETCH: '7' },
     )) as RunningService<unknown>;
     try {
-      await Promise.all(Array.from({ length: 20 }, (_, i) => broker.publish('fulfillment.pack.v1', { fulfillmentId: `f-${i}`, actor: 'test' }, { correlationId: `f-${i}` })));
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) => broker.publish('fulfillment.pack.v1', { fulfillmentId: `f-${i}`, actor: 'test' }, { correlationId: `f-${i}` })),
+      );
       await eventually(() => holding.default === 7);
       const ownPrefetch = (await stack.start(service, { AMQP_PREFETCH: '7' })) as RunningService<unknown>;
       try {
@@ -118,7 +120,10 @@ describe('service life cycle', () => {
 
   it('when HTTP_WORKERS is 2, then two processes serve the port and SIGTERM stops them all with exit 0', async () => {
     const port = String(await freePort());
-    const child = spawn(process.execPath, [mainJs], { env: { ...stack.env('fulfillment'), PORT: port, HTTP_WORKERS: '2', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [mainJs], {
+      env: { ...stack.env('fulfillment'), PORT: port, HTTP_WORKERS: '2', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -167,7 +172,11 @@ describe('service life cycle', () => {
       // What it had not taken is still in the queue: a new instance takes it and every order gets exactly one fulfillment.
       const again = (await stack.start(fulfillment)) as RunningService<unknown>;
       await eventually(async () => (await stored()) === orders.length, 30000);
-      const perOrder = await db.db().collection('fulfillments').aggregate([{ $group: { _id: '$orderId', n: { $sum: 1 } } }]).toArray();
+      const perOrder = await db
+        .db()
+        .collection('fulfillments')
+        .aggregate([{ $group: { _id: '$orderId', n: { $sum: 1 } } }])
+        .toArray();
       expect(perOrder).toHaveLength(orders.length);
       expect(perOrder.every((o) => o.n === 1)).toBe(true);
       await again.stop();

@@ -72,7 +72,11 @@ export class TestStack {
     await rabbitmqctl('delete_vhost', this.vhost).catch(() => undefined);
     const client = await MongoClient.connect(TEST_MONGO_BASE);
     try {
-      for (const db of this.databases) await client.db(db).dropDatabase().catch(() => undefined);
+      for (const db of this.databases)
+        await client
+          .db(db)
+          .dropDatabase()
+          .catch(() => undefined);
     } finally {
       await client.close();
     }

@@ -24,13 +24,21 @@ describe('spans leave by OTLP/HTTP', () => {
   });
 
   it('when the protocol is http/json, then the same span arrives decoded with its service name and sampling respected', async () => {
-    const tracing = startTracing('inventory', { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_SERVICE_NAME: 'inventory-eu' });
+    const tracing = startTracing('inventory', {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_SERVICE_NAME: 'inventory-eu',
+    });
     const kept = tracing.tracer.startSpan('kept');
     kept.end();
     await tracing.shutdown();
     expect(receiver.spans.find((s) => s.spanId === kept.spanContext().spanId)).toMatchObject({ name: 'kept', service: 'inventory-eu', kind: 'internal' });
 
-    const unsampled = startTracing('inventory', { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_TRACES_SAMPLER: 'always_off' });
+    const unsampled = startTracing('inventory', {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_TRACES_SAMPLER: 'always_off',
+    });
     const dropped = unsampled.tracer.startSpan('dropped');
     dropped.end();
     await unsampled.shutdown();

@@ -132,7 +132,11 @@ describe('carrier service', () => {
     const statuses = ['in_transit', 'out_for_delivery', 'delivered', 'exception'] as const;
     await Promise.all(
       statuses.map((status, i) =>
-        client.send('shipment.record-tracking.v1', { carrierId: 'sandbox', trackingNumber, status, occurredAt: `2025-04-01T1${i}:00:00.000Z` }, { correlationId: trackingNumber }),
+        client.send(
+          'shipment.record-tracking.v1',
+          { carrierId: 'sandbox', trackingNumber, status, occurredAt: `2025-04-01T1${i}:00:00.000Z` },
+          { correlationId: trackingNumber },
+        ),
       ),
     );
     const shipment = (await getJson(`/internal/shipments/${shipmentId}`)).body;
@@ -142,7 +146,11 @@ describe('carrier service', () => {
 
   it('when a tracking number is unknown, then the command is refused with 404', async () => {
     await expect(
-      client.send('shipment.record-tracking.v1', { carrierId: 'sandbox', trackingNumber: 'SBX000000000000', status: 'delivered', occurredAt: new Date().toISOString() }, { correlationId: 'x' }),
+      client.send(
+        'shipment.record-tracking.v1',
+        { carrierId: 'sandbox', trackingNumber: 'SBX000000000000', status: 'delivered', occurredAt: new Date().toISOString() },
+        { correlationId: 'x' },
+      ),
     ).rejects.toMatchObject({ status: 404 });
   });
 

@@ -50,14 +50,30 @@ describe('fulfillment', () => {
   it('when an order is opened (twice), then one open fulfillment per location is listed with merged lines and opened once', async () => {
     const { orderId, list, wh1, st1 } = await openOrder();
     expect(list).toHaveLength(2);
-    expect(wh1).toMatchObject({ orderId, status: 'open', shippingMethod: 'standard', lines: [{ sku: 'SKU-1', quantity: 4 }, { sku: 'SKU-2', quantity: 2 }] });
+    expect(wh1).toMatchObject({
+      orderId,
+      status: 'open',
+      shippingMethod: 'standard',
+      lines: [
+        { sku: 'SKU-1', quantity: 4 },
+        { sku: 'SKU-2', quantity: 2 },
+      ],
+    });
     expect(st1).toMatchObject({ orderId, status: 'open', lines: [{ sku: 'SKU-3', quantity: 1 }] });
     expect(wh1).not.toHaveProperty('outbox');
     // The same command again changes nothing.
-    await commands.send('fulfillment.open.v1', { orderId, lines: [{ sku: 'SKU-3', quantity: 1, locationId: 'ST1' }], shippingAddress: address, shippingMethod: 'standard' }, { correlationId: orderId });
+    await commands.send(
+      'fulfillment.open.v1',
+      { orderId, lines: [{ sku: 'SKU-3', quantity: 1, locationId: 'ST1' }], shippingAddress: address, shippingMethod: 'standard' },
+      { correlationId: orderId },
+    );
     expect((await getJson(`/internal/fulfillments?orderId=${orderId}`)).body).toHaveLength(2);
     await settle();
-    expect(eventsOf('fulfillment.opened.v1', orderId).map((e) => e.data.locationId).sort()).toEqual(['ST1', 'WH1']);
+    expect(
+      eventsOf('fulfillment.opened.v1', orderId)
+        .map((e) => e.data.locationId)
+        .sort(),
+    ).toEqual(['ST1', 'WH1']);
   });
 
   it('when a fulfillment is packed (twice), then it is packed by the actor and fulfillment.packed.v1 is published once', async () => {
@@ -100,9 +116,22 @@ describe('fulfillment', () => {
       commands.send('fulfillment.report-short-pick.v1', { fulfillmentId, lines, actor: 'picker-1' }, { correlationId: fulfillmentId, ...(id ? { id } : {}) });
     const id = randomUUID();
     const first = await shortPick(wh1.id, [{ sku: 'SKU-1', missing: 1 }], id);
-    expect(first).toMatchObject({ status: 'done', result: { id: wh1.id, status: 'open', lines: [{ sku: 'SKU-1', quantity: 3 }, { sku: 'SKU-2', quantity: 2 }] } });
+    expect(first).toMatchObject({
+      status: 'done',
+      result: {
+        id: wh1.id,
+        status: 'open',
+        lines: [
+          { sku: 'SKU-1', quantity: 3 },
+          { sku: 'SKU-2', quantity: 2 },
+        ],
+      },
+    });
     expect(await shortPick(wh1.id, [{ sku: 'SKU-1', missing: 1 }], id)).toEqual(first);
-    await expect(shortPick(wh1.id, [{ sku: 'SKU-3', missing: 1 }])).rejects.toMatchObject({ status: 422, errors: [{ path: 'lines.0.sku', message: expect.any(String) }] });
+    await expect(shortPick(wh1.id, [{ sku: 'SKU-3', missing: 1 }])).rejects.toMatchObject({
+      status: 422,
+      errors: [{ path: 'lines.0.sku', message: expect.any(String) }],
+    });
     const emptied = await shortPick(st1.id, [{ sku: 'SKU-3', missing: 1 }]);
     expect(emptied).toMatchObject({ result: { status: 'cancelled', lines: [] } });
     await expect(shortPick(st1.id, [{ sku: 'SKU-3', missing: 1 }])).rejects.toMatchObject({ status: 409 });

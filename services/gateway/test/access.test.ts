@@ -16,7 +16,11 @@ describe('API keys and roles', () => {
   let gateway: RunningService<GatewayConfig>;
   let mongo: MongoClient;
 
-  const createKey = async (roles: string[], by = ops) => request(gateway.app).post('/v1/api-keys').set(by).send({ name: `key for ${roles.join(',')}`, roles });
+  const createKey = async (roles: string[], by = ops) =>
+    request(gateway.app)
+      .post('/v1/api-keys')
+      .set(by)
+      .send({ name: `key for ${roles.join(',')}`, roles });
 
   beforeAll(async () => {
     stack = await TestStack.create();
@@ -56,9 +60,15 @@ describe('API keys and roles', () => {
 
   it('when a channel key posts an order, then its own channel is accepted (202) and another channel is 403', async () => {
     const { body: created } = await createKey(['channel:webshop']);
-    const own = await request(gateway.app).post('/v1/orders').set(bearer(created.key)).send(sampleOrder({ externalId: 'ACCESS-1' }));
+    const own = await request(gateway.app)
+      .post('/v1/orders')
+      .set(bearer(created.key))
+      .send(sampleOrder({ externalId: 'ACCESS-1' }));
     expect(own.status).toBe(202);
-    const other = await request(gateway.app).post('/v1/orders').set(bearer(created.key)).send(sampleOrder({ channel: 'marketplace', externalId: 'ACCESS-2' }));
+    const other = await request(gateway.app)
+      .post('/v1/orders')
+      .set(bearer(created.key))
+      .send(sampleOrder({ channel: 'marketplace', externalId: 'ACCESS-2' }));
     expect(other.status).toBe(403);
     expect(other.headers['content-type']).toMatch(/application\/problem\+json/);
   });
@@ -69,7 +79,14 @@ describe('API keys and roles', () => {
     expect((await createKey(['ops'], bearer(channelKey.key))).status).toBe(403);
     expect((await request(gateway.app).get('/v1/api-keys').set(bearer(partnerKey.key))).status).toBe(403);
     expect((await request(gateway.app).delete(`/v1/api-keys/${channelKey.id}`).set(bearer(channelKey.key))).status).toBe(403);
-    expect((await request(gateway.app).post('/v1/orders').set(bearer(partnerKey.key)).send(sampleOrder({ externalId: 'ACCESS-3' }))).status).toBe(403);
+    expect(
+      (
+        await request(gateway.app)
+          .post('/v1/orders')
+          .set(bearer(partnerKey.key))
+          .send(sampleOrder({ externalId: 'ACCESS-3' }))
+      ).status,
+    ).toBe(403);
   });
 
   it('when a stored ops key creates a key, then that works and names the stored key as creator', async () => {
@@ -80,7 +97,10 @@ describe('API keys and roles', () => {
   });
 
   it('when roles are not ops, channel:<id> or partner:<id>, then 422 lists each bad one', async () => {
-    const res = await request(gateway.app).post('/v1/api-keys').set(ops).send({ name: 'bad', roles: ['ops', 'admin', 'channel:', 'partner:a b'] });
+    const res = await request(gateway.app)
+      .post('/v1/api-keys')
+      .set(ops)
+      .send({ name: 'bad', roles: ['ops', 'admin', 'channel:', 'partner:a b'] });
     expect(res.status).toBe(422);
     expect((res.body.errors as Array<{ path: string }>).map((e) => e.path)).toEqual(['roles.1', 'roles.2', 'roles.3']);
     expect((await request(gateway.app).post('/v1/api-keys').set(ops).send({ name: 'none', roles: [] })).status).toBe(422);
@@ -93,7 +113,10 @@ describe('API keys and roles', () => {
 
     const revoked = await request(gateway.app).delete(`/v1/api-keys/${key.id}`).set(ops);
     expect(revoked.status).toBe(204);
-    const here = await request(gateway.app).post('/v1/orders').set(bearer(key.key)).send(sampleOrder({ externalId: 'ACCESS-4' }));
+    const here = await request(gateway.app)
+      .post('/v1/orders')
+      .set(bearer(key.key))
+      .send(sampleOrder({ externalId: 'ACCESS-4' }));
     expect(here.status).toBe(401);
     expect(here.headers['www-authenticate']).toMatch(/invalid_token/);
     await eventually(async () => (await request(other.app).get('/v1/api-keys').set(bearer(key.key))).status === 401, 5000);

@@ -53,7 +53,10 @@ describe('exactly once on every intake path, and the batch endpoint', () => {
     expect(csv.status).toBe(200);
     expect(csv.body).toMatchObject({ received: 1, created: 0, duplicates: 1, rejected: 0 });
 
-    const batch = await request(app).post('/v1/orders/batch').set(auth).send({ orders: [order] });
+    const batch = await request(app)
+      .post('/v1/orders/batch')
+      .set(auth)
+      .send({ orders: [order] });
     expect(batch.body.results).toEqual([{ index: 0, externalId: 'MK-1', status: 'duplicate', id, orderStatus: expect.any(String) }]);
 
     expect(await countStored('MK-1')).toBe(1);

@@ -15,9 +15,19 @@ describe('channels and the intake checks every path shares', () => {
   afterAll(() => stack?.cleanup());
 
   it('when a channel is put twice, then it is created (201) then replaced (200), and its webhook secret is never shown', async () => {
-    const first = await request(app).put('/v1/channels/shop-eu').set(auth).send({ name: 'EU shop', type: 'shopify', defaultCurrency: 'EUR', webhookSecret: 'shpss_0123456789abcdef', locationPool: ['berlin-1'] });
+    const first = await request(app)
+      .put('/v1/channels/shop-eu')
+      .set(auth)
+      .send({ name: 'EU shop', type: 'shopify', defaultCurrency: 'EUR', webhookSecret: 'shpss_0123456789abcdef', locationPool: ['berlin-1'] });
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ id: 'shop-eu', name: 'EU shop', type: 'shopify', defaultCurrency: 'EUR', locationPool: ['berlin-1'], hasWebhookSecret: true });
+    expect(first.body).toMatchObject({
+      id: 'shop-eu',
+      name: 'EU shop',
+      type: 'shopify',
+      defaultCurrency: 'EUR',
+      locationPool: ['berlin-1'],
+      hasWebhookSecret: true,
+    });
     expect(JSON.stringify(first.body)).not.toContain('shpss_');
 
     // Omitting the secret on a replace keeps it.
@@ -34,7 +44,10 @@ describe('channels and the intake checks every path shares', () => {
   });
 
   it('when a channel is put with a bad type, currency or pool, then every field error is listed', async () => {
-    const res = await request(app).put('/v1/channels/bad').set(auth).send({ name: '', type: 'fax', defaultCurrency: 'EURO', locationPool: ['not ok'] });
+    const res = await request(app)
+      .put('/v1/channels/bad')
+      .set(auth)
+      .send({ name: '', type: 'fax', defaultCurrency: 'EURO', locationPool: ['not ok'] });
     expect(res.status).toBe(422);
     expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['defaultCurrency', 'locationPool.0', 'name', 'type']);
   });
@@ -49,17 +62,33 @@ describe('channels and the intake checks every path shares', () => {
     expect(single.status).toBe(422);
     expect(single.body.errors).toEqual([{ path: 'channel', message: expect.stringContaining('no channel "ghost"') }]);
 
-    const batch = await request(app).post('/v1/orders/batch').set(auth).send({ orders: [order] });
+    const batch = await request(app)
+      .post('/v1/orders/batch')
+      .set(auth)
+      .send({ orders: [order] });
     expect(batch.status).toBe(200);
     expect(batch.body.results[0]).toMatchObject({ status: 'rejected', problems: [{ path: 'channel' }] });
 
-    const csvByQuery = await request(app).post('/v1/orders/import?channel=ghost').set(auth).type('text/csv').send(`${CSV_HEADER}\n${csvRow({ externalId: 'G-2' })}\n`);
+    const csvByQuery = await request(app)
+      .post('/v1/orders/import?channel=ghost')
+      .set(auth)
+      .type('text/csv')
+      .send(`${CSV_HEADER}\n${csvRow({ externalId: 'G-2' })}\n`);
     expect(csvByQuery.status).toBe(422);
     expect(csvByQuery.body.errors[0].path).toBe('query.channel');
 
-    const csvByColumn = await request(app).post('/v1/orders/import').set(auth).type('text/csv').send(`${CSV_HEADER}\n${csvRow({ externalId: 'G-3', channel: 'ghost' })}\n`);
+    const csvByColumn = await request(app)
+      .post('/v1/orders/import')
+      .set(auth)
+      .type('text/csv')
+      .send(`${CSV_HEADER}\n${csvRow({ externalId: 'G-3', channel: 'ghost' })}\n`);
     expect(csvByColumn.status).toBe(200);
-    expect(csvByColumn.body).toMatchObject({ received: 1, created: 0, rejected: 1, rows: [{ line: 2, externalId: 'G-3', reason: expect.stringContaining('channel') }] });
+    expect(csvByColumn.body).toMatchObject({
+      received: 1,
+      created: 0,
+      rejected: 1,
+      rows: [{ line: 2, externalId: 'G-3', reason: expect.stringContaining('channel') }],
+    });
 
     const shopify = await request(app).post('/v1/channels/ghost/shopify/orders').set('X-Shopify-Hmac-Sha256', 'AAAA').send({ id: 1 });
     expect(shopify.status).toBe(422);
@@ -70,7 +99,10 @@ describe('channels and the intake checks every path shares', () => {
     await putChannel(app, 'phone-desk', { type: 'phone' });
     await putChannel(app, 'instagram', { type: 'social' });
     for (const channel of ['phone-desk', 'instagram']) {
-      const res = await request(app).post('/v1/orders').set(auth).send(sampleOrder({ channel, externalId: `${channel}-0001` }));
+      const res = await request(app)
+        .post('/v1/orders')
+        .set(auth)
+        .send(sampleOrder({ channel, externalId: `${channel}-0001` }));
       expect(res.status).toBe(202);
       expect(res.body).toEqual({ id: deterministicId('order', channel, `${channel}-0001`), status: 'received' });
     }
@@ -85,6 +117,12 @@ describe('channels and the intake checks every path shares', () => {
     order.lines = [{ sku: 'A', quantity: 0, unitPrice: 12.5 }];
     const res = await request(app).post('/v1/orders').set(auth).send(order);
     expect(res.status).toBe(422);
-    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['currency', 'customer.email', 'lines.0.quantity', 'lines.0.unitPrice', 'shippingAddress.postalCode']);
+    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'currency',
+      'customer.email',
+      'lines.0.quantity',
+      'lines.0.unitPrice',
+      'shippingAddress.postalCode',
+    ]);
   });
 });

@@ -27,34 +27,46 @@ describe('command routes', () => {
 
   const router = express.Router();
   router.use(requireApiKey((key) => KEYS[key]));
-  commandRoute(router, { commands, commandTimeoutMs: 1234 }, {
-    method: 'post',
-    path: '/things/:id/pack',
-    summary: 'test: pack a thing',
-    tags: ['test'],
-    params: z.object({ id: z.string() }),
-    responses: { 200: { description: 'Packed' }, 202: { description: 'Queued' } },
-    command: ({ params }, res) => ({ type: 'fulfillment.pack.v1', data: { fulfillmentId: params.id, actor: requireOps(res).actor }, correlationId: params.id }),
-    pending: ({ fulfillmentId }) => ({ id: fulfillmentId, status: 'pack_requested' }),
-  });
-  commandRoute(router, { commands, commandTimeoutMs: 1234 }, {
-    method: 'post',
-    path: '/things',
-    summary: 'test: open a thing',
-    tags: ['test'],
-    body: z.object({ orderId: z.string() }),
-    responses: { 201: { description: 'Opened' }, 202: { description: 'Queued' } },
-    command: ({ body }, res) => ({
-      type: 'return.open.v1',
-      data: { returnId: 'r-1', orderId: body.orderId, lines: [{ sku: 'A', quantity: 1, reason: 'x' }], actor: requireOps(res).actor },
-      correlationId: body.orderId,
-      id: 'fixed-id',
-    }),
-    location: ({ returnId }) => `/v1/things/${returnId}`,
-    doneStatus: 201,
-    done: (result, { returnId }) => ({ id: returnId, ...(result as object) }),
-    pending: ({ returnId }) => ({ id: returnId, status: 'requested' }),
-  });
+  commandRoute(
+    router,
+    { commands, commandTimeoutMs: 1234 },
+    {
+      method: 'post',
+      path: '/things/:id/pack',
+      summary: 'test: pack a thing',
+      tags: ['test'],
+      params: z.object({ id: z.string() }),
+      responses: { 200: { description: 'Packed' }, 202: { description: 'Queued' } },
+      command: ({ params }, res) => ({
+        type: 'fulfillment.pack.v1',
+        data: { fulfillmentId: params.id, actor: requireOps(res).actor },
+        correlationId: params.id,
+      }),
+      pending: ({ fulfillmentId }) => ({ id: fulfillmentId, status: 'pack_requested' }),
+    },
+  );
+  commandRoute(
+    router,
+    { commands, commandTimeoutMs: 1234 },
+    {
+      method: 'post',
+      path: '/things',
+      summary: 'test: open a thing',
+      tags: ['test'],
+      body: z.object({ orderId: z.string() }),
+      responses: { 201: { description: 'Opened' }, 202: { description: 'Queued' } },
+      command: ({ body }, res) => ({
+        type: 'return.open.v1',
+        data: { returnId: 'r-1', orderId: body.orderId, lines: [{ sku: 'A', quantity: 1, reason: 'x' }], actor: requireOps(res).actor },
+        correlationId: body.orderId,
+        id: 'fixed-id',
+      }),
+      location: ({ returnId }) => `/v1/things/${returnId}`,
+      doneStatus: 201,
+      done: (result, { returnId }) => ({ id: returnId, ...(result as object) }),
+      pending: ({ returnId }) => ({ id: returnId, status: 'requested' }),
+    },
+  );
   router.use(mapGatewayErrors);
   const app = createHttpApp({ logger: createLogger('command-route-test', 'silent'), readiness: () => ({}), routes: (a) => a.use('/v1', router) });
 
@@ -67,7 +79,9 @@ describe('command routes', () => {
     const res = await request(app).post('/v1/things/f-1/pack').set(as('ops'));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ id: 'f-1', status: 'packed' });
-    expect(sent).toEqual([{ type: 'fulfillment.pack.v1', data: { fulfillmentId: 'f-1', actor: 'api-key:ops' }, meta: { correlationId: 'f-1', id: undefined }, timeoutMs: 1234 }]);
+    expect(sent).toEqual([
+      { type: 'fulfillment.pack.v1', data: { fulfillmentId: 'f-1', actor: 'api-key:ops' }, meta: { correlationId: 'f-1', id: undefined }, timeoutMs: 1234 },
+    ]);
   });
 
   it('when the handler does not answer in time, then 202 with the pending body', async () => {
@@ -92,7 +106,7 @@ describe('command routes', () => {
     expect(pending.body).toEqual({ id: 'r-1', status: 'requested' });
   });
 
-  it("when the owning service refuses, then its problem is the answer, with its status, and no Location", async () => {
+  it('when the owning service refuses, then its problem is the answer, with its status, and no Location', async () => {
     answer = async () => {
       throw new AppError(409, 'Conflict', 'the thing is packed already');
     };

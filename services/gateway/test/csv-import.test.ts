@@ -13,11 +13,15 @@ import { auth, CSV_HEADER, csvRow, KEY, putChannel, startIntake } from './intake
 /** POST a stream to the running gateway (supertest cannot send streams). */
 function postStream(url: string, body: Readable): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${url}/v1/orders/import?channel=legacy`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${KEY}` } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
-    });
+    const req = httpRequest(
+      `${url}/v1/orders/import?channel=legacy`,
+      { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${KEY}` } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+      },
+    );
     req.on('error', reject);
     body.pipe(req);
   });
@@ -69,7 +73,10 @@ describe('CSV import', () => {
   it('when the header has an unknown or missing column, then the import is 422 before any order', async () => {
     const res = await importCsv('externalId,sku,quantity,unitprice\nX,A,1,100\n', '?channel=legacy');
     expect(res.status).toBe(422);
-    expect(res.body.errors.map((e: { message: string }) => e.message)).toEqual([expect.stringContaining('unknown column "unitprice"'), 'missing column "unitPrice"']);
+    expect(res.body.errors.map((e: { message: string }) => e.message)).toEqual([
+      expect.stringContaining('unknown column "unitprice"'),
+      'missing column "unitPrice"',
+    ]);
   });
 
   it('when the sample file of the docs is imported with the oms CLI, then its three orders are created', async () => {

@@ -41,7 +41,9 @@ function send(base: URL, c: Case): Promise<Answer> {
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (d: Buffer) => chunks.push(d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.on('error', reject);
       },
     );
@@ -60,16 +62,70 @@ const headerText = (maxLength: number) => fc.string({ unit: headerChar, maxLengt
 
 /** JSON text fragments that are wrong somewhere: types, ranges, money as floats, injection keys, size, depth. */
 const badJsonFragment: fc.Arbitrary<string> = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom(
-    'null', 'true', 'false', '0', '-0', '-1', '19.99', '0.001', '-0.5', '1e308', '-1e308', '1e999', '9007199254740993', '4294967296',
-    '"19.99"', '"1,99"', '""', '" "', '"0"', '"-1"', '"NaN"', '"Infinity"', '[]', '{}', '[null]', '[[]]', '[{}]',
-    '{"$gt":""}', '{"$where":"sleep(1000)"}', '{"$ne":null}', '{"a.b":1}', '{"$set":{"status":"shipped"}}',
-    '{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{"polluted":true}}}', '{"prototype":{}}',
-    '"\\u0000"', '"\\ud800"', '"\\udfff\\ud800"', '"\\u202e"', '"<script>alert(1)</script>"', '"=cmd|\' /C calc\'!A0"',
-    '"2025-13-45T99:99:99Z"', '"not-an-email"', '"a@b"', '"XXX"', '"eur"', '"ZZ"', '"de"',
-    // Not JSON at all: the whole body becomes malformed.
-    'NaN', 'Infinity', 'undefined', '1,', '{', '[', '"unterminated', "'single'", '0x10', '01',
-  ) },
+  {
+    weight: 6,
+    arbitrary: fc.constantFrom(
+      'null',
+      'true',
+      'false',
+      '0',
+      '-0',
+      '-1',
+      '19.99',
+      '0.001',
+      '-0.5',
+      '1e308',
+      '-1e308',
+      '1e999',
+      '9007199254740993',
+      '4294967296',
+      '"19.99"',
+      '"1,99"',
+      '""',
+      '" "',
+      '"0"',
+      '"-1"',
+      '"NaN"',
+      '"Infinity"',
+      '[]',
+      '{}',
+      '[null]',
+      '[[]]',
+      '[{}]',
+      '{"$gt":""}',
+      '{"$where":"sleep(1000)"}',
+      '{"$ne":null}',
+      '{"a.b":1}',
+      '{"$set":{"status":"shipped"}}',
+      '{"__proto__":{"polluted":true}}',
+      '{"constructor":{"prototype":{"polluted":true}}}',
+      '{"prototype":{}}',
+      '"\\u0000"',
+      '"\\ud800"',
+      '"\\udfff\\ud800"',
+      '"\\u202e"',
+      '"<script>alert(1)</script>"',
+      '"=cmd|\' /C calc\'!A0"',
+      '"2025-13-45T99:99:99Z"',
+      '"not-an-email"',
+      '"a@b"',
+      '"XXX"',
+      '"eur"',
+      '"ZZ"',
+      '"de"',
+      // Not JSON at all: the whole body becomes malformed.
+      'NaN',
+      'Infinity',
+      'undefined',
+      '1,',
+      '{',
+      '[',
+      '"unterminated',
+      "'single'",
+      '0x10',
+      '01',
+    ),
+  },
   { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)) },
   { weight: 3, arbitrary: fc.string({ unit: 'grapheme', maxLength: 80 }).map((s) => JSON.stringify(s)) },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 80 }).map((s) => JSON.stringify(s)) },
@@ -78,7 +134,12 @@ const badJsonFragment: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 2, max: 6_000 }).map((n) => '['.repeat(n) + ']'.repeat(n)) },
   { weight: 1, arbitrary: fc.integer({ min: 2, max: 6_000 }).map((n) => '{"a":'.repeat(n) + '1' + '}'.repeat(n)) },
   { weight: 1, arbitrary: fc.integer({ min: 2, max: 5_000 }).map((n) => '{"$gt":'.repeat(n) + '1' + '}'.repeat(n)) },
-  { weight: 1, arbitrary: fc.integer({ min: 0, max: 1_200 }).map((n) => JSON.stringify(Array.from({ length: n }, (_, i) => ({ sku: `S-${i}`, quantity: 1, unitPrice: 100 })))) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 0, max: 1_200 })
+      .map((n) => JSON.stringify(Array.from({ length: n }, (_, i) => ({ sku: `S-${i}`, quantity: 1, unitPrice: 100 })))),
+  },
 );
 
 /** Keys that must never reach a database or an object's prototype. */
@@ -144,10 +205,28 @@ const randomJson: fc.Arbitrary<string> = fc.oneof(
 );
 
 const contentTypes = [
-  'application/json', 'application/json; charset=utf-8', 'application/json; charset=utf-16', 'application/json; charset=latin1',
-  'application/json; charset=klingon', 'application/merge-patch+json', 'application/vnd.api+json', 'text/csv', 'text/csv; charset=utf-8',
-  'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=xyz', 'multipart/form-data', 'application/octet-stream',
-  'application/xml', '*/*', 'application/', '/', ';', 'application/json;;;', 'application/json; charset=', 'text/csv; boundary="',
+  'application/json',
+  'application/json; charset=utf-8',
+  'application/json; charset=utf-16',
+  'application/json; charset=latin1',
+  'application/json; charset=klingon',
+  'application/merge-patch+json',
+  'application/vnd.api+json',
+  'text/csv',
+  'text/csv; charset=utf-8',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=xyz',
+  'multipart/form-data',
+  'application/octet-stream',
+  'application/xml',
+  '*/*',
+  'application/',
+  '/',
+  ';',
+  'application/json;;;',
+  'application/json; charset=',
+  'text/csv; boundary="',
 ];
 
 /** A body of one of several kinds, with the content type the route expects (mostly) or any other. */
@@ -193,7 +272,9 @@ const idempotencyKey = fc.oneof(
 
 const hmacBase64 = (secret: string, body: Buffer) => createHmac('sha256', secret).update(body).digest('base64');
 const omsSignature = (secret: string, body: Buffer, t = Math.floor(Date.now() / 1000)) =>
-  `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body.toString('utf8')}`, 'utf8').digest('hex')}`;
+  `t=${t},v1=${createHmac('sha256', secret)
+    .update(`${t}.${body.toString('utf8')}`, 'utf8')
+    .digest('hex')}`;
 
 const pathId = (valid: string) =>
   fc.oneof(
@@ -217,7 +298,10 @@ const validOrder = sampleOrder({ channel: CHANNEL, externalId: 'FUZZ-1', source:
 const deepInSource: fc.Arbitrary<string> = fc
   .tuple(fc.integer({ min: 1_000, max: 12_000 }), fc.boolean(), fc.nat())
   .map(([depth, arrays, n]) =>
-    JSON.stringify({ ...(validOrder as object), externalId: `FUZZ-DEEP-${n}` }).replace('"fuzz"', arrays ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth)),
+    JSON.stringify({ ...(validOrder as object), externalId: `FUZZ-DEEP-${n}` }).replace(
+      '"fuzz"',
+      arrays ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth),
+    ),
   );
 
 /** An `orders/create` webhook as Shopify documents it (abridged to the fields an order needs plus a few extras). */
@@ -239,10 +323,33 @@ const shopifyOrder: Json = {
   total_tax: '0.00',
   total_discounts: '0.00',
   customer: { id: 115310627314723950, email: 'jon@example.com', first_name: 'Jon', last_name: 'Snow', phone: null },
-  shipping_address: { first_name: 'Jon', last_name: 'Snow', name: 'Jon Snow', address1: 'Invalidenstraße 117', address2: null, city: 'Berlin', zip: '10115', province: null, country: 'Germany', country_code: 'DE', phone: null },
+  shipping_address: {
+    first_name: 'Jon',
+    last_name: 'Snow',
+    name: 'Jon Snow',
+    address1: 'Invalidenstraße 117',
+    address2: null,
+    city: 'Berlin',
+    zip: '10115',
+    province: null,
+    country: 'Germany',
+    country_code: 'DE',
+    phone: null,
+  },
   billing_address: { name: 'Jon Snow', address1: 'Invalidenstraße 117', city: 'Berlin', zip: '10115', country_code: 'DE' },
   line_items: [
-    { id: 866550311766439000, variant_id: 808950810, title: 'T-shirt', name: 'T-shirt - Black / M', sku: 'TSHIRT-BLK-M', quantity: 2, price: '19.99', grams: 200, requires_shipping: true, taxable: true },
+    {
+      id: 866550311766439000,
+      variant_id: 808950810,
+      title: 'T-shirt',
+      name: 'T-shirt - Black / M',
+      sku: 'TSHIRT-BLK-M',
+      quantity: 2,
+      price: '19.99',
+      grams: 200,
+      requires_shipping: true,
+      taxable: true,
+    },
   ],
   shipping_lines: [{ id: 271878346596884000, title: 'Standard', code: 'standard', price: '4.95', source: 'shopify' }],
   tags: '',
@@ -253,11 +360,74 @@ const shopifyOrder: Json = {
 const validTracking: Json = { trackingNumber: 'SBX000000000001', status: 'in_transit', occurredAt: '2025-01-02T10:00:00.000Z', location: 'Berlin hub' };
 
 // The CSV layout is the import route's business; these are the columns of one order line as the issue describes them.
-const CSV_HEADER = ['channel', 'externalId', 'currency', 'customerEmail', 'customerName', 'shipName', 'shipLine1', 'shipPostalCode', 'shipCity', 'shipCountry', 'sku', 'quantity', 'unitPrice', 'shippingMethod', 'shippingPrice', 'paymentMethod', 'paymentProvider', 'paymentReference', 'paymentAmount'];
-const CSV_ROW = [CHANNEL, 'CSV-1', 'EUR', 'anna@example.com', 'Anna Schmidt', 'Anna Schmidt', 'Invalidenstraße 117', '10115', 'Berlin', 'DE', 'TSHIRT-BLK-M', '2', '1999', 'standard', '495', 'card', 'sandbox', 'pay_1', '4493'];
+const CSV_HEADER = [
+  'channel',
+  'externalId',
+  'currency',
+  'customerEmail',
+  'customerName',
+  'shipName',
+  'shipLine1',
+  'shipPostalCode',
+  'shipCity',
+  'shipCountry',
+  'sku',
+  'quantity',
+  'unitPrice',
+  'shippingMethod',
+  'shippingPrice',
+  'paymentMethod',
+  'paymentProvider',
+  'paymentReference',
+  'paymentAmount',
+];
+const CSV_ROW = [
+  CHANNEL,
+  'CSV-1',
+  'EUR',
+  'anna@example.com',
+  'Anna Schmidt',
+  'Anna Schmidt',
+  'Invalidenstraße 117',
+  '10115',
+  'Berlin',
+  'DE',
+  'TSHIRT-BLK-M',
+  '2',
+  '1999',
+  'standard',
+  '495',
+  'card',
+  'sandbox',
+  'pay_1',
+  '4493',
+];
 const csvCell = fc.oneof(
   { weight: 10, arbitrary: fc.string({ unit: 'grapheme', maxLength: 40 }) },
-  { weight: 10, arbitrary: fc.constantFrom('', '"', '""', '"a,b"', 'a"b', '\n', '\r\n', ',', ';', '\u0000', '\uFEFF', '=HYPERLINK("x")', '-1', '1.5', '1e9', '999999999999999999999', '$where', 'a.b', '__proto__') },
+  {
+    weight: 10,
+    arbitrary: fc.constantFrom(
+      '',
+      '"',
+      '""',
+      '"a,b"',
+      'a"b',
+      '\n',
+      '\r\n',
+      ',',
+      ';',
+      '\u0000',
+      '\uFEFF',
+      '=HYPERLINK("x")',
+      '-1',
+      '1.5',
+      '1e9',
+      '999999999999999999999',
+      '$where',
+      'a.b',
+      '__proto__',
+    ),
+  },
   { weight: 1, arbitrary: fc.constant('x'.repeat(70_000)) },
 );
 const csvText: fc.Arbitrary<string> = fc
@@ -285,9 +455,17 @@ const csvText: fc.Arbitrary<string> = fc
 const stockCsvText: fc.Arbitrary<string> = fc.oneof(
   fc
     .tuple(
-      fc.array(fc.tuple(csvCell, fc.constantFrom('fuzz-wh', 'nowhere', ''), fc.oneof(fc.integer({ min: -20, max: 20 }).map(String), csvCell), fc.constantFrom('count', 'receipt', 'write_off', 'adjustment', 'transfer', '')), {
-        maxLength: 8,
-      }),
+      fc.array(
+        fc.tuple(
+          csvCell,
+          fc.constantFrom('fuzz-wh', 'nowhere', ''),
+          fc.oneof(fc.integer({ min: -20, max: 20 }).map(String), csvCell),
+          fc.constantFrom('count', 'receipt', 'write_off', 'adjustment', 'transfer', ''),
+        ),
+        {
+          maxLength: 8,
+        },
+      ),
       fc.constantFrom('sku,locationId,quantity,type', 'sku,locationId,quantity', 'sku,quantity', ''),
     )
     .map(([rows, header]) => [header, ...rows.map((r) => r.join(','))].join('\n')),
@@ -312,10 +490,27 @@ const bearer = (apiKey: string) =>
     { weight: 1, arbitrary: fc.constant(undefined) },
     { weight: 1, arbitrary: headerText(200).map((s) => `Bearer ${s}`) },
     { weight: 1, arbitrary: headerText(200) },
-    { weight: 1, arbitrary: fc.constantFrom('Bearer', 'Bearer ', `bearer   ${apiKey}   `, `Basic ${Buffer.from('a:b').toString('base64')}`, `Bearer ${apiKey} extra`, `Bearer ${apiKey}\t`) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        'Bearer',
+        'Bearer ',
+        `bearer   ${apiKey}   `,
+        `Basic ${Buffer.from('a:b').toString('base64')}`,
+        `Bearer ${apiKey} extra`,
+        `Bearer ${apiKey}\t`,
+      ),
+    },
   );
 
-function jsonIntake(name: string, share: number, path: string, method: 'POST' | 'PUT', nearValidText: fc.Arbitrary<string>, expectedType = 'application/json'): FuzzRoute {
+function jsonIntake(
+  name: string,
+  share: number,
+  path: string,
+  method: 'POST' | 'PUT',
+  nearValidText: fc.Arbitrary<string>,
+  expectedType = 'application/json',
+): FuzzRoute {
   return {
     name,
     share,
@@ -341,7 +536,11 @@ function shopifyRoute(signed: boolean): FuzzRoute {
           b: bodies(nearValid(shopifyOrder), 'application/json'),
           channel: pathId(CHANNEL),
           hmac: signed
-            ? fc.oneof({ weight: 8, arbitrary: fc.constant('valid') }, { weight: 1, arbitrary: fc.constant('wrong-secret') }, { weight: 1, arbitrary: headerText(100) })
+            ? fc.oneof(
+                { weight: 8, arbitrary: fc.constant('valid') },
+                { weight: 1, arbitrary: fc.constant('wrong-secret') },
+                { weight: 1, arbitrary: headerText(100) },
+              )
             : headerOption(fc.base64String({ minLength: 44, maxLength: 44 }), 3),
           webhookId: headerOption(fc.uuid()),
           topic: headerOption(fc.constant('orders/create')),
@@ -379,13 +578,24 @@ function trackingRoute(signed: boolean): FuzzRoute {
           b: bodies(nearValid(validTracking), 'application/json'),
           carrier: pathId(CARRIER),
           sig: signed
-            ? fc.oneof({ weight: 8, arbitrary: fc.constant('valid') }, { weight: 1, arbitrary: fc.constant('stale') }, { weight: 1, arbitrary: headerText(200) })
-            : headerOption(fc.tuple(fc.nat(), fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 })).map(([t, h]) => `t=${t},v1=${h}`), 3),
+            ? fc.oneof(
+                { weight: 8, arbitrary: fc.constant('valid') },
+                { weight: 1, arbitrary: fc.constant('stale') },
+                { weight: 1, arbitrary: headerText(200) },
+              )
+            : headerOption(
+                fc.tuple(fc.nat(), fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 })).map(([t, h]) => `t=${t},v1=${h}`),
+                3,
+              ),
           auth: fc.option(fc.constant(`Bearer ${apiKey}`)),
         })
         .map(({ b, carrier, sig, auth }) => {
           const signature =
-            sig === 'valid' ? omsSignature(CARRIER_SECRET, b.body) : sig === 'stale' ? omsSignature(CARRIER_SECRET, b.body, Math.floor(Date.now() / 1000) - 3600) : sig;
+            sig === 'valid'
+              ? omsSignature(CARRIER_SECRET, b.body)
+              : sig === 'stale'
+                ? omsSignature(CARRIER_SECRET, b.body, Math.floor(Date.now() / 1000) - 3600)
+                : sig;
           return {
             method: 'POST' as const,
             path: `/v1/carriers/${carrier}/tracking`,
@@ -402,12 +612,14 @@ function channelPutRoute(validChannel: () => Json): FuzzRoute {
     share: 0.14,
     canonicalPath: '/v1/channels/fuzz-channel-put',
     cases: (apiKey) =>
-      fc.record({ b: bodies(nearValid(validChannel()), 'application/json'), auth: bearer(apiKey), idem: idempotencyKey, id: pathId('fuzz-channel-put') }).map(({ b, auth, idem, id }) => ({
-        method: 'PUT' as const,
-        path: `/v1/channels/${id}`,
-        headers: withHeaders({ Authorization: auth, 'Idempotency-Key': idem, 'Content-Type': b.contentType }),
-        body: b.body,
-      })),
+      fc
+        .record({ b: bodies(nearValid(validChannel()), 'application/json'), auth: bearer(apiKey), idem: idempotencyKey, id: pathId('fuzz-channel-put') })
+        .map(({ b, auth, idem, id }) => ({
+          method: 'PUT' as const,
+          path: `/v1/channels/${id}`,
+          headers: withHeaders({ Authorization: auth, 'Idempotency-Key': idem, 'Content-Type': b.contentType }),
+          body: b.body,
+        })),
   };
 }
 
@@ -430,7 +642,12 @@ describe('intake routes under fuzzing (fast-check)', () => {
   const failures = new Map<string, string[]>();
 
   const json = (method: 'POST' | 'PUT', path: string, body: unknown, headers: Record<string, string> = {}) =>
-    send(base, { method, path, headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${cluster.apiKey}`, ...headers }, body: Buffer.from(JSON.stringify(body)) });
+    send(base, {
+      method,
+      path,
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${cluster.apiKey}`, ...headers },
+      body: Buffer.from(JSON.stringify(body)),
+    });
 
   beforeAll(async () => {
     cluster = await startCluster();
@@ -448,7 +665,9 @@ describe('intake routes under fuzzing (fast-check)', () => {
       }
     }
     if (last && last.status >= 300)
-      console.warn(`fuzz: could not create channel ${CHANNEL} (PUT /v1/channels answered ${last.status}: ${last.text.slice(0, 300)}); signed Shopify cases only reach the signature check`);
+      console.warn(
+        `fuzz: could not create channel ${CHANNEL} (PUT /v1/channels answered ${last.status}: ${last.text.slice(0, 300)}); signed Shopify cases only reach the signature check`,
+      );
   }, 180_000);
 
   afterAll(async () => {
@@ -481,8 +700,7 @@ describe('intake routes under fuzzing (fast-check)', () => {
           report.requests++;
           report.statuses[answer.status] = (report.statuses[answer.status] ?? 0) + 1;
           if (answer.status === 404 && c.path === route.canonicalPath && answer.text.includes('No route for')) report.noRoute++;
-          if (answer.status >= 500)
-            found.push(`[seed ${SEED}] ${route.name}: ${answer.status} ${answer.text.slice(0, 300)} for ${describeCase(c)}`);
+          if (answer.status >= 500) found.push(`[seed ${SEED}] ${route.name}: ${answer.status} ${answer.text.slice(0, 300)} for ${describeCase(c)}`);
           else if (answer.status >= 400 && !answer.contentType.startsWith('application/problem+json'))
             found.push(`[seed ${SEED}] ${route.name}: ${answer.status} as ${answer.contentType || 'no content type'} for ${describeCase(c)}`);
         }
@@ -492,7 +710,13 @@ describe('intake routes under fuzzing (fast-check)', () => {
   }
 
   const routes: FuzzRoute[] = [
-    jsonIntake('POST /v1/orders', 0.22, '/v1/orders', 'POST', fc.oneof({ weight: 25, arbitrary: nearValid(validOrder) }, { weight: 1, arbitrary: deepInSource })),
+    jsonIntake(
+      'POST /v1/orders',
+      0.22,
+      '/v1/orders',
+      'POST',
+      fc.oneof({ weight: 25, arbitrary: nearValid(validOrder) }, { weight: 1, arbitrary: deepInSource }),
+    ),
     jsonIntake(
       'POST /v1/orders/batch',
       0.15,
@@ -515,8 +739,20 @@ describe('intake routes under fuzzing (fast-check)', () => {
     // Beyond intake: the inventory routes that take files and bodies from outside. (Routes that look an
     // order up first, such as decisions, answer 503 when ingestion is saturated by this very test.)
     jsonIntake('POST /v1/inventory/import', 0.02, '/v1/inventory/import', 'POST', stockCsvText, 'text/csv'),
-    jsonIntake('POST /v1/inventory/movements', 0.02, '/v1/inventory/movements', 'POST', nearValid({ sku: 'FUZZ-1', locationId: 'fuzz-wh', quantity: 3, type: 'count' })),
-    jsonIntake('POST /v1/inventory/incoming', 0.02, '/v1/inventory/incoming', 'POST', nearValid({ sku: 'FUZZ-1', locationId: 'fuzz-wh', quantity: 5, expectedAt: '2026-12-01', reference: 'PO-FUZZ' })),
+    jsonIntake(
+      'POST /v1/inventory/movements',
+      0.02,
+      '/v1/inventory/movements',
+      'POST',
+      nearValid({ sku: 'FUZZ-1', locationId: 'fuzz-wh', quantity: 3, type: 'count' }),
+    ),
+    jsonIntake(
+      'POST /v1/inventory/incoming',
+      0.02,
+      '/v1/inventory/incoming',
+      'POST',
+      nearValid({ sku: 'FUZZ-1', locationId: 'fuzz-wh', quantity: 5, expectedAt: '2026-12-01', reference: 'PO-FUZZ' }),
+    ),
     jsonIntake('PUT /v1/inventory/{sku}/locations/{id}', 0.02, '/v1/inventory/FUZZ-1/locations/fuzz-wh', 'PUT', nearValid({ safetyStock: 1, reorderPoint: 2 })),
   ];
 
@@ -533,14 +769,18 @@ describe('intake routes under fuzzing (fast-check)', () => {
     const total = [...reports.values()].reduce((sum, r) => sum + r.requests, 0);
     const missing = [...reports.entries()].filter(([, r]) => r.noRoute > 0);
     if (missing.length > 0)
-      console.warn(`fuzz: these routes are not served yet (answered "No route for ..." 404s):\n${missing.map(([name, r]) => `  ${name}: ${r.noRoute} of ${r.requests}`).join('\n')}`);
+      console.warn(
+        `fuzz: these routes are not served yet (answered "No route for ..." 404s):\n${missing.map(([name, r]) => `  ${name}: ${r.noRoute} of ${r.requests}`).join('\n')}`,
+      );
     console.log(`fuzz seed ${SEED}: ${total} requests\n${[...reports.entries()].map(([name, r]) => `  ${name}: ${JSON.stringify(r.statuses)}`).join('\n')}`);
     expect(total).toBeGreaterThanOrEqual(Math.min(10_000, TOTAL_CASES * 0.95));
     expect([...failures.values()].flat().length).toBe(0);
 
     const health = await send(base, { method: 'GET', path: '/healthz', headers: {}, body: Buffer.alloc(0) });
     expect(health.status).toBe(200);
-    const accepted = await json('POST', '/v1/orders', sampleOrder({ channel: CHANNEL, externalId: `FUZZ-AFTER-${randomUUID()}` }), { 'Idempotency-Key': randomUUID() });
+    const accepted = await json('POST', '/v1/orders', sampleOrder({ channel: CHANNEL, externalId: `FUZZ-AFTER-${randomUUID()}` }), {
+      'Idempotency-Key': randomUUID(),
+    });
     expect(accepted.status).toBe(202);
     expect(JSON.parse(accepted.text)).toMatchObject({ id: expect.any(String), status: 'received' });
   }, 60_000);

@@ -97,7 +97,12 @@ describe('Idempotency-Key on POST', () => {
 
     // Key order and whitespace do not make a different request.
     const reordered = JSON.stringify(Object.fromEntries(Object.entries(order).reverse()), null, 2);
-    const again = await request(gateway.app).post('/v1/orders').set(ops).set('Idempotency-Key', '"key-1"').set('Content-Type', 'application/json').send(reordered);
+    const again = await request(gateway.app)
+      .post('/v1/orders')
+      .set(ops)
+      .set('Idempotency-Key', '"key-1"')
+      .set('Content-Type', 'application/json')
+      .send(reordered);
     expect(again.status).toBe(202); // a resend without the key would be a 200 "exists already"
     expect(again.body).toEqual(first.body);
     expect(again.headers.location).toBe(first.headers.location);

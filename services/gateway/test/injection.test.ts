@@ -24,18 +24,26 @@ describe('operator keys in JSON bodies', () => {
       ...order,
       $where: 'sleep(1000)',
       customer: { ...(order.customer as object), email: { $ne: null } },
-      lines: [{ sku: 'A', quantity: 1, unitPrice: 1 }, { sku: 'B', quantity: 1, unitPrice: 1, 'price.amount': 5 }],
+      lines: [
+        { sku: 'A', quantity: 1, unitPrice: 1 },
+        { sku: 'B', quantity: 1, unitPrice: 1, 'price.amount': 5 },
+      ],
       'shippingAddress.city': 'x',
     };
     const res = await request(gateway.app).post('/v1/orders').set(ops).send(body);
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(res.body).toMatchObject({ status: 400, title: 'Forbidden Keys' });
-    expect((res.body.errors as Array<{ path: string }>).map((e) => e.path).sort()).toEqual(['$where', 'customer.email.$ne', 'lines.1.price.amount', 'shippingAddress.city'].sort());
+    expect((res.body.errors as Array<{ path: string }>).map((e) => e.path).sort()).toEqual(
+      ['$where', 'customer.email.$ne', 'lines.1.price.amount', 'shippingAddress.city'].sort(),
+    );
   });
 
   it('when such a key is in a body of any route, then it is refused the same way, before the route runs', async () => {
-    const res = await request(gateway.app).post('/v1/api-keys').set(ops).send({ name: 'x', roles: ['ops'], $set: { roles: ['ops'] } });
+    const res = await request(gateway.app)
+      .post('/v1/api-keys')
+      .set(ops)
+      .send({ name: 'x', roles: ['ops'], $set: { roles: ['ops'] } });
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([expect.objectContaining({ path: '$set' })]);
   });
@@ -48,12 +56,18 @@ describe('operator keys in JSON bodies', () => {
   });
 
   it('when values (not keys) contain $ or dots, then the body is not refused for that', async () => {
-    const res = await request(gateway.app).post('/v1/api-keys').set(ops).send({ name: '$weird.name $gt', roles: ['channel:web.shop'] });
+    const res = await request(gateway.app)
+      .post('/v1/api-keys')
+      .set(ops)
+      .send({ name: '$weird.name $gt', roles: ['channel:web.shop'] });
     expect(res.status).toBe(201);
   });
 
   it('when a body is over 1 MB, then 413 problem', async () => {
-    const res = await request(gateway.app).post('/v1/orders').set(ops).send({ ...sampleOrder(), padding: 'x'.repeat(1_100_000) });
+    const res = await request(gateway.app)
+      .post('/v1/orders')
+      .set(ops)
+      .send({ ...sampleOrder(), padding: 'x'.repeat(1_100_000) });
     expect(res.status).toBe(413);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
   });

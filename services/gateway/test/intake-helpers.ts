@@ -28,7 +28,16 @@ export const CSV_HEADER =
   'externalId,channel,currency,customerEmail,customerName,customerPhone,shipName,shipLine1,shipLine2,shipPostalCode,shipCity,shipCountry,sku,quantity,unitPrice,shippingMethod,shippingPrice,paymentMethod,paymentProvider,paymentReference,paymentAmount';
 
 /** One CSV row in CSV_HEADER's columns; order-level values only matter on an order's first row. */
-export function csvRow(fields: { externalId: string; channel?: string; sku?: string; quantity?: string | number; unitPrice?: string | number; postalCode?: string; paymentAmount?: string | number; email?: string }): string {
+export function csvRow(fields: {
+  externalId: string;
+  channel?: string;
+  sku?: string;
+  quantity?: string | number;
+  unitPrice?: string | number;
+  postalCode?: string;
+  paymentAmount?: string | number;
+  email?: string;
+}): string {
   return [
     fields.externalId,
     fields.channel ?? '',

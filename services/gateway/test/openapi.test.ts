@@ -4,7 +4,12 @@ import { TestStack, type RunningService } from '@oms/testing';
 import { definition } from '../src/service';
 import { gatewayEnv } from './gateway-env';
 
-type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] }; name?: string; matchers?: Array<(path: string) => unknown> };
+type Layer = {
+  route?: { path: string; methods: Record<string, boolean> };
+  handle?: { stack?: Layer[] };
+  name?: string;
+  matchers?: Array<(path: string) => unknown>;
+};
 
 /** Every route express actually serves under /v1, as `METHOD /v1/path/{param}`. */
 function servedRoutes(app: Express): string[] {
@@ -12,7 +17,8 @@ function servedRoutes(app: Express): string[] {
   const walk = (stack: Layer[], prefix: string) => {
     for (const layer of stack) {
       if (layer.route) {
-        for (const method of Object.keys(layer.route.methods)) out.push(`${method.toUpperCase()} ${prefix}${layer.route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`);
+        for (const method of Object.keys(layer.route.methods))
+          out.push(`${method.toUpperCase()} ${prefix}${layer.route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`);
       } else if (layer.handle?.stack) walk(layer.handle.stack, prefix);
     }
   };
@@ -39,7 +45,9 @@ describe('OpenAPI document', () => {
   it('when /openapi.json is fetched, then it is OpenAPI 3.1 and documents every route the gateway serves', async () => {
     const doc = await fetchDocument(gateway.url);
     expect(doc.openapi).toBe('3.1.0');
-    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
     const served = servedRoutes(gateway.app);
     expect(served.length).toBeGreaterThan(10);
     expect(served.filter((r) => !documented.includes(r))).toEqual([]);

@@ -99,7 +99,10 @@ describe('gateway: reading and changing orders', () => {
 
   it('when list filters are combined, then they all apply', async () => {
     expect(await listIds('ops-key', { email: 'BEN@example.com', status: 'pending' })).toEqual([ids.web2]);
-    expect(await listIds('ops-key', { createdFrom: '2026-02-01T11:00:00Z', createdTo: '2026-02-01T13:00:00Z', sku: 'TSHIRT-BLK-M' })).toEqual([ids.web3, ids.web2]);
+    expect(await listIds('ops-key', { createdFrom: '2026-02-01T11:00:00Z', createdTo: '2026-02-01T13:00:00Z', sku: 'TSHIRT-BLK-M' })).toEqual([
+      ids.web3,
+      ids.web2,
+    ]);
   });
 
   it('when a list parameter is wrong or unknown, then 422 lists each one with its path', async () => {
@@ -132,7 +135,11 @@ describe('gateway: reading and changing orders', () => {
     const res = await request(app).patch(`/v1/orders/${ids.web2}`).set(as('webshop-key')).send({ shippingAddress: address });
     expect(res.status).toBe(200);
     expect(res.body.shippingAddress).toEqual(address);
-    expect(res.body.timeline.find((t: { type: string }) => t.type === 'order_amended')).toMatchObject({ actor: 'api-key:webshop-1', service: 'gateway', detail: expect.stringContaining('Torstraße 1') });
+    expect(res.body.timeline.find((t: { type: string }) => t.type === 'order_amended')).toMatchObject({
+      actor: 'api-key:webshop-1',
+      service: 'gateway',
+      detail: expect.stringContaining('Torstraße 1'),
+    });
   });
 
   it('when a change is not allowed or malformed, then it is 404 for another channel, 422 for a bad body and 403 for a hold release without ops', async () => {
@@ -159,7 +166,11 @@ describe('gateway: reading and changing orders', () => {
     const held = await request(app).patch(`/v1/orders/${ids.web3}`).set(as('ops-key')).send({ lines }).expect(200);
     expect(held.body).toMatchObject({ status: 'on_hold', holds: [expect.objectContaining({ reason: 'amount_mismatch' })] });
     expect(await listIds('ops-key', { holdReason: 'amount_mismatch' })).toEqual([ids.web3]);
-    const fixed = await request(app).patch(`/v1/orders/${ids.web3}`).set(as('ops-key')).send({ payment: { amount: 1999 + 495 } }).expect(200);
+    const fixed = await request(app)
+      .patch(`/v1/orders/${ids.web3}`)
+      .set(as('ops-key'))
+      .send({ payment: { amount: 1999 + 495 } })
+      .expect(200);
     expect(fixed.body).toMatchObject({ status: 'pending', holds: [], checks: { stock: 'pending', payment: 'pending' } });
   });
 });

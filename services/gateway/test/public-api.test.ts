@@ -25,7 +25,9 @@ function fakeInternals(verifyCalls: Array<{ carrierId: string; signature: string
     res.status(404).type('application/problem+json').json({ type: 'https://oms.dev/problems/not-found', title: 'Not Found', status: 404, detail: 'not here' });
   app.get('/internal/orders/:id', (req, res) => (req.params.id === orderId ? res.json({ id: orderId, status: 'pending', timeline: [] }) : notFound(res)));
   app.get('/internal/fulfillments', (req, res) => res.json([{ id: 'f-1', orderId: req.query.orderId }]));
-  app.get('/internal/shipments/:id/label', (req, res) => (req.params.id === 's-1' ? res.type('application/pdf').send(Buffer.from('%PDF-1.4 label')) : notFound(res)));
+  app.get('/internal/shipments/:id/label', (req, res) =>
+    req.params.id === 's-1' ? res.type('application/pdf').send(Buffer.from('%PDF-1.4 label')) : notFound(res),
+  );
   app.post('/internal/carriers/:id/verify-signature', (req, res) => {
     if (req.params.id !== 'dhl') return notFound(res);
     verifyCalls.push({ carrierId: req.params.id, ...req.body });
@@ -68,28 +70,43 @@ describe('gateway public API', () => {
     await testBroker.connect();
     const options = { prefetch: 10, maxAttempts: 2, retryDelaysMs: [50] };
     consumers.push(
-      new QueueConsumer(testBroker, 'fulfillment.commands', {
-        'fulfillment.pack.v1': async (m) => {
-          if (m.data.fulfillmentId !== 'f-1') throw new AppError(404, 'Not Found', `fulfillment ${m.data.fulfillmentId} was not found`);
-          return { id: 'f-1', status: 'packed', packedBy: m.data.actor };
+      new QueueConsumer(
+        testBroker,
+        'fulfillment.commands',
+        {
+          'fulfillment.pack.v1': async (m) => {
+            if (m.data.fulfillmentId !== 'f-1') throw new AppError(404, 'Not Found', `fulfillment ${m.data.fulfillmentId} was not found`);
+            return { id: 'f-1', status: 'packed', packedBy: m.data.actor };
+          },
         },
-      }, options),
-      new QueueConsumer(testBroker, 'carrier.commands', {
-        'shipment.record-tracking.v1': async (m) => {
-          tracking.push(m.data);
-          return { shipmentId: 's-1', status: m.data.status };
+        options,
+      ),
+      new QueueConsumer(
+        testBroker,
+        'carrier.commands',
+        {
+          'shipment.record-tracking.v1': async (m) => {
+            tracking.push(m.data);
+            return { shipmentId: 's-1', status: m.data.status };
+          },
+          // Echoes the secret on purpose: the gateway must not pass it on.
+          'carrier.configure.v1': async (m) => ({ carrierId: m.data.carrierId, webhookSecret: m.data.webhookSecret, configured: true }),
         },
-        // Echoes the secret on purpose: the gateway must not pass it on.
-        'carrier.configure.v1': async (m) => ({ carrierId: m.data.carrierId, webhookSecret: m.data.webhookSecret, configured: true }),
-      }, options),
-      new QueueConsumer(testBroker, 'ingestion.commands', {
-        // As ingestion decides: an unknown order is its 404 (the gateway sends the command without reading the order).
-        'order.cancel.v1': async (m) => {
-          if (m.data.orderId === 'nope') throw new AppError(404, 'Not Found', 'Order nope was not found');
-          if (m.data.reason === 'too late') throw new AppError(409, 'Conflict', 'the order has shipped');
-          return { id: m.data.orderId, status: 'cancelled', reason: m.data.reason, by: m.data.actor };
+        options,
+      ),
+      new QueueConsumer(
+        testBroker,
+        'ingestion.commands',
+        {
+          // As ingestion decides: an unknown order is its 404 (the gateway sends the command without reading the order).
+          'order.cancel.v1': async (m) => {
+            if (m.data.orderId === 'nope') throw new AppError(404, 'Not Found', 'Order nope was not found');
+            if (m.data.reason === 'too late') throw new AppError(409, 'Conflict', 'the order has shipped');
+            return { id: m.data.orderId, status: 'cancelled', reason: m.data.reason, by: m.data.actor };
+          },
         },
-      }, options),
+        options,
+      ),
     );
     for (const c of consumers) await c.start();
   });
@@ -154,7 +171,10 @@ describe('gateway public API', () => {
     const paths = (invalid.body.errors as Array<{ path: string }>).map((e) => e.path);
     expect(paths).toEqual(expect.arrayContaining(['currency', 'lines.0.quantity']));
 
-    const huge = await request(gateway.app).post('/v1/orders').set(auth).send({ ...order, padding: 'x'.repeat(1_100_000) });
+    const huge = await request(gateway.app)
+      .post('/v1/orders')
+      .set(auth)
+      .send({ ...order, padding: 'x'.repeat(1_100_000) });
     expect(huge.status).toBe(413);
 
     const unknown = await request(gateway.app).get('/v1/no-such-thing').set(auth);
@@ -186,11 +206,15 @@ describe('gateway public API', () => {
   });
 
   it('when a shipment label is requested, then the PDF bytes are proxied', async () => {
-    const res = await request(gateway.app).get('/v1/shipments/s-1/label').set(auth).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const res = await request(gateway.app)
+      .get('/v1/shipments/s-1/label')
+      .set(auth)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/application\/pdf/);
     expect((res.body as Buffer).toString()).toBe('%PDF-1.4 label');
@@ -252,7 +276,10 @@ describe('gateway public API', () => {
   it('when the broker is unreachable, then posting an order answers 503 with Retry-After, never 202', async () => {
     const isolated = await stack.start(definition, envFor(internals.url));
     await isolated.ctx.broker.close();
-    const res = await request(isolated.app).post('/v1/orders').set(auth).send(sampleOrder({ externalId: 'WS-BROKER-DOWN' }));
+    const res = await request(isolated.app)
+      .post('/v1/orders')
+      .set(auth)
+      .send(sampleOrder({ externalId: 'WS-BROKER-DOWN' }));
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toBe('5');
     expect(res.body).toMatchObject({ status: 503, title: 'Service Unavailable' });

@@ -23,7 +23,10 @@ describe('rate limits per API key', () => {
   afterAll(async () => stack?.cleanup());
 
   it('when a key exceeds its rate, then 429 problem with Retry-After, other keys are unaffected, and it recovers after the wait', async () => {
-    const created = await request(gateway.app).post('/v1/api-keys').set(ops).send({ name: 'partner', roles: ['partner:dhl-3pl'] });
+    const created = await request(gateway.app)
+      .post('/v1/api-keys')
+      .set(ops)
+      .send({ name: 'partner', roles: ['partner:dhl-3pl'] });
     expect(created.status).toBe(201);
     await pause(1100); // a fresh window for the bootstrap key
 
@@ -42,7 +45,9 @@ describe('rate limits per API key', () => {
     expect(answers[3].status).toBe(429);
 
     // Each key has its own budget: the partner key is not throttled by the bootstrap key's traffic.
-    const partner = await request(gateway.app).get('/v1/api-keys').set({ Authorization: `Bearer ${created.body.key}` });
+    const partner = await request(gateway.app)
+      .get('/v1/api-keys')
+      .set({ Authorization: `Bearer ${created.body.key}` });
     expect(partner.status).toBe(403);
 
     await pause(retryAfter * 1000 + 100);
@@ -61,7 +66,8 @@ describe('rate limits per API key', () => {
     const perSecond = 1000;
     const size = leaseSize(perSecond);
     expect(size).toBe(10);
-    const shared = () => new RateLimiterRedis({ storeClient: gateway.ctx.redis, useRedisPackage: false, keyPrefix: 'lease-test', points: perSecond, duration: 5 });
+    const shared = () =>
+      new RateLimiterRedis({ storeClient: gateway.ctx.redis, useRedisPackage: false, keyPrefix: 'lease-test', points: perSecond, duration: 5 });
     const instances = [new LeasedLimiter(shared(), size, perSecond), new LeasedLimiter(shared(), size, perSecond)];
     const key = `key-${Date.now()}`;
     const outcomes = await Promise.allSettled(Array.from({ length: 1300 }, (_, i) => instances[i % 2].consume(key)));

@@ -43,7 +43,13 @@ describe('Shopify orders/create webhook', () => {
       const res = await fetch(`${ingestionUrl}/internal/orders/${id}`);
       return res.ok ? ((await res.json()) as Record<string, any>) : undefined;
     });
-    expect(stored).toMatchObject({ channel: 'shop-eu', externalId: '5821994844328', currency: 'EUR', lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, unitPrice: 1999 }], payment: { amount: 4493, provider: 'shopify' } });
+    expect(stored).toMatchObject({
+      channel: 'shop-eu',
+      externalId: '5821994844328',
+      currency: 'EUR',
+      lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, unitPrice: 1999 }],
+      payment: { amount: 4493, provider: 'shopify' },
+    });
 
     const repeat = await deliver(body, { 'X-Shopify-Hmac-Sha256': sign(body), 'X-Shopify-Webhook-Id': 'b54557e4-bdd9-4b37-8a5f-bf7d70bcd043' });
     expect(repeat.status).toBe(200);

@@ -19,7 +19,9 @@ async function startFakeService() {
   const server: Server = createServer((req, res) => {
     requests.push({ url: req.url ?? '', headers: req.headers });
     if (req.url?.endsWith('/label')) return void res.writeHead(200, { 'content-type': 'application/pdf' }).end('%PDF-1.4 fake');
-    res.writeHead(404, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'Order o-off was not found' }));
+    res
+      .writeHead(404, { 'content-type': 'application/problem+json' })
+      .end(JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'Order o-off was not found' }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

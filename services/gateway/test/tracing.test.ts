@@ -84,13 +84,22 @@ describe('with tracing on, one order is one trace from the gateway through inges
     expect(server).toMatchObject({
       kind: 'server',
       parentSpanId: callerSpanId,
-      attributes: expect.objectContaining({ 'http.request.method': 'POST', 'http.route': '/v1/orders', 'http.response.status_code': 202, 'url.path': '/v1/orders' }),
+      attributes: expect.objectContaining({
+        'http.request.method': 'POST',
+        'http.route': '/v1/orders',
+        'http.response.status_code': 202,
+        'url.path': '/v1/orders',
+      }),
     });
     const publish = one('gateway', 'publish order.received.v1');
     expect(publish).toMatchObject({
       kind: 'producer',
       parentSpanId: server.spanId,
-      attributes: expect.objectContaining({ 'messaging.system': 'rabbitmq', 'messaging.message.id': expect.any(String), 'messaging.message.conversation_id': res.body.id }),
+      attributes: expect.objectContaining({
+        'messaging.system': 'rabbitmq',
+        'messaging.message.id': expect.any(String),
+        'messaging.message.conversation_id': res.body.id,
+      }),
     });
     const consume = one('ingestion', 'process ingestion.order-intake');
     expect(consume).toMatchObject({ kind: 'consumer', parentSpanId: publish.spanId, attributes: expect.objectContaining({ 'oms.message.outcome': 'ok' }) });
@@ -106,10 +115,15 @@ describe('with tracing on, one order is one trace from the gateway through inges
     await request(app).get('/healthz').expect(200);
     await request(app).get('/readyz').expect(200);
     await request(app).get('/metrics').expect(200);
-    const res = await request(app).post('/v1/orders').set(auth).send(sampleOrder({ externalId: 'TRACE-2' }));
+    const res = await request(app)
+      .post('/v1/orders')
+      .set(auth)
+      .send(sampleOrder({ externalId: 'TRACE-2' }));
     expect(res.status).toBe(202);
 
-    const publish = await received((all) => all.find((s) => !before.has(s.spanId) && s.name === 'publish order.received.v1' && s.attributes['messaging.message.conversation_id'] === res.body.id));
+    const publish = await received((all) =>
+      all.find((s) => !before.has(s.spanId) && s.name === 'publish order.received.v1' && s.attributes['messaging.message.conversation_id'] === res.body.id),
+    );
     const server = receiver.spans.find((s) => s.spanId === publish.parentSpanId) as ReceivedSpan;
     expect(server).toMatchObject({ service: 'gateway', kind: 'server', name: 'POST /v1/orders', parentSpanId: undefined, traceId: publish.traceId });
     const gatewayPaths = receiver.spans.filter((s) => s.service === 'gateway' && s.kind === 'server').map((s) => s.attributes['url.path']);
@@ -118,14 +132,22 @@ describe('with tracing on, one order is one trace from the gateway through inges
 
   it('when the client sends a bad body, then the request span records the 4xx status without marking the span failed', async () => {
     const traceId = hex(16);
-    await request(app).post('/v1/orders').set(auth).set('traceparent', `00-${traceId}-${hex(8)}-01`).send({ channel: 'webshop' }).expect(422);
+    await request(app)
+      .post('/v1/orders')
+      .set(auth)
+      .set('traceparent', `00-${traceId}-${hex(8)}-01`)
+      .send({ channel: 'webshop' })
+      .expect(422);
     const server = await received((all) => all.find((s) => s.traceId === traceId && s.kind === 'server'));
     expect(server.attributes['http.response.status_code']).toBe(422);
     expect(server.status.code).toBe(0);
   });
 
   it('when an order is read with a traceparent, then the gateway request, its query to ingestion and ingestion’s handling of it are spans of that trace, each the child of the one before', async () => {
-    const created = await request(app).post('/v1/orders').set(auth).send(sampleOrder({ externalId: 'TRACE-READ' }));
+    const created = await request(app)
+      .post('/v1/orders')
+      .set(auth)
+      .send(sampleOrder({ externalId: 'TRACE-READ' }));
     expect(created.status).toBe(202);
     const orderId: string = created.body.id;
     await eventually(async () => ((await request(app).get(`/v1/orders/${orderId}`).set(auth)).status === 200 ? true : undefined));
@@ -138,7 +160,9 @@ describe('with tracing on, one order is one trace from the gateway through inges
 
     const spans = await received((all) => {
       const trace = all.filter((s) => s.traceId === traceId);
-      return trace.some((s) => s.service === 'ingestion' && s.kind === 'server') && trace.some((s) => s.service === 'gateway' && s.kind === 'server') ? trace : undefined;
+      return trace.some((s) => s.service === 'ingestion' && s.kind === 'server') && trace.some((s) => s.service === 'gateway' && s.kind === 'server')
+        ? trace
+        : undefined;
     });
     const one = (service: string, kind: string) => {
       const found = spans.filter((s) => s.service === service && s.kind === kind);
@@ -172,10 +196,20 @@ describe('with tracing on, one order is one trace from the gateway through inges
 
   it('when a label is downloaded, then the download from the carrier service is a CLIENT span too, and carries its context', async () => {
     const traceId = hex(16);
-    const res = await request(app).get('/v1/shipments/shp-trace-1/label').set(auth).set('traceparent', `00-${traceId}-${hex(8)}-01`);
+    const res = await request(app)
+      .get('/v1/shipments/shp-trace-1/label')
+      .set(auth)
+      .set('traceparent', `00-${traceId}-${hex(8)}-01`);
     expect(res.status).toBe(200);
     const client = await received((all) => all.find((s) => s.traceId === traceId && s.kind === 'client'));
-    expect(client).toMatchObject({ name: 'GET', attributes: expect.objectContaining({ 'peer.service': 'carrier', 'url.full': `${carrier.url}/internal/shipments/shp-trace-1/label`, 'http.response.status_code': 200 }) });
+    expect(client).toMatchObject({
+      name: 'GET',
+      attributes: expect.objectContaining({
+        'peer.service': 'carrier',
+        'url.full': `${carrier.url}/internal/shipments/shp-trace-1/label`,
+        'http.response.status_code': 200,
+      }),
+    });
     const server = receiver.spans.find((s) => s.spanId === client.parentSpanId) as ReceivedSpan;
     expect(server).toMatchObject({ service: 'gateway', kind: 'server', name: 'GET /v1/shipments/:id/label', traceId });
     const download = carrier.requests.filter((r) => r.url === '/internal/shipments/shp-trace-1/label');

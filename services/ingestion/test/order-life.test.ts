@@ -92,7 +92,11 @@ describe('ingestion: the order overseer', () => {
     const held = await eventually(async () => (await getOrder(id)).status === 'on_hold' && getOrder(id));
     expect(held.holds[0].reason).toBe('amount_mismatch');
     // No reservation is asked for: an absence, watched for a while (a command would follow the hold within milliseconds).
-    await expectNothingWithin(300, async () => (await tap.drain('inventory.commands')).some((m) => m.correlationId === id), 'a stock command for an order held for amount_mismatch');
+    await expectNothingWithin(
+      300,
+      async () => (await tap.drain('inventory.commands')).some((m) => m.correlationId === id),
+      'a stock command for an order held for amount_mismatch',
+    );
     expect((await tap.drain('inventory.commands')).filter((m) => m.correlationId === id)).toHaveLength(0);
   });
 
@@ -122,7 +126,8 @@ describe('ingestion: the order overseer', () => {
       if (outcome.status !== 'done') throw new Error('no answer');
       return outcome.result as any;
     };
-    const commandsFor = async (queue: string, id: string) => (await tap.drain(queue)).filter((m) => m.correlationId === id).map((m) => [m.type, m.data.orderId]);
+    const commandsFor = async (queue: string, id: string) =>
+      (await tap.drain(queue)).filter((m) => m.correlationId === id).map((m) => [m.type, m.data.orderId]);
 
     it('when a pending order’s lines and amount change, then the answer is the changed order, the old reservation and authorization go and new ones are asked for under new keys', async () => {
       const id = await receive(order('WS-A1'));
@@ -143,7 +148,12 @@ describe('ingestion: the order overseer', () => {
         ['stock.release.v1', id],
         ['stock.reserve.v1', `${id}~2`],
       ]);
-      expect(await eventually(async () => { const sent = await commandsFor('payment-check.commands', id); return sent.length === 2 && sent; })).toEqual([
+      expect(
+        await eventually(async () => {
+          const sent = await commandsFor('payment-check.commands', id);
+          return sent.length === 2 && sent;
+        }),
+      ).toEqual([
         ['payment.void.v1', id],
         ['payment.check.v1', `${id}~2`],
       ]);
@@ -154,15 +164,23 @@ describe('ingestion: the order overseer', () => {
       await report('payment.approved.v1', { orderId: `${id}~2`, checkId: 'c2', amount: 6492, currency: 'EUR', providerRef: 'auth_2' }, id);
       const ready = await eventually(async () => (await getOrder(id)).status === 'ready_to_fulfill' && getOrder(id));
       expect(ready.allocation).toEqual([{ sku: 'TSHIRT-BLK-M', quantity: 3, locationId: 'berlin' }]);
-      expect(await eventually(async () => (await commandsFor('inventory.commands', id)).find(([type]) => type === 'stock.release.v1'))).toEqual(['stock.release.v1', id]);
+      expect(await eventually(async () => (await commandsFor('inventory.commands', id)).find(([type]) => type === 'stock.release.v1'))).toEqual([
+        'stock.release.v1',
+        id,
+      ]);
 
-      await expect(send('order.amend.v1', { orderId: id, shippingAddress: { name: 'A', line1: 'B 1', postalCode: '10115', city: 'Berlin', country: 'DE' } })).rejects.toMatchObject({
+      await expect(
+        send('order.amend.v1', { orderId: id, shippingAddress: { name: 'A', line1: 'B 1', postalCode: '10115', city: 'Berlin', country: 'DE' } }),
+      ).rejects.toMatchObject({
         status: 409,
         detail: expect.stringContaining('An order that is ready_to_fulfill can no longer be changed'),
       });
       const cancelled = await send('order.cancel.v1', { orderId: id, reason: 'customer asked' });
       expect(cancelled.status).toBe('cancelled');
-      expect(await eventually(async () => (await commandsFor('inventory.commands', id)).find(([type]) => type === 'stock.release.v1'))).toEqual(['stock.release.v1', `${id}~2`]);
+      expect(await eventually(async () => (await commandsFor('inventory.commands', id)).find(([type]) => type === 'stock.release.v1'))).toEqual([
+        'stock.release.v1',
+        `${id}~2`,
+      ]);
     });
 
     it('when only the shipping address changes, then it is recorded with the actor and nothing is checked again', async () => {
@@ -193,7 +211,10 @@ describe('ingestion: the order overseer', () => {
       const released = await send('order.release-hold.v1', { orderId: id, reason: 'stock_short', note: 'stock arrived' });
       expect(released).toMatchObject({ status: 'pending', holds: [], checks: { stock: 'pending' } });
       expect(released.timeline.find((t: any) => t.type === 'hold_released')).toMatchObject({ actor: 'api-key:ops-7', detail: 'stock_short: stock arrived' });
-      expect(await eventually(async () => (await commandsFor('inventory.commands', id)).find(([type]) => type === 'stock.reserve.v1'))).toEqual(['stock.reserve.v1', `${id}~2`]);
+      expect(await eventually(async () => (await commandsFor('inventory.commands', id)).find(([type]) => type === 'stock.reserve.v1'))).toEqual([
+        'stock.reserve.v1',
+        `${id}~2`,
+      ]);
     });
   });
 });

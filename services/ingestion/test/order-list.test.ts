@@ -52,15 +52,32 @@ describe('ingestion: listing orders', () => {
     }
     special = {
       held: await receive(
-        sampleOrder({ externalId: 'WS-HELD', payment: { method: 'card', provider: 'sandbox', reference: 'r', amount: 1 }, customer: { email: 'held@example.com', name: 'Held Person' } }),
+        sampleOrder({
+          externalId: 'WS-HELD',
+          payment: { method: 'card', provider: 'sandbox', reference: 'r', amount: 1 },
+          customer: { email: 'held@example.com', name: 'Held Person' },
+        }),
         '2026-01-02T09:00:00.000Z',
       ),
-      anna: await receive(sampleOrder({ externalId: 'WS-ANNA', customer: { email: 'Anna.Schmidt@Example.com', name: 'Anna (VIP) Schmidt' } }), '2026-01-02T10:00:00.000Z'),
+      anna: await receive(
+        sampleOrder({ externalId: 'WS-ANNA', customer: { email: 'Anna.Schmidt@Example.com', name: 'Anna (VIP) Schmidt' } }),
+        '2026-01-02T10:00:00.000Z',
+      ),
       mixed: await receive(
-        sampleOrder({ externalId: 'WS-MIXED', customer: { email: 'mixed@example.com', name: 'Max Mixed' }, lines: [{ sku: 'MUG-1', quantity: 1, unitPrice: 900 }, { sku: 'CAP.RED', quantity: 1, unitPrice: 1500 }] }),
+        sampleOrder({
+          externalId: 'WS-MIXED',
+          customer: { email: 'mixed@example.com', name: 'Max Mixed' },
+          lines: [
+            { sku: 'MUG-1', quantity: 1, unitPrice: 900 },
+            { sku: 'CAP.RED', quantity: 1, unitPrice: 1500 },
+          ],
+        }),
         '2026-01-02T11:00:00.000Z',
       ),
-      outlet: await receive(sampleOrder({ channel: 'outlet', externalId: 'OUT-1', customer: { email: 'o@example.com', name: 'Olga Outlet' } }), '2026-01-02T12:00:00.000Z'),
+      outlet: await receive(
+        sampleOrder({ channel: 'outlet', externalId: 'OUT-1', customer: { email: 'o@example.com', name: 'Olga Outlet' } }),
+        '2026-01-02T12:00:00.000Z',
+      ),
     };
     await eventually(async () => (await list({ limit: 200 })).body.items?.length === all.length, 30000);
   }, 60000);
@@ -134,7 +151,9 @@ describe('ingestion: listing orders', () => {
     expect(paths).toEqual(expect.arrayContaining(['status', 'limit', 'sort', 'createdFrom', 'holdReason', 'sku']));
     expect(res.body.errors.find((e: { path: string }) => e.path === 'status').message).toContain('lost');
     expect((await list({ limit: 201 })).status).toBe(422);
-    expect((await list({ createdFrom: '2026-01-02T00:00:00Z', createdTo: '2026-01-01T00:00:00Z' })).body.errors).toEqual([{ path: 'createdTo', message: 'must not be before createdFrom' }]);
+    expect((await list({ createdFrom: '2026-01-02T00:00:00Z', createdTo: '2026-01-01T00:00:00Z' })).body.errors).toEqual([
+      { path: 'createdTo', message: 'must not be before createdFrom' },
+    ]);
   });
 
   it('when a cursor was not made by the list, then 422 points at the cursor', async () => {
@@ -149,7 +168,15 @@ describe('ingestion: listing orders', () => {
     const indexes = await service.ctx.db.collection('orders').listIndexes().toArray();
     const keys = indexes.map((i) => Object.keys(i.key).join(','));
     expect(keys).toEqual(
-      expect.arrayContaining(['createdAt,_id', 'channel,createdAt,_id', 'status,createdAt,_id', 'channel,status,createdAt,_id', 'customerEmail,createdAt,_id', 'lines.sku,createdAt,_id', 'holds.reason,createdAt,_id']),
+      expect.arrayContaining([
+        'createdAt,_id',
+        'channel,createdAt,_id',
+        'status,createdAt,_id',
+        'channel,status,createdAt,_id',
+        'customerEmail,createdAt,_id',
+        'lines.sku,createdAt,_id',
+        'holds.reason,createdAt,_id',
+      ]),
     );
   });
 });

@@ -24,7 +24,10 @@ describe('inventory under concurrent commands', () => {
     const movements = await (db.model('Movement') as Model<any>).find({ sku }).lean<Array<{ quantity: number }>>();
     const active = await (db.model('Reservation') as Model<any>).find({ status: 'active' }).lean<Array<{ lines: Array<{ sku: string; quantity: number }> }>>();
     const onHand = movements.reduce((s, m) => s + m.quantity, 0);
-    const reserved = active.flatMap((r) => r.lines).filter((l) => l.sku === sku).reduce((s, l) => s + l.quantity, 0);
+    const reserved = active
+      .flatMap((r) => r.lines)
+      .filter((l) => l.sku === sku)
+      .reduce((s, l) => s + l.quantity, 0);
     return { onHand, reserved };
   }
 
@@ -63,12 +66,23 @@ describe('inventory under concurrent commands', () => {
   it('when two-SKU and one-SKU orders race for both SKUs, then no order is left half reserved and the counts add up', async () => {
     await inv.receive('PAIR-A', 'WH-1', 6);
     await inv.receive('PAIR-B', 'WH-2', 4);
-    const pairs = Array.from({ length: 12 }, () => ({ orderId: `o-${randomUUID()}`, lines: [{ sku: 'PAIR-A', quantity: 1 }, { sku: 'PAIR-B', quantity: 1 }] }));
+    const pairs = Array.from({ length: 12 }, () => ({
+      orderId: `o-${randomUUID()}`,
+      lines: [
+        { sku: 'PAIR-A', quantity: 1 },
+        { sku: 'PAIR-B', quantity: 1 },
+      ],
+    }));
     const singles = Array.from({ length: 6 }, () => ({ orderId: `o-${randomUUID()}`, lines: [{ sku: 'PAIR-A', quantity: 1 }] }));
     const requests = [...pairs, ...singles].sort(() => Math.random() - 0.5);
     // Meanwhile stock is taken away and added at the same locations.
     const movements = [
-      inv.send('stock.record-movements.v1', { movements: [{ sku: 'PAIR-A', locationId: 'WH-1', quantity: -1, type: 'write_off', reason: 'broken' }], actor: 'ops:test' }).catch((e) => e),
+      inv
+        .send('stock.record-movements.v1', {
+          movements: [{ sku: 'PAIR-A', locationId: 'WH-1', quantity: -1, type: 'write_off', reason: 'broken' }],
+          actor: 'ops:test',
+        })
+        .catch((e) => e),
       inv.send('stock.record-movements.v1', { movements: [{ sku: 'PAIR-B', locationId: 'WH-2', quantity: 1, type: 'receipt' }], actor: 'ops:test' }),
     ];
     const results = await Promise.all(requests.map((r) => inv.send('stock.reserve.v1', r)));

@@ -51,7 +51,12 @@ describe('inventory: crashes and a lost Redis', () => {
     let child = await startChild(env, port);
     bus = await TestBus.open(stack.amqpUrl, ['stock.#']);
     await bus.commands.send('location.upsert.v1', locationCommand('WH-1', { name: 'One' }), { correlationId: 't' }, 20_000);
-    await bus.commands.send('stock.record-movements.v1', { movements: [{ sku: 'CRASH-1', locationId: 'WH-1', quantity: 60, type: 'receipt' }], actor: 'ops:test' }, { correlationId: 't' }, 20_000);
+    await bus.commands.send(
+      'stock.record-movements.v1',
+      { movements: [{ sku: 'CRASH-1', locationId: 'WH-1', quantity: 60, type: 'receipt' }], actor: 'ops:test' },
+      { correlationId: 't' },
+      20_000,
+    );
 
     const orders = Array.from({ length: 150 }, () => `o-${randomUUID()}`);
     await Promise.all(orders.map((orderId) => send('stock.reserve.v1', { orderId, lines: [{ sku: 'CRASH-1', quantity: 1 }] })));
@@ -85,7 +90,12 @@ describe('inventory: crashes and a lost Redis', () => {
     await redis.flushdb();
     // A small prefetch, so that most of the burst is still to be taken when Redis is flushed (at the
     // default of 200 the service may hold all 200 commands, past their Redis step, by then).
-    const running = await stack.start(definition, { REDIS_URL: FLUSHED_REDIS_URL, INVENTORY_LEASE_MS: '1000', MONGO_URL: stack.mongoUrl('inventory-flush'), AMQP_PREFETCH: '20' });
+    const running = await stack.start(definition, {
+      REDIS_URL: FLUSHED_REDIS_URL,
+      INVENTORY_LEASE_MS: '1000',
+      MONGO_URL: stack.mongoUrl('inventory-flush'),
+      AMQP_PREFETCH: '20',
+    });
     try {
       bus ??= await TestBus.open(stack.amqpUrl, ['stock.#']);
       const command = (type: any, data: any) => bus.commands.send(type, data, { correlationId: 't' }, 60_000);

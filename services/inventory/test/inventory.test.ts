@@ -20,7 +20,16 @@ describe('inventory: ledger, reservations and returns', () => {
 
   it('when a location is created and receipts recorded, then GET inventory shows on hand, reserved and available per location and in total', async () => {
     const created = await inv.location('WH-C', 'warehouse', { name: 'Warehouse C' });
-    expect(created).toMatchObject({ id: 'WH-C', name: 'Warehouse C', type: 'warehouse', canShip: true, canPickup: false, priority: 100, handlingCost: 0, active: true });
+    expect(created).toMatchObject({
+      id: 'WH-C',
+      name: 'Warehouse C',
+      type: 'warehouse',
+      canShip: true,
+      canPickup: false,
+      priority: 100,
+      handlingCost: 0,
+      active: true,
+    });
     expect((await inv.get('/internal/locations/WH-C')).body).toMatchObject({ id: 'WH-C', name: 'Warehouse C', type: 'warehouse' });
     expect((await inv.get('/internal/locations/NOPE')).status).toBe(404);
 
@@ -49,7 +58,17 @@ describe('inventory: ledger, reservations and returns', () => {
       leadTimeDays: 0,
       substitutes: [],
     });
-    expect(await inv.stock('NEVER-SEEN')).toEqual({ sku: 'NEVER-SEEN', onHand: 0, reserved: 0, safetyStock: 0, available: 0, locations: [], incoming: [], leadTimeDays: 0, substitutes: [] });
+    expect(await inv.stock('NEVER-SEEN')).toEqual({
+      sku: 'NEVER-SEEN',
+      onHand: 0,
+      reserved: 0,
+      safetyStock: 0,
+      available: 0,
+      locations: [],
+      incoming: [],
+      leadTimeDays: 0,
+      substitutes: [],
+    });
   });
 
   it('when a movement names an unknown location or a receipt is not positive, then the command is refused with 422 naming the field', async () => {
@@ -77,11 +96,21 @@ describe('inventory: ledger, reservations and returns', () => {
     await inv.receive('RES-1', 'WH-B', 2);
     const orderId = `o-${randomUUID()}`;
     // The same SKU twice in one order is one line of 3.
-    const reservation = await inv.send('stock.reserve.v1', { orderId, lines: [{ sku: 'RES-1', quantity: 2 }, { sku: 'RES-1', quantity: 1 }] });
+    const reservation = await inv.send('stock.reserve.v1', {
+      orderId,
+      lines: [
+        { sku: 'RES-1', quantity: 2 },
+        { sku: 'RES-1', quantity: 1 },
+      ],
+    });
     expect(reservation).toMatchObject({ orderId, status: 'active', lines: [{ sku: 'RES-1', locationId: 'WH-A', quantity: 3 }] });
 
     const reserved = await inv.tap.next('stock.reserved.v1', orderId);
-    expect(reserved).toMatchObject({ producer: 'inventory', correlationId: orderId, data: { orderId, lines: [{ sku: 'RES-1', locationId: 'WH-A', quantity: 3 }] } });
+    expect(reserved).toMatchObject({
+      producer: 'inventory',
+      correlationId: orderId,
+      data: { orderId, lines: [{ sku: 'RES-1', locationId: 'WH-A', quantity: 3 }] },
+    });
     expect(await inv.stock('RES-1')).toMatchObject({ onHand: 7, reserved: 3, available: 4 });
     expect((await inv.get(`/internal/reservations/${orderId}`)).body).toMatchObject({ orderId, status: 'active' });
 
@@ -122,7 +151,13 @@ describe('inventory: ledger, reservations and returns', () => {
     await inv.receive('SHORT-A', 'WH-A', 10);
     await inv.receive('SHORT-B', 'WH-A', 1);
     const orderId = `o-${randomUUID()}`;
-    const result = await inv.send('stock.reserve.v1', { orderId, lines: [{ sku: 'SHORT-A', quantity: 2 }, { sku: 'SHORT-B', quantity: 3 }] });
+    const result = await inv.send('stock.reserve.v1', {
+      orderId,
+      lines: [
+        { sku: 'SHORT-A', quantity: 2 },
+        { sku: 'SHORT-B', quantity: 3 },
+      ],
+    });
     expect(result).toMatchObject({ orderId, status: 'short', lines: [], shortLines: [{ sku: 'SHORT-B', requested: 3, available: 1 }] });
     const short = await inv.tap.next('stock.short.v1', orderId);
     expect(short.data).toMatchObject({ orderId, lines: [{ sku: 'SHORT-B', requested: 3, available: 1 }] });
@@ -160,7 +195,13 @@ describe('inventory: ledger, reservations and returns', () => {
     await inv.receive('LIFE-1', 'WH-B', 6);
     await inv.receive('LIFE-2', 'WH-B', 2);
     const orderId = `o-${randomUUID()}`;
-    await inv.send('stock.reserve.v1', { orderId, lines: [{ sku: 'LIFE-1', quantity: 4 }, { sku: 'LIFE-2', quantity: 2 }] });
+    await inv.send('stock.reserve.v1', {
+      orderId,
+      lines: [
+        { sku: 'LIFE-1', quantity: 4 },
+        { sku: 'LIFE-2', quantity: 2 },
+      ],
+    });
     expect(await inv.stock('LIFE-1')).toMatchObject({ onHand: 6, reserved: 4, available: 2 });
 
     const consumed = await inv.send('stock.consume.v1', { orderId });
@@ -221,7 +262,12 @@ describe('inventory: ledger, reservations and returns', () => {
 
   it('when a return comes for an order this service never reserved, then the restock is still recorded and announced', async () => {
     const orderId = `o-legacy-${randomUUID()}`;
-    await inv.send('stock.restock.v1', { orderId, returnId: 'r-legacy', locationId: 'ST-1', lines: [{ sku: 'LEGACY-1', quantity: 2, condition: 'resellable' }] });
+    await inv.send('stock.restock.v1', {
+      orderId,
+      returnId: 'r-legacy',
+      locationId: 'ST-1',
+      lines: [{ sku: 'LEGACY-1', quantity: 2, condition: 'resellable' }],
+    });
     await inv.tap.next('stock.restocked.v1', orderId);
     expect(await inv.stock('LEGACY-1')).toMatchObject({ onHand: 2, available: 2 });
   });

@@ -38,7 +38,10 @@ describe('inventory planning through the service', () => {
     // Further down is not a new crossing; a write-off that crosses again after a receipt is.
     await inv.send('stock.reserve.v1', { orderId: `o-${randomUUID()}`, lines: [{ sku: 'LOW-1', quantity: 1 }] });
     await inv.receive('LOW-1', 'WH-P', 10); // 14 available
-    await inv.send('stock.record-movements.v1', { movements: [{ sku: 'LOW-1', locationId: 'WH-P', quantity: -10, type: 'write_off', reason: 'water damage' }], actor: 'ops:test' });
+    await inv.send('stock.record-movements.v1', {
+      movements: [{ sku: 'LOW-1', locationId: 'WH-P', quantity: -10, type: 'write_off', reason: 'water damage' }],
+      actor: 'ops:test',
+    });
     await eventually(() => lowEvents().length === 2);
     expect(lowEvents()[1]!.data).toMatchObject({ available: 4, reorderPoint: 5 });
     const below = (await inv.get('/internal/inventory?belowReorderPoint=true')).body.items;
@@ -46,12 +49,26 @@ describe('inventory planning through the service', () => {
   });
 
   it('when a receipt is expected, then it shows as incoming until a receipt with its reference arrives', async () => {
-    const expected = await inv.send('stock.expect.v1', { sku: 'INC-1', locationId: 'WH-P', quantity: 30, expectedAt: '2026-12-10', reference: 'PO-900', actor: 'ops:test' });
+    const expected = await inv.send('stock.expect.v1', {
+      sku: 'INC-1',
+      locationId: 'WH-P',
+      quantity: 30,
+      expectedAt: '2026-12-10',
+      reference: 'PO-900',
+      actor: 'ops:test',
+    });
     expect(expected).toMatchObject({ status: 'open', quantity: 30, expectedAt: '2026-12-10' });
-    expect((await inv.stock('INC-1')).incoming).toEqual([expect.objectContaining({ locationId: 'WH-P', quantity: 30, expectedAt: '2026-12-10', reference: 'PO-900' })]);
-    await inv.send('stock.record-movements.v1', { movements: [{ sku: 'INC-1', locationId: 'WH-P', quantity: 30, type: 'receipt', reference: 'PO-900' }], actor: 'ops:test' });
+    expect((await inv.stock('INC-1')).incoming).toEqual([
+      expect.objectContaining({ locationId: 'WH-P', quantity: 30, expectedAt: '2026-12-10', reference: 'PO-900' }),
+    ]);
+    await inv.send('stock.record-movements.v1', {
+      movements: [{ sku: 'INC-1', locationId: 'WH-P', quantity: 30, type: 'receipt', reference: 'PO-900' }],
+      actor: 'ops:test',
+    });
     expect(await inv.stock('INC-1')).toMatchObject({ onHand: 30, incoming: [] });
-    await expect(inv.send('stock.expect.v1', { sku: 'INC-1', locationId: 'NOWHERE', quantity: 1, expectedAt: '2026-12-10', reference: 'PO-901', actor: 'ops:test' })).rejects.toMatchObject({
+    await expect(
+      inv.send('stock.expect.v1', { sku: 'INC-1', locationId: 'NOWHERE', quantity: 1, expectedAt: '2026-12-10', reference: 'PO-901', actor: 'ops:test' }),
+    ).rejects.toMatchObject({
       status: 422,
       errors: [{ path: 'locationId', message: 'location NOWHERE does not exist' }],
     });

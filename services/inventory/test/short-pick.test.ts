@@ -23,7 +23,9 @@ describe('inventory: a short pick', () => {
     await inv.receive('SP-X', 'SP-A', 3);
     await inv.receive('SP-X', 'SP-B', 5);
     const orderId = `o-${randomUUID()}`;
-    expect(await inv.send('stock.reserve.v1', { orderId, lines: [{ sku: 'SP-X', quantity: 3 }] })).toMatchObject({ lines: [{ locationId: 'SP-A', quantity: 3 }] });
+    expect(await inv.send('stock.reserve.v1', { orderId, lines: [{ sku: 'SP-X', quantity: 3 }] })).toMatchObject({
+      lines: [{ locationId: 'SP-A', quantity: 3 }],
+    });
 
     const command = { orderId, locationId: 'SP-A', lines: [{ sku: 'SP-X', missing: 2 }], excludeLocationIds: ['SP-A'] };
     const id = randomUUID();
@@ -35,7 +37,11 @@ describe('inventory: a short pick', () => {
     ]);
     expect(again.lines).toEqual(first.lines);
     const event = await inv.tap.next('stock.reallocated.v1', orderId);
-    expect(event.data).toMatchObject({ corrected: [{ sku: 'SP-X', locationId: 'SP-A', missing: 2 }], lines: [{ locationId: 'SP-B', quantity: 2 }], unfilled: [] });
+    expect(event.data).toMatchObject({
+      corrected: [{ sku: 'SP-X', locationId: 'SP-A', missing: 2 }],
+      lines: [{ locationId: 'SP-B', quantity: 2 }],
+      unfilled: [],
+    });
 
     const stock = await inv.stock('SP-X');
     expect(stock.locations).toEqual([

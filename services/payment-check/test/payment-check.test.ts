@@ -110,7 +110,9 @@ describe('payment-check', () => {
 
   it('when a refund is asked for an order without an approved payment, then it is refused with 409', async () => {
     const orderId = newOrder();
-    await expect(commands.send('payment.refund.v1', { orderId, returnId: 'ret-x', amount: 100, currency: 'EUR' }, { correlationId: orderId })).rejects.toMatchObject({
+    await expect(
+      commands.send('payment.refund.v1', { orderId, returnId: 'ret-x', amount: 100, currency: 'EUR' }, { correlationId: orderId }),
+    ).rejects.toMatchObject({
       status: 409,
     });
   });

@@ -39,7 +39,11 @@ describe('with tracing on, payment-check traces its calls to the payment provide
 
   it('when a payment is checked, then the authorization call is a CLIENT span, child of the command’s processing, and the provider gets no traceparent', async () => {
     const orderId = `ord-${randomUUID()}`;
-    const out = await bus.commands.send('payment.check.v1', { orderId, amount: 5000, currency: 'EUR', provider: 'sandbox', method: 'card', reference: `ref-${orderId}` }, { correlationId: orderId });
+    const out = await bus.commands.send(
+      'payment.check.v1',
+      { orderId, amount: 5000, currency: 'EUR', provider: 'sandbox', method: 'card', reference: `ref-${orderId}` },
+      { correlationId: orderId },
+    );
     expect(out.status).toBe('done');
 
     const { client, consume } = await eventually(async () => {
@@ -54,7 +58,11 @@ describe('with tracing on, payment-check traces its calls to the payment provide
       name: 'POST',
       traceId: consume.traceId,
       status: { code: 0 },
-      attributes: expect.objectContaining({ 'peer.service': 'payment-provider', 'url.full': `${provider.url}/v1/authorizations`, 'http.response.status_code': 201 }),
+      attributes: expect.objectContaining({
+        'peer.service': 'payment-provider',
+        'url.full': `${provider.url}/v1/authorizations`,
+        'http.response.status_code': 201,
+      }),
     });
     const authorizations = providerRequests.filter((r) => r.url === '/v1/authorizations');
     expect(authorizations.length).toBeGreaterThan(0);

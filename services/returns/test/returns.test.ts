@@ -36,7 +36,15 @@ describe('returns service', () => {
     const orderId = `ord-${randomUUID()}`;
     await bus.broker.publish(
       'order.delivered.v1',
-      { orderId, channel: 'shop', currency: 'EUR', lines: [{ sku: 'A', quantity: 2, unitPrice: 1250 }, { sku: 'B', quantity: 1, unitPrice: 899 }] },
+      {
+        orderId,
+        channel: 'shop',
+        currency: 'EUR',
+        lines: [
+          { sku: 'A', quantity: 2, unitPrice: 1250 },
+          { sku: 'B', quantity: 1, unitPrice: 899 },
+        ],
+      },
       { correlationId: orderId },
     );
     // The projection is internal: probing with an over-long return tells "not delivered" (409) from "too many" (422).
@@ -56,7 +64,10 @@ describe('returns service', () => {
     const returnId = `ret-${randomUUID()}`;
     const lines = [{ sku: 'A', quantity: 1, reason: 'too small' }];
     const out = await send('return.open.v1', { returnId, orderId, lines, actor: 'customer:1' });
-    expect(out).toEqual({ status: 'done', result: expect.objectContaining({ id: returnId, orderId, status: 'requested', lines, createdAt: expect.any(String) }) });
+    expect(out).toEqual({
+      status: 'done',
+      result: expect.objectContaining({ id: returnId, orderId, status: 'requested', lines, createdAt: expect.any(String) }),
+    });
 
     const opened = await eventually(() => tap.of<MessageData<'return.opened.v1'>>('return.opened.v1').find((e) => e.data.returnId === returnId));
     expect(opened!.data).toEqual({ orderId, returnId, lines });
@@ -71,7 +82,9 @@ describe('returns service', () => {
   });
 
   it('when the order was not delivered, then opening a return is refused with 409', async () => {
-    await expect(send('return.open.v1', { returnId: `ret-${randomUUID()}`, orderId: `ord-${randomUUID()}`, lines: [{ sku: 'A', quantity: 1, reason: 'x' }], actor: 'c' })).rejects.toMatchObject({
+    await expect(
+      send('return.open.v1', { returnId: `ret-${randomUUID()}`, orderId: `ord-${randomUUID()}`, lines: [{ sku: 'A', quantity: 1, reason: 'x' }], actor: 'c' }),
+    ).rejects.toMatchObject({
       status: 409,
       detail: 'order is not delivered',
     });
@@ -111,7 +124,15 @@ describe('returns service', () => {
   it('when a return is received, then the refund is computed and return.received.v1 is emitted once even if the command comes twice', async () => {
     const orderId = await deliveredOrder();
     const returnId = `ret-${randomUUID()}`;
-    await send('return.open.v1', { returnId, orderId, lines: [{ sku: 'A', quantity: 2, reason: 'r' }, { sku: 'B', quantity: 1, reason: 'r' }], actor: 'c' });
+    await send('return.open.v1', {
+      returnId,
+      orderId,
+      lines: [
+        { sku: 'A', quantity: 2, reason: 'r' },
+        { sku: 'B', quantity: 1, reason: 'r' },
+      ],
+      actor: 'c',
+    });
 
     const receive: MessageData<'return.receive.v1'> = {
       returnId,
@@ -126,7 +147,14 @@ describe('returns service', () => {
     const expectedRefund = 2 * 1250 + 899;
     expect(first).toEqual({
       status: 'done',
-      result: expect.objectContaining({ id: returnId, orderId, status: 'received', refundAmount: expectedRefund, currency: 'EUR', receipt: expect.objectContaining({ locationId: 'wh-berlin', lines: receive.lines, actor: 'ops:anna' }) }),
+      result: expect.objectContaining({
+        id: returnId,
+        orderId,
+        status: 'received',
+        refundAmount: expectedRefund,
+        currency: 'EUR',
+        receipt: expect.objectContaining({ locationId: 'wh-berlin', lines: receive.lines, actor: 'ops:anna' }),
+      }),
     });
     const messageId = randomUUID();
     const second = await send('return.receive.v1', receive, messageId);
@@ -145,11 +173,15 @@ describe('returns service', () => {
     const orderId = await deliveredOrder();
     const returnId = `ret-${randomUUID()}`;
     await send('return.open.v1', { returnId, orderId, lines: [{ sku: 'A', quantity: 1, reason: 'r' }], actor: 'c' });
-    await expect(send('return.receive.v1', { returnId, locationId: 'wh', lines: [{ sku: 'A', quantity: 2, condition: 'resellable' }], actor: 'o' })).rejects.toMatchObject({
+    await expect(
+      send('return.receive.v1', { returnId, locationId: 'wh', lines: [{ sku: 'A', quantity: 2, condition: 'resellable' }], actor: 'o' }),
+    ).rejects.toMatchObject({
       status: 422,
       errors: [{ path: 'lines.0.quantity', message: expect.any(String) }],
     });
-    await expect(send('return.receive.v1', { returnId: 'ret-nope', locationId: 'wh', lines: [{ sku: 'A', quantity: 1, condition: 'resellable' }], actor: 'o' })).rejects.toMatchObject({
+    await expect(
+      send('return.receive.v1', { returnId: 'ret-nope', locationId: 'wh', lines: [{ sku: 'A', quantity: 1, condition: 'resellable' }], actor: 'o' }),
+    ).rejects.toMatchObject({
       status: 404,
     });
     expect((await getJson('/internal/returns/ret-nope')).status).toBe(404);

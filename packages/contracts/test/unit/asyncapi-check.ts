@@ -28,11 +28,27 @@ export function coverageProblems(document: AsyncAPIDocumentInterface, types: { e
   const problems: string[] = [];
   const operations = document.operations().all();
   const carries = (op: (typeof operations)[number], type: string) =>
-    op.channels().all().some((c) => c.address() === type) && op.messages().all().some((m) => m.name() === type);
+    op
+      .channels()
+      .all()
+      .some((c) => c.address() === type) &&
+    op
+      .messages()
+      .all()
+      .some((m) => m.name() === type);
   for (const type of [...types.events, ...types.commands]) {
-    const channel = document.channels().all().find((c) => c.address() === type);
+    const channel = document
+      .channels()
+      .all()
+      .find((c) => c.address() === type);
     if (!channel) problems.push(`${type}: no channel at its routing key`);
-    else if (!channel.messages().all().some((m) => m.name() === type)) problems.push(`${type}: its channel does not carry the message`);
+    else if (
+      !channel
+        .messages()
+        .all()
+        .some((m) => m.name() === type)
+    )
+      problems.push(`${type}: its channel does not carry the message`);
     if (!operations.some((op) => op.isSend() && carries(op, type))) problems.push(`${type}: no send operation`);
     if (types.commands.includes(type) && operations.filter((op) => op.isReceive() && carries(op, type)).length !== 1)
       problems.push(`${type}: a command needs exactly one receive operation`);

@@ -18,7 +18,13 @@ describe('AsyncAPI document', () => {
   it('when the document is parsed, then every event and command has its channel, its message, its sender, and a command its one receiver', async () => {
     const { document } = await checkAsyncApi(buildAsyncApiDocument());
     expect(coverageProblems(document!, allTypes)).toEqual([]);
-    expect(document!.messages().all().map((m) => m.name()).sort()).toEqual([...allTypes.events, ...allTypes.commands].sort());
+    expect(
+      document!
+        .messages()
+        .all()
+        .map((m) => m.name())
+        .sort(),
+    ).toEqual([...allTypes.events, ...allTypes.commands].sort());
   });
 
   it('when a message type is missing from the document, then the coverage check names it', async () => {
@@ -32,10 +38,16 @@ describe('AsyncAPI document', () => {
 
   it('when a message is routed, then its channel names the exchange, the routing key and a persistent, confirmed publish', () => {
     const doc = buildAsyncApiDocument() as any;
-    expect(doc.channels['stock.reserve.v1'].bindings.amqp).toMatchObject({ is: 'routingKey', exchange: { name: 'oms.commands', type: 'topic', durable: true } });
+    expect(doc.channels['stock.reserve.v1'].bindings.amqp).toMatchObject({
+      is: 'routingKey',
+      exchange: { name: 'oms.commands', type: 'topic', durable: true },
+    });
     expect(doc.channels['stock.reserved.v1'].bindings.amqp.exchange.name).toBe('oms.events');
     expect(doc.operations['inventory.send.stock.reserved.v1'].bindings.amqp).toMatchObject({ deliveryMode: 2, mandatory: true });
-    expect(doc.operations['ingestion.order-progress.receive.stock.reserved.v1']).toMatchObject({ action: 'receive', 'x-oms-dead-letter-queue': 'ingestion.order-progress.dlq' });
+    expect(doc.operations['ingestion.order-progress.receive.stock.reserved.v1']).toMatchObject({
+      action: 'receive',
+      'x-oms-dead-letter-queue': 'ingestion.order-progress.dlq',
+    });
     // The envelope and the message's own data schema, by reference.
     expect(doc.components.messages['stock.reserved.v1'].payload.allOf[1].properties.data).toEqual({ $ref: '#/components/schemas/stock.reserved.v1' });
     expect(doc.components.schemas.Envelope.required).toEqual(['id', 'type', 'occurredAt', 'producer', 'correlationId', 'causationId', 'data']);
@@ -49,14 +61,22 @@ describe('AsyncAPI document', () => {
   describe('the same validation, on broken documents', () => {
     it.each([
       ['an AsyncAPI 2 action', (doc: any) => (doc.operations['gateway.send.order.received.v1'].action = 'publish'), /action/],
-      ['a message reference to nothing', (doc: any) => (doc.channels['order.received.v1'].messages['order.received.v1'] = { $ref: '#/components/messages/nope.v1' }), /nope\.v1/],
+      [
+        'a message reference to nothing',
+        (doc: any) => (doc.channels['order.received.v1'].messages['order.received.v1'] = { $ref: '#/components/messages/nope.v1' }),
+        /nope\.v1/,
+      ],
       [
         'an operation sending a message its channel does not carry',
         (doc: any) => (doc.operations['gateway.send.order.received.v1'].messages = [{ $ref: '#/channels/stock.reserved.v1/messages/stock.reserved.v1' }]),
         /channel/,
       ],
       ['a payload schema of an unknown type', (doc: any) => (doc.components.schemas['stock.low.v1'].type = 'record'), /type/],
-      ['an AMQP delivery mode that does not exist', (doc: any) => (doc.operations['gateway.send.order.received.v1'].bindings.amqp.deliveryMode = 3), /deliveryMode|allowed/],
+      [
+        'an AMQP delivery mode that does not exist',
+        (doc: any) => (doc.operations['gateway.send.order.received.v1'].bindings.amqp.deliveryMode = 3),
+        /deliveryMode|allowed/,
+      ],
     ])('when the document has %s, then it is rejected', async (_what, breakIt, mentions) => {
       const doc = clone(buildAsyncApiDocument());
       breakIt(doc);

@@ -5,7 +5,10 @@ const problemsOf = (input: unknown) => {
   const result = canonicalOrderSchema.safeParse(input);
   return result.success ? [] : result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
 };
-const pathsOf = (input: unknown) => problemsOf(input).map((p) => p.path).sort();
+const pathsOf = (input: unknown) =>
+  problemsOf(input)
+    .map((p) => p.path)
+    .sort();
 
 describe('canonical order validation', () => {
   it('when the sample order is checked, then it passes', () => {

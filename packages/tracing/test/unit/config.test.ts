@@ -10,7 +10,10 @@ const on = (env: NodeJS.ProcessEnv) => {
 describe('tracing settings from the standard OTEL_* variables', () => {
   it('when no OTLP endpoint is set, then tracing is off, whatever else is set', () => {
     expect(readTracingConfig('gateway', {})).toMatchObject({ enabled: false, serviceName: 'gateway' });
-    expect(readTracingConfig('gateway', { OTEL_TRACES_SAMPLER: 'always_on', OTEL_SERVICE_NAME: 'edge' })).toMatchObject({ enabled: false, serviceName: 'edge' });
+    expect(readTracingConfig('gateway', { OTEL_TRACES_SAMPLER: 'always_on', OTEL_SERVICE_NAME: 'edge' })).toMatchObject({
+      enabled: false,
+      serviceName: 'edge',
+    });
     expect(readTracingConfig('gateway', { OTEL_EXPORTER_OTLP_ENDPOINT: '  ' }).enabled).toBe(false);
   });
 
@@ -24,11 +27,18 @@ describe('tracing settings from the standard OTEL_* variables', () => {
   it('when the general endpoint is set, then v1/traces is appended; the traces endpoint is used as it is and wins', () => {
     expect(on({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).url).toBe('http://collector:4318/v1/traces');
     expect(on({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otlp.example.com/prefix/' }).url).toBe('https://otlp.example.com/prefix/v1/traces');
-    expect(on({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://tempo:4318/otlp/v1/traces' }).url).toBe('http://tempo:4318/otlp/v1/traces');
+    expect(on({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://tempo:4318/otlp/v1/traces' }).url).toBe(
+      'http://tempo:4318/otlp/v1/traces',
+    );
   });
 
   it('when nothing else is said, then protobuf over HTTP, parent-based always-on sampling and the service’s own name', () => {
-    expect(on({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })).toMatchObject({ protocol: 'http/protobuf', samplerName: 'parentbased_always_on', serviceName: 'gateway', headers: {} });
+    expect(on({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })).toMatchObject({
+      protocol: 'http/protobuf',
+      samplerName: 'parentbased_always_on',
+      serviceName: 'gateway',
+      headers: {},
+    });
   });
 
   it('when names, headers, resource attributes, protocol and sampler are set, then they are honoured with the spec’s precedence', () => {
@@ -50,7 +60,9 @@ describe('tracing settings from the standard OTEL_* variables', () => {
       samplerName: 'parentbased_traceidratio',
     });
     expect(config.sampler.toString()).toMatch(/TraceIdRatioBased\{0\.25\}/);
-    expect(on({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SERVICE_NAME: 'edge', OTEL_RESOURCE_ATTRIBUTES: 'service.name=x' }).serviceName).toBe('edge');
+    expect(on({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SERVICE_NAME: 'edge', OTEL_RESOURCE_ATTRIBUTES: 'service.name=x' }).serviceName).toBe(
+      'edge',
+    );
   });
 
   it.each([

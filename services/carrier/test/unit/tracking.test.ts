@@ -18,8 +18,12 @@ describe('tracking (domain)', () => {
   });
 
   it('when the same status is re-sent for the same instant in another notation, then it is the same update', () => {
-    expect(isSameUpdate({ status: 'in_transit', occurredAt: at('2025-01-01T10:00:00Z') }, { status: 'in_transit', occurredAt: at('2025-01-01T11:00:00+01:00') })).toBe(true);
-    expect(isSameUpdate({ status: 'in_transit', occurredAt: at('2025-01-01T10:00:00Z') }, { status: 'exception', occurredAt: at('2025-01-01T10:00:00Z') })).toBe(false);
+    expect(
+      isSameUpdate({ status: 'in_transit', occurredAt: at('2025-01-01T10:00:00Z') }, { status: 'in_transit', occurredAt: at('2025-01-01T11:00:00+01:00') }),
+    ).toBe(true);
+    expect(
+      isSameUpdate({ status: 'in_transit', occurredAt: at('2025-01-01T10:00:00Z') }, { status: 'exception', occurredAt: at('2025-01-01T10:00:00Z') }),
+    ).toBe(false);
   });
 
   it('when a parcel has units, then its declared weight is positive and grows with them', () => {

@@ -11,7 +11,13 @@ describe('fulfillment rules (domain)', () => {
       { sku: 'C', quantity: 1, locationId: 'ST1' },
     ]);
     expect([...byLocation]).toEqual([
-      ['WH1', [{ sku: 'A', quantity: 4 }, { sku: 'B', quantity: 2 }]],
+      [
+        'WH1',
+        [
+          { sku: 'A', quantity: 4 },
+          { sku: 'B', quantity: 2 },
+        ],
+      ],
       ['ST1', [{ sku: 'C', quantity: 1 }]],
     ]);
   });
@@ -36,15 +42,30 @@ describe('short pick (domain)', () => {
   ];
 
   it('when some units are missing, then they come off their lines and a line with nothing left goes', () => {
-    expect(applyShortPick(lines, [{ sku: 'A', missing: 1 }, { sku: 'B', missing: 1 }])).toEqual({ lines: [{ sku: 'A', quantity: 2 }], errors: [] });
+    expect(
+      applyShortPick(lines, [
+        { sku: 'A', missing: 1 },
+        { sku: 'B', missing: 1 },
+      ]),
+    ).toEqual({ lines: [{ sku: 'A', quantity: 2 }], errors: [] });
   });
 
   it('when a SKU is not on the fulfillment or more is missing than it holds, then each offending line is named', () => {
-    expect(applyShortPick(lines, [{ sku: 'Z', missing: 1 }, { sku: 'A', missing: 4 }]).errors.map((e) => e.path)).toEqual(['lines.0.sku', 'lines.1.missing']);
+    expect(
+      applyShortPick(lines, [
+        { sku: 'Z', missing: 1 },
+        { sku: 'A', missing: 4 },
+      ]).errors.map((e) => e.path),
+    ).toEqual(['lines.0.sku', 'lines.1.missing']);
   });
 
   it('when everything is missing, then the fulfillment is emptied', () => {
-    expect(decideShortPick({ status: 'open', lines }, 'f1', [{ sku: 'A', missing: 3 }, { sku: 'B', missing: 1 }])).toEqual({ lines: [], emptied: true });
+    expect(
+      decideShortPick({ status: 'open', lines }, 'f1', [
+        { sku: 'A', missing: 3 },
+        { sku: 'B', missing: 1 },
+      ]),
+    ).toEqual({ lines: [], emptied: true });
   });
 
   it('when the fulfillment is no longer open, then the short pick is refused with a conflict', () => {

@@ -1,7 +1,29 @@
 import { canonicalOrderSchema } from '@oms/contracts';
-import { ConsecutiveOrderRows, csvReason, headerProblems, orderFromRows, rowWithoutOrder, type CsvRecord, type CsvRow } from '../../src/domain/intake/csv-orders';
+import {
+  ConsecutiveOrderRows,
+  csvReason,
+  headerProblems,
+  orderFromRows,
+  rowWithoutOrder,
+  type CsvRecord,
+  type CsvRow,
+} from '../../src/domain/intake/csv-orders';
 
-const HEADER = ['externalId', 'channel', 'currency', 'customerEmail', 'customerName', 'shipLine1', 'shipPostalCode', 'shipCity', 'shipCountry', 'sku', 'quantity', 'unitPrice', 'shippingPrice'];
+const HEADER = [
+  'externalId',
+  'channel',
+  'currency',
+  'customerEmail',
+  'customerName',
+  'shipLine1',
+  'shipPostalCode',
+  'shipCity',
+  'shipCountry',
+  'sku',
+  'quantity',
+  'unitPrice',
+  'shippingPrice',
+];
 const first: CsvRecord = {
   externalId: 'CSV-1',
   customerEmail: 'anna@example.com',
@@ -25,7 +47,11 @@ describe('the CSV order format', () => {
   });
 
   it("when an order's rows are read, then order-level fields come from its first row, the channel's currency fills an empty one and the amount is computed", () => {
-    const order = orderFromRows([row(2, first), row(3, { externalId: 'CSV-1', sku: 'MUG-WHT', quantity: '1', unitPrice: '900', lineName: 'Mug' })], 'legacy', 'EUR');
+    const order = orderFromRows(
+      [row(2, first), row(3, { externalId: 'CSV-1', sku: 'MUG-WHT', quantity: '1', unitPrice: '900', lineName: 'Mug' })],
+      'legacy',
+      'EUR',
+    );
     const parsed = canonicalOrderSchema.parse(order);
     expect(parsed).toMatchObject({
       channel: 'legacy',
@@ -43,7 +69,11 @@ describe('the CSV order format', () => {
   });
 
   it('when a number column is not digits, then it stays text so that validation names it; the amount is then not computed', () => {
-    const order = orderFromRows([row(2, { ...first, quantity: 'two', currency: 'USD' })], 'legacy', 'EUR') as { lines: Array<{ quantity: unknown }>; currency: string; payment: { amount: unknown } };
+    const order = orderFromRows([row(2, { ...first, quantity: 'two', currency: 'USD' })], 'legacy', 'EUR') as {
+      lines: Array<{ quantity: unknown }>;
+      currency: string;
+      payment: { amount: unknown };
+    };
     expect(order.lines[0].quantity).toBe('two');
     expect(order.currency).toBe('USD');
     expect(order.payment.amount).toBe(0);
@@ -96,6 +126,9 @@ describe('grouping the rows of a file into orders', () => {
     expect(groups.add(r(4), 'legacy', 'A')).toMatchObject({ rows: [{ line: 3 }] });
     expect(groups.add(r(5), 'legacy', 'A')).toBeUndefined();
     const again = groups.end();
-    expect(again).toMatchObject({ rows: [{ line: 4 }, { line: 5 }], refused: 'externalId: order A appeared earlier in the file; the rows of one order must be consecutive' });
+    expect(again).toMatchObject({
+      rows: [{ line: 4 }, { line: 5 }],
+      refused: 'externalId: order A appeared earlier in the file; the rows of one order must be consecutive',
+    });
   });
 });

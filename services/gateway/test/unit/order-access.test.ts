@@ -25,7 +25,11 @@ function ingestion() {
   return { deps, reads };
 }
 
-const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (err: AppError) => ({ status: err.status, detail: err.detail }));
+const refusal = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (err: AppError) => ({ status: err.status, detail: err.detail }),
+  );
 
 describe('who may see or act on an order', () => {
   it('when ops asks about an order, then nothing is read; a key without channel roles is 403 without a read', async () => {
@@ -49,10 +53,17 @@ describe('who may see or act on an order', () => {
     const { deps, reads } = ingestion();
     const command = await openReturnCommand(deps, webshop, { orderId: 'o-web', lines });
     expect(reads).toEqual(['/internal/orders/o-web']);
-    expect(command).toMatchObject({ type: 'return.open.v1', correlationId: 'o-web', data: { orderId: 'o-web', lines, actor: 'api-key:web', returnId: expect.any(String) } });
+    expect(command).toMatchObject({
+      type: 'return.open.v1',
+      correlationId: 'o-web',
+      data: { orderId: 'o-web', lines, actor: 'api-key:web', returnId: expect.any(String) },
+    });
 
     expect(await refusal(openReturnCommand(deps, ops, { orderId: 'o-gone', lines }))).toEqual({ status: 404, detail: 'Order o-gone was not found' });
     expect(await refusal(openReturnCommand(deps, partner, { orderId: 'o-web', lines }))).toMatchObject({ status: 403 });
-    expect(await refusal(openReturnCommand(deps, { actor: 'x', roles: ['channel:marketplace'] }, { orderId: 'o-web', lines }))).toEqual({ status: 404, detail: 'Order o-web was not found' });
+    expect(await refusal(openReturnCommand(deps, { actor: 'x', roles: ['channel:marketplace'] }, { orderId: 'o-web', lines }))).toEqual({
+      status: 404,
+      detail: 'Order o-web was not found',
+    });
   });
 });

@@ -14,6 +14,8 @@ describe('order commands from the API', () => {
   });
 
   it('when a key without channel roles sends one, then it is refused as not found without asking anyone', () => {
-    expect(() => orderCommand({ actor: 'key:1', roles: ['partner:dhl'] }, 'order.cancel.v1', data)).toThrow(expect.objectContaining({ status: 404, detail: 'Order o-1 was not found' }));
+    expect(() => orderCommand({ actor: 'key:1', roles: ['partner:dhl'] }, 'order.cancel.v1', data)).toThrow(
+      expect.objectContaining({ status: 404, detail: 'Order o-1 was not found' }),
+    );
   });
 });

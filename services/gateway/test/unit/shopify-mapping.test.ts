@@ -21,7 +21,11 @@ describe('Shopify order mapping', () => {
       shipping: { method: 'Standard', price: 495 },
       payment: { method: 'card', provider: 'shopify', reference: 'b3a5e0d9c2f84e1fa7d6c1e9f0a2b4c6', amount: 4493 },
     });
-    expect(order.source).toMatchObject({ system: 'shopify', webhookId: 'wh-1', shopify: { name: '#1042', financial_status: 'paid', payment_gateway_names: ['shopify_payments'], total_tax: '7.17' } });
+    expect(order.source).toMatchObject({
+      system: 'shopify',
+      webhookId: 'wh-1',
+      shopify: { name: '#1042', financial_status: 'paid', payment_gateway_names: ['shopify_payments'], total_tax: '7.17' },
+    });
   });
 
   it('when a JPY order comes in, then "1500" is 1500 yen; a line without SKU is named by its variant', () => {
@@ -31,7 +35,12 @@ describe('Shopify order mapping', () => {
     payload.line_items[0] = { ...payload.line_items[0], price: '1500', quantity: 2, sku: null };
     payload.shipping_lines = [];
     const mapped = mapShopifyOrder(shopifyOrderSchema.parse(payload), 'shop-jp', 0);
-    expect(mapped.order).toMatchObject({ currency: 'JPY', lines: [{ sku: 'shopify-variant-45120498171048', unitPrice: 1500 }], shipping: { method: 'none', price: 0 }, payment: { amount: 3000 } });
+    expect(mapped.order).toMatchObject({
+      currency: 'JPY',
+      lines: [{ sku: 'shopify-variant-45120498171048', unitPrice: 1500 }],
+      shipping: { method: 'none', price: 0 },
+      payment: { amount: 3000 },
+    });
   });
 
   it('when the order id is beyond JSON number precision, then the exact id comes from admin_graphql_api_id', () => {

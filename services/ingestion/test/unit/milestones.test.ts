@@ -11,7 +11,10 @@ describe('order milestones (end-to-end latency labels)', () => {
 
   it('when the last check passes, then the check and ready_to_fulfill are reached in one change', () => {
     const before = order('pending', { stock: 'reserved', payment: 'pending' });
-    expect(milestonesReached(before, change({ checks: { stock: 'reserved', payment: 'approved' }, status: 'ready_to_fulfill' }))).toEqual(['payment_approved', 'ready_to_fulfill']);
+    expect(milestonesReached(before, change({ checks: { stock: 'reserved', payment: 'approved' }, status: 'ready_to_fulfill' }))).toEqual([
+      'payment_approved',
+      'ready_to_fulfill',
+    ]);
   });
 
   it('when stock is reserved while payment is still pending, then only stock_reserved is reached', () => {

@@ -9,7 +9,8 @@ import { reactTo } from '../../src/domain/reactions';
 import { fact as msg, ID, orderIn, sent } from './order-fixtures';
 
 /** The amend rules as pure functions: what a change re-runs and what it gives back. */
-const amend = (data: Partial<MessageData<'order.amend.v1'>>) => msg('order.amend.v1', { orderId: ID, actor: 'api-key:ops-1', ...data } as MessageData<'order.amend.v1'>);
+const amend = (data: Partial<MessageData<'order.amend.v1'>>) =>
+  msg('order.amend.v1', { orderId: ID, actor: 'api-key:ops-1', ...data } as MessageData<'order.amend.v1'>);
 
 const newAddress = { name: 'Anna Schmidt', line1: 'Torstraße 1', postalCode: '10119', city: 'Berlin', country: 'DE' };
 const threeShirts = [{ sku: 'TSHIRT-BLK-M', quantity: 3, unitPrice: 1999 }];
@@ -20,8 +21,18 @@ describe('changing an order (amend rules)', () => {
     expect(change.set.shippingAddress).toEqual(newAddress);
     expect(change.send).toEqual([]);
     expect(change.timeline).toEqual([
-      expect.objectContaining({ type: 'order_amended', actor: 'api-key:ops-1', service: 'gateway', at: '2026-01-01T11:00:00.000Z', detail: expect.stringContaining('Torstraße 1') }),
-      expect.objectContaining({ type: 'address_checks', service: 'ingestion', detail: expect.stringContaining('keeps the locations chosen for the old address') }),
+      expect.objectContaining({
+        type: 'order_amended',
+        actor: 'api-key:ops-1',
+        service: 'gateway',
+        at: '2026-01-01T11:00:00.000Z',
+        detail: expect.stringContaining('Torstraße 1'),
+      }),
+      expect.objectContaining({
+        type: 'address_checks',
+        service: 'ingestion',
+        detail: expect.stringContaining('keeps the locations chosen for the old address'),
+      }),
     ]);
   });
 
@@ -35,7 +46,12 @@ describe('changing an order (amend rules)', () => {
     ]);
     expect(change.send.find((s) => s.type === 'stock.reserve.v1')!.data).toMatchObject({ lines: [{ sku: 'TSHIRT-BLK-M', quantity: 3 }] });
     expect(change.send.find((s) => s.type === 'payment.check.v1')!.data).toMatchObject({ amount: 6492, currency: 'EUR' });
-    expect(change.set).toMatchObject({ checks: { stock: 'pending', payment: 'pending' }, checkKeys: { stock: `${ID}~2`, payment: `${ID}~2` }, allocation: [], lines: threeShirts });
+    expect(change.set).toMatchObject({
+      checks: { stock: 'pending', payment: 'pending' },
+      checkKeys: { stock: `${ID}~2`, payment: `${ID}~2` },
+      allocation: [],
+      lines: threeShirts,
+    });
   });
 
   it('when lines change but the total stays the same, then stock is reserved again and the approved payment stands', () => {
@@ -77,7 +93,12 @@ describe('changing an order (amend rules)', () => {
   });
 
   it('when an order held for stock_short gets other lines, then the short hold is lifted and a new reservation is asked for', () => {
-    const short = orderIn({ status: 'on_hold', holds: [{ reason: 'stock_short', detail: 'x', at: 't' }], checks: { stock: 'short', payment: 'approved' }, allocation: [] });
+    const short = orderIn({
+      status: 'on_hold',
+      holds: [{ reason: 'stock_short', detail: 'x', at: 't' }],
+      checks: { stock: 'short', payment: 'approved' },
+      allocation: [],
+    });
     const change = amendOrder(short, amend({ lines: [{ sku: 'TSHIRT-WHT-M', quantity: 2, unitPrice: 1999 }] }));
     expect(change.set.status).toBe('pending');
     expect(change.set.holds).toEqual([]);
@@ -92,16 +113,19 @@ describe('changing an order (amend rules)', () => {
     expect(sent(change)).toContainEqual(['stock.reserve.v1', `${ID}~2`]);
   });
 
-  it.each(['ready_to_fulfill', 'packed', 'shipped', 'cancelled', 'rejected'] as const)('when the order is %s, then a change is refused with 409 and the reason', (status) => {
-    try {
-      amendOrder(orderIn({ status }), amend({ shippingAddress: newAddress }));
-      throw new Error('not refused');
-    } catch (err) {
-      expect(err).toBeInstanceOf(AppError);
-      expect((err as AppError).status).toBe(409);
-      expect((err as AppError).detail).toContain(`An order that is ${status} can no longer be changed`);
-    }
-  });
+  it.each(['ready_to_fulfill', 'packed', 'shipped', 'cancelled', 'rejected'] as const)(
+    'when the order is %s, then a change is refused with 409 and the reason',
+    (status) => {
+      try {
+        amendOrder(orderIn({ status }), amend({ shippingAddress: newAddress }));
+        throw new Error('not refused');
+      } catch (err) {
+        expect(err).toBeInstanceOf(AppError);
+        expect((err as AppError).status).toBe(409);
+        expect((err as AppError).detail).toContain(`An order that is ${status} can no longer be changed`);
+      }
+    },
+  );
 
   it('when the same values are sent again, then nothing changes', () => {
     const order = orderIn();
@@ -114,27 +138,44 @@ describe('reports about replaced checks', () => {
   const amended = orderIn({ checks: { stock: 'pending', payment: 'pending' }, checkKeys: { stock: `${ID}~2`, payment: `${ID}~2` }, allocation: [] });
 
   it('when the old reservation is made after the change, then it is released again and decides nothing', () => {
-    const change = reactTo(amended, msg('stock.reserved.v1', { orderId: ID, lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, locationId: 'berlin' }] }, 'inventory'));
+    const change = reactTo(
+      amended,
+      msg('stock.reserved.v1', { orderId: ID, lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, locationId: 'berlin' }] }, 'inventory'),
+    );
     expect(sent(change)).toEqual([['stock.release.v1', ID]]);
     expect(change.set).toEqual({});
   });
 
   it('when the old authorization is approved after the change, then it is voided again', () => {
-    const change = reactTo(amended, msg('payment.approved.v1', { orderId: ID, checkId: 'c', amount: 4493, currency: 'EUR', providerRef: 'p' }, 'payment-check'));
+    const change = reactTo(
+      amended,
+      msg('payment.approved.v1', { orderId: ID, checkId: 'c', amount: 4493, currency: 'EUR', providerRef: 'p' }, 'payment-check'),
+    );
     expect(sent(change)).toEqual([['payment.void.v1', ID]]);
     expect(change.set).toEqual({});
   });
 
   it('when the new reservation and payment are reported under the new keys, then the order is ready to fulfill', () => {
-    const reserved = reactTo(amended, msg('stock.reserved.v1', { orderId: `${ID}~2`, lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, locationId: 'berlin' }] }, 'inventory'));
+    const reserved = reactTo(
+      amended,
+      msg('stock.reserved.v1', { orderId: `${ID}~2`, lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, locationId: 'berlin' }] }, 'inventory'),
+    );
     const after = { ...amended, ...reserved.set } as OrderState;
-    const approved = reactTo(after, msg('payment.approved.v1', { orderId: `${ID}~2`, checkId: 'c', amount: 4493, currency: 'EUR', providerRef: 'p' }, 'payment-check'));
+    const approved = reactTo(
+      after,
+      msg('payment.approved.v1', { orderId: `${ID}~2`, checkId: 'c', amount: 4493, currency: 'EUR', providerRef: 'p' }, 'payment-check'),
+    );
     expect(approved.set.status).toBe('ready_to_fulfill');
   });
 
   it('when an amended order is cancelled, then the current reservation and authorization are the ones given back', () => {
     const change = cancelOrder(amended, msg('order.cancel.v1', { orderId: ID, reason: 'customer asked', actor: 'api-key:ops-1' }));
-    expect(sent(change)).toEqual(expect.arrayContaining([['stock.release.v1', `${ID}~2`], ['payment.void.v1', `${ID}~2`]]));
+    expect(sent(change)).toEqual(
+      expect.arrayContaining([
+        ['stock.release.v1', `${ID}~2`],
+        ['payment.void.v1', `${ID}~2`],
+      ]),
+    );
   });
 
   it('when keys are derived, then each leads back to its order', () => {
@@ -146,12 +187,23 @@ describe('reports about replaced checks', () => {
 });
 
 describe('releasing a hold', () => {
-  const release = (reason: string) => msg('order.release-hold.v1', { orderId: ID, reason, actor: 'api-key:ops-1', note: 'restocked' } as MessageData<'order.release-hold.v1'>);
+  const release = (reason: string) =>
+    msg('order.release-hold.v1', { orderId: ID, reason, actor: 'api-key:ops-1', note: 'restocked' } as MessageData<'order.release-hold.v1'>);
 
   it('when the stock_short hold is released, then the order is pending and stock is reserved again under a new key', () => {
-    const short = orderIn({ status: 'on_hold', holds: [{ reason: 'stock_short', detail: 'x', at: 't' }], checks: { stock: 'short', payment: 'approved' }, allocation: [] });
+    const short = orderIn({
+      status: 'on_hold',
+      holds: [{ reason: 'stock_short', detail: 'x', at: 't' }],
+      checks: { stock: 'short', payment: 'approved' },
+      allocation: [],
+    });
     const change = releaseHold(short, release('stock_short'));
-    expect(change.set).toMatchObject({ status: 'pending', holds: [], checks: { stock: 'pending', payment: 'approved' }, checkKeys: { stock: `${ID}~2`, payment: ID } });
+    expect(change.set).toMatchObject({
+      status: 'pending',
+      holds: [],
+      checks: { stock: 'pending', payment: 'approved' },
+      checkKeys: { stock: `${ID}~2`, payment: ID },
+    });
     expect(sent(change)).toContainEqual(['stock.reserve.v1', `${ID}~2`]);
     expect(change.timeline[0]).toMatchObject({ type: 'hold_released', actor: 'api-key:ops-1', detail: 'stock_short: restocked' });
   });

@@ -10,11 +10,22 @@ const line = { sku: 'TSHIRT-BLK-M', quantity: 2, locationId: 'berlin' };
 const statusOf = (order: OrderState, change: ReturnType<typeof reactTo>) => change.set.status ?? order.status;
 
 const reserved = (orderId = ID) => fact('stock.reserved.v1', { orderId, lines: [line] }, 'inventory');
-const approved = (orderId = ID) => fact('payment.approved.v1', { orderId, checkId: 'chk-1', amount: 4493, currency: 'EUR', providerRef: 'auth-1' }, 'payment-check');
-const packed = (fulfillmentId = 'f-1') => fact('fulfillment.packed.v1', { orderId: ID, fulfillmentId, locationId: 'berlin', lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2 }], actor: 'api-key:ops' }, 'fulfillment');
-const booked = (shipmentId = 's-1') => fact('shipment.booked.v1', { orderId: ID, shipmentId, carrierId: 'sandbox', trackingNumber: 'SBX000000000001' }, 'carrier');
+const approved = (orderId = ID) =>
+  fact('payment.approved.v1', { orderId, checkId: 'chk-1', amount: 4493, currency: 'EUR', providerRef: 'auth-1' }, 'payment-check');
+const packed = (fulfillmentId = 'f-1') =>
+  fact(
+    'fulfillment.packed.v1',
+    { orderId: ID, fulfillmentId, locationId: 'berlin', lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2 }], actor: 'api-key:ops' },
+    'fulfillment',
+  );
+const booked = (shipmentId = 's-1') =>
+  fact('shipment.booked.v1', { orderId: ID, shipmentId, carrierId: 'sandbox', trackingNumber: 'SBX000000000001' }, 'carrier');
 const scan = (status: 'in_transit' | 'delivered' | 'returned_to_sender' | 'out_for_delivery', shipmentId = 's-1') =>
-  fact('shipment.tracking-updated.v1', { orderId: ID, shipmentId, trackingNumber: 'SBX000000000001', status, occurredAt: '2026-01-02T10:00:00.000Z' }, 'carrier');
+  fact(
+    'shipment.tracking-updated.v1',
+    { orderId: ID, shipmentId, trackingNumber: 'SBX000000000001', status, occurredAt: '2026-01-02T10:00:00.000Z' },
+    'carrier',
+  );
 
 describe('the order process reactions', () => {
   it('when the reactions are listed, then there is exactly one per event of ingestion.order-progress', () => {
@@ -27,7 +38,9 @@ describe('the order process reactions', () => {
       const change = reactTo(order, reserved());
       expect(change.set.status).toBe('ready_to_fulfill');
       expect(change.set.allocation).toEqual([line]);
-      expect(change.send).toContainEqual(expect.objectContaining({ type: 'fulfillment.open.v1', data: expect.objectContaining({ orderId: ID, lines: [line] }) }));
+      expect(change.send).toContainEqual(
+        expect.objectContaining({ type: 'fulfillment.open.v1', data: expect.objectContaining({ orderId: ID, lines: [line] }) }),
+      );
     });
 
     it('when stock is reserved while the payment is still being checked, then the order waits, pending', () => {
@@ -80,13 +93,20 @@ describe('the order process reactions', () => {
     it('when stock is short, then the order is held for the customer’s decision with the options inventory offered', () => {
       const options = [{ sku: 'TSHIRT-BLK-M', substitutes: [], incoming: [], canCancelLine: true }];
       const order = orderIn({ checks: { stock: 'pending', payment: 'approved' } });
-      const change = reactTo(order, fact('stock.short.v1', { orderId: ID, lines: [{ sku: 'TSHIRT-BLK-M', requested: 2, available: 0 }], options }, 'inventory'));
+      const change = reactTo(
+        order,
+        fact('stock.short.v1', { orderId: ID, lines: [{ sku: 'TSHIRT-BLK-M', requested: 2, available: 0 }], options }, 'inventory'),
+      );
       expect(change.set.status).toBe('on_hold');
       expect(change.set.holds).toEqual([expect.objectContaining({ reason: 'stock_short', options })]);
     });
 
     it('when a backordered order’s stock arrives, then its stock_short hold ends and it becomes ready', () => {
-      const order = orderIn({ status: 'on_hold', checks: { stock: 'backordered', payment: 'approved' }, holds: [{ reason: 'stock_short', detail: 'waiting', at: '2026-01-01T10:00:00.000Z' }] });
+      const order = orderIn({
+        status: 'on_hold',
+        checks: { stock: 'backordered', payment: 'approved' },
+        holds: [{ reason: 'stock_short', detail: 'waiting', at: '2026-01-01T10:00:00.000Z' }],
+      });
       const change = reactTo(order, reserved());
       expect(change.set.holds).toEqual([]);
       expect(change.set.status).toBe('ready_to_fulfill');
@@ -121,7 +141,8 @@ describe('the order process reactions', () => {
   });
 
   describe('fulfillment', () => {
-    const ready = (overrides: Partial<OrderState> = {}) => orderIn({ status: 'ready_to_fulfill', fulfillments: [{ id: 'f-1', locationId: 'berlin', status: 'open' }], ...overrides });
+    const ready = (overrides: Partial<OrderState> = {}) =>
+      orderIn({ status: 'ready_to_fulfill', fulfillments: [{ id: 'f-1', locationId: 'berlin', status: 'open' }], ...overrides });
 
     it('when the only fulfillment is packed, then the shipment is booked, the order is packed and its stock consumed', () => {
       const order = ready();
@@ -131,19 +152,27 @@ describe('the order process reactions', () => {
     });
 
     it('when one of two fulfillments is packed, then its parcel is booked but the order waits for the other', () => {
-      const order = ready({ fulfillments: [{ id: 'f-1', locationId: 'berlin', status: 'open' }, { id: 'f-2', locationId: 'hamburg', status: 'open' }] });
+      const order = ready({
+        fulfillments: [
+          { id: 'f-1', locationId: 'berlin', status: 'open' },
+          { id: 'f-2', locationId: 'hamburg', status: 'open' },
+        ],
+      });
       const change = reactTo(order, packed('f-1'));
       expect(change.set.status).toBeUndefined();
       expect(sentTypes(change)).toEqual(['shipment.book.v1']);
     });
 
-    it.each(CLOSED)('when a fulfillment is packed for an order that is %s (the pack raced the cancel), then no shipment is booked and no stock consumed', (status) => {
-      const order = ready({ status });
-      const change = reactTo(order, packed());
-      expect(change.send).toEqual([]);
-      expect(statusOf(order, change)).toBe(status);
-      expect(change.timeline.map((t) => t.type)).toEqual(['fulfillment_packed', 'shipment_refused']);
-    });
+    it.each(CLOSED)(
+      'when a fulfillment is packed for an order that is %s (the pack raced the cancel), then no shipment is booked and no stock consumed',
+      (status) => {
+        const order = ready({ status });
+        const change = reactTo(order, packed());
+        expect(change.send).toEqual([]);
+        expect(statusOf(order, change)).toBe(status);
+        expect(change.timeline.map((t) => t.type)).toEqual(['fulfillment_packed', 'shipment_refused']);
+      },
+    );
 
     it('when a fulfillment is opened, then the order records it; a repeat of the same report changes nothing', () => {
       const order = ready({ fulfillments: [] });
@@ -163,15 +192,34 @@ describe('the order process reactions', () => {
 
     it('when a short pick is reported, then inventory is asked to find the missing units elsewhere, avoiding locations the order already uses', () => {
       const order = ready();
-      const change = reactTo(order, fact('fulfillment.short-picked.v1', { orderId: ID, fulfillmentId: 'f-1', locationId: 'berlin', lines: [{ sku: 'TSHIRT-BLK-M', missing: 1 }], emptied: false, actor: 'picker' }, 'fulfillment'));
-      expect(change.send).toEqual([expect.objectContaining({ type: 'stock.short-pick.v1', data: expect.objectContaining({ excludeLocationIds: ['berlin'] }) })]);
+      const change = reactTo(
+        order,
+        fact(
+          'fulfillment.short-picked.v1',
+          { orderId: ID, fulfillmentId: 'f-1', locationId: 'berlin', lines: [{ sku: 'TSHIRT-BLK-M', missing: 1 }], emptied: false, actor: 'picker' },
+          'fulfillment',
+        ),
+      );
+      expect(change.send).toEqual([
+        expect.objectContaining({ type: 'stock.short-pick.v1', data: expect.objectContaining({ excludeLocationIds: ['berlin'] }) }),
+      ]);
     });
 
     it('when units are reallocated to another location, then a pending fulfillment is registered there before it opens', () => {
       const order = ready();
       const change = reactTo(
         order,
-        fact('stock.reallocated.v1', { orderId: ID, corrected: [{ sku: 'TSHIRT-BLK-M', locationId: 'berlin', missing: 1 }], lines: [{ sku: 'TSHIRT-BLK-M', quantity: 1, locationId: 'hamburg' }], unfilled: [], reason: 'short pick' }, 'inventory'),
+        fact(
+          'stock.reallocated.v1',
+          {
+            orderId: ID,
+            corrected: [{ sku: 'TSHIRT-BLK-M', locationId: 'berlin', missing: 1 }],
+            lines: [{ sku: 'TSHIRT-BLK-M', quantity: 1, locationId: 'hamburg' }],
+            unfilled: [],
+            reason: 'short pick',
+          },
+          'inventory',
+        ),
       );
       expect(change.set.allocation).toEqual([
         { ...line, quantity: 1 },
@@ -212,7 +260,10 @@ describe('the order process reactions', () => {
       const order = orderIn({ status: 'in_transit', shipments: [{ id: 's-1', trackingNumber: 'SBX000000000001', status: 'in_transit' }] });
       const change = reactTo(order, scan('delivered'));
       expect(change.set.status).toBe('delivered');
-      expect(change.send).toContainEqual({ type: 'order.delivered.v1', data: expect.objectContaining({ orderId: ID, lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, unitPrice: 1999 }] }) });
+      expect(change.send).toContainEqual({
+        type: 'order.delivered.v1',
+        data: expect.objectContaining({ orderId: ID, lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, unitPrice: 1999 }] }),
+      });
     });
 
     it('when a delivered scan is repeated, then nothing is sent twice', () => {
@@ -237,7 +288,18 @@ describe('the order process reactions', () => {
   describe('returns and refunds', () => {
     const delivered = () => orderIn({ status: 'delivered' });
     const received = () =>
-      fact('return.received.v1', { orderId: ID, returnId: 'r-1', locationId: 'berlin', lines: [{ sku: 'TSHIRT-BLK-M', quantity: 1, condition: 'resellable' }], refundAmount: 1999, currency: 'EUR' }, 'returns');
+      fact(
+        'return.received.v1',
+        {
+          orderId: ID,
+          returnId: 'r-1',
+          locationId: 'berlin',
+          lines: [{ sku: 'TSHIRT-BLK-M', quantity: 1, condition: 'resellable' }],
+          refundAmount: 1999,
+          currency: 'EUR',
+        },
+        'returns',
+      );
 
     it('when a return is received, then the order is returned, the goods restocked and the refund asked for under the payment key', () => {
       const order = delivered();
@@ -257,14 +319,20 @@ describe('the order process reactions', () => {
 
     it('when the refund is made, then the return shows it and the payment check says refunded', () => {
       const order = orderIn({ status: 'returned', returns: [{ id: 'r-1', status: 'received' }] });
-      const change = reactTo(order, fact('payment.refunded.v1', { orderId: ID, returnId: 'r-1', amount: 1999, currency: 'EUR', providerRef: 'rf-1' }, 'payment-check'));
+      const change = reactTo(
+        order,
+        fact('payment.refunded.v1', { orderId: ID, returnId: 'r-1', amount: 1999, currency: 'EUR', providerRef: 'rf-1' }, 'payment-check'),
+      );
       expect(change.set.returns).toEqual([{ id: 'r-1', status: 'refunded' }]);
       expect(change.set.checks?.payment).toBe('refunded');
       expect(change.timeline[0].detail).toBe('refund of 19.99 EUR for return r-1 (rf-1)');
     });
 
     it('when a return is opened, then the order lists it as requested', () => {
-      const change = reactTo(delivered(), fact('return.opened.v1', { orderId: ID, returnId: 'r-1', lines: [{ sku: 'TSHIRT-BLK-M', quantity: 1, reason: 'too small' }] }, 'returns'));
+      const change = reactTo(
+        delivered(),
+        fact('return.opened.v1', { orderId: ID, returnId: 'r-1', lines: [{ sku: 'TSHIRT-BLK-M', quantity: 1, reason: 'too small' }] }, 'returns'),
+      );
       expect(change.set.returns).toEqual([{ id: 'r-1', status: 'requested' }]);
     });
 
@@ -291,7 +359,11 @@ describe('the order process reactions', () => {
     });
 
     it('when stock is backordered, then the order waits on hold, served first in, first out', () => {
-      const order = orderIn({ status: 'on_hold', checks: { stock: 'short', payment: 'approved' }, holds: [{ reason: 'stock_short', detail: 'short', at: '2026-01-01T10:00:00.000Z' }] });
+      const order = orderIn({
+        status: 'on_hold',
+        checks: { stock: 'short', payment: 'approved' },
+        holds: [{ reason: 'stock_short', detail: 'short', at: '2026-01-01T10:00:00.000Z' }],
+      });
       const change = reactTo(order, fact('stock.backordered.v1', { orderId: ID, lines: [{ sku: 'TSHIRT-BLK-M', requested: 2, available: 0 }] }, 'inventory'));
       expect(change.set.checks?.stock).toBe('backordered');
       expect(change.set.holds).toHaveLength(1);

@@ -8,7 +8,11 @@ describe('the ledger: counters from the documents', () => {
     ];
     const before = countersFromLedger(movements, [{ _id: 'r1', status: 'active', lines: [{ sku: 'Z', locationId: 'A', quantity: 3 }], processed: [] }], []);
     expect(before.get('Z')!.get('A')).toMatchObject({ onHand: 5, reserved: 3 });
-    const after = countersFromLedger(movements, [{ _id: 'r1', status: 'active', lines: [{ sku: 'Z', locationId: 'A', quantity: 1 }], processed: ['op-1'] }], []);
+    const after = countersFromLedger(
+      movements,
+      [{ _id: 'r1', status: 'active', lines: [{ sku: 'Z', locationId: 'A', quantity: 1 }], processed: ['op-1'] }],
+      [],
+    );
     expect(after.get('Z')!.get('A')).toMatchObject({ onHand: 3, reserved: 1 });
   });
 
@@ -18,8 +22,16 @@ describe('the ledger: counters from the documents', () => {
       { sku: 'P', locationId: 'A', quantity: -3, type: 'pick', reservationId: 'r1' },
     ];
     const lines = [{ sku: 'P', locationId: 'A', quantity: 3 }];
-    expect(countersFromLedger(movements, [{ _id: 'r1', status: 'active', lines }], []).get('P')!.get('A')).toMatchObject({ onHand: 4, reserved: 3 });
-    expect(countersFromLedger(movements, [{ _id: 'r1', status: 'consumed', lines }], []).get('P')!.get('A')).toMatchObject({ onHand: 1, reserved: 0 });
+    expect(
+      countersFromLedger(movements, [{ _id: 'r1', status: 'active', lines }], [])
+        .get('P')!
+        .get('A'),
+    ).toMatchObject({ onHand: 4, reserved: 3 });
+    expect(
+      countersFromLedger(movements, [{ _id: 'r1', status: 'consumed', lines }], [])
+        .get('P')!
+        .get('A'),
+    ).toMatchObject({ onHand: 1, reserved: 0 });
   });
 });
 
@@ -34,6 +46,16 @@ describe('what sourcing may promise', () => {
         ]),
       ],
     ]);
-    expect(availabilityOf(counters)).toEqual(new Map([['S', new Map([['A', 5], ['B', 0]])]]));
+    expect(availabilityOf(counters)).toEqual(
+      new Map([
+        [
+          'S',
+          new Map([
+            ['A', 5],
+            ['B', 0],
+          ]),
+        ],
+      ]),
+    );
   });
 });

@@ -35,7 +35,12 @@ describe('movement rules', () => {
   });
 
   it('when a transfer is booked, then it is one entry out of its source and one into its destination; a count sets on hand', () => {
-    expect(ledgerEntries([{ sku: 'S', locationId: 'A', toLocationId: 'B', quantity: 2, type: 'transfer' }, { sku: 'S', locationId: 'A', quantity: 7, type: 'count' }])).toEqual([
+    expect(
+      ledgerEntries([
+        { sku: 'S', locationId: 'A', toLocationId: 'B', quantity: 2, type: 'transfer' },
+        { sku: 'S', locationId: 'A', quantity: 7, type: 'count' },
+      ]),
+    ).toEqual([
       { index: 0, kind: 'add', movement: { sku: 'S', locationId: 'A', quantity: -2, type: 'transfer' } },
       { index: 0, kind: 'add', movement: { sku: 'S', locationId: 'B', quantity: 2, type: 'transfer' } },
       { index: 1, kind: 'set', movement: { sku: 'S', locationId: 'A', quantity: 7, type: 'count' } },

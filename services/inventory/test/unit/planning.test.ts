@@ -12,7 +12,13 @@ describe('planning rules', () => {
 
   it('when a SKU sells, then days of cover and the run-out date follow from the velocity; nothing sold means no run-out', () => {
     const today = new Date('2026-11-27T10:00:00Z');
-    expect(forecast(position, { days: 30, reviewDays: 7 }, today)).toEqual({ sku: 'A', velocityPerDay: 2, available: 30, daysOfCover: 15, runsOutOn: '2026-12-12' });
+    expect(forecast(position, { days: 30, reviewDays: 7 }, today)).toEqual({
+      sku: 'A',
+      velocityPerDay: 2,
+      available: 30,
+      daysOfCover: 15,
+      runsOutOn: '2026-12-12',
+    });
     expect(forecast({ ...position, sold: 0 }, { days: 30, reviewDays: 7 }, today)).toMatchObject({ daysOfCover: null, runsOutOn: null });
     expect(forecast({ ...position, reserved: 45 }, { days: 30, reviewDays: 7 }, today)).toMatchObject({ daysOfCover: 0, runsOutOn: '2026-11-27' });
   });

@@ -16,7 +16,9 @@ describe('reservation rules', () => {
   it('when a consume finds no reservation, then it is refused as not found; one neither active nor consumed as a conflict', () => {
     expect(() => assertConsumable('o-1', null)).toThrow(expect.objectContaining({ kind: 'not_found', status: 404, detail: 'order o-1 has no reservation' }));
     for (const status of ['short', 'backordered', 'released'] as const) {
-      expect(() => assertConsumable('o-1', reservation(status))).toThrow(expect.objectContaining({ kind: 'conflict', status: 409, detail: `the reservation of order o-1 is ${status}, not active` }));
+      expect(() => assertConsumable('o-1', reservation(status))).toThrow(
+        expect.objectContaining({ kind: 'conflict', status: 409, detail: `the reservation of order o-1 is ${status}, not active` }),
+      );
     }
     expect(() => assertConsumable('o-1', reservation('active'))).not.toThrow();
     expect(() => assertConsumable('o-1', reservation('consumed'))).not.toThrow();

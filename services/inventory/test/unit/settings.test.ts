@@ -9,11 +9,17 @@ describe('location and SKU settings rules', () => {
   });
 
   it('when a location does not exist, then the refusal names the field that points at it', () => {
-    expect(unknownLocation('WH-X', 'lines')).toMatchObject({ kind: 'invalid', status: 422, errors: [{ path: 'lines', message: 'location WH-X does not exist' }] });
+    expect(unknownLocation('WH-X', 'lines')).toMatchObject({
+      kind: 'invalid',
+      status: 422,
+      errors: [{ path: 'lines', message: 'location WH-X does not exist' }],
+    });
   });
 
   it('when a SKU lists itself as a substitute, then the settings are refused', () => {
-    expect(() => checkSubstitutes('A', ['B', 'A'])).toThrow(expect.objectContaining({ kind: 'invalid', errors: [{ path: 'substitutes', message: 'A cannot substitute itself' }] }));
+    expect(() => checkSubstitutes('A', ['B', 'A'])).toThrow(
+      expect.objectContaining({ kind: 'invalid', errors: [{ path: 'substitutes', message: 'A cannot substitute itself' }] }),
+    );
     expect(() => checkSubstitutes('A', ['B'])).not.toThrow();
   });
 });

@@ -30,7 +30,19 @@ describe('short-pick corrections', () => {
   it('when corrections are booked, then each is an adjustment off on hand tagged with the reservation and the operation', () => {
     const at = new Date('2026-12-01T00:00:00Z');
     expect(correctionEntries([{ sku: 'X', locationId: 'A', missing: 2 }], ['id-0'], 'o-1', 'op-1', 'ingestion', at)).toEqual([
-      { _id: 'id-0', sku: 'X', locationId: 'A', quantity: -2, type: 'adjustment', reason: 'short pick: missing on the shelf', reference: 'o-1', reservationId: 'o-1', operation: 'op-1', actor: 'ingestion', at },
+      {
+        _id: 'id-0',
+        sku: 'X',
+        locationId: 'A',
+        quantity: -2,
+        type: 'adjustment',
+        reason: 'short pick: missing on the shelf',
+        reference: 'o-1',
+        reservationId: 'o-1',
+        operation: 'op-1',
+        actor: 'ingestion',
+        at,
+      },
     ]);
   });
 });

@@ -25,23 +25,53 @@ const HAMBURG = { lat: 53.551, lon: 9.994 };
 describe('sourcing rules', () => {
   it('when one location can ship every line, then it beats a split even if others are nearer for some lines', () => {
     const decision = sourceOrder(
-      { lines: [{ sku: 'A', quantity: 1 }, { sku: 'B', quantity: 1 }], customer: BERLIN },
+      {
+        lines: [
+          { sku: 'A', quantity: 1 },
+          { sku: 'B', quantity: 1 },
+        ],
+        customer: BERLIN,
+      },
       [location('BER', { coordinates: BERLIN }), location('MUC', { coordinates: MUNICH })],
-      stock([['A', 'BER', 5], ['A', 'MUC', 5], ['B', 'MUC', 5]]),
+      stock([
+        ['A', 'BER', 5],
+        ['A', 'MUC', 5],
+        ['B', 'MUC', 5],
+      ]),
     );
-    expect(decision).toMatchObject({ status: 'active', lines: [{ sku: 'A', locationId: 'MUC', quantity: 1 }, { sku: 'B', locationId: 'MUC', quantity: 1 }] });
+    expect(decision).toMatchObject({
+      status: 'active',
+      lines: [
+        { sku: 'A', locationId: 'MUC', quantity: 1 },
+        { sku: 'B', locationId: 'MUC', quantity: 1 },
+      ],
+    });
     expect(decision.reason).toContain('one shipment from MUC');
   });
 
   it('when several locations can ship the whole order, then the nearest to the customer wins, then the cheaper one, then priority', () => {
     const all = [location('MUC', { coordinates: MUNICH }), location('HAM', { coordinates: HAMBURG }), location('BER', { coordinates: BERLIN })];
-    const everywhere = stock([['A', 'MUC', 3], ['A', 'HAM', 3], ['A', 'BER', 3]]);
-    expect(sourceOrder({ lines: [{ sku: 'A', quantity: 2 }], customer: { lat: 53.0, lon: 10.0 } }, all, everywhere)).toMatchObject({ lines: [{ locationId: 'HAM' }] });
-    expect(sourceOrder({ lines: [{ sku: 'A', quantity: 2 }], customer: { lat: 48.0, lon: 11.6 } }, all, everywhere)).toMatchObject({ lines: [{ locationId: 'MUC' }] });
+    const everywhere = stock([
+      ['A', 'MUC', 3],
+      ['A', 'HAM', 3],
+      ['A', 'BER', 3],
+    ]);
+    expect(sourceOrder({ lines: [{ sku: 'A', quantity: 2 }], customer: { lat: 53.0, lon: 10.0 } }, all, everywhere)).toMatchObject({
+      lines: [{ locationId: 'HAM' }],
+    });
+    expect(sourceOrder({ lines: [{ sku: 'A', quantity: 2 }], customer: { lat: 48.0, lon: 11.6 } }, all, everywhere)).toMatchObject({
+      lines: [{ locationId: 'MUC' }],
+    });
 
     // Same place: handling cost decides, then priority.
-    const twins = [location('X', { coordinates: BERLIN, handlingCost: 500, priority: 1 }), location('Y', { coordinates: BERLIN, handlingCost: 300, priority: 9 })];
-    const both = stock([['A', 'X', 1], ['A', 'Y', 1]]);
+    const twins = [
+      location('X', { coordinates: BERLIN, handlingCost: 500, priority: 1 }),
+      location('Y', { coordinates: BERLIN, handlingCost: 300, priority: 9 }),
+    ];
+    const both = stock([
+      ['A', 'X', 1],
+      ['A', 'Y', 1],
+    ]);
     expect(sourceOrder({ lines: [{ sku: 'A', quantity: 1 }], customer: MUNICH }, twins, both)).toMatchObject({ lines: [{ locationId: 'Y' }] });
     const sameCost = twins.map((l) => ({ ...l, handlingCost: 0 }));
     expect(sourceOrder({ lines: [{ sku: 'A', quantity: 1 }], customer: MUNICH }, sameCost, both)).toMatchObject({ lines: [{ locationId: 'X' }] });
@@ -50,9 +80,21 @@ describe('sourcing rules', () => {
   it('when no location holds the whole order, then it is split into as few shipments as possible', () => {
     // C alone has A and B; D has C-sku: two shipments (C + D), not three (A-loc + B-loc + D).
     const decision = sourceOrder(
-      { lines: [{ sku: 'A', quantity: 2 }, { sku: 'B', quantity: 2 }, { sku: 'C', quantity: 1 }] },
+      {
+        lines: [
+          { sku: 'A', quantity: 2 },
+          { sku: 'B', quantity: 2 },
+          { sku: 'C', quantity: 1 },
+        ],
+      },
       [location('L1'), location('L2'), location('L3'), location('L4')],
-      stock([['A', 'L1', 2], ['B', 'L2', 2], ['A', 'L3', 2], ['B', 'L3', 2], ['C', 'L4', 1]]),
+      stock([
+        ['A', 'L1', 2],
+        ['B', 'L2', 2],
+        ['A', 'L3', 2],
+        ['B', 'L3', 2],
+        ['C', 'L4', 1],
+      ]),
     );
     expect(decision.status).toBe('active');
     expect(new Set(decision.status === 'active' ? decision.lines.map((l) => l.locationId) : [])).toEqual(new Set(['L3', 'L4']));
@@ -61,15 +103,25 @@ describe('sourcing rules', () => {
 
   it('when a location is inactive or cannot ship, then it is not used; a pickup order reserves at its store only', () => {
     const locations = [location('WH', { active: false }), location('STORE', { canShip: false, canPickup: true }), location('WH2')];
-    const units = stock([['A', 'WH', 9], ['A', 'STORE', 9], ['A', 'WH2', 1]]);
-    expect(sourceOrder({ lines: [{ sku: 'A', quantity: 2 }] }, locations, units)).toMatchObject({ status: 'short', shortLines: [{ sku: 'A', requested: 2, available: 1 }] });
+    const units = stock([
+      ['A', 'WH', 9],
+      ['A', 'STORE', 9],
+      ['A', 'WH2', 1],
+    ]);
+    expect(sourceOrder({ lines: [{ sku: 'A', quantity: 2 }] }, locations, units)).toMatchObject({
+      status: 'short',
+      shortLines: [{ sku: 'A', requested: 2, available: 1 }],
+    });
     expect(sourceOrder({ lines: [{ sku: 'A', quantity: 2 }], pickupLocationId: 'STORE' }, locations, units)).toMatchObject({
       status: 'active',
       lines: [{ sku: 'A', locationId: 'STORE', quantity: 2 }],
     });
     // Stock elsewhere does not help a pickup.
     expect(sourceOrder({ lines: [{ sku: 'A', quantity: 10 }], pickupLocationId: 'STORE' }, locations, units)).toMatchObject({ status: 'short' });
-    expect(sourceOrder({ lines: [{ sku: 'A', quantity: 1 }], pickupLocationId: 'WH2' }, locations, units)).toMatchObject({ status: 'short', reason: 'WH2 does not serve pickups' });
+    expect(sourceOrder({ lines: [{ sku: 'A', quantity: 1 }], pickupLocationId: 'WH2' }, locations, units)).toMatchObject({
+      status: 'short',
+      reason: 'WH2 does not serve pickups',
+    });
   });
 
   it('when a US or Canadian postal code is given, then the customer is placed at its centroid; elsewhere at the country', () => {
@@ -108,7 +160,9 @@ const worldArb = fc
 const linesArb = fc
   .uniqueArray(fc.constantFrom(...SKUS), { minLength: 1, maxLength: 3 })
   .chain((skus) => fc.tuple(...skus.map((sku) => fc.integer({ min: 1, max: 8 }).map((quantity): RequestedLine => ({ sku, quantity })))));
-const customerArb = fc.option(fc.record({ lat: fc.double({ min: 40, max: 55, noNaN: true }), lon: fc.double({ min: -5, max: 20, noNaN: true }) }), { nil: undefined });
+const customerArb = fc.option(fc.record({ lat: fc.double({ min: 40, max: 55, noNaN: true }), lon: fc.double({ min: -5, max: 20, noNaN: true }) }), {
+  nil: undefined,
+});
 
 describe('sourcing properties', () => {
   it('holds exactly what was asked, only where units are free and the location may ship; short only when all together lack units', () => {
@@ -165,7 +219,8 @@ describe('sourcing properties', () => {
         let fewest = Infinity;
         for (let mask = 1; mask < 1 << shipping.length; mask++) {
           const set = shipping.filter((_, i) => mask & (1 << i));
-          if (lines.every((line) => set.reduce((s, l) => s + (availability.get(line.sku)?.get(l.id) ?? 0), 0) >= line.quantity)) fewest = Math.min(fewest, set.length);
+          if (lines.every((line) => set.reduce((s, l) => s + (availability.get(line.sku)?.get(l.id) ?? 0), 0) >= line.quantity))
+            fewest = Math.min(fewest, set.length);
         }
         expect(new Set(decision.lines.map((l) => l.locationId)).size).toBe(fewest);
       }),

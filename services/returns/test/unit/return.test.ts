@@ -1,18 +1,27 @@
 import { checkOpen, checkReopen, decideReceive, type DeliveredOrder } from '../../src/domain/return';
 
 describe('opening and receiving a return (domain)', () => {
-  const delivered: DeliveredOrder = { channel: 'shop', currency: 'EUR', lines: [{ sku: 'A', quantity: 2, unitPrice: 1250 }], deliveredAt: new Date('2025-01-01T00:00:00Z') };
+  const delivered: DeliveredOrder = {
+    channel: 'shop',
+    currency: 'EUR',
+    lines: [{ sku: 'A', quantity: 2, unitPrice: 1250 }],
+    deliveredAt: new Date('2025-01-01T00:00:00Z'),
+  };
 
   it('when a return is asked for again under its id for the same order, then it is the same request', () => {
     expect(() => checkReopen({ orderId: 'o1' }, 'r1', 'o1')).not.toThrow();
   });
 
   it('when a return id of another order is asked for, then it is refused with a conflict', () => {
-    expect(() => checkReopen({ orderId: 'o2' }, 'r1', 'o1')).toThrow(expect.objectContaining({ kind: 'conflict', detail: 'return r1 already exists for another order' }));
+    expect(() => checkReopen({ orderId: 'o2' }, 'r1', 'o1')).toThrow(
+      expect.objectContaining({ kind: 'conflict', detail: 'return r1 already exists for another order' }),
+    );
   });
 
   it('when the order was not delivered, then the return is refused with a conflict', () => {
-    expect(() => checkOpen(null, [], [{ sku: 'A', quantity: 1 }])).toThrow(expect.objectContaining({ kind: 'conflict', status: 409, detail: 'order is not delivered' }));
+    expect(() => checkOpen(null, [], [{ sku: 'A', quantity: 1 }])).toThrow(
+      expect.objectContaining({ kind: 'conflict', status: 409, detail: 'order is not delivered' }),
+    );
   });
 
   it('when the return fits what is left of the delivered order, then it may be opened', () => {
