@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { Express } from 'express';
 import { TestStack, type RunningService } from '@oms/testing';
 import { definition as gateway } from '../src/service';
 import { gatewayEnv } from './gateway-env';
+import { startHeaderRecordingServer } from './header-recording-server';
 import { auth } from './intake-helpers';
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
@@ -14,25 +13,13 @@ const hex = (bytes: number) => randomBytes(bytes).toString('hex');
  * Stand-ins for ingestion's order query and carrier's label download that keep the headers they were sent.
  * The order query answers 404 like ingestion does for an unknown order; the label is a few bytes.
  */
-async function startFakeService() {
-  const requests: Array<{ url: string; headers: IncomingHttpHeaders }> = [];
-  const server: Server = createServer((req, res) => {
-    requests.push({ url: req.url ?? '', headers: req.headers });
+const startFakeService = () =>
+  startHeaderRecordingServer((req, res) => {
     if (req.url?.endsWith('/label')) return void res.writeHead(200, { 'content-type': 'application/pdf' }).end('%PDF-1.4 fake');
     res
       .writeHead(404, { 'content-type': 'application/problem+json' })
       .end(JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'Order o-off was not found' }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 /* No OTLP endpoint: tracing is off, the default. The gateway must not pass a caller's trace context on. */
 describe('with tracing off, the gateway’s queries to the services carry no trace headers', () => {

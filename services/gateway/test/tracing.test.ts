@@ -1,33 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { Express } from 'express';
 import { eventually, FakeOtlpReceiver, sampleOrder, TestStack, type ReceivedSpan, type RunningService } from '@oms/testing';
 import { definition as ingestion } from '../../ingestion/src/service';
 import { definition as gateway } from '../src/service';
 import { gatewayEnv } from './gateway-env';
+import { startHeaderRecordingServer } from './header-recording-server';
 import { auth, putChannel } from './intake-helpers';
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 
 /** A stand-in for the carrier service's label download, keeping the headers of each request. */
-async function startFakeCarrier() {
-  const requests: Array<{ url: string; headers: IncomingHttpHeaders }> = [];
-  const server: Server = createServer((req, res) => {
-    requests.push({ url: req.url ?? '', headers: req.headers });
-    res.writeHead(200, { 'content-type': 'application/pdf' }).end('%PDF-1.4 fake');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
+const startFakeCarrier = () => startHeaderRecordingServer((_req, res) => res.writeHead(200, { 'content-type': 'application/pdf' }).end('%PDF-1.4 fake'));
 
 describe('with tracing on, one order is one trace from the gateway through ingestion', () => {
   let stack: TestStack;
