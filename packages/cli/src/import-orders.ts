@@ -1,16 +1,7 @@
+import type { OrderImportSummary } from '@oms/contracts';
 import { uploadCsv, type ImportOptions } from './csv-upload';
 
 export { resolveKey, type ImportOptions } from './csv-upload';
-
-interface ImportSummary {
-  lines: number;
-  received: number;
-  created: number;
-  duplicates: number;
-  rejected: number;
-  rows: Array<{ line: number; externalId?: string; reason: string }>;
-  rejectedRowsTruncated: boolean;
-}
 
 /** `oms import orders`: prints the summary; exit code 0 all imported, 2 some orders rejected, 1 the import failed. */
 export async function importOrders(file: string, options: ImportOptions): Promise<number> {
@@ -18,7 +9,7 @@ export async function importOrders(file: string, options: ImportOptions): Promis
   const path = `/v1/orders/import${options.channel ? `?channel=${encodeURIComponent(options.channel)}` : ''}`;
   const uploaded = await uploadCsv(file, path, options);
   if (typeof uploaded === 'number') return uploaded;
-  const summary = uploaded.summary as ImportSummary;
+  const summary = uploaded.summary as OrderImportSummary;
   out.write(`lines ${summary.lines}, orders ${summary.received}: created ${summary.created}, duplicates ${summary.duplicates}, rejected ${summary.rejected}\n`);
   for (const row of summary.rows) out.write(`  line ${row.line}${row.externalId ? ` (${row.externalId})` : ''}: ${row.reason}\n`);
   if (summary.rejectedRowsTruncated) out.write('  ... more rejected rows not listed\n');

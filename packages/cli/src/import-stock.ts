@@ -1,12 +1,5 @@
+import type { StockImportSummary } from '@oms/contracts';
 import { uploadCsv, type ImportOptions } from './csv-upload';
-
-interface StockImportSummary {
-  lines: number;
-  booked: number;
-  rejected: number;
-  rows: Array<{ line: number; sku?: string; reason: string }>;
-  rejectedRowsTruncated: boolean;
-}
 
 /** `oms import stock`: prints the summary; exit code 0 all booked, 2 some rows rejected, 1 the import failed. */
 export async function importStock(file: string, options: ImportOptions): Promise<number> {

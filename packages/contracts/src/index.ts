@@ -4,3 +4,4 @@ export * from './messages';
 export * from './topology';
 export * from './producers';
 export * from './asyncapi';
+export * from './import-summaries';

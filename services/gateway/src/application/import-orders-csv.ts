@@ -1,4 +1,4 @@
-import { canonicalOrderSchema, type CanonicalOrder } from '@oms/contracts';
+import { canonicalOrderSchema, type CanonicalOrder, type OrderImportSummary } from '@oms/contracts';
 import { AppError, zodFieldErrors } from '@oms/errors';
 import { mayUseChannel, type Principal } from '../domain/access/principal';
 import { listRejectedRow } from '../domain/import-report';
@@ -19,15 +19,7 @@ import { submitOne } from './submit-batch';
 /** Orders of one import published at the same time: enough to keep the broker busy, bounded memory. */
 const CSV_CONCURRENCY = 256;
 
-export interface OrderImportSummary {
-  lines: number;
-  received: number;
-  created: number;
-  duplicates: number;
-  rejected: number;
-  rows: Array<{ line: number; externalId?: string; reason: string }>;
-  rejectedRowsTruncated: boolean;
-}
+export type { OrderImportSummary };
 
 /**
  * An order file (docs/intake.md) into the intake, in bounded memory: rows are grouped into orders as they

@@ -1,16 +1,11 @@
+import type { StockImportSummary } from '@oms/contracts';
 import { AppError } from '@oms/errors';
 import { listRejectedRow } from '../domain/import-report';
 import { movementOfRow, refusedRows, STOCK_BATCH_ROWS, stockHeaderProblems, type Movement } from '../domain/inventory/stock-file';
 import type { OpenCsv } from './csv-source';
 import { sendCommand, type CommandDeps } from './send-command';
 
-export interface StockImportSummary {
-  lines: number;
-  booked: number;
-  rejected: number;
-  rows: Array<{ line: number; sku?: string; reason: string }>;
-  rejectedRowsTruncated: boolean;
-}
+export type { StockImportSummary };
 
 interface PendingRow {
   line: number;

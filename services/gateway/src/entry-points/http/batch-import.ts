@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { identifier } from '@oms/contracts';
+import { identifier, orderImportSummarySchema } from '@oms/contracts';
 import { AppError } from '@oms/errors';
 import { express } from '@oms/http';
 import type { GatewayDeps } from '../../application/deps';
@@ -21,16 +21,6 @@ const batchResult = z.object({
   problems: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 const counts = z.object({ created: z.number().int(), duplicates: z.number().int(), rejected: z.number().int() });
-
-const importSummary = z.object({
-  lines: z.number().int().describe('data rows read'),
-  received: z.number().int().describe('orders found (rows grouped by externalId)'),
-  created: z.number().int(),
-  duplicates: z.number().int(),
-  rejected: z.number().int().describe('orders rejected'),
-  rows: z.array(z.object({ line: z.number().int(), externalId: z.string().optional(), reason: z.string() })),
-  rejectedRowsTruncated: z.boolean(),
-});
 
 /** Marketplaces send orders in batches; back-office and legacy channels upload CSV files. */
 export function batchImportRoutes(deps: GatewayDeps): express.Router {
@@ -63,7 +53,7 @@ export function batchImportRoutes(deps: GatewayDeps): express.Router {
     bodyContentType: 'text/csv',
     documentBodyOnly: true,
     query: z.object({ channel: identifier.optional().describe('channel of rows without a `channel` column value') }),
-    responses: { 200: { description: 'Counts, and every rejected row with its reason (the first 1,000 listed)', schema: importSummary } },
+    responses: { 200: { description: 'Counts, and every rejected row with its reason (the first 1,000 listed)', schema: orderImportSummarySchema } },
     errors: [415],
     handler: async (req, res, { query }) => {
       const principal = principalOf(res);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commands, incomingSchema, locationSchema, skuSettingsSchema, stockLevelsSchema } from '@oms/contracts';
+import { commands, incomingSchema, locationSchema, skuSettingsSchema, stockImportSummarySchema, stockLevelsSchema } from '@oms/contracts';
 import { AppError, parseOrThrow } from '@oms/errors';
 import { express } from '@oms/http';
 import type { GatewayDeps } from '../../application/deps';
@@ -27,13 +27,6 @@ const planningQuery = z.object({
   sku: pathId.optional().describe('Only this SKU'),
 });
 const report = (description: string) => z.object({}).loose().describe(description);
-const stockImportSummary = z.object({
-  lines: z.number().int().describe('data rows read'),
-  booked: z.number().int().describe('rows booked into the ledger'),
-  rejected: z.number().int(),
-  rows: z.array(z.object({ line: z.number().int(), sku: z.string().optional(), reason: z.string() })).describe('rejected rows, the first 1,000'),
-  rejectedRowsTruncated: z.boolean(),
-});
 
 // Answers owned by the inventory service: documented loosely, their fields are its contract.
 const locationView = z.object({}).loose().describe('The location as stored by the inventory service');
@@ -174,7 +167,7 @@ export function inventoryRoutes(deps: GatewayDeps): express.Router {
     body: z.string().describe('CSV with a header row; see docs/inventory.md'),
     bodyContentType: 'text/csv',
     documentBodyOnly: true,
-    responses: { 200: { description: 'Counts, and every rejected row with its reason (the first 1,000 listed)', schema: stockImportSummary } },
+    responses: { 200: { description: 'Counts, and every rejected row with its reason (the first 1,000 listed)', schema: stockImportSummarySchema } },
     errors: [415],
     handler: async (req, res) => {
       const { actor } = requireOps(res);

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/**
+ * What the gateway answers to a CSV import, and what `oms import` prints: one schema each, for the route's
+ * OpenAPI document, the gateway's use case and the command-line client alike.
+ */
+export const orderImportSummarySchema = z.object({
+  lines: z.number().int().describe('data rows read'),
+  received: z.number().int().describe('orders found (rows grouped by externalId)'),
+  created: z.number().int(),
+  duplicates: z.number().int(),
+  rejected: z.number().int().describe('orders rejected'),
+  rows: z.array(z.object({ line: z.number().int(), externalId: z.string().optional(), reason: z.string() })),
+  rejectedRowsTruncated: z.boolean(),
+});
+export type OrderImportSummary = z.infer<typeof orderImportSummarySchema>;
+
+export const stockImportSummarySchema = z.object({
+  lines: z.number().int().describe('data rows read'),
+  booked: z.number().int().describe('rows booked into the ledger'),
+  rejected: z.number().int(),
+  rows: z.array(z.object({ line: z.number().int(), sku: z.string().optional(), reason: z.string() })).describe('rejected rows, the first 1,000'),
+  rejectedRowsTruncated: z.boolean(),
+});
+export type StockImportSummary = z.infer<typeof stockImportSummarySchema>;
