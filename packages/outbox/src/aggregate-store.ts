@@ -30,6 +30,8 @@ export interface Decision<R> {
   /** The new aggregate, when `current` was null. Its `_id` is the id the change was asked for. */
   create?: Record<string, unknown>;
   emit?: Emit[];
+  /** The conversation the events belong to (the order they concern); the causing message's by default. */
+  correlationId?: string;
   result?: R;
 }
 
@@ -115,7 +117,7 @@ export class AggregateStore<Doc extends AggregateDocument> {
           return this.spec.view?.(current) as R | undefined;
         }
         const decision = await decide(current);
-        const events = (decision.emit ?? []).map((e, index) => this.envelope(cause, e, index));
+        const events = (decision.emit ?? []).map((e, index) => this.envelope(cause, e, index, decision.correlationId));
         const leftovers = current ? await this.unconfirmed(lock, current) : [];
         const sent = [...leftovers, ...events];
         if (decision.create) {
@@ -163,9 +165,9 @@ export class AggregateStore<Doc extends AggregateDocument> {
   }
 
   /** An envelope for an event of this change. Its id derives from the cause, so a retried change repeats it. */
-  envelope(cause: Envelope, e: Emit, index: number): OutboxEntry {
+  envelope(cause: Envelope, e: Emit, index: number, correlationId = cause.correlationId): OutboxEntry {
     return this.kit.relay.entry(e.type, e.data as never, {
-      correlationId: cause.correlationId,
+      correlationId,
       causationId: cause.id,
       id: deterministicId(cause.id, e.type, e.key ?? String(index)),
     });

@@ -3,7 +3,7 @@ import { parcelWeightGrams } from '../domain/tracking';
 import { SANDBOX_CARRIER_ID } from '../data-access/carrier-model';
 import { shipmentIdOf } from '../data-access/shipment-model';
 import { toShipmentAnswer, type ShipmentAnswer } from '../data-access/shipment-view';
-import { inOrderConversation, type CarrierUseCaseDeps } from './carrier-deps';
+import type { CarrierUseCaseDeps } from './carrier-deps';
 
 /**
  * Book the parcel with the carrier, once per fulfillment. The carrier is called inside the shipment's lock
@@ -14,7 +14,7 @@ import { inOrderConversation, type CarrierUseCaseDeps } from './carrier-deps';
 export async function bookShipment({ shipmentStore, carrierApi }: CarrierUseCaseDeps, msg: Message<'shipment.book.v1'>) {
   const { orderId, fulfillmentId, locationId, shippingAddress, shippingMethod, lines } = msg.data;
   const shipmentId = shipmentIdOf(fulfillmentId);
-  const booked = await shipmentStore.change<ShipmentAnswer>(shipmentId, inOrderConversation(msg, orderId), async (current) => {
+  const booked = await shipmentStore.change<ShipmentAnswer>(shipmentId, msg, async (current) => {
     if (current) return { result: toShipmentAnswer(current) };
     const booking = await carrierApi.book(
       { reference: shipmentId, service: shippingMethod, shipTo: shippingAddress, parcels: [{ weightGrams: parcelWeightGrams(lines) }] },
@@ -36,6 +36,7 @@ export async function bookShipment({ shipmentStore, carrierApi }: CarrierUseCase
     };
     return {
       create: shipment,
+      correlationId: orderId,
       emit: [{ type: 'shipment.booked.v1', data: { orderId, shipmentId, carrierId: SANDBOX_CARRIER_ID, trackingNumber: booking.trackingNumber } }],
       result: toShipmentAnswer({ _id: shipmentId, ...shipment }),
     };

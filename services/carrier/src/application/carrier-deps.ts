@@ -1,4 +1,3 @@
-import type { Envelope } from '@oms/contracts';
 import type { AggregateStore } from '@oms/outbox';
 import type { CarrierApi } from '../data-access/carrier-api';
 import type { CarrierDoc } from '../data-access/carrier-model';
@@ -12,9 +11,3 @@ export interface CarrierUseCaseDeps {
   shipments: ShipmentRepository;
   carrierApi: CarrierApi;
 }
-
-/**
- * The cause of a change, with the change's events in the order's conversation: the gateway correlates a
- * carrier's scans by tracking number, while every reader of shipment events follows the order.
- */
-export const inOrderConversation = <M extends Envelope>(msg: M, orderId: string): M => ({ ...msg, correlationId: orderId });

@@ -2,7 +2,7 @@ import { notFound } from '@oms/errors';
 import type { Message } from '@oms/messaging';
 import { recordScan } from '../domain/tracking';
 import { toShipmentAnswer, type ShipmentAnswer } from '../data-access/shipment-view';
-import { inOrderConversation, type CarrierUseCaseDeps } from './carrier-deps';
+import type { CarrierUseCaseDeps } from './carrier-deps';
 
 /**
  * A tracking scan pushed by the carrier (through the gateway's signed webhook). Carriers re-send scans: the
@@ -14,12 +14,13 @@ export async function recordTracking({ shipmentStore, shipments }: CarrierUseCas
   const found = await shipments.byTrackingNumber(carrierId, trackingNumber);
   if (!found) throw notFound(`Shipment with tracking number ${trackingNumber}`);
   const occurredAt = new Date(msg.data.occurredAt);
-  return shipmentStore.change<ShipmentAnswer>(found._id, inOrderConversation(msg, found.orderId), (current) => {
+  return shipmentStore.change<ShipmentAnswer>(found._id, msg, (current) => {
     if (!current) throw notFound(`Shipment with tracking number ${trackingNumber}`);
     const scan = recordScan(current.tracking, { status, occurredAt, location }, new Date());
     if (!scan) return { result: toShipmentAnswer(current) };
     return {
       update: { $set: { status: scan.status }, $push: { tracking: scan.entry } },
+      correlationId: found.orderId,
       emit: [
         {
           type: 'shipment.tracking-updated.v1',

@@ -1,7 +1,7 @@
 import type { Message } from '@oms/messaging';
 import { isCancellable } from '../domain/fulfillment';
 import { toFulfillmentView, type FulfillmentView } from '../data-access/fulfillment-view';
-import { inOrderConversation, type FulfillmentUseCaseDeps } from './fulfillment-deps';
+import type { FulfillmentUseCaseDeps } from './fulfillment-deps';
 
 /**
  * Cancel the order's fulfillments that are still open; packed parcels stay packed. Each is changed on its
@@ -10,14 +10,14 @@ import { inOrderConversation, type FulfillmentUseCaseDeps } from './fulfillment-
  */
 export async function cancelFulfillments({ store, fulfillments }: FulfillmentUseCaseDeps, msg: Message<'fulfillment.cancel.v1'>) {
   const { orderId } = msg.data;
-  const cause = inOrderConversation(msg, orderId);
   const cancelled: string[] = [];
   for (const id of await fulfillments.cancelCandidates(orderId, msg.id)) {
-    const view = await store.change<FulfillmentView | null>(id, cause, (current) => {
+    const view = await store.change<FulfillmentView | null>(id, msg, (current) => {
       if (!current || !isCancellable(current)) return { result: null };
       const change = { status: 'cancelled' as const, cancelledAt: new Date() };
       return {
         update: { $set: change },
+        correlationId: orderId,
         emit: [{ type: 'fulfillment.cancelled.v1', data: { orderId, fulfillmentIds: [id] }, key: id }],
         result: toFulfillmentView({ ...current, ...change }),
       };

@@ -1,7 +1,7 @@
 import type { Message } from '@oms/messaging';
 import { groupLinesByLocation } from '../domain/fulfillment';
 import { fulfillmentId } from '../data-access/fulfillment-model';
-import { inOrderConversation, type FulfillmentUseCaseDeps } from './fulfillment-deps';
+import type { FulfillmentUseCaseDeps } from './fulfillment-deps';
 
 /**
  * Open one fulfillment per ship-from location of the order. Each is an aggregate of its own, changed on its
@@ -10,15 +10,15 @@ import { inOrderConversation, type FulfillmentUseCaseDeps } from './fulfillment-
  */
 export async function openFulfillment({ store }: FulfillmentUseCaseDeps, msg: Message<'fulfillment.open.v1'>) {
   const { orderId, lines, shippingAddress, shippingMethod } = msg.data;
-  const cause = inOrderConversation(msg, orderId);
   const opened: string[] = [];
   for (const [locationId, locationLines] of groupLinesByLocation(lines)) {
     const id = fulfillmentId(orderId, locationId);
     opened.push(id);
-    await store.change(id, cause, (current) => {
+    await store.change(id, msg, (current) => {
       if (current) return {};
       return {
         create: { orderId, locationId, lines: locationLines, shippingAddress, shippingMethod, status: 'open', createdAt: new Date() },
+        correlationId: orderId,
         emit: [{ type: 'fulfillment.opened.v1', data: { orderId, fulfillmentId: id, locationId }, key: id }],
       };
     });

@@ -16,12 +16,6 @@ export class FulfillmentRepository {
     return this.model.findById(id, HIDDEN).lean<FulfillmentDoc>().exec();
   }
 
-  /** The order of a fulfillment (it never changes), or null for an unknown fulfillment. */
-  async orderIdOf(id: string): Promise<string | null> {
-    const doc = await this.model.findById(id, { orderId: 1 }).lean<Pick<FulfillmentDoc, '_id' | 'orderId'>>();
-    return doc?.orderId ?? null;
-  }
-
   /**
    * The fulfillments a cancel of the order may change: the open ones, and those `messageId` changed already,
    * so that a redelivery of the cancel still publishes what their change stored.

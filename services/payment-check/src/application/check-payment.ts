@@ -1,6 +1,6 @@
 import type { Message } from '@oms/messaging';
 import { paymentCheckId } from '../data-access/payment-check-model';
-import { inOrderConversation, type PaymentUseCaseDeps } from './payment-check-deps';
+import type { PaymentUseCaseDeps } from './payment-check-deps';
 
 /**
  * Authorize an order's payment with the provider, once per order. The provider is called inside the
@@ -11,7 +11,7 @@ import { inOrderConversation, type PaymentUseCaseDeps } from './payment-check-de
 export async function checkPayment({ store, provider }: PaymentUseCaseDeps, msg: Message<'payment.check.v1'>): Promise<void> {
   const { orderId, amount, currency, provider: providerName, method, reference } = msg.data;
   const checkId = paymentCheckId(orderId);
-  await store.change(checkId, inOrderConversation(msg, orderId), async (current) => {
+  await store.change(checkId, msg, async (current) => {
     if (current) return {};
     const result = await provider.authorize({ reference, amount, currency, method }, checkId);
     return {
@@ -28,6 +28,7 @@ export async function checkPayment({ store, provider }: PaymentUseCaseDeps, msg:
         refunds: [],
         createdAt: new Date(),
       },
+      correlationId: orderId,
       emit: [
         result.status === 'approved'
           ? { type: 'payment.approved.v1', data: { orderId, checkId, amount, currency, providerRef: result.authorizationId } }

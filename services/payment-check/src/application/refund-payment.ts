@@ -2,7 +2,7 @@ import { Refusal } from '@oms/errors';
 import type { Message } from '@oms/messaging';
 import { decideRefund } from '../domain/payment-check';
 import { paymentCheckId } from '../data-access/payment-check-model';
-import { inOrderConversation, type PaymentUseCaseDeps } from './payment-check-deps';
+import type { PaymentUseCaseDeps } from './payment-check-deps';
 
 /**
  * Refund what a return is owed against the order's authorization, once per return. The return id is the
@@ -10,13 +10,14 @@ import { inOrderConversation, type PaymentUseCaseDeps } from './payment-check-de
  */
 export async function refundPayment({ store, provider }: PaymentUseCaseDeps, msg: Message<'payment.refund.v1'>): Promise<void> {
   const { orderId, returnId, amount, currency } = msg.data;
-  await store.change(paymentCheckId(orderId), inOrderConversation(msg, orderId), async (current) => {
+  await store.change(paymentCheckId(orderId), msg, async (current) => {
     const decision = decideRefund(current, { returnId, amount, currency });
     if (decision.kind === 'already-refunded') return {};
     const result = await provider.refund({ authorizationId: decision.authorizationId, amount, currency }, returnId);
     if (!result.ok) throw new Refusal('invalid', `the payment provider refused the refund: ${result.error}`);
     return {
       update: { $push: { refunds: { returnId, amount, providerRef: result.refundId, at: new Date() } } },
+      correlationId: orderId,
       emit: [{ type: 'payment.refunded.v1', data: { orderId, returnId, amount, currency, providerRef: result.refundId } }],
     };
   });

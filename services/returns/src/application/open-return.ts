@@ -2,7 +2,7 @@ import type { Message } from '@oms/messaging';
 import { checkOpen, checkReopen } from '../domain/return';
 import { orderReturnsLockKey } from '../data-access/return-model';
 import { toReturnView } from '../data-access/return-view';
-import { inOrderConversation, type ReturnUseCaseDeps } from './returns-deps';
+import type { ReturnUseCaseDeps } from './returns-deps';
 
 /**
  * Open a return (RMA) for a delivered order; the gateway waits for this answer. The returns of one order are
@@ -12,7 +12,7 @@ export async function openReturn({ store, returns, deliveredOrders }: ReturnUseC
   const { returnId, orderId, lines, actor } = msg.data;
   return store.change(
     returnId,
-    inOrderConversation(msg, orderId),
+    msg,
     async (current) => {
       if (current) {
         checkReopen(current, returnId, orderId);
@@ -23,6 +23,7 @@ export async function openReturn({ store, returns, deliveredOrders }: ReturnUseC
       const opened = { orderId, status: 'requested' as const, lines, currency: order.currency, createdBy: actor, createdAt: new Date() };
       return {
         create: opened,
+        correlationId: orderId,
         emit: [{ type: 'return.opened.v1', data: { orderId, returnId, lines } }],
         result: toReturnView({ _id: returnId, ...opened }),
       };

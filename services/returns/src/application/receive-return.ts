@@ -3,14 +3,12 @@ import type { Message } from '@oms/messaging';
 import { decideReceive, type Receipt } from '../domain/return';
 import { refundAmount } from '../domain/return-lines';
 import { toReturnView } from '../data-access/return-view';
-import { inOrderConversation, type ReturnUseCaseDeps } from './returns-deps';
+import type { ReturnUseCaseDeps } from './returns-deps';
 
 /** The parcel arrived at a location: record what came back, in which condition, and what to refund. */
-export async function receiveReturn({ store, returns, deliveredOrders }: ReturnUseCaseDeps, msg: Message<'return.receive.v1'>) {
+export async function receiveReturn({ store, deliveredOrders }: ReturnUseCaseDeps, msg: Message<'return.receive.v1'>) {
   const { returnId, locationId, lines, actor } = msg.data;
-  const orderId = await returns.orderIdOf(returnId);
-  if (!orderId) throw notFound(`Return ${returnId}`);
-  return store.change(returnId, inOrderConversation(msg, orderId), async (current) => {
+  return store.change(returnId, msg, async (current) => {
     if (!current) throw notFound(`Return ${returnId}`);
     if (decideReceive(current, lines).kind === 'already-received') return { result: toReturnView(current) };
     const order = await deliveredOrders.byId(current.orderId);
@@ -20,6 +18,7 @@ export async function receiveReturn({ store, returns, deliveredOrders }: ReturnU
     const received = { status: 'received' as const, receipt, refundAmount: refundAmount(order.lines, lines) };
     return {
       update: { $set: received },
+      correlationId: current.orderId,
       emit: [
         {
           type: 'return.received.v1',

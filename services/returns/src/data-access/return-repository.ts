@@ -18,12 +18,6 @@ export class ReturnRepository {
     return this.model.findById(id, HIDDEN).lean<ReturnDoc>().exec();
   }
 
-  /** The order of a return (it never changes), or null for an unknown return. */
-  async orderIdOf(id: string): Promise<string | null> {
-    const doc = await this.model.findById(id, { orderId: 1 }).lean<Pick<ReturnDoc, '_id' | 'orderId'>>();
-    return doc?.orderId ?? null;
-  }
-
   /** Every line the order's returns asked for so far. */
   async linesRequested(orderId: string): Promise<SkuQuantity[]> {
     const returns = await this.model.find({ orderId }, { lines: 1 }).lean<Array<Pick<ReturnDoc, 'lines'>>>();
