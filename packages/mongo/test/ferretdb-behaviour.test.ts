@@ -1,6 +1,6 @@
 /**
- * What the document store does under concurrency: the facts behind the rules in docs/consistency.md
- * and docs/consistency.md. Runs against FerretDB 1.x (dev/CI) and must also pass on MongoDB.
+ * What the document store does under concurrency: the facts behind the rules in docs/consistency.md.
+ * Runs against FerretDB 1.x (dev/CI) and must also pass on MongoDB.
  *
  * Portable assertions hold on both; assertions marked "FerretDB 1.x" / "MongoDB" check the
  * behaviour of that server only. Observed numbers are logged (console.log) on every run.
