@@ -168,6 +168,27 @@ export const events = {
     refundAmount: minorUnits,
     currency: currencyCode,
   }),
+  /**
+   * A command sent without a reply queue (one service asking another to act: ingestion's refunds, restocks,
+   * reservations...) was refused by its handler (a 4xx problem): nothing was done, and no sender waits for
+   * the answer. The consumer that refused it publishes this (`@oms/messaging`), so the refusal shows on the
+   * order's timeline (and on the return it concerns) instead of being lost; a follow-up task starts from it.
+   * Its id is derived from the refused command's id: a redelivered refusal is the same event.
+   */
+  'command.refused.v1': z.object({
+    /** The `orderId` the refused command named (for payment and stock commands, the order's check key). */
+    orderId,
+    /** The refused command's type, e.g. `payment.refund.v1`. */
+    command: z.string().regex(/^[a-z][a-z-]*\.[a-z][a-z-]*\.v\d+$/, 'must be a message type'),
+    /** The refused command's envelope id. */
+    commandId: z.string().min(1),
+    /** The return the refused command was about (refunds and restocks of a return). */
+    returnId: z.string().optional(),
+    /** The refusal's problem status (4xx), title and detail, as a sender with a reply queue would have got them. */
+    status: z.number().int().min(400).max(499),
+    title: z.string().max(200),
+    detail: z.string().max(1000),
+  }),
 } as const;
 
 export const commands = {

@@ -1,8 +1,18 @@
 import type { MessageType } from './messages';
+import { QUEUE_DEFINITIONS } from './topology';
 
 /** The services of the system, as they name themselves on the broker (the envelope's `producer`). */
 export const SERVICES = ['gateway', 'ingestion', 'inventory', 'payment-check', 'fulfillment', 'carrier', 'returns'] as const;
 export type ServiceName = (typeof SERVICES)[number];
+
+/** Each service that consumes commands: its queue consumer publishes command.refused.v1 when it refuses one. */
+const COMMAND_HANDLERS = SERVICES.filter((service) => QUEUE_DEFINITIONS.some((q) => q.name.startsWith(`${service}.`) && (q.commands ?? []).length > 0));
+
+/**
+ * Messages the messaging kit (`@oms/messaging`) publishes on a service's behalf: the service's own code never
+ * names them.
+ */
+export const SENT_BY_THE_MESSAGING_KIT: readonly MessageType[] = ['command.refused.v1'];
 
 /**
  * Who publishes each message: the other half of the topology (QUEUES lists who consumes). The AsyncAPI
@@ -35,6 +45,7 @@ export const PRODUCERS: Record<MessageType, readonly ServiceName[]> = {
   'shipment.tracking-updated.v1': ['carrier'],
   'return.opened.v1': ['returns'],
   'return.received.v1': ['returns'],
+  'command.refused.v1': COMMAND_HANDLERS,
   // commands: the public API's state changes come from the gateway, the order's next steps from ingestion
   'order.cancel.v1': ['gateway'],
   'order.amend.v1': ['gateway'],

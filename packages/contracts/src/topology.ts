@@ -39,6 +39,7 @@ export const QUEUES = [
       'shipment.tracking-updated.v1',
       'return.opened.v1',
       'return.received.v1',
+      'command.refused.v1',
     ],
   },
   {
@@ -61,6 +62,8 @@ export const QUEUES = [
   { name: 'carrier.commands', commands: ['shipment.book.v1', 'shipment.record-tracking.v1', 'carrier.configure.v1'] },
   { name: 'returns.commands', commands: ['return.open.v1', 'return.receive.v1'] },
   { name: 'returns.delivered-orders', events: ['order.delivered.v1'] },
+  // Every refused command, for the refunds and restocks of a return: the return shows what failed.
+  { name: 'returns.command-refusals', events: ['command.refused.v1'] },
 ] as const satisfies readonly QueueDefinition[];
 
 /** The same list, each entry seen as a plain QueueDefinition (for code that walks all queues alike). */

@@ -6,6 +6,7 @@ import type { Logger } from '@oms/logging';
 import { traceConsume, type ConsumeSpan } from '@oms/tracing';
 import { Broker, delayQueueArguments } from './broker';
 import { InvalidMessageError, validateEnvelope } from './envelope';
+import { refusalNotice } from './refusals';
 
 export interface HandlerContext {
   logger: Logger;
@@ -178,7 +179,8 @@ export class QueueConsumer {
         if (err instanceof AppError && err.status < 500) {
           // A command the domain refused (not found, conflict): answer it, do not retry.
           ctx.logger.info({ status: err.status, detail: err.detail }, 'command rejected');
-          await this.reply(msg, { ok: false, problem: err.toProblem() });
+          if (msg.properties.replyTo) await this.reply(msg, { ok: false, problem: err.toProblem() });
+          else await this.announceRefusal(msg, envelope, err, attempt);
           this.count(type, 'rejected', span);
         } else if (attempt < this.options.maxAttempts) {
           const delays = this.options.retryDelaysMs;
@@ -226,6 +228,17 @@ export class QueueConsumer {
       'x-oms-failed-at': new Date().toISOString(),
       [ATTEMPT_HEADER]: attempt,
     });
+  }
+
+  /**
+   * A refusal nobody waits for must not vanish (docs/messaging.md, refusals of asynchronous commands): it
+   * becomes command.refused.v1 on the order, or, with no order to show it on, a DLQ entry with its reason.
+   * A failed publish throws: the command stays unacknowledged and is refused again on redelivery.
+   */
+  private async announceRefusal(msg: ConsumeMessage, envelope: Envelope, err: AppError, attempt: number): Promise<void> {
+    const notice = refusalNotice(envelope, err);
+    if (notice) await this.broker.publish('command.refused.v1', notice.data, notice.meta);
+    else await this.deadLetter(msg, `refused (${err.status}): ${err.detail ?? err.title}`, attempt);
   }
 
   private async reply(msg: ConsumeMessage, reply: RpcReply): Promise<void> {
