@@ -39,7 +39,8 @@ export interface OrderState extends CanonicalOrder {
   allocation: AllocatedLine[];
   fulfillments: Array<{ id: string; locationId: string; status: 'open' | 'packed' | 'cancelled' }>;
   shipments: Array<{ id: string; fulfillmentId?: string; trackingNumber: string; status: string }>;
-  returns: Array<{ id: string; status: 'requested' | 'received' | 'refunded' }>;
+  /** `refund_failed`: the payment provider refused the refund (command.refused.v1); see the timeline for why. */
+  returns: Array<{ id: string; status: 'requested' | 'received' | 'refunded' | 'refund_failed' }>;
   timeline: TimelineEntry[];
   createdAt: string;
 }

@@ -29,7 +29,7 @@ const scan = (status: 'in_transit' | 'delivered' | 'returned_to_sender' | 'out_f
 
 describe('the order process reactions', () => {
   it('when the reactions are listed, then there is exactly one per event of ingestion.order-progress', () => {
-    expect(Object.keys(REACTIONS)).toHaveLength(19);
+    expect(Object.keys(REACTIONS)).toHaveLength(20);
   });
 
   describe('stock and payment checks', () => {
@@ -342,6 +342,63 @@ describe('the order process reactions', () => {
         fact('stock.restocked.v1', { orderId: ID, returnId: 'r-1', restocked: [{ ...line, quantity: 1 }], writtenOff: [] }, 'inventory'),
       );
       expect(change.timeline[0].detail).toBe('restocked 1 × TSHIRT-BLK-M; written off nothing');
+    });
+  });
+
+  describe('refusals of commands the order sent without waiting', () => {
+    const refused = (command: string, returnId?: string, orderId = ID) =>
+      fact(
+        'command.refused.v1',
+        {
+          orderId,
+          command,
+          commandId: 'cmd-1',
+          ...(returnId ? { returnId } : {}),
+          status: 422,
+          title: 'Unprocessable Content',
+          detail: command === 'payment.refund.v1' ? 'the payment provider refused the refund (402): refund_declined' : 'location nowhere does not exist',
+        },
+        command === 'payment.refund.v1' ? 'payment-check' : 'inventory',
+      );
+
+    it('when a refund is refused, then the timeline says which command failed and why, and the return shows the refund failed', () => {
+      const order = orderIn({
+        status: 'returned',
+        returns: [
+          { id: 'r-1', status: 'received' },
+          { id: 'r-2', status: 'refunded' },
+        ],
+      });
+      const change = reactTo(order, refused('payment.refund.v1', 'r-1', `${ID}~2`));
+      expect(change.timeline).toEqual([
+        {
+          at: '2026-01-01T11:00:00.000Z',
+          type: 'command_refused',
+          service: 'payment-check',
+          detail: 'payment.refund.v1 refused (return r-1): 422 the payment provider refused the refund (402): refund_declined',
+        },
+      ]);
+      expect(change.set).toEqual({
+        returns: [
+          { id: 'r-1', status: 'refund_failed' },
+          { id: 'r-2', status: 'refunded' },
+        ],
+      });
+      expect(change.send).toEqual([]);
+    });
+
+    it('when a restock is refused, then the timeline says so and the order and its returns stay as they are', () => {
+      const order = orderIn({ status: 'returned', returns: [{ id: 'r-1', status: 'received' }] });
+      const change = reactTo(order, refused('stock.restock.v1', 'r-1'));
+      expect(change.timeline.map((t) => [t.type, t.detail])).toEqual([
+        ['command_refused', 'stock.restock.v1 refused (return r-1): 422 location nowhere does not exist'],
+      ]);
+      expect(change.set).toEqual({});
+    });
+
+    it('when a refusal of a refund comes after the refund was made after all, then the return stays refunded', () => {
+      const order = orderIn({ status: 'returned', returns: [{ id: 'r-1', status: 'refunded' }] });
+      expect(reactTo(order, refused('payment.refund.v1', 'r-1')).set).toEqual({});
     });
   });
 

@@ -3,6 +3,7 @@ import { noChange, type OrderChange, type OrderState } from '../order';
 import { fulfillmentCancelled, fulfillmentOpened, fulfillmentPacked, fulfillmentShortPicked } from './fulfillment';
 import { paymentApproved, paymentDeclined, paymentRefunded, paymentVoided } from './payment';
 import type { Reaction } from './reaction';
+import { commandRefused } from './refusals';
 import { returnOpened, returnReceived } from './returns';
 import { shipmentBooked, shipmentTrackingUpdated } from './shipment';
 import { stockBackordered, stockConsumed, stockReallocated, stockReleased, stockReserved, stockRestocked, stockShort } from './stock';
@@ -32,6 +33,7 @@ export const REACTIONS: { [T in OrderEventType]: Reaction<T> } = {
   'shipment.tracking-updated.v1': shipmentTrackingUpdated,
   'return.opened.v1': returnOpened,
   'return.received.v1': returnReceived,
+  'command.refused.v1': commandRefused,
 };
 
 /**
