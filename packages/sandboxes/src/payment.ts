@@ -21,7 +21,7 @@ export interface SandboxRefund {
 }
 
 export interface PaymentSandboxCalls {
-  /** Every request received, including the ones answered 503 by `failNext`. */
+  /** Every request received, including the ones answered by `failNext`. */
   total: number;
   authorizations: number;
   voids: number;
@@ -30,8 +30,10 @@ export interface PaymentSandboxCalls {
 
 /** Lets a test make the provider misbehave and see what it received. */
 export interface PaymentSandboxControl {
-  /** Answer 503 to the next `n` calls (they change nothing). */
-  failNext(n: number): void;
+  /** Answer `status` (503 unless given; 429 is throttling) to the next `n` calls (they change nothing). */
+  failNext(n: number, status?: number): void;
+  /** Refuse the next `n` refunds with `status` (402 unless given) and error `refund_declined`: a verdict, not an outage. */
+  refuseNextRefunds(n: number, status?: number): void;
   /** Wait this long before answering every call (to exercise client timeouts). */
   delayMs: number;
   readonly calls: PaymentSandboxCalls;
@@ -66,11 +68,19 @@ export function createPaymentSandbox(): PaymentSandbox {
   // Keyed by endpoint + Idempotency-Key: the same key always gets the first answer back.
   const idempotent = new Map<string, StoredAnswer>();
   let failures = 0;
+  let failureStatus = 503;
+  let refundRefusals = 0;
+  let refundRefusalStatus = 402;
   const calls: PaymentSandboxCalls = { total: 0, authorizations: 0, voids: 0, refunds: 0 };
 
   const control: PaymentSandboxControl = {
-    failNext(n: number) {
+    failNext(n: number, status = 503) {
       failures = n;
+      failureStatus = status;
+    },
+    refuseNextRefunds(n: number, status = 402) {
+      refundRefusals = n;
+      refundRefusalStatus = status;
     },
     delayMs: 0,
     calls,
@@ -81,6 +91,7 @@ export function createPaymentSandbox(): PaymentSandbox {
       refunds.clear();
       idempotent.clear();
       failures = 0;
+      refundRefusals = 0;
       control.delayMs = 0;
       Object.assign(calls, { total: 0, authorizations: 0, voids: 0, refunds: 0 });
     },
@@ -95,7 +106,7 @@ export function createPaymentSandbox(): PaymentSandbox {
     if (control.delayMs > 0) await new Promise((r) => setTimeout(r, control.delayMs));
     if (failures > 0) {
       failures--;
-      res.status(503).json({ error: 'service_unavailable' });
+      res.status(failureStatus).json({ error: failureStatus === 429 ? 'too_many_requests' : 'service_unavailable' });
       return;
     }
     next();
@@ -157,6 +168,10 @@ export function createPaymentSandbox(): PaymentSandbox {
       if (auth.status !== 'approved') return { status: 422, body: { error: 'not_refundable', message: `authorization is ${auth.status}` } };
       if (currency !== auth.currency) return { status: 422, body: { error: 'currency_mismatch' } };
       if (auth.refunded + amount > auth.amount) return { status: 422, body: { error: 'amount_exceeds_authorization' } };
+      if (refundRefusals > 0) {
+        refundRefusals--;
+        return { status: refundRefusalStatus, body: { error: 'refund_declined', message: 'the issuer declined the refund' } };
+      }
       auth.refunded += amount;
       const refund: SandboxRefund = { id: `re_${randomUUID()}`, authorizationId, amount, currency };
       refunds.set(refund.id, refund);

@@ -19,7 +19,7 @@ describe('payment-check', () => {
     provider = await serve(sandbox.app);
     const running = await stack.start(definition, { PAYMENT_PROVIDER_URL: provider.url, PAYMENT_PROVIDER_TIMEOUT_MS: '300', AMQP_MAX_ATTEMPTS: '8' });
     url = running.url;
-    bus = await TestBus.open(stack.amqpUrl, ['payment.#']);
+    bus = await TestBus.open(stack.amqpUrl, ['payment.#', 'command.refused.v1']);
     ({ commands, tap } = bus);
   });
 
@@ -106,6 +106,39 @@ describe('payment-check', () => {
       commands.send('payment.refund.v1', { orderId, returnId: `ret-${randomUUID()}`, amount: 6000, currency: 'EUR' }, { correlationId: orderId }),
     ).rejects.toMatchObject({ status: 422 });
     expect((await paymentsOf(orderId))[0].refunds).toEqual([]);
+  });
+
+  it('when the provider refuses a refund nobody waits for (402), then command.refused.v1 carries its reason and nothing is refunded', async () => {
+    const { orderId } = await approvedOrder();
+    const returnId = `ret-${randomUUID()}`;
+    sandbox.control.refuseNextRefunds(1, 402);
+    // Sent as ingestion sends it: without a reply queue, so no sender would ever hear of the refusal.
+    const command = await bus.broker.publish('payment.refund.v1', { orderId, returnId, amount: 2000, currency: 'EUR' }, { correlationId: orderId });
+    const refused = await eventually(() => eventsOf('command.refused.v1', orderId)[0]);
+    expect(refused.data).toEqual({
+      orderId,
+      command: 'payment.refund.v1',
+      commandId: command.id,
+      returnId,
+      status: 422,
+      title: 'Unprocessable Content',
+      detail: 'the payment provider refused the refund (402): refund_declined',
+    });
+    expect((await paymentsOf(orderId))[0].refunds).toEqual([]);
+    await settle();
+    expect(eventsOf('payment.refunded.v1', orderId)).toEqual([]);
+  });
+
+  it('when the provider answers 429 to a refund (throttled), then the refund is retried and succeeds, and no refusal is published', async () => {
+    const { orderId, check } = await approvedOrder();
+    const returnId = `ret-${randomUUID()}`;
+    sandbox.control.failNext(1, 429);
+    await bus.broker.publish('payment.refund.v1', { orderId, returnId, amount: 2000, currency: 'EUR' }, { correlationId: orderId });
+    const refunded = await eventually(() => eventsOf('payment.refunded.v1', orderId)[0], 15000);
+    expect(refunded.data).toMatchObject({ orderId, returnId, amount: 2000 });
+    expect(sandbox.control.refunds().filter((r) => r.authorizationId === check.authorizationId)).toHaveLength(1);
+    await settle();
+    expect(eventsOf('command.refused.v1', orderId)).toEqual([]);
   });
 
   it('when a refund is asked for an order without an approved payment, then it is refused with 409', async () => {

@@ -14,7 +14,9 @@ export async function refundPayment({ store, provider }: PaymentUseCaseDeps, msg
     const decision = decideRefund(current, { returnId, amount, currency });
     if (decision.kind === 'already-refunded') return {};
     const result = await provider.refund({ authorizationId: decision.authorizationId, amount, currency }, returnId);
-    if (!result.ok) throw new Refusal('invalid', `the payment provider refused the refund: ${result.error}`);
+    // A verdict, not an outage (those throw and are retried): refused, and since ingestion sends refunds
+    // without waiting, the refusal is published as command.refused.v1 for the order and its return.
+    if (!result.ok) throw new Refusal('invalid', `the payment provider refused the refund (${result.status}): ${result.error}`);
     return {
       update: { $push: { refunds: { returnId, amount, providerRef: result.refundId, at: new Date() } } },
       correlationId: orderId,

@@ -21,8 +21,8 @@ interface ProviderAnswer {
 
 /**
  * Adapter for the card provider's JSON API. Calls go through the resilient client (timeout + circuit
- * breaker): a 5xx, a timeout or an open breaker rejects with a plain Error, so the command is retried
- * later. 4xx answers are the provider's verdict and are returned as results.
+ * breaker): a 5xx, a 408 or 429 (throttled), a timeout or an open breaker rejects with a plain Error, so the
+ * command is retried later. Other 4xx answers are the provider's verdict and are returned as results.
  */
 export class PaymentProvider {
   constructor(private readonly http: HttpClient) {}
@@ -51,6 +51,9 @@ export class PaymentProvider {
     const res = await this.http.post<ProviderAnswer>('/v1/refunds', request, { 'idempotency-key': idempotencyKey });
     const body = res.body ?? {};
     if (res.status === 201 && body.id) return { ok: true, refundId: body.id };
+    // Throttled or timed out on their side: "try later", not a verdict on the refund.
+    if (res.status === 408 || res.status === 429) throw new Error(`the payment provider answered ${res.status} to a refund; retrying later`);
+    // The provider's verdict on the refund itself (402, 404, 409, 422...): another try would get the same.
     if (res.status >= 400 && res.status < 500) return { ok: false, status: res.status, error: body.error ?? body.message ?? 'refused' };
     throw new Error(`unexpected answer from the payment provider to a refund: ${res.status}`);
   }
