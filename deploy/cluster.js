@@ -46,7 +46,8 @@ const url = (port) => `http://${host}:${port}`;
 const common = {
   HOST: host,
   AMQP_URL: env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672',
-  REDIS_URL: env.REDIS_URL || 'redis://127.0.0.1:6379',
+  // The project's Redis that deploy/stack.sh starts (docs/redis.md), not the machine's on 6379.
+  REDIS_URL: env.REDIS_URL || `redis://127.0.0.1:${env.OMS_REDIS_PORT || 6380}`,
   LOG_LEVEL: env.LOG_LEVEL || 'info',
 };
 

@@ -18,7 +18,8 @@ const address = (url, defaultPort) => {
 module.exports = async () => {
   const servers = [
     ['RabbitMQ', address(process.env.OMS_TEST_AMQP_URL || 'amqp://127.0.0.1:5672', 5672)],
-    ['Redis', address(process.env.OMS_TEST_REDIS_URL || 'redis://127.0.0.1:6379', 6379)],
+    // The project's own Redis that deploy/stack.sh starts (docs/redis.md), not the machine's on 6379.
+    ['Redis', address(process.env.OMS_TEST_REDIS_URL || `redis://127.0.0.1:${process.env.OMS_REDIS_PORT || 6380}`, 6379)],
     ['MongoDB/FerretDB', address(process.env.OMS_TEST_MONGO_URL || 'mongodb://127.0.0.1:27017', 27017)],
   ];
   for (const [name, { host, port }] of servers) {

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Make sure the local test stack is reachable; start whatever is down.
-#   PostgreSQL 127.0.0.1:5432, Redis 127.0.0.1:6379, RabbitMQ 127.0.0.1:5672,
-#   FerretDB 1.24.2 (on PostgreSQL) on 127.0.0.1:${OMS_MONGO_PORT:-27017}.
+#   PostgreSQL 127.0.0.1:5432, RabbitMQ 127.0.0.1:5672,
+#   FerretDB 1.24.2 (on PostgreSQL) on 127.0.0.1:${OMS_MONGO_PORT:-27017},
+#   the project's own Redis on 127.0.0.1:${OMS_REDIS_PORT:-6380} (docs/redis.md): a redis-server of its own, never
+#   the machine's Redis on 6379, so its memory limit and the tests that fill it concern nobody else.
 # Idempotent: a second run only probes (about a second).
 #
 # Usage: bash deploy/stack.sh                 # ensure everything is up
 #        bash deploy/stack.sh --stop-ferretdb # stop the FerretDB this script started
+#        bash deploy/stack.sh --stop-redis    # stop the Redis this script started (it keeps nothing)
 #
 # Environment:
-#   OMS_CACHE_DIR            cache dir (FerretDB binary, state, log, pid)   default ~/.cache/oms
+#   OMS_CACHE_DIR            cache dir (FerretDB binary, state, logs, pids) default ~/.cache/oms
 #   OMS_MONGO_PORT           FerretDB listen port                            default 27017
+#   OMS_REDIS_PORT           the project's Redis port                        default 6380
+#   OMS_REDIS_MAXMEMORY      its maxmemory (policy noeviction)               default 128mb
 #   OMS_FERRETDB_DEBUG_ADDR  FerretDB debug/metrics HTTP address             default 127.0.0.1:8088 (a free port if taken)
 #   OMS_PG_USER              PostgreSQL role for FerretDB                    default: first of postgres, root, $USER that works
 #   OMS_STACK_TIMEOUT        seconds to wait for each component              default 60
@@ -31,6 +36,10 @@ FERRET_BIN="$CACHE_DIR/bin/ferretdb"
 FERRET_PID="$CACHE_DIR/ferretdb.pid"
 FERRET_LOG="$CACHE_DIR/ferretdb.log"
 FERRET_STATE="$CACHE_DIR/ferretdb-state"
+REDIS_PORT="${OMS_REDIS_PORT:-6380}"
+REDIS_MAXMEMORY="${OMS_REDIS_MAXMEMORY:-128mb}"
+REDIS_PID="$CACHE_DIR/redis-$REDIS_PORT.pid"
+REDIS_LOG="$CACHE_DIR/redis-$REDIS_PORT.log"
 
 if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
   PATH="$PATH:/usr/local/go/bin"
@@ -63,13 +72,50 @@ ensure_postgres() {
 }
 
 # ---------------------------------------------------------------- Redis
+# Short-lived state only (docs/redis.md), so nothing to keep: no RDB snapshots, no AOF. maxmemory with
+# noeviction as in k8s/base/redis.yaml: a full Redis refuses writes (intake answers 503) instead of evicting
+# a lock or a stock counter.
+redis_running_pid() {
+  local pid
+  [ -f "$REDIS_PID" ] || return 1
+  pid=$(cat "$REDIS_PID" 2>/dev/null) || return 1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == *redis-server* ]] || return 1
+  echo "$pid"
+}
+
 ensure_redis() {
-  if probe 6379; then say "redis ok (already running)"; return; fi
-  mkdir -p /var/lib/redis /var/log/redis
-  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
-    --dir /var/lib/redis --logfile /var/log/redis/ci.log >/dev/null || die "redis-server failed to start (see /var/log/redis/ci.log)"
-  wait_port redis 6379
-  say "redis ok (started)"
+  if probe "$REDIS_PORT"; then
+    # A Redis a previous run started keeps its settings; anything else on the port is the caller's choice.
+    local pong
+    pong=$(timeout 5 redis-cli -p "$REDIS_PORT" ping 2>/dev/null) || true
+    [ "$pong" = PONG ] || die "127.0.0.1:$REDIS_PORT is taken but does not answer a Redis PING; set OMS_REDIS_PORT"
+    say "redis ok (already running on 127.0.0.1:$REDIS_PORT)"
+    return
+  fi
+  command -v redis-server >/dev/null 2>&1 || die "redis-server not found on PATH"
+  rm -f "$REDIS_PID"
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" \
+    --save "" --appendonly no --dir "$CACHE_DIR" \
+    --maxmemory "$REDIS_MAXMEMORY" --maxmemory-policy noeviction \
+    --pidfile "$REDIS_PID" --logfile "$REDIS_LOG" >/dev/null \
+    || die "redis-server failed to start on 127.0.0.1:$REDIS_PORT (log $REDIS_LOG)"
+  wait_port redis "$REDIS_PORT"
+  say "redis ok (started on 127.0.0.1:$REDIS_PORT, maxmemory $REDIS_MAXMEMORY noeviction)"
+}
+
+stop_redis() {
+  local pid
+  if ! pid=$(redis_running_pid); then
+    rm -f "$REDIS_PID"
+    say "redis not stopped: no Redis started by this script is running on 127.0.0.1:$REDIS_PORT"
+    return
+  fi
+  kill "$pid"
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+  rm -f "$REDIS_PID"
+  say "redis stopped (pid $pid)"
 }
 
 # ---------------------------------------------------------------- RabbitMQ
@@ -243,9 +289,10 @@ stop_ferretdb() {
 mkdir -p "$CACHE_DIR"
 case "${1:-}" in
   --stop-ferretdb) stop_ferretdb; exit 0 ;;
+  --stop-redis) stop_redis; exit 0 ;;
   "") ;;
-  -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
-  *) die "unknown option: $1 (use --stop-ferretdb or nothing)" ;;
+  -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+  *) die "unknown option: $1 (use --stop-ferretdb, --stop-redis or nothing)" ;;
 esac
 
 ensure_postgres
