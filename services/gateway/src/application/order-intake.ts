@@ -33,9 +33,11 @@ export const orderIdOf = (channel: string, externalId: string) => deterministicI
 
 /**
  * The one intake used by every channel (native API, batch, CSV, Shopify): the channel must exist, each
- * `(channel, externalId)` is published once (Redis marker, see domain/intake/intake-marker.ts), a resend
- * answers the existing order. Throws AppErrors: 422 unknown channel, 409 the same order is being submitted
- * right now, 503 Redis or the broker unavailable (the marker is removed, so a retry publishes).
+ * `(channel, externalId)` is published once while its Redis marker lives (10 minutes, see
+ * domain/intake/intake-marker.ts), and a resend meanwhile answers the existing order. A later resend is
+ * published again with the same event id and answered as created; ingestion's unique index drops it.
+ * Throws AppErrors: 422 unknown channel, 409 the same order is being submitted right now, 503 Redis (down
+ * or full: nothing is published then) or the broker unavailable (the marker is removed, so a retry publishes).
  */
 export class OrderIntake {
   readonly channels: ChannelRepository;

@@ -8,8 +8,15 @@
  * becomes `c` only after the confirm, so a resend never hears "exists" about an order whose publish then
  * failed. A `p` marker left by a gateway that died mid-publish goes stale and the next resend publishes
  * again: safe, because the event id is deterministic and ingestion drops an order id it already has.
+ *
+ * The marker is short-lived state, not the record of what exists: that is ingestion's store, whose unique
+ * index on (channel, externalId) makes a second order impossible. The marker only has to outlive the
+ * requests that race for one order (a client's retries after a timeout, a 409, a 503) so that they do not
+ * all publish; a resend after it expired publishes again, is answered 202 with the same order id, and
+ * ingestion drops it. Its TTL bounds what intake keeps in Redis: one marker per order accepted in the last
+ * 10 minutes (docs/redis.md).
  */
-export const INTAKE_MARKER_TTL_SECONDS = 30 * 24 * 3600;
+export const INTAKE_MARKER_TTL_SECONDS = 10 * 60;
 /** Longer than any publish can take (connect + confirm); after this a `p` marker is abandoned. */
 export const PUBLISH_STALE_AFTER_MS = 30_000;
 
