@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MessageData } from '@oms/contracts';
 import type { CommandClient } from '@oms/messaging';
 import type { RunningService } from '@oms/runtime';
-import { TestBus, TestStack, eventually, type BrokerTap } from '@oms/testing';
+import { TestBus, TestStack, eventually, expectNothingWithin, type BrokerTap } from '@oms/testing';
 import { definition } from '../src/service';
 
 describe('returns service', () => {
@@ -186,5 +186,56 @@ describe('returns service', () => {
     });
     expect((await getJson('/internal/returns/ret-nope')).status).toBe(404);
     expect((await getJson('/internal/returns')).status).toBe(422);
+  });
+
+  it('when the refund and the restock of a received return are refused (command.refused.v1), then the return shows both failures and that the refund failed, once each', async () => {
+    const orderId = await deliveredOrder();
+    const returnId = `ret-${randomUUID()}`;
+    await send('return.open.v1', { returnId, orderId, lines: [{ sku: 'A', quantity: 1, reason: 'broken' }], actor: 'o' });
+    await send('return.receive.v1', { returnId, locationId: 'wh', lines: [{ sku: 'A', quantity: 1, condition: 'resellable' }], actor: 'o' });
+    const refusal = (command: string, detail: string) => ({
+      orderId,
+      command,
+      commandId: randomUUID(),
+      returnId,
+      status: 422,
+      title: 'Unprocessable Content',
+      detail,
+    });
+    // As the refusing services' consumers publish them; the refund's refusal comes twice (a redelivery).
+    const refund = refusal('payment.refund.v1', 'the payment provider refused the refund (402): refund_declined');
+    const refundId = randomUUID();
+    await bus.broker.publish('command.refused.v1', refund, { correlationId: orderId, id: refundId });
+    await bus.broker.publish('command.refused.v1', refund, { correlationId: orderId, id: refundId });
+    await bus.broker.publish('command.refused.v1', refusal('stock.restock.v1', 'location wh does not exist'), { correlationId: orderId });
+    // A refusal about no return (every refused command reaches this queue) changes nothing.
+    const { returnId: _none, ...aboutNoReturn } = refusal('stock.reserve.v1', 'sku X is unknown');
+    await bus.broker.publish('command.refused.v1', aboutNoReturn, { correlationId: orderId });
+
+    const shown = await eventually(async () => {
+      const { body } = await getJson(`/internal/returns/${returnId}`);
+      return body.failures?.length === 2 && body;
+    });
+    // The copy of the refund's refusal adds nothing, whenever it is handled.
+    await expectNothingWithin(300, async () => (await getJson(`/internal/returns/${returnId}`)).body.failures.length !== 2, 'a refusal recorded twice');
+    expect(shown).toMatchObject({ id: returnId, status: 'received', refundAmount: 1250, refund: 'failed' });
+    expect(shown.failures).toEqual([
+      { command: 'payment.refund.v1', status: 422, detail: 'the payment provider refused the refund (402): refund_declined', at: expect.any(String) },
+      { command: 'stock.restock.v1', status: 422, detail: 'location wh does not exist', at: expect.any(String) },
+    ]);
+  });
+
+  it('when only the restock of a return is refused, then the return shows the failure but not a failed refund', async () => {
+    const orderId = await deliveredOrder();
+    const returnId = `ret-${randomUUID()}`;
+    await send('return.open.v1', { returnId, orderId, lines: [{ sku: 'B', quantity: 1, reason: 'broken' }], actor: 'o' });
+    const refused = { orderId, command: 'stock.restock.v1', commandId: randomUUID(), returnId, status: 422, title: 'Unprocessable Content', detail: 'no' };
+    await bus.broker.publish('command.refused.v1', refused, { correlationId: orderId });
+    const shown = await eventually(async () => {
+      const { body } = await getJson(`/internal/returns/${returnId}`);
+      return body.failures?.length === 1 && body;
+    });
+    expect(shown).toMatchObject({ status: 'requested' });
+    expect(shown).not.toHaveProperty('refund');
   });
 });

@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { aggregateFields, type AggregateDocument } from '@oms/outbox';
-import type { Receipt, ReturnLine, ReturnStatus } from '../domain/return';
+import type { Receipt, ReturnFailure, ReturnLine, ReturnStatus } from '../domain/return';
 
 export interface ReturnDoc extends AggregateDocument {
   orderId: string;
@@ -9,6 +9,8 @@ export interface ReturnDoc extends AggregateDocument {
   receipt?: Receipt;
   /** Minor units of `currency`. */
   refundAmount?: number;
+  /** Commands about this return other services refused (its refund, its restock): oldest first. */
+  failures?: ReturnFailure[];
   currency: string;
   createdBy: string;
   createdAt: Date;
@@ -33,6 +35,7 @@ const returnSchema = new Schema<ReturnDoc>(
       required: false,
     },
     refundAmount: { type: Number },
+    failures: { type: [{ _id: false, command: String, status: Number, detail: String, at: Date }], default: undefined },
     currency: { type: String, required: true },
     createdBy: { type: String, required: true },
     createdAt: { type: Date, required: true },

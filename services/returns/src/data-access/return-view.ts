@@ -1,3 +1,4 @@
+import { refundFailed } from '../domain/return';
 import type { ReturnDoc } from './return-model';
 
 /** What the gateway and command senders see of a return. */
@@ -11,6 +12,9 @@ export function toReturnView(r: ReturnDoc) {
       ? { receipt: { locationId: r.receipt.locationId, lines: r.receipt.lines, at: new Date(r.receipt.at).toISOString(), actor: r.receipt.actor } }
       : {}),
     ...(r.refundAmount !== undefined && r.refundAmount !== null ? { refundAmount: r.refundAmount } : {}),
+    // The refund failed: the provider refused it (the reason is in `failures`); ops refund another way.
+    ...(refundFailed(r.failures) ? { refund: 'failed' } : {}),
+    ...(r.failures?.length ? { failures: r.failures.map((f) => ({ ...f, at: new Date(f.at).toISOString() })) } : {}),
     currency: r.currency,
     createdBy: r.createdBy,
     createdAt: new Date(r.createdAt).toISOString(),

@@ -19,6 +19,24 @@ export interface Receipt {
   actor: string;
 }
 
+/**
+ * A command about the return that another service refused (command.refused.v1): `payment.refund.v1` means
+ * the customer was not refunded, `stock.restock.v1` that the goods are not back in stock. For ops to act on.
+ */
+export interface ReturnFailure {
+  command: string;
+  status: number;
+  detail: string;
+  at: Date;
+}
+
+export function failureOf(refusal: { command: string; status: number; detail: string }, at: Date): ReturnFailure {
+  return { command: refusal.command, status: refusal.status, detail: refusal.detail, at };
+}
+
+/** The refund of the return was refused (any version of the refund command): the customer has not been paid back. */
+export const refundFailed = (failures: ReturnFailure[] = []): boolean => failures.some((f) => /^payment\.refund\.v\d+$/.test(f.command));
+
 /** What returns knows of a delivered order (from order.delivered.v1): returns are opened against it. */
 export interface DeliveredOrder {
   channel: string;

@@ -2,6 +2,7 @@ import type { Subscriptions } from '@oms/messaging';
 import { openReturn } from '../../application/open-return';
 import { receiveReturn } from '../../application/receive-return';
 import { recordDeliveredOrder } from '../../application/record-delivered-order';
+import { recordRefusal } from '../../application/record-refusal';
 import type { ReturnUseCaseDeps } from '../../application/returns-deps';
 
 /** Every subscription of returns: each message its queues receive, and the use case it runs. */
@@ -13,6 +14,9 @@ export function returnsSubscriptions(deps: ReturnUseCaseDeps): Subscriptions {
     },
     'returns.delivered-orders': {
       'order.delivered.v1': (msg) => recordDeliveredOrder(deps, msg),
+    },
+    'returns.command-refusals': {
+      'command.refused.v1': (msg) => recordRefusal(deps, msg),
     },
   };
 }
