@@ -10,8 +10,9 @@ export const orderImportSummarySchema = z.object({
   created: z.number().int(),
   duplicates: z.number().int(),
   rejected: z.number().int().describe('orders rejected'),
-  rows: z.array(z.object({ line: z.number().int(), externalId: z.string().optional(), reason: z.string() })),
+  rows: z.array(z.object({ line: z.number().int(), externalId: z.string().optional(), reason: z.string() })).describe('rejected rows, the first 100'),
   rejectedRowsTruncated: z.boolean(),
+  rowsNotListed: z.number().int().optional().describe('rejected rows beyond the first 100, counted only'),
 });
 export type OrderImportSummary = z.infer<typeof orderImportSummarySchema>;
 
@@ -19,7 +20,8 @@ export const stockImportSummarySchema = z.object({
   lines: z.number().int().describe('data rows read'),
   booked: z.number().int().describe('rows booked into the ledger'),
   rejected: z.number().int(),
-  rows: z.array(z.object({ line: z.number().int(), sku: z.string().optional(), reason: z.string() })).describe('rejected rows, the first 1,000'),
+  rows: z.array(z.object({ line: z.number().int(), sku: z.string().optional(), reason: z.string() })).describe('rejected rows, the first 100'),
   rejectedRowsTruncated: z.boolean(),
+  rowsNotListed: z.number().int().optional().describe('rejected rows beyond the first 100, counted only'),
 });
 export type StockImportSummary = z.infer<typeof stockImportSummarySchema>;

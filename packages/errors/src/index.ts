@@ -48,6 +48,39 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * Bounds of any problem answer (docs/limits.md). Field errors can come from input of any size (a CSV header
+ * of a million columns, a batch of a thousand empty orders): an answer lists at most `listedErrors` of them
+ * and counts the rest in `errorsNotListed`, cuts every text at `textChars`, and never exceeds `answerBytes`.
+ */
+export const PROBLEM_LIMITS = { listedErrors: 50, textChars: 500, answerBytes: 64 * 1024 } as const;
+
+const clip = (text: string, max: number = PROBLEM_LIMITS.textChars): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
+/**
+ * The problem as an HTTP answer may carry it: the first PROBLEM_LIMITS.listedErrors field errors (the count
+ * of the rest in `errorsNotListed`), texts clipped, and, should its extensions still make it larger than
+ * PROBLEM_LIMITS.answerBytes, only its standard fields. The bus keeps the full list (a caller such as the
+ * stock import needs every refused row); only what leaves the system is bounded.
+ */
+export function boundedProblem(problem: Problem): Problem {
+  const { errors, detail, title } = problem;
+  const bounded: Problem = { ...problem, title: clip(title, 200), ...(detail !== undefined ? { detail: clip(detail, 2 * PROBLEM_LIMITS.textChars) } : {}) };
+  if (errors) {
+    bounded.errors = errors.slice(0, PROBLEM_LIMITS.listedErrors).map((e) => ({ path: clip(e.path, 200), message: clip(e.message) }));
+    const notListed = errors.length - bounded.errors.length + (typeof problem.errorsNotListed === 'number' ? problem.errorsNotListed : 0);
+    if (notListed > 0) bounded.errorsNotListed = notListed;
+  }
+  if (Buffer.byteLength(JSON.stringify(bounded)) <= PROBLEM_LIMITS.answerBytes) return bounded;
+  return {
+    type: clip(problem.type, 200),
+    title: bounded.title,
+    status: problem.status,
+    ...(bounded.detail !== undefined ? { detail: bounded.detail } : {}),
+    ...(bounded.errors ? { errors: bounded.errors, ...(bounded.errorsNotListed ? { errorsNotListed: bounded.errorsNotListed } : {}) } : {}),
+  };
+}
+
 /** Why a rule refuses a request, in the domain's words; the error handlers turn it into a problem status. */
 export type RefusalKind = 'not_found' | 'conflict' | 'invalid';
 const REFUSALS: Record<RefusalKind, [number, string]> = { not_found: [404, 'Not Found'], conflict: [409, 'Conflict'], invalid: [422, 'Unprocessable Content'] };

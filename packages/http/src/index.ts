@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, ServerResponse, type Server } from 'node:http';
 import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { Counter, Histogram, register } from 'prom-client';
-import { AppError } from '@oms/errors';
+import { AppError, boundedProblem } from '@oms/errors';
 import type { Logger } from '@oms/logging';
 import { recordErrorOnActiveSpan, startHttpServerSpan, type HttpServerSpan, type Tracing } from '@oms/tracing';
 
@@ -39,11 +39,12 @@ const httpSeconds = new Histogram({
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
 });
 
+/** Every problem answer of every service goes out here, bounded in size (PROBLEM_LIMITS of @oms/errors). */
 export function sendProblem(res: Response, error: AppError): void {
   res
     .status(error.status)
     .type('application/problem+json')
-    .json({ ...error.toProblem(), instance: res.req.originalUrl });
+    .json({ ...boundedProblem(error.toProblem()), instance: res.req.originalUrl.slice(0, 500) });
 }
 
 /**

@@ -13,6 +13,35 @@ export interface BatchResult {
   id?: string;
   orderStatus?: string;
   problems?: FieldError[];
+  /** Problems of this order beyond those listed, counted only. */
+  problemsNotListed?: number;
+}
+
+/**
+ * How much of a batch's problems its answer lists (docs/limits.md): a thousand empty orders have a dozen
+ * problems each, and listing them all made a 714 KB answer of a 3 KB request. Every rejected order still
+ * gets its result and its count of problems; the first orders get their first problems listed.
+ */
+export const BATCH_PROBLEM_LIMITS = { perOrder: 5, perAnswer: 100 } as const;
+
+/** An externalId echoed back only when it could be one (an identifier is at most 100 characters). */
+const echoedExternalId = (value: unknown): string | undefined => (typeof value === 'string' && value.length <= 100 ? value : undefined);
+
+/** Lists at most BATCH_PROBLEM_LIMITS of the rejected orders' problems, in order; counts the rest. */
+export function boundBatchProblems(results: BatchResult[]): number {
+  let budget: number = BATCH_PROBLEM_LIMITS.perAnswer;
+  let notListed = 0;
+  for (const result of results) {
+    if (!result.problems) continue;
+    const listed = result.problems.slice(0, Math.min(BATCH_PROBLEM_LIMITS.perOrder, budget));
+    budget -= listed.length;
+    const rest = result.problems.length - listed.length;
+    notListed += rest;
+    if (listed.length) result.problems = listed;
+    else delete result.problems;
+    if (rest > 0) result.problemsNotListed = rest;
+  }
+  return notListed;
 }
 
 /** An intake refusal that concerns this order only (its channel, a concurrent submit): the rest carry on. */
@@ -45,11 +74,11 @@ export async function submitBatch(
   intake: OrderIntake,
   principal: Principal,
   candidates: Array<Record<string, unknown>>,
-): Promise<{ results: BatchResult[]; counts: { created: number; duplicates: number; rejected: number } }> {
+): Promise<{ results: BatchResult[]; counts: { created: number; duplicates: number; rejected: number }; problemsNotListed?: number }> {
   // Every valid order is submitted at once: the broker confirms many in flight; never one after the other.
   const results = await Promise.all(
     candidates.map(async (candidate, index): Promise<BatchResult> => {
-      const externalId = typeof candidate.externalId === 'string' ? candidate.externalId : undefined;
+      const externalId = echoedExternalId(candidate.externalId);
       const parsed = canonicalOrderSchema.safeParse(candidate);
       if (!parsed.success) return { index, externalId, status: 'rejected', problems: zodFieldErrors(parsed.error) };
       const outcome = await submitOne(intake, principal, parsed.data, true).catch((err) => {
@@ -66,5 +95,10 @@ export async function submitBatch(
   const count = (s: string) => results.filter((r) => r.status === s).length;
   if (results.every((r) => r.status === 'rejected' && r.problems?.[0]?.message.startsWith('not accepted: a service')))
     throw new AppError(503, 'Service Unavailable', 'The message broker did not accept the orders; try again shortly');
-  return { results, counts: { created: count('created'), duplicates: count('duplicate'), rejected: count('rejected') } };
+  const notListed = boundBatchProblems(results);
+  return {
+    results,
+    counts: { created: count('created'), duplicates: count('duplicate'), rejected: count('rejected') },
+    ...(notListed ? { problemsNotListed: notListed } : {}),
+  };
 }

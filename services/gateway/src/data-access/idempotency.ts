@@ -5,11 +5,34 @@ import type { Redis } from '@oms/redis';
 export interface StoredAnswer {
   status: number;
   headers: Record<string, string>;
-  /** The body bytes, base64. */
-  body: string;
+  /** The body bytes, raw-deflated when `deflated`. */
+  body: Buffer;
+  deflated?: boolean;
+  /** The body is the route's summary of an answer too large to keep (the entry point bounds what is kept). */
+  summary?: boolean;
 }
 
 export type IdempotencyRecord = { state: 'in_progress'; fingerprint: string; token: string } | { state: 'done'; fingerprint: string; answer: StoredAnswer };
+
+/**
+ * A record as Redis holds it: one line of JSON (the state, fingerprint, status and headers), then the body's
+ * bytes as they are. Binary, not base64: a third more answer fits the same bound (docs/limits.md).
+ */
+export function encodeRecord(record: IdempotencyRecord): Buffer {
+  if (record.state === 'in_progress') return Buffer.from(JSON.stringify(record));
+  const { body, ...answer } = record.answer;
+  return Buffer.concat([Buffer.from(JSON.stringify({ state: record.state, fingerprint: record.fingerprint, answer })), Buffer.from('\n'), body]);
+}
+
+export function decodeRecord(value: Buffer): IdempotencyRecord {
+  const newline = value.indexOf(10);
+  const head = JSON.parse(value.subarray(0, newline === -1 ? value.length : newline).toString('utf8')) as
+    IdempotencyRecord | { state: 'done'; fingerprint: string; answer: Omit<StoredAnswer, 'body'> & { body?: string } };
+  if (head.state === 'in_progress') return head;
+  // A record written before bodies were stored as bytes has its body in the JSON, base64.
+  const body = newline === -1 ? Buffer.from(head.answer.body ?? '', 'base64') : value.subarray(newline + 1);
+  return { state: 'done', fingerprint: head.fingerprint, answer: { ...head.answer, body } };
+}
 
 export type Claim = { claimed: true; token: string } | { claimed: false; record: IdempotencyRecord };
 
@@ -43,9 +66,9 @@ export class IdempotencyStore {
     for (let attempt = 0; attempt < 3; attempt++) {
       const token = randomUUID();
       const record: IdempotencyRecord = { state: 'in_progress', fingerprint, token };
-      if ((await this.redis.set(key, JSON.stringify(record), 'PX', this.claimMs, 'NX')) === 'OK') return { claimed: true, token };
-      const existing = await this.redis.get(key);
-      if (existing) return { claimed: false, record: JSON.parse(existing) as IdempotencyRecord };
+      if ((await this.redis.set(key, encodeRecord(record), 'PX', this.claimMs, 'NX')) === 'OK') return { claimed: true, token };
+      const existing = await this.redis.getBuffer(key);
+      if (existing) return { claimed: false, record: decodeRecord(existing) };
       // Expired between SET and GET: try again.
     }
     throw new Error('idempotency key could not be claimed');
@@ -57,7 +80,7 @@ export class IdempotencyStore {
 
   async complete(scope: string, idempotencyKey: string, token: string, fingerprint: string, answer: StoredAnswer): Promise<void> {
     const record: IdempotencyRecord = { state: 'done', fingerprint, answer };
-    await this.redis.eval(COMPLETE, 1, this.redisKey(scope, idempotencyKey), token, JSON.stringify(record), String(this.ttlSeconds));
+    await this.redis.eval(COMPLETE, 1, this.redisKey(scope, idempotencyKey), token, encodeRecord(record), String(this.ttlSeconds));
   }
 
   /** The answer is not kept (5xx): the client may try again with the same key. */

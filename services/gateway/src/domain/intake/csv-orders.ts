@@ -40,7 +40,9 @@ export interface CsvRow {
 /** Problems of a header row: unknown columns (typos would silently drop data) and missing required ones. */
 export function headerProblems(header: string[]): string[] {
   const known = new Set<string>(CSV_COLUMNS);
-  const problems = header.filter((h) => !known.has(h)).map((h) => `unknown column "${h}" (known: ${CSV_COLUMNS.join(', ')})`);
+  // Each unknown name once, and the known ones said once: a header of a thousand typos stays a short answer.
+  const unknown = [...new Set(header.filter((h) => !known.has(h)))];
+  const problems = unknown.map((h, i) => `unknown column "${h}"${i === 0 ? ` (known: ${CSV_COLUMNS.join(', ')})` : ''}`);
   for (const required of REQUIRED_COLUMNS) if (!header.includes(required)) problems.push(`missing column "${required}"`);
   if (new Set(header).size !== header.length) problems.push('a column appears twice');
   return problems;
@@ -128,7 +130,7 @@ export function csvReason(path: string, message: string, rows: CsvRow[]): string
     const row = rows[Number(lineField[1])];
     return `${COLUMN_OF_PATH[lineField[2]] ?? lineField[2]} (line ${row?.line ?? '?'}): ${message}`;
   }
-  if (path === 'lines') return `lines: ${message} (an order has at most 500 lines)`;
+  if (path === 'lines') return `lines: ${message} (an order has at most ${MAX_ROWS_PER_ORDER} lines)`;
   return `${COLUMN_OF_PATH[path] ?? path}: ${message}`;
 }
 
@@ -138,6 +140,9 @@ export function rowWithoutOrder(externalId: string, channel: string): string | u
   if (!channel) return 'channel: is empty (add a channel column or ?channel=)';
   return undefined;
 }
+
+/** Rows (order lines) of one order in a CSV file: the canonical order's limit of lines. */
+export const MAX_ROWS_PER_ORDER = 500;
 
 /** The rows of one order, or why the order is refused without looking at them. */
 export interface OrderRows {
@@ -160,7 +165,9 @@ export class ConsecutiveOrderRows {
   add(row: CsvRow, channel: string, externalId: string): OrderRows | undefined {
     const key = `${channel}\u001f${externalId}`;
     if (this.current?.key === key) {
-      this.current.rows.push(row);
+      // Rows past the limit are not kept: an order of a million rows must not hold them all in memory.
+      if (this.current.rows.length < MAX_ROWS_PER_ORDER) this.current.rows.push(row);
+      else this.current.refused ??= `lines: an order has at most ${MAX_ROWS_PER_ORDER} rows (lines); this one has more`;
       return undefined;
     }
     const completed = this.end();

@@ -7,6 +7,7 @@ import { importOrdersCsv } from '../../application/import-orders-csv';
 import { orderIntake } from '../../application/order-intake';
 import { submitBatch } from '../../application/submit-batch';
 import { apiRoute } from './api-route';
+import { keepSummaryForReplay } from './idempotency';
 import { principalOf } from './auth';
 import { MAX_CSV_BYTES, readCsvUpload } from './csv-stream';
 
@@ -18,7 +19,11 @@ const batchResult = z.object({
   status: z.enum(['created', 'duplicate', 'rejected']),
   id: z.string().optional(),
   orderStatus: z.string().optional(),
-  problems: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  problems: z
+    .array(z.object({ path: z.string(), message: z.string() }))
+    .optional()
+    .describe('the first 5 problems of this order; an answer lists 100 problems at most (docs/limits.md)'),
+  problemsNotListed: z.number().int().optional().describe('problems of this order not listed, counted only'),
 });
 const counts = z.object({ created: z.number().int(), duplicates: z.number().int(), rejected: z.number().int() });
 
@@ -38,9 +43,20 @@ export function batchImportRoutes(deps: GatewayDeps): express.Router {
         .min(1)
         .max(MAX_BATCH_ORDERS),
     }),
-    responses: { 200: { description: 'A result per order, in the order sent, and the counts', schema: z.object({ results: z.array(batchResult), counts }) } },
+    responses: {
+      200: {
+        description: 'A result per order, in the order sent, and the counts',
+        schema: z.object({ results: z.array(batchResult), counts, problemsNotListed: z.number().int().optional() }),
+      },
+    },
     handler: async (_req, res, { body }) => {
-      res.json(await submitBatch(intake, principalOf(res), body.orders));
+      const answer = await submitBatch(intake, principalOf(res), body.orders);
+      // A replay of a large batch answers each order's status and id (its problems are gone): enough to resend.
+      keepSummaryForReplay(res, {
+        counts: answer.counts,
+        results: answer.results.map(({ index, status, id }) => (id ? { index, status, id } : { index, status })),
+      });
+      res.json(answer);
     },
   });
 
@@ -53,14 +69,23 @@ export function batchImportRoutes(deps: GatewayDeps): express.Router {
     bodyContentType: 'text/csv',
     documentBodyOnly: true,
     query: z.object({ channel: identifier.optional().describe('channel of rows without a `channel` column value') }),
-    responses: { 200: { description: 'Counts, and every rejected row with its reason (the first 1,000 listed)', schema: orderImportSummarySchema } },
+    responses: {
+      200: { description: 'Counts, and every rejected row with its reason (the first 100 listed, the rest counted)', schema: orderImportSummarySchema },
+    },
     errors: [415],
     handler: async (req, res, { query }) => {
       const principal = principalOf(res);
       if (!req.is('text/csv')) throw new AppError(415, 'Unsupported Media Type', 'Send the file as Content-Type: text/csv');
       if (Number(req.get('content-length') ?? 0) > MAX_CSV_BYTES)
         throw new AppError(413, 'Content Too Large', `A CSV import may have at most ${MAX_CSV_BYTES} bytes`);
-      res.json(await importOrdersCsv(intake, principal, query.channel, (options) => readCsvUpload(req, options)));
+      const summary = await importOrdersCsv(intake, principal, query.channel, (options) => readCsvUpload(req, options));
+      keepSummaryForReplay(res, {
+        ...summary,
+        rows: [],
+        rejectedRowsTruncated: summary.rows.length > 0,
+        rowsNotListed: summary.rows.length + (summary.rowsNotListed ?? 0),
+      });
+      res.json(summary);
     },
   });
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { z } from 'zod';
 import { AppError } from '@oms/errors';
 import type { Request, RequestHandler, Response } from '@oms/http';
@@ -8,8 +9,19 @@ import { registry } from './api-route';
 import { principalOf } from './auth';
 
 const MAX_KEY_LENGTH = 255;
-/** Answers larger than this are not kept (a CSV import report with every row rejected, say): a retry runs again. */
-const MAX_STORED_BODY_BYTES = 8 * 1024 * 1024;
+/**
+ * What one Idempotency-Key may hold in Redis (docs/limits.md): the answer's body as stored (deflated when
+ * over 1 KiB) is at most this; with the fingerprint, status, headers and key name a record stays under
+ * IDEMPOTENCY_RECORD_BYTES. A larger answer is kept as the route's summary (`keepSummaryForReplay`: a batch
+ * keeps each order's status and id, no problems); a route without one keeps nothing and a retry runs again.
+ */
+export const MAX_STORED_BODY_BYTES = 32 * 1024;
+/** The bound on one key's Redis value (body, fingerprint, status, replayed headers, JSON). */
+export const IDEMPOTENCY_RECORD_BYTES = MAX_STORED_BODY_BYTES + 1024;
+/** Bodies smaller than this are stored as they are: deflating a 100-byte intake answer costs more than it saves. */
+const DEFLATE_FROM_BYTES = 1024;
+/** A replayed header is cut here (a Location is a path of ids: far shorter). */
+const MAX_REPLAYED_HEADER_CHARS = 256;
 /** Headers of the first answer that a replay repeats. */
 const REPLAYED_HEADERS = ['content-type', 'location', 'content-location'];
 /** A request still running after this long stops extending its claim (a handler that never answers). */
@@ -83,8 +95,13 @@ export function idempotency(store: IdempotencyRecords, logger: Logger): RequestH
     captureAnswer(res, async (answer) => {
       clearInterval(heartbeat);
       try {
-        if (answer.status >= 500 || Buffer.byteLength(answer.body, 'base64') > MAX_STORED_BODY_BYTES) await store.release(scope, key, token);
-        else await store.complete(scope, key, token, fingerprint, answer);
+        const kept = answer.status < 500 ? answerToKeep(answer, res.locals[SUMMARY_LOCAL]) : undefined;
+        if (kept) await store.complete(scope, key, token, fingerprint, kept);
+        else {
+          if (answer.status < 500)
+            logger.info({ status: answer.status }, 'answer too large to keep for its Idempotency-Key, and no summary: a retry runs again');
+          await store.release(scope, key, token);
+        }
       } catch (err) {
         // The answer still goes out; the claim expires by itself and a retry then runs the request again.
         logger.warn({ err: (err as Error).message }, 'idempotency record could not be stored');
@@ -92,6 +109,32 @@ export function idempotency(store: IdempotencyRecords, logger: Logger): RequestH
     });
     next();
   };
+}
+
+const SUMMARY_LOCAL = 'idempotencySummary';
+
+/**
+ * A route whose answer can be large gives here what a replay should answer when the full answer is over
+ * MAX_STORED_BODY_BYTES: its outcome, smaller (the batch: each order's status and id, no problems).
+ */
+export function keepSummaryForReplay(res: Response, summary: unknown): void {
+  res.locals[SUMMARY_LOCAL] = summary;
+}
+
+/** The answer as it is kept: itself when small enough, else the route's summary when that is, else nothing. */
+function answerToKeep(answer: { status: number; headers: Record<string, string>; body: Buffer }, summary: unknown): StoredAnswer | undefined {
+  const headers = Object.fromEntries(Object.entries(answer.headers).map(([name, value]) => [name, value.slice(0, MAX_REPLAYED_HEADER_CHARS)]));
+  const full = packBody(answer.body);
+  if (full.body.length <= MAX_STORED_BODY_BYTES) return { status: answer.status, headers, ...full };
+  if (summary === undefined) return undefined;
+  const packed = packBody(Buffer.from(JSON.stringify(summary)));
+  if (packed.body.length > MAX_STORED_BODY_BYTES) return undefined;
+  return { status: answer.status, headers: { ...headers, 'content-type': 'application/json; charset=utf-8' }, ...packed, summary: true };
+}
+
+function packBody(body: Buffer): Pick<StoredAnswer, 'body' | 'deflated'> {
+  if (body.length < DEFLATE_FROM_BYTES) return { body };
+  return { body: deflateRawSync(body), deflated: true };
 }
 
 /** The draft defines the value as a structured-field string ("..."); a bare token is accepted as well. */
@@ -152,7 +195,9 @@ function replay(res: Response, answer: StoredAnswer): void {
   res.status(answer.status);
   for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
   res.setHeader('Idempotent-Replayed', 'true');
-  res.end(Buffer.from(answer.body, 'base64'));
+  // The first answer was too large to keep whole: this is its summary (docs/limits.md).
+  if (answer.summary) res.setHeader('Idempotent-Replayed-Summary', 'true');
+  res.end(answer.deflated ? inflateRawSync(answer.body) : answer.body);
 }
 
 type EndArgs = [chunk?: unknown, encoding?: unknown, callback?: unknown];
@@ -168,7 +213,7 @@ const toBuffer = (chunk: unknown, encoding: unknown): Buffer | undefined => {
  * Wraps res.write/res.end to collect the answer; when the route ends the response, `onAnswer` runs first
  * (the record is stored before the client sees the answer, so a retry right after it finds the record).
  */
-function captureAnswer(res: Response, onAnswer: (answer: StoredAnswer) => Promise<void>): void {
+function captureAnswer(res: Response, onAnswer: (answer: { status: number; headers: Record<string, string>; body: Buffer }) => Promise<void>): void {
   const chunks: Buffer[] = [];
   const write = res.write.bind(res) as (...args: EndArgs) => boolean;
   const end = res.end.bind(res) as (...args: EndArgs) => Response;
@@ -188,7 +233,7 @@ function captureAnswer(res: Response, onAnswer: (answer: StoredAnswer) => Promis
       const value = res.getHeader(name);
       if (value !== undefined) headers[name] = String(value);
     }
-    void onAnswer({ status: res.statusCode, headers, body: Buffer.concat(chunks).toString('base64') }).finally(() => end(chunk, encoding, callback));
+    void onAnswer({ status: res.statusCode, headers, body: Buffer.concat(chunks) }).finally(() => end(chunk, encoding, callback));
     return res;
   }) as Response['end'];
 }

@@ -9,6 +9,7 @@ import { apiRoute, pathId } from './api-route';
 import { requireOps } from './auth';
 import { commandRoute } from './command-route';
 import { readCsvUpload } from './csv-stream';
+import { keepSummaryForReplay } from './idempotency';
 
 const locationParams = z.object({ id: commands['location.upsert.v1'].shape.locationId });
 const locationBody = locationSchema;
@@ -167,12 +168,21 @@ export function inventoryRoutes(deps: GatewayDeps): express.Router {
     body: z.string().describe('CSV with a header row; see docs/inventory.md'),
     bodyContentType: 'text/csv',
     documentBodyOnly: true,
-    responses: { 200: { description: 'Counts, and every rejected row with its reason (the first 1,000 listed)', schema: stockImportSummarySchema } },
+    responses: {
+      200: { description: 'Counts, and every rejected row with its reason (the first 100 listed, the rest counted)', schema: stockImportSummarySchema },
+    },
     errors: [415],
     handler: async (req, res) => {
       const { actor } = requireOps(res);
       if (!req.is('text/csv')) throw new AppError(415, 'Unsupported Media Type', 'Send the file as Content-Type: text/csv');
-      res.json(await importStockCsv(deps, actor, (options) => readCsvUpload(req, options)));
+      const summary = await importStockCsv(deps, actor, (options) => readCsvUpload(req, options));
+      keepSummaryForReplay(res, {
+        ...summary,
+        rows: [],
+        rejectedRowsTruncated: summary.rows.length > 0,
+        rowsNotListed: summary.rows.length + (summary.rowsNotListed ?? 0),
+      });
+      res.json(summary);
     },
   });
 
