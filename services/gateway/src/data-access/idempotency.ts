@@ -30,7 +30,8 @@ export function decodeRecord(value: Buffer): IdempotencyRecord {
     IdempotencyRecord | { state: 'done'; fingerprint: string; answer: Omit<StoredAnswer, 'body'> & { body?: string } };
   if (head.state === 'in_progress') return head;
   // A record written before bodies were stored as bytes has its body in the JSON, base64.
-  const body = newline === -1 ? Buffer.from(head.answer.body ?? '', 'base64') : value.subarray(newline + 1);
+  const legacyBody = (head.answer as { body?: unknown }).body;
+  const body = newline === -1 ? Buffer.from(typeof legacyBody === 'string' ? legacyBody : '', 'base64') : value.subarray(newline + 1);
   return { state: 'done', fingerprint: head.fingerprint, answer: { ...head.answer, body } };
 }
 
