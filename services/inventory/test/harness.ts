@@ -48,9 +48,9 @@ export class InventoryHarness {
     readonly tap: EventTap,
   ) {}
 
-  static async start(stack: TestStack): Promise<InventoryHarness> {
+  static async start(stack: TestStack, env: Record<string, string> = {}): Promise<InventoryHarness> {
     // A short lease: a rebuild of the counters (at the first start, and in the Redis-loss tests) waits one.
-    const running = await stack.start(definition, { INVENTORY_LEASE_MS: '1000' });
+    const running = await stack.start(definition, { INVENTORY_LEASE_MS: '1000', ...env });
     const broker = new Broker({ url: stack.amqpUrl, service: 'inventory-test', logger: createLogger('inventory-test', 'silent') });
     await broker.connect();
     const client = new CommandClient(broker);

@@ -37,7 +37,12 @@ export async function reserveStock(deps: InventoryDeps, msg: Message<'stock.rese
     // acknowledged sends what that delivery may not have (a copy sent twice finds them sent: the first
     // held the lock until they were confirmed).
     const existing = (await reservations.byId(orderId))!;
-    if (attempt.taken && attempt.fresh && existing.status !== 'active') await counters.finish(orderId, attempt.lines, 'released');
+    if (attempt.taken && attempt.fresh) {
+      // An active reservation's marker never expires: taking the units afresh means Redis had lost it (and
+      // with it, maybe, more), so the counters are rebuilt from the documents, which do not hold this attempt.
+      if (existing.status === 'active') await counters.rebuild(`reservation ${orderId} is active in the store but Redis had no marker for it`);
+      else await counters.finish(orderId, attempt.lines, 'released');
+    }
     if (repeated) await store.sendLeftovers(orderId, reservationLock(orderId), existing);
     return reservationView(existing);
   });

@@ -1,14 +1,58 @@
 /**
  * The Lua scripts that change stock counters in Redis. Each runs atomically, so an availability check and
  * the change it allows cannot be split by another order (docs/consistency.md, inventory counts), and each leaves a marker
- * that makes running it again a no-op. Every script first checks the epoch key: without it the counters
- * are not known to be whole (Redis lost its data, or a rebuild is under way) and nothing may change.
+ * that makes running it again a no-op. Every script first checks the epoch key (EPOCH_CHECK): the counters
+ * are whole only on the Redis server that rebuilt them, since it was started (docs/inventory.md, "Reservations:
+ * never oversell").
  *
  * Keys: `inv:sku:<sku>` is a hash with `on:<location>` (on hand), `res:<location>` (reserved),
  * `safe:<location>` (safety stock) and `rop:<location>` (reorder point, only where one is set); `inv:res:<reservationId>` is the reservation's marker
  * (`{"s": state, "l": [[location, quantity, sku], ...]}`); `inv:mv:<batchId>` a movement batch's marker
- * (the quantities it booked).
+ * (the quantities it booked); `inv:epoch` is `<run_id>:<token>`: the server the counters were rebuilt on.
  */
+
+/**
+ * Lua shared by every script: the epoch, or why there is none that holds. 'noepoch': Redis lost its data or a
+ * rebuild is under way. 'otherserver': the epoch was set on another Redis process (`run_id` changes on every
+ * start, and a replica promoted by a failover has its own), so these keys may be an older snapshot (an RDB or
+ * an AOF that lost its last second, a lagging replica) that lacks changes the store already holds. INFO costs
+ * about 15 µs a script, and it is the only way to ask the server that runs the script, not the one the client
+ * last connected to (ioredis resends unanswered commands to a new server after a reconnect).
+ */
+export const EPOCH_CHECK = `
+local function current_epoch(key)
+  local epoch = redis.call('get', key)
+  if not epoch then return nil, 'noepoch' end
+  local server = string.match(redis.call('info', 'server'), 'run_id:(%x+)')
+  if string.sub(epoch, 1, #server + 1) ~= server .. ':' then return nil, 'otherserver' end
+  return epoch
+end
+`;
+
+const GUARD = `${EPOCH_CHECK}
+local epoch, why = current_epoch(KEYS[1])
+if not epoch then return {why} end
+`;
+
+/** KEYS: epoch. Answers 'ok' and the epoch, or why the counters are not whole. */
+export const EPOCH_STATE = `${GUARD}
+return {'ok', epoch}
+`;
+
+/**
+ * The last step of a rebuild, inside its MULTI: the epoch names the server the counters were written to, and
+ * only if that is still the server the rebuild started on (else it is left missing, and rebuilt again).
+ * KEYS: epoch. ARGV: run_id at the start of the rebuild, token. Answers 1 when sealed.
+ */
+export const SEAL_EPOCH = `
+local server = string.match(redis.call('info', 'server'), 'run_id:(%x+)')
+if server ~= ARGV[1] then return 0 end
+redis.call('set', KEYS[1], server .. ':' .. ARGV[2])
+return 1
+`;
+
+/** KEYS: none. Answers the run_id of the server. */
+export const SERVER_ID = `return string.match(redis.call('info', 'server'), 'run_id:(%x+)')`;
 
 /** Lua shared by the scripts that take units: what can be promised at a location, and its reorder point. */
 const FREE_AT = `
@@ -19,24 +63,34 @@ end
 `;
 
 /**
- * KEYS: epoch, marker, one SKU hash per line. ARGV: marker JSON, then location and quantity per line.
- * Answers 'ok', the marker, then for each line whose available to promise fell to its reorder point with
- * this reservation: the line's number, available after, reorder point.
+ * A witness: the marker of a reservation this process took under this epoch. Markers of active reservations
+ * never expire and only a rebuild (a new epoch) removes them, so a witness missing under its own epoch means
+ * Redis went back in time or lost keys without a restart (DEBUG RELOAD, a restored snapshot, a deleted key):
+ * 'diverged', and nothing is taken until the counters are rebuilt. KEYS[2]: the witness's marker (any key when
+ * there is none); ARGV[1]: the epoch it was taken under ('' when none).
  */
-export const RESERVE = `${FREE_AT}
-if redis.call('exists', KEYS[1]) == 0 then return {'noepoch'} end
-local prior = redis.call('get', KEYS[2])
-if prior then return {'applied', prior} end
-local n = #KEYS - 2
+const WITNESS_CHECK = `
+if ARGV[1] ~= '' and ARGV[1] == epoch and redis.call('exists', KEYS[2]) == 0 then return {'diverged'} end
+`;
+
+/**
+ * KEYS: epoch, witness marker, marker, one SKU hash per line. ARGV: witness epoch, marker JSON, then location
+ * and quantity per line. Answers 'ok', the marker, the epoch, then for each line whose available to promise
+ * fell to its reorder point with this reservation: the line's number, available after, reorder point.
+ */
+export const RESERVE = `${FREE_AT}${GUARD}${WITNESS_CHECK}
+local prior = redis.call('get', KEYS[3])
+if prior then return {'applied', prior, epoch} end
+local n = #KEYS - 3
 local free = {}
 for i = 1, n do
-  free[i] = { free_at(KEYS[2 + i], ARGV[2 * i]) }
-  if free[i][1] < tonumber(ARGV[2 * i + 1]) then return {'conflict', tostring(i)} end
+  free[i] = { free_at(KEYS[3 + i], ARGV[2 * i + 1]) }
+  if free[i][1] < tonumber(ARGV[2 * i + 2]) then return {'conflict', tostring(i)} end
 end
-local answer = {'ok', ARGV[1]}
+local answer = {'ok', ARGV[2], epoch}
 for i = 1, n do
-  local q = tonumber(ARGV[2 * i + 1])
-  redis.call('hincrby', KEYS[2 + i], 'res:' .. ARGV[2 * i], q)
+  local q = tonumber(ARGV[2 * i + 2])
+  redis.call('hincrby', KEYS[3 + i], 'res:' .. ARGV[2 * i + 1], q)
   local rop = free[i][2]
   if rop and free[i][1] > rop and free[i][1] - q <= rop then
     answer[#answer + 1] = tostring(i)
@@ -44,7 +98,7 @@ for i = 1, n do
     answer[#answer + 1] = tostring(rop)
   end
 end
-redis.call('set', KEYS[2], ARGV[1])
+redis.call('set', KEYS[3], ARGV[2])
 return answer
 `;
 
@@ -52,8 +106,7 @@ return answer
  * Release (reserved units freed) or consume (reserved units leave on hand too).
  * KEYS: epoch, marker, one SKU hash per line in the marker's order. ARGV: 'released' | 'consumed', ttl (s).
  */
-export const FINISH = `
-if redis.call('exists', KEYS[1]) == 0 then return {'noepoch'} end
+export const FINISH = `${GUARD}
 local raw = redis.call('get', KEYS[2])
 if not raw then return {'unknown'} end
 local m = cjson.decode(raw)
@@ -80,8 +133,7 @@ return {'ok', m.s}
  * movement. Answers 'ok', the booked quantities (one per movement), then for each SKU and location whose
  * available to promise fell to its reorder point: the first movement's number, available after, reorder point.
  */
-export const MOVE = `
-if redis.call('exists', KEYS[1]) == 0 then return {'noepoch'} end
+export const MOVE = `${GUARD}
 local prior = redis.call('get', KEYS[2])
 if prior then return {'applied', prior} end
 local n = #KEYS - 2
@@ -128,8 +180,7 @@ return answer
 `;
 
 /** KEYS: epoch, SKU hash. ARGV: location, safety stock, reorder point. */
-export const SET_LEVELS = `
-if redis.call('exists', KEYS[1]) == 0 then return {'noepoch'} end
+export const SET_LEVELS = `${GUARD}
 redis.call('hset', KEYS[2], 'safe:' .. ARGV[1], ARGV[2], 'rop:' .. ARGV[1], ARGV[3])
 return {'ok'}
 `;
@@ -141,8 +192,7 @@ return {'ok'}
  * KEYS: epoch, marker, one SKU hash per line. ARGV: operation id, then location, SKU and missing per line.
  * Answers 'ok' or 'done', the marker, then the units taken off per line.
  */
-export const SHORT_PICK = `
-if redis.call('exists', KEYS[1]) == 0 then return {'noepoch'} end
+export const SHORT_PICK = `${GUARD}
 local raw = redis.call('get', KEYS[2])
 if not raw then return {'unknown'} end
 local m = cjson.decode(raw)
@@ -178,8 +228,7 @@ return answer
  * Add lines to an active reservation, all or none, once per operation id (`ext` in the marker).
  * KEYS: epoch, marker, one SKU hash per line. ARGV: operation id, then location, quantity and SKU per line.
  */
-export const EXTEND = `${FREE_AT}
-if redis.call('exists', KEYS[1]) == 0 then return {'noepoch'} end
+export const EXTEND = `${FREE_AT}${GUARD}
 local raw = redis.call('get', KEYS[2])
 if not raw then return {'unknown'} end
 local m = cjson.decode(raw)

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { AppError } from '@oms/errors';
 import type { Logger } from '@oms/logging';
 import type { Redis } from '@oms/redis';
 import { counterOf, countersFromLedger, type Counter, type Counters, type LowStock } from '../domain/ledger';
 import type { AllocatedLine } from '../domain/sourcing';
-import { EXTEND, FINISH, MOVE, RESERVE, SET_LEVELS, SHORT_PICK } from './counter-scripts';
+import { EPOCH_STATE, EXTEND, FINISH, MOVE, RESERVE, SEAL_EPOCH, SERVER_ID, SET_LEVELS, SHORT_PICK } from './counter-scripts';
 import type { Models } from './models';
 
 const EPOCH = 'inv:epoch';
@@ -11,12 +12,25 @@ const REBUILD = 'inv:rebuild';
 const skuKey = (sku: string) => `inv:sku:${sku}`;
 const reservationKey = (id: string) => `inv:res:${id}`;
 const batchKey = (id: string) => `inv:mv:${id}`;
-/** Markers of finished reservations and applied batches outlive any redelivery; the documents decide after. */
-const MARKER_TTL_S = 30 * 24 * 3600;
+/**
+ * A finished reservation's marker only makes a redelivered release or consume of it a no-op until that
+ * delivery's document update is written: within the lease normally, within the consumer's retry window
+ * (15 minutes) when the store is down. Later, the store's document is the record: a command that still finds
+ * it active and no marker has the counters rebuilt (finish-in-redis.ts), which is correct, only slower.
+ * Markers of active reservations have no TTL: they are the reservation's lines in Redis.
+ */
+export const FINISHED_MARKER_TTL_S = 3600;
+/** A movement batch's marker: the documents are only written after it, and no rebuild stands in for it. */
+const BATCH_MARKER_TTL_S = 30 * 24 * 3600;
+/** A witness older than this may have expired after its reservation was finished: not used. */
+const WITNESS_MAX_AGE_MS = (FINISHED_MARKER_TTL_S * 1000) / 2;
 
-/** The counters were lost and are being rebuilt; the work is retried once they are whole again. */
-export class CountersUnavailableError extends Error {
-  override name = 'CountersUnavailableError';
+/** The counters were lost and are being rebuilt; the work is retried (a 503: transient) once they are whole again. */
+export class CountersUnavailableError extends AppError {
+  constructor(detail: string) {
+    super(503, 'Stock counters unavailable', detail);
+    this.name = 'CountersUnavailableError';
+  }
 }
 
 /** A step took longer than a rebuild waits for: its Redis change may not be in the rebuilt counters. */
@@ -49,6 +63,16 @@ interface ReservationMarker {
   l: Array<[string, number, string]>;
 }
 
+/** Whether the counters are whole, as the scripts see it (EPOCH_CHECK). */
+type EpochState = { ok: true; epoch: string } | { ok: false; why: 'noepoch' | 'otherserver' };
+
+/** Why a script refused to run, and what the rebuild says about it. */
+const NOT_WHOLE: Record<string, string> = {
+  noepoch: 'the counters are missing (Redis lost its data or was never filled)',
+  otherserver: 'Redis is not the server the counters were rebuilt on (it restarted or failed over): they may be an older snapshot',
+  diverged: 'a reservation marker this process took is missing: Redis went back in time or lost keys',
+};
+
 /**
  * Stock counters in Redis over the MongoDB ledger. Redis decides, atomically, whether stock can be taken;
  * MongoDB keeps what was decided, and the counters can always be rebuilt from it.
@@ -63,6 +87,8 @@ interface ReservationMarker {
  */
 export class StockCounters {
   private readonly sha = new Map<string, string>();
+  /** The newest reservation this process took, and the epoch it took it under (RESERVE's witness check). */
+  private witness?: { reservationId: string; epoch: string; at: number };
 
   constructor(
     private readonly redis: Redis,
@@ -107,12 +133,16 @@ export class StockCounters {
   async reserve(reservationId: string, lines: AllocatedLine[]): Promise<ReserveOutcome> {
     const marker: ReservationMarker = { s: 'active', l: lines.map((l) => [l.locationId, l.quantity, l.sku]) };
     const args = lines.flatMap((l) => [l.locationId, String(l.quantity)]);
-    const [status, raw, ...crossings] = await this.run(
+    const [status, raw, epoch, ...crossings] = await this.run(
       RESERVE,
       [reservationKey(reservationId), ...lines.map((l) => skuKey(l.sku))],
       [JSON.stringify(marker), ...args],
+      {
+        witness: true,
+      },
     );
     if (status === 'conflict') return { status };
+    this.witness = { reservationId, epoch: epoch!, at: Date.now() };
     const stored = JSON.parse(raw!) as ReservationMarker;
     return {
       status: status as 'ok' | 'applied',
@@ -131,7 +161,7 @@ export class StockCounters {
 
   /** Give back (released) or take out of on hand (consumed) what an active reservation holds. */
   async finish(reservationId: string, lines: AllocatedLine[], state: 'released' | 'consumed'): Promise<FinishOutcome> {
-    const [status, value] = await this.run(FINISH, [reservationKey(reservationId), ...lines.map((l) => skuKey(l.sku))], [state, String(MARKER_TTL_S)]);
+    const [status, value] = await this.run(FINISH, [reservationKey(reservationId), ...lines.map((l) => skuKey(l.sku))], [state, String(FINISHED_MARKER_TTL_S)]);
     if (status === 'unknown') return { status };
     return { status: status as 'ok' | 'done', state: value! };
   }
@@ -167,7 +197,7 @@ export class StockCounters {
   /** Book a batch of movements on hand, once per batch id. */
   async move(batchId: string, changes: MovementChange[]): Promise<MoveOutcome> {
     const args = changes.flatMap((c) => [c.locationId, c.kind, String(c.value)]);
-    const result = await this.run(MOVE, [batchKey(batchId), ...changes.map((c) => skuKey(c.sku))], [String(MARKER_TTL_S), ...args]);
+    const result = await this.run(MOVE, [batchKey(batchId), ...changes.map((c) => skuKey(c.sku))], [String(BATCH_MARKER_TTL_S), ...args]);
     if (result[0] === 'refused') {
       const [, index, onHand, after, reserved] = result.map(Number);
       return { status: 'refused', index: index! - 1, onHand: onHand!, after: after!, reserved: reserved! };
@@ -180,17 +210,31 @@ export class StockCounters {
     await this.run(SET_LEVELS, [skuKey(sku)], [locationId, String(safetyStock), String(reorderPoint)]);
   }
 
-  /** Resolves once the counters are whole: at once normally, after a rebuild when Redis lost them. */
+  /** Resolves once the counters are whole: at once normally, after a rebuild when Redis lost them or is another server. */
   async ready(): Promise<void> {
-    if (await this.redis.exists(EPOCH)) return;
-    await this.rebuild('the counters are missing (Redis lost its data or was never filled)');
+    const state = await this.epochState();
+    if (!state.ok) await this.rebuild(NOT_WHOLE[state.why]!);
+  }
+
+  /** Whether the counters are whole on the server that answers (the same check as every script's). */
+  async epochState(): Promise<EpochState> {
+    const [status, value] = (await this.evalScript(EPOCH_STATE, [EPOCH], [])) as string[];
+    return status === 'ok' ? { ok: true, epoch: value! } : { ok: false, why: status as 'noepoch' | 'otherserver' };
   }
 
   /**
    * Recompute every counter from the documents. Only one caller rebuilds at a time; the others wait for
    * its epoch. Safe to call at any time (ops can force it); scripts are refused while it runs.
+   * `seenEpoch`: the epoch under which the caller saw the counters diverge (null: it saw none that holds);
+   * when the epoch is whole and another by the time the caller gets here, someone else rebuilt since, and
+   * that rebuild read the documents after the divergence: nothing more to do.
    */
-  async rebuild(reason: string): Promise<void> {
+  async rebuild(reason: string, seenEpoch?: string | null): Promise<void> {
+    const rebuiltSince = async () => {
+      const state = await this.epochState();
+      return state.ok && (seenEpoch === undefined || state.epoch !== seenEpoch);
+    };
+    if (seenEpoch !== undefined && (await rebuiltSince())) return;
     const token = randomUUID();
     const deadline = Date.now() + this.leaseMs * 4 + 120_000;
     while (Date.now() < deadline) {
@@ -199,7 +243,7 @@ export class StockCounters {
         continue;
       }
       await sleep(100);
-      if (await this.redis.exists(EPOCH)) return;
+      if (await rebuiltSince()) return;
     }
     throw new CountersUnavailableError('the stock counters are being rebuilt; try again shortly');
   }
@@ -208,6 +252,8 @@ export class StockCounters {
     const started = Date.now();
     this.logger.warn({ reason }, 'rebuilding stock counters from the ledger');
     await this.redis.del(EPOCH);
+    // The server the counters will be written to: the epoch is sealed only if it still is at the end.
+    const server = (await this.evalScript(SERVER_ID, [], [])) as string;
     await sleep(this.leaseMs);
     const { movements, reservations, counters } = await this.fromDocuments();
 
@@ -215,7 +261,9 @@ export class StockCounters {
     const conn = this.redis.duplicate();
     try {
       const prefix = (this.redis.options.keyPrefix as string | undefined) ?? '';
-      const stale = await scanKeys(conn, prefix, ['inv:sku:*', 'inv:res:*']);
+      // Batch markers go too: a batch whose documents are not written is not in the rebuilt counters, so
+      // its redelivery must book it again rather than find it 'applied'.
+      const stale = await scanKeys(conn, prefix, ['inv:sku:*', 'inv:res:*', 'inv:mv:*']);
       await conn.watch(REBUILD);
       if ((await conn.get(REBUILD)) !== token) {
         await conn.unwatch();
@@ -236,10 +284,14 @@ export class StockCounters {
         const marker: ReservationMarker = { s: 'active', l: r.lines.map((l) => [l.locationId, l.quantity, l.sku]) };
         tx.set(reservationKey(r._id), JSON.stringify(marker));
       }
-      tx.set(EPOCH, `${Date.now()}:${token}`);
+      tx.eval(SEAL_EPOCH, 1, EPOCH, server, token);
       tx.del(REBUILD);
       const committed = await tx.exec();
       if (committed === null) return false;
+      if (committed[committed.length - 2]?.[1] !== 1) {
+        this.logger.warn({ server }, 'Redis changed servers during the rebuild: starting over');
+        return false;
+      }
       this.logger.warn(
         { skus: counters.size, movements: movements.length, reservations: reservations.length, ms: Date.now() - started },
         'stock counters rebuilt',
@@ -289,22 +341,44 @@ export class StockCounters {
     return { movements, reservations, counters: countersFromLedger(movements, reservations as never, settings) };
   }
 
-  /** Run a script by its hash (loading it once), after making sure the counters are whole. */
-  private async run(script: string, keys: string[], args: string[]): Promise<string[]> {
+  /**
+   * Run a script by its hash (loading it once); when it finds the counters not whole (EPOCH_CHECK, or a
+   * missing witness) they are rebuilt and it runs again. `witness`: the script takes the witness's marker
+   * key and epoch first (RESERVE).
+   */
+  private async run(script: string, keys: string[], args: string[], { witness = false } = {}): Promise<string[]> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const result = (await this.evalScript(script, [EPOCH, ...keys], args)) as string[];
-      if (result[0] !== 'noepoch') return result;
-      await this.ready();
+      const w = witness ? this.currentWitness() : undefined;
+      const result = witness
+        ? ((await this.evalScript(script, [EPOCH, w ? reservationKey(w.reservationId) : EPOCH, ...keys], [w?.epoch ?? '', ...args])) as string[])
+        : ((await this.evalScript(script, [EPOCH, ...keys], args)) as string[]);
+      const why = result[0]!;
+      if (!(why in NOT_WHOLE)) return result;
+      // The witness stays: the rebuild's new epoch retires it, and clearing it now would let a concurrent
+      // reservation through unchecked before the rebuild has stopped the scripts.
+      this.logger.warn({ why, witness: w?.reservationId }, 'stock counters are not whole: rebuilding before any change');
+      // 'diverged' was seen under the witness's epoch (the script checks it); the others under none that holds.
+      await this.rebuild(NOT_WHOLE[why]!, why === 'diverged' ? w!.epoch : null);
     }
     throw new CountersUnavailableError('the stock counters are being rebuilt; try again shortly');
   }
 
-  private async evalScript(script: string, keys: string[], args: string[]): Promise<unknown> {
+  private currentWitness() {
+    const w = this.witness;
+    return w && Date.now() - w.at < WITNESS_MAX_AGE_MS ? w : undefined;
+  }
+
+  private async scriptSha(script: string): Promise<string> {
     let sha = this.sha.get(script);
     if (!sha) {
       sha = (await this.redis.script('LOAD', script)) as string;
       this.sha.set(script, sha);
     }
+    return sha;
+  }
+
+  private async evalScript(script: string, keys: string[], args: string[]): Promise<unknown> {
+    const sha = await this.scriptSha(script);
     try {
       return await this.redis.evalsha(sha, keys.length, ...keys, ...args);
     } catch (err) {
