@@ -13,7 +13,12 @@ export const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 const ERROR_HEADER = 'x-oms-error';
 const FAILED_AT_HEADER = 'x-oms-failed-at';
 const ATTEMPT_HEADER = 'x-oms-attempt';
-// Written by a replay, so the handler's logs and a later look at the DLQ tell a replayed message apart.
+// Written by QueueConsumer on a retry: the counts a replay starts afresh.
+const ERRORS_HEADER = 'x-oms-errors';
+const FIRST_TRANSIENT_HEADER = 'x-oms-first-transient-failure';
+// Written by a replay, so the handler's logs and a later look at the DLQ tell a replayed message apart, and
+// so that the consumer hands it to its handler as possibly handled before (HandlerContext.repeated): its
+// work may be stored with events never published, which the handler's duplicate path then sends.
 const REPLAYED_AT_HEADER = 'x-oms-replayed-at';
 const REPLAYS_HEADER = 'x-oms-replays';
 
@@ -364,14 +369,22 @@ function brokerDeath(headers: Record<string, unknown>): { reason: string; at?: s
 }
 
 /**
- * The properties of a replayed copy: the original ones, with the attempt count back at 1 (otherwise the
- * message would get a single try before the DLQ again), the dead-letter reason and time removed (a new
- * failure writes new ones) and the replay recorded.
+ * The properties of a replayed copy: the original ones, with the attempt count back at 1 and the failure
+ * counts removed (otherwise the message would get a single try before the DLQ again), the dead-letter
+ * reason and time removed (a new failure writes new ones) and the replay recorded (`x-oms-replays`, which
+ * makes the consumer treat it as repeated).
  */
 export function replayProperties(msg: GetMessage, replayedAt: string): Options.Publish {
   const p = msg.properties;
   // x-delivery-count is the DLQ's own count of deliveries (quorum queues), not part of the message.
-  const { [ERROR_HEADER]: _reason, [FAILED_AT_HEADER]: _failedAt, 'x-delivery-count': _deliveries, ...headers } = (p.headers ?? {}) as Record<string, unknown>;
+  const {
+    [ERROR_HEADER]: _reason,
+    [FAILED_AT_HEADER]: _failedAt,
+    [ERRORS_HEADER]: _errors,
+    [FIRST_TRANSIENT_HEADER]: _firstTransient,
+    'x-delivery-count': _deliveries,
+    ...headers
+  } = (p.headers ?? {}) as Record<string, unknown>;
   return {
     persistent: true,
     // Unroutable would mean the queue vanished since we checked: the broker hands it back instead of dropping it.

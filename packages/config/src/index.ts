@@ -48,9 +48,27 @@ export const baseConfigSchema = z.object({
   DATABASE_STUCK_EXIT_MS: z.coerce.number().int().min(0).max(3600000).default(60000),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   REDIS_KEY_PREFIX: z.string().default('oms:'),
+  /**
+   * The shared service token every `/internal/*` route requires (Authorization: Bearer). Required whenever
+   * HOST is not a loopback address (docs/security.md); the same value for every service.
+   */
+  INTERNAL_API_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AMQP_PREFETCH: z.coerce.number().int().min(1).max(1000).default(50),
+  /** Failures with a non-transient error (a handler bug) before a message goes to its DLQ (docs/messaging.md). */
   AMQP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+  /**
+   * How long a message whose handler keeps failing with transient errors (a dependency down or busy) is
+   * retried, from its first such failure, before it goes to its DLQ. 15 minutes by default.
+   */
+  AMQP_RETRY_WINDOW_MS: z.coerce.number().int().min(1000).max(86400000).default(900000),
+  /** How often a service looks at its dependencies (and pings them while one is down): consuming pauses meanwhile. */
+  DEPENDENCY_CHECK_MS: z.coerce.number().int().min(50).max(60000).default(1000),
+  /**
+   * Longest time a handler may hold an aggregate's lock: renewal stops then, the lock expires and the
+   * holder's store writes are refused (a hung handler cannot keep its aggregate for ever).
+   */
+  LOCK_MAX_HOLD_MS: z.coerce.number().int().min(1000).max(3600000).default(120000),
   AMQP_RETRY_DELAYS_MS: z
     .string()
     .regex(/^\d+(,\d+)*$/, 'must be a comma-separated list of milliseconds, e.g. 1000,5000,30000')

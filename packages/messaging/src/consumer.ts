@@ -7,6 +7,7 @@ import { traceConsume, type ConsumeSpan } from '@oms/tracing';
 import { Broker, delayQueueArguments } from './broker';
 import { InvalidMessageError, validateEnvelope } from './envelope';
 import { refusalNotice } from './refusals';
+import { isTransientError } from './transient-errors';
 
 export interface HandlerContext {
   logger: Logger;
@@ -14,7 +15,8 @@ export interface HandlerContext {
   attempt: number;
   /**
    * Whether this copy may have been handled before without its outcome being acknowledged: the broker
-   * redelivered it (a consumer stopped or crashed holding it) or it is a retry.
+   * redelivered it (a consumer stopped or crashed holding it), it is a retry, or an operator replayed it
+   * from the DLQ (`oms dlq replay`: whatever failed may have come after the store write).
    */
   repeated: boolean;
 }
@@ -39,10 +41,23 @@ export function everyMessageOf<Q extends QueueName>(
 
 export interface ConsumerOptions {
   prefetch: number;
-  /** Deliveries before a failing message goes to `<queue>.dlq`. */
+  /**
+   * Failures with an error that is not transient (a handler bug) before the message goes to `<queue>.dlq`.
+   * Transient failures (a dependency down) do not count here: they are bounded by `retryWindowMs`.
+   */
   maxAttempts: number;
   /** Delay before retry n (the last value repeats). */
   retryDelaysMs: number[];
+  /**
+   * How long, from its first transient failure, a message is retried while its handler keeps failing with
+   * transient errors, before it goes to `<queue>.dlq`. Default 15 minutes.
+   */
+  retryWindowMs?: number;
+  /**
+   * Whether a handler's failure is transient (a dependency is down or busy). Told of every failure, so the
+   * runtime can pause consuming while a dependency is down. Default: isTransientError.
+   */
+  classifyFailure?: (err: unknown) => boolean | Promise<boolean>;
 }
 
 export interface RpcReply {
@@ -52,8 +67,17 @@ export interface RpcReply {
 }
 
 const ATTEMPT_HEADER = 'x-oms-attempt';
+/** Failures with a non-transient error so far (compared with maxAttempts). */
+const ERRORS_HEADER = 'x-oms-errors';
+/** When (epoch ms) the message first failed with a transient error: the start of its retry window. */
+const FIRST_TRANSIENT_HEADER = 'x-oms-first-transient-failure';
+/** Set by `oms dlq replay` (packages/cli): the copy may have been handled before. */
+const REPLAYS_HEADER = 'x-oms-replays';
+export const DEFAULT_RETRY_WINDOW_MS = 15 * 60 * 1000;
 /** How long a stopping consumer waits for the broker to apply its last acknowledgements (see stop()). */
 const ACK_SETTLE_MS = 300;
+/** Pause before subscribing again after the broker closed the channel (and between failed tries). */
+const REOPEN_DELAY_MS = 500;
 
 const handled = new Counter({
   name: 'oms_messages_handled_total',
@@ -68,6 +92,12 @@ const handlingSeconds = new Histogram({
 });
 
 const attemptOf = (msg: ConsumeMessage) => Number(msg.properties.headers?.[ATTEMPT_HEADER] ?? 1);
+const numericHeader = (msg: ConsumeMessage, name: string) => {
+  const value = Number(msg.properties.headers?.[name]);
+  return Number.isFinite(value) ? value : undefined;
+};
+/** Redelivered by the broker, a retry, or replayed from the DLQ: its work may be stored but not yet announced. */
+const isRepeated = (msg: ConsumeMessage) => msg.fields.redelivered || attemptOf(msg) > 1 || (numericHeader(msg, REPLAYS_HEADER) ?? 0) > 0;
 
 /** The retry queue of `queue` whose messages wait `ms`. */
 export const delayQueueName = (queue: string, ms: number) => `${queue}.delay.${ms}ms`;
@@ -75,14 +105,21 @@ export const delayQueueName = (queue: string, ms: number) => `${queue}.delay.${m
 /**
  * Consumes one durable queue: manual ack after the handler stored its work, retries through delay queues
  * with growing delay, then the DLQ; messages that break the contracts go to the DLQ at once. Re-subscribes
- * by itself after a reconnect. `stop()` cancels the subscription and waits for in-flight handlers.
+ * by itself after a reconnect, and on a new channel when the broker closes its channel or cancels its
+ * subscription (a channel error, `consumer_timeout`, the queue deleted). `pause()` stops taking messages
+ * while a dependency is down, `resume()` takes them again. `stop()` cancels the subscription and waits
+ * for in-flight handlers.
  */
 export class QueueConsumer {
   private channel?: Channel;
   private consumerTag?: string;
   private stopped = false;
+  private paused = false;
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
+  /** One (re)subscription at a time: the reconnect hook, a re-open after a channel loss and resume() may meet. */
+  private subscribing?: Promise<void>;
+  private reopenTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly broker: Broker,
@@ -96,23 +133,93 @@ export class QueueConsumer {
   /** Subscribe now and after every reconnect. */
   async start(): Promise<void> {
     this.broker.onConnect(async () => {
+      // A new connection: the old channel went with the old one.
+      this.channel = undefined;
+      this.consumerTag = undefined;
       if (!this.stopped) await this.subscribe();
     });
     if (this.broker.isConnected()) await this.subscribe();
   }
 
-  private async subscribe(): Promise<void> {
-    const ch = await this.broker.createChannel();
-    ch.on('error', (err) => this.broker.logger.warn({ err: err.message, queue: this.queue }, 'consumer channel error'));
-    for (const ms of new Set(this.options.retryDelaysMs)) {
-      await ch.assertQueue(delayQueueName(this.queue, ms), { durable: true, arguments: delayQueueArguments(this.queue, ms) });
-    }
-    await ch.prefetch(this.options.prefetch);
-    this.channel = ch;
-    const { consumerTag } = await ch.consume(this.queue, (msg) => {
-      if (msg) void this.onMessage(ch, msg);
+  /** Whether messages reach this consumer now: subscribed on an open channel, not paused or stopped (readiness). */
+  isSubscribed(): boolean {
+    return !this.stopped && !this.paused && this.channel !== undefined && this.consumerTag !== undefined;
+  }
+
+  /**
+   * Stop taking messages (a dependency is down): the subscription is cancelled, handlers in hand finish,
+   * and messages delivered meanwhile go back to the queue untouched. They wait there, not in retries.
+   */
+  async pause(): Promise<void> {
+    if (this.paused || this.stopped) return;
+    this.paused = true;
+    const ch = this.channel;
+    const tag = this.consumerTag;
+    this.consumerTag = undefined;
+    if (ch && tag) await ch.cancel(tag).catch(() => undefined);
+  }
+
+  /** Take messages again after pause(). */
+  async resume(): Promise<void> {
+    if (!this.paused || this.stopped) return;
+    this.paused = false;
+    if (this.broker.isConnected()) await this.subscribe().catch((err) => this.lostSubscription(this.channel, err));
+  }
+
+  /** A channel with its retry queues declared, and the subscription unless paused; reuses an open channel. */
+  private subscribe(): Promise<void> {
+    const run = async () => {
+      if (this.stopped) return;
+      let ch = this.channel;
+      if (!ch) {
+        ch = await this.broker.createChannel();
+        const opened = ch;
+        opened.on('error', (err) => this.broker.logger.warn({ err: err.message, queue: this.queue }, 'consumer channel error'));
+        opened.on('close', () => this.lostSubscription(opened));
+        for (const ms of new Set(this.options.retryDelaysMs)) {
+          await opened.assertQueue(delayQueueName(this.queue, ms), { durable: true, arguments: delayQueueArguments(this.queue, ms) });
+        }
+        await opened.prefetch(this.options.prefetch);
+        this.channel = opened;
+      }
+      if (this.paused || this.stopped || this.consumerTag) return;
+      const subscribed = ch;
+      const { consumerTag } = await subscribed.consume(this.queue, (msg) => {
+        if (msg) void this.onMessage(subscribed, msg);
+        // null: the broker cancelled the subscription (the queue was deleted, a node went away).
+        else this.lostSubscription(subscribed);
+      });
+      this.consumerTag = consumerTag;
+    };
+    const next = (this.subscribing ?? Promise.resolve()).catch(() => undefined).then(run);
+    this.subscribing = next.finally(() => {
+      if (this.subscribing === next) this.subscribing = undefined;
     });
-    this.consumerTag = consumerTag;
+    return next;
+  }
+
+  /**
+   * The channel closed or the subscription was cancelled from the broker's side: subscribe again on a new
+   * channel. A lost connection is left to the broker's reconnect hook (it subscribes again); a channel the
+   * broker closed on a live connection (a channel error, `consumer_timeout` after a hung handler) would
+   * otherwise leave this queue without a consumer for good, readiness green.
+   */
+  private lostSubscription(ch: Channel | undefined, err?: unknown): void {
+    if (ch && this.channel === ch) {
+      this.channel = undefined;
+      this.consumerTag = undefined;
+      ch.close().catch(() => undefined);
+    }
+    if (this.stopped) return;
+    if (err) this.broker.logger.warn({ err: (err as Error).message, queue: this.queue }, 'could not subscribe; trying again');
+    else this.broker.logger.warn({ queue: this.queue }, 'consumer channel closed by the broker; subscribing again');
+    clearTimeout(this.reopenTimer);
+    this.reopenTimer = setTimeout(() => {
+      // A reconnect in between subscribed already, or the connection is down: its hook will.
+      if (this.stopped || this.channel || !this.broker.isConnected()) return;
+      this.subscribe().catch((e) => this.lostSubscription(this.channel, e));
+    }, REOPEN_DELAY_MS);
+    this.reopenTimer.unref();
   }
 
   private async onMessage(ch: Channel, msg: ConsumeMessage): Promise<void> {
@@ -135,8 +242,8 @@ export class QueueConsumer {
   }
 
   private async handleMessage(ch: Channel, msg: ConsumeMessage, span?: ConsumeSpan): Promise<void> {
-    if (this.stopped) {
-      // Delivered between stop() and the broker's cancel-ok: hand it back untouched for the next consumer.
+    if (this.stopped || this.paused) {
+      // Delivered between stop() or pause() and the broker's cancel-ok: hand it back untouched.
       try {
         ch.nack(msg, false, true);
       } catch {
@@ -170,7 +277,7 @@ export class QueueConsumer {
         ch.ack(msg);
         return;
       }
-      const ctx = { logger: log.child({ type }), attempt, repeated: msg.fields.redelivered || attempt > 1 };
+      const ctx = { logger: log.child({ type }), attempt, repeated: isRepeated(msg) };
       try {
         const result = await handler(envelope as Message<MessageType>, ctx);
         await this.reply(msg, { ok: true, result: result ?? null });
@@ -182,16 +289,8 @@ export class QueueConsumer {
           if (msg.properties.replyTo) await this.reply(msg, { ok: false, problem: err.toProblem() });
           else await this.announceRefusal(msg, envelope, err, attempt);
           this.count(type, 'rejected', span);
-        } else if (attempt < this.options.maxAttempts) {
-          const delays = this.options.retryDelaysMs;
-          const delay = delays[Math.min(attempt - 1, delays.length - 1)];
-          ctx.logger.warn({ err: (err as Error).message, attempt, delay }, 'handler failed; retrying later');
-          await this.republish(delayQueueName(this.queue, delay), msg, { [ATTEMPT_HEADER]: attempt + 1 });
-          this.count(type, 'retried', span, err);
         } else {
-          ctx.logger.error({ err: (err as Error).message, stack: (err as Error).stack, attempt }, 'handler failed for the last time; dead-lettered');
-          await this.deadLetter(msg, (err as Error).message, attempt);
-          this.count(type, 'dead_lettered', span, err);
+          await this.retryOrDeadLetter(msg, err, ctx, type, span);
         }
       }
       ch.ack(msg);
@@ -204,6 +303,38 @@ export class QueueConsumer {
       this.inFlight--;
       if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
     }
+  }
+
+  /**
+   * A failed handler: a transient failure (a dependency down) is retried until `retryWindowMs` has passed
+   * since the message's first transient failure, however many attempts that takes; any other failure (a
+   * bug) is retried until it has failed `maxAttempts` times, so it reaches the DLQ within a bounded time too.
+   */
+  private async retryOrDeadLetter(msg: ConsumeMessage, err: unknown, ctx: HandlerContext, type: string, span?: ConsumeSpan): Promise<void> {
+    const attempt = ctx.attempt;
+    const transient = await Promise.resolve((this.options.classifyFailure ?? isTransientError)(err)).catch(() => false);
+    const now = Date.now();
+    const firstTransient = numericHeader(msg, FIRST_TRANSIENT_HEADER) ?? now;
+    const errors = (numericHeader(msg, ERRORS_HEADER) ?? 0) + (transient ? 0 : 1);
+    const windowMs = this.options.retryWindowMs ?? DEFAULT_RETRY_WINDOW_MS;
+    const retry = transient ? now - firstTransient < windowMs : errors < this.options.maxAttempts;
+    const message = (err as Error)?.message ?? String(err);
+    if (retry) {
+      const delays = this.options.retryDelaysMs;
+      const delay = delays[Math.min(attempt - 1, delays.length - 1)];
+      ctx.logger.warn({ err: message, attempt, delay, transient }, 'handler failed; retrying later');
+      await this.republish(delayQueueName(this.queue, delay), msg, {
+        [ATTEMPT_HEADER]: attempt + 1,
+        [ERRORS_HEADER]: errors,
+        ...(transient ? { [FIRST_TRANSIENT_HEADER]: firstTransient } : {}),
+      });
+      this.count(type, 'retried', span, err);
+      return;
+    }
+    const reason = transient ? `${message} (transient failures for ${Math.round((now - firstTransient) / 1000)} s)` : message;
+    ctx.logger.error({ err: message, stack: (err as Error)?.stack, attempt, transient }, 'handler failed for the last time; dead-lettered');
+    await this.deadLetter(msg, reason, attempt);
+    this.count(type, 'dead_lettered', span, err);
   }
 
   private count(type: string, outcome: string, span: ConsumeSpan | undefined, error?: unknown) {
@@ -258,6 +389,8 @@ export class QueueConsumer {
   /** Stop taking new messages and wait until the ones in hand are finished. */
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.reopenTimer);
+    await this.subscribing?.catch(() => undefined);
     const ch = this.channel;
     if (ch && this.consumerTag) await ch.cancel(this.consumerTag).catch(() => undefined);
     if (this.inFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));

@@ -2,3 +2,4 @@ export * from './broker';
 export * from './consumer';
 export * from './envelope';
 export * from './rpc';
+export * from './transient-errors';
