@@ -3,6 +3,7 @@ import { startCluster, type Cluster } from './cluster';
 import { inventorySuite } from './inventory.suite';
 import { orderLifeSuite } from './order-life.suite';
 import { ordersLifecycleSuite } from './orders-lifecycle.suite';
+import { returnRefusalsSuite } from './return-refusals.suite';
 import { shortagesSuite } from './shortages.suite';
 
 /**
@@ -13,7 +14,7 @@ import { shortagesSuite } from './shortages.suite';
  * A suite boots a cluster of its own (its own *.test.ts) when it would disturb the others or be disturbed by them:
  * it stops or restarts services or processes (drain-*, intake-resilience), runs its own processes or configuration
  * (cluster-metrics, readme), or counts what the whole cluster does (store-writes: every store write;
- * grafana-dashboard: metric samples that must be exactly one order's).
+ * redis-per-order: every Redis key; grafana-dashboard: metric samples that must be exactly one order's).
  */
 let cluster: Cluster | undefined;
 const shared = (): Cluster => {
@@ -31,3 +32,4 @@ ordersLifecycleSuite(shared);
 shortagesSuite(shared);
 inventorySuite(shared);
 accessSuite(shared);
+returnRefusalsSuite(shared);
