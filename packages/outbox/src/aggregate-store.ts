@@ -3,7 +3,7 @@ import type { Envelope, Outgoing } from '@oms/contracts';
 import type { Logger } from '@oms/logging';
 import { deterministicId } from '@oms/messaging';
 import { isDuplicateKeyError } from '@oms/mongo';
-import type { AggregateLocks, Redis } from '@oms/redis';
+import { LockLostError, type AggregateLocks, type LockLease, type Redis } from '@oms/redis';
 import type { OutboxEntry, OutboxRelay } from './relay';
 
 /** A message a change causes (its type and data checked by the contracts). */
@@ -20,6 +20,8 @@ export interface AggregateDocument {
   sent?: OutboxEntry[];
   /** The message whose change stored `sent`. */
   sentBy?: string;
+  /** The fencing token of the lock holder that wrote last: a write with a smaller one is refused. */
+  fence?: number;
 }
 
 /** A use case's decision: the write (update operators, or the new document), the messages it causes, its answer. */
@@ -91,8 +93,12 @@ export class AggregateStore<Doc extends AggregateDocument> {
     return (await this.spec.model.findById(id).lean()) as Doc | null;
   }
 
-  /** Run `work` as the aggregate's only writer: for a use case that stores through a batched insert of its own. */
-  withLock<T>(id: string, work: () => Promise<T>): Promise<T> {
+  /**
+   * Run `work` as the aggregate's only writer: for a use case that stores through a batched insert of its
+   * own (an insert needs no fence: the unique `_id` refuses a second one). A write of its own, other than
+   * an insert, calls `lease.assertHeld()` right before it.
+   */
+  withLock<T>(id: string, work: (lease: LockLease) => Promise<T>): Promise<T> {
     return this.kit.locks.withLock(this.spec.lockKey(id), work, this.lockOptions);
   }
 
@@ -110,7 +116,7 @@ export class AggregateStore<Doc extends AggregateDocument> {
     const lock = this.spec.lockKey(id);
     return this.kit.locks.withLocks(
       [lock, ...(options.alsoLock ?? [])],
-      async () => {
+      async (lease) => {
         const current = options.loaded !== undefined ? options.loaded : await this.load(id);
         if (current?.processed?.includes(cause.id)) {
           await this.sendLeftovers(id, lock, current);
@@ -120,9 +126,11 @@ export class AggregateStore<Doc extends AggregateDocument> {
         const events = (decision.emit ?? []).map((e, index) => this.envelope(cause, e, index, decision.correlationId));
         const leftovers = current ? await this.unconfirmed(lock, current) : [];
         const sent = [...leftovers, ...events];
+        const fence = lease.fence(lock);
+        if (decision.create || decision.update || events.length > 0) await lease.assertHeld();
         if (decision.create) {
           try {
-            await this.spec.model.create({ ...decision.create, _id: id, processed: [cause.id], sent, sentBy: cause.id });
+            await this.spec.model.create({ ...decision.create, _id: id, processed: [cause.id], sent, sentBy: cause.id, fence });
           } catch (err) {
             // Created meanwhile by a holder whose lock expired, or a natural key taken: that one stands.
             if (!isDuplicateKeyError(err)) throw err;
@@ -133,13 +141,14 @@ export class AggregateStore<Doc extends AggregateDocument> {
           }
         } else if (decision.update || events.length > 0) {
           if (!current) throw new Error(`${lock}: an update of an aggregate that does not exist`);
-          await this.spec.model.updateOne({ _id: id }, withBookkeeping(decision.update ?? {}, cause.id, sent));
+          const { matchedCount } = await this.spec.model.updateOne(fenced(id, fence), withBookkeeping(decision.update ?? {}, cause.id, sent, fence));
+          if (matchedCount === 0) throw new LockLostError(`${lock}: written meanwhile by a later holder of its lock (fence ${fence}): write refused`);
         } else {
           // Nothing to store: the message changes nothing (a redelivery then decides the same again).
-          if (leftovers.length > 0) await this.publish(id, lock, leftovers, current!.sentBy!);
+          if (leftovers.length > 0) await this.publish(id, lock, leftovers, current!.sentBy!, fence);
           return decision.result;
         }
-        if (sent.length > 0) await this.publish(id, lock, sent, cause.id);
+        if (sent.length > 0) await this.publish(id, lock, sent, cause.id, fence);
         return decision.result;
       },
       this.lockOptions,
@@ -180,24 +189,36 @@ export class AggregateStore<Doc extends AggregateDocument> {
     return confirmedBy === current.sentBy ? [] : current.sent;
   }
 
-  private async publish(id: string, lock: string, events: OutboxEntry[], causeId: string): Promise<void> {
+  private async publish(id: string, lock: string, events: OutboxEntry[], causeId: string, fence?: number): Promise<void> {
     if (await this.kit.relay.publishAll(events, id)) {
       await this.kit.redis.set(publishedKey(lock), causeId, 'PX', PUBLISHED_MARK_MS).catch(() => undefined);
       return;
     }
     // The broker refused: the sweep takes them over (the caller still holds the lock: single writer).
-    await this.spec.model.updateOne({ _id: id }, { $push: { outbox: { $each: events } }, $set: { sent: [] } });
+    // A holder whose lock was taken over meanwhile writes nothing: its events stay in `sent`, which the
+    // redelivery of its message (or the next change) publishes.
+    await this.spec.model.updateOne(fence === undefined ? { _id: id } : fenced(id, fence), {
+      $push: { outbox: { $each: events } },
+      $set: { sent: [], ...(fence === undefined ? {} : { fence }) },
+    });
   }
 }
 
 const publishedKey = (lock: string) => `published:${lock}`;
 
+/**
+ * The update filter of a fenced write: the aggregate, unless a holder with a larger fencing token wrote it
+ * since. A compare-and-set on MongoDB (a single-document update is atomic); on FerretDB 1.x only a
+ * guard (docs/consistency.md, case d), where `lease.assertHeld()` just before the write is what holds.
+ */
+const fenced = (id: string, fence: number) => ({ _id: id, fence: { $not: { $gt: fence } } });
+
 /** The change's own operators plus the message id and the events it stored, in the same write. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one store or relay serves every aggregate's model; mongoose's Model and UpdateQuery types do not widen to a common document type
-function withBookkeeping(update: UpdateQuery<any>, causeId: string, sent: OutboxEntry[]): UpdateQuery<any> {
+function withBookkeeping(update: UpdateQuery<any>, causeId: string, sent: OutboxEntry[], fence: number): UpdateQuery<any> {
   return {
     ...update,
-    $set: { ...(update.$set ?? {}), sent, sentBy: causeId },
+    $set: { ...(update.$set ?? {}), sent, sentBy: causeId, fence },
     $push: { ...(update.$push ?? {}), processed: causeId },
   };
 }

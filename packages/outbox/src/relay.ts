@@ -2,7 +2,7 @@ import type { Model } from 'mongoose';
 import type { Envelope, MessageData, MessageType } from '@oms/contracts';
 import type { Logger } from '@oms/logging';
 import { buildEnvelope, type Broker, type MessageMeta } from '@oms/messaging';
-import type { AggregateLocks } from '@oms/redis';
+import type { AggregateLocks, LockLease } from '@oms/redis';
 import { captureTraceContext, type TraceCarrier } from '@oms/tracing';
 import { PENDING_OUTBOX_FILTER } from './pending-marker';
 
@@ -61,7 +61,7 @@ export class OutboxRelay {
    * just read the document and knows its whole outbox passes it as `pending`, saving a read.
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one store or relay serves every aggregate's model; mongoose's Model and UpdateQuery types do not widen to a common document type
-  async flush(model: Model<any>, id: string, pending?: OutboxEntry[]): Promise<void> {
+  async flush(model: Model<any>, id: string, pending?: OutboxEntry[], held?: { lease: LockLease; key: string }): Promise<void> {
     if (!pending) {
       const doc = (await model.findById(id, { outbox: 1 }).lean()) as WithOutbox | null;
       pending = doc?.outbox ?? [];
@@ -76,7 +76,17 @@ export class OutboxRelay {
     }
     // `$pull` with a condition on sub-documents silently matches nothing on FerretDB 1.x; we hold the
     // aggregate's lock (single writer), so writing back what is left is safe on both stores.
-    if (done.size > 0) await model.updateOne({ _id: id }, { $set: { outbox: pending.filter((e) => !done.has(e.id)) } });
+    if (done.size === 0) return;
+    const outbox = pending.filter((e) => !done.has(e.id));
+    if (!held) {
+      await model.updateOne({ _id: id }, { $set: { outbox } });
+      return;
+    }
+    // Fenced (docs/consistency.md, rule 1): a sweep that lost its lock while publishing writes nothing;
+    // the events it published stay in the outbox and go out once more (a duplicate consumers drop).
+    await held.lease.assertHeld();
+    const fence = held.lease.fence(held.key);
+    await model.updateOne({ _id: id, fence: { $not: { $gt: fence } } }, { $set: { outbox, fence } });
   }
 
   /**
@@ -97,7 +107,8 @@ export class OutboxRelay {
   }
 
   async flushLocked(source: OutboxSource, id: string): Promise<void> {
-    await this.locks.withLock(await source.lockKey(id), () => this.flush(source.model, id));
+    const key = await source.lockKey(id);
+    await this.locks.withLock(key, (lease) => this.flush(source.model, id, undefined, { lease, key }));
   }
 
   /** Find every aggregate with unpublished events and publish them. */
