@@ -20,12 +20,16 @@ export function intakeRoutes(deps: GatewayDeps): express.Router {
   apiRoute(router, {
     method: 'post',
     path: '/orders',
-    summary: 'Submit an order (canonical JSON); 202 once the broker has it, 200 with the existing order for a resend',
+    summary: 'Submit an order (canonical JSON); 202 once the broker has it, 200 with the existing order for a resend within 10 minutes',
     tags: ['orders'],
     body: canonicalOrderSchema,
     responses: {
-      202: { description: 'Accepted; Location points at the order', schema: acceptedOrderSchema },
-      200: { description: 'This channel order exists already (a resend): its id and current status', schema: acceptedOrderSchema },
+      202: {
+        description:
+          'Accepted; Location points at the order. A resend more than 10 minutes after the first is answered 202 with the same id too: nothing new is created (docs/intake.md, Exactly once)',
+        schema: acceptedOrderSchema,
+      },
+      200: { description: 'A resend of a channel order accepted in the last 10 minutes: its id and current status', schema: acceptedOrderSchema },
     },
     errors: [409],
     handler: async (_req, res, { body: order }) => {
