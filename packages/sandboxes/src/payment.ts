@@ -60,7 +60,8 @@ const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 
 /**
  * A stand-in for a card provider's JSON API, close enough to exercise our adapter for real: idempotency
  * keys, declines, voids, refunds bounded by the authorized amount, and on demand outages and slowness.
- * A reference starting with `decline` is declined (`card_declined`), everything else approved.
+ * A reference starting with `decline` is declined (`card_declined`), everything else approved; the refunds of
+ * an authorization whose reference starts with `refuse-refund` are refused (402 `refund_declined`).
  */
 export function createPaymentSandbox(): PaymentSandbox {
   const auths = new Map<string, SandboxAuthorization>();
@@ -157,6 +158,14 @@ export function createPaymentSandbox(): PaymentSandbox {
     res.status(200).json({ id: auth.id, status: 'voided' });
   });
 
+  /** The status this refund is refused with, if the issuer refuses it (see the doc comment above). */
+  const refundRefusal = (auth: SandboxAuthorization): number | undefined => {
+    if (auth.reference.startsWith('refuse-refund')) return 402;
+    if (refundRefusals === 0) return undefined;
+    refundRefusals--;
+    return refundRefusalStatus;
+  };
+
   app.post('/v1/refunds', (req, res) => {
     calls.refunds++;
     answer(req, res, 'refunds', () => {
@@ -168,10 +177,8 @@ export function createPaymentSandbox(): PaymentSandbox {
       if (auth.status !== 'approved') return { status: 422, body: { error: 'not_refundable', message: `authorization is ${auth.status}` } };
       if (currency !== auth.currency) return { status: 422, body: { error: 'currency_mismatch' } };
       if (auth.refunded + amount > auth.amount) return { status: 422, body: { error: 'amount_exceeds_authorization' } };
-      if (refundRefusals > 0) {
-        refundRefusals--;
-        return { status: refundRefusalStatus, body: { error: 'refund_declined', message: 'the issuer declined the refund' } };
-      }
+      const refusedStatus = refundRefusal(auth);
+      if (refusedStatus) return { status: refusedStatus, body: { error: 'refund_declined', message: 'the issuer declined the refund' } };
       auth.refunded += amount;
       const refund: SandboxRefund = { id: `re_${randomUUID()}`, authorizationId, amount, currency };
       refunds.set(refund.id, refund);

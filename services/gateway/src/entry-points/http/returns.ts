@@ -3,6 +3,7 @@ import { commands } from '@oms/contracts';
 import { express } from '@oms/http';
 import type { GatewayDeps } from '../../application/deps';
 import { openReturnCommand } from '../../application/open-return';
+import { receiveReturnCommand } from '../../application/receive-return';
 import { returnById } from '../../application/return-queries';
 import { apiRoute, pathId } from './api-route';
 import { principalOf, requireOps } from './auth';
@@ -43,14 +44,16 @@ export function returnsRoutes(deps: GatewayDeps): express.Router {
     params: returnParams,
     body: receiveBody,
     responses: {
-      200: { description: 'Received', schema: returnView },
+      200: {
+        description:
+          'Received. The location must be one inventory knows (PUT /v1/locations/{id}): an unknown one is a 422 and nothing is recorded. ' +
+          'The restock and the refund follow without waiting; one that is refused shows on the return under `failures` ' +
+          '(`refund: "failed"` for the refund) and on the order as a `command_refused` step.',
+        schema: returnView,
+      },
       202: { description: 'Queued; it will be recorded', schema: z.object({ id: z.string(), status: z.literal('receive_requested') }) },
     },
-    command: ({ params, body }, res) => ({
-      type: 'return.receive.v1',
-      data: { returnId: params.id, ...body, actor: requireOps(res).actor },
-      correlationId: params.id,
-    }),
+    command: ({ params, body }, res) => receiveReturnCommand(deps, requireOps(res), params.id, body),
     pending: ({ returnId }) => ({ id: returnId, status: 'receive_requested' }),
   });
 
