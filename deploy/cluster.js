@@ -12,7 +12,8 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const runDir = path.join(root, '.run');
-const logDir = path.join(runDir, 'logs');
+// OMS_LOG_DIR: where a cluster started by a tool (deploy/chaos) keeps its logs apart from `npm start`'s.
+const logDir = process.env.OMS_LOG_DIR ? path.resolve(process.env.OMS_LOG_DIR) : path.join(runDir, 'logs');
 fs.mkdirSync(logDir, { recursive: true });
 
 const env = process.env;
@@ -20,13 +21,15 @@ const host = '127.0.0.1';
 const gatewayPort = Number(env.PORT || 8080);
 const base = Number(env.OMS_INTERNAL_PORT_BASE || gatewayPort + 1);
 const mongoBase = (env.OMS_MONGO_URL || 'mongodb://127.0.0.1:27017').replace(/\/+$/, '');
-const apiKey = env.OMS_BOOTSTRAP_API_KEY || persistedKey();
+const apiKey = env.OMS_BOOTSTRAP_API_KEY || persistedKey('api-key', () => `oms_${randomBytes(24).toString('hex')}`);
+// The shared service token of the /internal/* routes (docs/security.md), kept in .run/ like the API key.
+const internalToken = env.INTERNAL_API_TOKEN || persistedKey('internal-api-token', () => randomBytes(32).toString('hex'));
 
-/** Keep the generated key across restarts so scripts and the README's walk-through keep working. */
-function persistedKey() {
-  const file = path.join(runDir, 'api-key');
+/** Keep a generated key across restarts so scripts and the README's walk-through keep working. */
+function persistedKey(name, generate) {
+  const file = path.join(runDir, name);
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
-  const key = `oms_${randomBytes(24).toString('hex')}`;
+  const key = generate();
   fs.writeFileSync(file, key + '\n', { mode: 0o600 });
   return key;
 }
@@ -49,6 +52,7 @@ const common = {
   // The project's Redis that deploy/stack.sh starts (docs/redis.md), not the machine's on 6379.
   REDIS_URL: env.REDIS_URL || `redis://127.0.0.1:${env.OMS_REDIS_PORT || 6380}`,
   LOG_LEVEL: env.LOG_LEVEL || 'info',
+  INTERNAL_API_TOKEN: internalToken,
 };
 
 const services = [
@@ -174,7 +178,7 @@ function launch(name, script, childEnv, nice = 0) {
     children.delete(name);
     fs.closeSync(log);
     if (stopping) return;
-    console.error(`cluster: ${name} exited (${signal || code}); restarting in 2 s (log: .run/logs/${name}.log)`);
+    console.error(`cluster: ${name} exited (${signal || code}); restarting in 2 s (log: ${path.relative(root, logDir)}/${name}.log)`);
     setTimeout(() => !stopping && launch(name, script, childEnv, nice), 2000);
   });
 }
@@ -190,14 +194,16 @@ async function waitReady(name, port, timeoutMs = 60000) {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`${name} did not become ready within ${timeoutMs / 1000} s; see .run/logs/${name}.log`);
+  throw new Error(`${name} did not become ready within ${timeoutMs / 1000} s; see ${path.relative(root, logDir)}/${name}.log`);
 }
 
 async function main() {
-  launch('sandboxes', path.join(root, 'packages/sandboxes/dist/main.js'), {
-    PAYMENT_SANDBOX_PORT: String(ports.paymentSandbox),
-    CARRIER_SANDBOX_PORT: String(ports.carrierSandbox),
-  });
+  // OMS_SANDBOXES=external: the caller serves the sandboxes on their ports itself (deploy/chaos reads what they received).
+  if (env.OMS_SANDBOXES !== 'external')
+    launch('sandboxes', path.join(root, 'packages/sandboxes/dist/main.js'), {
+      PAYMENT_SANDBOX_PORT: String(ports.paymentSandbox),
+      CARRIER_SANDBOX_PORT: String(ports.carrierSandbox),
+    });
   for (const s of services) {
     launch(
       s.name,
@@ -223,7 +229,7 @@ async function main() {
         ? `Processing services: nice ${processingNice} (intake first).`
         : 'Processing services: normal priority.',
   );
-  console.log('Logs: .run/logs/<service>.log. Ctrl-C stops the cluster.');
+  console.log(`Logs: ${path.relative(root, logDir)}/<service>.log. Ctrl-C stops the cluster.`);
 }
 
 function stop() {

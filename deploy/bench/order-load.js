@@ -70,4 +70,4 @@ async function postOrdersAfterWarmup({ warmupSeconds, seconds, ...options }) {
   return { result, warmup: warmupSeconds > 0 ? warmup.figures() : undefined, measured: measured.figures(), acceptedInMeasuredLoad: measured.accepted };
 }
 
-module.exports = { postOrders, postOrdersAfterWarmup };
+module.exports = { orderTemplate, postOrders, postOrdersAfterWarmup };
