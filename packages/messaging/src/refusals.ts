@@ -16,7 +16,8 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
  * The event's id derives from the command's, so a redelivered command refused again is the same event.
  */
 export function refusalNotice(envelope: Envelope, err: AppError): RefusalNotice | undefined {
-  if (!isCommand(envelope.type)) return undefined;
+  // Only a client-error refusal of a command is announced; anything else has no place in the event's schema.
+  if (!isCommand(envelope.type) || err.status < 400 || err.status > 499) return undefined;
   const fields = (envelope.data ?? {}) as Record<string, unknown>;
   const orderId = text(fields.orderId);
   if (!orderId) return undefined;
