@@ -13,7 +13,10 @@ const openBody = commands['return.open.v1'].pick({ orderId: true, lines: true })
 const receiveBody = commands['return.receive.v1'].pick({ locationId: true, lines: true });
 const returnParams = z.object({ id: pathId });
 // Owned by the returns service: documented loosely, its fields are that service's contract.
-const returnView = z.object({ id: z.string(), status: z.string() }).loose().describe('A return with its lines, receipt and refund');
+const returnView = z
+  .object({ id: z.string(), status: z.string() })
+  .loose()
+  .describe('A return with its lines, receipt and refund amount; `failures` lists its refund or restock if refused (`refund: "failed"`)');
 
 export function returnsRoutes(deps: GatewayDeps): express.Router {
   const router = express.Router();
