@@ -333,7 +333,7 @@ export class QueueConsumer {
     }
     const reason = transient ? `${message} (transient failures for ${Math.round((now - firstTransient) / 1000)} s)` : message;
     ctx.logger.error({ err: message, stack: (err as Error)?.stack, attempt, transient }, 'handler failed for the last time; dead-lettered');
-    await this.deadLetter(msg, reason, attempt);
+    await this.deadLetter(msg, reason, attempt, { [ERRORS_HEADER]: errors });
     this.count(type, 'dead_lettered', span, err);
   }
 
@@ -353,8 +353,9 @@ export class QueueConsumer {
     });
   }
 
-  private async deadLetter(msg: ConsumeMessage, reason: string, attempt: number): Promise<void> {
+  private async deadLetter(msg: ConsumeMessage, reason: string, attempt: number, counts: Record<string, number> = {}): Promise<void> {
     await this.republish(`${this.queue}.dlq`, msg, {
+      ...counts,
       'x-oms-error': reason.slice(0, 1000),
       'x-oms-failed-at': new Date().toISOString(),
       [ATTEMPT_HEADER]: attempt,

@@ -14,6 +14,7 @@ import { AggregateLocks, createRedis, type Redis } from '@oms/redis';
 import { createShutdown, exitOnSignals, type Shutdown } from '@oms/shutdown';
 import { startTracing, type Tracing } from '@oms/tracing';
 import { clusterMetricsFromPrimary, serveClusterMetrics } from './cluster-metrics';
+import { DependencyGate, type DependencyProbe } from './dependency-gate';
 
 export type BaseConfigSchema = typeof baseConfigSchema;
 
@@ -82,7 +83,7 @@ export async function startService<S extends z.ZodObject>(
   const db = await connectMongo(config.MONGO_URL, logger, { poolSize: config.MONGO_POOL_SIZE });
   const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX);
   const broker = new Broker({ url: config.AMQP_URL, service: definition.name, logger, tracing });
-  const locks = new AggregateLocks(redis);
+  const locks = new AggregateLocks(redis, { maxHoldMs: config.LOCK_MAX_HOLD_MS });
   const outbox = new OutboxRelay(definition.name, broker, locks, logger);
   const commands = new CommandClient(broker);
   const aggregates = <Doc extends AggregateDocument>(spec: AggregateSpec<Doc>) => {
@@ -97,21 +98,40 @@ export async function startService<S extends z.ZodObject>(
 
   await broker.connect();
   await commands.start();
-  const consumers = Object.entries(parts.consumers ?? {}).map(
-    ([queue, handlers]) =>
+  const consumers: QueueConsumer[] = [];
+  const gate = new DependencyGate(dependencyProbes(broker, db, redis), {
+    logger,
+    checkEveryMs: config.DEPENDENCY_CHECK_MS,
+    pingTimeoutMs: 5000,
+    onDown: async () => void (await Promise.all(consumers.map((c) => c.pause()))),
+    onUp: async () => void (await Promise.all(consumers.map((c) => c.resume()))),
+  });
+  for (const [queue, handlers] of Object.entries(parts.consumers ?? {})) {
+    consumers.push(
       new QueueConsumer(broker, queue, handlers as HandlerMap, {
         prefetch: parts.prefetch?.[queue] ?? config.AMQP_PREFETCH,
         maxAttempts: config.AMQP_MAX_ATTEMPTS,
         retryDelaysMs: config.AMQP_RETRY_DELAYS_MS,
+        retryWindowMs: config.AMQP_RETRY_WINDOW_MS,
+        classifyFailure: (err) => gate.classify(err),
       }),
-  );
+    );
+  }
   for (const consumer of consumers) await consumer.start();
+  gate.start();
   outbox.start(config.OUTBOX_SWEEP_MS);
   void outbox.sweep().catch(() => undefined);
 
   const app = createHttpApp({
     logger,
-    readiness: () => ({ broker: broker.isConnected(), database: isMongoConnected(db), redis: redis.status === 'ready' }),
+    // Red while a dependency is down (consuming is paused meanwhile) or a queue has no subscription. The
+    // store by the gate's pings: the driver's own state can stay "disconnected" for seconds after it is back.
+    readiness: () => ({
+      broker: broker.isConnected(),
+      database: gate.isUp('database'),
+      redis: redis.status === 'ready' && gate.isUp('redis'),
+      consuming: consumers.every((c) => c.isSubscribed()),
+    }),
     routes: (a) => parts.routes?.(a),
     tracing,
     metrics: cluster.isWorker ? clusterMetricsFromPrimary() : undefined,
@@ -133,7 +153,7 @@ export async function startService<S extends z.ZodObject>(
   const stop = createShutdown(
     logger,
     [
-      { name: 'readiness off', run: async () => app.locals.startDraining() },
+      { name: 'readiness off', run: async () => (gate.stop(), app.locals.startDraining()) },
       {
         // Consumers drain while load balancers take this instance out (readiness is 503 from now on).
         name: 'stop consuming and finish in-flight messages; drain delay',
@@ -150,6 +170,15 @@ export async function startService<S extends z.ZodObject>(
     config.SHUTDOWN_TIMEOUT_MS,
   );
   return { ctx, url, port, server, app, stop };
+}
+
+/** What the dependency gate watches: the broker's connection, the store and Redis, each with a ping. */
+function dependencyProbes(broker: Broker, db: Connection, redis: Redis): DependencyProbe[] {
+  return [
+    { name: 'broker', connected: () => broker.isConnected(), ping: async () => broker.ready(0) },
+    { name: 'database', connected: () => isMongoConnected(db), ping: () => db.db!.command({ ping: 1 }) },
+    { name: 'redis', connected: () => redis.status === 'ready', ping: () => redis.ping() },
+  ];
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -252,3 +281,4 @@ function superviseWorkers(name: string, count: number): void {
 }
 
 export { baseConfigSchema };
+export { DependencyGate, type DependencyProbe, type DependencyGateOptions } from './dependency-gate';
