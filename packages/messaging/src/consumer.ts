@@ -189,7 +189,9 @@ export class QueueConsumer {
         // null: the broker cancelled the subscription (the queue was deleted, a node went away).
         else this.lostSubscription(subscribed);
       });
-      this.consumerTag = consumerTag;
+      // Paused or stopped while the subscription was on its way: take it back.
+      if (this.paused || this.stopped) await subscribed.cancel(consumerTag).catch(() => undefined);
+      else this.consumerTag = consumerTag;
     };
     const next = (this.subscribing ?? Promise.resolve()).catch(() => undefined).then(run);
     this.subscribing = next.finally(() => {
