@@ -20,7 +20,7 @@ func TestRepositoryFilesPass(t *testing.T) {
 // The real compose file is read for what it says, not only accepted: the loader saw every service with the
 // values the rules are about.
 func TestRepositoryComposeIsReadFully(t *testing.T) {
-	project, err := loadCompose("../../../docker-compose.yml", []string{"OMS_BOOTSTRAP_API_KEY=" + dummyAPIKey})
+	project, err := loadCompose("../../../docker-compose.yml", offlineEnv)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,12 @@ import (
 // dummyAPIKey stands in for the operator's OMS_BOOTSTRAP_API_KEY so the file can be interpolated.
 const dummyAPIKey = "offline-check-bootstrap-key-0123456789"
 
+// dummyInternalToken stands in for the operator's INTERNAL_API_TOKEN (required too: `${INTERNAL_API_TOKEN:?...}`).
+const dummyInternalToken = "offline-check-internal-token-0123456789abcdef"
+
+// offlineEnv is the whole environment a compose file is loaded with for the checks.
+var offlineEnv = []string{"OMS_BOOTSTRAP_API_KEY=" + dummyAPIKey, "INTERNAL_API_TOKEN=" + dummyInternalToken}
+
 // loadCompose parses, interpolates, validates (against the compose-specification JSON schema compose-go
 // embeds) and normalises a compose file the way `docker compose config` does, with only `env` as the
 // environment: the operator's shell and any .env file play no part, so the check gives the same answer
@@ -44,7 +50,7 @@ func loadCompose(file string, env []string) (*types.Project, error) {
 // checkCompose returns every problem found in the compose file. serviceDirs are the folders of services/
 // (each needs a compose service of the same name).
 func checkCompose(file string, serviceDirs []string) []string {
-	project, err := loadCompose(file, []string{"OMS_BOOTSTRAP_API_KEY=" + dummyAPIKey})
+	project, err := loadCompose(file, offlineEnv)
 	if err != nil {
 		return []string{fmt.Sprintf("%s: does not load (schema or consistency): %v", file, err)}
 	}
@@ -158,7 +164,7 @@ func checkDefinitionsMounted(name string, svc types.ServiceConfig) []string {
 // checkAPIKeyRequired: the gateway's bootstrap key must come from the operator (`${OMS_BOOTSTRAP_API_KEY:?...}`),
 // never from a default written in the file. Loading without it must fail and name the variable.
 func checkAPIKeyRequired(file string) []string {
-	_, err := loadCompose(file, nil)
+	_, err := loadCompose(file, []string{"INTERNAL_API_TOKEN=" + dummyInternalToken})
 	if err == nil || !strings.Contains(err.Error(), "OMS_BOOTSTRAP_API_KEY") {
 		return []string{fmt.Sprintf("%s: loads without OMS_BOOTSTRAP_API_KEY in the environment; the gateway's key must be required (${OMS_BOOTSTRAP_API_KEY:?...})", file)}
 	}

@@ -163,7 +163,11 @@ func checkImagesOfStatefulSets(c *cluster, p *problems) {
 	}
 }
 
-// checkIngresses: backends exist; prod exposes the gateway, and only the gateway, over TLS.
+// publicGatewayPaths are what an Ingress may route to the gateway: the API and its documents. A prefix such as
+// "/" would expose /metrics (every counter, for anyone), /healthz and /readyz as well.
+var publicGatewayPaths = map[string]bool{"/v1": true, "/docs": true, "/openapi.json": true, "/asyncapi.json": true}
+
+// checkIngresses: backends exist; prod exposes the gateway, and only the gateway and its public paths, over TLS.
 func checkIngresses(c *cluster, prof profile, p *problems) {
 	gatewayExposed := false
 	for _, ing := range c.ingresses {
@@ -187,6 +191,9 @@ func checkIngresses(c *cluster, prof profile, p *problems) {
 				}
 				if backend.Port.Name != "" && !serviceHasPort(svc, backend.Port.Name) {
 					p.add("Ingress", ing.Name, "backend port %s is not a port of Service %s", backend.Port.Name, backend.Name)
+				}
+				if backend.Name == "gateway" && !publicGatewayPaths[path.Path] {
+					p.add("Ingress", ing.Name, "routes %s to the gateway: only its public paths /v1, /docs, /openapi.json and /asyncapi.json may be (never /metrics, /healthz, /readyz or /internal)", path.Path)
 				}
 				gatewayExposed = gatewayExposed || backend.Name == "gateway"
 			}

@@ -268,6 +268,11 @@ func TestWhenTheProdOverlayIsWeakenedThenTheCheckFails(t *testing.T) {
 			want:          "Ingress/gateway: the prod overlay exposes the gateway through an Ingress",
 		},
 		{
+			name: "an Ingress that routes every path (/metrics too)", base: prodOverlay, prof: prod,
+			kustomization: patches(jsonPatch("Ingress", "gateway", "{op: replace, path: /spec/rules/0/http/paths/0/path, value: /}")),
+			want:          "Ingress/gateway: routes / to the gateway: only its public paths /v1, /docs, /openapi.json and /asyncapi.json may be (never /metrics, /healthz, /readyz or /internal)",
+		},
+		{
 			name: "an Ingress without TLS", base: prodOverlay, prof: prod,
 			kustomization: patches(jsonPatch("Ingress", "gateway", "{op: remove, path: /spec/tls}")),
 			want:          "Ingress/gateway: no TLS in prod",

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, IncomingMessage, ServerResponse, type Server } from 'node:http';
 import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { Counter, Histogram, register } from 'prom-client';
@@ -26,6 +26,11 @@ export interface HttpAppOptions {
    * sum over all workers (@oms/runtime), so that one scrape sees the whole service.
    */
   metrics?: () => Promise<string>;
+  /**
+   * The shared service token (INTERNAL_API_TOKEN): when set, every `/internal/*` request must carry it as
+   * `Authorization: Bearer <token>` (internalAuthHeaders), or it is refused with 401.
+   */
+  internalToken?: string;
 }
 
 /** Requests scraped or probed every few seconds: a span each would bury the traces worth reading. */
@@ -123,11 +128,35 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const keepRawBody = (req: unknown, _res: unknown, buf: Buffer) => void ((req as { rawBody?: Buffer }).rawBody = buf);
   app.use(express.json({ limit: options.jsonLimit ?? '1mb', type: ['application/json', 'application/*+json'], verify: keepRawBody }));
   app.use(rejectOperatorKeys);
+  if (options.internalToken) app.use('/internal', requireInternalToken(options.internalToken));
   options.routes(app);
 
   app.use((req, _res, next) => next(new AppError(404, 'Not Found', `No route for ${req.method} ${req.path}`)));
   app.use(errorHandler);
   return app;
+}
+
+/** The headers a caller of another service's `/internal/*` routes sends (the gateway's upstream clients). */
+export function internalAuthHeaders(token: string | undefined): Record<string, string> {
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/**
+ * Every `/internal/*` route of a service is for the other services only: the caller proves it is one with
+ * the shared token. Compared in constant time (both sides hashed first, so their lengths match and
+ * timingSafeEqual applies), so the time of an answer tells nothing about how much of a guess was right.
+ */
+export function requireInternalToken(token: string): RequestHandler {
+  const expected = digest(token);
+  return (req, res, next) => {
+    const header = req.get('authorization') ?? '';
+    const presented = header.startsWith('Bearer ') ? header.slice(7) : '';
+    if (presented && timingSafeEqual(digest(presented), expected)) return next();
+    res.setHeader('WWW-Authenticate', 'Bearer realm="oms-internal"');
+    next(new AppError(401, 'Unauthorized', 'Internal routes need the service token'));
+  };
 }
 
 /**

@@ -76,6 +76,11 @@ export async function startService<S extends z.ZodObject>(
     throw new ConfigError(
       `invalid configuration:\n  SHUTDOWN_DRAIN_DELAY_MS: must be less than SHUTDOWN_TIMEOUT_MS (${config.SHUTDOWN_TIMEOUT_MS}), which it is part of (got ${config.SHUTDOWN_DRAIN_DELAY_MS})`,
     );
+  // A service reachable from other machines never serves /internal/* without the shared token.
+  if (!config.INTERNAL_API_TOKEN && !isLoopback(config.HOST))
+    throw new ConfigError(
+      `invalid configuration:\n  INTERNAL_API_TOKEN: required when HOST is not a loopback address (got HOST ${JSON.stringify(config.HOST)})`,
+    );
   const logger = createLogger(definition.name, config.LOG_LEVEL);
   // Every metric carries the service's name, whatever the scrape configuration (the dashboard filters on it).
   register.setDefaultLabels({ service: definition.name });
@@ -135,6 +140,7 @@ export async function startService<S extends z.ZodObject>(
     routes: (a) => parts.routes?.(a),
     tracing,
     metrics: cluster.isWorker ? clusterMetricsFromPrimary() : undefined,
+    internalToken: config.INTERNAL_API_TOKEN,
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = createHttpServer(app);
@@ -200,6 +206,11 @@ function closeServer(server: Server, logger: Logger, forceAfterMs: number): Prom
       resolve();
     });
   });
+}
+
+/** 127.0.0.0/8, ::1 and localhost: only this machine can connect. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /** For main.ts: start, stop cleanly on SIGTERM/SIGINT, and fail fast with a readable message on bad config. */

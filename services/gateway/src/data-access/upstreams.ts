@@ -1,4 +1,5 @@
 import { AppError, type Problem } from '@oms/errors';
+import { internalAuthHeaders } from '@oms/http';
 import type { Logger } from '@oms/logging';
 import { CircuitBreaker, createHttpClient, UpstreamError, type HttpClient } from '@oms/resilience';
 import { traceHttpClientCall, type TraceCarrier, type Tracing } from '@oms/tracing';
@@ -22,6 +23,7 @@ export interface PdfDocument {
 export class Upstream {
   private readonly client: HttpClient;
   private readonly bytesBreaker: CircuitBreaker<[string, TraceCarrier | undefined], Response>;
+  private readonly authHeaders: Record<string, string>;
 
   constructor(
     readonly name: string,
@@ -29,14 +31,17 @@ export class Upstream {
     private readonly logger: Logger,
     private readonly timeoutMs: number,
     private readonly tracing?: Tracing,
+    /** The shared service token the internal routes require (INTERNAL_API_TOKEN). */
+    internalToken?: string,
   ) {
+    this.authHeaders = internalAuthHeaders(internalToken);
     // Our own services: they continue the trace of the request that queries them.
     this.client = createHttpClient({ name, baseUrl, logger, timeoutMs, tracing, propagateTraceContext: true });
     // The JSON client cannot carry bytes (labels); this breaker guards the binary downloads the same way.
     this.bytesBreaker = new CircuitBreaker(
       async (path: string, traceHeaders: TraceCarrier | undefined) => {
         const res = await fetch(new URL(path, this.baseUrl), {
-          headers: { accept: 'application/pdf, application/json', ...traceHeaders },
+          headers: { accept: 'application/pdf, application/json', ...this.authHeaders, ...traceHeaders },
           signal: AbortSignal.timeout(timeoutMs),
         });
         // With its status, so that the download's CLIENT span records it.
@@ -76,7 +81,7 @@ export class Upstream {
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     let res;
     try {
-      res = await this.client.request<T>(method, path, body);
+      res = await this.client.request<T>(method, path, body, this.authHeaders);
     } catch (err) {
       throw this.unavailable(err);
     }
@@ -110,7 +115,7 @@ function refusal(name: string, status: number, body: unknown): AppError {
 }
 
 export function createUpstreams(config: GatewayConfig, logger: Logger, tracing?: Tracing) {
-  const make = (name: string, url: string) => new Upstream(name, url, logger, config.UPSTREAM_TIMEOUT_MS, tracing);
+  const make = (name: string, url: string) => new Upstream(name, url, logger, config.UPSTREAM_TIMEOUT_MS, tracing, config.INTERNAL_API_TOKEN);
   return {
     ingestion: make('ingestion', config.INGESTION_URL),
     inventory: make('inventory', config.INVENTORY_URL),

@@ -1,6 +1,6 @@
 import { extendZodWithOpenApi, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { parseOrThrow } from '@oms/errors';
+import { AppError, parseOrThrow } from '@oms/errors';
 import { express, type Request, type Response } from '@oms/http';
 
 /**
@@ -28,7 +28,7 @@ export const problemSchema = registry.register(
 registry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <API key>' });
 
 const COMMON_ERRORS: Record<number, string> = {
-  400: 'Malformed request (invalid JSON, forbidden keys)',
+  400: 'Malformed request (invalid JSON, forbidden keys, an id in the path that is not one)',
   401: 'Missing or invalid credentials',
   403: 'The key may not do this',
   404: 'Not found (or not visible to this key)',
@@ -39,15 +39,27 @@ const COMMON_ERRORS: Record<number, string> = {
 };
 
 /**
- * An id taken from the path and passed on to a service: any text except control characters. A NUL reaches
- * the PostgreSQL-backed store as an error (a 500 there, a 503 here), so it is refused up front (422).
+ * The one pattern every id taken from a path must match (checked for every path parameter of every route
+ * before its own schema; 400 otherwise): the characters of the system's ids (identifiers, SKUs, UUIDs), and
+ * never `.` or `..` alone. An id is passed on to a service inside a URL path, where `..` would climb a level
+ * (`/internal/orders/..` is `/internal/`) and `/`, `?`, `#` or `%` would change what is asked for.
  */
-export const pathId = z
-  .string()
-  .min(1)
-  .max(200)
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what it refuses
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'may not contain control characters');
+export const PATH_ID_PATTERN = /^(?!\.{1,2}$)[A-Za-z0-9._:-]{1,200}$/;
+
+/** An id taken from the path and passed on to a service: PATH_ID_PATTERN. */
+export const pathId = z.string().regex(PATH_ID_PATTERN, 'letters, digits, dot, colon, dash and underscore only (at most 200), and not . or ..');
+
+/** Every path parameter against PATH_ID_PATTERN: 400 problem naming each one that does not match. */
+export function assertPathIds(params: Record<string, string>): void {
+  const bad = Object.entries(params).filter(([, value]) => !PATH_ID_PATTERN.test(value));
+  if (bad.length)
+    throw new AppError(
+      400,
+      'Invalid Path Parameter',
+      'Ids in the path are letters, digits, dot, colon, dash and underscore only (at most 200), and not . or ..',
+      bad.map(([name]) => ({ path: name, message: 'does not match the id pattern' })),
+    );
+}
 
 /** `?orderId=` on the list queries of other services' objects: required, one value, an id as in a path. */
 export const byOrderQuery = z.object({ orderId: pathId });
@@ -130,6 +142,7 @@ export function apiRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType
   }
 
   router[spec.method](spec.path, async (req, res) => {
+    assertPathIds(req.params as Record<string, string>);
     const input = {
       body: spec.body && !spec.documentBodyOnly ? parseOrThrow(spec.body, req.body ?? {}, 'request body') : req.body,
       query: spec.query ? parseOrThrow(spec.query, req.query, 'query string') : req.query,

@@ -5,6 +5,7 @@ import { express } from '@oms/http';
 import type { GatewayDeps } from '../../application/deps';
 import { orderIntake } from '../../application/order-intake';
 import { receiveShopifyOrder, REPEATED_DELIVERY } from '../../application/receive-shopify-order';
+import { SIGNATURE_NOT_VERIFIED } from '../../application/record-tracking';
 import { shopifySignatureValid } from '../../domain/channels/shopify-signature';
 import { apiRoute } from './api-route';
 import { acceptedOrderSchema } from './intake';
@@ -38,12 +39,19 @@ export function shopifyWebhookRoutes(deps: GatewayDeps): express.Router {
     },
     errors: [409, 415],
     handler: async (req, res, { params: { channelId } }) => {
-      // The secret is the channel's: an unknown channel is a 422 before anything else.
-      const channel = await intake.channel(channelId);
       const raw = (req as { rawBody?: Buffer }).rawBody;
       if (!req.is('application/json')) throw new AppError(415, 'Unsupported Media Type', 'Shopify webhooks are application/json');
-      if (!channel.webhookSecret || !shopifySignatureValid(raw ?? Buffer.alloc(0), channel.webhookSecret, req.get('x-shopify-hmac-sha256')))
-        throw new AppError(401, 'Unauthorized', 'The X-Shopify-Hmac-Sha256 signature does not match this channel');
+      // The secret is the channel's. An unknown channel, one without a secret and a wrong signature get the
+      // same 401: nobody may learn which channels exist by trying names (docs/security.md).
+      const secret = await intake.channels.get(channelId).then(
+        (found) => found?.webhookSecret,
+        () => {
+          throw new AppError(503, 'Service Unavailable', 'Channel records are unavailable; try again shortly');
+        },
+      );
+      if (!secret || !shopifySignatureValid(raw ?? Buffer.alloc(0), secret, req.get('x-shopify-hmac-sha256')))
+        throw new AppError(401, 'Unauthorized', SIGNATURE_NOT_VERIFIED);
+      await intake.channel(channelId); // authenticated: now its state (active or not) may be told
 
       const result = await receiveShopifyOrder(deps, intake, channelId, req.get('x-shopify-webhook-id')?.slice(0, 200), req.body);
       if (result === REPEATED_DELIVERY) return void res.status(200).json({ duplicate: true });
