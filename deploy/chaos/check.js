@@ -43,7 +43,7 @@ function expectedStates(order) {
   if (ok2xx(s.receive)) return ['returned'];
   if (ok2xx(s.delivered)) return ['delivered'];
   if (ok2xx(s.in_transit)) return ['in_transit', 'delivered'];
-  if (s.pack?.status === 200) return ['shipped', 'in_transit', 'delivered'];
+  if (ok2xx(s.pack)) return ['shipped', 'in_transit', 'delivered'];
   if (order.seen === 'on_hold' && order.part === 'scarce') return ['on_hold'];
   if (order.part === 'cancel' && s.cancel?.status === 409) return undefined; // refused as too late: any state of its path
   // The driver never saw the order ready (or gave up waiting): it should be ready to fulfill by now.
@@ -191,14 +191,18 @@ async function check({ api, stack, load, sandboxes, ports, until }) {
   for (const a of auths) figures[a.status] = (figures[a.status] ?? 0) + 1;
 
   const reservedByOrders = new Map(); // `${sku}@${loc}` -> units held by orders whose stock check is reserved
+  const holders = new Map(); // `${sku}@${loc}` -> those orders, to name them when the sums differ
   for (const order of accepted) {
     const o = byId.get(order.id);
     if (!o) continue;
     const bad = (what, detail) => broken.push({ invariant: what, orderId: o.id, externalId: o.externalId, status: o.status, part: order.part, detail });
     const ordered = Object.fromEntries(o.lines.map((l) => [l.sku, l.quantity]));
     if (o.checks?.stock === 'reserved')
-      for (const a of o.allocation ?? [])
-        reservedByOrders.set(`${a.sku}@${a.locationId}`, (reservedByOrders.get(`${a.sku}@${a.locationId}`) ?? 0) + a.quantity);
+      for (const a of o.allocation ?? []) {
+        const key = `${a.sku}@${a.locationId}`;
+        reservedByOrders.set(key, (reservedByOrders.get(key) ?? 0) + a.quantity);
+        holders.set(key, [...(holders.get(key) ?? []), `${o.id} ${o.externalId} ${o.status} x${a.quantity}`]);
+      }
 
     // Shipments: the carrier service's record, the order's, and the carrier's bookings.
     const ship = shipments.get(o.id) ?? [];
@@ -215,7 +219,7 @@ async function check({ api, stack, load, sandboxes, ports, until }) {
     // Money: what the provider holds for this order's reference.
     const held = (authsByReference.get(order.reference) ?? []).filter((a) => a.status === 'approved');
     if (held.length > 1) bad('at most one authorization per order', `${held.length} approved authorizations at the provider`);
-    if (['cancelled', 'rejected', 'on_hold'].includes(o.status) && held.length && o.status !== 'on_hold')
+    if (['cancelled', 'rejected'].includes(o.status) && held.length)
       bad('no money held for a cancelled or rejected order', `${held.length} approved, never voided, authorization(s) at the provider`);
     if (SHIPPED.includes(o.status) && held.length === 0) bad('a shipped order is paid', 'no approved authorization at the provider');
     const checks = payments.get(o.id) ?? [];
@@ -248,7 +252,11 @@ async function check({ api, stack, load, sandboxes, ports, until }) {
         if (row.ledger !== loc.onHand) bad('on hand = sum of movements', `on hand ${loc.onHand}, ledger ${row.ledger}`);
       } else row.ledger = 'not checked: ledger longer than one page';
       row.reservedByOrders = reservedByOrders.get(`${sku}@${loc.locationId}`) ?? 0;
-      if (row.reservedByOrders !== loc.reserved) bad('reserved = sum of open reservations', `reserved ${loc.reserved}, held by orders ${row.reservedByOrders}`);
+      if (row.reservedByOrders !== loc.reserved)
+        bad(
+          'reserved = sum of open reservations',
+          `reserved ${loc.reserved}, held by orders ${row.reservedByOrders}: ${(holders.get(`${sku}@${loc.locationId}`) ?? []).slice(0, 12).join('; ')}`,
+        );
       if (loc.onHand - loc.reserved - (loc.safetyStock ?? 0) < 0 || loc.available < 0) bad('available >= 0', `on hand ${loc.onHand}, reserved ${loc.reserved}`);
       if (loc.onHand < 0) bad('on hand >= 0', `on hand ${loc.onHand}`);
       stockRows.push(row);

@@ -18,6 +18,7 @@ const PLENTY = 100000;
 const SCARCE_SKU = 'CHAOS-SCARCE';
 const SCARCE_UNITS = 12;
 
+const ok2xx = (res) => res.status >= 200 && res.status < 300;
 const skuName = (i) => `CHAOS-${String(i + 1).padStart(3, '0')}`;
 const unitPrice = (sku) => (sku === SCARCE_SKU ? 4999 : 1000 + 10 * Number(sku.slice(-3)));
 
@@ -177,7 +178,8 @@ class Load {
       default: {
         const fulfillment = await this.openFulfillment(order);
         if (!fulfillment) return;
-        if ((await this.pack(order, fulfillment)).status !== 200) return;
+        // 202: the pack command waits in its queue and will be carried out.
+        if (!ok2xx(await this.pack(order, fulfillment))) return;
         const shipment = await this.shipmentOf(order);
         if (!shipment) return;
         if (!(await this.track(order, shipment, 'in_transit'))) return;

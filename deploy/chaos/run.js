@@ -223,8 +223,10 @@ async function main() {
   const journal = new Journal(path.join(dir, 'journal.jsonl'));
   cleanups.push(['the journal', () => journal.close()]);
   const api = new Api({ url: `http://127.0.0.1:${gatewayPort}`, key: apiKey, journal });
-  const settleUntil = () => loadStart + loadSeconds * 1000 + options.settleSeconds * 1000;
-  let loadStart = Date.now();
+  // Drivers wait for their orders until the end of the settle time, which starts when the load and the
+  // faults are over (a slow fault, such as a broker restart, must not eat into it).
+  let settleDeadline = Infinity;
+  const settleUntil = () => settleDeadline;
   const load = new Load({
     api,
     rate: options.rate,
@@ -237,7 +239,7 @@ async function main() {
   await load.seed();
   log(`chaos: seeded channels, location, carrier secret and stock of ${options.skus + 1} SKUs through the API`);
 
-  loadStart = Date.now();
+  const loadStart = Date.now();
   const plan = options.faults
     ? schedule({ seconds: loadSeconds, pauseSeconds: options.pauseSeconds, outageSeconds: options.outageSeconds, fillHoldSeconds: options.fillHoldSeconds })
     : [];
@@ -246,6 +248,7 @@ async function main() {
   if (plan.length) printPlan(plan, loadStart);
   log(`load: ${options.rate} orders/s for ${loadSeconds} s`);
   await Promise.all([load.run(), faults.run(loadStart)]);
+  settleDeadline = Date.now() + options.settleSeconds * 1000;
   log(`load: done (${load.orders.length} orders placed); settling: drivers finish, queues drain (at most ${options.settleSeconds} s)`);
 
   await settle({ load, stack, until: settleUntil() });
@@ -261,13 +264,14 @@ async function main() {
   };
   printReport(report);
   // Every order the load placed: channel, external id, the id it was given, its part and each step's answer.
-  const orders = load.orders.map(({ n, part, channel, externalId, id, reference, steps, seen, stalled }) => ({
+  const orders = load.orders.map(({ n, part, channel, externalId, id, reference, body, steps, seen, stalled }) => ({
     n,
     part,
     channel,
     externalId,
     id,
     reference,
+    lines: body.lines,
     steps,
     seen,
     stalled,
