@@ -31,6 +31,7 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     const counters = new StockCounters(ctx.redis, models, ctx.logger, ctx.config.INVENTORY_LEASE_MS);
     // Counters whole before the first command: after a Redis loss this is where they are rebuilt.
     await counters.ready();
+    counters.watchNewest();
     // A short lock: when an instance dies holding one, the redelivered command goes on after 5 s, not 30.
     const store = ctx.aggregates<ReservationDoc>({
       model: models.Reservations,
@@ -61,7 +62,10 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     const backorders = new BackorderTimer(deps, ctx.logger);
     backorders.start(ctx.config.INVENTORY_BACKORDER_SWEEP_MS);
     return {
-      onStop: () => backorders.stop(),
+      onStop: async () => {
+        counters.stop();
+        await backorders.stop();
+      },
       routes: inventoryRoutes({ ...repositories, counters }),
       consumers: inventorySubscriptions(deps),
       // Insert-only, written by one use case: the lock keeps its flush and the sweep apart.

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { TestStack } from '@oms/testing';
+import mongoose from 'mongoose';
+import { createLogger } from '@oms/logging';
+import { createRedis } from '@oms/redis';
+import { TestStack, eventually } from '@oms/testing';
+import { registerModels } from '../src/data-access/models';
+import { StockCounters } from '../src/data-access/stock-counters';
 import { InventoryHarness } from './harness';
 import { PrivateRedis } from './private-redis';
 
@@ -72,6 +77,27 @@ describe('inventory: a partial Redis loss never oversells', () => {
     expect(await redis.client.hget(`${stack.redisPrefix}inv:sku:ROLLBACK-INPLACE`, 'res:WH-1')).toBe('4');
 
     await expectNoOversell('ROLLBACK-INPLACE');
+  });
+
+  it('when Redis goes back in place and lost only the reservations of another inventory process, then this process notices it by the newest reservation of any process, rebuilds, and does not oversell', async () => {
+    // A second inventory process that takes nothing before the rollback: it holds no reservation of its own.
+    const db = await mongoose.createConnection(stack.mongoUrl('inventory')).asPromise();
+    const other = new StockCounters(createRedis(redis.url, stack.redisPrefix), registerModels(db), createLogger('other-inventory', 'silent'), 1000);
+    other.watchNewest();
+    try {
+      await eightReservedAroundASnapshot('ROLLBACK-OTHERS');
+      const newest = JSON.parse((await redis.client.get(`${stack.redisPrefix}inv:newest`))!) as { r: string };
+      await eventually(() => other.witnessed().global === newest.r);
+      expect(other.witnessed().own).toBeUndefined();
+      await redis.reloadSnapshotInPlace();
+
+      // The restored counters show 6 free; the store holds 8 of 10 reserved: 3 more must not fit.
+      expect(await other.reserve(`o-${randomUUID()}`, [{ sku: 'ROLLBACK-OTHERS', locationId: 'WH-1', quantity: 3 }])).toEqual({ status: 'conflict' });
+      await expectNoOversell('ROLLBACK-OTHERS');
+    } finally {
+      other.stop();
+      await db.close();
+    }
   });
 
   it("when an order is reserved and released, then its marker in Redis stays only while the reservation is active and for an hour after (the store's document is the record)", async () => {

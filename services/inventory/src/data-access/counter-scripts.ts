@@ -8,7 +8,8 @@
  * Keys: `inv:sku:<sku>` is a hash with `on:<location>` (on hand), `res:<location>` (reserved),
  * `safe:<location>` (safety stock) and `rop:<location>` (reorder point, only where one is set); `inv:res:<reservationId>` is the reservation's marker
  * (`{"s": state, "l": [[location, quantity, sku], ...]}`); `inv:mv:<batchId>` a movement batch's marker
- * (the quantities it booked); `inv:epoch` is `<run_id>:<token>`: the server the counters were rebuilt on.
+ * (the quantities it booked); `inv:epoch` is `<run_id>:<token>`: the server the counters were rebuilt on;
+ * `inv:newest` the newest reservation taken (`{"e": epoch, "r": reservationId, "t": ms}`).
  */
 
 /**
@@ -63,34 +64,38 @@ end
 `;
 
 /**
- * A witness: the marker of a reservation this process took under this epoch. Markers of active reservations
- * never expire and only a rebuild (a new epoch) removes them, so a witness missing under its own epoch means
- * Redis went back in time or lost keys without a restart (DEBUG RELOAD, a restored snapshot, a deleted key):
- * 'diverged', and nothing is taken until the counters are rebuilt. KEYS[2]: the witness's marker (any key when
- * there is none); ARGV[1]: the epoch it was taken under ('' when none).
+ * Witnesses: markers of reservations taken under this epoch, the newest this process took and the newest any
+ * process took (`inv:newest`, read every quarter second). Markers of active reservations never expire and only
+ * a rebuild (a new epoch) removes them, so a witness missing under its own epoch means Redis went back in time
+ * or lost keys without a restart (DEBUG RELOAD, a restored snapshot, a deleted key): 'diverged', and nothing
+ * is taken until the counters are rebuilt. KEYS[3], KEYS[4]: the witnesses' markers (any key for none);
+ * ARGV[1], ARGV[2]: the epochs they were taken under ('' for none).
  */
 const WITNESS_CHECK = `
-if ARGV[1] ~= '' and ARGV[1] == epoch and redis.call('exists', KEYS[2]) == 0 then return {'diverged'} end
+for w = 1, 2 do
+  if ARGV[w] ~= '' and ARGV[w] == epoch and redis.call('exists', KEYS[2 + w]) == 0 then return {'diverged', epoch} end
+end
 `;
 
 /**
- * KEYS: epoch, witness marker, marker, one SKU hash per line. ARGV: witness epoch, marker JSON, then location
- * and quantity per line. Answers 'ok', the marker, the epoch, then for each line whose available to promise
- * fell to its reorder point with this reservation: the line's number, available after, reorder point.
+ * KEYS: epoch, newest, own witness, global witness, marker, one SKU hash per line. ARGV: the witnesses'
+ * epochs, marker JSON, reservation id, now (ms), then location and quantity per line. Answers 'ok', the
+ * marker, the epoch, then for each line whose available to promise fell to its reorder point with this
+ * reservation: the line's number, available after, reorder point. Taking units makes it the newest.
  */
 export const RESERVE = `${FREE_AT}${GUARD}${WITNESS_CHECK}
-local prior = redis.call('get', KEYS[3])
+local prior = redis.call('get', KEYS[5])
 if prior then return {'applied', prior, epoch} end
-local n = #KEYS - 3
+local n = #KEYS - 5
 local free = {}
 for i = 1, n do
-  free[i] = { free_at(KEYS[3 + i], ARGV[2 * i + 1]) }
-  if free[i][1] < tonumber(ARGV[2 * i + 2]) then return {'conflict', tostring(i)} end
+  free[i] = { free_at(KEYS[5 + i], ARGV[2 * i + 4]) }
+  if free[i][1] < tonumber(ARGV[2 * i + 5]) then return {'conflict', tostring(i)} end
 end
-local answer = {'ok', ARGV[2], epoch}
+local answer = {'ok', ARGV[3], epoch}
 for i = 1, n do
-  local q = tonumber(ARGV[2 * i + 2])
-  redis.call('hincrby', KEYS[3 + i], 'res:' .. ARGV[2 * i + 1], q)
+  local q = tonumber(ARGV[2 * i + 5])
+  redis.call('hincrby', KEYS[5 + i], 'res:' .. ARGV[2 * i + 4], q)
   local rop = free[i][2]
   if rop and free[i][1] > rop and free[i][1] - q <= rop then
     answer[#answer + 1] = tostring(i)
@@ -98,7 +103,8 @@ for i = 1, n do
     answer[#answer + 1] = tostring(rop)
   end
 end
-redis.call('set', KEYS[3], ARGV[2])
+redis.call('set', KEYS[5], ARGV[3])
+redis.call('set', KEYS[2], cjson.encode({e = epoch, r = ARGV[4], t = tonumber(ARGV[5])}))
 return answer
 `;
 

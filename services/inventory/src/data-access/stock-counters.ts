@@ -9,6 +9,9 @@ import type { Models } from './models';
 
 const EPOCH = 'inv:epoch';
 const REBUILD = 'inv:rebuild';
+const NEWEST = 'inv:newest';
+/** How often a process reads the newest reservation any process took (its second witness). */
+const NEWEST_POLL_MS = 250;
 const skuKey = (sku: string) => `inv:sku:${sku}`;
 const reservationKey = (id: string) => `inv:res:${id}`;
 const batchKey = (id: string) => `inv:mv:${id}`;
@@ -63,6 +66,14 @@ interface ReservationMarker {
   l: Array<[string, number, string]>;
 }
 
+/** A reservation whose marker must exist while the epoch it was taken under holds (RESERVE's WITNESS_CHECK). */
+interface Witness {
+  reservationId: string;
+  epoch: string;
+  /** When it was taken (ms): a witness is used for WITNESS_MAX_AGE_MS only. */
+  at: number;
+}
+
 /** Whether the counters are whole, as the scripts see it (EPOCH_CHECK). */
 type EpochState = { ok: true; epoch: string } | { ok: false; why: 'noepoch' | 'otherserver' };
 
@@ -70,7 +81,7 @@ type EpochState = { ok: true; epoch: string } | { ok: false; why: 'noepoch' | 'o
 const NOT_WHOLE: Record<string, string> = {
   noepoch: 'the counters are missing (Redis lost its data or was never filled)',
   otherserver: 'Redis is not the server the counters were rebuilt on (it restarted or failed over): they may be an older snapshot',
-  diverged: 'a reservation marker this process took is missing: Redis went back in time or lost keys',
+  diverged: 'the marker of a recent reservation is missing: Redis went back in time or lost keys',
 };
 
 /**
@@ -87,8 +98,9 @@ const NOT_WHOLE: Record<string, string> = {
  */
 export class StockCounters {
   private readonly sha = new Map<string, string>();
-  /** The newest reservation this process took, and the epoch it took it under (RESERVE's witness check). */
-  private witness?: { reservationId: string; epoch: string; at: number };
+  /** The newest reservation this process took, and the newest any process took (read every NEWEST_POLL_MS). */
+  private readonly witnesses: { own?: Witness; global?: Witness } = {};
+  private newestTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly redis: Redis,
@@ -136,13 +148,17 @@ export class StockCounters {
     const [status, raw, epoch, ...crossings] = await this.run(
       RESERVE,
       [reservationKey(reservationId), ...lines.map((l) => skuKey(l.sku))],
-      [JSON.stringify(marker), ...args],
-      {
-        witness: true,
+      [JSON.stringify(marker), reservationId, String(Date.now()), ...args],
+      () => {
+        const [own, global] = [this.usable(this.witnesses.own), this.usable(this.witnesses.global)];
+        return {
+          keys: [NEWEST, own ? reservationKey(own.reservationId) : EPOCH, global ? reservationKey(global.reservationId) : EPOCH],
+          args: [own?.epoch ?? '', global?.epoch ?? ''],
+        };
       },
     );
     if (status === 'conflict') return { status };
-    this.witness = { reservationId, epoch: epoch!, at: Date.now() };
+    this.witnesses.own = { reservationId, epoch: epoch!, at: Date.now() };
     const stored = JSON.parse(raw!) as ReservationMarker;
     return {
       status: status as 'ok' | 'applied',
@@ -208,6 +224,31 @@ export class StockCounters {
   /** Safety stock and reorder point of a SKU at a location (after they are stored). */
   async setLevels(sku: string, locationId: string, safetyStock: number, reorderPoint: number): Promise<void> {
     await this.run(SET_LEVELS, [skuKey(sku)], [locationId, String(safetyStock), String(reorderPoint)]);
+  }
+
+  /**
+   * Read the newest reservation any process took, now and every NEWEST_POLL_MS, as a second witness: a
+   * rollback in place that lost other processes' reservations, none of this one's, is then noticed too.
+   */
+  watchNewest(): void {
+    const read = async () => {
+      const raw = await this.redis.get(NEWEST).catch(() => null);
+      if (!raw) return;
+      const { e, r, t } = JSON.parse(raw) as { e: string; r: string; t: number };
+      if (!this.witnesses.global || t > this.witnesses.global.at) this.witnesses.global = { reservationId: r, epoch: e, at: t };
+    };
+    void read();
+    this.newestTimer = setInterval(() => void read(), NEWEST_POLL_MS);
+    this.newestTimer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.newestTimer);
+  }
+
+  /** The reservations RESERVE checks first, for logs and tests. */
+  witnessed(): { own?: string; global?: string } {
+    return { own: this.usable(this.witnesses.own)?.reservationId, global: this.usable(this.witnesses.global)?.reservationId };
   }
 
   /** Resolves once the counters are whole: at once normally, after a rebuild when Redis lost them or is another server. */
@@ -343,28 +384,25 @@ export class StockCounters {
 
   /**
    * Run a script by its hash (loading it once); when it finds the counters not whole (EPOCH_CHECK, or a
-   * missing witness) they are rebuilt and it runs again. `witness`: the script takes the witness's marker
-   * key and epoch first (RESERVE).
+   * missing witness) they are rebuilt and it runs again. `first`: keys and arguments that go before the
+   * others, decided anew for each run (RESERVE's witnesses).
    */
-  private async run(script: string, keys: string[], args: string[], { witness = false } = {}): Promise<string[]> {
+  private async run(script: string, keys: string[], args: string[], first?: () => { keys: string[]; args: string[] }): Promise<string[]> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const w = witness ? this.currentWitness() : undefined;
-      const result = witness
-        ? ((await this.evalScript(script, [EPOCH, w ? reservationKey(w.reservationId) : EPOCH, ...keys], [w?.epoch ?? '', ...args])) as string[])
-        : ((await this.evalScript(script, [EPOCH, ...keys], args)) as string[]);
+      const before = first?.() ?? { keys: [], args: [] };
+      const result = (await this.evalScript(script, [EPOCH, ...before.keys, ...keys], [...before.args, ...args])) as string[];
       const why = result[0]!;
       if (!(why in NOT_WHOLE)) return result;
-      // The witness stays: the rebuild's new epoch retires it, and clearing it now would let a concurrent
+      // Witnesses stay: the rebuild's new epoch retires them, and dropping them now would let a concurrent
       // reservation through unchecked before the rebuild has stopped the scripts.
-      this.logger.warn({ why, witness: w?.reservationId }, 'stock counters are not whole: rebuilding before any change');
-      // 'diverged' was seen under the witness's epoch (the script checks it); the others under none that holds.
-      await this.rebuild(NOT_WHOLE[why]!, why === 'diverged' ? w!.epoch : null);
+      this.logger.warn({ why }, 'stock counters are not whole: rebuilding before any change');
+      // 'diverged' names the epoch it was seen under; the others saw none that holds.
+      await this.rebuild(NOT_WHOLE[why]!, why === 'diverged' ? result[1]! : null);
     }
     throw new CountersUnavailableError('the stock counters are being rebuilt; try again shortly');
   }
 
-  private currentWitness() {
-    const w = this.witness;
+  private usable(w: Witness | undefined): Witness | undefined {
     return w && Date.now() - w.at < WITNESS_MAX_AGE_MS ? w : undefined;
   }
 
