@@ -78,6 +78,7 @@ export const DEFAULT_RETRY_WINDOW_MS = 15 * 60 * 1000;
 const ACK_SETTLE_MS = 300;
 /** Pause before subscribing again after the broker closed the channel (and between failed tries). */
 const REOPEN_DELAY_MS = 500;
+const MAX_REOPEN_DELAY_MS = 10_000;
 
 const handled = new Counter({
   name: 'oms_messages_handled_total',
@@ -120,6 +121,8 @@ export class QueueConsumer {
   /** One (re)subscription at a time: the reconnect hook, a re-open after a channel loss and resume() may meet. */
   private subscribing?: Promise<void>;
   private reopenTimer?: NodeJS.Timeout;
+  /** Grows while subscribing keeps failing (a queue that is missing or declared otherwise), back to the minimum once it works. */
+  private reopenDelayMs = REOPEN_DELAY_MS;
 
   constructor(
     private readonly broker: Broker,
@@ -191,11 +194,17 @@ export class QueueConsumer {
       });
       // Paused or stopped while the subscription was on its way: take it back.
       if (this.paused || this.stopped) await subscribed.cancel(consumerTag).catch(() => undefined);
-      else this.consumerTag = consumerTag;
+      else {
+        this.consumerTag = consumerTag;
+        this.reopenDelayMs = REOPEN_DELAY_MS;
+      }
     };
-    const next = (this.subscribing ?? Promise.resolve()).catch(() => undefined).then(run);
-    this.subscribing = next.finally(() => {
-      if (this.subscribing === next) this.subscribing = undefined;
+    const next = (this.subscribing ?? Promise.resolve()).then(run);
+    // The queue of subscriptions never rejects (the caller of this one gets its failure).
+    const settled = next.catch(() => undefined);
+    this.subscribing = settled;
+    void settled.then(() => {
+      if (this.subscribing === settled) this.subscribing = undefined;
     });
     return next;
   }
@@ -220,7 +229,8 @@ export class QueueConsumer {
       // A reconnect in between subscribed already, or the connection is down: its hook will.
       if (this.stopped || this.channel || !this.broker.isConnected()) return;
       this.subscribe().catch((e) => this.lostSubscription(this.channel, e));
-    }, REOPEN_DELAY_MS);
+    }, this.reopenDelayMs);
+    this.reopenDelayMs = Math.min(this.reopenDelayMs * 2, MAX_REOPEN_DELAY_MS);
     this.reopenTimer.unref();
   }
 
@@ -393,7 +403,7 @@ export class QueueConsumer {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.reopenTimer);
-    await this.subscribing?.catch(() => undefined);
+    await this.subscribing;
     const ch = this.channel;
     if (ch && this.consumerTag) await ch.cancel(this.consumerTag).catch(() => undefined);
     if (this.inFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
