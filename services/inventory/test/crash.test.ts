@@ -2,14 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { Redis } from '@oms/redis';
 import { TestBus, TestStack, eventually, freePort } from '@oms/testing';
 import { definition } from '../src/service';
 import { locationCommand } from './harness';
+import { PrivateRedis } from './private-redis';
 
 const mainJs = join(__dirname, '../dist/main.js');
-/** A Redis database of its own, so FLUSHDB here touches no other test running beside this one. */
-const FLUSHED_REDIS_URL = 'redis://127.0.0.1:6379/9';
 
 async function startChild(env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, [mainJs], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -86,12 +84,13 @@ describe('inventory: crashes and a lost Redis', () => {
   });
 
   it('when Redis loses all its data (FLUSHDB) during a burst, then the counters are rebuilt from the store: nothing oversold, nothing lost, counters equal the ledger', async () => {
-    const redis = new Redis(FLUSHED_REDIS_URL);
-    await redis.flushdb();
+    // A redis-server of its own, so FLUSHDB here touches no other test and no shared server.
+    const privateRedis = await PrivateRedis.start();
+    const redis = privateRedis.client;
     // A small prefetch, so that most of the burst is still to be taken when Redis is flushed (at the
     // default of 200 the service may hold all 200 commands, past their Redis step, by then).
     const running = await stack.start(definition, {
-      REDIS_URL: FLUSHED_REDIS_URL,
+      REDIS_URL: privateRedis.url,
       INVENTORY_LEASE_MS: '1000',
       MONGO_URL: stack.mongoUrl('inventory-flush'),
       AMQP_PREFETCH: '20',
@@ -135,7 +134,8 @@ describe('inventory: crashes and a lost Redis', () => {
       expect(audit).toMatchObject({ consistent: true, differences: [], overReserved: [] });
       expect(await (await fetch(`${running.url}/internal/inventory/FLUSH-1`)).json()).toMatchObject({ onHand: 50, reserved: 50, available: 0 });
     } finally {
-      redis.disconnect(); // the service itself is stopped by stack.cleanup()
+      await running.stop();
+      await privateRedis.stop();
     }
   });
 });
