@@ -14,17 +14,27 @@ export interface Cluster {
   stack: TestStack;
   gatewayUrl: string;
   apiKey: string;
+  /** The shared service token of the /internal/* routes. */
+  internalToken: string;
   sandboxes: RunningSandbox[];
   /** The running services by name, e.g. to stop one and start it again on its port. */
   services: Record<string, RunningService<unknown>>;
   stop: () => Promise<void>;
 }
 
-export async function startCluster(): Promise<Cluster> {
+export interface ClusterOptions {
+  /** Added to every service's environment (e.g. LOG_LEVEL for a test that reads the logs). */
+  env?: Record<string, string>;
+}
+
+export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const stack = await TestStack.create();
   const payment = await serve(createPaymentSandbox().app);
   const carrierApi = await serve(createCarrierSandbox().app);
-  const start = async (def: any, extra: Record<string, string> = {}) => (await stack.start(def, extra)) as RunningService<unknown>;
+  // The services' /internal/* routes need the shared token, as in production (docs/security.md).
+  const internalToken = options.env?.INTERNAL_API_TOKEN ?? randomBytes(32).toString('hex');
+  const start = async (def: any, extra: Record<string, string> = {}) =>
+    (await stack.start(def, { INTERNAL_API_TOKEN: internalToken, ...options.env, ...extra })) as RunningService<unknown>;
   const [ing, inv, pay, ful, car, ret] = await Promise.all([
     start(ingestion),
     // A short lease: the first start rebuilds the (empty) stock counters and waits one lease.
@@ -48,6 +58,7 @@ export async function startCluster(): Promise<Cluster> {
     stack,
     gatewayUrl: gw.url,
     apiKey,
+    internalToken,
     sandboxes: [payment, carrierApi],
     services: { ingestion: ing, inventory: inv, 'payment-check': pay, fulfillment: ful, carrier: car, returns: ret, gateway: gw },
     stop: async () => {

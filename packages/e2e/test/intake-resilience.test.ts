@@ -31,7 +31,7 @@ describe('intake while ingestion is down', () => {
     expect(whileDown.status).toBe(503);
     expect(whileDown.headers['retry-after']).toBeDefined();
 
-    await cluster.stack.start(ingestion, { PORT: port });
+    await cluster.stack.start(ingestion, { PORT: port, INTERNAL_API_TOKEN: cluster.internalToken });
     for (const id of ids) {
       const stored = await eventually(async () => {
         const res = await request(cluster.gatewayUrl).get(`/v1/orders/${id}`).set(auth());

@@ -1,6 +1,9 @@
+import { setDefaultLogDestination } from '@oms/logging';
 import { accessSuite } from './access.suite';
 import { startCluster, type Cluster } from './cluster';
 import { inventorySuite } from './inventory.suite';
+import { LogScanner } from './log-scan';
+import { logSecrets, logSecretsSuite } from './log-secrets.suite';
 import { orderLifeSuite } from './order-life.suite';
 import { ordersLifecycleSuite } from './orders-lifecycle.suite';
 import { returnRefusalsSuite } from './return-refusals.suite';
@@ -22,10 +25,16 @@ const shared = (): Cluster => {
   return cluster;
 };
 
+// Every service of the cluster logs (at debug) into the scanner, which the last suite reads: no secret in any log.
+const logs = new LogScanner();
 beforeAll(async () => {
-  cluster = await startCluster();
+  setDefaultLogDestination(logs);
+  cluster = await startCluster({ env: { LOG_LEVEL: 'debug', INTERNAL_API_TOKEN: logSecrets.internalToken } });
 }, 120000);
-afterAll(async () => cluster?.stop());
+afterAll(async () => {
+  await cluster?.stop();
+  setDefaultLogDestination(undefined);
+});
 
 orderLifeSuite(shared);
 ordersLifecycleSuite(shared);
@@ -33,3 +42,5 @@ shortagesSuite(shared);
 inventorySuite(shared);
 accessSuite(shared);
 returnRefusalsSuite(shared);
+// Last: it reads the logs of all the suites before it.
+logSecretsSuite(shared, logs);
