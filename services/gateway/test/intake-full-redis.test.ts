@@ -3,7 +3,7 @@ import { register } from 'prom-client';
 import request from 'supertest';
 import { Redis } from '@oms/redis';
 import type { RunningService } from '@oms/runtime';
-import { eventually, freePort, sampleOrder, TestStack } from '@oms/testing';
+import { eventually, freePort, rabbitmqctl, sampleOrder, TestStack } from '@oms/testing';
 import { definition as ingestion } from '../../ingestion/src/service';
 import { definition as gateway } from '../src/service';
 import { orderIdOf } from '../src/application/order-intake';
@@ -150,6 +150,13 @@ describe('intake while Redis is full', () => {
       .send({ orders: [sampleOrder({ externalId: 'FULL-BATCH' })] });
     expect(batch.status).toBe(503);
     expect(batch.headers['retry-after']).toBeDefined();
+    const withKey = await request(gw.app)
+      .post('/v1/orders')
+      .set(auth)
+      .set('Idempotency-Key', 'full-redis-1')
+      .send(sampleOrder({ externalId: 'FULL-KEYED' }));
+    expect(withKey.status).toBe(503);
+    expect(withKey.headers['retry-after']).toBeDefined();
     // The gateway stays ready: Redis answers (reads, the channel records and every answer above work); a full
     // Redis is a refusal of writes with Retry-After, not an outage to take the gateway out of its Service for.
     expect((await request(gw.app).get('/readyz')).status).toBe(200);
@@ -162,8 +169,19 @@ describe('intake while Redis is full', () => {
     await redis.free();
 
     await eventually(async () => (await stored('FULL-EARLY')) === 1, 30000, 200);
-    // The refused order was never published: it is not stored, and its retry is a new order, not a resend.
+    // The refused orders were never published: with the intake queue settled, none of them is stored, and a
+    // retry is a new order, not a resend.
+    await eventually(
+      async () => {
+        const out = await rabbitmqctl('list_queues', '-p', stack.vhost, '--no-table-headers', 'name', 'messages');
+        return /^ingestion\.order-intake\s+0$/m.test(out);
+      },
+      15000,
+      250,
+    );
     expect(await stored('FULL-REFUSED')).toBe(0);
+    expect(await stored('FULL-BATCH')).toBe(0);
+    expect(await stored('FULL-KEYED')).toBe(0);
     const retried = await request(gw.app)
       .post('/v1/orders')
       .set(auth)
