@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Express } from 'express';
 import { register } from 'prom-client';
 import request from 'supertest';
 import { Redis } from '@oms/redis';
@@ -110,7 +111,7 @@ describe('intake while Redis is full', () => {
     stack = await TestStack.create();
     redis = await TinyRedis.start();
     gw = (await stack.start(gateway, gatewayEnv({ REDIS_URL: redis.url, UPSTREAM_TIMEOUT_MS: '2000' }))) as RunningService<unknown>;
-    await putChannel(gw.app as never, 'webshop');
+    await putChannel(gw.app as Express, 'webshop');
   });
   afterAll(async () => {
     await stack?.cleanup();
