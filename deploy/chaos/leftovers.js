@@ -32,11 +32,14 @@ async function stopLeftovers(dir) {
     process.kill(-clusterPid, 'SIGKILL');
   }
   fs.rmSync(pidFile, { force: true });
+  const pidsFile = path.join(dir, 'servers.pids');
+  const started = fs.existsSync(pidsFile) ? fs.readFileSync(pidsFile, 'utf8').split('\n').filter(Boolean).map(Number) : [];
+  fs.rmSync(pidsFile, { force: true });
   const servers = fs
     .readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
     .map(Number)
-    .filter((pid) => cmdline(pid).includes(`${dir}/`));
+    .filter((pid) => cmdline(pid).includes(`${dir}/`) || (started.includes(pid) && /redis-server|ferretdb/.test(cmdline(pid))));
   for (const pid of servers) {
     log(`chaos: stopping a server an earlier run left behind: ${cmdline(pid).slice(0, 120)}`);
     try {

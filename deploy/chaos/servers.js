@@ -28,6 +28,8 @@ function spawnLogged(command, args, logFile, env) {
   // A process group of its own: Ctrl-C in the terminal reaches the run, which stops everything in order.
   const child = spawn(command, args, { stdio: ['ignore', out, out], detached: true, env: env ?? process.env });
   fs.closeSync(out);
+  // Written down for the next run, should this one be killed outright (redis-server rewrites its command line).
+  fs.appendFileSync(path.join(path.dirname(logFile), '..', 'servers.pids'), `${child.pid}\n`);
   return child;
 }
 
