@@ -53,6 +53,8 @@ export const baseConfigSchema = z.object({
    * HOST is not a loopback address (docs/security.md); the same value for every service.
    */
   INTERNAL_API_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
+  /** A second token the /internal/* routes accept (never sent): for rotating INTERNAL_API_TOKEN without downtime. */
+  INTERNAL_API_TOKEN_PREVIOUS: z.string().min(32, 'must be at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AMQP_PREFETCH: z.coerce.number().int().min(1).max(1000).default(50),
   /** Failures with a non-transient error (a handler bug) before a message goes to its DLQ (docs/messaging.md). */

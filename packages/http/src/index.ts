@@ -31,6 +31,8 @@ export interface HttpAppOptions {
    * `Authorization: Bearer <token>` (internalAuthHeaders), or it is refused with 401.
    */
   internalToken?: string;
+  /** A second token accepted as well during a rotation (INTERNAL_API_TOKEN_PREVIOUS). */
+  internalTokenPrevious?: string;
 }
 
 /** Requests scraped or probed every few seconds: a span each would bury the traces worth reading. */
@@ -128,7 +130,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const keepRawBody = (req: unknown, _res: unknown, buf: Buffer) => void ((req as { rawBody?: Buffer }).rawBody = buf);
   app.use(express.json({ limit: options.jsonLimit ?? '1mb', type: ['application/json', 'application/*+json'], verify: keepRawBody }));
   app.use(rejectOperatorKeys);
-  if (options.internalToken) app.use('/internal', requireInternalToken(options.internalToken));
+  if (options.internalToken) app.use('/internal', requireInternalToken(options.internalToken, options.internalTokenPrevious));
   options.routes(app);
 
   app.use((req, _res, next) => next(new AppError(404, 'Not Found', `No route for ${req.method} ${req.path}`)));
@@ -148,12 +150,14 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
  * the shared token. Compared in constant time (both sides hashed first, so their lengths match and
  * timingSafeEqual applies), so the time of an answer tells nothing about how much of a guess was right.
  */
-export function requireInternalToken(token: string): RequestHandler {
-  const expected = digest(token);
+export function requireInternalToken(token: string, previous?: string): RequestHandler {
+  const accepted = [token, ...(previous ? [previous] : [])].map(digest);
   return (req, res, next) => {
     const header = req.get('authorization') ?? '';
-    const presented = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (presented && timingSafeEqual(digest(presented), expected)) return next();
+    const presented = header.startsWith('Bearer ') ? digest(header.slice(7)) : undefined;
+    // Every accepted token is compared, always: which one matched (or that none did) takes the same time.
+    const matches = presented ? accepted.map((expected) => timingSafeEqual(presented, expected)) : [];
+    if (matches.includes(true)) return next();
     res.setHeader('WWW-Authenticate', 'Bearer realm="oms-internal"');
     next(new AppError(401, 'Unauthorized', 'Internal routes need the service token'));
   };

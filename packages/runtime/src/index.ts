@@ -119,6 +119,7 @@ export async function startService<S extends z.ZodObject>(
         retryDelaysMs: config.AMQP_RETRY_DELAYS_MS,
         retryWindowMs: config.AMQP_RETRY_WINDOW_MS,
         classifyFailure: (err) => gate.classify(err),
+        dependenciesDown: () => !gate.healthy,
       }),
     );
   }
@@ -141,6 +142,7 @@ export async function startService<S extends z.ZodObject>(
     tracing,
     metrics: cluster.isWorker ? clusterMetricsFromPrimary() : undefined,
     internalToken: config.INTERNAL_API_TOKEN,
+    internalTokenPrevious: config.INTERNAL_API_TOKEN_PREVIOUS,
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = createHttpServer(app);

@@ -150,6 +150,20 @@ describe('OWASP API Security Top 10 (2023)', () => {
       // The gateway sends it on every internal call: through it, the same order reads fine.
       expect((await request(gw.app).get(`/v1/orders/${orderId}`).set(ops)).status).toBe(200);
     });
+
+    it('when the token is rotated, then a service accepts the previous one too; a gateway with a token that matches none answers 503, never a 401 of its own', async () => {
+      const next = 'owasp-next-internal-token-0123456789abcdef';
+      const rotating = await stack.start(ingestion, { INTERNAL_API_TOKEN: next, INTERNAL_API_TOKEN_PREVIOUS: TOKEN });
+      for (const token of [next, TOKEN]) expect((await fetch(`${rotating.url}/internal/orders/${orderId}`, { headers: bearer(token) })).status).toBe(200);
+      expect((await fetch(`${rotating.url}/internal/orders/${orderId}`, { headers: bearer(`${next}x`) })).status).toBe(401);
+
+      const misconfigured = await stack.start(
+        gateway,
+        gatewayEnv({ INGESTION_URL: ing.url, INTERNAL_API_TOKEN: 'owasp-wrong-internal-token-0123456789abcdef' }),
+      );
+      const res = await request(misconfigured.app).get(`/v1/orders/${orderId}`).set(ops);
+      expect(res.status).toBe(503);
+    });
   });
 
   describe('API3:2023 Broken Object Property Level Authorization', () => {

@@ -71,6 +71,7 @@ export class Upstream {
     } catch (err) {
       throw this.unavailable(err);
     }
+    if (res.status === 401) throw this.unavailable(new Error(`${this.name} refused the service token (INTERNAL_API_TOKEN differs)`));
     if (res.status >= 400) {
       const text = await res.text().catch(() => '');
       throw refusal(this.name, res.status, safeJson(text));
@@ -85,6 +86,8 @@ export class Upstream {
     } catch (err) {
       throw this.unavailable(err);
     }
+    // 401 from our own service is its service token not matching ours: a misconfiguration, not the client's doing.
+    if (res.status === 401) throw this.unavailable(new Error(`${this.name} refused the service token (INTERNAL_API_TOKEN differs)`));
     if (res.status >= 400) throw refusal(this.name, res.status, res.body);
     return res.body;
   }
