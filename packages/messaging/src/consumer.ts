@@ -58,6 +58,12 @@ export interface ConsumerOptions {
    * runtime can pause consuming while a dependency is down. Default: isTransientError.
    */
   classifyFailure?: (err: unknown) => boolean | Promise<boolean>;
+  /**
+   * Whether a dependency of the service is known to be down now (the runtime's dependency gate, which pauses
+   * consuming meanwhile). A transient failure during such an outage does not use up the message's retry
+   * window: its clock starts again after the outage. Asked after `classifyFailure`.
+   */
+  dependenciesDown?: () => boolean;
 }
 
 export interface RpcReply {
@@ -325,20 +331,22 @@ export class QueueConsumer {
   private async retryOrDeadLetter(msg: ConsumeMessage, err: unknown, ctx: HandlerContext, type: string, span?: ConsumeSpan): Promise<void> {
     const attempt = ctx.attempt;
     const transient = await Promise.resolve((this.options.classifyFailure ?? isTransientError)(err)).catch(() => false);
+    const outage = transient && (this.options.dependenciesDown?.() ?? false);
     const now = Date.now();
     const firstTransient = numericHeader(msg, FIRST_TRANSIENT_HEADER) ?? now;
     const errors = (numericHeader(msg, ERRORS_HEADER) ?? 0) + (transient ? 0 : 1);
     const windowMs = this.options.retryWindowMs ?? DEFAULT_RETRY_WINDOW_MS;
-    const retry = transient ? now - firstTransient < windowMs : errors < this.options.maxAttempts;
+    const retry = outage || (transient ? now - firstTransient < windowMs : errors < this.options.maxAttempts);
     const message = (err as Error)?.message ?? String(err);
     if (retry) {
       const delays = this.options.retryDelaysMs;
       const delay = delays[Math.min(attempt - 1, delays.length - 1)];
-      ctx.logger.warn({ err: message, attempt, delay, transient }, 'handler failed; retrying later');
+      ctx.logger.warn({ err: message, attempt, delay, transient, outage }, 'handler failed; retrying later');
       await this.republish(delayQueueName(this.queue, delay), msg, {
         [ATTEMPT_HEADER]: attempt + 1,
         [ERRORS_HEADER]: errors,
-        ...(transient ? { [FIRST_TRANSIENT_HEADER]: firstTransient } : {}),
+        // During a known outage the window starts again afterwards (consuming is paused meanwhile).
+        ...(transient ? { [FIRST_TRANSIENT_HEADER]: outage ? undefined : firstTransient } : {}),
       });
       this.count(type, 'retried', span, err);
       return;
@@ -360,7 +368,7 @@ export class QueueConsumer {
       type: msg.properties.type,
       correlationId: msg.properties.correlationId,
       replyTo: msg.properties.replyTo,
-      headers: { ...msg.properties.headers, ...headers },
+      headers: Object.fromEntries(Object.entries({ ...msg.properties.headers, ...headers }).filter(([, value]) => value !== undefined)),
       requireRoute: true,
     });
   }

@@ -80,6 +80,31 @@ describe('retries of transient failures are bounded by time, handler bugs by a c
     expect(String(header(dead, 'x-oms-error'))).toMatch(/^Server selection timed out after 2000 ms \(transient failures for \d+ s\)$/);
   });
 
+  it('when a dependency is known to be down (the gate paused consuming), then the outage does not use up the retry window, and the message is handled after it', async () => {
+    let down = true;
+    const handled: string[] = [];
+    const consumer = new QueueConsumer(
+      broker,
+      QUEUE,
+      {
+        'fulfillment.pack.v1': async (m) => {
+          if (down) throw new MongoServerSelectionError('Server selection timed out after 2000 ms');
+          handled.push(m.data.fulfillmentId);
+        },
+      },
+      { prefetch: 5, maxAttempts: 3, retryDelaysMs: [100], retryWindowMs: 300, dependenciesDown: () => down },
+    );
+    await consumer.start();
+    await broker.publish('fulfillment.pack.v1', { fulfillmentId: 'long-outage', actor: 'test' }, { correlationId: 'o-long-outage' });
+    // Three windows long: without the outage rule it would be in the DLQ by now.
+    await new Promise((r) => setTimeout(r, 900));
+    expect(await raw.count(DLQ)).toBe(0);
+    down = false;
+    await eventually(() => handled.includes('long-outage'), 5000, 20);
+    await consumer.stop();
+    expect(await raw.count(DLQ)).toBe(0);
+  });
+
   it('when a handler bug fails while transient failures come in between, then only the bug`s failures count and it reaches the DLQ after maxAttempts of them', async () => {
     let calls = 0;
     const consumer = new QueueConsumer(

@@ -70,11 +70,9 @@ export class DependencyGate {
    * number of times, then dead-lettered.
    */
   async classify(err: unknown): Promise<boolean> {
-    if (isTransientError(err)) {
-      void this.check();
-      return true;
-    }
-    return !(await this.check());
+    // Awaited either way, so that `healthy` is up to date when the consumer asks whether this is an outage.
+    const answered = await this.check();
+    return isTransientError(err) || !answered;
   }
 
   /** Ping every dependency now (one round at a time; callers meanwhile share it). True when all answered. */
