@@ -120,7 +120,6 @@ export async function startService<S extends z.ZodObject>(
         retryWindowMs: config.AMQP_RETRY_WINDOW_MS,
         classifyFailure: (err) => gate.classify(err),
         dependenciesDown: () => !gate.healthy,
-        dependenciesDown: () => !gate.healthy,
       }),
     );
   }
