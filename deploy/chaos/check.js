@@ -101,9 +101,22 @@ async function deadLetters(stack) {
   return { queues: queues.filter((q) => q.name.endsWith('.dlq')).map((q) => ({ queue: q.name, messages: q.messages })), letters };
 }
 
+/** The service token of the cluster's /internal/* routes: deploy/cluster.js takes it from the environment or keeps it in .run/. */
+function internalAuth() {
+  let token = process.env.INTERNAL_API_TOKEN;
+  if (!token) {
+    try {
+      token = require('node:fs').readFileSync(path.join(__dirname, '..', '..', '.run', 'internal-api-token'), 'utf8').trim();
+    } catch {
+      return {};
+    }
+  }
+  return { authorization: `Bearer ${token}` };
+}
+
 async function inventoryAudit(ports) {
   try {
-    const res = await fetch(`http://127.0.0.1:${ports.inventory}/internal/inventory-audit`, { signal: AbortSignal.timeout(60000) });
+    const res = await fetch(`http://127.0.0.1:${ports.inventory}/internal/inventory-audit`, { headers: internalAuth(), signal: AbortSignal.timeout(60000) });
     const body = await res.json().catch(() => undefined);
     return res.ok ? body : { unavailable: `answered ${res.status}` };
   } catch (err) {
