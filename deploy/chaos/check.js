@@ -106,7 +106,9 @@ function internalAuth() {
   let token = process.env.INTERNAL_API_TOKEN;
   if (!token) {
     try {
-      token = require('node:fs').readFileSync(path.join(__dirname, '..', '..', '.run', 'internal-api-token'), 'utf8').trim();
+      token = require('node:fs')
+        .readFileSync(path.join(__dirname, '..', '..', '.run', 'internal-api-token'), 'utf8')
+        .trim();
     } catch {
       return {};
     }
