@@ -291,7 +291,7 @@ case "${1:-}" in
   --stop-ferretdb) stop_ferretdb; exit 0 ;;
   --stop-redis) stop_redis; exit 0 ;;
   "") ;;
-  -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+  -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
   *) die "unknown option: $1 (use --stop-ferretdb, --stop-redis or nothing)" ;;
 esac
 
