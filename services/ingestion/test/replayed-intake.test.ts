@@ -69,11 +69,8 @@ describe('ingestion: an intake message replayed from the DLQ', () => {
     const out = new PassThrough();
     expect(await replayDlq(INTAKE, { amqpUrl: stack.amqpUrl, out, err: new PassThrough() })).toBe(0);
 
-    const again = await eventually(async () => {
-      const found = await reserveFor();
-      return found.length > 0 && found;
-    });
-    expect(again[0]).toMatchObject({ type: 'stock.reserve.v1', data: { orderId } });
+    const again = await eventually(async () => (await reserveFor())[0]);
+    expect(again).toMatchObject({ type: 'stock.reserve.v1', data: { orderId } });
     expect((await request(service.url).get(`/internal/orders/${orderId}`)).body.status).toBe('pending');
   });
 });
