@@ -39,7 +39,8 @@ export const idempotencyKeyParameter = registry.registerParameter(
       param: { name: 'Idempotency-Key', in: 'header' },
       description:
         'Unique key per request (IETF draft "The Idempotency-Key HTTP Header Field"), kept 24 h per API key: a retry with the same key and body ' +
-        'replays the first answer (`Idempotent-Replayed: true`); a different body is 422; while the first request runs, 409.',
+        'replays the first answer (`Idempotent-Replayed: true`); a different body is 422; while the first request runs, 409. ' +
+        "An answer over 32 KiB (deflated) is replayed as its summary (`Idempotent-Replayed-Summary: true`; a batch: each order's status and id), see docs/limits.md.",
       example: '"8e03978e-40d5-43e8-bc93-6894a57f9324"',
     }),
 );
