@@ -11,9 +11,10 @@ import (
 
 // Variables each service's configuration requires (packages/config/src/index.ts and the service's
 // src/config.ts), besides the ones every service gets. AMQP_URL, REDIS_URL and HOST have defaults there, but
-// those point at 127.0.0.1, which is wrong in a pod.
+// those point at 127.0.0.1, which is wrong in a pod. INTERNAL_API_TOKEN is optional there, but required by
+// @oms/runtime whenever HOST is not a loopback address, as it is in a pod (docs/security.md).
 var requiredEnv = map[string][]string{
-	"*":             {"PORT", "HOST", "MONGO_URL", "AMQP_URL", "REDIS_URL", "SHUTDOWN_TIMEOUT_MS"},
+	"*":             {"PORT", "HOST", "MONGO_URL", "AMQP_URL", "REDIS_URL", "SHUTDOWN_TIMEOUT_MS", "INTERNAL_API_TOKEN"},
 	"gateway":       {"OMS_BOOTSTRAP_API_KEY", "INGESTION_URL", "INVENTORY_URL", "FULFILLMENT_URL", "CARRIER_URL", "RETURNS_URL", "PAYMENT_CHECK_URL"},
 	"payment-check": {"PAYMENT_PROVIDER_URL"},
 	"carrier":       {"CARRIER_SANDBOX_URL"},
