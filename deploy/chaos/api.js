@@ -49,7 +49,8 @@ class Api {
     this.url = url;
     this.key = key;
     this.journal = journal;
-    this.limit = new Limit(concurrency);
+    // New orders have a lane of their own: the drivers' polling must not hold back the load's steady rate.
+    this.lanes = { default: new Limit(concurrency), intake: new Limit(512) };
     this.timeoutMs = timeoutMs;
   }
 
@@ -99,11 +100,11 @@ class Api {
    * so a retry after a lost answer is the same request, not a second one. `note` goes into the journal
    * beside the request (e.g. the channel and external id of an order).
    */
-  async call(method, path, { body, headers = {}, untilMs = Date.now() + 60000, idempotencyKey, raw, note } = {}) {
+  async call(method, path, { body, headers = {}, untilMs = Date.now() + 60000, idempotencyKey, raw, note, lane = 'default' } = {}) {
     const allHeaders = { ...headers, ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) };
     let wait = 500;
     for (let attempt = 1; ; attempt++) {
-      const res = await this.limit.run(() => this.once(method, path, { body, headers: allHeaders, raw, note }));
+      const res = await this.lanes[lane].run(() => this.once(method, path, { body, headers: allHeaders, raw, note }));
       res.attempts = attempt;
       if (!retryable(res.status) || Date.now() + wait > untilMs) return res;
       await sleep(wait);

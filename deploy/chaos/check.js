@@ -101,24 +101,13 @@ async function deadLetters(stack) {
   return { queues: queues.filter((q) => q.name.endsWith('.dlq')).map((q) => ({ queue: q.name, messages: q.messages })), letters };
 }
 
-/** The service token of the cluster's /internal/* routes: deploy/cluster.js takes it from the environment or keeps it in .run/. */
-function internalAuth() {
-  let token = process.env.INTERNAL_API_TOKEN;
-  if (!token) {
-    try {
-      token = require('node:fs')
-        .readFileSync(path.join(__dirname, '..', '..', '.run', 'internal-api-token'), 'utf8')
-        .trim();
-    } catch {
-      return {};
-    }
-  }
-  return { authorization: `Bearer ${token}` };
-}
-
-async function inventoryAudit(ports) {
+/** Inventory's own audit, on its port; /internal/* routes need the cluster's service token (INTERNAL_API_TOKEN). */
+async function inventoryAudit(ports, internalToken) {
   try {
-    const res = await fetch(`http://127.0.0.1:${ports.inventory}/internal/inventory-audit`, { headers: internalAuth(), signal: AbortSignal.timeout(60000) });
+    const res = await fetch(`http://127.0.0.1:${ports.inventory}/internal/inventory-audit`, {
+      headers: { authorization: `Bearer ${internalToken}` },
+      signal: AbortSignal.timeout(60000),
+    });
     const body = await res.json().catch(() => undefined);
     return res.ok ? body : { unavailable: `answered ${res.status}` };
   } catch (err) {
@@ -126,7 +115,7 @@ async function inventoryAudit(ports) {
   }
 }
 
-async function check({ api, stack, load, sandboxes, ports, until }) {
+async function check({ api, stack, load, sandboxes, ports, internalToken, until }) {
   log('check: reading every order of the run back through GET /v1/orders');
   let stored = await storedOrders(api);
   let view = classify(load, stored);
@@ -277,7 +266,7 @@ async function check({ api, stack, load, sandboxes, ports, until }) {
       stockRows.push(row);
     }
   }
-  const audit = await inventoryAudit(ports);
+  const audit = await inventoryAudit(ports, internalToken);
   if (audit && audit.consistent === false)
     broken.push({
       invariant: 'Redis counters = documents (inventory audit)',

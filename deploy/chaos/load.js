@@ -159,6 +159,7 @@ class Load {
         idempotencyKey: `chaos-${order.externalId}`,
         untilMs: Date.now() + 120000,
         note: { channel: order.channel, externalId: order.externalId },
+        lane: 'intake',
       }),
     );
     if (placed.status !== 202 && placed.status !== 201 && placed.status !== 200) return;

@@ -114,7 +114,7 @@ async function startSandboxes(paymentPort, carrierPort) {
 }
 
 /** deploy/cluster.js on the private servers, on ports of its own, logging to .run/chaos/logs. */
-async function startCluster({ stack, gatewayPort, apiKey }) {
+async function startCluster({ stack, gatewayPort, apiKey, internalToken }) {
   const out = fs.openSync(path.join(dir, 'logs', 'cluster.log'), 'a');
   const child = spawn(process.execPath, [path.join(root, 'deploy/cluster.js')], {
     cwd: root,
@@ -128,6 +128,8 @@ async function startCluster({ stack, gatewayPort, apiKey }) {
       REDIS_URL: stack.urls.redis,
       OMS_MONGO_URL: stack.urls.mongo,
       OMS_BOOTSTRAP_API_KEY: apiKey,
+      // The services' shared token for /internal/*: the checker needs it for inventory's audit.
+      INTERNAL_API_TOKEN: internalToken,
       OMS_SANDBOXES: 'external',
       OMS_LOG_DIR: path.join(dir, 'logs'),
       // Every service at the same priority: the idle CPU group cluster.js uses by default runs the processing
@@ -214,7 +216,8 @@ async function main() {
   const sandboxes = await startSandboxes(gatewayPort + 11, gatewayPort + 12);
   cleanups.push(['the sandboxes', () => sandboxes.close()]);
   const apiKey = `oms_chaos_${randomBytes(16).toString('hex')}`;
-  const cluster = await startCluster({ stack, gatewayPort, apiKey });
+  const internalToken = randomBytes(32).toString('hex');
+  const cluster = await startCluster({ stack, gatewayPort, apiKey, internalToken });
   cleanups.push(['the cluster', () => stopCluster(cluster)]);
   log('chaos: starting the cluster (deploy/cluster.js)');
   await waitReady(Object.values(ports), 180000);
@@ -252,7 +255,7 @@ async function main() {
   log(`load: done (${load.orders.length} orders placed); settling: drivers finish, queues drain (at most ${options.settleSeconds} s)`);
 
   await settle({ load, stack, until: settleUntil() });
-  const report = await check({ api, stack, load, sandboxes, ports, until: settleUntil() + 60000 });
+  const report = await check({ api, stack, load, sandboxes, ports, internalToken, until: settleUntil() + 60000 });
   report.run = {
     options,
     startedAt: new Date(started).toISOString(),

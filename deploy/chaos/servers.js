@@ -196,6 +196,8 @@ class RabbitMq {
       RABBITMQ_CONFIG_FILE: path.join(this.dir, 'rabbitmq.conf'),
       RABBITMQ_CONF_ENV_FILE: path.join(this.dir, 'rabbitmq-env.conf'),
       RABBITMQ_PID_FILE: path.join(this.dir, 'rabbitmq.pid'),
+      // An Erlang VM that fails to start writes erl_crash.dump into its working directory: keep it with the logs.
+      ERL_CRASH_DUMP: path.join(this.logDir, 'erl_crash.dump'),
       ERL_EPMD_ADDRESS: '127.0.0.1',
     };
   }
@@ -214,11 +216,11 @@ class RabbitMq {
   }
 
   ctlRun(args, timeoutMs = 60000) {
-    return run(this.ctl, ['-n', this.node, ...args], { env: this.env, timeoutMs });
+    return run(this.ctl, ['-n', this.node, ...args], { env: this.env, timeoutMs, cwd: this.dir });
   }
 
   async start() {
-    await run(this.server, ['-detached'], { env: this.env, timeoutMs: 30000 });
+    await run(this.server, ['-detached'], { env: this.env, timeoutMs: 30000, cwd: this.dir });
     // await_startup fails at once for a node that has not registered with epmd yet: wait for that first.
     await waitFor('rabbitmq node up', () => this.ctlRun(['-q', 'ping'], 15000).then(() => true), 60000, 500);
     await this.ctlRun(['-q', 'await_startup', '--timeout', '120'], 130000);
