@@ -15,14 +15,19 @@ const SHIPPED = ['shipped', 'in_transit', 'delivered', 'returned'];
 const LEDGER_PAGE = 500;
 const ok2xx = (step) => step && step.status >= 200 && step.status < 300;
 
-/** Every stored order of the run's channels, page by page (the list carries checks, allocation, shipments). */
+/**
+ * Every stored order of the run's channels, page by page (the list carries checks, allocation, shipments).
+ * Pages of 50: the gateway gives ingestion UPSTREAM_TIMEOUT_MS (3 s) per query, and pages of 200 full
+ * orders took longer on FerretDB while the system was still busy. A page that keeps failing is retried
+ * for five minutes, then the check fails the run (exit 2) rather than report orders it could not read.
+ */
 async function storedOrders(api) {
   const all = [];
   for (const channel of CHANNELS) {
     let cursor;
     do {
-      const res = await api.get(`/v1/orders?channel=${channel}&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
-        untilMs: Date.now() + 60000,
+      const res = await api.get(`/v1/orders?channel=${channel}&limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+        untilMs: Date.now() + 300000,
       });
       if (res.status !== 200) throw new Error(`listing the orders of ${channel}: ${res.status} ${JSON.stringify(res.body)}`);
       all.push(...res.body.items);
