@@ -78,6 +78,29 @@ describe('ingestion: the order overseer', () => {
     expect(tap.events('order.status-changed.v1', id).map((e) => e.data.to)).toEqual(expect.arrayContaining(['pending', 'ready_to_fulfill']));
   });
 
+  it('when a report is delivered again after it was applied, then it is taken as done: not failed, retried or applied twice', async () => {
+    const id = await receive(order('WS-AGAIN'));
+    await eventually(async () => (await getOrder(id)).status === 'pending');
+    const reserved = await report('stock.reserved.v1', { orderId: id, lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, locationId: 'berlin' }] }, id);
+    const applied = await eventually(async () => {
+      const o = await getOrder(id);
+      return o.checks.stock === 'reserved' && o;
+    });
+    // The same envelope once more, as after an ack lost to a crash or a lock that timed out.
+    const failures = async () => {
+      const text = (await request(service.url).get('/metrics')).text;
+      const failed = text
+        .split('\n')
+        .filter((l) => l.startsWith('oms_messages_handled_total') && l.includes('type="stock.reserved.v1"') && !l.includes('outcome="ok"'));
+      return failed.reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+    };
+    const failedBefore = await failures();
+    await broker.publishEnvelope(reserved);
+    // A failed handling is counted at once and retried after 1 s: 1.5 s sees the first failure and its retry.
+    await expectNothingWithin(1500, async () => (await failures()) > failedBefore, 'a failure of the repeated report');
+    expect((await getOrder(id)).timeline).toHaveLength(applied.timeline.length);
+  });
+
   it('when stock is short, then the order goes on hold with the reason stock_short', async () => {
     const id = await receive(order('WS-4'));
     await eventually(async () => (await getOrder(id)).status === 'pending');

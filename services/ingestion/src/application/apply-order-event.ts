@@ -1,6 +1,6 @@
 import type { Message } from '@oms/messaging';
 import { orderIdOfCheckKey } from '../domain/check-keys';
-import { milestonesReached } from '../domain/milestones';
+import { milestonesReached, type Milestone } from '../domain/milestones';
 import { reactTo, type OrderEventType } from '../domain/reactions';
 import { orderUpdate, toState } from '../data-access/order-repository';
 import { observeMilestones } from './milestone-metrics';
@@ -12,12 +12,16 @@ import type { OrderUseCaseDeps } from './orders';
  */
 export async function applyOrderEvent<T extends OrderEventType>({ store }: OrderUseCaseDeps, msg: Message<T>) {
   const orderId = orderIdOfCheckKey(msg.data.orderId);
-  const reached = await store.change(orderId, msg, (doc) => {
+  // Set only when this delivery decided the change: a message applied before (a redelivery after a lost
+  // ack) answers the order's view instead of decide's result, and its milestones were counted then.
+  let reached: { acceptedAt: string; milestones: Milestone[] } | undefined;
+  await store.change(orderId, msg, (doc) => {
     // Services only report on orders we sent them: an unknown id is a bug elsewhere; retry, then DLQ.
     if (!doc) throw new Error(`order ${orderId} is unknown`);
     const order = toState(doc);
     const change = reactTo(order, msg);
-    return { update: orderUpdate(change), emit: change.send, result: { createdAt: order.createdAt, milestones: milestonesReached(order, change) } };
+    reached = { acceptedAt: order.createdAt, milestones: milestonesReached(order, change) };
+    return { update: orderUpdate(change), emit: change.send };
   });
-  if (reached) observeMilestones(reached.createdAt, reached.milestones);
+  if (reached) observeMilestones(reached.acceptedAt, reached.milestones);
 }
