@@ -124,11 +124,23 @@ describe('inventory: ledger, reservations and returns', () => {
     expect(await inv.stock('RES-1')).toMatchObject({ onHand: 7, reserved: 0, available: 7 });
     expect((await inv.get(`/internal/reservations/${orderId}`)).body).toMatchObject({ status: 'released' });
 
-    // Releasing again, or an order never reserved, changes nothing and stores nothing.
+    // Releasing again changes nothing.
     expect(await inv.send('stock.release.v1', { orderId })).toMatchObject({ released: false, status: 'released' });
-    expect(await inv.send('stock.release.v1', { orderId: 'o-never' })).toMatchObject({ released: false, status: null });
-    expect((await inv.get('/internal/reservations/o-never')).status).toBe(404);
     expect(inv.tap.of('stock.released.v1', orderId)).toHaveLength(1);
+  });
+
+  it('when a release comes before any reservation, then it is stored as released and announced, and the reserve that comes after takes nothing', async () => {
+    await inv.receive('RES-LATE', 'WH-A', 4);
+    const orderId = `o-${randomUUID()}`;
+    expect(await inv.send('stock.release.v1', { orderId })).toMatchObject({ orderId, released: false, status: 'released' });
+    // The order's stock check ends: it does not wait for a reservation that will never be released.
+    await inv.tap.next('stock.released.v1', orderId);
+    expect((await inv.get(`/internal/reservations/${orderId}`)).body).toMatchObject({ orderId, status: 'released', lines: [] });
+
+    // The reserve command that was overtaken: the stored decision stands, and the units it took go back.
+    expect(await inv.send('stock.reserve.v1', { orderId, lines: [{ sku: 'RES-LATE', quantity: 3 }] })).toMatchObject({ orderId, status: 'released' });
+    expect(await inv.stock('RES-LATE')).toMatchObject({ onHand: 4, reserved: 0, available: 4 });
+    expect(inv.tap.of('stock.reserved.v1', orderId)).toHaveLength(0);
   });
 
   it('when no single location holds the whole line, then the line is split across locations, the first-ranked filled first, and the reason says so', async () => {
