@@ -83,6 +83,32 @@ describe('the order process reactions', () => {
       ]);
     });
 
+    it.each(CLOSED)(
+      'when the reservation is reported after its release on a %s order (handled out of order), then the stock check stays released and the release is asked once more',
+      (status) => {
+        const order = orderIn({ status, checks: { stock: 'released', payment: 'voided' } });
+        const change = reactTo(order, reserved());
+        expect(change.set.checks).toBeUndefined();
+        expect(change.set.allocation).toBeUndefined();
+        expect(sent(change)).toEqual([['stock.release.v1', ID]]);
+        expect(change.timeline.map((t) => t.detail)).toEqual([expect.stringContaining('after the reservation was released')]);
+      },
+    );
+
+    it('when the reservation is reported again after the stock left with the parcel, then nothing changes and nothing is sent', () => {
+      const order = orderIn({ status: 'shipped', checks: { stock: 'consumed', payment: 'approved' } });
+      const change = reactTo(order, reserved());
+      expect(change.set).toEqual({});
+      expect(change.send).toEqual([]);
+    });
+
+    it('when the approval is reported after the void on a cancelled order, then the payment check stays voided and the void is asked once more', () => {
+      const order = orderIn({ status: 'cancelled', checks: { stock: 'released', payment: 'voided' } });
+      const change = reactTo(order, approved());
+      expect(change.set.checks).toBeUndefined();
+      expect(sent(change)).toEqual([['payment.void.v1', ID]]);
+    });
+
     it('when a decline arrives for an order already cancelled, then the order stays cancelled and nothing is released twice', () => {
       const order = orderIn({ status: 'cancelled', checks: { stock: 'released', payment: 'pending' } });
       const change = reactTo(order, fact('payment.declined.v1', { orderId: ID, checkId: 'chk-1', reason: 'expired card' }, 'payment-check'));

@@ -6,7 +6,8 @@ import { checks, type Reaction } from './reaction';
 export const paymentApproved: Reaction<'payment.approved.v1'> = (order, fact, change) => {
   const { amount, currency, providerRef } = fact.data;
   change.timeline.push(entry(fact, 'payment_approved', `${money(amount, currency)} approved (${providerRef})`));
-  checks(order, change, { payment: 'approved' });
+  // A late copy after the void was reported (handled out of order): the check stays voided.
+  if (order.checks.payment !== 'voided') checks(order, change, { payment: 'approved' });
   if (isClosed(order)) {
     // The void sent with the cancel may have overtaken this check and found nothing to void: void again.
     change.timeline.push(entry(fact, 'payment_void_requested', `the order is ${order.status}: the authorization is voided`, { service: 'ingestion' }));

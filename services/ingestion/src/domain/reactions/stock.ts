@@ -6,6 +6,13 @@ import { checks, type Reaction } from './reaction';
 
 export const stockReserved: Reaction<'stock.reserved.v1'> = (order, fact, change) => {
   const where = [...new Set(fact.data.lines.map((l) => l.locationId))].join(', ');
+  if (order.checks.stock === 'released' || order.checks.stock === 'consumed') {
+    // A late copy: inventory ended this reservation after announcing it (the events were handled out of
+    // order, one after a retry). The check stays ended; a closed order asks once more, which changes nothing.
+    change.timeline.push(entry(fact, 'stock_reserved', `reserved at ${where}, reported after the reservation was ${order.checks.stock}`));
+    if (isClosed(order)) change.send.push({ type: 'stock.release.v1', data: { orderId: order.checkKeys.stock } });
+    return;
+  }
   change.timeline.push(entry(fact, 'stock_reserved', fact.data.reason ? `reserved at ${where}; ${fact.data.reason}` : `reserved at ${where}`));
   checks(order, change, { stock: 'reserved' });
   change.set.allocation = fact.data.lines;
