@@ -42,7 +42,9 @@ class Journal {
   }
 }
 
-const retryable = (status) => status === 0 || status === 429 || status >= 500;
+// A 409 "Request In Progress" is the gateway saying the first request with this Idempotency-Key still runs
+// (its answer was lost to the client's timeout): retry later, as its detail says.
+const retryable = (status, body) => status === 0 || status === 429 || status >= 500 || (status === 409 && body?.title === 'Request In Progress');
 
 class Api {
   constructor({ url, key, journal, concurrency = 48, timeoutMs = 15000 }) {
@@ -106,7 +108,7 @@ class Api {
     for (let attempt = 1; ; attempt++) {
       const res = await this.lanes[lane].run(() => this.once(method, path, { body, headers: allHeaders, raw, note }));
       res.attempts = attempt;
-      if (!retryable(res.status) || Date.now() + wait > untilMs) return res;
+      if (!retryable(res.status, res.body) || Date.now() + wait > untilMs) return res;
       await sleep(wait);
       wait = Math.min(wait * 2, 5000);
     }

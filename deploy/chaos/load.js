@@ -146,7 +146,7 @@ class Load {
   }
 
   step(order, name, res) {
-    order.steps[name] = { status: res.status, attempts: res.attempts, at: new Date().toISOString() };
+    order.steps[name] = { status: res.status, title: res.body?.title, attempts: res.attempts, at: new Date().toISOString() };
     return res;
   }
 
