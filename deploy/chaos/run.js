@@ -204,6 +204,8 @@ async function main() {
     returns: gatewayPort + 6,
   };
   for (const [name, port] of Object.entries(ports)) await requireFree(port, name);
+  await requireFree(gatewayPort + 11, 'the payment sandbox');
+  await requireFree(gatewayPort + 12, 'the carrier sandbox');
 
   const stack = new PrivateStack({ dir, portBase: options.portBase, redisMaxmemory: options.redisMaxmemory });
   cleanups.push(['the private servers', () => stack.stop()]);
