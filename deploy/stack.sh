@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Make sure the local test stack is reachable; start whatever is down.
-#   PostgreSQL 127.0.0.1:5432, RabbitMQ 127.0.0.1:5672,
-#   FerretDB 1.24.2 (on PostgreSQL) on 127.0.0.1:${OMS_MONGO_PORT:-27017},
+#   the project's own PostgreSQL cluster on 127.0.0.1:${OMS_PG_PORT:-5433} (initdb into .run/postgres from the
+#   machine's PostgreSQL binaries, settings deploy/postgresql/oms.conf, docs/postgresql.md), RabbitMQ
+#   127.0.0.1:5672, FerretDB 1.24.2 (on that PostgreSQL) on 127.0.0.1:${OMS_MONGO_PORT:-27017},
 #   the project's own Redis on 127.0.0.1:${OMS_REDIS_PORT:-6380} (docs/redis.md): a redis-server of its own, never
 #   the machine's Redis on 6379, so its memory limit and the tests that fill it concern nobody else.
 # Idempotent: a second run only probes (about a second).
@@ -9,6 +10,7 @@
 # Usage: bash deploy/stack.sh                 # ensure everything is up
 #        bash deploy/stack.sh --stop-ferretdb # stop the FerretDB this script started
 #        bash deploy/stack.sh --stop-redis    # stop the Redis this script started (it keeps nothing)
+#        bash deploy/stack.sh --stop-postgres # stop the project's PostgreSQL (its data stays in .run/postgres)
 #
 # Environment:
 #   OMS_CACHE_DIR            cache dir (FerretDB binary, state, logs, pids) default ~/.cache/oms
@@ -16,7 +18,8 @@
 #   OMS_REDIS_PORT           the project's Redis port                        default 6380
 #   OMS_REDIS_MAXMEMORY      its maxmemory (policy noeviction)               default 128mb
 #   OMS_FERRETDB_DEBUG_ADDR  FerretDB debug/metrics HTTP address             default 127.0.0.1:8088 (a free port if taken)
-#   OMS_PG_USER              PostgreSQL role for FerretDB                    default: first of postgres, root, $USER that works
+#   OMS_PG_PORT              the project's PostgreSQL port                   default 5433
+#   OMS_PG_DIR               its data directory                              default <repo>/.run/postgres
 #   OMS_STACK_TIMEOUT        seconds to wait for each component              default 60
 #   OMS_FERRETDB_POOL        FerretDB's PostgreSQL connections               default 80
 set -euo pipefail
@@ -37,6 +40,9 @@ FERRET_PID="$CACHE_DIR/ferretdb.pid"
 FERRET_LOG="$CACHE_DIR/ferretdb.log"
 FERRET_STATE="$CACHE_DIR/ferretdb-state"
 REDIS_PORT="${OMS_REDIS_PORT:-6380}"
+PG_PORT="${OMS_PG_PORT:-5433}"
+PG_DIR="${OMS_PG_DIR:-$ROOT_DIR/.run/postgres}"
+PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/ferretdb?pool_max_conns=$FERRET_POOL"
 REDIS_MAXMEMORY="${OMS_REDIS_MAXMEMORY:-128mb}"
 REDIS_PID="$CACHE_DIR/redis-$REDIS_PORT.pid"
 REDIS_LOG="$CACHE_DIR/redis-$REDIS_PORT.log"
@@ -61,14 +67,56 @@ wait_port() {
 }
 
 # ---------------------------------------------------------------- PostgreSQL
+# A cluster of the project's own, so that its settings are ours (docs/postgresql.md): the machine's server
+# only lends its binaries. initdb as the `postgres` user when this runs as root (PostgreSQL refuses root).
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1; }
+as_pg_owner() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+pg_sql() { PGOPTIONS='-c client_min_messages=warning' psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -XAtq -v ON_ERROR_STOP=1 "$@"; }
+
 ensure_postgres() {
-  if probe 5432; then say "postgresql ok (already running)"; return; fi
-  local ver
-  ver=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n1)
-  [ -n "$ver" ] || die "postgresql is down and no cluster found in /etc/postgresql"
-  pg_ctlcluster --skip-systemctl-redirect "$ver" main start || die "pg_ctlcluster $ver main start failed"
-  wait_port postgresql 5432
-  say "postgresql ok (started)"
+  local bin dir
+  bin=$(pg_bin)
+  [ -n "$bin" ] || die "no PostgreSQL binaries under /usr/lib/postgresql/*/bin"
+  if probe "$PG_PORT"; then
+    # Running (maybe from another checkout): it gets this checkout's settings and reloads them (those that
+    # need a restart, such as shared_buffers, apply at its next start).
+    dir=$(pg_sql -d postgres -c 'show data_directory' 2>/dev/null) \
+      || die "127.0.0.1:$PG_PORT answers but is not the project's PostgreSQL (set OMS_PG_PORT)"
+    install_pg_settings "$dir"
+    pg_sql -d postgres -c 'select pg_reload_conf()' >/dev/null
+    say "postgresql ok (already running on 127.0.0.1:$PG_PORT, data $dir)"
+    return
+  fi
+  if [ ! -f "$PG_DIR/PG_VERSION" ]; then
+    mkdir -p "$PG_DIR"
+    chmod 700 "$PG_DIR"
+    if [ "$(id -u)" = 0 ]; then chown postgres "$PG_DIR"; fi
+    as_pg_owner "$bin/initdb" -D "$PG_DIR" -A trust -U postgres -E UTF8 --no-instructions >"$CACHE_DIR/postgres-initdb.log" 2>&1 \
+      || die "initdb into $PG_DIR failed (log $CACHE_DIR/postgres-initdb.log)"
+    printf "\n# deploy/stack.sh\nport = %s\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '%s'\ninclude 'oms.conf'\n" \
+      "$PG_PORT" "$PG_DIR" >>"$PG_DIR/postgresql.conf"
+  fi
+  install_pg_settings "$PG_DIR"
+  as_pg_owner "$bin/pg_ctl" -D "$PG_DIR" -l "$PG_DIR/server.log" -w -t "$TIMEOUT" start >/dev/null \
+    || { tail -n 20 "$PG_DIR/server.log" >&2; die "PostgreSQL did not start (log $PG_DIR/server.log)"; }
+  wait_port postgresql "$PG_PORT"
+  say "postgresql ok (started on 127.0.0.1:$PG_PORT, data $PG_DIR)"
+}
+
+# The settings as this checkout has them (deploy/postgresql/oms.conf), into a data directory.
+install_pg_settings() {
+  install -m 600 "$ROOT_DIR/deploy/postgresql/oms.conf" "$1/oms.conf"
+  if [ "$(id -u)" = 0 ]; then chown postgres "$1/oms.conf"; fi
+}
+
+stop_postgres() {
+  local bin
+  bin=$(pg_bin)
+  if [ ! -f "$PG_DIR/postmaster.pid" ]; then say "postgresql not stopped: not running from $PG_DIR"; return; fi
+  as_pg_owner "$bin/pg_ctl" -D "$PG_DIR" -m fast -w stop >/dev/null
+  say "postgresql stopped (data kept in $PG_DIR)"
 }
 
 # ---------------------------------------------------------------- Redis
@@ -167,37 +215,25 @@ build_ferretdb() {
   ferret_version_ok || die "built $FERRET_BIN but '--version' does not report $FERRETDB_VERSION"
 }
 
-pg_role() {
-  local r
-  for r in ${OMS_PG_USER:-} postgres root "$(id -un)"; do
-    [ -n "$r" ] || continue
-    if psql -h 127.0.0.1 -p 5432 -U "$r" -d postgres -XAtqc 'select 1' >/dev/null 2>&1; then echo "$r"; return; fi
-  done
-  return 1
-}
-
 ensure_ferret_database() {
-  local role=$1
-  if [ "$(psql -h 127.0.0.1 -U "$role" -d postgres -XAtqc "select 1 from pg_database where datname = 'ferretdb'")" != 1 ]; then
+  if [ "$(pg_sql -d postgres -c "select 1 from pg_database where datname = 'ferretdb'")" != 1 ]; then
     # a concurrent run may win the race: only fail if the database is still missing afterwards
-    psql -h 127.0.0.1 -U "$role" -d postgres -XAtqc 'create database ferretdb' >/dev/null 2>&1 || true
-    [ "$(psql -h 127.0.0.1 -U "$role" -d postgres -XAtqc "select 1 from pg_database where datname = 'ferretdb'")" = 1 ] \
-      || die "could not create PostgreSQL database 'ferretdb' as role $role"
+    pg_sql -d postgres -c 'create database ferretdb' >/dev/null 2>&1 || true
+    [ "$(pg_sql -d postgres -c "select 1 from pg_database where datname = 'ferretdb'")" = 1 ] \
+      || die "could not create PostgreSQL database 'ferretdb' on 127.0.0.1:$PG_PORT"
   fi
-  # Index `_id` the way FerretDB queries it (deploy/ferretdb-indexes.sql). Needs a superuser (event trigger);
-  # without it everything still works, only lookups slow down as collections grow.
-  psql -h 127.0.0.1 -U "$role" -d ferretdb -XAtq -v ON_ERROR_STOP=1 -f "$ROOT_DIR/deploy/ferretdb-indexes.sql" >/dev/null 2>&1 \
-    || echo "stack: warning: could not install deploy/ferretdb-indexes.sql as role $role (needs a superuser); lookups by _id will scan" >&2
+  # Index `_id` the way FerretDB queries it (deploy/ferretdb-indexes.sql; an event trigger, so as the cluster's
+  # superuser).
+  pg_sql -d ferretdb -f "$ROOT_DIR/deploy/ferretdb-indexes.sql" >/dev/null || die "could not install deploy/ferretdb-indexes.sql"
   # Make PostgreSQL use those indexes. FerretDB runs each query as a cached prepared statement,
   # `_jsonb->$1 @> $2`: once PostgreSQL switches it to a generic plan, the field is a parameter and no
-  # expression index matches, so every lookup scans the table. And where autovacuum is off (this machine's
-  # PostgreSQL has it off) tables are never analyzed, the planner takes a growing collection for a small one
-  # and prefers the scan even in a custom plan. Measured: a lookup by _id in 31,000 orders took 3 s instead
+  # expression index matches, so every lookup scans the table. And a table analyzed while it was small (or
+  # never, where autovacuum is off) looks small to the planner, which then prefers the scan even in a custom
+  # plan. Measured: a lookup by _id in 31,000 orders took 3 s instead
   # of under 1 ms. Both settings apply to FerretDB's database only, from its next connection on.
-  psql -h 127.0.0.1 -U "$role" -d postgres -XAtq -v ON_ERROR_STOP=1 \
+  pg_sql -d postgres \
     -c 'alter database ferretdb set plan_cache_mode = force_custom_plan' \
-    -c 'alter database ferretdb set enable_seqscan = off' >/dev/null 2>&1 \
-    || echo "stack: warning: could not set the planner settings of database ferretdb as role $role; lookups will scan as collections grow" >&2
+    -c 'alter database ferretdb set enable_seqscan = off' >/dev/null || die "could not set the planner settings of database ferretdb"
 }
 
 # mongo_ping SECONDS -> 0 when a MongoDB 'ping' succeeds (node + mongodb driver from the repo),
@@ -235,19 +271,26 @@ debug_addr() {
 }
 
 ensure_ferretdb() {
-  local how="already running" rc=0
+  local how="already running" rc=0 pid
+  # A FerretDB this script started on another PostgreSQL (the machine's, before the project had its own):
+  # restart it on the project's.
+  if pid=$(ferret_running_pid) && [ "$(cat "$FERRET_PID.backend" 2>/dev/null)" != "$PG_URL" ]; then
+    say "ferretdb: restarting it on the project's PostgreSQL (127.0.0.1:$PG_PORT)"
+    stop_ferretdb
+  fi
+  if probe "$MONGO_PORT" && ! ferret_running_pid >/dev/null; then
+    say "warning: 127.0.0.1:$MONGO_PORT is a FerretDB or MongoDB this script did not start; its store and settings are not the project's" >&2
+  fi
   if ! probe "$MONGO_PORT"; then
     how="started"
     ferret_version_ok || build_ferretdb
-    local role
-    role=$(pg_role) || die "no PostgreSQL role works with 127.0.0.1:5432 (tried ${OMS_PG_USER:-} postgres root $(id -un)); set OMS_PG_USER"
-    ensure_ferret_database "$role"
+    ensure_ferret_database
     mkdir -p "$FERRET_STATE"
     # a dead FerretDB that left a pid file behind
     rm -f "$FERRET_PID"
     setsid nohup "$FERRET_BIN" \
       --handler=postgresql \
-      --postgresql-url="postgres://$role@127.0.0.1:5432/ferretdb?pool_max_conns=$FERRET_POOL" \
+      --postgresql-url="$PG_URL" \
       --listen-addr="127.0.0.1:$MONGO_PORT" \
       --state-dir="$FERRET_STATE" \
       --debug-addr="$(debug_addr)" \
@@ -256,6 +299,7 @@ ensure_ferretdb() {
       </dev/null >>"$FERRET_LOG" 2>&1 &
     local pid=$!
     echo "$pid" >"$FERRET_PID"
+    echo "$PG_URL" >"$FERRET_PID.backend"
     local deadline=$((SECONDS + TIMEOUT))
     until probe "$MONGO_PORT"; do
       kill -0 "$pid" 2>/dev/null || { tail -n 20 "$FERRET_LOG" >&2; die "FerretDB exited at start (log $FERRET_LOG)"; }
@@ -290,9 +334,10 @@ mkdir -p "$CACHE_DIR"
 case "${1:-}" in
   --stop-ferretdb) stop_ferretdb; exit 0 ;;
   --stop-redis) stop_redis; exit 0 ;;
+  --stop-postgres) stop_ferretdb; stop_postgres; exit 0 ;;
   "") ;;
-  -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
-  *) die "unknown option: $1 (use --stop-ferretdb, --stop-redis or nothing)" ;;
+  -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+  *) die "unknown option: $1 (use --stop-ferretdb, --stop-redis, --stop-postgres or nothing)" ;;
 esac
 
 ensure_postgres

@@ -68,6 +68,10 @@ class Postgres {
     fs.writeFileSync(this.logFile, '');
     if (asRoot) await run('chown', ['-R', 'postgres', this.dir, this.logFile]);
     await this.pg('initdb', ['-D', this.dir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-instructions'], 120000);
+    // The settings of the project's own cluster (deploy/postgresql/oms.conf, docs/postgresql.md), as
+    // deploy/stack.sh sets it up: durability on, autovacuum tuned for FerretDB's update-heavy tables.
+    fs.copyFileSync(path.join(root, 'deploy/postgresql/oms.conf'), path.join(this.dir, 'oms.conf'));
+    if (asRoot) await run('chown', ['postgres', path.join(this.dir, 'oms.conf')]);
     fs.appendFileSync(
       path.join(this.dir, 'postgresql.conf'),
       [
@@ -76,11 +80,7 @@ class Postgres {
         `port = ${this.port}`,
         "listen_addresses = '127.0.0.1'",
         `unix_socket_directories = '${this.dir}'`,
-        'autovacuum = on',
-        'fsync = on',
-        'synchronous_commit = on',
-        'max_connections = 200',
-        'shared_buffers = 128MB',
+        "include 'oms.conf'",
         '',
       ].join('\n'),
     );

@@ -155,10 +155,10 @@ describe('a dependency outage pauses consuming and readiness, and nothing is dea
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'oms-outage-ferretdb-'));
     dirs.push(dir);
-    // A FerretDB of its own on the machine's PostgreSQL: stopping it takes nothing from the shared one.
+    // A FerretDB of its own on the project's PostgreSQL (deploy/stack.sh): stopping it takes nothing from the shared one.
     const ferretdb = new PrivateServer(FERRETDB, [
       '--handler=postgresql',
-      `--postgresql-url=postgres://${process.env.OMS_PG_USER ?? 'postgres'}@127.0.0.1:5432/ferretdb?pool_max_conns=10`,
+      `--postgresql-url=postgres://postgres@127.0.0.1:${process.env.OMS_PG_PORT ?? 5433}/ferretdb?pool_max_conns=10`,
       `--listen-addr=127.0.0.1:${port}`,
       `--state-dir=${dir}`,
       '--debug-addr=-',
