@@ -5,7 +5,7 @@
 // left broken. Exit 0 when nothing was; 1 when something was; 2 when the run itself could not be done.
 //
 //   node deploy/chaos/run.js [--quick] [--rate N] [--minutes M] [--seed S] [--port-base P] [--no-build]
-//                            [--settle-seconds S] [--no-faults]
+//                            [--settle-seconds S] [--drain-seconds D] [--no-faults]
 'use strict';
 const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
@@ -33,6 +33,7 @@ function parseArgs(argv) {
     build: true,
     faults: true,
     settleSeconds: quick ? 90 : 300,
+    drainSeconds: quick ? 300 : 1800,
     // A quick run keeps every fault but shortens the pause and the outages.
     pauseSeconds: quick ? 10 : 30,
     outageSeconds: quick ? 3 : 10,
@@ -58,6 +59,7 @@ function parseArgs(argv) {
     else if (arg === '--seed') options.seed = number();
     else if (arg === '--port-base') options.portBase = number();
     else if (arg === '--settle-seconds') options.settleSeconds = number();
+    else if (arg === '--drain-seconds') options.drainSeconds = number();
     else if (arg === '--no-build') options.build = false;
     else if (arg === '--no-faults') options.faults = false;
     else if (arg === '-h' || arg === '--help') usage();
@@ -256,8 +258,8 @@ async function main() {
   settleDeadline = Date.now() + options.settleSeconds * 1000;
   log(`load: done (${load.orders.length} orders placed); settling: drivers finish, queues drain (at most ${options.settleSeconds} s)`);
 
-  await settle({ load, stack, until: settleUntil() });
-  const report = await check({ api, stack, load, sandboxes, ports, internalToken, until: settleUntil() + 60000 });
+  await settle({ load, stack, until: settleUntil(), drainUntil: settleUntil() + options.drainSeconds * 1000 });
+  const report = await check({ api, stack, load, sandboxes, ports, internalToken, until: Date.now() + 60000 });
   report.run = {
     options,
     startedAt: new Date(started).toISOString(),
@@ -289,19 +291,32 @@ async function main() {
   return report.ok ? 0 : 1;
 }
 
-/** Wait until every driver is done and every queue (not the DLQs) has been empty for 5 s, or `until`. */
-async function settle({ load, stack, until }) {
+/**
+ * Wait until every driver is done and every queue (not the DLQs) has been empty for 5 s. After `until` (the
+ * settle time) the wait goes on while the backlog keeps shrinking, up to `drainUntil`: a system that is
+ * still working through a backlog the load left (it was offered more than it can sustain) has lost nothing,
+ * and the check should see where its orders end. A backlog that has not shrunk for a minute ends the wait.
+ */
+async function settle({ load, stack, until, drainUntil }) {
   const driversDone = load.finished().then(() => log('settle: every order driver has finished'));
   await Promise.race([driversDone, sleep(Math.max(0, until - Date.now()))]);
   let emptySince;
   let lastPrinted = 0;
-  while (Date.now() < until) {
+  let smallest = Infinity;
+  let shrankAt = Date.now();
+  let draining = false;
+  while (Date.now() < drainUntil) {
     let backlog;
     try {
       const queues = await stack.rabbitmq.queues();
       backlog = queues.filter((q) => !q.name.endsWith('.dlq') && q.messages > 0);
     } catch {
       backlog = [{ name: '(broker not answering)', messages: 0 }];
+    }
+    const total = backlog.reduce((sum, q) => sum + q.messages, 0);
+    if (total < smallest) {
+      smallest = total;
+      shrankAt = Date.now();
     }
     if (backlog.length === 0) {
       emptySince ??= Date.now();
@@ -313,9 +328,14 @@ async function settle({ load, stack, until }) {
         log(`settle: still queued: ${backlog.map((q) => `${q.name} ${q.messages}`).join(', ')}`);
       }
     }
+    if (Date.now() >= until) {
+      if (Date.now() - shrankAt > 60000) return log('settle: the backlog has not shrunk for a minute; checking what there is');
+      if (!draining) log(`settle: the settle time is up with ${total} messages queued; waiting while they drain`);
+      draining = true;
+    }
     await sleep(1000);
   }
-  log('settle: time is up; checking what there is');
+  log('settle: the drain time is up; checking what there is');
 }
 
 main()
