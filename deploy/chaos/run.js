@@ -295,7 +295,8 @@ async function main() {
  * Wait until every driver is done and every queue (not the DLQs) has been empty for 5 s. After `until` (the
  * settle time) the wait goes on while the backlog keeps shrinking, up to `drainUntil`: a system that is
  * still working through a backlog the load left (it was offered more than it can sustain) has lost nothing,
- * and the check should see where its orders end. A backlog that has not shrunk for a minute ends the wait.
+ * and the check should see where its orders end. A backlog that has not shrunk below its smallest size for
+ * three minutes ends the wait (handling a message queues others, so the size goes up and down meanwhile).
  */
 async function settle({ load, stack, until, drainUntil }) {
   const driversDone = load.finished().then(() => log('settle: every order driver has finished'));
@@ -329,7 +330,7 @@ async function settle({ load, stack, until, drainUntil }) {
       }
     }
     if (Date.now() >= until) {
-      if (Date.now() - shrankAt > 60000) return log('settle: the backlog has not shrunk for a minute; checking what there is');
+      if (Date.now() - shrankAt > 180000) return log('settle: the backlog has not shrunk for three minutes; checking what there is');
       if (!draining) log(`settle: the settle time is up with ${total} messages queued; waiting while they drain`);
       draining = true;
     }
