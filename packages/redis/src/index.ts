@@ -29,13 +29,16 @@ export class LockLostError extends Error {
 
 /**
  * Take the lock KEYS[1] with a new fencing token, kept in KEYS[2]: the token is the last one plus one, but
- * never less than Redis' clock in milliseconds. So tokens of one lock only grow, even after the counter
+ * never less than Redis' clock in microseconds. So tokens of one lock only grow, even after the counter
  * key expired (it is kept FENCE_KEEP_MS after the last taking) or Redis lost its data (the clock has moved
- * past every token given before, as long as the clock does not go back). The lock's value is the token.
+ * past every token given before, as long as the clock does not go back). Microseconds, not milliseconds:
+ * a lock taken several times in one millisecond ran its counter ahead of a millisecond clock, and a token
+ * after losing the counter could then be smaller; one taking per microsecond cannot happen (each is a
+ * script run of its own). About 1.8e15, well inside a double's exact integers. The lock's value is the token.
  */
 const ACQUIRE = `if redis.call('exists', KEYS[1]) == 1 then return 0 end
 local t = redis.call('time')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local fence = tonumber(redis.call('get', KEYS[2]) or '0') + 1
 if fence < now then fence = now end
 local value = string.format('%d', fence)
