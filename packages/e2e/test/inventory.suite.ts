@@ -161,8 +161,12 @@ export function inventorySuite(shared: () => Cluster): void {
       expect(await stock('BAG-1')).toMatchObject({
         locations: [expect.objectContaining({ locationId: 'chi', reserved: 1 }), expect.objectContaining({ locationId: 'nyc', reserved: 0 })],
       });
-      const timeline = (await api().get(`/v1/orders/${placed.body.id}/timeline`).set(auth()).expect(200)).body.timeline;
-      expect(timeline.find((e: { type: string }) => e.type === 'stock_reserved').detail).toContain('pickup at chi');
+      // Inventory answers before ingestion has recorded its report on the timeline: wait for the entry.
+      const reserved = await eventually(async () => {
+        const entries = (await api().get(`/v1/orders/${placed.body.id}/timeline`).set(auth()).expect(200)).body.timeline ?? [];
+        return entries.find((e: { type: string }) => e.type === 'stock_reserved');
+      }, 30000);
+      expect(reserved.detail).toContain('pickup at chi');
     });
 
     it('when ops set levels, settings and expected receipts, then planning reads them back: below reorder point, replenishment, forecast', async () => {
