@@ -258,7 +258,7 @@ async function main() {
   settleDeadline = Date.now() + options.settleSeconds * 1000;
   log(`load: done (${load.orders.length} orders placed); settling: drivers finish, queues drain (at most ${options.settleSeconds} s)`);
 
-  await settle({ load, stack, until: settleUntil(), drainUntil: settleUntil() + options.drainSeconds * 1000 });
+  await settle({ load, stack, ports, until: settleUntil(), drainUntil: settleUntil() + options.drainSeconds * 1000 });
   const report = await check({ api, stack, load, sandboxes, ports, internalToken, until: Date.now() + 60000 });
   report.run = {
     options,
@@ -292,13 +292,35 @@ async function main() {
 }
 
 /**
- * Wait until every driver is done and every queue (not the DLQs) has been empty for 5 s. After `until` (the
+ * Events a service stored in an aggregate's outbox but has not published yet (the broker refused them, for
+ * instance while it restarted): work that waits outside the broker, where queue depths do not show it. Each
+ * service's `oms_outbox_pending_aggregates` (its last outbox sweep, every 2 s) says how many aggregates hold
+ * such events; a service that does not answer counts as one, so the wait goes on.
+ */
+async function outboxBacklog(ports) {
+  const counts = await Promise.all(
+    Object.entries(ports).map(async ([name, port]) => {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5000) });
+        const line = (await res.text()).split('\n').find((l) => l.startsWith('oms_outbox_pending_aggregates'));
+        return [name, line ? Number(line.split(' ').pop()) : 0];
+      } catch {
+        return [name, 1];
+      }
+    }),
+  );
+  return counts.filter(([, n]) => n > 0).map(([name, messages]) => ({ name: `${name} outbox (aggregates)`, messages }));
+}
+
+/**
+ * Wait until every driver is done, every queue (not the DLQs) has been empty and no service's outbox has held
+ * events for 5 s. After `until` (the
  * settle time) the wait goes on while the backlog keeps shrinking, up to `drainUntil`: a system that is
  * still working through a backlog the load left (it was offered more than it can sustain) has lost nothing,
  * and the check should see where its orders end. A backlog that has not shrunk below its smallest size for
  * three minutes ends the wait (handling a message queues others, so the size goes up and down meanwhile).
  */
-async function settle({ load, stack, until, drainUntil }) {
+async function settle({ load, stack, ports, until, drainUntil }) {
   const driversDone = load.finished().then(() => log('settle: every order driver has finished'));
   await Promise.race([driversDone, sleep(Math.max(0, until - Date.now()))]);
   let emptySince;
@@ -314,6 +336,7 @@ async function settle({ load, stack, until, drainUntil }) {
     } catch {
       backlog = [{ name: '(broker not answering)', messages: 0 }];
     }
+    backlog.push(...(await outboxBacklog(ports)));
     const total = backlog.reduce((sum, q) => sum + q.messages, 0);
     if (total < smallest) {
       smallest = total;
@@ -321,7 +344,7 @@ async function settle({ load, stack, until, drainUntil }) {
     }
     if (backlog.length === 0) {
       emptySince ??= Date.now();
-      if (Date.now() - emptySince >= 5000) return log('settle: every queue has been empty for 5 s');
+      if (Date.now() - emptySince >= 5000) return log('settle: every queue and every outbox has been empty for 5 s');
     } else {
       emptySince = undefined;
       if (Date.now() - lastPrinted > 15000) {

@@ -1,10 +1,21 @@
 import type { Model } from 'mongoose';
+import { Gauge } from 'prom-client';
 import type { Envelope, MessageData, MessageType } from '@oms/contracts';
 import type { Logger } from '@oms/logging';
 import { buildEnvelope, type Broker, type MessageMeta } from '@oms/messaging';
 import type { AggregateLocks, LockLease } from '@oms/redis';
 import { captureTraceContext, type TraceCarrier } from '@oms/tracing';
 import { PENDING_OUTBOX_FILTER } from './pending-marker';
+
+/** At most this many aggregates of one kind are taken per sweep (and counted by the gauge below). */
+const SWEEP_BATCH = 500;
+
+const pendingAggregates = new Gauge({
+  name: 'oms_outbox_pending_aggregates',
+  help: 'aggregates with events still to publish, as the last outbox sweep left them (at most 500 per kind)',
+  // With HTTP_WORKERS every process sweeps the same documents: the highest count, not the sum.
+  aggregator: 'max',
+});
 
 /**
  * An event waiting in an outbox: the envelope as it will be published, and (with tracing on) the trace
@@ -58,15 +69,16 @@ export class OutboxRelay {
 
   /**
    * Publish and clear one aggregate's outbox. Call it while holding the aggregate's lock. A caller that has
-   * just read the document and knows its whole outbox passes it as `pending`, saving a read.
+   * just read the document and knows its whole outbox passes it as `pending`, saving a read. Answers how
+   * many events are left in it (those the broker did not confirm).
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one store or relay serves every aggregate's model; mongoose's Model and UpdateQuery types do not widen to a common document type
-  async flush(model: Model<any>, id: string, pending?: OutboxEntry[], held?: { lease: LockLease; key: string }): Promise<void> {
+  async flush(model: Model<any>, id: string, pending?: OutboxEntry[], held?: { lease: LockLease; key: string }): Promise<number> {
     if (!pending) {
       const doc = (await model.findById(id, { outbox: 1 }).lean()) as WithOutbox | null;
       pending = doc?.outbox ?? [];
     }
-    if (pending.length === 0) return;
+    if (pending.length === 0) return 0;
     // All on the one confirm channel, which keeps their order on the wire; the confirms are awaited together.
     const outcomes = await Promise.allSettled(pending.map((entry) => this.publish(entry)));
     const done = new Set(pending.filter((_, i) => outcomes[i].status === 'fulfilled').map((e) => e.id));
@@ -76,17 +88,18 @@ export class OutboxRelay {
     }
     // `$pull` with a condition on sub-documents silently matches nothing on FerretDB 1.x; we hold the
     // aggregate's lock (single writer), so writing back what is left is safe on both stores.
-    if (done.size === 0) return;
+    if (done.size === 0) return pending.length;
     const outbox = pending.filter((e) => !done.has(e.id));
     if (!held) {
       await model.updateOne({ _id: id }, { $set: { outbox } });
-      return;
+      return outbox.length;
     }
     // Fenced (docs/consistency.md, rule 1): a sweep that lost its lock while publishing writes nothing;
     // the events it published stay in the outbox and go out once more (a duplicate consumers drop).
     await held.lease.assertHeld();
     const fence = held.lease.fence(held.key);
     await model.updateOne({ _id: id, fence: { $not: { $gt: fence } } }, { $set: { outbox, fence } });
+    return outbox.length;
   }
 
   /**
@@ -106,25 +119,32 @@ export class OutboxRelay {
     return this.broker.publishEnvelope(envelope, { traceContext });
   }
 
-  async flushLocked(source: OutboxSource, id: string): Promise<void> {
+  async flushLocked(source: OutboxSource, id: string): Promise<number> {
     const key = await source.lockKey(id);
-    await this.locks.withLock(key, (lease) => this.flush(source.model, id, undefined, { lease, key }));
+    return this.locks.withLock(key, (lease) => this.flush(source.model, id, undefined, { lease, key }));
   }
 
-  /** Find every aggregate with unpublished events and publish them. */
+  /**
+   * Find every aggregate with unpublished events and publish them. What is left afterwards (the broker
+   * refused, the lock was taken) is the `oms_outbox_pending_aggregates` gauge: events that wait outside
+   * the broker, which queue depths do not show.
+   */
   async sweep(): Promise<void> {
     if (this.sweeping) return this.sweeping;
     this.sweeping = (async () => {
+      let left = 0;
       for (const source of this.sources) {
-        const ids = (await source.model.find(PENDING_OUTBOX_FILTER, { _id: 1 }).limit(500).lean()) as Array<{ _id: string }>;
+        const ids = (await source.model.find(PENDING_OUTBOX_FILTER, { _id: 1 }).limit(SWEEP_BATCH).lean()) as Array<{ _id: string }>;
         for (const { _id } of ids) {
           try {
-            await this.flushLocked(source, String(_id));
+            if ((await this.flushLocked(source, String(_id))) > 0) left++;
           } catch (err) {
+            left++;
             this.logger.warn({ err: (err as Error).message, aggregate: _id }, 'outbox sweep failed for one aggregate');
           }
         }
       }
+      pendingAggregates.set(left);
     })().finally(() => (this.sweeping = undefined));
     return this.sweeping;
   }

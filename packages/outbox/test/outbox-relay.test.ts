@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { Schema, type Connection, type Model } from 'mongoose';
+import { register } from 'prom-client';
 import { EVENTS_EXCHANGE, type Envelope } from '@oms/contracts';
 import { createLogger } from '@oms/logging';
 import { Broker, validateEnvelope } from '@oms/messaging';
@@ -172,6 +173,20 @@ describe('outbox relay', () => {
     await svc.relay.sweep();
     await eventually(async () => (await pending()).length === 0, 5000, 20);
     expect(await Orders.countDocuments({ _id: /^m-/, 'outbox.0': { $exists: true } })).toBe(0);
+  });
+
+  it('when a sweep cannot publish, then oms_outbox_pending_aggregates counts the aggregates left, and reads 0 once a sweep has published them', async () => {
+    const svc = await startInstance('svc-gauge');
+    await storeWithoutPublishing(svc.relay, ['g-1', 'g-2'], 1);
+    const offline = new Broker({ url: stack.amqpUrl, service: 'offline', logger, publishWaitMs: 100 });
+    await offline.close();
+    const gauge = async () => (await register.getSingleMetric('oms_outbox_pending_aggregates')!.get()).values[0].value;
+
+    await new OutboxRelay('offline', offline, new AggregateLocks(svc.redis), logger, [source]).sweep();
+    expect(await gauge()).toBe(2);
+    await svc.relay.sweep();
+    expect(await gauge()).toBe(0);
+    expect(await Orders.countDocuments({ _id: /^g-/, outboxPending: true })).toBe(0);
   });
 
   it('when the service process is killed with SIGKILL right after storing, then the restarted relay publishes the stored event exactly once', async () => {
