@@ -3,6 +3,7 @@ import type { CanonicalOrder } from '@oms/contracts';
 import { createLogger } from '@oms/logging';
 import { Broker, deterministicId } from '@oms/messaging';
 import { eventually, sampleOrder, TestStack, type RunningService } from '@oms/testing';
+import type { OrderDocument } from '../src/data-access/order-model';
 import { definition } from '../src/service';
 
 /** GET /internal/orders: the order list the gateway serves as GET /v1/orders. */
@@ -79,6 +80,9 @@ describe('ingestion: listing orders', () => {
         '2026-01-02T12:00:00.000Z',
       ),
     };
+    // Days apart, with a gap of months, and one at midnight exactly: the list reads day by day.
+    await receive(sampleOrder({ externalId: 'WS-OLD', customer: { email: 'old@example.com', name: 'Early Bird' } }), '2025-06-30T23:59:59.999Z');
+    await receive(sampleOrder({ externalId: 'WS-MIDNIGHT', customer: { email: 'mid@example.com', name: 'Night Owl' } }), '2026-01-03T00:00:00.000Z');
     await eventually(async () => (await list({ limit: 200 })).body.items?.length === all.length, 30000);
   }, 60000);
   afterAll(async () => {
@@ -88,7 +92,7 @@ describe('ingestion: listing orders', () => {
 
   it('when every page is read newest first, then each order appears exactly once, in order, with no gaps', async () => {
     const pages = await allPages({ limit: 7 });
-    expect(pages.map((p) => p.length)).toEqual([7, 7, 7, 3]);
+    expect(pages.map((p) => p.length)).toEqual([7, 7, 7, 5]);
     expect(pages.flat()).toEqual(byTime(-1));
   });
 
@@ -102,9 +106,10 @@ describe('ingestion: listing orders', () => {
     const res = await list({});
     expect(res.body.items).toHaveLength(all.length);
     expect(res.body.nextCursor).toBeNull();
-    expect(res.body.items[0]).toMatchObject({ id: special.outlet, channel: 'outlet', status: 'pending' });
-    expect(res.body.items[0]).not.toHaveProperty('timeline');
-    expect(res.body.items[0]).not.toHaveProperty('customerEmail');
+    expect(res.body.items[1]).toMatchObject({ id: special.outlet, channel: 'outlet', status: 'pending' });
+    expect(res.body.items[1]).not.toHaveProperty('timeline');
+    expect(res.body.items[1]).not.toHaveProperty('customerEmail');
+    expect(res.body.items[1]).not.toHaveProperty('createdDay');
   });
 
   it('when filtered by status or hold reason, then only those orders come back', async () => {
@@ -125,7 +130,8 @@ describe('ingestion: listing orders', () => {
     const found = await ids({ createdFrom: '2026-01-01T10:03:00Z', createdTo: '2026-01-01T10:06:00.000Z', sort: 'createdAt' });
     expect(found).toEqual(all.filter((o) => o.createdAt >= '2026-01-01T10:03:00.000Z' && o.createdAt < '2026-01-01T10:06:00.000Z').map((o) => o.id));
     expect(found).toHaveLength(3);
-    expect(await ids({ createdFrom: '2026-01-02T12:00:00+00:00' })).toEqual([special.outlet]);
+    expect(await ids({ createdFrom: '2026-01-02T12:00:00+00:00', createdTo: '2026-01-03T00:00:00Z' })).toEqual([special.outlet]);
+    expect(await ids({ createdTo: '2026-01-01T00:00:00Z' })).toEqual([byTime(1)[0]]);
   });
 
   it('when searched by free text, then external id and customer name match in any case, and regex characters match only themselves', async () => {
@@ -141,6 +147,24 @@ describe('ingestion: listing orders', () => {
     expect(await ids({ channels: 'outlet', channel: 'webshop' })).toEqual([]);
     expect(await ids({ channels: 'outlet,elsewhere', q: 'buyer' })).toEqual([]);
     expect(await ids({ channels: 'webshop', limit: 200 })).toHaveLength(all.length - 1);
+  });
+
+  it('when orders were stored before they had a createdDay, then the backfill gives them one and lists show them', async () => {
+    const { backfillCreatedDay } = await import('../src/data-access/created-day-backfill');
+    const { OrderDays } = await import('../src/data-access/order-days');
+    const days = new OrderDays(service.ctx.db);
+    const legacy = { ...(await service.ctx.db.collection('orders').findOne({ _id: special.anna as never })), _id: 'legacy-order-1', externalId: 'WS-LEGACY' };
+    delete (legacy as Record<string, unknown>).createdDay;
+    (legacy as Record<string, unknown>).createdAt = '2024-02-29T08:00:00.000Z';
+    await service.ctx.db.collection('orders').insertOne(legacy as never);
+    expect(await ids({ createdTo: '2025-01-01T00:00:00Z' })).toEqual([]);
+
+    await days.model.deleteOne({ _id: 'marker:createdDay-backfill' });
+    const store = service.ctx.aggregates<OrderDocument>({ model: service.ctx.db.model('Order'), lockKey: (id: string) => `order:${id}` });
+    await backfillCreatedDay(store, days, createLogger('test', 'silent'));
+    expect(await ids({ createdTo: '2025-01-01T00:00:00Z' })).toEqual(['legacy-order-1']);
+    expect(await days.isDone('createdDay-backfill')).toBe(true);
+    await service.ctx.db.collection('orders').deleteOne({ _id: 'legacy-order-1' as never });
   });
 
   it('when a query parameter is wrong, then 422 names every bad parameter', async () => {
@@ -170,6 +194,7 @@ describe('ingestion: listing orders', () => {
     expect(keys).toEqual(
       expect.arrayContaining([
         'createdAt,_id',
+        'createdDay,createdAt,_id',
         'channel,createdAt,_id',
         'status,createdAt,_id',
         'channel,status,createdAt,_id',

@@ -3,10 +3,18 @@ import { InsertBatcher, type InsertOutcome } from '@oms/mongo';
 import type { OutboxEntry } from '@oms/outbox';
 import { initialCheckKeys } from '../domain/check-keys';
 import type { OrderChange, OrderState } from '../domain/order';
+import { dayOf, type OrderDays } from './order-days';
 import type { OrderModel } from './order-model';
-import { encodeCursor, orderListFilter, type OrderListQuery } from './order-query';
+import { encodeCursor, orderListFilter, type OrderCursor, type OrderListQuery } from './order-query';
 
-const HIDDEN = { processed: 0, outbox: 0, sent: 0, sentBy: 0, outboxPending: 0, customerEmail: 0 } as const;
+const HIDDEN = { processed: 0, outbox: 0, sent: 0, sentBy: 0, outboxPending: 0, customerEmail: 0, createdDay: 0 } as const;
+
+/**
+ * A list request stops walking days after this long and answers the page it has, with a cursor where it
+ * stopped (a page may then hold fewer orders than asked for; the cursor goes on from there). A narrow
+ * filter over a long history would otherwise read every day in one request.
+ */
+const LIST_WALK_BUDGET_MS = 500;
 /** A list shows what an order is, not its whole history (the timeline) or what the channel sent besides. */
 const HIDDEN_IN_LIST = { ...HIDDEN, timeline: 0, source: 0 } as const;
 
@@ -19,13 +27,13 @@ const packSource = (source: unknown) => (source === undefined ? undefined : JSON
 const unpackSource = (source: unknown) => (typeof source === 'string' ? JSON.parse(source) : source);
 
 export function toState(doc: Record<string, unknown>): OrderState {
-  const { _id, processed: _p, outbox: _o, sent: _s, sentBy: _b, outboxPending: _m, updatedAt: _u, customerEmail: _e, ...rest } = doc;
+  const { _id, processed: _p, outbox: _o, sent: _s, sentBy: _b, outboxPending: _m, updatedAt: _u, customerEmail: _e, createdDay: _d, ...rest } = doc;
   return { id: _id, ...rest, source: unpackSource(rest.source), checkKeys: rest.checkKeys ?? initialCheckKeys(String(_id)) } as OrderState;
 }
 
 /** The order as clients see it. */
 export function toView(doc: Record<string, unknown>) {
-  const { _id, processed: _p, outbox: _o, sent: _s, sentBy: _b, outboxPending: _m, customerEmail: _e, ...rest } = doc;
+  const { _id, processed: _p, outbox: _o, sent: _s, sentBy: _b, outboxPending: _m, customerEmail: _e, createdDay: _d, ...rest } = doc;
   return { id: _id, ...rest, ...(rest.source === undefined ? {} : { source: unpackSource(rest.source) }) };
 }
 
@@ -39,7 +47,10 @@ export class OrderRepository {
   /** New orders: the intake messages in flight share one insertMany. */
   private readonly newOrders: InsertBatcher<Record<string, unknown>>;
 
-  constructor(readonly model: OrderModel) {
+  constructor(
+    readonly model: OrderModel,
+    readonly days: OrderDays,
+  ) {
     // Stored as given: insert() builds the whole document (no defaults or casting to apply).
     this.newOrders = new InsertBatcher(model, { asGiven: true });
   }
@@ -49,21 +60,36 @@ export class OrderRepository {
     return doc ? toView(doc) : null;
   }
 
-  /** One page of orders in creation order; one more is read to know whether another page follows. */
+  /**
+   * One page of orders in creation order, read day by day (docs/orders-list.md): each day's matching
+   * orders by an equality on `createdDay` that FerretDB pushes down, sorted in memory (one day's worth),
+   * until the page is full, the days run out, or the walk's time budget is spent. One more order than
+   * asked for is read to know whether another page follows.
+   */
   async list(query: OrderListQuery): Promise<OrderPage> {
     if (query.channels?.length === 0) return { items: [], nextCursor: null };
     const direction = query.sort === 'desc' ? -1 : 1;
-    const docs = await this.model
-      .find(orderListFilter(query), HIDDEN_IN_LIST)
-      .sort({ createdAt: direction, _id: direction })
-      .limit(query.limit + 1)
-      .lean();
+    const filter = orderListFilter(query);
+    const days = daysToWalk(await this.days.all(), query);
+    const started = Date.now();
+    const docs: Array<Record<string, unknown>> = [];
+    let walked = 0;
+    for (const day of days) {
+      const found = await this.model
+        .find({ ...filter, createdDay: day }, HIDDEN_IN_LIST)
+        .sort({ createdAt: direction, _id: direction })
+        .limit(query.limit + 1 - docs.length)
+        .lean();
+      docs.push(...found);
+      walked++;
+      if (docs.length > query.limit || Date.now() - started > LIST_WALK_BUDGET_MS) break;
+    }
     const page = docs.slice(0, query.limit);
     const last = page[page.length - 1];
-    return {
-      items: page.map(toView),
-      nextCursor: docs.length > query.limit && last ? encodeCursor({ createdAt: last.createdAt as string, id: last._id }) : null,
-    };
+    let next: OrderCursor | undefined;
+    if (docs.length > query.limit && last) next = { createdAt: last.createdAt as string, id: last._id as string };
+    else if (walked < days.length) next = dayBoundary(days[walked - 1], query.sort);
+    return { items: page.map(toView), nextCursor: next ? encodeCursor(next) : null };
   }
 
   /**
@@ -73,12 +99,16 @@ export class OrderRepository {
   async insert(state: OrderState, change: OrderChange, messageId: string, events: OutboxEntry[]): Promise<InsertOutcome> {
     const { id, timeline, ...rest } = state;
     const now = new Date().toISOString();
+    const createdDay = dayOf(state.createdAt);
+    // The day first: a day listed without orders costs one empty read; an order on an unlisted day is never listed.
+    await this.days.note(createdDay);
     return this.newOrders.insert({
       _id: id,
       ...rest,
       source: packSource(rest.source),
       ...change.set,
       customerEmail: state.customer.email.toLowerCase(),
+      createdDay,
       timeline: [...timeline, ...change.timeline],
       processed: [messageId],
       sent: events,
@@ -97,4 +127,25 @@ export function orderUpdate(change: OrderChange): UpdateQuery<Record<string, unk
 /** The order after `change`, as clients see it: what the write just stored, without reading it back. */
 export function viewAfter(doc: Record<string, unknown>, change: OrderChange) {
   return toView({ ...doc, ...change.set, timeline: [...((doc.timeline as OrderState['timeline'] | undefined) ?? []), ...change.timeline] });
+}
+
+/** The days a list query reads, in its sort order: those with orders, within its range and after its cursor. */
+export function daysToWalk(days: string[], query: Pick<OrderListQuery, 'createdFrom' | 'createdTo' | 'after' | 'sort'>): string[] {
+  const from = query.createdFrom ? dayOf(query.createdFrom) : undefined;
+  const to = query.createdTo ? dayOf(query.createdTo) : undefined;
+  const cursorDay = query.after ? dayOf(query.after.createdAt) : undefined;
+  const inRange = days.filter((d) => (!from || d >= from) && (!to || d <= to) && (!cursorDay || (query.sort === 'desc' ? d <= cursorDay : d >= cursorDay)));
+  return query.sort === 'desc' ? inRange.reverse() : inRange;
+}
+
+/**
+ * A cursor just past a whole day in the walk's direction: before its first instant (newest first) or at
+ * the next day's first instant (oldest first). The empty id sorts before every order id, so no order of
+ * the walked day is read again and none of the next day is skipped.
+ */
+export function dayBoundary(day: string, sort: 'asc' | 'desc'): OrderCursor {
+  if (sort === 'desc') return { createdAt: `${day}T00:00:00.000Z`, id: '' };
+  const next = new Date(`${day}T00:00:00.000Z`);
+  next.setUTCDate(next.getUTCDate() + 1);
+  return { createdAt: next.toISOString(), id: '' };
 }

@@ -77,7 +77,8 @@ export function ordersRoutes(deps: OrdersDeps): express.Router {
     query: listQuery,
     responses: {
       200: {
-        description: 'One page of orders (without timelines); pass nextCursor as cursor for the next page',
+        description:
+          'One page of orders (without timelines); pass nextCursor as cursor for the next page. A page may hold fewer than limit orders (even none) while nextCursor is not null: the list reads the history day by day and answers within its time budget; null means there is nothing more',
         schema: z.object({ items: z.array(orderSummary), nextCursor: z.string().nullable() }),
       },
     },
