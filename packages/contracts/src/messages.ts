@@ -22,6 +22,12 @@ const actor = z.string().min(1);
  * found, so the gateway needs no read of the order first.
  */
 const channelScope = z.array(identifier).max(100).optional();
+/**
+ * Set by the gateway on an order command when it accepted that order in the last 10 minutes (its intake
+ * marker): an order ingestion does not find yet is then still on its way in, and the command is retried
+ * until it is stored, not refused as not found.
+ */
+const intakeInFlight = z.boolean().optional();
 const skuQuantity = z.object({ sku, quantity });
 const allocatedLine = z.object({ sku, quantity, locationId: identifier });
 const pricedLine = z.object({ sku, quantity, unitPrice: minorUnits });
@@ -192,7 +198,7 @@ export const events = {
 } as const;
 
 export const commands = {
-  'order.cancel.v1': z.object({ orderId, reason: z.string().max(500), actor, channels: channelScope }),
+  'order.cancel.v1': z.object({ orderId, reason: z.string().max(500), actor, channels: channelScope, intakeInFlight }),
   /** Change an order before fulfillment: the shipping address, the lines and/or the payment amount (absent = unchanged). */
   'order.amend.v1': z.object({
     orderId,
@@ -201,10 +207,18 @@ export const commands = {
     paymentAmount: minorUnits.optional(),
     actor,
     channels: channelScope,
+    intakeInFlight,
   }),
   /** Ops releases one of an order's holds; the checks the hold stopped run again. */
-  'order.decide.v1': z.object({ orderId, decisions: z.array(shortageDecision).min(1).max(500), actor, channels: channelScope }),
-  'order.release-hold.v1': z.object({ orderId, reason: z.enum(HOLD_REASONS), note: z.string().max(500).optional(), actor, channels: channelScope }),
+  'order.decide.v1': z.object({ orderId, decisions: z.array(shortageDecision).min(1).max(500), actor, channels: channelScope, intakeInFlight }),
+  'order.release-hold.v1': z.object({
+    orderId,
+    reason: z.enum(HOLD_REASONS),
+    note: z.string().max(500).optional(),
+    actor,
+    channels: channelScope,
+    intakeInFlight,
+  }),
   'stock.reserve.v1': z.object({
     orderId,
     lines: z.array(skuQuantity).min(1),

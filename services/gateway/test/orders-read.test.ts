@@ -3,7 +3,8 @@ import type { CanonicalOrder } from '@oms/contracts';
 import { createHttpApp, express } from '@oms/http';
 import { createLogger } from '@oms/logging';
 import { Broker, CommandClient, deterministicId } from '@oms/messaging';
-import { eventually, sampleOrder, TestStack, type RunningService } from '@oms/testing';
+import { createRedis, type Redis } from '@oms/redis';
+import { eventually, sampleOrder, TEST_REDIS_URL, TestStack, type RunningService } from '@oms/testing';
 import { definition as ingestion } from '../../ingestion/src/service';
 import { Upstream, type Upstreams } from '../src/data-access/upstreams';
 import { requireApiKey, type Principal } from '../src/entry-points/http/auth';
@@ -26,6 +27,7 @@ describe('gateway: reading and changing orders', () => {
   let ing: RunningService<unknown>;
   let broker: Broker;
   let commands: CommandClient;
+  let redis: Redis;
   let app: express.Express;
   const ids: Record<string, string> = {};
 
@@ -43,6 +45,7 @@ describe('gateway: reading and changing orders', () => {
     await broker.connect();
     commands = new CommandClient(broker);
     await commands.start();
+    redis = createRedis(TEST_REDIS_URL, stack.redisPrefix);
     const upstreams = { ingestion: new Upstream('ingestion', ing.url, logger, 2000) } as unknown as Upstreams;
     app = createHttpApp({
       logger,
@@ -50,7 +53,7 @@ describe('gateway: reading and changing orders', () => {
       routes: (a) => {
         const v1 = express.Router();
         v1.use(requireApiKey((key) => KEYS[key]));
-        v1.use(ordersRoutes({ commands, upstreams, commandTimeoutMs: 5000 }));
+        v1.use(ordersRoutes({ commands, upstreams, commandTimeoutMs: 5000, redis }));
         v1.use(mapGatewayErrors);
         a.use('/v1', v1);
       },
@@ -63,6 +66,7 @@ describe('gateway: reading and changing orders', () => {
     await eventually(async () => (await listed())?.length === 4 && (await listed()).every((o: { status: string }) => o.status === 'pending'), 20000);
   }, 60000);
   afterAll(async () => {
+    await redis.quit();
     await commands.close();
     await broker.close();
     await stack.cleanup();
@@ -172,5 +176,26 @@ describe('gateway: reading and changing orders', () => {
       .send({ payment: { amount: 1999 + 495 } })
       .expect(200);
     expect(fixed.body).toMatchObject({ status: 'pending', holds: [], checks: { stock: 'pending', payment: 'pending' } });
+  });
+  it('when a cancel overtakes the intake of an order the gateway accepted moments ago, then it waits for the order and cancels it', async () => {
+    const order = sampleOrder({ externalId: 'WS-LATE' });
+    const orderId = deterministicId('order', order.channel, order.externalId);
+    await redis.set(`intake:${orderId}`, 'c', 'EX', 600); // what the gateway's intake leaves for an accepted order
+    const cancelling = request(app).post(`/v1/orders/${orderId}/cancel`).set(as('ops-key')).send({ reason: 'customer called' });
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // ingestion has seen the cancel and found no order
+    await broker.publish('order.received.v1', { orderId, order, receivedAt: '2026-02-01T13:00:00.000Z', actor: 'api-key:test' }, { correlationId: orderId });
+    expect([200, 202]).toContain((await cancelling).status);
+    const cancelled = await eventually(async () => {
+      const res = await request(app).get(`/v1/orders/${orderId}`).set(as('ops-key'));
+      return res.body.status === 'cancelled' && res.body;
+    }, 30000);
+    expect(cancelled.id).toBe(orderId);
+    const timeline = (await request(app).get(`/v1/orders/${orderId}/timeline`).set(as('ops-key')).expect(200)).body.timeline;
+    expect(timeline.map((t: { type: string }) => t.type)).toEqual(expect.arrayContaining(['cancel_requested']));
+  });
+
+  it('when a cancel names an order nobody accepted, then it is refused as not found at once', async () => {
+    const res = await request(app).post('/v1/orders/no-such-order/cancel').set(as('ops-key')).send({});
+    expect(res.status).toBe(404);
   });
 });

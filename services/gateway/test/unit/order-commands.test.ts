@@ -13,6 +13,10 @@ describe('order commands from the API', () => {
     expect(command.data).toEqual({ ...data, channels: ['webshop', 'app'] });
   });
 
+  it('when the gateway accepted the order moments ago, then the command says its intake is on the way', () => {
+    expect(orderCommand({ actor: 'key:1', roles: ['ops'] }, 'order.cancel.v1', data, true).data).toEqual({ ...data, intakeInFlight: true });
+  });
+
   it('when a key without channel roles sends one, then it is refused as not found without asking anyone', () => {
     expect(() => orderCommand({ actor: 'key:1', roles: ['partner:dhl'] }, 'order.cancel.v1', data)).toThrow(
       expect.objectContaining({ status: 404, detail: 'Order o-1 was not found' }),

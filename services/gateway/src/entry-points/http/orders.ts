@@ -2,14 +2,14 @@ import { z } from 'zod';
 import { addressSchema, commands, HOLD_REASONS, identifier, minorUnits, ORDER_STATUSES, orderLineSchema, sku } from '@oms/contracts';
 import { express } from '@oms/http';
 import type { GatewayDeps } from '../../application/deps';
-import { orderCommand } from '../../application/order-commands';
+import { intakeInFlight, orderCommand } from '../../application/order-commands';
 import { listOrders, visibleOrder } from '../../application/order-queries';
 import { apiRoute, pathId } from './api-route';
 import { principalOf, requireOps } from './auth';
 import { commandRoute } from './command-route';
 
 /** What these routes use of the gateway's dependencies (the test composes just these). */
-type OrdersDeps = Pick<GatewayDeps, 'commands' | 'upstreams' | 'commandTimeoutMs'>;
+type OrdersDeps = Pick<GatewayDeps, 'commands' | 'upstreams' | 'commandTimeoutMs' | 'redis'>;
 
 const orderParams = z.object({ id: pathId });
 const holdParams = orderParams.extend({ reason: z.enum(HOLD_REASONS) });
@@ -125,15 +125,20 @@ export function ordersRoutes(deps: OrdersDeps): express.Router {
       200: { description: 'The changed order', schema: orderView },
       202: { description: 'Change queued; it will be carried out', schema: queued('amend_requested') },
     },
-    command: ({ params, body }, res) => {
+    command: async ({ params, body }, res) => {
       const principal = principalOf(res);
-      return orderCommand(principal, 'order.amend.v1', {
-        orderId: params.id,
-        ...(body.shippingAddress ? { shippingAddress: body.shippingAddress } : {}),
-        ...(body.lines ? { lines: body.lines } : {}),
-        ...(body.payment ? { paymentAmount: body.payment.amount } : {}),
-        actor: principal.actor,
-      });
+      return orderCommand(
+        principal,
+        'order.amend.v1',
+        {
+          orderId: params.id,
+          ...(body.shippingAddress ? { shippingAddress: body.shippingAddress } : {}),
+          ...(body.lines ? { lines: body.lines } : {}),
+          ...(body.payment ? { paymentAmount: body.payment.amount } : {}),
+          actor: principal.actor,
+        },
+        await intakeInFlight(deps.redis, params.id),
+      );
     },
     pending: ({ orderId }) => ({ id: orderId, status: 'amend_requested' }),
   });
@@ -150,9 +155,10 @@ export function ordersRoutes(deps: OrdersDeps): express.Router {
       200: { description: 'Cancelled', schema: orderView },
       202: { description: 'Cancellation queued; it will be carried out', schema: queued('cancel_requested') },
     },
-    command: ({ params, body }, res) => {
+    command: async ({ params, body }, res) => {
       const principal = principalOf(res);
-      return orderCommand(principal, 'order.cancel.v1', { orderId: params.id, reason: body.reason ?? 'cancelled by operator', actor: principal.actor });
+      const data = { orderId: params.id, reason: body.reason ?? 'cancelled by operator', actor: principal.actor };
+      return orderCommand(principal, 'order.cancel.v1', data, await intakeInFlight(deps.redis, params.id));
     },
     pending: ({ orderId }) => ({ id: orderId, status: 'cancel_requested' }),
   });
@@ -170,9 +176,10 @@ export function ordersRoutes(deps: OrdersDeps): express.Router {
       200: { description: 'The order after the decision', schema: orderView },
       202: { description: 'Decision queued; it will be carried out', schema: queued('decision_requested') },
     },
-    command: ({ params, body }, res) => {
+    command: async ({ params, body }, res) => {
       const principal = principalOf(res);
-      return orderCommand(principal, 'order.decide.v1', { orderId: params.id, decisions: body.decisions, actor: principal.actor });
+      const data = { orderId: params.id, decisions: body.decisions, actor: principal.actor };
+      return orderCommand(principal, 'order.decide.v1', data, await intakeInFlight(deps.redis, params.id));
     },
     pending: ({ orderId }) => ({ id: orderId, status: 'decision_requested' }),
   });
@@ -189,14 +196,10 @@ export function ordersRoutes(deps: OrdersDeps): express.Router {
       200: { description: 'The order after the release', schema: orderView },
       202: { description: 'Release queued; it will be carried out', schema: queued('release_requested') },
     },
-    command: ({ params, body }, res) => {
+    command: async ({ params, body }, res) => {
       const principal = requireOps(res);
-      return orderCommand(principal, 'order.release-hold.v1', {
-        orderId: params.id,
-        reason: params.reason,
-        ...(body.note ? { note: body.note } : {}),
-        actor: principal.actor,
-      });
+      const data = { orderId: params.id, reason: params.reason, ...(body.note ? { note: body.note } : {}), actor: principal.actor };
+      return orderCommand(principal, 'order.release-hold.v1', data, await intakeInFlight(deps.redis, params.id));
     },
     pending: ({ orderId }) => ({ id: orderId, status: 'release_requested' }),
   });
