@@ -153,7 +153,10 @@ export function ordersRoutes(deps: OrdersDeps): express.Router {
     errors: [409],
     responses: {
       200: { description: 'Cancelled', schema: orderView },
-      202: { description: 'Cancellation queued; it will be carried out', schema: queued('cancel_requested') },
+      202: {
+        description: 'Cancellation queued: carried out unless the order is packed first (then it is refused as too late and the order goes on)',
+        schema: queued('cancel_requested'),
+      },
     },
     command: async ({ params, body }, res) => {
       const principal = principalOf(res);
