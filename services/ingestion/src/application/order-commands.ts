@@ -23,10 +23,10 @@ export async function runOrderCommand<T extends OrderCommandType>(
   let reached: { createdAt: string; milestones: ReturnType<typeof milestonesReached> } | undefined;
   const view = await store.change(msg.data.orderId, msg, (doc) => {
     const order = doc ? toState(doc) : null;
-    // Another channel's order is answered exactly like a missing one: its existence is not revealed.
     // Not stored yet, but the gateway accepted it moments ago: its intake is on the way (queued, or waiting
     // for a lock a crashed holder left). A plain error is retried with the consumer's delays (then the DLQ).
     if (!doc && msg.data.intakeInFlight) throw new Error(`order ${msg.data.orderId} is not stored yet; its intake is on the way: retried`);
+    // Another channel's order is answered exactly like a missing one: its existence is not revealed.
     if (!doc || !order || (msg.data.channels && !msg.data.channels.includes(order.channel))) throw notFound(`Order ${msg.data.orderId}`);
     const change = decide(order, msg);
     reached = { createdAt: order.createdAt, milestones: milestonesReached(order, change) };

@@ -33,11 +33,7 @@ export class OrderDays {
   /** Record that orders exist on `day`; call it before storing an order created that day. */
   async note(day: string): Promise<void> {
     if (this.known.has(day)) return;
-    try {
-      await this.model.create({ _id: `day:${day}`, kind: 'day', day });
-    } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err;
-    }
+    await this.insertOnce({ _id: `day:${day}`, kind: 'day', day });
     this.known.add(day);
   }
 
@@ -53,8 +49,13 @@ export class OrderDays {
   }
 
   async markDone(marker: string): Promise<void> {
+    await this.insertOnce({ _id: `marker:${marker}`, kind: 'marker' });
+  }
+
+  /** Insert-only: a document another writer stored first is the same document. */
+  private async insertOnce(doc: OrderDayDocument): Promise<void> {
     try {
-      await this.model.create({ _id: `marker:${marker}`, kind: 'marker' });
+      await this.model.create(doc);
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
     }

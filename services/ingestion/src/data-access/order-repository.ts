@@ -9,14 +9,15 @@ import { encodeCursor, orderListFilter, type OrderCursor, type OrderListQuery } 
 
 const HIDDEN = { processed: 0, outbox: 0, sent: 0, sentBy: 0, outboxPending: 0, customerEmail: 0, createdDay: 0 } as const;
 
+/** A list shows what an order is, not its whole history (the timeline) or what the channel sent besides. */
+const HIDDEN_IN_LIST = { ...HIDDEN, timeline: 0, source: 0 } as const;
+
 /**
  * A list request stops walking days after this long and answers the page it has, with a cursor where it
  * stopped (a page may then hold fewer orders than asked for; the cursor goes on from there). A narrow
  * filter over a long history would otherwise read every day in one request.
  */
 const LIST_WALK_BUDGET_MS = 500;
-/** A list shows what an order is, not its whole history (the timeline) or what the channel sent besides. */
-const HIDDEN_IN_LIST = { ...HIDDEN, timeline: 0, source: 0 } as const;
 
 /**
  * What a channel sent besides the canonical fields is kept for reference as a JSON string: it can be any

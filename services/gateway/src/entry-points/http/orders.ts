@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { addressSchema, commands, HOLD_REASONS, identifier, minorUnits, ORDER_STATUSES, orderLineSchema, sku } from '@oms/contracts';
+import { addressSchema, commands, HOLD_REASONS, identifier, minorUnits, ORDER_STATUSES, orderLineSchema, sku, type MessageData } from '@oms/contracts';
 import { express } from '@oms/http';
 import type { GatewayDeps } from '../../application/deps';
-import { intakeInFlight, orderCommand } from '../../application/order-commands';
+import { intakeInFlight, orderCommand, type OrderCommandType } from '../../application/order-commands';
 import { listOrders, visibleOrder } from '../../application/order-queries';
 import { apiRoute, pathId } from './api-route';
-import { principalOf, requireOps } from './auth';
+import { principalOf, requireOps, type Principal } from './auth';
 import { commandRoute } from './command-route';
 
 /** What these routes use of the gateway's dependencies (the test composes just these). */
@@ -68,6 +68,9 @@ const amendBody = z
 /** Reading and changing orders (ingestion owns them; changes are commands, reads are queries). */
 export function ordersRoutes(deps: OrdersDeps): express.Router {
   const router = express.Router();
+  /** The command to ingestion, marked when this gateway accepted the order moments ago (order-commands.ts). */
+  const toIngestion = async <T extends OrderCommandType>(principal: Principal, type: T, data: MessageData<T>) =>
+    orderCommand(principal, type, data, await intakeInFlight(deps.redis, data.orderId));
 
   apiRoute(router, {
     method: 'get',
@@ -125,20 +128,15 @@ export function ordersRoutes(deps: OrdersDeps): express.Router {
       200: { description: 'The changed order', schema: orderView },
       202: { description: 'Change queued; it will be carried out', schema: queued('amend_requested') },
     },
-    command: async ({ params, body }, res) => {
+    command: ({ params, body }, res) => {
       const principal = principalOf(res);
-      return orderCommand(
-        principal,
-        'order.amend.v1',
-        {
-          orderId: params.id,
-          ...(body.shippingAddress ? { shippingAddress: body.shippingAddress } : {}),
-          ...(body.lines ? { lines: body.lines } : {}),
-          ...(body.payment ? { paymentAmount: body.payment.amount } : {}),
-          actor: principal.actor,
-        },
-        await intakeInFlight(deps.redis, params.id),
-      );
+      return toIngestion(principal, 'order.amend.v1', {
+        orderId: params.id,
+        ...(body.shippingAddress ? { shippingAddress: body.shippingAddress } : {}),
+        ...(body.lines ? { lines: body.lines } : {}),
+        ...(body.payment ? { paymentAmount: body.payment.amount } : {}),
+        actor: principal.actor,
+      });
     },
     pending: ({ orderId }) => ({ id: orderId, status: 'amend_requested' }),
   });
@@ -158,10 +156,10 @@ export function ordersRoutes(deps: OrdersDeps): express.Router {
         schema: queued('cancel_requested'),
       },
     },
-    command: async ({ params, body }, res) => {
+    command: ({ params, body }, res) => {
       const principal = principalOf(res);
       const data = { orderId: params.id, reason: body.reason ?? 'cancelled by operator', actor: principal.actor };
-      return orderCommand(principal, 'order.cancel.v1', data, await intakeInFlight(deps.redis, params.id));
+      return toIngestion(principal, 'order.cancel.v1', data);
     },
     pending: ({ orderId }) => ({ id: orderId, status: 'cancel_requested' }),
   });
@@ -179,10 +177,10 @@ export function ordersRoutes(deps: OrdersDeps): express.Router {
       200: { description: 'The order after the decision', schema: orderView },
       202: { description: 'Decision queued; it will be carried out', schema: queued('decision_requested') },
     },
-    command: async ({ params, body }, res) => {
+    command: ({ params, body }, res) => {
       const principal = principalOf(res);
       const data = { orderId: params.id, decisions: body.decisions, actor: principal.actor };
-      return orderCommand(principal, 'order.decide.v1', data, await intakeInFlight(deps.redis, params.id));
+      return toIngestion(principal, 'order.decide.v1', data);
     },
     pending: ({ orderId }) => ({ id: orderId, status: 'decision_requested' }),
   });
@@ -199,10 +197,10 @@ export function ordersRoutes(deps: OrdersDeps): express.Router {
       200: { description: 'The order after the release', schema: orderView },
       202: { description: 'Release queued; it will be carried out', schema: queued('release_requested') },
     },
-    command: async ({ params, body }, res) => {
+    command: ({ params, body }, res) => {
       const principal = requireOps(res);
       const data = { orderId: params.id, reason: params.reason, ...(body.note ? { note: body.note } : {}), actor: principal.actor };
-      return orderCommand(principal, 'order.release-hold.v1', data, await intakeInFlight(deps.redis, params.id));
+      return toIngestion(principal, 'order.release-hold.v1', data);
     },
     pending: ({ orderId }) => ({ id: orderId, status: 'release_requested' }),
   });
