@@ -300,6 +300,24 @@ async function check({ api, stack, load, sandboxes, ports, internalToken, until 
     } else if (picked) bad('stock is picked only for shipped orders', `picked ${JSON.stringify(picked)} though ${o.status}`);
   }
 
+  // A cancel answered 202 (queued) that did not cancel the order was refused later: that refusal must be on
+  // the order's timeline (command.refused.v1), never silent.
+  const queuedCancels = accepted.filter((order) => order.steps.cancel?.status === 202 && byId.get(order.id) && byId.get(order.id).status !== 'cancelled');
+  for (const full of await readByIds(
+    api,
+    queuedCancels.map((o) => o.id),
+  )) {
+    const refusal = (full.timeline ?? []).find((e) => e.type === 'command_refused' && e.detail?.startsWith('order.cancel.v1 refused'));
+    if (!refusal)
+      broken.push({
+        invariant: 'a queued cancel is carried out or its refusal is on the timeline',
+        orderId: full.id,
+        externalId: full.externalId,
+        status: full.status,
+        detail: 'cancel answered 202, order not cancelled, no command_refused entry for order.cancel.v1',
+      });
+  }
+
   // Stock invariants per SKU and location.
   const stockRows = [];
   for (const [sku, { figures: f, movements }] of stock) {

@@ -103,6 +103,20 @@ const numericHeader = (msg: ConsumeMessage, name: string) => {
   const value = Number(msg.properties.headers?.[name]);
   return Number.isFinite(value) ? value : undefined;
 };
+/**
+ * Epoch ms until which the sender of a command waits for its answer (CommandClient sets it). A refusal
+ * after that reaches a reply queue nobody reads (the client was told 202, queued), so it is announced like
+ * a refusal without a reply queue. A second of margin covers clocks that differ between pods: a refusal at
+ * the edge is then both answered and announced, never neither.
+ */
+export const REPLY_BY_HEADER = 'x-oms-reply-by';
+const REPLY_BY_MARGIN_MS = 1000;
+const requesterWaits = (msg: ConsumeMessage): boolean => {
+  if (!msg.properties.replyTo) return false;
+  const replyBy = numericHeader(msg, REPLY_BY_HEADER);
+  // A sender that did not say how long it waits (an older release) is taken to wait.
+  return replyBy === undefined || Date.now() < replyBy - REPLY_BY_MARGIN_MS;
+};
 /** Redelivered by the broker, a retry, or replayed from the DLQ: its work may be stored but not yet announced. */
 const isRepeated = (msg: ConsumeMessage) => msg.fields.redelivered || attemptOf(msg) > 1 || (numericHeader(msg, REPLAYS_HEADER) ?? 0) > 0;
 
@@ -305,7 +319,7 @@ export class QueueConsumer {
           // A command the domain refused (not found, conflict): answer it, do not retry.
           ctx.logger.info({ status: err.status, detail: err.detail }, 'command rejected');
           if (msg.properties.replyTo) await this.reply(msg, { ok: false, problem: err.toProblem() });
-          else await this.announceRefusal(msg, envelope, err, attempt);
+          if (!requesterWaits(msg)) await this.announceRefusal(msg, envelope, err, attempt);
           this.count(type, 'rejected', span);
         } else {
           await this.retryOrDeadLetter(msg, err, ctx, type, span);

@@ -4,7 +4,7 @@ import type { MessageData, MessageType } from '@oms/contracts';
 import { AppError } from '@oms/errors';
 import { Broker } from './broker';
 import type { MessageMeta } from './envelope';
-import type { RpcReply } from './consumer';
+import { REPLY_BY_HEADER, type RpcReply } from './consumer';
 
 export type RequestOutcome = { status: 'done'; result: unknown } | { status: 'pending' };
 
@@ -59,7 +59,9 @@ export class CommandClient {
       this.waiting.set(messageId, resolve);
     });
     try {
-      await this.broker.publish(type, data, { ...meta, id: messageId }, { replyTo: this.replyQueue, requireRoute: true });
+      // The handler learns until when we wait: a refusal after that has nobody to hear it (consumer.ts).
+      const headers = { [REPLY_BY_HEADER]: Date.now() + timeoutMs };
+      await this.broker.publish(type, data, { ...meta, id: messageId }, { replyTo: this.replyQueue, requireRoute: true, headers });
       const reply = await answered;
       if (!reply) return { status: 'pending' };
       if (!reply.ok) throw reply.problem ? AppError.fromProblem(reply.problem) : new AppError(502, 'Bad Gateway');

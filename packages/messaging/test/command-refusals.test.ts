@@ -20,6 +20,8 @@ describe('refusals of asynchronous commands', () => {
       {
         'stock.restock.v1': async (m) => {
           handled.push(m.data.returnId);
+          // A slow refusal: its sender has stopped waiting by then.
+          if (m.data.returnId.startsWith('late-')) await new Promise((resolve) => setTimeout(resolve, 1700));
           throw new Refusal('invalid', `location ${m.data.locationId} does not exist`);
         },
         'location.upsert.v1': async (m) => {
@@ -77,6 +79,14 @@ describe('refusals of asynchronous commands', () => {
   it('when the sender waits for the answer, then it gets the problem and no command.refused.v1 is published', async () => {
     await expect(client.send('stock.restock.v1', restock('ret-2'), { correlationId: 'ord-1' })).rejects.toMatchObject({ status: 422 });
     await expectNothingWithin(200, async () => (await raw.count('ingestion.order-progress')) > 0, 'a refusal announced though its sender had the answer');
+  });
+
+  it('when the sender stopped waiting before the refusal (it was told 202), then command.refused.v1 is published all the same', async () => {
+    await expect(client.send('stock.restock.v1', restock('late-1'), { correlationId: 'ord-1' }, 1500)).resolves.toEqual({ status: 'pending' });
+    await eventually(async () => (await raw.count('ingestion.order-progress')) === 1, 5000, 20);
+    const [refused] = await refusalsIn('ingestion.order-progress');
+    expect(refused.data).toMatchObject({ orderId: 'ord-1~2', command: 'stock.restock.v1', returnId: 'late-1', status: 422 });
+    await raw.drain('returns.command-refusals');
   });
 
   it('when a refused command without a reply queue names no order, then it goes to the DLQ with its reason', async () => {
