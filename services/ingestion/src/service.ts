@@ -1,7 +1,7 @@
 import type { ServiceDefinition } from '@oms/runtime';
 import { configSchema } from './config';
 import { backfillCreatedDay } from './data-access/created-day-backfill';
-import { OrderDays } from './data-access/order-days';
+import { orderDays } from './data-access/order-days';
 import { orderLockKey, orderModel, type OrderDocument } from './data-access/order-model';
 import { OrderRepository, toView } from './data-access/order-repository';
 import { internalOrderRoutes } from './entry-points/http/internal-orders';
@@ -14,7 +14,7 @@ export const definition: ServiceDefinition<typeof configSchema> = {
   name: SERVICE_NAME,
   configSchema,
   setup: (ctx) => {
-    const orders = new OrderRepository(orderModel(ctx.db), new OrderDays(ctx.db));
+    const orders = new OrderRepository(orderModel(ctx.db), orderDays(ctx.db));
     const store = ctx.aggregates<OrderDocument>({ model: orders.model, lockKey: orderLockKey, view: toView });
     // In the background: the service serves meanwhile (older orders appear in lists as they get their day).
     void backfillCreatedDay(store, orders.days, ctx.logger).catch((err) =>

@@ -151,8 +151,8 @@ describe('ingestion: listing orders', () => {
 
   it('when orders were stored before they had a createdDay, then the backfill gives them one and lists show them', async () => {
     const { backfillCreatedDay } = await import('../src/data-access/created-day-backfill');
-    const { OrderDays } = await import('../src/data-access/order-days');
-    const days = new OrderDays(service.ctx.db);
+    const { orderDays } = await import('../src/data-access/order-days');
+    const days = orderDays(service.ctx.db);
     const legacy = { ...(await service.ctx.db.collection('orders').findOne({ _id: special.anna as never })), _id: 'legacy-order-1', externalId: 'WS-LEGACY' };
     delete (legacy as Record<string, unknown>).createdDay;
     (legacy as Record<string, unknown>).createdAt = '2024-02-29T08:00:00.000Z';

@@ -2,7 +2,8 @@ import { notFound } from '@oms/errors';
 import type { OrderPage, OrderRepository } from '../data-access/order-repository';
 import type { OrderListQuery } from '../data-access/order-query';
 
-export { decodeCursor, type OrderListQuery } from '../data-access/order-query';
+export type { OrderListQuery } from '../data-access/order-query';
+export { decodeTimeCursor } from '@oms/mongo';
 export type { OrderRepository } from '../data-access/order-repository';
 
 /** One page of the order list (GET /v1/orders through the gateway). */

@@ -1,6 +1,7 @@
 import type { Logger } from '@oms/logging';
 import type { AggregateStore } from '@oms/outbox';
-import { dayOf, type OrderDays } from './order-days';
+import { dayOf, type DayIndex } from '@oms/mongo';
+import { ORDER_DAY_KIND } from './order-days';
 import type { OrderDocument } from './order-model';
 
 const MARKER = 'createdDay-backfill';
@@ -11,7 +12,7 @@ const MARKER = 'createdDay-backfill';
  * lock like every other write of an order (a write beside a concurrent holder could be lost on FerretDB),
  * and notes the day. Progress goes to the log every 5,000 orders.
  */
-export async function backfillCreatedDay(store: AggregateStore<OrderDocument>, days: OrderDays, logger: Logger): Promise<void> {
+export async function backfillCreatedDay(store: AggregateStore<OrderDocument>, days: DayIndex, logger: Logger): Promise<void> {
   if (await days.isDone(MARKER)) return;
   let seen = 0;
   let updated = 0;
@@ -20,7 +21,7 @@ export async function backfillCreatedDay(store: AggregateStore<OrderDocument>, d
     if (seen % 5000 === 0) logger.info({ seen, updated }, 'createdDay backfill: progress');
     if (doc.createdDay || typeof doc.createdAt !== 'string') continue;
     const day = dayOf(doc.createdAt);
-    await days.note(day);
+    await days.note(ORDER_DAY_KIND, day);
     await store.withLock(String(doc._id), async (lease) => {
       await lease.assertHeld();
       await store.model.updateOne({ _id: doc._id }, { $set: { createdDay: day } });

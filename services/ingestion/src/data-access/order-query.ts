@@ -1,12 +1,7 @@
 import type { FilterQuery } from 'mongoose';
 import type { HoldReason, OrderStatus } from '@oms/contracts';
+import type { TimeCursor } from '@oms/mongo';
 import type { OrderDocument } from './order-model';
-
-/** Where a page ends: the sort key of its last order. Opaque to clients (base64url of JSON). */
-export interface OrderCursor {
-  createdAt: string;
-  id: string;
-}
 
 export interface OrderListQuery {
   statuses?: OrderStatus[];
@@ -20,25 +15,9 @@ export interface OrderListQuery {
   holdReason?: HoldReason;
   /** Free text, case-insensitive, in the external id or the customer's name. */
   q?: string;
-  after?: OrderCursor;
+  after?: TimeCursor;
   limit: number;
   sort: 'asc' | 'desc';
-}
-
-export function encodeCursor(cursor: OrderCursor): string {
-  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id]), 'utf8').toString('base64url');
-}
-
-/** undefined for anything that is not a cursor this service made. */
-export function decodeCursor(value: string): OrderCursor | undefined {
-  try {
-    const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
-    if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string') return undefined;
-    if (Number.isNaN(Date.parse(parsed[0]))) return undefined;
-    return { createdAt: parsed[0], id: parsed[1] };
-  } catch {
-    return undefined;
-  }
 }
 
 /** User text inside a regular expression matches itself only. */
@@ -62,7 +41,7 @@ export function orderListFilter(query: OrderListQuery): FilterQuery<OrderDocumen
   if (query.after) {
     // Strictly after the cursor in sort order; the id breaks ties between orders created in the same millisecond.
     const op = query.sort === 'desc' ? '$lt' : '$gt';
-    and.push({ $or: [{ createdAt: { [op]: query.after.createdAt } }, { createdAt: query.after.createdAt, _id: { [op]: query.after.id } }] });
+    and.push({ $or: [{ createdAt: { [op]: query.after.at } }, { createdAt: query.after.at, _id: { [op]: query.after.id } }] });
   }
   return and.length === 0 ? {} : and.length === 1 ? and[0] : { $and: and };
 }

@@ -1,23 +1,16 @@
 import type { UpdateQuery } from 'mongoose';
-import { InsertBatcher, type InsertOutcome } from '@oms/mongo';
+import { dayOf, daysToWalk, InsertBatcher, nextTimeCursor, walkDays, type DayIndex, type InsertOutcome } from '@oms/mongo';
 import type { OutboxEntry } from '@oms/outbox';
 import { initialCheckKeys } from '../domain/check-keys';
 import type { OrderChange, OrderState } from '../domain/order';
-import { dayOf, type OrderDays } from './order-days';
+import { ORDER_DAY_KIND } from './order-days';
 import type { OrderModel } from './order-model';
-import { encodeCursor, orderListFilter, type OrderCursor, type OrderListQuery } from './order-query';
+import { orderListFilter, type OrderListQuery } from './order-query';
 
 const HIDDEN = { processed: 0, outbox: 0, sent: 0, sentBy: 0, outboxPending: 0, customerEmail: 0, createdDay: 0 } as const;
 
 /** A list shows what an order is, not its whole history (the timeline) or what the channel sent besides. */
 const HIDDEN_IN_LIST = { ...HIDDEN, timeline: 0, source: 0 } as const;
-
-/**
- * A list request stops walking days after this long and answers the page it has, with a cursor where it
- * stopped (a page may then hold fewer orders than asked for; the cursor goes on from there). A narrow
- * filter over a long history would otherwise read every day in one request.
- */
-const LIST_WALK_BUDGET_MS = 500;
 
 /**
  * What a channel sent besides the canonical fields is kept for reference as a JSON string: it can be any
@@ -50,7 +43,7 @@ export class OrderRepository {
 
   constructor(
     readonly model: OrderModel,
-    readonly days: OrderDays,
+    readonly days: DayIndex,
   ) {
     // Stored as given: insert() builds the whole document (no defaults or casting to apply).
     this.newOrders = new InsertBatcher(model, { asGiven: true });
@@ -64,33 +57,24 @@ export class OrderRepository {
   /**
    * One page of orders in creation order, read day by day (docs/orders-list.md): each day's matching
    * orders by an equality on `createdDay` that FerretDB pushes down, sorted in memory (one day's worth),
-   * until the page is full, the days run out, or the walk's time budget is spent. One more order than
-   * asked for is read to know whether another page follows.
+   * until the page is full, the days run out, or the walk's time budget is spent (walkDays).
    */
   async list(query: OrderListQuery): Promise<OrderPage> {
     if (query.channels?.length === 0) return { items: [], nextCursor: null };
     const direction = query.sort === 'desc' ? -1 : 1;
     const filter = orderListFilter(query);
-    const days = daysToWalk(await this.days.all(), query);
-    const started = Date.now();
-    const docs: Array<Record<string, unknown>> = [];
-    let walked = 0;
-    for (const day of days) {
-      const found = await this.model
+    const range = { from: query.createdFrom, to: query.createdTo, after: query.after, sort: query.sort };
+    const days = daysToWalk(await this.days.days(ORDER_DAY_KIND), range);
+    const walk = await walkDays(days, query.limit, (day, want) =>
+      this.model
         .find({ ...filter, createdDay: day }, HIDDEN_IN_LIST)
         .sort({ createdAt: direction, _id: direction })
-        .limit(query.limit + 1 - docs.length)
-        .lean();
-      docs.push(...found);
-      walked++;
-      if (docs.length > query.limit || Date.now() - started > LIST_WALK_BUDGET_MS) break;
-    }
-    const page = docs.slice(0, query.limit);
-    const last = page[page.length - 1];
-    let next: OrderCursor | undefined;
-    if (docs.length > query.limit && last) next = { createdAt: last.createdAt as string, id: last._id as string };
-    else if (walked < days.length) next = dayBoundary(days[walked - 1], query.sort);
-    return { items: page.map(toView), nextCursor: next ? encodeCursor(next) : null };
+        .limit(want)
+        .lean<Array<Record<string, unknown>>>()
+        .exec(),
+    );
+    const nextCursor = nextTimeCursor(walk, query.sort, (doc) => ({ at: doc.createdAt as string, id: doc._id as string }));
+    return { items: walk.items.map(toView), nextCursor };
   }
 
   /**
@@ -102,7 +86,7 @@ export class OrderRepository {
     const now = new Date().toISOString();
     const createdDay = dayOf(state.createdAt);
     // The day first: a day listed without orders costs one empty read; an order on an unlisted day is never listed.
-    await this.days.note(createdDay);
+    await this.days.note(ORDER_DAY_KIND, createdDay);
     return this.newOrders.insert({
       _id: id,
       ...rest,
@@ -128,25 +112,4 @@ export function orderUpdate(change: OrderChange): UpdateQuery<Record<string, unk
 /** The order after `change`, as clients see it: what the write just stored, without reading it back. */
 export function viewAfter(doc: Record<string, unknown>, change: OrderChange) {
   return toView({ ...doc, ...change.set, timeline: [...((doc.timeline as OrderState['timeline'] | undefined) ?? []), ...change.timeline] });
-}
-
-/** The days a list query reads, in its sort order: those with orders, within its range and after its cursor. */
-export function daysToWalk(days: string[], query: Pick<OrderListQuery, 'createdFrom' | 'createdTo' | 'after' | 'sort'>): string[] {
-  const from = query.createdFrom ? dayOf(query.createdFrom) : undefined;
-  const to = query.createdTo ? dayOf(query.createdTo) : undefined;
-  const cursorDay = query.after ? dayOf(query.after.createdAt) : undefined;
-  const inRange = days.filter((d) => (!from || d >= from) && (!to || d <= to) && (!cursorDay || (query.sort === 'desc' ? d <= cursorDay : d >= cursorDay)));
-  return query.sort === 'desc' ? inRange.reverse() : inRange;
-}
-
-/**
- * A cursor just past a whole day in the walk's direction: before its first instant (newest first) or at
- * the next day's first instant (oldest first). The empty id sorts before every order id, so no order of
- * the walked day is read again and none of the next day is skipped.
- */
-export function dayBoundary(day: string, sort: 'asc' | 'desc'): OrderCursor {
-  if (sort === 'desc') return { createdAt: `${day}T00:00:00.000Z`, id: '' };
-  const next = new Date(`${day}T00:00:00.000Z`);
-  next.setUTCDate(next.getUTCDate() + 1);
-  return { createdAt: next.toISOString(), id: '' };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { HOLD_REASONS, identifier, ORDER_STATUSES, sku, type OrderStatus } from '@oms/contracts';
 import { parseOrThrow, unprocessable } from '@oms/errors';
 import type { Express } from '@oms/http';
-import { decodeCursor, getOrder, listOrders, type OrderListQuery, type OrderRepository } from '../../application/order-queries';
+import { decodeTimeCursor, getOrder, listOrders, type OrderListQuery, type OrderRepository } from '../../application/order-queries';
 
 const commaList = <T extends z.ZodType>(item: T) =>
   z
@@ -51,7 +51,7 @@ const listQuerySchema = z
 
 function toListQuery(raw: unknown): OrderListQuery {
   const q = parseOrThrow(listQuerySchema, raw, 'query string');
-  const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+  const after = q.cursor === undefined ? undefined : decodeTimeCursor(q.cursor);
   if (q.cursor !== undefined && !after) throw unprocessable('The query string is invalid', [{ path: 'cursor', message: 'is not a cursor from this list' }]);
   const channels = q.channels ? (q.channel ? q.channels.filter((c) => c === q.channel) : q.channels) : q.channel ? [q.channel] : undefined;
   return {

@@ -1,0 +1,171 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { isDuplicateKeyError } from './index';
+
+/**
+ * Which days (UTC) hold documents of a kind: one insert-only document per kind and day, written before
+ * the first document of that day is stored. A list walks these days one at a time (walkDays below): each
+ * day's documents are found by an equality on a stored day field, which FerretDB 1.x pushes down to
+ * PostgreSQL, so a page costs what one or a few days hold, however long the history. Insert-only with a
+ * unique `_id`, so concurrent writers never lose one (a lost update on FerretDB cannot happen to an insert).
+ *
+ * The kind scopes the days: the order list has one kind for all orders, the stock ledger one per SKU.
+ */
+interface DayDocument {
+  _id: string;
+  kind: string;
+  day?: string;
+}
+
+const daySchema = new Schema<DayDocument>({ _id: String, kind: { type: String, required: true }, day: String }, { versionKey: false });
+// Every read is by kind (an equality FerretDB pushes down; the index gets its GIN twin on the test stack).
+daySchema.index({ kind: 1 });
+
+/** `2026-12-05` for `2026-12-05T10:23:19.000Z` (or any date Date can read), in UTC. */
+export const dayOf = (timestamp: string | Date) => new Date(timestamp).toISOString().slice(0, 10);
+
+/** Kind and day pairs this process remembers having written; beyond this it forgets and re-inserts (harmless). */
+const REMEMBERED = 100_000;
+
+export class DayIndex {
+  /** Days this process has written or seen written: the hot path writes each (kind, day) once per process. */
+  private readonly known = new Set<string>();
+  readonly model: Model<DayDocument>;
+
+  constructor(db: Connection, collection: string) {
+    this.model = db.model<DayDocument>(collection, daySchema, collection);
+  }
+
+  /** Record that documents of `kind` exist on `day`; call it before storing such a document. */
+  async note(kind: string, day: string): Promise<void> {
+    const id = `${kind}:${day}`;
+    if (this.known.has(id)) return;
+    await this.insertOnce({ _id: id, kind, day });
+    if (this.known.size >= REMEMBERED) this.known.clear();
+    this.known.add(id);
+  }
+
+  /** Every day with documents of `kind`, oldest first: one small document per day. */
+  async days(kind: string): Promise<string[]> {
+    const docs = await this.model.find({ kind }, { day: 1 }).lean();
+    return docs.map((d) => d.day as string).sort();
+  }
+
+  /** One-off work done (a backfill): remembered across restarts. */
+  async isDone(marker: string): Promise<boolean> {
+    return (await this.model.findById(`marker:${marker}`).lean()) !== null;
+  }
+
+  async markDone(marker: string): Promise<void> {
+    await this.insertOnce({ _id: `marker:${marker}`, kind: 'marker' });
+  }
+
+  /** Insert-only: a document another writer stored first is the same document. */
+  private async insertOnce(doc: DayDocument): Promise<void> {
+    try {
+      await this.model.create(doc);
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+    }
+  }
+}
+
+/**
+ * A list request stops walking days after this long and answers the page it has, with a cursor where it
+ * stopped (a page may then hold fewer items than asked for; the cursor goes on from there). A narrow
+ * filter over a long history would otherwise read every day in one request.
+ */
+export const WALK_BUDGET_MS = 500;
+
+export interface DayWalk<T> {
+  /** Items found, at most `limit`. */
+  items: T[];
+  /** Another item follows the last one: the next page starts after it. */
+  more: boolean;
+  /** The walk ran out of time before the days did: the next page starts after this (whole) day. */
+  stoppedAfterDay?: string;
+}
+
+/**
+ * One page read day by day, in the order of `days`: `read(day, want)` gives that day's matching items in
+ * sort order (at most `want`), until the page is full, the days run out, or the time budget is spent. One
+ * more item than asked for is read to know whether another page follows.
+ */
+export async function walkDays<T>(
+  days: string[],
+  limit: number,
+  read: (day: string, want: number) => Promise<T[]>,
+  budgetMs = WALK_BUDGET_MS,
+): Promise<DayWalk<T>> {
+  const started = Date.now();
+  const found: T[] = [];
+  let walked = 0;
+  for (const day of days) {
+    found.push(...(await read(day, limit + 1 - found.length)));
+    walked++;
+    if (found.length > limit || Date.now() - started > budgetMs) break;
+  }
+  const more = found.length > limit;
+  return { items: found.slice(0, limit), more, ...(!more && walked < days.length ? { stoppedAfterDay: days[walked - 1] } : {}) };
+}
+
+/** Where a page ends: the time and id of its last item. Opaque to clients (base64url of JSON). */
+export interface TimeCursor {
+  at: string;
+  id: string;
+}
+
+export function encodeTimeCursor(cursor: TimeCursor): string {
+  return Buffer.from(JSON.stringify([cursor.at, cursor.id]), 'utf8').toString('base64url');
+}
+
+/** undefined for anything that is not a cursor encodeTimeCursor made. */
+export function decodeTimeCursor(value: string): TimeCursor | undefined {
+  try {
+    const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+    if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string') return undefined;
+    if (Number.isNaN(Date.parse(parsed[0]))) return undefined;
+    return { at: parsed[0], id: parsed[1] };
+  } catch {
+    return undefined;
+  }
+}
+
+export interface DayRange {
+  /** From this time on (inclusive). */
+  from?: string;
+  /** Up to this time. */
+  to?: string;
+  /** The cursor of the page before. */
+  after?: TimeCursor;
+  sort: 'asc' | 'desc';
+}
+
+/** The days a list reads, in its sort order: those with documents, within its range and from its cursor's day. */
+export function daysToWalk(days: string[], range: DayRange): string[] {
+  const from = range.from ? dayOf(range.from) : undefined;
+  const to = range.to ? dayOf(range.to) : undefined;
+  const cursorDay = range.after ? dayOf(range.after.at) : undefined;
+  const inRange = days.filter((d) => (!from || d >= from) && (!to || d <= to) && (!cursorDay || (range.sort === 'desc' ? d <= cursorDay : d >= cursorDay)));
+  return range.sort === 'desc' ? inRange.reverse() : inRange;
+}
+
+/**
+ * A cursor just past a whole day in the walk's direction: before its first instant (newest first) or at
+ * the next day's first instant (oldest first). For lists whose id breaks ties in the same direction as
+ * the time, the empty id sorts before every id, so nothing of the walked day is read again and nothing
+ * of the next day is skipped.
+ */
+export function dayBoundary(day: string, sort: 'asc' | 'desc'): TimeCursor {
+  if (sort === 'desc') return { at: `${day}T00:00:00.000Z`, id: '' };
+  const next = new Date(`${day}T00:00:00.000Z`);
+  next.setUTCDate(next.getUTCDate() + 1);
+  return { at: next.toISOString(), id: '' };
+}
+
+/** The cursor after a walk's page: after its last item when more follow, past the last day walked when time ran out. */
+export function nextTimeCursor<T>(walk: DayWalk<T>, sort: 'asc' | 'desc', keyOf: (item: T) => TimeCursor): string | null {
+  const last = walk.items[walk.items.length - 1];
+  if (walk.more && last) return encodeTimeCursor(keyOf(last));
+  if (walk.stoppedAfterDay) return encodeTimeCursor(dayBoundary(walk.stoppedAfterDay, sort));
+  return null;
+}
