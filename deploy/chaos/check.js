@@ -11,9 +11,20 @@ const { CHANNELS } = require('./load');
 
 const root = path.resolve(__dirname, '../..');
 const SHIPPED = ['shipped', 'in_transit', 'delivered', 'returned'];
-/** GET /v1/inventory/{sku}/movements shows the newest 500: a ledger that long cannot be summed from it. */
-const LEDGER_PAGE = 500;
 const ok2xx = (step) => step && step.status >= 200 && step.status < 300;
+
+/** A SKU's whole ledger, page by page (a page may be short while a cursor follows); undefined if a page fails. */
+async function readLedger(api, sku) {
+  const movements = [];
+  let cursor = null;
+  do {
+    const page = await api.get(`/v1/inventory/${sku}/movements?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    if (page.status !== 200) return undefined;
+    movements.push(...page.body.movements);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return movements;
+}
 
 /**
  * Every stored order of the run's channels, page by page (the list carries checks, allocation, shipments).
@@ -230,8 +241,8 @@ async function check({ api, stack, load, sandboxes, ports, internalToken, until 
   await Promise.all(
     skus.map((sku) =>
       limit.run(async () => {
-        const [figures, ledger] = await Promise.all([api.get(`/v1/inventory/${sku}`), api.get(`/v1/inventory/${sku}/movements`)]);
-        stock.set(sku, { figures: figures.body, movements: ledger.status === 200 ? ledger.body.movements : undefined });
+        const [figures, movements] = await Promise.all([api.get(`/v1/inventory/${sku}`), readLedger(api, sku)]);
+        stock.set(sku, { figures: figures.body, movements });
       }),
     ),
   );
@@ -295,7 +306,7 @@ async function check({ api, stack, load, sandboxes, ports, internalToken, until 
     const picked = picks.get(o.id);
     if (SHIPPED.includes(o.status) || o.checks?.stock === 'consumed') {
       for (const [sku, quantity] of Object.entries(ordered))
-        if (stock.get(sku)?.movements?.length < LEDGER_PAGE && (picked?.[sku] ?? 0) !== quantity)
+        if (stock.get(sku)?.movements && (picked?.[sku] ?? 0) !== quantity)
           bad('a shipped order picks what it ordered, once', `${sku}: ${picked?.[sku] ?? 0} picked, ${quantity} ordered`);
     } else if (picked) bad('stock is picked only for shipped orders', `picked ${JSON.stringify(picked)} though ${o.status}`);
   }
@@ -324,10 +335,10 @@ async function check({ api, stack, load, sandboxes, ports, internalToken, until 
     for (const loc of f?.locations ?? []) {
       const row = { sku, locationId: loc.locationId, onHand: loc.onHand, reserved: loc.reserved, available: loc.available };
       const bad = (what, detail) => broken.push({ invariant: what, sku, locationId: loc.locationId, detail });
-      if (movements && movements.length < LEDGER_PAGE) {
+      if (movements) {
         row.ledger = movements.filter((m) => m.locationId === loc.locationId).reduce((sum, m) => sum + m.quantity, 0);
         if (row.ledger !== loc.onHand) bad('on hand = sum of movements', `on hand ${loc.onHand}, ledger ${row.ledger}`);
-      } else row.ledger = 'not checked: ledger longer than one page';
+      } else row.ledger = 'not checked: the ledger could not be read';
       row.reservedByOrders = reservedByOrders.get(`${sku}@${loc.locationId}`) ?? 0;
       if (row.reservedByOrders !== loc.reserved)
         bad(

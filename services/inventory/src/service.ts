@@ -1,4 +1,4 @@
-import { InsertBatcher } from '@oms/mongo';
+import { DayIndex, InsertBatcher } from '@oms/mongo';
 import type { ServiceDefinition } from '@oms/runtime';
 import type { InventoryDeps, InventoryRepositories } from './application/inventory-deps';
 import { configSchema, SERVICE_NAME } from './config';
@@ -42,12 +42,16 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     const repositories: InventoryRepositories = {
       locations: new LocationDirectory(models),
       reservations: new ReservationRepository(models.Reservations),
-      movements: new MovementRepository(models.Movements),
+      movements: new MovementRepository(models.Movements, new DayIndex(ctx.db, 'movement_days')),
       incoming: new IncomingRepository(models.Incoming),
       skuSettings: new SkuSettingRepository(models.SkuSettings),
       stockSettings: new StockSettingRepository(models.StockSettings),
       stockAlerts: new StockAlertRepository(models.StockAlerts),
     };
+    // In the background: older ledger entries appear in the movement pages as they get their day.
+    void repositories.movements
+      .backfillDays(ctx.logger)
+      .catch((err) => ctx.logger.warn({ err: (err as Error).message }, 'movement day backfill stopped; it starts again with the next start'));
     const deps: InventoryDeps = {
       ...repositories,
       store,

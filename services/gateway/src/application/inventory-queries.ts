@@ -9,7 +9,7 @@ export const inventoryQueries = (deps: QueryDeps) => {
     stock: (query: Record<string, unknown>) => get(`/internal/inventory?${queryString(query)}`),
     replenishment: (query: Record<string, unknown>) => get(`/internal/inventory-replenishment?${queryString(query)}`),
     forecast: (query: Record<string, unknown>) => get(`/internal/inventory-forecast?${queryString(query)}`),
-    movementsOf: (sku: string) => get(`/internal/inventory/${seg(sku)}/movements`),
+    movementsOf: (sku: string, query: Record<string, unknown>) => get(`/internal/inventory/${seg(sku)}/movements?${queryString(query)}`),
     stockOf: (sku: string) => get(`/internal/inventory/${seg(sku)}`),
   };
 };

@@ -1,3 +1,4 @@
+import type { TimeCursor } from '@oms/mongo';
 import { availableToPromise, type Counter } from '../domain/ledger';
 import { summarizeSku } from '../domain/stock-levels';
 import { incomingView, movementView } from '../data-access/views';
@@ -47,9 +48,10 @@ export async function belowReorderPoint({ stockSettings, counters }: InventoryRe
     .sort((a, b) => a.available - b.available || (a.sku < b.sku ? -1 : 1));
 }
 
-/** The ledger of one SKU, newest first (the newest 500): where its on hand comes from. */
-export async function movementsOf({ movements }: InventoryReads, sku: string) {
-  return (await movements.newestOf(sku)).map(movementView);
+/** One page of a SKU's ledger, newest first: where its on hand comes from. */
+export async function movementsOf({ movements }: InventoryReads, sku: string, limit: number, after?: TimeCursor) {
+  const page = await movements.page(sku, limit, after);
+  return { sku, movements: page.movements.map(movementView), nextCursor: page.nextCursor };
 }
 
 /** Counters against the documents: what the invariant tests and ops check after an incident. */

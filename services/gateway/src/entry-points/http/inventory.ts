@@ -31,7 +31,13 @@ const report = (description: string) => z.object({}).loose().describe(descriptio
 
 // Answers owned by the inventory service: documented loosely, their fields are its contract.
 const locationView = z.object({}).loose().describe('The location as stored by the inventory service');
-const movementsResult = z.object({}).loose().describe('The movements as recorded by the inventory service');
+const movementsResult = z
+  .object({ sku: z.string(), movements: z.array(z.object({}).loose()), nextCursor: z.string().nullable() })
+  .describe('One page of movements as recorded by the inventory service; nextCursor null on the last page');
+const movementsQuery = z.strictObject({
+  cursor: z.string().min(1).max(1000).optional().describe('nextCursor of the previous page'),
+  limit: z.coerce.number().int().min(1).max(500).optional().describe('Page size, 1-500, default 500'),
+});
 const stockView = z.object({}).loose().describe('Stock of the SKU per location: on hand, reserved, safety stock, available to promise');
 
 export function inventoryRoutes(deps: GatewayDeps): express.Router {
@@ -225,13 +231,14 @@ export function inventoryRoutes(deps: GatewayDeps): express.Router {
   apiRoute(router, {
     method: 'get',
     path: '/inventory/:sku/movements',
-    summary: 'The stock ledger of one SKU, newest first (at most 500 movements)',
+    summary: 'The stock ledger of one SKU, newest first, in cursor pages (a page may be short while nextCursor is not null)',
     tags: ['inventory'],
     params: skuParams,
+    query: movementsQuery,
     responses: { 200: { description: 'The movements', schema: movementsResult } },
-    handler: async (_req, res, { params }) => {
+    handler: async (_req, res, { params, query }) => {
       requireOps(res);
-      res.json(await queries.movementsOf(params.sku));
+      res.json(await queries.movementsOf(params.sku, query));
     },
   });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { identifier, sku as skuSchema } from '@oms/contracts';
-import { parseOrThrow } from '@oms/errors';
+import { parseOrThrow, unprocessable } from '@oms/errors';
+import { decodeTimeCursor } from '@oms/mongo';
 import type { Express } from '@oms/http';
 import type { InventoryReads } from '../../application/inventory-deps';
 import { getLocation, listLocations } from '../../application/location-queries';
@@ -18,6 +19,11 @@ const planningQuery = z.object({
   days: z.coerce.number().int().min(1).max(365).default(30),
   reviewDays: z.coerce.number().int().min(0).max(365).default(7),
   sku: skuSchema.optional(),
+});
+/** A page of a SKU's ledger: 500 entries unless asked for fewer (what the route answered before it had pages). */
+const movementsQuery = z.strictObject({
+  cursor: z.string().min(1).max(1000).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(500),
 });
 
 /** Queries for the gateway. */
@@ -45,7 +51,10 @@ export const inventoryRoutes = (reads: InventoryReads) => (app: Express) => {
 
   app.get('/internal/inventory/:sku/movements', async (req, res) => {
     const sku = parseOrThrow(skuSchema, req.params.sku, 'SKU');
-    res.json({ sku, movements: await movementsOf(reads, sku) });
+    const { cursor, limit } = parseOrThrow(movementsQuery, req.query, 'query string');
+    const after = cursor === undefined ? undefined : decodeTimeCursor(cursor);
+    if (cursor !== undefined && !after) throw unprocessable('The query string is invalid', [{ path: 'cursor', message: 'is not a cursor from this list' }]);
+    res.json(await movementsOf(reads, sku, limit, after));
   });
 
   app.get('/internal/inventory-audit', async (_req, res) => {
