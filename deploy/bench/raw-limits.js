@@ -66,6 +66,41 @@ async function rawInsertRate(mongoUrl, durationMs = 3000) {
 }
 
 /**
+ * The store's limit on updates, which is most of what an order's life costs it: 1,000 order-like 1 KB
+ * documents, then a status field `$set` by `_id` with 50 in flight, each on a document of its own.
+ */
+async function rawUpdateRate(mongoUrl, durationMs = 3000) {
+  const client = await MongoClient.connect(mongoUrl, { maxPoolSize: 50 });
+  const db = client.db(`bench_raw_${Date.now().toString(36)}`);
+  const col = db.collection('orders');
+  const documents = 1000;
+  await col.insertMany(
+    Array.from({ length: documents }, (_, i) => ({
+      _id: `o-${i}`,
+      channel: 'raw',
+      status: 'pending',
+      lines: [{ sku: 'S', quantity: 1, unitPrice: 100 }],
+      pad: 'x'.repeat(800),
+    })),
+  );
+  const deadline = Date.now() + durationMs;
+  const started = Date.now();
+  let updated = 0;
+  await Promise.all(
+    Array.from({ length: 50 }, async (_, worker) => {
+      for (let i = worker; Date.now() < deadline; i += 50) {
+        await col.updateOne({ _id: `o-${i % documents}` }, { $set: { status: `s${i}` } });
+        updated++;
+      }
+    }),
+  );
+  const rate = updated / ((Date.now() - started) / 1000);
+  await db.dropDatabase();
+  await client.close();
+  return rate;
+}
+
+/**
  * The HTTP limit on this machine: a bare node:http server in its own process (as the gateway runs) answering
  * 202 to the same kind of load, for 5 s.
  */
@@ -98,4 +133,4 @@ async function rawHttpRate(connections) {
   }
 }
 
-module.exports = { rawPublishRate, rawInsertRate, rawHttpRate };
+module.exports = { rawPublishRate, rawInsertRate, rawUpdateRate, rawHttpRate };
