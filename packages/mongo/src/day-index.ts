@@ -44,6 +44,28 @@ export class DayIndex {
     this.known.add(id);
   }
 
+  /**
+   * `note` for many (kind, day) pairs in one round trip: a stock import of a thousand SKUs notes a thousand
+   * days, which one insert each would make a thousand sequential writes.
+   */
+  async noteAll(pairs: Array<{ kind: string; day: string }>): Promise<void> {
+    const fresh = new Map<string, DayDocument>();
+    for (const { kind, day } of pairs) {
+      const id = `${kind}:${day}`;
+      if (!this.known.has(id)) fresh.set(id, { _id: id, kind, day });
+    }
+    if (fresh.size === 0) return;
+    try {
+      await this.model.insertMany([...fresh.values()], { ordered: false });
+    } catch (err) {
+      // Days another writer stored first are the same documents; anything else is a failure.
+      const writeErrors = (err as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> }).writeErrors;
+      if (!isDuplicateKeyError(err) || !(writeErrors ?? []).every((e) => (e.code ?? e.err?.code) === 11000)) throw err;
+    }
+    if (this.known.size + fresh.size > REMEMBERED) this.known.clear();
+    for (const id of fresh.keys()) this.known.add(id);
+  }
+
   /** Every day with documents of `kind`, oldest first: one small document per day. */
   async days(kind: string): Promise<string[]> {
     const docs = await this.model.find({ kind }, { day: 1 }).lean();

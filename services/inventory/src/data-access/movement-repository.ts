@@ -28,10 +28,7 @@ export class MovementRepository {
   async insertOnce(movements: MovementDoc[]): Promise<void> {
     if (movements.length === 0) return;
     const dated = movements.map((m) => ({ ...m, day: dayOf(m.at) }));
-    for (const key of new Set(dated.map((m) => `${m.sku}\n${m.day}`))) {
-      const [sku, day] = key.split('\n');
-      await this.days.note(skuKind(sku), day);
-    }
+    await this.days.noteAll(dated.map((m) => ({ kind: skuKind(m.sku), day: m.day })));
     try {
       await this.model.insertMany(dated, { ordered: false });
     } catch (err) {
