@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { isDuplicateKeyError } from './index';
+import { isDuplicateKeyError, isOnlyDuplicateKeyErrors } from './index';
 
 /**
  * Which days (UTC) hold documents of a kind: one insert-only document per kind and day, written before
@@ -37,11 +37,7 @@ export class DayIndex {
 
   /** Record that documents of `kind` exist on `day`; call it before storing such a document. */
   async note(kind: string, day: string): Promise<void> {
-    const id = `${kind}:${day}`;
-    if (this.known.has(id)) return;
-    await this.insertOnce({ _id: id, kind, day });
-    if (this.known.size >= REMEMBERED) this.known.clear();
-    this.known.add(id);
+    await this.noteAll([{ kind, day }]);
   }
 
   /**
@@ -59,8 +55,7 @@ export class DayIndex {
       await this.model.insertMany([...fresh.values()], { ordered: false });
     } catch (err) {
       // Days another writer stored first are the same documents; anything else is a failure.
-      const writeErrors = (err as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> }).writeErrors;
-      if (!isDuplicateKeyError(err) || !(writeErrors ?? []).every((e) => (e.code ?? e.err?.code) === 11000)) throw err;
+      if (!isOnlyDuplicateKeyErrors(err)) throw err;
     }
     if (this.known.size + fresh.size > REMEMBERED) this.known.clear();
     for (const id of fresh.keys()) this.known.add(id);

@@ -33,6 +33,16 @@ export function isDuplicateKeyError(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
 }
 
+/**
+ * Whether an unordered insertMany failed only because some documents exist already (each write error a
+ * duplicate key): then every other document was stored. A connection lost mid-way is a bulk write error
+ * too, but with no write errors at all, and then nothing is known.
+ */
+export function isOnlyDuplicateKeyErrors(err: unknown): boolean {
+  const writeErrors = (err as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> } | undefined)?.writeErrors;
+  return isDuplicateKeyError(err) && Array.isArray(writeErrors) && writeErrors.length > 0 && writeErrors.every((e) => (e.code ?? e.err?.code) === 11000);
+}
+
 export function isMongoConnected(connection: Connection): boolean {
   return connection.readyState === 1;
 }

@@ -69,14 +69,22 @@ export class InsertBatcher<T extends object> {
       // Unordered: one refused document does not stop the others. `rawResult` makes mongoose say which
       // documents its own validation refused (by default it drops them silently). `lean`: none of that.
       const result = await this.model.insertMany(docs, { ordered: false, rawResult: true, lean: asGiven });
-      settle(batch, (result as { mongoose?: { results?: unknown[] } }).mongoose?.results, new Map());
-    } catch (err) {
-      const refused = writeErrorsByIndex(err);
-      if (!refused) {
-        for (const w of batch) w.reject(err as Error);
+      const noneRefused = new Map<number, { code: number; message: string }>();
+      if (!accountsForEveryDocument(result, noneRefused, batch.length)) {
+        rejectAll(batch, new Error('insertMany answered without accounting for every document; their fate is unknown'));
         return;
       }
-      settle(batch, (err as { mongoose?: { results?: unknown[] } }).mongoose?.results, refused);
+      settle(batch, resultsOf(result), noneRefused);
+    } catch (err) {
+      const refused = writeErrorsByIndex(err);
+      // A connection lost with the batch in flight also comes back as a bulk write error, with no write
+      // errors and nothing inserted: then nothing is known about any document, and telling callers
+      // "inserted" would lose every one the store never got (seen in a chaos run: 319 orders).
+      if (!refused || !accountsForEveryDocument(err, refused, batch.length)) {
+        rejectAll(batch, err as Error);
+        return;
+      }
+      settle(batch, resultsOf(err), refused);
     }
   }
 
@@ -107,6 +115,27 @@ export interface InsertBatcherOptions {
   asGiven: boolean;
 }
 
+function rejectAll<T>(batch: Waiting<T>[], err: Error): void {
+  for (const w of batch) w.reject(err);
+}
+
+/** Mongoose's per-document results of an unordered insertMany (`rawResult`): an Error where its validation refused one. */
+function resultsOf(outcome: unknown): unknown[] | undefined {
+  return (outcome as { mongoose?: { results?: unknown[] } } | undefined)?.mongoose?.results;
+}
+
+/**
+ * Whether the answer says what became of every document: inserted, refused by the store (a write error) or
+ * refused by mongoose's validation (never sent). Only then may the callers be told; otherwise all retry.
+ */
+function accountsForEveryDocument(outcome: unknown, refused: Map<number, unknown>, batchSize: number): boolean {
+  const counted = outcome as { insertedCount?: unknown; result?: { insertedCount?: unknown } } | undefined;
+  const inserted = counted?.insertedCount ?? counted?.result?.insertedCount;
+  if (typeof inserted !== 'number') return false;
+  const invalid = (resultsOf(outcome) ?? []).filter((r) => r instanceof Error).length;
+  return inserted + refused.size + invalid === batchSize;
+}
+
 /** Tell each caller: stored, stored before (its unique key exists), or refused. */
 function settle<T>(batch: Waiting<T>[], results: unknown[] | undefined, refused: Map<number, { code: number; message: string }>): void {
   batch.forEach((w, i) => {
@@ -121,8 +150,8 @@ function settle<T>(batch: Waiting<T>[], results: unknown[] | undefined, refused:
 
 /**
  * The documents the store refused, by their index in the batch (mongoose maps the driver's indexes back to
- * the caller's order); undefined when the error is not a bulk write error (the connection dropped, say),
- * so nothing is known about any document.
+
+
  */
 function writeErrorsByIndex(err: unknown): Map<number, { code: number; message: string }> | undefined {
   const writeErrors = (err as { writeErrors?: unknown })?.writeErrors;

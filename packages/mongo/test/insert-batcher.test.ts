@@ -1,7 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Schema, type Connection } from 'mongoose';
 import { createLogger } from '@oms/logging';
 import { connectMongo, InsertBatcher } from '@oms/mongo';
-import { TestStack } from '@oms/testing';
+import { TestStack, eventually, freePort, privateFerretDb } from '@oms/testing';
 
 const logger = createLogger('insert-batcher-test', process.env.OMS_TEST_LOG_LEVEL ?? 'silent');
 
@@ -97,4 +100,61 @@ describe('InsertBatcher', () => {
     expect((createdAt as Date).getTime()).toBeGreaterThanOrEqual(before - 1000);
     expect(await batcher.insert({ _id: 'g-1', n: 1 })).toBe('duplicate');
   });
+
+  it('when the store dies with batches in flight, then no caller hears "inserted" for a document it does not have, and every retried insert ends stored once', async () => {
+    // A FerretDB of the test's own, killed and started again; the shared one is never touched. A lost
+    // connection comes back as a bulk write error without write errors, which once read as "none refused".
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'oms-batcher-ferretdb-'));
+    const ferretdb = privateFerretDb(port, dir);
+    await ferretdb.start();
+    const own = await connectMongo(`mongodb://127.0.0.1:${port}/${stack.id}_batcher_outage`, logger);
+    let running = true;
+    try {
+      const Kept = own.model('Kept', schema);
+      await Kept.createCollection();
+      const batcher = new InsertBatcher<Record<string, unknown>>(Kept, { maxBatch: 50, windowMs: 5, asGiven: true });
+      const told = new Map<string, string>();
+      let refusals = 0;
+      let next = 0;
+      // Like message handlers: each inserts its document until it gets an answer, then takes the next one.
+      const worker = async () => {
+        while (running) {
+          const id = `k-${next++}`;
+          for (;;) {
+            try {
+              told.set(id, await batcher.insert({ _id: id, n: 1 }));
+              break;
+            } catch {
+              refusals++;
+              if (!running) return;
+              await new Promise((r) => setTimeout(r, 50)); // a redelivery's delay
+            }
+          }
+        }
+      };
+      const workers = Array.from({ length: 30 }, worker);
+
+      await eventually(() => told.size >= 300, 20_000, 10);
+      await ferretdb.stop();
+      await eventually(() => refusals >= 30, 20_000, 10);
+      await ferretdb.start();
+      const afterRestart = told.size;
+      await eventually(() => told.size >= afterRestart + 300, 60_000, 50);
+      running = false;
+      await Promise.all(workers);
+
+      const stored = new Set((await Kept.find({}, { _id: 1 }).lean<Array<{ _id: string }>>()).map((d) => d._id));
+      const missing = [...told.keys()].filter((id) => !stored.has(id));
+      expect(missing).toEqual([]);
+      expect(stored.size).toBe(told.size);
+      expect([...told.values()].every((o) => o === 'inserted' || o === 'duplicate')).toBe(true);
+    } finally {
+      running = false;
+      await own.dropDatabase().catch(() => undefined);
+      await own.close();
+      await ferretdb.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

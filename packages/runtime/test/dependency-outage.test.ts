@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import amqp, { type ChannelModel } from 'amqplib';
 import { Schema } from 'mongoose';
@@ -8,7 +7,7 @@ import request from 'supertest';
 import { baseConfigSchema } from '@oms/config';
 import { everyMessageOf } from '@oms/messaging';
 import { startService, type RunningService, type ServiceDefinition } from '@oms/runtime';
-import { TestStack, eventually, freePort } from '@oms/testing';
+import { PrivateServer, TestStack, eventually, freePort, privateFerretDb } from '@oms/testing';
 
 /**
  * Real outages of a service's own dependencies, on private servers (a redis-server and a FerretDB on ports of
@@ -16,37 +15,6 @@ import { TestStack, eventually, freePort } from '@oms/testing';
  * says so on /readyz; when it is back the messages are handled, none dead-lettered.
  */
 const QUEUE = 'fulfillment.commands';
-const FERRETDB = join(homedir(), '.cache/oms/bin/ferretdb');
-
-/** A process of ours that serves on `port`; `stop()` kills it (the outage), `start()` again (the recovery). */
-class PrivateServer {
-  private child?: ChildProcess;
-  constructor(
-    private readonly command: string,
-    private readonly args: string[],
-  ) {}
-
-  async start(port: number): Promise<void> {
-    this.child = spawn(this.command, this.args, { stdio: 'ignore' });
-    await eventually(() => canConnect(port), 15_000, 100);
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-  }
-}
-
-async function canConnect(port: number): Promise<boolean> {
-  const { connect } = await import('node:net');
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /** A service with one consumer whose handler needs both Redis (a lock) and the store (an upsert). */
 function serviceNeedingBoth(handled: Set<string>): ServiceDefinition<typeof baseConfigSchema> {
@@ -93,7 +61,6 @@ describe('a dependency outage pauses consuming and readiness, and nothing is dea
   async function outage(
     name: string,
     server: PrivateServer,
-    port: number,
     env: Record<string, string>,
     downMs: number,
   ): Promise<{ service: RunningService<unknown>; handled: Set<string> }> {
@@ -127,7 +94,7 @@ describe('a dependency outage pauses consuming and readiness, and nothing is dea
       expect(await dlqCount()).toBe(0);
 
       const back = Date.now();
-      await server.start(port);
+      await server.start();
       await eventually(() => during.every((m) => handled.has(m.id)), 30_000, 100);
       await eventually(ready, 10_000, 100);
       console.log(`[outage] ${name} back: all ${during.length} messages handled ${Date.now() - back} ms after the restart`);
@@ -142,10 +109,10 @@ describe('a dependency outage pauses consuming and readiness, and nothing is dea
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'oms-outage-redis-'));
     dirs.push(dir);
-    const redis = new PrivateServer('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir]);
-    await redis.start(port);
+    const redis = new PrivateServer(port, 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir]);
+    await redis.start();
     try {
-      await outage('redis', redis, port, { REDIS_URL: `redis://127.0.0.1:${port}` }, 4000);
+      await outage('redis', redis, { REDIS_URL: `redis://127.0.0.1:${port}` }, 4000);
     } finally {
       await redis.stop();
     }
@@ -155,20 +122,11 @@ describe('a dependency outage pauses consuming and readiness, and nothing is dea
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'oms-outage-ferretdb-'));
     dirs.push(dir);
-    // A FerretDB of its own on the project's PostgreSQL (deploy/stack.sh): stopping it takes nothing from the shared one.
-    const ferretdb = new PrivateServer(FERRETDB, [
-      '--handler=postgresql',
-      `--postgresql-url=postgres://postgres@127.0.0.1:${process.env.OMS_PG_PORT ?? 5433}/ferretdb?pool_max_conns=10`,
-      `--listen-addr=127.0.0.1:${port}`,
-      `--state-dir=${dir}`,
-      '--debug-addr=-',
-      '--telemetry=disable',
-      '--log-level=error',
-    ]);
-    await ferretdb.start(port);
+    const ferretdb = privateFerretDb(port, dir);
+    await ferretdb.start();
     try {
       const db = stack.mongoUrl('outage-test').split('/').pop();
-      await outage('store', ferretdb, port, { MONGO_URL: `mongodb://127.0.0.1:${port}/${db}` }, 12_000);
+      await outage('store', ferretdb, { MONGO_URL: `mongodb://127.0.0.1:${port}/${db}` }, 12_000);
     } finally {
       await ferretdb.stop();
     }

@@ -98,3 +98,4 @@ export type { RunningService } from '@oms/runtime';
 export * from './fixtures';
 export * from './otlp-receiver';
 export * from './ports';
+export * from './private-server';

@@ -1,5 +1,5 @@
 import type { Model } from 'mongoose';
-import { dayOf, daysToWalk, isDuplicateKeyError, nextTimeCursor, walkDays, type DayIndex, type TimeCursor } from '@oms/mongo';
+import { dayOf, daysToWalk, isOnlyDuplicateKeyErrors, nextTimeCursor, walkDays, type DayIndex, type TimeCursor } from '@oms/mongo';
 import type { Logger } from '@oms/logging';
 import type { MovementDoc } from './movement-model';
 
@@ -32,9 +32,7 @@ export class MovementRepository {
     try {
       await this.model.insertMany(dated, { ordered: false });
     } catch (err) {
-      const writeErrors = (err as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> }).writeErrors;
-      const onlyDuplicates = isDuplicateKeyError(err) && (writeErrors ?? []).every((e) => (e.code ?? e.err?.code) === 11000);
-      if (!onlyDuplicates) throw err;
+      if (!isOnlyDuplicateKeyErrors(err)) throw err;
     }
   }
 
