@@ -389,4 +389,4 @@ class PrivateStack {
   }
 }
 
-module.exports = { PrivateStack, Postgres, FerretDb };
+module.exports = { PrivateStack };
