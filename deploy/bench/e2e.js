@@ -27,6 +27,7 @@ const amqp = require('amqplib');
 const { rawPublishRate, rawUpdateRate } = require('./raw-limits');
 const { orderTemplate } = require('./order-load');
 const { writeLoadChart } = require('./chart');
+const { readApiKey, printTable } = require('./report');
 
 const root = path.resolve(__dirname, '../..');
 const url = process.env.OMS_URL || 'http://127.0.0.1:8080';
@@ -45,19 +46,11 @@ const EVENTS_EXCHANGE = 'oms.events';
 
 if (!TARGET) fail(`BENCH_PROFILE must be ready or shipped, not ${profile}`, 2);
 if (steps.some((s) => !(s > 0)) || !(stepSeconds > 0)) fail('BENCH_STEPS must be positive rates (orders/s) and BENCH_STEP_SECONDS positive', 2);
-const key = process.env.OMS_KEY || readKey();
+const key = readApiKey();
 
 function fail(message, code = 1) {
   console.error(`bench: ${message}`);
   process.exit(code);
-}
-
-function readKey() {
-  try {
-    return fs.readFileSync(path.join(root, '.run/api-key'), 'utf8').trim();
-  } catch {
-    return fail('no API key: start the cluster with `npm start` or set OMS_KEY', 2);
-  }
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -186,15 +179,11 @@ function stepFigures(step, rate, offer, journeys) {
 const atKnee = (row) =>
   row.backlogLeft === 0 && row.refused === 0 && row.sustained >= KNEE.sustainedShare * row.offered && row.p99Ms !== null && row.p99Ms < KNEE.p99Ms;
 
-function printTable(rows, skipped) {
+function printStepTable(rows, skipped) {
   const head = ['offered/s', 'sustained/s', 'p50 ms', 'p99 ms', 'max ms', 'backlog left', 'refused'];
-  const lines = rows.map((r) => [r.offered, r.sustained, r.p50Ms ?? '-', r.p99Ms ?? '-', r.maxMs ?? '-', r.backlogLeft, r.refused].map(String));
-  for (const s of skipped) lines.push([String(s), 'not offered: past the knee', '', '', '', '', '']);
-  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const row = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  console.log(row(head));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const l of lines) console.log(row(l));
+  const lines = rows.map((r) => [r.offered, r.sustained, r.p50Ms, r.p99Ms, r.maxMs, r.backlogLeft, r.refused]);
+  for (const s of skipped) lines.push([s, 'not offered: past the knee', '', '', '', '', '']);
+  printTable(head, lines);
 }
 
 async function main() {
@@ -256,7 +245,7 @@ async function main() {
   const knee = rows.filter(atKnee).reduce((best, r) => (best && best.offered >= r.offered ? best : r), undefined);
   console.log('');
   console.log(`bench:e2e, profile ${profile} (to ${TARGET}), ${stepSeconds} s per step, drain ${drainSeconds} s per step`);
-  printTable(rows, skipped);
+  printStepTable(rows, skipped);
   console.log(
     `knee: ${knee ? `${knee.offered} orders/s (ratio ${(knee.offered / rawStoreUpdates).toFixed(4)} of the raw store update rate, ${(knee.offered / rawBroker).toFixed(4)} of the raw broker rate)` : 'none: not even the first step met sustained >= 95 % of offered with p99 < 2 s'}`,
   );

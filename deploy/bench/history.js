@@ -20,6 +20,7 @@ const path = require('node:path');
 const { randomUUID } = require('node:crypto');
 const { spawn } = require('node:child_process');
 const { MongoClient } = require('mongodb');
+const { readApiKey, printTable } = require('./report');
 
 const root = path.resolve(__dirname, '../..');
 const url = process.env.OMS_URL || 'http://127.0.0.1:8080';
@@ -32,16 +33,7 @@ const outDir = path.join(root, '.run/bench');
 const GOALS = { kneeWithin: 0.15, routeP99Ms: 300 };
 const BATCH = 1000;
 
-const key = process.env.OMS_KEY || readKey();
-
-function readKey() {
-  try {
-    return fs.readFileSync(path.join(root, '.run/api-key'), 'utf8').trim();
-  } catch {
-    console.error('bench: no API key: start the cluster with `npm start` or set OMS_KEY');
-    return process.exit(2);
-  }
-}
+const key = readApiKey();
 
 const percentile = (sorted, p) => (sorted.length ? Math.round(sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]) : null);
 
@@ -189,13 +181,7 @@ async function seed(db, template, count, days) {
 
 function printComparison(empty, seeded) {
   const rows = Object.keys(empty).map((name) => [name, empty[name].p50, empty[name].p99, seeded[name].p50, seeded[name].p99, seeded[name].failed]);
-  const head = ['route', 'empty p50', 'empty p99', 'seeded p50', 'seeded p99', 'failed'];
-  const cells = rows.map((r) => r.map((c) => String(c ?? '-')));
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c) => `| ${c.map((x, i) => x.padEnd(widths[i])).join(' | ')} |`;
-  console.log(line(head));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const c of cells) console.log(line(c));
+  printTable(['route', 'empty p50', 'empty p99', 'seeded p50', 'seeded p99', 'failed'], rows);
 }
 
 async function main() {

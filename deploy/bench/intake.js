@@ -14,31 +14,20 @@
 // BENCH_WARMUP_SECONDS (5; 0 for none), BENCH_DRAIN_SECONDS (1800: how long to wait for ingestion to
 // store every accepted order).
 'use strict';
-const fs = require('node:fs');
-const path = require('node:path');
 const amqp = require('amqplib');
 const { MongoClient } = require('mongodb');
 const { rawPublishRate, rawInsertRate, rawHttpRate } = require('./raw-limits');
 const { postOrdersAfterWarmup } = require('./order-load');
+const { readApiKey } = require('./report');
 
-const root = path.resolve(__dirname, '../..');
 const url = process.env.OMS_URL || 'http://127.0.0.1:8080';
-const key = process.env.OMS_KEY || readKey();
+const key = readApiKey();
 const amqpUrl = process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
 const mongoUrl = (process.env.OMS_MONGO_URL || 'mongodb://127.0.0.1:27017').replace(/\/+$/, '');
 const connections = Number(process.env.BENCH_CONNECTIONS || 100);
 const seconds = Number(process.env.BENCH_SECONDS || 30);
 const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const drainLimitSeconds = Number(process.env.BENCH_DRAIN_SECONDS || 1800);
-
-function readKey() {
-  try {
-    return fs.readFileSync(path.join(root, '.run/api-key'), 'utf8').trim();
-  } catch {
-    console.error('bench: no API key: start the cluster with `npm start` or set OMS_KEY');
-    process.exit(2);
-  }
-}
 
 const api = async (method, p, body) => {
   const res = await fetch(url + p, {
