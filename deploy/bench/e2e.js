@@ -274,7 +274,7 @@ async function main() {
   };
   fs.writeFileSync(path.join(outDir, `e2e-${profile}.json`), `${JSON.stringify(report, null, 2)}\n`);
   const chart = path.join(outDir, `e2e-${profile}.png`);
-  await writeLoadChart(chart, rows, `Orders to ${TARGET}: sustained rate and latency against offered load (knee ${knee?.offered ?? 'none'}/s)`);
+  await writeLoadChart(chart, rows, `Orders to ${TARGET}: sustained rate and latency against offered load (${knee ? `knee ${knee.offered}/s` : 'no knee'})`);
   console.log(`bench: figures in ${path.relative(process.cwd(), path.join(outDir, `e2e-${profile}.json`))}, chart in ${path.relative(process.cwd(), chart)}`);
   process.exit(missing.length ? 1 : 0);
 }
