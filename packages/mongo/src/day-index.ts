@@ -23,6 +23,9 @@ daySchema.index({ kind: 1 });
 /** `2026-12-05` for `2026-12-05T10:23:19.000Z` (or any date Date can read), in UTC. */
 export const dayOf = (timestamp: string | Date) => new Date(timestamp).toISOString().slice(0, 10);
 
+/** `2026-12-05T10:23` for `2026-12-05T10:23:19.000Z`, in UTC: the finer bucket of a busy list (walkBuckets). */
+export const minuteOf = (timestamp: string | Date) => new Date(timestamp).toISOString().slice(0, 16);
+
 /** Kind and day pairs this process remembers having written; beyond this it forgets and re-inserts (harmless). */
 const REMEMBERED = 100_000;
 
@@ -107,22 +110,33 @@ export interface DayWalk<T> {
  * sort order (at most `want`), until the page is full, the days run out, or the time budget is spent. One
  * more item than asked for is read to know whether another page follows.
  */
-export async function walkDays<T>(
-  days: string[],
+export function walkDays<T>(days: string[], limit: number, read: (day: string, want: number) => Promise<T[]>, budgetMs = WALK_BUDGET_MS): Promise<DayWalk<T>> {
+  return walkBuckets(days, limit, read, budgetMs);
+}
+
+/**
+ * walkDays over buckets that may be found as the walk goes (days, or the minutes of each day in turn):
+ * a day (`2026-12-05`) or a minute (`2026-12-05T10:23`) each. `stoppedAfterDay` then names a bucket of
+ * either size; nextTimeCursor places the next page just past it.
+ */
+export async function walkBuckets<T>(
+  buckets: Iterable<string> | AsyncIterable<string>,
   limit: number,
-  read: (day: string, want: number) => Promise<T[]>,
+  read: (bucket: string, want: number) => Promise<T[]>,
   budgetMs = WALK_BUDGET_MS,
 ): Promise<DayWalk<T>> {
   const started = Date.now();
   const found: T[] = [];
-  let walked = 0;
-  for (const day of days) {
-    found.push(...(await read(day, limit + 1 - found.length)));
-    walked++;
-    if (found.length > limit || Date.now() - started > budgetMs) break;
+  const iterator = Symbol.asyncIterator in buckets ? buckets[Symbol.asyncIterator]() : (buckets as Iterable<string>)[Symbol.iterator]();
+  let current = await iterator.next();
+  while (!current.done) {
+    const bucket = current.value;
+    found.push(...(await read(bucket, limit + 1 - found.length)));
+    if (found.length > limit) return { items: found.slice(0, limit), more: true };
+    current = await iterator.next();
+    if (!current.done && Date.now() - started > budgetMs) return { items: found, more: false, stoppedAfterDay: bucket };
   }
-  const more = found.length > limit;
-  return { items: found.slice(0, limit), more, ...(!more && walked < days.length ? { stoppedAfterDay: days[walked - 1] } : {}) };
+  return { items: found, more: false };
 }
 
 /** Where a page ends: the time and id of its last item. Opaque to clients (base64url of JSON). */
@@ -157,26 +171,29 @@ export interface DayRange {
   sort: 'asc' | 'desc';
 }
 
-/** The days a list reads, in its sort order: those with documents, within its range and from its cursor's day. */
-export function daysToWalk(days: string[], range: DayRange): string[] {
-  const from = range.from ? dayOf(range.from) : undefined;
-  const to = range.to ? dayOf(range.to) : undefined;
-  const cursorDay = range.after ? dayOf(range.after.at) : undefined;
+/**
+ * The days a list reads, in its sort order: those with documents, within its range and from its cursor's
+ * day. With `minuteOf`, the same for the minutes of a day.
+ */
+export function daysToWalk(days: string[], range: DayRange, bucketOf: (timestamp: string) => string = dayOf): string[] {
+  const from = range.from ? bucketOf(range.from) : undefined;
+  const to = range.to ? bucketOf(range.to) : undefined;
+  const cursorDay = range.after ? bucketOf(range.after.at) : undefined;
   const inRange = days.filter((d) => (!from || d >= from) && (!to || d <= to) && (!cursorDay || (range.sort === 'desc' ? d <= cursorDay : d >= cursorDay)));
   return range.sort === 'desc' ? inRange.reverse() : inRange;
 }
 
 /**
- * A cursor just past a whole day in the walk's direction: before its first instant (newest first) or at
- * the next day's first instant (oldest first). For lists whose id breaks ties in the same direction as
- * the time, the empty id sorts before every id, so nothing of the walked day is read again and nothing
- * of the next day is skipped.
+ * A cursor just past a whole day (or minute: `2026-12-05T10:23`) in the walk's direction: before its first
+ * instant (newest first) or at the next one's first instant (oldest first). For lists whose id breaks ties
+ * in the same direction as the time, the empty id sorts before every id, so nothing of the walked bucket is
+ * read again and nothing of the next is skipped.
  */
-export function dayBoundary(day: string, sort: 'asc' | 'desc'): TimeCursor {
-  if (sort === 'desc') return { at: `${day}T00:00:00.000Z`, id: '' };
-  const next = new Date(`${day}T00:00:00.000Z`);
-  next.setUTCDate(next.getUTCDate() + 1);
-  return { at: next.toISOString(), id: '' };
+export function dayBoundary(bucket: string, sort: 'asc' | 'desc'): TimeCursor {
+  const isMinute = bucket.length > 10;
+  const start = new Date(isMinute ? `${bucket}:00.000Z` : `${bucket}T00:00:00.000Z`);
+  if (sort === 'desc') return { at: start.toISOString(), id: '' };
+  return { at: new Date(start.getTime() + (isMinute ? 60_000 : 86_400_000)).toISOString(), id: '' };
 }
 
 /** The cursor after a walk's page: after its last item when more follow, past the last day walked when time ran out. */

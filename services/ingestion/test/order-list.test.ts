@@ -84,6 +84,9 @@ describe('ingestion: listing orders', () => {
     await receive(sampleOrder({ externalId: 'WS-OLD', customer: { email: 'old@example.com', name: 'Early Bird' } }), '2025-06-30T23:59:59.999Z');
     await receive(sampleOrder({ externalId: 'WS-MIDNIGHT', customer: { email: 'mid@example.com', name: 'Night Owl' } }), '2026-01-03T00:00:00.000Z');
     await eventually(async () => (await list({ limit: 200 })).body.items?.length === all.length, 30000);
+    // A fresh database has nothing to backfill: from here on the lists walk minutes (orders a minute apart above).
+    const { orderDays, MINUTE_BACKFILL_MARKER } = await import('../src/data-access/order-days');
+    await eventually(() => orderDays(service.ctx.db).isDone(MINUTE_BACKFILL_MARKER), 10000);
   }, 60000);
   afterAll(async () => {
     await broker.close();
@@ -110,6 +113,7 @@ describe('ingestion: listing orders', () => {
     expect(res.body.items[1]).not.toHaveProperty('timeline');
     expect(res.body.items[1]).not.toHaveProperty('customerEmail');
     expect(res.body.items[1]).not.toHaveProperty('createdDay');
+    expect(res.body.items[1]).not.toHaveProperty('createdMinute');
   });
 
   it('when filtered by status or hold reason, then only those orders come back', async () => {
@@ -149,22 +153,32 @@ describe('ingestion: listing orders', () => {
     expect(await ids({ channels: 'webshop', limit: 200 })).toHaveLength(all.length - 1);
   });
 
-  it('when orders were stored before they had a createdDay, then the backfill gives them one and lists show them', async () => {
-    const { backfillCreatedDay } = await import('../src/data-access/created-day-backfill');
-    const { orderDays } = await import('../src/data-access/order-days');
+  it('when orders were stored before they had a createdDay and a createdMinute, then the backfill gives them both and lists show them, by minute', async () => {
+    const { backfillListBuckets } = await import('../src/data-access/list-bucket-backfill');
+    const { orderDays, MINUTE_BACKFILL_MARKER } = await import('../src/data-access/order-days');
     const days = orderDays(service.ctx.db);
-    const legacy = { ...(await service.ctx.db.collection('orders').findOne({ _id: special.anna as never })), _id: 'legacy-order-1', externalId: 'WS-LEGACY' };
-    delete (legacy as Record<string, unknown>).createdDay;
-    (legacy as Record<string, unknown>).createdAt = '2024-02-29T08:00:00.000Z';
-    await service.ctx.db.collection('orders').insertOne(legacy as never);
+    const template = await service.ctx.db.collection('orders').findOne({ _id: special.anna as never });
+    // Five legacy orders on one day, in three minutes (two share a millisecond), and none noted anywhere.
+    const times = ['2024-02-29T08:00:00.000Z', '2024-02-29T08:00:30.000Z', '2024-02-29T08:01:00.000Z', '2024-02-29T08:01:00.000Z', '2024-02-29T23:59:59.999Z'];
+    const legacy = times.map((createdAt, i) => {
+      const doc: Record<string, unknown> = { ...template, _id: `legacy-order-${i}`, externalId: `WS-LEGACY-${i}`, createdAt };
+      delete doc.createdDay;
+      delete doc.createdMinute;
+      return doc;
+    });
+    await service.ctx.db.collection('orders').insertMany(legacy as never[]);
     expect(await ids({ createdTo: '2025-01-01T00:00:00Z' })).toEqual([]);
 
-    await days.model.deleteOne({ _id: 'marker:createdDay-backfill' });
+    await days.model.deleteOne({ _id: `marker:${MINUTE_BACKFILL_MARKER}` });
     const store = service.ctx.aggregates<OrderDocument>({ model: service.ctx.db.model('Order'), lockKey: (id: string) => `order:${id}` });
-    await backfillCreatedDay(store, days, createLogger('test', 'silent'));
-    expect(await ids({ createdTo: '2025-01-01T00:00:00Z' })).toEqual(['legacy-order-1']);
-    expect(await days.isDone('createdDay-backfill')).toBe(true);
-    await service.ctx.db.collection('orders').deleteOne({ _id: 'legacy-order-1' as never });
+    await backfillListBuckets(store, days, createLogger('test', 'silent'));
+    expect(await days.isDone(MINUTE_BACKFILL_MARKER)).toBe(true);
+    expect(await days.days('minute:2024-02-29')).toEqual(['2024-02-29T08:00', '2024-02-29T08:01', '2024-02-29T23:59']);
+    const newestFirst = ['legacy-order-4', 'legacy-order-3', 'legacy-order-2', 'legacy-order-1', 'legacy-order-0'];
+    expect((await allPages({ createdTo: '2025-01-01T00:00:00Z', limit: 2 })).flat()).toEqual(newestFirst);
+    expect((await allPages({ createdTo: '2025-01-01T00:00:00Z', limit: 1, sort: 'createdAt' })).flat()).toEqual([...newestFirst].reverse());
+    expect(await ids({ createdFrom: '2024-02-29T08:00:45Z', createdTo: '2024-02-29T08:01:01Z' })).toEqual(['legacy-order-3', 'legacy-order-2']);
+    await service.ctx.db.collection('orders').deleteMany({ _id: { $in: legacy.map((d) => d._id) } as never });
   });
 
   it('when a query parameter is wrong, then 422 names every bad parameter', async () => {
@@ -195,6 +209,7 @@ describe('ingestion: listing orders', () => {
       expect.arrayContaining([
         'createdAt,_id',
         'createdDay,createdAt,_id',
+        'createdMinute,createdAt,_id',
         'channel,createdAt,_id',
         'status,createdAt,_id',
         'channel,status,createdAt,_id',

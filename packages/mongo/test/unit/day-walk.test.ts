@@ -1,4 +1,4 @@
-import { dayBoundary, daysToWalk, decodeTimeCursor, encodeTimeCursor, nextTimeCursor, walkDays } from '../../src/day-index';
+import { dayBoundary, daysToWalk, decodeTimeCursor, encodeTimeCursor, minuteOf, nextTimeCursor, walkBuckets, walkDays } from '../../src/day-index';
 
 describe('lists that walk days', () => {
   const days = ['2025-06-30', '2026-01-01', '2026-01-02', '2026-01-03'];
@@ -47,5 +47,37 @@ describe('lists that walk days', () => {
     expect(decodeTimeCursor('bm9wZQ')).toBeUndefined();
     expect(decodeTimeCursor(encodeTimeCursor({ at: 'not a time', id: 'x' }))).toBeUndefined();
     expect(decodeTimeCursor(encodeTimeCursor({ at: '2026-01-01T00:00:00.000Z', id: 'x' }))).toEqual({ at: '2026-01-01T00:00:00.000Z', id: 'x' });
+  });
+
+  it('when a busy list walks minutes, then the minutes of the range and from the cursor come in order, and a stop lies just past a minute', () => {
+    const minutes = ['2026-01-02T09:59', '2026-01-02T10:00', '2026-01-02T10:01'];
+    expect(minuteOf('2026-01-02T10:00:59.999Z')).toBe('2026-01-02T10:00');
+    expect(daysToWalk(minutes, { sort: 'desc', after: { at: '2026-01-02T10:00:30.000Z', id: 'o-1' } }, minuteOf)).toEqual([
+      '2026-01-02T10:00',
+      '2026-01-02T09:59',
+    ]);
+    expect(daysToWalk(minutes, { sort: 'asc', from: '2026-01-02T10:00:00.000Z' }, minuteOf)).toEqual(['2026-01-02T10:00', '2026-01-02T10:01']);
+    expect(dayBoundary('2026-01-02T10:00', 'desc')).toEqual({ at: '2026-01-02T10:00:00.000Z', id: '' });
+    expect(dayBoundary('2026-12-31T23:59', 'asc')).toEqual({ at: '2027-01-01T00:00:00.000Z', id: '' });
+  });
+
+  it('when buckets are found as the walk goes, then only as many are looked up as the page needs, and a stop on the last bucket leaves no cursor', async () => {
+    const looked: string[] = [];
+    async function* minutesOfDays(days: string[]) {
+      for (const day of days) {
+        looked.push(day);
+        yield `${day}T10:01`;
+        yield `${day}T10:00`;
+      }
+    }
+    const walk = await walkBuckets(minutesOfDays(['2026-01-03', '2026-01-02', '2026-01-01']), 3, async (minute, want) =>
+      [`${minute}-a`, `${minute}-b`].slice(0, want),
+    );
+    expect(walk).toEqual({ items: ['2026-01-03T10:01-a', '2026-01-03T10:01-b', '2026-01-03T10:00-a'], more: true });
+    expect(looked).toEqual(['2026-01-03']);
+    const slowLast = await walkBuckets(minutesOfDays(['2026-01-01']), 10, async () => new Promise<string[]>((r) => setTimeout(() => r([]), 20)), 10);
+    expect(slowLast).toEqual({ items: [], more: false, stoppedAfterDay: '2026-01-01T10:01' });
+    const slowNone = await walkBuckets(['2026-01-01T10:00'], 10, async () => new Promise<string[]>((r) => setTimeout(() => r([]), 20)), 10);
+    expect(slowNone).toEqual({ items: [], more: false });
   });
 });

@@ -1,13 +1,24 @@
 import type { UpdateQuery } from 'mongoose';
-import { dayOf, daysToWalk, InsertBatcher, nextTimeCursor, walkDays, type DayIndex, type InsertOutcome } from '@oms/mongo';
+import {
+  dayOf,
+  daysToWalk,
+  InsertBatcher,
+  minuteOf,
+  nextTimeCursor,
+  walkBuckets,
+  walkDays,
+  type DayIndex,
+  type DayRange,
+  type InsertOutcome,
+} from '@oms/mongo';
 import type { OutboxEntry } from '@oms/outbox';
 import { initialCheckKeys } from '../domain/check-keys';
 import type { OrderChange, OrderState } from '../domain/order';
-import { ORDER_DAY_KIND } from './order-days';
+import { MINUTE_BACKFILL_MARKER, ORDER_DAY_KIND, orderMinuteKind } from './order-days';
 import type { OrderModel } from './order-model';
 import { orderListFilter, type OrderListQuery } from './order-query';
 
-const HIDDEN = { processed: 0, outbox: 0, sent: 0, sentBy: 0, outboxPending: 0, customerEmail: 0, createdDay: 0 } as const;
+const HIDDEN = { processed: 0, outbox: 0, sent: 0, sentBy: 0, outboxPending: 0, customerEmail: 0, createdDay: 0, createdMinute: 0 } as const;
 
 /** A list shows what an order is, not its whole history (the timeline) or what the channel sent besides. */
 const HIDDEN_IN_LIST = { ...HIDDEN, timeline: 0, source: 0 } as const;
@@ -21,13 +32,25 @@ const packSource = (source: unknown) => (source === undefined ? undefined : JSON
 const unpackSource = (source: unknown) => (typeof source === 'string' ? JSON.parse(source) : source);
 
 export function toState(doc: Record<string, unknown>): OrderState {
-  const { _id, processed: _p, outbox: _o, sent: _s, sentBy: _b, outboxPending: _m, updatedAt: _u, customerEmail: _e, createdDay: _d, ...rest } = doc;
+  const {
+    _id,
+    processed: _p,
+    outbox: _o,
+    sent: _s,
+    sentBy: _b,
+    outboxPending: _m,
+    updatedAt: _u,
+    customerEmail: _e,
+    createdDay: _d,
+    createdMinute: _n,
+    ...rest
+  } = doc;
   return { id: _id, ...rest, source: unpackSource(rest.source), checkKeys: rest.checkKeys ?? initialCheckKeys(String(_id)) } as OrderState;
 }
 
 /** The order as clients see it. */
 export function toView(doc: Record<string, unknown>) {
-  const { _id, processed: _p, outbox: _o, sent: _s, sentBy: _b, outboxPending: _m, customerEmail: _e, createdDay: _d, ...rest } = doc;
+  const { _id, processed: _p, outbox: _o, sent: _s, sentBy: _b, outboxPending: _m, customerEmail: _e, createdDay: _d, createdMinute: _n, ...rest } = doc;
   return { id: _id, ...rest, ...(rest.source === undefined ? {} : { source: unpackSource(rest.source) }) };
 }
 
@@ -54,10 +77,16 @@ export class OrderRepository {
     return doc ? toView(doc) : null;
   }
 
+  /** Every stored order has its createdMinute: remembered once seen (the backfill never undoes itself). */
+  private minutesComplete = false;
+
   /**
-   * One page of orders in creation order, read day by day (docs/orders-list.md): each day's matching
-   * orders by an equality on `createdDay` that FerretDB pushes down, sorted in memory (one day's worth),
-   * until the page is full, the days run out, or the walk's time budget is spent (walkDays).
+   * One page of orders in creation order, read a bucket at a time (docs/orders-list.md): each bucket's
+   * matching orders by an equality FerretDB pushes down, sorted in memory (one bucket's worth), until the
+   * page is full, the buckets run out, or the walk's time budget is spent (walkBuckets). A busy day holds
+   * too many orders to sort for every page, so lists walk the minutes of each day; a search for one
+   * customer, SKU or text matches few orders per day, and walks whole days (a minute each would be
+   * hundreds of queries per day for nothing).
    */
   async list(query: OrderListQuery): Promise<OrderPage> {
     if (query.channels?.length === 0) return { items: [], nextCursor: null };
@@ -65,16 +94,30 @@ export class OrderRepository {
     const filter = orderListFilter(query);
     const range = { from: query.createdFrom, to: query.createdTo, after: query.after, sort: query.sort };
     const days = daysToWalk(await this.days.days(ORDER_DAY_KIND), range);
-    const walk = await walkDays(days, query.limit, (day, want) =>
+    const selective = Boolean(query.email || query.sku || query.q);
+    const byMinute = !selective && (await this.everyOrderHasItsMinute());
+    const read = (field: 'createdDay' | 'createdMinute') => (bucket: string, want: number) =>
       this.model
-        .find({ ...filter, createdDay: day }, HIDDEN_IN_LIST)
+        .find({ ...filter, [field]: bucket }, HIDDEN_IN_LIST)
         .sort({ createdAt: direction, _id: direction })
         .limit(want)
         .lean<Array<Record<string, unknown>>>()
-        .exec(),
-    );
+        .exec();
+    const walk = byMinute
+      ? await walkBuckets(this.minutesOf(days, range), query.limit, read('createdMinute'))
+      : await walkDays(days, query.limit, read('createdDay'));
     const nextCursor = nextTimeCursor(walk, query.sort, (doc) => ({ at: doc.createdAt as string, id: doc._id as string }));
     return { items: walk.items.map(toView), nextCursor };
+  }
+
+  /** The minutes with orders of each day in turn, in the walk's order, looked up only when the walk gets there. */
+  private async *minutesOf(days: string[], range: DayRange): AsyncGenerator<string> {
+    for (const day of days) yield* daysToWalk(await this.days.days(orderMinuteKind(day)), range, minuteOf);
+  }
+
+  private async everyOrderHasItsMinute(): Promise<boolean> {
+    this.minutesComplete ||= await this.days.isDone(MINUTE_BACKFILL_MARKER);
+    return this.minutesComplete;
   }
 
   /**
@@ -85,8 +128,12 @@ export class OrderRepository {
     const { id, timeline, ...rest } = state;
     const now = new Date().toISOString();
     const createdDay = dayOf(state.createdAt);
-    // The day first: a day listed without orders costs one empty read; an order on an unlisted day is never listed.
-    await this.days.note(ORDER_DAY_KIND, createdDay);
+    const createdMinute = minuteOf(state.createdAt);
+    // The day and minute first: one listed without orders costs an empty read; an order on an unlisted one is never listed.
+    await this.days.noteAll([
+      { kind: ORDER_DAY_KIND, day: createdDay },
+      { kind: orderMinuteKind(createdDay), day: createdMinute },
+    ]);
     return this.newOrders.insert({
       _id: id,
       ...rest,
@@ -94,6 +141,7 @@ export class OrderRepository {
       ...change.set,
       customerEmail: state.customer.email.toLowerCase(),
       createdDay,
+      createdMinute,
       timeline: [...timeline, ...change.timeline],
       processed: [messageId],
       sent: events,
