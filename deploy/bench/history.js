@@ -143,13 +143,14 @@ async function seed(db, template, count, days) {
   const span = days * 86_400_000;
   const started = Date.now();
   const noted = new Set();
-  const minutes = new Map();
+  const buckets = new Map();
   for (let done = 0; done < count; done += BATCH) {
     const batch = [];
     for (let i = done; i < Math.min(count, done + BATCH); i++) {
       const createdAt = new Date(now - span + Math.floor((i / count) * span) - 3_600_000).toISOString();
       const createdDay = createdAt.slice(0, 10);
       const createdMinute = createdAt.slice(0, 16);
+      const createdSecond = createdAt.slice(0, 19);
       const status = pick(STATUS_MIX, Math.random());
       const channel = CHANNELS[i % CHANNELS.length];
       const doc = {
@@ -160,7 +161,7 @@ async function seed(db, template, count, days) {
         status,
         createdAt,
         createdDay,
-        createdMinute,
+        createdSecond,
         updatedAt: createdAt,
         holds: status === 'on_hold' ? [{ reason: 'stock_short', detail: 'seeded', at: createdAt }] : [],
         processed: [],
@@ -172,14 +173,18 @@ async function seed(db, template, count, days) {
         noted.add(createdDay);
         await orderDays.updateOne({ _id: `day:${createdDay}` }, { $setOnInsert: { kind: 'day', day: createdDay } }, { upsert: true });
       }
-      // The minute too (docs/orders-list.md): lists walk a day's minutes.
-      minutes.set(`minute:${createdDay}:${createdMinute}`, { _id: `minute:${createdDay}:${createdMinute}`, kind: `minute:${createdDay}`, day: createdMinute });
+      // The minute and second too (docs/orders-list.md): lists walk the seconds of each minute of a day.
+      for (const note of [
+        { _id: `minute:${createdDay}:${createdMinute}`, kind: `minute:${createdDay}`, day: createdMinute },
+        { _id: `second:${createdMinute}:${createdSecond}`, kind: `second:${createdMinute}`, day: createdSecond },
+      ])
+        buckets.set(note._id, note);
       batch.push(doc);
     }
-    await orderDays.insertMany([...minutes.values()], { ordered: false }).catch((err) => {
+    await orderDays.insertMany([...buckets.values()], { ordered: false }).catch((err) => {
       if (err.code !== 11000) throw err;
     });
-    minutes.clear();
+    buckets.clear();
     await orders.insertMany(batch, { ordered: false });
     const seeded = Math.min(count, done + BATCH);
     if (seeded % 50_000 === 0 || seeded === count)

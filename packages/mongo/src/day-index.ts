@@ -23,8 +23,11 @@ daySchema.index({ kind: 1 });
 /** `2026-12-05` for `2026-12-05T10:23:19.000Z` (or any date Date can read), in UTC. */
 export const dayOf = (timestamp: string | Date) => new Date(timestamp).toISOString().slice(0, 10);
 
-/** `2026-12-05T10:23` for `2026-12-05T10:23:19.000Z`, in UTC: the finer bucket of a busy list (walkBuckets). */
+/** `2026-12-05T10:23` for `2026-12-05T10:23:19.000Z`, in UTC: a finer bucket of a busy list (walkBuckets). */
 export const minuteOf = (timestamp: string | Date) => new Date(timestamp).toISOString().slice(0, 16);
+
+/** `2026-12-05T10:23:19` for `2026-12-05T10:23:19.250Z`, in UTC: the finest bucket of a busy list. */
+export const secondOf = (timestamp: string | Date) => new Date(timestamp).toISOString().slice(0, 19);
 
 /** Kind and day pairs this process remembers having written; beyond this it forgets and re-inserts (harmless). */
 const REMEMBERED = 100_000;
@@ -115,9 +118,9 @@ export function walkDays<T>(days: string[], limit: number, read: (day: string, w
 }
 
 /**
- * walkDays over buckets that may be found as the walk goes (days, or the minutes of each day in turn):
- * a day (`2026-12-05`) or a minute (`2026-12-05T10:23`) each. `stoppedAfterDay` then names a bucket of
- * either size; nextTimeCursor places the next page just past it.
+ * walkDays over buckets that may be found as the walk goes (days, or the seconds of each minute of each day
+ * in turn): a day (`2026-12-05`), a minute (`2026-12-05T10:23`) or a second (`2026-12-05T10:23:19`) each.
+ * `stoppedAfterDay` then names a bucket of any of these sizes; nextTimeCursor places the next page just past it.
  */
 export async function walkBuckets<T>(
   buckets: Iterable<string> | AsyncIterable<string>,
@@ -184,16 +187,17 @@ export function daysToWalk(days: string[], range: DayRange, bucketOf: (timestamp
 }
 
 /**
- * A cursor just past a whole day (or minute: `2026-12-05T10:23`) in the walk's direction: before its first
+ * A cursor just past a whole day (or minute, `2026-12-05T10:23`, or second, `2026-12-05T10:23:19`) in the walk's direction: before its first
  * instant (newest first) or at the next one's first instant (oldest first). For lists whose id breaks ties
  * in the same direction as the time, the empty id sorts before every id, so nothing of the walked bucket is
  * read again and nothing of the next is skipped.
  */
 export function dayBoundary(bucket: string, sort: 'asc' | 'desc'): TimeCursor {
-  const isMinute = bucket.length > 10;
-  const start = new Date(isMinute ? `${bucket}:00.000Z` : `${bucket}T00:00:00.000Z`);
-  if (sort === 'desc') return { at: start.toISOString(), id: '' };
-  return { at: new Date(start.getTime() + (isMinute ? 60_000 : 86_400_000)).toISOString(), id: '' };
+  const [start, length] =
+    bucket.length === 10 ? [`${bucket}T00:00:00.000Z`, 86_400_000] : bucket.length === 16 ? [`${bucket}:00.000Z`, 60_000] : [`${bucket}.000Z`, 1000];
+  const first = new Date(start);
+  if (sort === 'desc') return { at: first.toISOString(), id: '' };
+  return { at: new Date(first.getTime() + length).toISOString(), id: '' };
 }
 
 /** The cursor after a walk's page: after its last item when more follow, past the last day walked when time ran out. */

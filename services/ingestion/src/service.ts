@@ -17,7 +17,7 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     const orders = new OrderRepository(orderModel(ctx.db), orderDays(ctx.db));
     const store = ctx.aggregates<OrderDocument>({ model: orders.model, lockKey: orderLockKey, view: toView });
     // In the background: the service serves meanwhile (older orders appear in lists as they get their day;
-    // lists walk whole days until every order has its minute).
+    // lists walk whole days until every order has its second).
     void backfillListBuckets(store, orders.days, ctx.logger).catch((err) =>
       ctx.logger.warn({ err: (err as Error).message }, 'list bucket backfill stopped; it starts again with the next start'),
     );

@@ -84,9 +84,9 @@ describe('ingestion: listing orders', () => {
     await receive(sampleOrder({ externalId: 'WS-OLD', customer: { email: 'old@example.com', name: 'Early Bird' } }), '2025-06-30T23:59:59.999Z');
     await receive(sampleOrder({ externalId: 'WS-MIDNIGHT', customer: { email: 'mid@example.com', name: 'Night Owl' } }), '2026-01-03T00:00:00.000Z');
     await eventually(async () => (await list({ limit: 200 })).body.items?.length === all.length, 30000);
-    // A fresh database has nothing to backfill: from here on the lists walk minutes (orders a minute apart above).
-    const { orderDays, MINUTE_BACKFILL_MARKER } = await import('../src/data-access/order-days');
-    await eventually(() => orderDays(service.ctx.db).isDone(MINUTE_BACKFILL_MARKER), 10000);
+    // A fresh database has nothing to backfill: from here on the lists walk seconds (orders a minute apart above).
+    const { orderDays, SECOND_BACKFILL_MARKER } = await import('../src/data-access/order-days');
+    await eventually(() => orderDays(service.ctx.db).isDone(SECOND_BACKFILL_MARKER), 10000);
   }, 60000);
   afterAll(async () => {
     await broker.close();
@@ -113,7 +113,7 @@ describe('ingestion: listing orders', () => {
     expect(res.body.items[1]).not.toHaveProperty('timeline');
     expect(res.body.items[1]).not.toHaveProperty('customerEmail');
     expect(res.body.items[1]).not.toHaveProperty('createdDay');
-    expect(res.body.items[1]).not.toHaveProperty('createdMinute');
+    expect(res.body.items[1]).not.toHaveProperty('createdSecond');
   });
 
   it('when filtered by status or hold reason, then only those orders come back', async () => {
@@ -153,9 +153,9 @@ describe('ingestion: listing orders', () => {
     expect(await ids({ channels: 'webshop', limit: 200 })).toHaveLength(all.length - 1);
   });
 
-  it('when orders were stored before they had a createdDay and a createdMinute, then the backfill gives them both and lists show them, by minute', async () => {
+  it('when orders were stored before they had a createdDay and a createdSecond, then the backfill gives them both and lists show them, second by second', async () => {
     const { backfillListBuckets } = await import('../src/data-access/list-bucket-backfill');
-    const { orderDays, MINUTE_BACKFILL_MARKER } = await import('../src/data-access/order-days');
+    const { orderDays, SECOND_BACKFILL_MARKER } = await import('../src/data-access/order-days');
     const days = orderDays(service.ctx.db);
     const template = await service.ctx.db.collection('orders').findOne({ _id: special.anna as never });
     // Five legacy orders on one day, in three minutes (two share a millisecond), and none noted anywhere.
@@ -163,17 +163,18 @@ describe('ingestion: listing orders', () => {
     const legacy = times.map((createdAt, i) => {
       const doc: Record<string, unknown> = { ...template, _id: `legacy-order-${i}`, externalId: `WS-LEGACY-${i}`, createdAt };
       delete doc.createdDay;
-      delete doc.createdMinute;
+      delete doc.createdSecond;
       return doc;
     });
     await service.ctx.db.collection('orders').insertMany(legacy as never[]);
     expect(await ids({ createdTo: '2025-01-01T00:00:00Z' })).toEqual([]);
 
-    await days.model.deleteOne({ _id: `marker:${MINUTE_BACKFILL_MARKER}` });
+    await days.model.deleteOne({ _id: `marker:${SECOND_BACKFILL_MARKER}` });
     const store = service.ctx.aggregates<OrderDocument>({ model: service.ctx.db.model('Order'), lockKey: (id: string) => `order:${id}` });
     await backfillListBuckets(store, days, createLogger('test', 'silent'));
-    expect(await days.isDone(MINUTE_BACKFILL_MARKER)).toBe(true);
+    expect(await days.isDone(SECOND_BACKFILL_MARKER)).toBe(true);
     expect(await days.days('minute:2024-02-29')).toEqual(['2024-02-29T08:00', '2024-02-29T08:01', '2024-02-29T23:59']);
+    expect(await days.days('second:2024-02-29T08:00')).toEqual(['2024-02-29T08:00:00', '2024-02-29T08:00:30']);
     const newestFirst = ['legacy-order-4', 'legacy-order-3', 'legacy-order-2', 'legacy-order-1', 'legacy-order-0'];
     expect((await allPages({ createdTo: '2025-01-01T00:00:00Z', limit: 2 })).flat()).toEqual(newestFirst);
     expect((await allPages({ createdTo: '2025-01-01T00:00:00Z', limit: 1, sort: 'createdAt' })).flat()).toEqual([...newestFirst].reverse());
@@ -209,7 +210,7 @@ describe('ingestion: listing orders', () => {
       expect.arrayContaining([
         'createdAt,_id',
         'createdDay,createdAt,_id',
-        'createdMinute,createdAt,_id',
+        'createdSecond,createdAt,_id',
         'channel,createdAt,_id',
         'status,createdAt,_id',
         'channel,status,createdAt,_id',

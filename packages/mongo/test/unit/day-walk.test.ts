@@ -1,4 +1,4 @@
-import { dayBoundary, daysToWalk, decodeTimeCursor, encodeTimeCursor, minuteOf, nextTimeCursor, walkBuckets, walkDays } from '../../src/day-index';
+import { dayBoundary, daysToWalk, decodeTimeCursor, encodeTimeCursor, minuteOf, nextTimeCursor, secondOf, walkBuckets, walkDays } from '../../src/day-index';
 
 describe('lists that walk days', () => {
   const days = ['2025-06-30', '2026-01-01', '2026-01-02', '2026-01-03'];
@@ -49,7 +49,7 @@ describe('lists that walk days', () => {
     expect(decodeTimeCursor(encodeTimeCursor({ at: '2026-01-01T00:00:00.000Z', id: 'x' }))).toEqual({ at: '2026-01-01T00:00:00.000Z', id: 'x' });
   });
 
-  it('when a busy list walks minutes, then the minutes of the range and from the cursor come in order, and a stop lies just past a minute', () => {
+  it('when a busy list walks minutes or seconds, then those of the range and from the cursor come in order, and a stop lies just past one', () => {
     const minutes = ['2026-01-02T09:59', '2026-01-02T10:00', '2026-01-02T10:01'];
     expect(minuteOf('2026-01-02T10:00:59.999Z')).toBe('2026-01-02T10:00');
     expect(daysToWalk(minutes, { sort: 'desc', after: { at: '2026-01-02T10:00:30.000Z', id: 'o-1' } }, minuteOf)).toEqual([
@@ -59,6 +59,12 @@ describe('lists that walk days', () => {
     expect(daysToWalk(minutes, { sort: 'asc', from: '2026-01-02T10:00:00.000Z' }, minuteOf)).toEqual(['2026-01-02T10:00', '2026-01-02T10:01']);
     expect(dayBoundary('2026-01-02T10:00', 'desc')).toEqual({ at: '2026-01-02T10:00:00.000Z', id: '' });
     expect(dayBoundary('2026-12-31T23:59', 'asc')).toEqual({ at: '2027-01-01T00:00:00.000Z', id: '' });
+    expect(secondOf('2026-01-02T10:00:59.999Z')).toBe('2026-01-02T10:00:59');
+    expect(daysToWalk(['2026-01-02T10:00:58', '2026-01-02T10:00:59'], { sort: 'desc', after: { at: '2026-01-02T10:00:58.500Z', id: 'o' } }, secondOf)).toEqual([
+      '2026-01-02T10:00:58',
+    ]);
+    expect(dayBoundary('2026-01-02T10:00:59', 'desc')).toEqual({ at: '2026-01-02T10:00:59.000Z', id: '' });
+    expect(dayBoundary('2026-12-31T23:59:59', 'asc')).toEqual({ at: '2027-01-01T00:00:00.000Z', id: '' });
   });
 
   it('when buckets are found as the walk goes, then only as many are looked up as the page needs, and a stop on the last bucket leaves no cursor', async () => {

@@ -35,8 +35,8 @@ const orderSchema = new Schema(
     createdAt: { type: String, required: true },
     /** The UTC day of `createdAt` (`2026-12-05`): the list reads orders one day at a time (order-days.ts). */
     createdDay: String,
-    /** The UTC minute of `createdAt` (`2026-12-05T10:23`): a busy day's list reads one minute at a time. */
-    createdMinute: String,
+    /** The UTC second of `createdAt` (`2026-12-05T10:23:19`): a busy day's list reads one second at a time. */
+    createdSecond: String,
     updatedAt: String,
   },
   { versionKey: false, minimize: false },
@@ -48,10 +48,10 @@ orderSchema.index({ channel: 1, externalId: 1 }, { unique: true });
 // paged by a cursor on the same pair: each filter it offers has a compound index ending in that sort key.
 // Plain compound indexes only: FerretDB 1.x has no partial, text or collation indexes.
 orderSchema.index({ createdAt: -1, _id: -1 });
-// The list's walk by day or by minute (order-repository): on FerretDB the equality on createdDay or
-// createdMinute is what reaches PostgreSQL (with its GIN index, deploy/ferretdb-indexes.sql); on MongoDB this index serves it.
+// The list's walk by day or by second (order-repository): on FerretDB the equality on createdDay or
+// createdSecond is what reaches PostgreSQL (with its GIN index, deploy/ferretdb-indexes.sql); on MongoDB this index serves it.
 orderSchema.index({ createdDay: 1, createdAt: -1, _id: -1 });
-orderSchema.index({ createdMinute: 1, createdAt: -1, _id: -1 });
+orderSchema.index({ createdSecond: 1, createdAt: -1, _id: -1 });
 orderSchema.index({ channel: 1, createdAt: -1, _id: -1 });
 orderSchema.index({ status: 1, createdAt: -1, _id: -1 });
 orderSchema.index({ channel: 1, status: 1, createdAt: -1, _id: -1 });

@@ -4,6 +4,7 @@ import {
   daysToWalk,
   InsertBatcher,
   minuteOf,
+  secondOf,
   nextTimeCursor,
   walkBuckets,
   walkDays,
@@ -14,11 +15,11 @@ import {
 import type { OutboxEntry } from '@oms/outbox';
 import { initialCheckKeys } from '../domain/check-keys';
 import type { OrderChange, OrderState } from '../domain/order';
-import { MINUTE_BACKFILL_MARKER, ORDER_DAY_KIND, orderMinuteKind } from './order-days';
+import { ORDER_DAY_KIND, SECOND_BACKFILL_MARKER, orderMinuteKind, orderSecondKind } from './order-days';
 import type { OrderModel } from './order-model';
 import { orderListFilter, type OrderListQuery } from './order-query';
 
-const HIDDEN = { processed: 0, outbox: 0, sent: 0, sentBy: 0, outboxPending: 0, customerEmail: 0, createdDay: 0, createdMinute: 0 } as const;
+const HIDDEN = { processed: 0, outbox: 0, sent: 0, sentBy: 0, outboxPending: 0, customerEmail: 0, createdDay: 0, createdSecond: 0 } as const;
 
 /** A list shows what an order is, not its whole history (the timeline) or what the channel sent besides. */
 const HIDDEN_IN_LIST = { ...HIDDEN, timeline: 0, source: 0 } as const;
@@ -42,7 +43,7 @@ export function toState(doc: Record<string, unknown>): OrderState {
     updatedAt: _u,
     customerEmail: _e,
     createdDay: _d,
-    createdMinute: _n,
+    createdSecond: _n,
     ...rest
   } = doc;
   return { id: _id, ...rest, source: unpackSource(rest.source), checkKeys: rest.checkKeys ?? initialCheckKeys(String(_id)) } as OrderState;
@@ -50,7 +51,7 @@ export function toState(doc: Record<string, unknown>): OrderState {
 
 /** The order as clients see it. */
 export function toView(doc: Record<string, unknown>) {
-  const { _id, processed: _p, outbox: _o, sent: _s, sentBy: _b, outboxPending: _m, customerEmail: _e, createdDay: _d, createdMinute: _n, ...rest } = doc;
+  const { _id, processed: _p, outbox: _o, sent: _s, sentBy: _b, outboxPending: _m, customerEmail: _e, createdDay: _d, createdSecond: _n, ...rest } = doc;
   return { id: _id, ...rest, ...(rest.source === undefined ? {} : { source: unpackSource(rest.source) }) };
 }
 
@@ -77,16 +78,16 @@ export class OrderRepository {
     return doc ? toView(doc) : null;
   }
 
-  /** Every stored order has its createdMinute: remembered once seen (the backfill never undoes itself). */
-  private minutesComplete = false;
+  /** Every stored order has its createdSecond: remembered once seen (the backfill never undoes itself). */
+  private secondsComplete = false;
 
   /**
    * One page of orders in creation order, read a bucket at a time (docs/orders-list.md): each bucket's
    * matching orders by an equality FerretDB pushes down, sorted in memory (one bucket's worth), until the
-   * page is full, the buckets run out, or the walk's time budget is spent (walkBuckets). A busy day holds
-   * too many orders to sort for every page, so lists walk the minutes of each day; a search for one
+   * page is full, the buckets run out, or the walk's time budget is spent (walkBuckets). A busy day, even
+   * a busy minute, holds too many orders to sort for every page, so lists walk seconds; a search for one
    * customer, SKU or text matches few orders per day, and walks whole days (a minute each would be
-   * hundreds of queries per day for nothing).
+   * thousands of queries per day for nothing).
    */
   async list(query: OrderListQuery): Promise<OrderPage> {
     if (query.channels?.length === 0) return { items: [], nextCursor: null };
@@ -95,29 +96,34 @@ export class OrderRepository {
     const range = { from: query.createdFrom, to: query.createdTo, after: query.after, sort: query.sort };
     const days = daysToWalk(await this.days.days(ORDER_DAY_KIND), range);
     const selective = Boolean(query.email || query.sku || query.q);
-    const byMinute = !selective && (await this.everyOrderHasItsMinute());
-    const read = (field: 'createdDay' | 'createdMinute') => (bucket: string, want: number) =>
+    const bySecond = !selective && (await this.everyOrderHasItsSecond());
+    const read = (field: 'createdDay' | 'createdSecond') => (bucket: string, want: number) =>
       this.model
         .find({ ...filter, [field]: bucket }, HIDDEN_IN_LIST)
         .sort({ createdAt: direction, _id: direction })
         .limit(want)
         .lean<Array<Record<string, unknown>>>()
         .exec();
-    const walk = byMinute
-      ? await walkBuckets(this.minutesOf(days, range), query.limit, read('createdMinute'))
+    const walk = bySecond
+      ? await walkBuckets(this.secondsOf(days, range), query.limit, read('createdSecond'))
       : await walkDays(days, query.limit, read('createdDay'));
     const nextCursor = nextTimeCursor(walk, query.sort, (doc) => ({ at: doc.createdAt as string, id: doc._id as string }));
     return { items: walk.items.map(toView), nextCursor };
   }
 
-  /** The minutes with orders of each day in turn, in the walk's order, looked up only when the walk gets there. */
-  private async *minutesOf(days: string[], range: DayRange): AsyncGenerator<string> {
-    for (const day of days) yield* daysToWalk(await this.days.days(orderMinuteKind(day)), range, minuteOf);
+  /**
+   * The seconds with orders of each minute of each day in turn, in the walk's order: a day's minutes (at
+   * most 1,440 small documents) and a minute's seconds (at most 60) are looked up only when the walk gets there.
+   */
+  private async *secondsOf(days: string[], range: DayRange): AsyncGenerator<string> {
+    for (const day of days)
+      for (const minute of daysToWalk(await this.days.days(orderMinuteKind(day)), range, minuteOf))
+        yield* daysToWalk(await this.days.days(orderSecondKind(minute)), range, secondOf);
   }
 
-  private async everyOrderHasItsMinute(): Promise<boolean> {
-    this.minutesComplete ||= await this.days.isDone(MINUTE_BACKFILL_MARKER);
-    return this.minutesComplete;
+  private async everyOrderHasItsSecond(): Promise<boolean> {
+    this.secondsComplete ||= await this.days.isDone(SECOND_BACKFILL_MARKER);
+    return this.secondsComplete;
   }
 
   /**
@@ -129,10 +135,12 @@ export class OrderRepository {
     const now = new Date().toISOString();
     const createdDay = dayOf(state.createdAt);
     const createdMinute = minuteOf(state.createdAt);
-    // The day and minute first: one listed without orders costs an empty read; an order on an unlisted one is never listed.
+    const createdSecond = secondOf(state.createdAt);
+    // The buckets first: one listed without orders costs an empty read; an order in an unlisted one is never listed.
     await this.days.noteAll([
       { kind: ORDER_DAY_KIND, day: createdDay },
       { kind: orderMinuteKind(createdDay), day: createdMinute },
+      { kind: orderSecondKind(createdMinute), day: createdSecond },
     ]);
     return this.newOrders.insert({
       _id: id,
@@ -141,7 +149,7 @@ export class OrderRepository {
       ...change.set,
       customerEmail: state.customer.email.toLowerCase(),
       createdDay,
-      createdMinute,
+      createdSecond,
       timeline: [...timeline, ...change.timeline],
       processed: [messageId],
       sent: events,
