@@ -142,7 +142,6 @@ async function seed(db, template, count, days) {
   const now = Date.now();
   const span = days * 86_400_000;
   const started = Date.now();
-  const noted = new Set();
   const buckets = new Map();
   for (let done = 0; done < count; done += BATCH) {
     const batch = [];
@@ -169,12 +168,10 @@ async function seed(db, template, count, days) {
       };
       delete doc.sentBy;
       delete doc.fence;
-      if (!noted.has(createdDay)) {
-        noted.add(createdDay);
-        await orderDays.updateOne({ _id: `day:${createdDay}` }, { $setOnInsert: { kind: 'day', day: createdDay } }, { upsert: true });
-      }
-      // The minute and second too (docs/orders-list.md): lists walk the seconds of each minute of a day.
+      // Its day, minute and second too (docs/orders-list.md): lists walk the seconds of each minute of a day.
+      // A day or minute noted by an earlier batch comes back as a duplicate key, which is fine.
       for (const note of [
+        { _id: `day:${createdDay}`, kind: 'day', day: createdDay },
         { _id: `minute:${createdDay}:${createdMinute}`, kind: `minute:${createdDay}`, day: createdMinute },
         { _id: `second:${createdMinute}:${createdSecond}`, kind: `second:${createdMinute}`, day: createdSecond },
       ])
