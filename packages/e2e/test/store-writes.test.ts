@@ -12,8 +12,9 @@ import { startCluster, type Cluster } from './cluster';
  */
 const LIMITS = { readyToFulfill: 7, delivered: 19 };
 /**
- * Written once per day (and process), not per order: the day records of the order list and of each SKU's ledger
- * (docs/orders-list.md, docs/inventory.md).
+ * Written once per time bucket (and process), not per order: the notes of the order list's buckets and SKU
+ * days, and the day records of each SKU's ledger (docs/orders-list.md, docs/inventory.md): one small insert
+ * per order at most (its second is new), none for most orders of a busy second.
  * Counted apart, so that the figures stay per order.
  */
 const ONCE_PER_DAY = new Set(['order_days', 'movement_days']);

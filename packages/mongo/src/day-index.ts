@@ -14,9 +14,18 @@ interface DayDocument {
   _id: string;
   kind: string;
   day?: string;
+  /** A busy marker (TimeBuckets): the day, or bucket, holds too many documents to read in one query. */
+  busy?: boolean;
 }
 
-const daySchema = new Schema<DayDocument>({ _id: String, kind: { type: String, required: true }, day: String }, { versionKey: false });
+/** A note to write: documents of `kind` exist on `day` (a day or any time bucket); `busy` marks it busy besides. */
+export interface DayNote {
+  kind: string;
+  day: string;
+  busy?: boolean;
+}
+
+const daySchema = new Schema<DayDocument>({ _id: String, kind: { type: String, required: true }, day: String, busy: Boolean }, { versionKey: false });
 // Every read is by kind (an equality FerretDB pushes down; the index gets its GIN twin on the test stack).
 daySchema.index({ kind: 1 });
 
@@ -50,11 +59,12 @@ export class DayIndex {
    * `note` for many (kind, day) pairs in one round trip: a stock import of a thousand SKUs notes a thousand
    * days, which one insert each would make a thousand sequential writes.
    */
-  async noteAll(pairs: Array<{ kind: string; day: string }>): Promise<void> {
+  async noteAll(notes: DayNote[]): Promise<void> {
     const fresh = new Map<string, DayDocument>();
-    for (const { kind, day } of pairs) {
-      const id = `${kind}:${day}`;
-      if (!this.known.has(id)) fresh.set(id, { _id: id, kind, day });
+    for (const { kind, day, busy } of notes) {
+      // A busy marker is a document of its own beside the note (insert-only, like every note).
+      const id = `${kind}:${day}${busy ? ':busy' : ''}`;
+      if (!this.known.has(id)) fresh.set(id, busy ? { _id: id, kind, day, busy } : { _id: id, kind, day });
     }
     if (fresh.size === 0) return;
     try {
@@ -67,10 +77,16 @@ export class DayIndex {
     for (const id of fresh.keys()) this.known.add(id);
   }
 
-  /** Every day with documents of `kind`, oldest first: one small document per day. */
+  /** Every day with documents of `kind`, oldest first: one small document per day (and per busy marker). */
   async days(kind: string): Promise<string[]> {
-    const docs = await this.model.find({ kind }, { day: 1 }).lean();
-    return docs.map((d) => d.day as string).sort();
+    return (await this.buckets(kind)).buckets;
+  }
+
+  /** Every bucket with documents of `kind`, oldest first, and which of them are marked busy. */
+  async buckets(kind: string): Promise<{ buckets: string[]; busy: Set<string> }> {
+    const docs = await this.model.find({ kind }, { day: 1, busy: 1 }).lean();
+    const busy = new Set(docs.filter((d) => d.busy).map((d) => d.day as string));
+    return { buckets: [...new Set(docs.map((d) => d.day as string))].sort(), busy };
   }
 
   /** One-off work done (a backfill): remembered across restarts. */
@@ -193,12 +209,31 @@ export function daysToWalk(days: string[], range: DayRange, bucketOf: (timestamp
  * read again and nothing of the next is skipped.
  */
 export function dayBoundary(bucket: string, sort: 'asc' | 'desc'): TimeCursor {
-  const [start, length] =
-    bucket.length === 10 ? [`${bucket}T00:00:00.000Z`, 86_400_000] : bucket.length === 16 ? [`${bucket}:00.000Z`, 60_000] : [`${bucket}.000Z`, 1000];
-  const first = new Date(start);
+  const size = BUCKET_SIZES.find((b) => b.length === bucket.length);
+  if (!size) throw new Error(`not a time bucket: ${bucket}`);
+  const first = new Date(bucket + size.completion);
   if (sort === 'desc') return { at: first.toISOString(), id: '' };
-  return { at: new Date(first.getTime() + length).toISOString(), id: '' };
+  return { at: new Date(first.getTime() + size.ms).toISOString(), id: '' };
 }
+
+/**
+ * The sizes of time bucket, coarse to fine, each a prefix of the ISO time (UTC): a day `2026-12-05`, an
+ * hour `2026-12-05T10`, ten minutes `2026-12-05T10:2`, a minute `2026-12-05T10:23`, a second
+ * `2026-12-05T10:23:19`. `completion` makes the prefix the bucket's first instant again.
+ */
+export const BUCKET_SIZES = [
+  { length: 10, ms: 86_400_000, completion: 'T00:00:00.000Z' },
+  { length: 13, ms: 3_600_000, completion: ':00:00.000Z' },
+  { length: 15, ms: 600_000, completion: '0:00.000Z' },
+  { length: 16, ms: 60_000, completion: ':00.000Z' },
+  { length: 19, ms: 1000, completion: '.000Z' },
+] as const;
+
+/** Every bucket `timestamp` falls in, coarse to fine (BUCKET_SIZES): a document stores them as one array field. */
+export const bucketsOf = (timestamp: string | Date): string[] => {
+  const iso = new Date(timestamp).toISOString();
+  return BUCKET_SIZES.map((b) => iso.slice(0, b.length));
+};
 
 /** The cursor after a walk's page: after its last item when more follow, past the last day walked when time ran out. */
 export function nextTimeCursor<T>(walk: DayWalk<T>, sort: 'asc' | 'desc', keyOf: (item: T) => TimeCursor): string | null {

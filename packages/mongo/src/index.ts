@@ -49,3 +49,4 @@ export function isMongoConnected(connection: Connection): boolean {
 export { InsertBatcher, type InsertBatcherOptions, type InsertOutcome } from './insert-batcher';
 export { watchClient, pingWithFreshClient, type ClientWatchdogOptions } from './client-watchdog';
 export * from './day-index';
+export { TimeBuckets, BUSY_AFTER } from './time-buckets';

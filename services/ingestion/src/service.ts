@@ -1,6 +1,6 @@
 import type { ServiceDefinition } from '@oms/runtime';
 import { configSchema } from './config';
-import { backfillListBuckets } from './data-access/list-bucket-backfill';
+import { backfillListFields } from './data-access/list-fields-backfill';
 import { orderDays } from './data-access/order-days';
 import { orderLockKey, orderModel, type OrderDocument } from './data-access/order-model';
 import { OrderRepository, toView } from './data-access/order-repository';
@@ -16,10 +16,10 @@ export const definition: ServiceDefinition<typeof configSchema> = {
   setup: (ctx) => {
     const orders = new OrderRepository(orderModel(ctx.db), orderDays(ctx.db));
     const store = ctx.aggregates<OrderDocument>({ model: orders.model, lockKey: orderLockKey, view: toView });
-    // In the background: the service serves meanwhile (older orders appear in lists as they get their day;
-    // lists walk whole days until every order has its second).
-    void backfillListBuckets(store, orders.days, ctx.logger).catch((err) =>
-      ctx.logger.warn({ err: (err as Error).message }, 'list bucket backfill stopped; it starts again with the next start'),
+    // In the background: the service serves meanwhile (lists walk whole days with the old filters until
+    // every order has its list fields).
+    void backfillListFields(store, orders, ctx.logger).catch((err) =>
+      ctx.logger.warn({ err: (err as Error).message }, 'list fields backfill stopped; it starts again with the next start'),
     );
     return {
       routes: (app) => internalOrderRoutes(app, orders),

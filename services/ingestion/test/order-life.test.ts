@@ -152,6 +152,16 @@ describe('ingestion: the order overseer', () => {
     const commandsFor = async (queue: string, id: string) =>
       (await tap.drain(queue)).filter((m) => m.correlationId === id).map((m) => [m.type, m.data.orderId]);
 
+    it('when an amendment swaps a line for another SKU, then a search by the new SKU finds the order and one by the old no longer does', async () => {
+      const id = await receive(order('WS-A-SKU'));
+      await eventually(async () => (await getOrder(id)).status === 'pending');
+      await send('order.amend.v1', { orderId: id, lines: [{ sku: 'MUG-AMENDED', quantity: 2, unitPrice: 1999 }] });
+      const listed = async (sku: string) =>
+        (await request(service.url).get('/internal/orders').query({ sku, limit: 200 })).body.items.map((o: { id: string }) => o.id);
+      expect(await eventually(async () => (await listed('MUG-AMENDED')).includes(id) && (await listed('MUG-AMENDED')))).toEqual([id]);
+      expect(await listed('TSHIRT-BLK-M')).not.toContain(id);
+    });
+
     it('when a pending order’s lines and amount change, then the answer is the changed order, the old reservation and authorization go and new ones are asked for under new keys', async () => {
       const id = await receive(order('WS-A1'));
       await eventually(async () => (await getOrder(id)).status === 'pending');

@@ -1,4 +1,15 @@
-import { dayBoundary, daysToWalk, decodeTimeCursor, encodeTimeCursor, minuteOf, nextTimeCursor, secondOf, walkBuckets, walkDays } from '../../src/day-index';
+import {
+  bucketsOf,
+  dayBoundary,
+  daysToWalk,
+  decodeTimeCursor,
+  encodeTimeCursor,
+  minuteOf,
+  nextTimeCursor,
+  secondOf,
+  walkBuckets,
+  walkDays,
+} from '../../src/day-index';
 
 describe('lists that walk days', () => {
   const days = ['2025-06-30', '2026-01-01', '2026-01-02', '2026-01-03'];
@@ -65,6 +76,15 @@ describe('lists that walk days', () => {
     ]);
     expect(dayBoundary('2026-01-02T10:00:59', 'desc')).toEqual({ at: '2026-01-02T10:00:59.000Z', id: '' });
     expect(dayBoundary('2026-12-31T23:59:59', 'asc')).toEqual({ at: '2027-01-01T00:00:00.000Z', id: '' });
+  });
+
+  it('when a time is split into buckets, then each is a prefix of its UTC time, and a stop past an hour or ten minutes lands on the next one', () => {
+    expect(bucketsOf('2026-01-02T11:23:59.999+01:00')).toEqual(['2026-01-02', '2026-01-02T10', '2026-01-02T10:2', '2026-01-02T10:23', '2026-01-02T10:23:59']);
+    expect(dayBoundary('2026-01-02T10', 'desc')).toEqual({ at: '2026-01-02T10:00:00.000Z', id: '' });
+    expect(dayBoundary('2026-12-31T23', 'asc')).toEqual({ at: '2027-01-01T00:00:00.000Z', id: '' });
+    expect(dayBoundary('2026-01-02T10:5', 'asc')).toEqual({ at: '2026-01-02T11:00:00.000Z', id: '' });
+    expect(dayBoundary('2026-01-02T10:5', 'desc')).toEqual({ at: '2026-01-02T10:50:00.000Z', id: '' });
+    expect(() => dayBoundary('2026-01', 'asc')).toThrow('not a time bucket');
   });
 
   it('when buckets are found as the walk goes, then only as many are looked up as the page needs, and a stop on the last bucket leaves no cursor', async () => {

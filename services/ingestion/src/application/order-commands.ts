@@ -16,12 +16,12 @@ export type OrderCommandType = QueueMessageType<'ingestion.commands'>;
  * it is after the change.
  */
 export async function runOrderCommand<T extends OrderCommandType>(
-  { store }: OrderUseCaseDeps,
+  { store, orders }: OrderUseCaseDeps,
   decide: (order: OrderState, fact: Fact<T>) => OrderChange,
   msg: Message<T>,
 ) {
   let reached: { createdAt: string; milestones: ReturnType<typeof milestonesReached> } | undefined;
-  const view = await store.change(msg.data.orderId, msg, (doc) => {
+  const view = await store.change(msg.data.orderId, msg, async (doc) => {
     const order = doc ? toState(doc) : null;
     // Not stored yet, but the gateway accepted it moments ago: its intake is on the way (queued, or waiting
     // for a lock a crashed holder left). A plain error is retried with the consumer's delays (then the DLQ).
@@ -30,6 +30,12 @@ export async function runOrderCommand<T extends OrderCommandType>(
     if (!doc || !order || (msg.data.channels && !msg.data.channels.includes(order.channel))) throw notFound(`Order ${msg.data.orderId}`);
     const change = decide(order, msg);
     reached = { createdAt: order.createdAt, milestones: milestonesReached(order, change) };
+    // Changed lines may add a SKU: its day is noted before the order says it has the SKU (or a search by it would miss the order).
+    if (change.set.lines)
+      await orders.noteSkus(
+        order.createdAt,
+        change.set.lines.map((l) => l.sku),
+      );
     return { update: orderUpdate(change), emit: change.send, result: viewAfter(doc, change) };
   });
   if (reached) observeMilestones(reached.createdAt, reached.milestones);

@@ -33,10 +33,13 @@ const orderSchema = new Schema(
     /** The channel's own fields, as a JSON string (see order-repository). */
     source: String,
     createdAt: { type: String, required: true },
-    /** The UTC day of `createdAt` (`2026-12-05`): the list reads orders one day at a time (order-days.ts). */
+    /** The UTC day of `createdAt` (`2026-12-05`): lists walk whole days by it until the list fields are backfilled. */
     createdDay: String,
-    /** The UTC second of `createdAt` (`2026-12-05T10:23:19`): a busy day's list reads one second at a time. */
-    createdSecond: String,
+    /** The time buckets of `createdAt`, day to second (bucketsOf): the list reads one bucket per query (order-days.ts). */
+    createdBuckets: [String],
+    /** The distinct SKUs of the lines, and the reasons of the current holds: what lists filter on, as top-level equalities. */
+    skus: [String],
+    holdReasons: [String],
     updatedAt: String,
   },
   { versionKey: false, minimize: false },
@@ -48,16 +51,17 @@ orderSchema.index({ channel: 1, externalId: 1 }, { unique: true });
 // paged by a cursor on the same pair: each filter it offers has a compound index ending in that sort key.
 // Plain compound indexes only: FerretDB 1.x has no partial, text or collation indexes.
 orderSchema.index({ createdAt: -1, _id: -1 });
-// The list's walk by day or by second (order-repository): on FerretDB the equality on createdDay or
-// createdSecond is what reaches PostgreSQL (with its GIN index, deploy/ferretdb-indexes.sql); on MongoDB this index serves it.
+// The list's walk by bucket (order-repository): on FerretDB the equality on createdBuckets (or createdDay,
+// skus, holdReasons, customerEmail) is what reaches PostgreSQL (with its GIN index, deploy/ferretdb-indexes.sql);
+// on MongoDB these indexes serve it.
 orderSchema.index({ createdDay: 1, createdAt: -1, _id: -1 });
-orderSchema.index({ createdSecond: 1, createdAt: -1, _id: -1 });
+orderSchema.index({ createdBuckets: 1, createdAt: -1, _id: -1 });
 orderSchema.index({ channel: 1, createdAt: -1, _id: -1 });
 orderSchema.index({ status: 1, createdAt: -1, _id: -1 });
 orderSchema.index({ channel: 1, status: 1, createdAt: -1, _id: -1 });
 orderSchema.index({ customerEmail: 1, createdAt: -1, _id: -1 });
-orderSchema.index({ 'lines.sku': 1, createdAt: -1, _id: -1 });
-orderSchema.index({ 'holds.reason': 1, createdAt: -1, _id: -1 });
+orderSchema.index({ skus: 1, createdAt: -1, _id: -1 });
+orderSchema.index({ holdReasons: 1, createdAt: -1, _id: -1 });
 
 export type OrderModel = Model<OrderDocument>;
 

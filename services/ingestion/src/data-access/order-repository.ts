@@ -1,25 +1,40 @@
 import type { UpdateQuery } from 'mongoose';
 import {
+  bucketsOf,
   dayOf,
   daysToWalk,
   InsertBatcher,
-  minuteOf,
-  secondOf,
   nextTimeCursor,
   walkBuckets,
   walkDays,
   type DayIndex,
-  type DayRange,
+  type DayWalk,
   type InsertOutcome,
+  type TimeBuckets,
 } from '@oms/mongo';
 import type { OutboxEntry } from '@oms/outbox';
 import { initialCheckKeys } from '../domain/check-keys';
 import type { OrderChange, OrderState } from '../domain/order';
-import { ORDER_DAY_KIND, SECOND_BACKFILL_MARKER, orderMinuteKind, orderSecondKind } from './order-days';
+import { LIST_FIELDS_BACKFILL_MARKER, ORDER_DAY_KIND, orderTimeBuckets, skuDayKind } from './order-days';
 import type { OrderModel } from './order-model';
-import { orderListFilter, type OrderListQuery } from './order-query';
+import { findsFewOrders, orderListFilter, type OrderListQuery } from './order-query';
 
-const HIDDEN = { processed: 0, outbox: 0, sent: 0, sentBy: 0, outboxPending: 0, customerEmail: 0, createdDay: 0, createdSecond: 0 } as const;
+/** Fields the store keeps for its own use (the outbox, the lists): never shown, never part of the domain's state. */
+const STORE_FIELDS = [
+  'processed',
+  'outbox',
+  'sent',
+  'sentBy',
+  'outboxPending',
+  'customerEmail',
+  'createdDay',
+  'createdSecond',
+  'createdBuckets',
+  'skus',
+  'holdReasons',
+] as const;
+
+const HIDDEN = Object.fromEntries(STORE_FIELDS.map((f) => [f, 0])) as Record<(typeof STORE_FIELDS)[number], 0>;
 
 /** A list shows what an order is, not its whole history (the timeline) or what the channel sent besides. */
 const HIDDEN_IN_LIST = { ...HIDDEN, timeline: 0, source: 0 } as const;
@@ -32,26 +47,31 @@ const HIDDEN_IN_LIST = { ...HIDDEN, timeline: 0, source: 0 } as const;
 const packSource = (source: unknown) => (source === undefined ? undefined : JSON.stringify(source));
 const unpackSource = (source: unknown) => (typeof source === 'string' ? JSON.parse(source) : source);
 
+const withoutStoreFields = (doc: Record<string, unknown>) => {
+  const rest = { ...doc };
+  for (const field of STORE_FIELDS) delete rest[field];
+  return rest;
+};
+
 export function toState(doc: Record<string, unknown>): OrderState {
-  const {
-    _id,
-    processed: _p,
-    outbox: _o,
-    sent: _s,
-    sentBy: _b,
-    outboxPending: _m,
-    updatedAt: _u,
-    customerEmail: _e,
-    createdDay: _d,
-    createdSecond: _n,
-    ...rest
-  } = doc;
+  const { _id, updatedAt: _u, ...rest } = withoutStoreFields(doc);
   return { id: _id, ...rest, source: unpackSource(rest.source), checkKeys: rest.checkKeys ?? initialCheckKeys(String(_id)) } as OrderState;
+}
+
+/**
+ * The fields lists filter on, derived from the order's lines and holds (whichever `set` has): top-level
+ * arrays, because FerretDB 1.x pushes down equalities on top-level fields only (an array matches each of its values).
+ */
+export function listFields(set: Pick<OrderChange['set'], 'lines' | 'holds'>) {
+  return {
+    ...(set.lines ? { skus: [...new Set(set.lines.map((l) => l.sku))] } : {}),
+    ...(set.holds ? { holdReasons: [...new Set(set.holds.map((h) => h.reason))] } : {}),
+  };
 }
 
 /** The order as clients see it. */
 export function toView(doc: Record<string, unknown>) {
-  const { _id, processed: _p, outbox: _o, sent: _s, sentBy: _b, outboxPending: _m, customerEmail: _e, createdDay: _d, createdSecond: _n, ...rest } = doc;
+  const { _id, ...rest } = withoutStoreFields(doc);
   return { id: _id, ...rest, ...(rest.source === undefined ? {} : { source: unpackSource(rest.source) }) };
 }
 
@@ -61,9 +81,12 @@ export interface OrderPage {
   nextCursor: string | null;
 }
 
+const skuNotes = (createdAt: string, skus: string[]) => skus.map((sku) => ({ kind: skuDayKind(sku), day: dayOf(createdAt) }));
+
 export class OrderRepository {
   /** New orders: the intake messages in flight share one insertMany. */
   private readonly newOrders: InsertBatcher<Record<string, unknown>>;
+  readonly buckets: TimeBuckets;
 
   constructor(
     readonly model: OrderModel,
@@ -71,6 +94,7 @@ export class OrderRepository {
   ) {
     // Stored as given: insert() builds the whole document (no defaults or casting to apply).
     this.newOrders = new InsertBatcher(model, { asGiven: true });
+    this.buckets = orderTimeBuckets(days);
   }
 
   async view(id: string) {
@@ -78,52 +102,53 @@ export class OrderRepository {
     return doc ? toView(doc) : null;
   }
 
-  /** Every stored order has its createdSecond: remembered once seen (the backfill never undoes itself). */
-  private secondsComplete = false;
+  /** Every stored order has its list fields: remembered once seen (the backfill never undoes itself). */
+  private listFieldsComplete = false;
 
   /**
-   * One page of orders in creation order, read a bucket at a time (docs/orders-list.md): each bucket's
-   * matching orders by an equality FerretDB pushes down, sorted in memory (one bucket's worth), until the
-   * page is full, the buckets run out, or the walk's time budget is spent (walkBuckets). A busy day, even
-   * a busy minute, holds too many orders to sort for every page, so lists walk seconds; a search for one
-   * customer, SKU or text matches few orders per day, and walks whole days (a minute each would be
-   * thousands of queries per day for nothing).
+   * One page of orders in creation order (docs/orders-list.md). FerretDB 1.x sorts every match of a query
+   * in its own memory, so each query must match few orders: a filter that finds few orders in all (one
+   * customer's, those on hold) is one query; a SKU's orders are read day by day over the days it was
+   * ordered on; everything else walks the time buckets (TimeBuckets), a bucket per query, until the page
+   * is full, the buckets run out, or the walk's time budget is spent (walkBuckets).
    */
   async list(query: OrderListQuery): Promise<OrderPage> {
     if (query.channels?.length === 0) return { items: [], nextCursor: null };
-    const direction = query.sort === 'desc' ? -1 : 1;
-    const filter = orderListFilter(query);
+    const complete = await this.everyOrderHasListFields();
+    const filter = orderListFilter(query, { listFields: complete });
     const range = { from: query.createdFrom, to: query.createdTo, after: query.after, sort: query.sort };
-    const days = daysToWalk(await this.days.days(ORDER_DAY_KIND), range);
-    const selective = Boolean(query.email || query.sku || query.q);
-    const bySecond = !selective && (await this.everyOrderHasItsSecond());
-    const read = (field: 'createdDay' | 'createdSecond') => (bucket: string, want: number) =>
+    const direction = query.sort === 'desc' ? -1 : 1;
+    const find = (where: Record<string, unknown>, want: number) =>
       this.model
-        .find({ ...filter, [field]: bucket }, HIDDEN_IN_LIST)
+        .find({ ...filter, ...where }, HIDDEN_IN_LIST)
         .sort({ createdAt: direction, _id: direction })
         .limit(want)
         .lean<Array<Record<string, unknown>>>()
         .exec();
-    const walk = bySecond
-      ? await walkBuckets(this.secondsOf(days, range), query.limit, read('createdSecond'))
-      : await walkDays(days, query.limit, read('createdDay'));
+    let walk: DayWalk<Record<string, unknown>>;
+    if (!complete) {
+      walk = await walkDays(daysToWalk(await this.days.days(ORDER_DAY_KIND), range), query.limit, (day, want) => find({ createdDay: day }, want));
+    } else if (findsFewOrders(query)) {
+      const found = await find({}, query.limit + 1);
+      walk = { items: found.slice(0, query.limit), more: found.length > query.limit };
+    } else if (query.sku) {
+      const days = daysToWalk(await this.days.days(skuDayKind(query.sku)), range);
+      walk = await walkDays(days, query.limit, (day, want) => find({ createdBuckets: day }, want));
+    } else {
+      walk = await walkBuckets(this.buckets.toRead(range), query.limit, (bucket, want) => find({ createdBuckets: bucket }, want));
+    }
     const nextCursor = nextTimeCursor(walk, query.sort, (doc) => ({ at: doc.createdAt as string, id: doc._id as string }));
     return { items: walk.items.map(toView), nextCursor };
   }
 
-  /**
-   * The seconds with orders of each minute of each day in turn, in the walk's order: a day's minutes (at
-   * most 1,440 small documents) and a minute's seconds (at most 60) are looked up only when the walk gets there.
-   */
-  private async *secondsOf(days: string[], range: DayRange): AsyncGenerator<string> {
-    for (const day of days)
-      for (const minute of daysToWalk(await this.days.days(orderMinuteKind(day)), range, minuteOf))
-        yield* daysToWalk(await this.days.days(orderSecondKind(minute)), range, secondOf);
+  private async everyOrderHasListFields(): Promise<boolean> {
+    this.listFieldsComplete ||= await this.days.isDone(LIST_FIELDS_BACKFILL_MARKER);
+    return this.listFieldsComplete;
   }
 
-  private async everyOrderHasItsSecond(): Promise<boolean> {
-    this.secondsComplete ||= await this.days.isDone(SECOND_BACKFILL_MARKER);
-    return this.secondsComplete;
+  /** Note the day of each of `skus` for an order created at `createdAt`: before storing lines that add a SKU. */
+  async noteSkus(createdAt: string, skus: string[]): Promise<void> {
+    await this.days.noteAll(skuNotes(createdAt, skus));
   }
 
   /**
@@ -133,23 +158,18 @@ export class OrderRepository {
   async insert(state: OrderState, change: OrderChange, messageId: string, events: OutboxEntry[]): Promise<InsertOutcome> {
     const { id, timeline, ...rest } = state;
     const now = new Date().toISOString();
-    const createdDay = dayOf(state.createdAt);
-    const createdMinute = minuteOf(state.createdAt);
-    const createdSecond = secondOf(state.createdAt);
-    // The buckets first: one listed without orders costs an empty read; an order in an unlisted one is never listed.
-    await this.days.noteAll([
-      { kind: ORDER_DAY_KIND, day: createdDay },
-      { kind: orderMinuteKind(createdDay), day: createdMinute },
-      { kind: orderSecondKind(createdMinute), day: createdSecond },
-    ]);
+    const fields = listFields({ lines: state.lines, holds: change.set.holds ?? state.holds });
+    // The notes first: a bucket noted without orders costs an empty read; an order in an unnoted one is never listed.
+    await this.days.noteAll([...this.buckets.notesFor(state.createdAt), ...skuNotes(state.createdAt, fields.skus ?? [])]);
     return this.newOrders.insert({
       _id: id,
       ...rest,
       source: packSource(rest.source),
       ...change.set,
+      ...fields,
       customerEmail: state.customer.email.toLowerCase(),
-      createdDay,
-      createdSecond,
+      createdDay: dayOf(state.createdAt),
+      createdBuckets: bucketsOf(state.createdAt),
       timeline: [...timeline, ...change.timeline],
       processed: [messageId],
       sent: events,
@@ -162,7 +182,7 @@ export class OrderRepository {
 /** One change of the order as update operators: new field values, and timeline entries appended. None for no change. */
 export function orderUpdate(change: OrderChange): UpdateQuery<Record<string, unknown>> | undefined {
   if (Object.keys(change.set).length === 0 && change.timeline.length === 0) return undefined;
-  return { $set: { ...change.set, updatedAt: new Date().toISOString() }, $push: { timeline: { $each: change.timeline } } };
+  return { $set: { ...change.set, ...listFields(change.set), updatedAt: new Date().toISOString() }, $push: { timeline: { $each: change.timeline } } };
 }
 
 /** The order after `change`, as clients see it: what the write just stored, without reading it back. */
