@@ -4,13 +4,17 @@
 //   1. the empty store: p50/p99 of each list and search route, then bench:e2e (its knee);
 //   2. seeds BENCH_HISTORY_ORDERS (500,000) orders straight into ingestion's database (insertMany batches,
 //      not through the API: hours otherwise), each a copy of an order the first bench:e2e run placed (so the
-//      shape is real: lines, addresses, checks, timeline) with its own id, external id, channel, status and a
-//      creation time spread over the last BENCH_HISTORY_DAYS (365) days, and the days noted for the list;
+//      shape is real: addresses, checks, timeline) with its own id and external id, and a year's realistic
+//      spread: creation times over the last BENCH_HISTORY_DAYS (365) days; statuses by age (older than two
+//      weeks: delivered, returned, cancelled or rejected; the recent ones also shipped, ready, on hold,
+//      pending); about three orders per customer; 1-3 lines from a catalogue of 5,000 SKUs where a few sell
+//      often (the bestseller is in about one order in ten) and most rarely; the list's notes as intake writes them;
 //   3. the same measurements again, and a comparison: the knee within 15 % of the empty store's, every
 //      route's p99 under 300 ms (the goals of the issue that asked for this benchmark).
 // The seeded orders stay (a second run measures on top of them; start from an empty stack for a clean one).
 //
-// Settings (environment): OMS_URL, OMS_KEY, OMS_MONGO_URL (as bench:e2e), BENCH_HISTORY_ORDERS (500000),
+// Settings (environment): OMS_URL, OMS_KEY, OMS_MONGO_URL (as bench:e2e), BENCH_HISTORY_ORDERS (500000; 0
+// measures, without seeding and without the empty-store pass, what an earlier run seeded),
 // BENCH_HISTORY_DAYS (365), BENCH_ROUTE_REQUESTS (40 per route), BENCH_HISTORY_E2E (1; 0 skips both
 // bench:e2e runs), and bench:e2e's own settings for its runs (BENCH_STEPS...). Output: a table on stdout, the
 // figures in .run/bench/history.json, the two e2e runs' charts in .run/bench/history-{empty,seeded}/.
@@ -20,6 +24,7 @@ const path = require('node:path');
 const { randomUUID } = require('node:crypto');
 const { spawn } = require('node:child_process');
 const { MongoClient } = require('mongodb');
+const { TimeBuckets, bucketsOf } = require('@oms/mongo');
 const { readApiKey, printTable } = require('./report');
 
 const root = path.resolve(__dirname, '../..');
@@ -46,9 +51,10 @@ async function get(p) {
 
 /**
  * The list and search routes, each as the requests a client would make. `sample` is an order the store holds
- * (its SKU, email, external id are searched for); `sku` a SKU with a ledger.
+ * (its id and channel are looked up), `targets` what the seeded history holds to search for (seededTargets),
+ * `sku` a SKU with a ledger.
  */
-function routes(sample, sku) {
+function routes(sample, targets, sku) {
   const list = (query) => async () => get(`/v1/orders?${query}`);
   return {
     'orders, newest first': list('limit=50'),
@@ -58,9 +64,12 @@ function routes(sample, sku) {
     'orders, status pending + channel': list(`status=pending&channel=${sample.channel}&limit=50`),
     'orders, channel': list(`channel=${sample.channel}&limit=50`),
     'orders, hold reason': list('holdReason=stock_short&limit=50'),
-    'orders, SKU': list(`sku=${encodeURIComponent(sample.lines[0].sku)}&limit=50`),
-    'orders, email': list(`email=${encodeURIComponent(sample.customer.email)}&limit=50`),
-    'orders, text search': list(`q=${encodeURIComponent(sample.externalId)}&limit=50`),
+    'orders, SKU (bestseller)': list(`sku=${encodeURIComponent(targets.bestseller)}&limit=50`),
+    'orders, SKU (sold rarely)': list(`sku=${encodeURIComponent(targets.rareSku)}&limit=50`),
+    'orders, email': list(`email=${encodeURIComponent(targets.email)}&limit=50`),
+    'orders, text: an external id': list(`q=${encodeURIComponent(targets.externalId)}&limit=50`),
+    'orders, text: a surname': list(`q=${encodeURIComponent(targets.surname)}&limit=50`),
+    'orders, text: part of an old external id': list(`q=${encodeURIComponent(targets.idPart)}&limit=50`),
     'orders, last 7 days': list(`createdFrom=${new Date(Date.now() - 7 * 86_400_000).toISOString()}&limit=50`),
     'order by id': async () => get(`/v1/orders/${encodeURIComponent(sample.id)}`),
     'fulfillments of an order': async () => get(`/v1/fulfillments?orderId=${encodeURIComponent(sample.id)}`),
@@ -74,14 +83,18 @@ async function measureRoutes(table) {
   const out = {};
   for (const [name, call] of Object.entries(table)) {
     const times = [];
+    const items = [];
     let failed = 0;
     for (let i = 0; i < routeRequests; i++) {
       const res = await call();
       if (res.status !== 200) failed++;
       times.push(res.ms);
+      items.push(res.body?.items?.length ?? 1);
     }
     const sorted = Float64Array.from(times).sort();
-    out[name] = { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: percentile(sorted, 1), failed };
+    // How full the pages were: a walk stopped by its time budget answers fast with few orders and a cursor.
+    const itemsSorted = Float64Array.from(items).sort();
+    out[name] = { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: percentile(sorted, 1), items: percentile(itemsSorted, 0.5), failed };
   }
   return out;
 }
@@ -116,18 +129,58 @@ function runE2e(label) {
   });
 }
 
-/** A status mix of a shop's year: most orders done, a few open. */
-const STATUS_MIX = [
-  ['delivered', 0.8],
-  ['returned', 0.05],
-  ['cancelled', 0.05],
+/**
+ * Statuses by age, as a shop's year looks: an order older than two weeks is done (delivered, returned,
+ * cancelled or rejected); the open ones (pending, on hold, ready, shipped) are among the recent.
+ */
+const DONE_MIX = [
+  ['delivered', 0.85],
+  ['returned', 0.06],
+  ['cancelled', 0.06],
+  ['rejected', 0.03],
+];
+const RECENT_MIX = [
+  ['delivered', 0.55],
+  ['shipped', 0.2],
+  ['ready_to_fulfill', 0.1],
+  ['on_hold', 0.04],
+  ['returned', 0.03],
+  ['cancelled', 0.04],
   ['rejected', 0.02],
-  ['shipped', 0.03],
-  ['ready_to_fulfill', 0.02],
-  ['on_hold', 0.02],
-  ['pending', 0.01],
+  ['pending', 0.02],
+];
+const RECENT_MS = 14 * 86_400_000;
+const HOLD_MIX = [
+  ['stock_short', 0.5],
+  ['payment_review', 0.3],
+  ['address_invalid', 0.2],
 ];
 const CHANNELS = ['hist-webshop', 'hist-marketplace', 'hist-app'];
+const FIRST_NAMES = ['Anna', 'Lukas', 'Mia', 'Leon', 'Emma', 'Paul', 'Hannah', 'Felix', 'Lea', 'Jonas', 'Sophie', 'Max', 'Marie', 'Ben'];
+const LAST_NAMES = ['Müller', 'Schmidt', 'Schneider', 'Fischer', 'Weber', 'Meyer', 'Wagner', 'Becker', 'Schulz', 'Hoffmann', 'Koch'];
+/** A catalogue of 5,000 articles, a few sold often: the bestseller is in about one order in ten, the tail in a few a year. */
+const CATALOGUE = 5000;
+const skuNumber = () => Math.floor(Math.random() ** 3 * CATALOGUE);
+const skuName = (n) => `HIST-SKU-${String(n).padStart(4, '0')}`;
+/** About three orders per customer. */
+const customersFor = (count) => Math.max(1, Math.floor(count / 3));
+const customerOf = (k) => ({
+  email: `hist-kunde-${k}@example.de`,
+  name: `${FIRST_NAMES[k % FIRST_NAMES.length]} ${LAST_NAMES[Math.floor(k / FIRST_NAMES.length) % LAST_NAMES.length]}`,
+});
+
+/** What the routes search for in the seeded history: a customer, the bestseller, a rarely sold article, an external id, a surname, part of an external id. */
+function seededTargets(count, tag) {
+  return {
+    email: customerOf(42).email,
+    bestseller: skuName(0),
+    rareSku: skuName(4000),
+    externalId: `HIST-${tag}-${Math.floor(count / 2)}`,
+    surname: customerOf(42).name.split(' ')[1],
+    // Part of eleven external ids, half a year and a year back: the text walk reads every bucket until there.
+    idPart: `${tag}-${Math.floor(count / 20)}`,
+  };
+}
 
 function pick(mix, r) {
   let acc = 0;
@@ -135,53 +188,67 @@ function pick(mix, r) {
   return mix[mix.length - 1][0];
 }
 
-/** Seed `count` copies of `template` (a stored order) over the last `days` days, oldest first. */
-async function seed(db, template, count, days) {
+/**
+ * Seed `count` orders shaped like `template` (a stored order) over the last `days` days, oldest first, with
+ * the fields the store derives for its lists (customerEmail, skus, holdReasons, createdDay, createdBuckets)
+ * and the list's notes in order_days (docs/orders-list.md): the time buckets of each order with their busy
+ * marks, and the days of each SKU.
+ */
+async function seed(db, template, count, days, tag) {
   const orders = db.db('oms_ingestion').collection('orders');
   const orderDays = db.db('oms_ingestion').collection('order_days');
   const now = Date.now();
   const span = days * 86_400_000;
+  const customers = customersFor(count);
   const started = Date.now();
-  const buckets = new Map();
+  // The notes intake writes (its TimeBuckets, counting busy buckets as one writer would), as documents.
+  const buckets = new TimeBuckets(null, 'day');
+  const notes = new Map();
+  const note = ({ kind, day, busy }) => {
+    const id = `${kind}:${day}${busy ? ':busy' : ''}`;
+    notes.set(id, busy ? { _id: id, kind, day, busy } : { _id: id, kind, day });
+  };
   for (let done = 0; done < count; done += BATCH) {
     const batch = [];
     for (let i = done; i < Math.min(count, done + BATCH); i++) {
-      const createdAt = new Date(now - span + Math.floor((i / count) * span) - 3_600_000).toISOString();
+      const created = now - span + Math.floor((i / count) * span) - 3_600_000;
+      const createdAt = new Date(created).toISOString();
       const createdDay = createdAt.slice(0, 10);
-      const createdMinute = createdAt.slice(0, 16);
-      const createdSecond = createdAt.slice(0, 19);
-      const status = pick(STATUS_MIX, Math.random());
-      const channel = CHANNELS[i % CHANNELS.length];
+      const status = pick(now - created > RECENT_MS ? DONE_MIX : RECENT_MIX, Math.random());
+      const customer = { ...template.customer, ...customerOf(Math.floor(Math.random() * customers)) };
+      const skus = [...new Set(Array.from({ length: 1 + Math.floor(Math.random() * 3) }, () => skuName(skuNumber())))];
+      const holds = status === 'on_hold' ? [{ reason: pick(HOLD_MIX, Math.random()), detail: 'seeded', at: createdAt }] : [];
       const doc = {
         ...template,
         _id: randomUUID(),
-        externalId: `HIST-${i}-${Math.random().toString(36).slice(2, 8)}`,
-        channel,
+        externalId: `HIST-${tag}-${i}`,
+        channel: CHANNELS[i % CHANNELS.length],
         status,
+        customer,
+        customerEmail: customer.email,
+        lines: skus.map((sku) => ({ ...template.lines[0], sku })),
+        skus,
+        holds,
+        holdReasons: holds.map((h) => h.reason),
         createdAt,
         createdDay,
-        createdSecond,
+        createdBuckets: bucketsOf(createdAt),
         updatedAt: createdAt,
-        holds: status === 'on_hold' ? [{ reason: 'stock_short', detail: 'seeded', at: createdAt }] : [],
         processed: [],
         sent: [],
       };
       delete doc.sentBy;
       delete doc.fence;
-      // Its day, minute and second too (docs/orders-list.md): lists walk the seconds of each minute of a day.
-      // A day or minute noted by an earlier batch comes back as a duplicate key, which is fine.
-      for (const note of [
-        { _id: `day:${createdDay}`, kind: 'day', day: createdDay },
-        { _id: `minute:${createdDay}:${createdMinute}`, kind: `minute:${createdDay}`, day: createdMinute },
-        { _id: `second:${createdMinute}:${createdSecond}`, kind: `second:${createdMinute}`, day: createdSecond },
-      ])
-        buckets.set(note._id, note);
+      delete doc.createdSecond;
+      // A note stored by an earlier batch comes back as a duplicate key, which is fine.
+      for (const n of buckets.notesFor(createdAt)) note(n);
+      for (const sku of skus) note({ kind: `sku:${sku}`, day: createdDay });
       batch.push(doc);
     }
-    await orderDays.insertMany([...buckets.values()], { ordered: false }).catch((err) => {
+    await orderDays.insertMany([...notes.values()], { ordered: false }).catch((err) => {
       if (err.code !== 11000) throw err;
     });
-    buckets.clear();
+    notes.clear();
     await orders.insertMany(batch, { ordered: false });
     const seeded = Math.min(count, done + BATCH);
     if (seeded % 50_000 === 0 || seeded === count)
@@ -190,9 +257,28 @@ async function seed(db, template, count, days) {
   return (Date.now() - started) / 1000;
 }
 
+/** What an earlier run seeded (BENCH_HISTORY_ORDERS=0 measures on it). */
+const seedFile = path.join(outDir, 'history-seed.json');
+function readSeed() {
+  if (!fs.existsSync(seedFile)) throw new Error(`BENCH_HISTORY_ORDERS=0 measures an earlier run's history, but ${seedFile} is missing`);
+  return JSON.parse(fs.readFileSync(seedFile, 'utf8'));
+}
+
 function printComparison(empty, seeded) {
-  const rows = Object.keys(empty).map((name) => [name, empty[name].p50, empty[name].p99, seeded[name].p50, seeded[name].p99, seeded[name].failed]);
-  printTable(['route', 'empty p50', 'empty p99', 'seeded p50', 'seeded p99', 'failed'], rows);
+  if (!empty) {
+    const rows = Object.entries(seeded).map(([name, r]) => [name, r.p50, r.p99, r.max, r.items, r.failed]);
+    return printTable(['route', 'p50', 'p99', 'max', 'orders per page (median)', 'failed'], rows);
+  }
+  const rows = Object.keys(empty).map((name) => [
+    name,
+    empty[name].p50,
+    empty[name].p99,
+    seeded[name].p50,
+    seeded[name].p99,
+    seeded[name].items,
+    seeded[name].failed,
+  ]);
+  printTable(['route', 'empty p50', 'empty p99', 'seeded p50', 'seeded p99', 'seeded orders per page (median)', 'failed'], rows);
 }
 
 async function main() {
@@ -208,13 +294,20 @@ async function main() {
   if (!template) throw new Error('no order in the store to copy: run with BENCH_HISTORY_E2E=1 or place an order first');
   const sample = { ...template, id: template._id };
   const sku = template.lines[0].sku;
-  const table = routes(sample, sku);
-  const routesEmpty = await measureRoutes(table);
+  // BENCH_HISTORY_ORDERS=0: measure the history an earlier run seeded (what it searches for is in seedFile).
+  const seeded = historyOrders > 0 ? { count: historyOrders, tag: Date.now().toString(36) } : readSeed();
+  const table = routes(sample, seededTargets(seeded.count, seeded.tag), sku);
+  const routesEmpty = historyOrders > 0 ? await measureRoutes(table) : undefined;
 
-  console.log(`bench: 2. seeding ${historyOrders} orders over ${historyDays} days`);
-  const seedSeconds = await seed(client, template, historyOrders, historyDays);
+  let seedSeconds = 0;
+  if (historyOrders > 0) {
+    console.log(`bench: 2. seeding ${historyOrders} orders over ${historyDays} days`);
+    seedSeconds = await seed(client, template, historyOrders, historyDays, seeded.tag);
+    fs.mkdirSync(outDir, { recursive: true });
+    fs.writeFileSync(seedFile, `${JSON.stringify(seeded)}\n`);
+  }
 
-  console.log('bench: 3. the store with its history');
+  console.log(historyOrders > 0 ? 'bench: 3. the store with its history' : `bench: 3. the history seeded before (${seeded.count} orders)`);
   const routesSeeded = await measureRoutes(table);
   const deep = await deepPages(1000);
   const e2eSeeded = withE2e ? await runE2e('seeded') : undefined;
@@ -222,7 +315,9 @@ async function main() {
 
   console.log('');
   console.log(
-    `bench:history: ${historyOrders} orders seeded in ${seedSeconds.toFixed(0)} s (${Math.round(historyOrders / seedSeconds)}/s), ${routeRequests} requests per route`,
+    historyOrders > 0
+      ? `bench:history: ${historyOrders} orders seeded in ${seedSeconds.toFixed(0)} s (${Math.round(historyOrders / seedSeconds)}/s), ${routeRequests} requests per route`
+      : `bench:history: on the ${seeded.count} orders seeded before, ${routeRequests} requests per route`,
   );
   printComparison(routesEmpty, routesSeeded);
   console.log(

@@ -172,6 +172,14 @@ describe('ingestion: listing orders', () => {
     expect(await ids({ q: 'number1', limit: 200 })).toHaveLength(11); // Number1, Number10..19
   });
 
+  it('when the text is an external id exactly, then that order comes back, not the others containing it', async () => {
+    const burst1 = deterministicId('order', 'webshop', 'WS-BURST-1');
+    expect(await ids({ q: 'WS-BURST-1', limit: 200 })).toEqual([burst1]);
+    expect(await ids({ q: 'ws-burst-1', limit: 200 })).toHaveLength(11); // not exact: WS-BURST-1, WS-BURST-10..19
+    expect(await ids({ q: 'WS-BURST-1', status: 'cancelled' })).toEqual([]);
+    expect(await ids({ q: 'OUT-1', channels: 'webshop' })).toEqual([]);
+  });
+
   it('when the caller may see some channels only, then other channels’ orders are never listed', async () => {
     expect(await ids({ channels: 'outlet', limit: 200 })).toEqual([special.outlet]);
     expect(await ids({ channels: 'outlet', channel: 'webshop' })).toEqual([]);

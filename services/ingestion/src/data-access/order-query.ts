@@ -13,7 +13,10 @@ export interface OrderListQuery {
   sku?: string;
   email?: string;
   holdReason?: HoldReason;
-  /** Free text, case-insensitive, in the external id or the customer's name. */
+  /**
+   * An external id, exactly: the orders with that external id (one query). Otherwise free text,
+   * case-insensitive, in the external id or the customer's name (walked).
+   */
   q?: string;
   after?: TimeCursor;
   limit: number;
