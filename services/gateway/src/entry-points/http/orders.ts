@@ -41,7 +41,12 @@ const listQuery = z
     sku: sku.optional().describe('Orders with a line of this SKU'),
     email: z.email().max(254).optional().describe("Customer's email, any case"),
     holdReason: z.enum(HOLD_REASONS).optional(),
-    q: z.string().min(1).max(100).optional().describe('An external id, exactly (finds that order however old), or else text in the external id or the customer name, any case'),
+    q: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('An external id, exactly (finds that order however old), or else text in the external id or the customer name, any case'),
     cursor: z.string().min(1).max(1000).optional().describe('nextCursor of the previous page'),
     limit: z.coerce.number().int().min(1).max(200).optional().describe('Page size, 1-200, default 50'),
     sort: z.enum(['createdAt', '-createdAt']).optional().describe('By creation time; default -createdAt (newest first)'),
