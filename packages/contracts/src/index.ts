@@ -1,5 +1,6 @@
 export * from './envelope';
 export * from './order';
+export * from './order-totals';
 export * from './messages';
 export * from './topology';
 export * from './producers';

@@ -2,6 +2,7 @@ import currencyCodes from 'currency-codes';
 import countries from 'i18n-iso-countries';
 import { postcodeValidator, postcodeValidatorExistsForCountry } from 'postcode-validator';
 import { z } from 'zod';
+import { orderTotals, type OrderTotals } from './order-totals';
 
 /** Money is always an integer number of minor units (docs/consistency.md). */
 export const minorUnits = z.number().int('must be a whole number of minor units (cents), not a decimal').min(0).max(1_000_000_000_000);
@@ -77,40 +78,91 @@ export const addressSchema = z
       ctx.addIssue({ code: 'custom', path: ['postalCode'], message: `is not a valid postal code for ${address.country}` });
   });
 
+/** A discount: a fixed amount or a percentage of what it applies to, with the code or reason that gave it. */
+export const discountSchema = z
+  .object({
+    amount: minorUnits.optional(),
+    percentage: z.number().gt(0).max(100).optional().describe('10 for 10 %'),
+    code: text(1, 100).optional(),
+    reason: text(1, 200).optional(),
+  })
+  .refine((d) => (d.amount === undefined) !== (d.percentage === undefined), 'give either amount or percentage');
+
+/** A tax on a line or on shipping: its rate, and its amount when the channel computed it (else derived from the rate). */
+export const taxSchema = z.object({
+  title: text(1, 50),
+  rate: z.number().min(0).max(1).describe('As a fraction: 0.19 for 19 %'),
+  amount: minorUnits.optional(),
+});
+
+const discounts = z.array(discountSchema).max(20);
+const taxes = z.array(taxSchema).max(10);
+
 export const orderLineSchema = z.object({
   sku,
   quantity,
+  /** Before any discount; including tax when the order's taxesIncluded is true. */
   unitPrice: minorUnits,
   name: text(0, 200).optional(),
+  /** Discounts on this line (an amount is for the whole line, not per unit). */
+  discounts: discounts.optional(),
+  taxes: taxes.optional(),
 });
 
 /** The canonical order every channel is mapped to. */
-export const canonicalOrderSchema = z.object({
-  channel: identifier,
-  externalId: identifier,
-  currency: currencyCode,
-  customer: z.object({
-    email: z.email('must be a valid email address').max(254),
-    name: text(1, 200),
-    phone: text(0, 40).optional(),
-  }),
-  shippingAddress: addressSchema,
-  lines: z.array(orderLineSchema).min(1).max(500),
-  shipping: z.object({
-    method: text(1, 50),
-    price: minorUnits,
-    /** Click & collect: the store the customer picks the order up at (its stock is reserved there only). */
-    pickupLocationId: identifier.optional(),
-  }),
-  payment: z.object({
-    method: text(1, 50),
-    provider: text(1, 50),
-    reference: text(1, 200),
-    amount: minorUnits,
-  }),
-  /** What the channel sent that the canonical order has no field for (e.g. Shopify's raw order): kept for reference. */
-  source: z.record(z.string(), z.unknown()).optional(),
-});
+export const canonicalOrderSchema = z
+  .object({
+    channel: identifier,
+    externalId: identifier,
+    currency: currencyCode,
+    customer: z.object({
+      email: z.email('must be a valid email address').max(254),
+      name: text(1, 200),
+      phone: text(0, 40).optional(),
+    }),
+    shippingAddress: addressSchema,
+    billingAddress: addressSchema.optional(),
+    lines: z.array(orderLineSchema).min(1).max(500),
+    /** Discounts on the whole order: spread over the lines in proportion to their price after their own discounts. */
+    discounts: discounts.optional(),
+    /** Prices include their taxes (gross prices, as shops show consumers in the EU); default false. */
+    taxesIncluded: z.boolean().optional(),
+    shipping: z.object({
+      method: text(1, 50),
+      /** Before its discounts. */
+      price: minorUnits,
+      discounts: discounts.optional(),
+      taxes: taxes.optional(),
+      /** Click & collect: the store the customer picks the order up at (its stock is reserved there only). */
+      pickupLocationId: identifier.optional(),
+    }),
+    payment: z.object({
+      method: text(1, 50),
+      provider: text(1, 50),
+      reference: text(1, 200),
+      /** What this payment method covers: the order total less gift cards. */
+      amount: minorUnits,
+      /** Gift cards redeemed for this order: they pay part of the total, the method the rest. */
+      giftCards: z
+        .array(z.object({ reference: text(1, 200), amount: minorUnits }))
+        .max(10)
+        .optional(),
+    }),
+    /** What the channel sent that the canonical order has no field for (e.g. Shopify's raw order): kept for reference. */
+    source: z.record(z.string(), z.unknown()).optional(),
+  })
+  .superRefine((order, ctx) => {
+    if (!order.payment?.giftCards?.length) return;
+    // Zod runs this even when a field failed (reported on its own): totals of malformed lines are not computed.
+    let totals: OrderTotals;
+    try {
+      totals = orderTotals(order);
+    } catch {
+      return;
+    }
+    if (totals.giftCards > totals.total)
+      ctx.addIssue({ code: 'custom', path: ['payment', 'giftCards'], message: `redeem ${totals.giftCards}, more than the order total ${totals.total}` });
+  });
 
 export type CanonicalOrder = z.infer<typeof canonicalOrderSchema>;
 export type OrderLine = z.infer<typeof orderLineSchema>;

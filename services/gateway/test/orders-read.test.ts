@@ -194,6 +194,39 @@ describe('gateway: reading and changing orders', () => {
     expect(timeline.map((t: { type: string }) => t.type)).toEqual(expect.arrayContaining(['cancel_requested']));
   });
 
+  it('when an order has net prices with taxes, an order discount and a gift card, then it is not held and shows its totals; changed lines are held against the new amount due', async () => {
+    const vat = [{ title: 'USt', rate: 0.19 }];
+    const b2b = sampleOrder({
+      externalId: 'WS-B2B-1',
+      lines: [
+        { sku: 'TSHIRT-BLK-M', quantity: 10, unitPrice: 1000, taxes: vat },
+        { sku: 'MUG-WHT', quantity: 4, unitPrice: 750, discounts: [{ amount: 500, reason: 'damaged box' }], taxes: vat },
+      ],
+      discounts: [{ percentage: 5, code: 'B2B5' }],
+      shipping: { method: 'standard', price: 990, taxes: vat },
+      payment: { method: 'card', provider: 'sandbox', reference: 'pay_b2b', amount: 14_309, giftCards: [{ reference: 'GC-1', amount: 1000 }] },
+    });
+    const id = await receive(b2b, '2026-02-01T14:00:00.000Z');
+    const order = await eventually(async () => {
+      const res = await request(app).get(`/v1/orders/${id}`).set(as('ops-key'));
+      return res.status === 200 && res.body.status !== 'received' && res.body;
+    });
+    // lines 10,000 and 3,000 − 500; 5 % of 12,500 = 625, spread 500 and 125; net 9,500 and 2,375
+    // tax 19 % of 9,500, 2,375 and 990: 1,805 + 451.25 + 188.1 → 2,444; total 11,875 + 990 + 2,444 = 15,309
+    expect(order).toMatchObject({ status: 'pending', holds: [] });
+    expect(order.totals).toMatchObject({ subtotal: 13_000, discount: 1125, shipping: 990, tax: 2444, total: 15_309, giftCards: 1000, due: 14_309 });
+    expect(order.totals.lines).toEqual([
+      { gross: 10_000, discount: 500, net: 9500, tax: 1805 },
+      { gross: 3000, discount: 625, net: 2375, tax: 451 },
+    ]);
+
+    const lines = [{ sku: 'TSHIRT-BLK-M', quantity: 5, unitPrice: 1000, taxes: vat }];
+    const held = await request(app).patch(`/v1/orders/${id}`).set(as('ops-key')).send({ lines }).expect(200);
+    expect(held.body).toMatchObject({ status: 'on_hold', holds: [expect.objectContaining({ reason: 'amount_mismatch' })] });
+    // 5,000 − 5 % = 4,750 + 990 + tax 903 + 188 = 6,831, less the gift card: 5,831
+    expect(held.body.holds[0].detail).toBe('payment amount 14309 does not match the amount due 5831 (total 6831 less gift cards 1000) EUR');
+  });
+
   it('when a cancel names an order nobody accepted, then it is refused as not found at once', async () => {
     const res = await request(app).post('/v1/orders/no-such-order/cancel').set(as('ops-key')).send({});
     expect(res.status).toBe(404);

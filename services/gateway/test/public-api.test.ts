@@ -171,6 +171,13 @@ describe('gateway public API', () => {
     const paths = (invalid.body.errors as Array<{ path: string }>).map((e) => e.path);
     expect(paths).toEqual(expect.arrayContaining(['currency', 'lines.0.quantity']));
 
+    const overpaid = await request(gateway.app)
+      .post('/v1/orders')
+      .set(auth)
+      .send({ ...order, externalId: 'WS-GIFT', payment: { ...order.payment, amount: 0, giftCards: [{ reference: 'GC-9', amount: 9999 }] } });
+    expect(overpaid.status).toBe(422);
+    expect(overpaid.body.errors).toEqual([{ path: 'payment.giftCards', message: 'redeem 9999, more than the order total 4493' }]);
+
     const huge = await request(gateway.app)
       .post('/v1/orders')
       .set(auth)

@@ -5,6 +5,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { deterministicId } from '@oms/messaging';
 import { eventually, TestStack } from '@oms/testing';
+import { discountedTaxIncluded } from './fixtures/shopify-discounted';
 import { putChannel, startIntake } from './intake-helpers';
 
 const SECRET = 'shpss_test_secret_0123456789';
@@ -58,6 +59,21 @@ describe('Shopify orders/create webhook', () => {
     const other = await deliver(body, { 'X-Shopify-Hmac-Sha256': sign(body), 'X-Shopify-Webhook-Id': 'another-delivery' });
     expect(other.status).toBe(200);
     expect(other.body).toEqual({ id, status: stored!.status, duplicate: true });
+  });
+
+  it('when a discounted, tax-included order arrives, then it is taken as paid in full (not held for amount_mismatch) and shows totals that match Shopify', async () => {
+    const body = JSON.stringify(discountedTaxIncluded(fixture(), 5821994844501));
+    const id = deterministicId('order', 'shop-eu', '5821994844501');
+    expect((await deliver(body, { 'X-Shopify-Hmac-Sha256': sign(body), 'X-Shopify-Webhook-Id': 'wh-discounted' })).status).toBe(202);
+
+    const stored = await eventually(async () => {
+      const res = await fetch(`${ingestionUrl}/internal/orders/${id}`);
+      const order = res.ok ? ((await res.json()) as Record<string, any>) : undefined;
+      return order && order.status !== 'received' ? order : undefined;
+    });
+    expect(stored).toMatchObject({ status: 'pending', holds: [], taxesIncluded: true, payment: { amount: 4723 } });
+    expect(stored!.totals).toMatchObject({ subtotal: 5248, discount: 525, shipping: 495, shippingDiscount: 495, tax: 754, total: 4723, due: 4723 });
+    expect(stored!.lines[0].discounts).toEqual([{ amount: 400, code: 'SOMMER10' }]);
   });
 
   it('when the signature is wrong, made with another secret, or missing, then it is 401 and nothing is accepted', async () => {

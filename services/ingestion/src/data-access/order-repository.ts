@@ -1,4 +1,5 @@
 import type { UpdateQuery } from 'mongoose';
+import { orderTotals, type PricedOrder } from '@oms/contracts';
 import {
   bucketsOf,
   dayOf,
@@ -69,10 +70,15 @@ export function listFields(set: Pick<OrderChange['set'], 'lines' | 'holds'>) {
   };
 }
 
-/** The order as clients see it. */
+/** The order as clients see it, with its money totals derived from what it carries (never stored: one source of truth). */
 export function toView(doc: Record<string, unknown>) {
   const { _id, ...rest } = withoutStoreFields(doc);
-  return { id: _id, ...rest, ...(rest.source === undefined ? {} : { source: unpackSource(rest.source) }) };
+  return {
+    id: _id,
+    ...rest,
+    ...(rest.source === undefined ? {} : { source: unpackSource(rest.source) }),
+    ...(rest.lines && rest.shipping && rest.payment ? { totals: orderTotals(rest as unknown as PricedOrder) } : {}),
+  };
 }
 
 export interface OrderPage {

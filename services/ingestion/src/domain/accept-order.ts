@@ -1,11 +1,11 @@
 import type { CanonicalOrder, Fact } from '@oms/contracts';
 import { initialCheckKeys } from './check-keys';
-import { expectedAmount, noChange, type OrderChange, type OrderState } from './order';
+import { amountMismatch, expectedAmount, noChange, type OrderChange, type OrderState } from './order';
 import { moveTo, reserveCommand } from './order-steps';
 
 /**
  * The order as first stored, and the checks it starts: stock reservation and payment check at once, unless
- * the payment does not match the lines plus shipping (then it waits on hold, and no check starts).
+ * the payment does not cover the amount due, the total less gift cards (then it waits on hold, and no check starts).
  */
 export function acceptOrder(orderId: string, order: CanonicalOrder, fact: Fact<'order.received.v1'>): { state: OrderState; change: OrderChange } {
   const state: OrderState = {
@@ -33,9 +33,8 @@ export function acceptOrder(orderId: string, order: CanonicalOrder, fact: Fact<'
     detail: `via channel ${order.channel}`,
   });
   change.send.push({ type: 'order.accepted.v1', data: { orderId, channel: order.channel, externalId: order.externalId, status: 'pending' } });
-  const expected = expectedAmount(order);
-  if (order.payment.amount !== expected) {
-    const detail = `payment amount ${order.payment.amount} does not match lines plus shipping ${expected} ${order.currency}`;
+  if (order.payment.amount !== expectedAmount(order)) {
+    const detail = amountMismatch(order, order.payment.amount);
     change.set.holds = [{ reason: 'amount_mismatch', detail, at: fact.occurredAt }];
     change.set.checks = { stock: 'none', payment: 'none' };
     moveTo(state, change, 'on_hold', fact, 'amount_mismatch');

@@ -1,7 +1,7 @@
 import type { Fact, HoldReason, OrderLine } from '@oms/contracts';
 import { Refusal } from '@oms/errors';
 import { nextCheckKey } from './check-keys';
-import { expectedAmount, noChange, type Hold, type OrderChange, type OrderState } from './order';
+import { amountMismatch, expectedAmount, noChange, type Hold, type OrderChange, type OrderState } from './order';
 import { entry, moveTo, releaseWhenReady, reserveCommand } from './order-steps';
 import { AMENDABLE } from './order-status';
 
@@ -14,7 +14,7 @@ import { AMENDABLE } from './order-status';
  * - lines: the reservation is released and a new one asked for under a new key (check-keys.ts), the
  *   allocation is forgotten; a stock_short hold is lifted (the new reservation decides again).
  * - payment amount: the authorization is voided and a new check asked for under a new key.
- * - lines or amount: payment must again equal lines plus shipping, or the order is held with
+ * - lines or amount: payment must again equal the amount due (orderTotals), or the order is held with
  *   amount_mismatch and no check starts until it does.
  */
 
@@ -78,9 +78,8 @@ export function amendOrder(order: OrderState, fact: Fact<'order.amend.v1'>): Ord
   change.set.checkKeys = checkKeys;
 
   const holds: Hold[] = order.holds.filter((h) => !REEVALUATED.includes(h.reason));
-  const expected = expectedAmount(amended);
-  if (amended.payment.amount !== expected) {
-    const detail = `payment amount ${amended.payment.amount} does not match lines plus shipping ${expected} ${order.currency}`;
+  if (amended.payment.amount !== expectedAmount(amended)) {
+    const detail = amountMismatch(amended, amended.payment.amount);
     change.set.holds = [...holds, { reason: 'amount_mismatch', detail, at: fact.occurredAt }];
     change.set.checks = checks;
     moveTo(order, change, 'on_hold', fact, 'amount_mismatch');

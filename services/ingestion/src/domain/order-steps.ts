@@ -1,4 +1,4 @@
-import type { Fact, MessageType, OrderStatus, Outgoing } from '@oms/contracts';
+import { currencyExponent, type Fact, type MessageType, type OrderStatus, type Outgoing } from '@oms/contracts';
 import type { OrderChange, OrderState, TimelineEntry } from './order';
 import { canTransition } from './order-status';
 
@@ -71,8 +71,11 @@ export function releaseWhenReady(order: OrderState, change: OrderChange, fact: P
     });
 }
 
-/** Amounts in the timeline: minor units shown as a decimal with the currency. */
-export const money = (amount: number, currency: string) => `${(amount / 100).toFixed(2)} ${currency}`;
+/** Amounts in the timeline: minor units shown as a decimal by the currency's exponent (EUR 2, JPY 0, KWD 3). */
+export const money = (amount: number, currency: string) => {
+  const digits = currencyExponent(currency) ?? 2;
+  return `${(amount / 10 ** digits).toFixed(digits)} ${currency}`;
+};
 
 /** The placeholder of a fulfillment asked for but not opened yet (replaced by fulfillment.opened.v1). */
 export const pendingFulfillment = (locationId: string) => `pending:${locationId}`;

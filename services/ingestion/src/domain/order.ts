@@ -1,4 +1,4 @@
-import type { CanonicalOrder, HoldReason, OrderStatus, Outgoing, ShortLineOptions } from '@oms/contracts';
+import { orderTotals, type CanonicalOrder, type HoldReason, type OrderStatus, type Outgoing, type ShortLineOptions } from '@oms/contracts';
 import type { CheckKeys } from './check-keys';
 
 /** `none`: no check is under way for the order as it is now (held before it started, e.g. amount_mismatch). */
@@ -59,7 +59,14 @@ export interface OrderChange {
 
 export const noChange = (): OrderChange => ({ set: {}, timeline: [], send: [] });
 
-/** Payment must equal the lines plus shipping, in minor units. */
+/** What the payment method must cover, in minor units: the order total less gift cards (orderTotals). */
 export function expectedAmount(order: CanonicalOrder): number {
-  return order.lines.reduce((sum, l) => sum + l.quantity * l.unitPrice, 0) + order.shipping.price;
+  return orderTotals(order).due;
+}
+
+/** The hold detail when the payment does not cover what it must. */
+export function amountMismatch(order: CanonicalOrder, amount: number): string {
+  const { total, giftCards, due } = orderTotals(order);
+  const less = giftCards > 0 ? ` (total ${total} less gift cards ${giftCards})` : '';
+  return `payment amount ${amount} does not match the amount due ${due}${less} ${order.currency}`;
 }

@@ -73,6 +73,15 @@ describe('the order process reactions', () => {
       expect(change.timeline.map((t) => t.type)).toEqual(['payment_approved', 'payment_void_requested']);
     });
 
+    it('when a payment is approved, then the timeline shows the amount by its currency: 44.93 EUR, 4493 JPY', () => {
+      const eur = reactTo(orderIn({ checks: { stock: 'pending', payment: 'pending' } }), approved());
+      expect(eur.timeline[0].detail).toBe('44.93 EUR approved (auth-1)');
+      const yen = fact('payment.approved.v1', { orderId: ID, checkId: 'chk-1', amount: 4493, currency: 'JPY', providerRef: 'auth-1' }, 'payment-check');
+      expect(reactTo(orderIn({ currency: 'JPY', checks: { stock: 'pending', payment: 'pending' } }), yen).timeline[0].detail).toBe(
+        '4493 JPY approved (auth-1)',
+      );
+    });
+
     it('when the payment is declined, then the order is rejected and its stock released', () => {
       const order = orderIn({ checks: { stock: 'reserved', payment: 'pending' } });
       const change = reactTo(order, fact('payment.declined.v1', { orderId: ID, checkId: 'chk-1', reason: 'insufficient funds' }, 'payment-check'));

@@ -8,6 +8,9 @@ import { decimalToMinorUnits, MoneyFormatError } from '../intake/money';
  * needs it. Everything else is allowed (`loose`) and kept in the order's `source`.
  */
 const decimal = z.union([z.string(), z.number()]);
+/** The part of a discount application (by index into `discount_applications`) that falls on a line or on shipping. */
+const discountAllocations = z.array(z.object({ amount: decimal, discount_application_index: z.number().int().min(0).nullish() }).loose()).nullish();
+const taxLines = z.array(z.object({ price: decimal, rate: z.number().min(0).max(1), title: z.string().nullish() }).loose()).nullish();
 const shopifyAddress = z
   .object({
     first_name: z.string().nullish(),
@@ -57,11 +60,37 @@ export const shopifyOrderSchema = z
             name: z.string().nullish(),
             quantity: z.number(),
             price: decimal,
+            discount_allocations: discountAllocations,
+            tax_lines: taxLines,
           })
           .loose(),
       )
       .min(1),
-    shipping_lines: z.array(z.object({ title: z.string().nullish(), code: z.string().nullish(), price: decimal }).loose()).nullish(),
+    shipping_lines: z
+      .array(
+        z
+          .object({ title: z.string().nullish(), code: z.string().nullish(), price: decimal, discount_allocations: discountAllocations, tax_lines: taxLines })
+          .loose(),
+      )
+      .nullish(),
+    taxes_included: z.boolean().nullish(),
+    discount_applications: z
+      .array(z.object({ type: z.string().nullish(), code: z.string().nullish(), title: z.string().nullish(), description: z.string().nullish() }).loose())
+      .nullish(),
+    /** Not in the webhook Shopify sends, but in an order read with its transactions: gift cards show there. */
+    transactions: z
+      .array(
+        z
+          .object({
+            gateway: z.string().nullish(),
+            kind: z.string().nullish(),
+            status: z.string().nullish(),
+            amount: decimal,
+            id: z.union([z.number(), z.string()]).nullish(),
+          })
+          .loose(),
+      )
+      .nullish(),
   })
   .loose();
 
@@ -73,20 +102,38 @@ export interface MappingProblem {
 }
 
 /** The canonical order fields this mapping produces (validated afterwards by canonicalOrderSchema). */
+type MappedAddress = { name: string; line1: string; line2?: string; postalCode: string; city: string; region?: string; country: string };
+type MappedDiscount = { amount: number; code?: string; reason?: string };
+type MappedTax = { title: string; rate: number; amount: number };
+
 export interface MappedOrder {
   channel: string;
   externalId: string;
   currency: string;
   customer: { email: string; name: string; phone?: string };
-  shippingAddress: { name: string; line1: string; line2?: string; postalCode: string; city: string; region?: string; country: string };
-  lines: Array<{ sku: string; quantity: number; unitPrice: number; name?: string }>;
-  shipping: { method: string; price: number };
-  payment: { method: string; provider: string; reference: string; amount: number };
+  shippingAddress: MappedAddress;
+  billingAddress?: MappedAddress;
+  lines: Array<{ sku: string; quantity: number; unitPrice: number; name?: string; discounts?: MappedDiscount[]; taxes?: MappedTax[] }>;
+  taxesIncluded: boolean;
+  shipping: { method: string; price: number; discounts?: MappedDiscount[]; taxes?: MappedTax[] };
+  payment: { method: string; provider: string; reference: string; amount: number; giftCards?: Array<{ reference: string; amount: number }> };
   source: Record<string, unknown>;
 }
 
 /** Top-level fields the canonical order carries; the rest of the payload goes into `source.shopify`. */
-const MAPPED_FIELDS = new Set(['email', 'contact_email', 'phone', 'currency', 'line_items', 'shipping_address', 'shipping_lines', 'customer']);
+const MAPPED_FIELDS = new Set([
+  'email',
+  'contact_email',
+  'phone',
+  'currency',
+  'line_items',
+  'shipping_address',
+  'billing_address',
+  'shipping_lines',
+  'customer',
+  'taxes_included',
+  'transactions',
+]);
 
 const clip = (value: string, max: number) => (value.length > max ? value.slice(0, max) : value);
 const text = (value: string | null | undefined) => (value ?? '').trim();
@@ -99,6 +146,20 @@ const joinName = (first?: string | null, last?: string | null) => [text(first), 
 export function shopifyOrderId(order: Pick<ShopifyOrder, 'id' | 'admin_graphql_api_id'>): string {
   const gid = /^gid:\/\/shopify\/Order\/(\d+)$/.exec(order.admin_graphql_api_id ?? '');
   return gid ? gid[1] : String(order.id);
+}
+
+type ShopifyAddress = z.infer<typeof shopifyAddress>;
+
+function addressOf(address: ShopifyAddress, fallbackName: string): MappedAddress {
+  return {
+    name: clip(text(address.name) || joinName(address.first_name, address.last_name) || fallbackName, 200),
+    line1: text(address.address1),
+    ...(text(address.address2) ? { line2: text(address.address2) } : {}),
+    postalCode: text(address.zip),
+    city: text(address.city),
+    ...(text(address.province_code) || text(address.province) ? { region: text(address.province_code) || text(address.province) } : {}),
+    country: text(address.country_code).toUpperCase(),
+  };
 }
 
 /** Shopify Payments (and the test gateway) take cards; other gateways are named as they are. */
@@ -145,8 +206,29 @@ export function mapShopifyOrder(
   if (externalId === String(order.id) && typeof order.id === 'number' && !Number.isSafeInteger(order.id))
     problems.push({ path: 'id', message: 'is beyond exact JSON number precision and admin_graphql_api_id is missing' });
   const ship = order.shipping_address ?? {};
+  const applications = order.discount_applications ?? [];
+  // Shopify allocates every discount (line, order or shipping) as amounts per line and per shipping line.
+  const discountsOf = (allocations: z.infer<typeof discountAllocations>, path: string): MappedDiscount[] =>
+    (allocations ?? [])
+      .map((a, i) => {
+        const application = a.discount_application_index != null ? applications[a.discount_application_index] : undefined;
+        const code = text(application?.code);
+        const reason = text(application?.title) || text(application?.description) || text(application?.type);
+        return { amount: money(a.amount, `${path}.${i}.amount`), ...(code ? { code: clip(code, 100) } : reason ? { reason: clip(reason, 200) } : {}) };
+      })
+      .filter((d) => d.amount > 0);
+  const taxesOf = (lines: z.infer<typeof taxLines>, path: string): MappedTax[] =>
+    (lines ?? []).map((t, i) => ({ title: clip(text(t.title) || 'tax', 50), rate: t.rate, amount: money(t.price, `${path}.${i}.price`) }));
+  const withList = <K extends string, T>(key: K, list: T[]) => (list.length ? ({ [key]: list } as Record<K, T[]>) : {});
   const customerName = joinName(order.customer?.first_name, order.customer?.last_name) || text(ship.name) || joinName(ship.first_name, ship.last_name);
   const shippingLines = order.shipping_lines ?? [];
+  const giftCards = (order.transactions ?? [])
+    .filter((t) => t.gateway === 'gift_card' && t.status === 'success' && ['sale', 'capture', 'authorization'].includes(t.kind ?? ''))
+    .map((t, i) => ({
+      reference: clip(t.id != null ? `shopify-transaction-${t.id}` : `gift-card-${i + 1}`, 200),
+      amount: money(t.amount, `transactions.${i}.amount`),
+    }));
+  const giftCardTotal = giftCards.reduce((sum, g) => sum + g.amount, 0);
   const phone = text(order.phone) || text(order.customer?.phone) || text(ship.phone);
 
   const mapped: MappedOrder = {
@@ -158,31 +240,38 @@ export function mapShopifyOrder(
       name: clip(customerName, 200),
       ...(phone ? { phone: clip(phone, 40) } : {}),
     },
-    shippingAddress: {
-      name: clip(text(ship.name) || joinName(ship.first_name, ship.last_name) || customerName, 200),
-      line1: text(ship.address1),
-      ...(text(ship.address2) ? { line2: text(ship.address2) } : {}),
-      postalCode: text(ship.zip),
-      city: text(ship.city),
-      ...(text(ship.province_code) || text(ship.province) ? { region: text(ship.province_code) || text(ship.province) } : {}),
-      country: text(ship.country_code).toUpperCase(),
-    },
+    shippingAddress: addressOf(ship, customerName),
+    // Kept only when it is an address (a shop selling downloads may send a name and country alone).
+    ...(order.billing_address && text(order.billing_address.address1) ? { billingAddress: addressOf(order.billing_address, customerName) } : {}),
     lines: order.line_items.map((item, i) => ({
       // A line without a SKU is still sellable in Shopify; its variant id identifies the article.
       sku: text(item.sku) || (item.variant_id != null ? `shopify-variant-${item.variant_id}` : ''),
       quantity: item.quantity,
       unitPrice: money(item.price, `line_items.${i}.price`),
       ...(text(item.name) || text(item.title) ? { name: clip(text(item.name) || text(item.title), 200) } : {}),
+      ...withList('discounts', discountsOf(item.discount_allocations, `line_items.${i}.discount_allocations`)),
+      ...withList('taxes', taxesOf(item.tax_lines, `line_items.${i}.tax_lines`)),
     })),
+    taxesIncluded: order.taxes_included ?? false,
     shipping: {
       method: clip(text(shippingLines[0]?.code) || text(shippingLines[0]?.title) || (shippingLines.length ? 'shopify' : 'none'), 50),
       price: shippingLines.reduce((sum, line, i) => sum + money(line.price, `shipping_lines.${i}.price`), 0),
+      ...withList(
+        'discounts',
+        shippingLines.flatMap((line, i) => discountsOf(line.discount_allocations, `shipping_lines.${i}.discount_allocations`)),
+      ),
+      ...withList(
+        'taxes',
+        shippingLines.flatMap((line, i) => taxesOf(line.tax_lines, `shipping_lines.${i}.tax_lines`)),
+      ),
     },
     payment: {
       method: paymentMethodOf(order),
       provider: 'shopify',
       reference: clip(text(order.checkout_token) || externalId, 200),
-      amount: money(order.total_price, 'total_price'),
+      // total_price is the whole order; gift cards pay part of it, the method the rest.
+      amount: Math.max(0, money(order.total_price, 'total_price') - giftCardTotal),
+      ...withList('giftCards', giftCards),
     },
     source: {
       system: 'shopify',
@@ -209,6 +298,19 @@ export function shopifyPathOf(canonicalPath: string): string {
     [/^shippingAddress\.region$/, 'shipping_address.province_code'],
     [/^shippingAddress\.country$/, 'shipping_address.country_code'],
     [/^shippingAddress$/, 'shipping_address'],
+    [/^billingAddress\.name$/, 'billing_address.name'],
+    [/^billingAddress\.line1$/, 'billing_address.address1'],
+    [/^billingAddress\.line2$/, 'billing_address.address2'],
+    [/^billingAddress\.postalCode$/, 'billing_address.zip'],
+    [/^billingAddress\.city$/, 'billing_address.city'],
+    [/^billingAddress\.region$/, 'billing_address.province_code'],
+    [/^billingAddress\.country$/, 'billing_address.country_code'],
+    [/^lines\.(\d+)\.discounts\.(\d+)\./, 'line_items.$1.discount_allocations.$2.'],
+    [/^lines\.(\d+)\.taxes\.(\d+)\.amount$/, 'line_items.$1.tax_lines.$2.price'],
+    [/^lines\.(\d+)\.taxes\.(\d+)\./, 'line_items.$1.tax_lines.$2.'],
+    [/^shipping\.discounts/, 'shipping_lines'],
+    [/^shipping\.taxes/, 'shipping_lines'],
+    [/^payment\.giftCards/, 'transactions'],
     [/^lines\.(\d+)\.sku$/, 'line_items.$1.sku'],
     [/^lines\.(\d+)\.quantity$/, 'line_items.$1.quantity'],
     [/^lines\.(\d+)\.unitPrice$/, 'line_items.$1.price'],

@@ -64,7 +64,7 @@ const amendBody = z
     payment: z
       .strictObject({ amount: minorUnits })
       .optional()
-      .describe('The new payment amount: must equal lines plus shipping, or the order is held (amount_mismatch)'),
+      .describe('The new payment amount: must equal the amount due (the order total less gift cards), or the order is held (amount_mismatch)'),
   })
   .refine((b) => b.shippingAddress !== undefined || b.lines !== undefined || b.payment !== undefined, {
     message: 'give at least one of shippingAddress, lines, payment',
