@@ -18,7 +18,23 @@ const decisionsBody = commands['order.decide.v1'].pick({ decisions: true });
 const timelineEntry = z
   .object({ at: z.string(), type: z.string(), service: z.string(), actor: z.string().optional(), status: z.string().optional(), detail: z.string().optional() })
   .loose();
-const orderView = z.object({ id: z.string(), channel: z.string(), status: z.string(), timeline: z.array(timelineEntry) }).loose();
+const minor = z.number().int();
+/** Derived from the order's lines, discounts, taxes, shipping and gift cards (docs/intake.md, Order money). */
+const orderTotalsView = z
+  .object({
+    subtotal: minor.describe('Lines before any discount'),
+    discount: minor.describe('Line and order discounts'),
+    shipping: minor.describe('Shipping before its discounts'),
+    shippingDiscount: minor,
+    tax: minor.describe('Every tax, included in the prices or not'),
+    taxesIncluded: z.boolean(),
+    total: minor.describe('subtotal − discount + shipping − shippingDiscount (+ tax when not included)'),
+    giftCards: minor,
+    due: minor.describe('What the payment method covers: total − giftCards'),
+    lines: z.array(z.object({ gross: minor, discount: minor, net: minor, tax: minor })),
+  })
+  .describe('Money totals in minor units of the order currency');
+const orderView = z.object({ id: z.string(), channel: z.string(), status: z.string(), totals: orderTotalsView, timeline: z.array(timelineEntry) }).loose();
 const orderSummary = z.object({ id: z.string(), channel: z.string(), externalId: z.string(), status: z.string(), createdAt: z.string() }).loose();
 const queued = (status: string) => z.object({ id: z.string(), status: z.literal(status) });
 
