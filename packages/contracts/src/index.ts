@@ -1,6 +1,7 @@
 export * from './envelope';
 export * from './order';
 export * from './order-totals';
+export * from './payment-flows';
 export * from './messages';
 export * from './topology';
 export * from './producers';

@@ -137,7 +137,9 @@ export const canonicalOrderSchema = z
       pickupLocationId: identifier.optional(),
     }),
     payment: z.object({
-      method: text(1, 50),
+      method: text(1, 50).describe(
+        'card, wallet, paypal... (authorized with the provider); invoice or cash_on_delivery; marketplace (collected by the channel)',
+      ),
       provider: text(1, 50),
       reference: text(1, 200),
       /** What this payment method covers: the order total less gift cards. */

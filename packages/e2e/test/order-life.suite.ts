@@ -122,6 +122,35 @@ export function orderLifeSuite(shared: () => Cluster): void {
       await eventually(async () => (await stock('TSHIRT-BLK-M')).onHand === 9);
     }, 120000);
 
+    it('when orders are paid by invoice, cash on delivery or through the marketplace, with a discount and taxes included, then they are ready to fulfill without any card authorization', async () => {
+      await receive('SOCKS-GRY', 10);
+      const placedAs = async (externalId: string, method: string) => {
+        const discounted = sampleOrder({
+          channel,
+          externalId,
+          lines: [{ sku: 'SOCKS-GRY', quantity: 3, unitPrice: 999, discounts: [{ percentage: 10, code: 'SOCKS10' }], taxes: [{ title: 'MwSt', rate: 0.19 }] }],
+          taxesIncluded: true,
+          shipping: { method: 'standard', price: 495, discounts: [{ amount: 495, reason: 'free shipping from 25 EUR' }] },
+        });
+        const body = { ...discounted, payment: { ...discounted.payment, method, reference: `${method}-${externalId}` } };
+        return (await api().post('/v1/orders').set(auth()).send(body).expect(202)).body.id as string;
+      };
+      const ids = {
+        invoice: await placedAs('WS-INV-1', 'invoice'),
+        cod: await placedAs('WS-COD-1', 'cash_on_delivery'),
+        market: await placedAs('WS-MP-1', 'marketplace'),
+      };
+      for (const [kind, id] of Object.entries(ids)) {
+        const ready = await waitForStatus(id, 'ready_to_fulfill');
+        // 3 × 9.99 = 29.97 less 10 % (3.00) = 26.97; shipping 4.95 less 4.95; 19 % included: 4.31
+        expect(ready.totals).toMatchObject({ subtotal: 2997, discount: 300, shippingDiscount: 495, tax: 431, total: 2697, due: 2697 });
+        expect(ready.payment.amount).toBe(2697);
+        const [payment] = (await api().get(`/v1/payments?orderId=${id}`).set(auth()).expect(200)).body;
+        expect(payment).toMatchObject({ status: 'approved', amount: 2697, flow: kind === 'market' ? 'channel' : 'invoice' });
+        expect(payment).not.toHaveProperty('authorizationId');
+      }
+    }, 90000);
+
     it('when stock is short, then the order is put on hold with the reason stock_short', async () => {
       await receive('MUG-WHT', 1);
       const placed = await api()

@@ -141,6 +141,35 @@ describe('payment-check', () => {
     expect(eventsOf('command.refused.v1', orderId)).toEqual([]);
   });
 
+  it.each([
+    ['invoice', 5000, 'paid on invoice or delivery: no provider call'],
+    ['Cash on Delivery (COD)', 5000, 'paid on invoice or delivery: no provider call'],
+    ['marketplace', 5000, 'collected by the channel: no provider call'],
+    ['card', 0, 'nothing due after gift cards: no provider call'],
+  ])('when a payment by %s of %i is checked, then it is approved without asking the provider', async (method, amount, note) => {
+    const orderId = newOrder();
+    const before = sandbox.control.calls.authorizations;
+    await commands.send('payment.check.v1', { ...checkCommand(orderId, `ref-${orderId}`, amount), method }, { correlationId: orderId });
+    const [check] = await paymentsOf(orderId);
+    expect(check).toMatchObject({ status: 'approved', amount, method });
+    expect(check).not.toHaveProperty('authorizationId');
+    expect(sandbox.control.calls.authorizations).toBe(before);
+    const event = await eventually(() => eventsOf('payment.approved.v1', orderId)[0]);
+    expect(event.data).toEqual({ orderId, checkId: check.id, amount, currency: 'EUR', providerRef: note });
+  });
+
+  it('when an invoice payment is voided or refunded, then the void is recorded without the provider and the refund is refused: it is paid back outside the OMS', async () => {
+    const orderId = newOrder();
+    await commands.send('payment.check.v1', { ...checkCommand(orderId), method: 'invoice' }, { correlationId: orderId });
+    await expect(
+      commands.send('payment.refund.v1', { orderId, returnId: 'ret-inv', amount: 100, currency: 'EUR' }, { correlationId: orderId }),
+    ).rejects.toMatchObject({ status: 409, message: expect.stringContaining('refund it outside the OMS') });
+    const voidsBefore = sandbox.control.calls.voids;
+    await commands.send('payment.void.v1', { orderId }, { correlationId: orderId });
+    expect((await paymentsOf(orderId))[0]).toMatchObject({ status: 'voided', flow: 'invoice' });
+    expect(sandbox.control.calls.voids).toBe(voidsBefore);
+  });
+
   it('when a refund is asked for an order without an approved payment, then it is refused with 409', async () => {
     const orderId = newOrder();
     await expect(

@@ -1,9 +1,15 @@
+import { paymentFlowOf } from '@oms/contracts';
 import type { Message } from '@oms/messaging';
 import { paymentCheckId } from '../data-access/payment-check-model';
+import { needsAuthorization, withoutProviderCall } from '../domain/payment-check';
 import type { PaymentUseCaseDeps } from './payment-check-deps';
 
 /**
- * Authorize an order's payment with the provider, once per order. The provider is called inside the
+ * Check an order's payment, once per order: card and wallet payments are authorized with the provider;
+ * invoice, cash on delivery, marketplace-collected payments and a nothing-due order (gift cards paid it all)
+ * are approved without a provider call (domain/payment-check.ts).
+ *
+ * An authorization is asked The provider is called inside the
  * check's lock with the check's id as idempotency key, so a retry after a timeout or a crash gets the first
  * authorization back, never a second one. A provider outage throws: nothing is stored and the message is
  * retried later. A check that exists already (the command sent again) stays as it is.
@@ -11,9 +17,12 @@ import type { PaymentUseCaseDeps } from './payment-check-deps';
 export async function checkPayment({ store, provider }: PaymentUseCaseDeps, msg: Message<'payment.check.v1'>): Promise<void> {
   const { orderId, amount, currency, provider: providerName, method, reference } = msg.data;
   const checkId = paymentCheckId(orderId);
+  const flow = paymentFlowOf(method);
   await store.change(checkId, msg, async (current) => {
     if (current) return {};
-    const result = await provider.authorize({ reference, amount, currency, method }, checkId);
+    const result = needsAuthorization(flow, amount)
+      ? await provider.authorize({ reference, amount, currency, method }, checkId)
+      : withoutProviderCall(flow, amount);
     return {
       create: {
         orderId,
@@ -21,6 +30,7 @@ export async function checkPayment({ store, provider }: PaymentUseCaseDeps, msg:
         currency,
         provider: providerName,
         method,
+        flow,
         reference,
         status: result.status,
         authorizationId: result.authorizationId,
@@ -31,7 +41,7 @@ export async function checkPayment({ store, provider }: PaymentUseCaseDeps, msg:
       correlationId: orderId,
       emit: [
         result.status === 'approved'
-          ? { type: 'payment.approved.v1', data: { orderId, checkId, amount, currency, providerRef: result.authorizationId } }
+          ? { type: 'payment.approved.v1', data: { orderId, checkId, amount, currency, providerRef: result.authorizationId ?? result.note } }
           : { type: 'payment.declined.v1', data: { orderId, checkId, reason: result.reason } },
       ],
     };

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import type { PaymentFlow } from '@oms/contracts';
 import { deterministicId } from '@oms/messaging';
 import { aggregateFields, type AggregateDocument } from '@oms/outbox';
 import type { PaymentStatus, RefundRecord } from '../domain/payment-check';
@@ -9,6 +10,8 @@ export interface PaymentCheckDoc extends AggregateDocument {
   currency: string;
   provider: string;
   method: string;
+  /** How the method is paid (paymentFlowOf); absent on checks stored before flows existed: authorize. */
+  flow?: PaymentFlow;
   reference: string;
   status: PaymentStatus;
   authorizationId?: string;
@@ -44,6 +47,7 @@ const paymentCheckSchema = new Schema(
     currency: { type: String, required: true },
     provider: { type: String, required: true },
     method: { type: String, required: true },
+    flow: { type: String },
     reference: { type: String, required: true },
     status: { type: String, required: true, enum: ['approved', 'declined', 'voided'] },
     authorizationId: { type: String },

@@ -9,6 +9,7 @@ export function toPaymentCheckView(doc: PaymentCheckDoc) {
     currency: doc.currency,
     provider: doc.provider,
     method: doc.method,
+    flow: doc.flow ?? 'authorize',
     reference: doc.reference,
     status: doc.status,
     ...(doc.authorizationId ? { authorizationId: doc.authorizationId } : {}),

@@ -1,3 +1,4 @@
+import type { PaymentFlow } from '@oms/contracts';
 import { Refusal } from '@oms/errors';
 
 export type PaymentStatus = 'approved' | 'declined' | 'voided';
@@ -14,8 +15,22 @@ export interface PaymentCheckState {
   status: PaymentStatus;
   amount: number;
   currency: string;
+  method: string;
   authorizationId?: string;
   refunds: RefundRecord[];
+}
+
+/** Only card and wallet payments (flow `authorize`) with something due go to the provider. */
+export const needsAuthorization = (flow: PaymentFlow, amount: number) => flow === 'authorize' && amount > 0;
+
+/** The verdict on a payment no provider is asked about: approved, with why no authorization exists. */
+export function withoutProviderCall(flow: PaymentFlow, amount: number): { status: 'approved'; authorizationId?: undefined; note: string } {
+  const why: Record<PaymentFlow, string> = {
+    invoice: 'paid on invoice or delivery: no provider call',
+    channel: 'collected by the channel: no provider call',
+    authorize: 'nothing due after gift cards: no provider call',
+  };
+  return { status: 'approved', note: amount === 0 && flow !== 'authorize' ? `${why[flow]}, nothing due` : why[flow] };
 }
 
 export type VoidDecision =
@@ -42,6 +57,8 @@ export type RefundDecision = { kind: 'already-refunded' } | { kind: 'refund'; au
 /** Refunds go against an approved authorization, once per return, never above what was authorized. */
 export function decideRefund(check: PaymentCheckState | null, request: RefundRequest): RefundDecision {
   if (check?.refunds.some((r) => r.returnId === request.returnId)) return { kind: 'already-refunded' };
+  if (check?.status === 'approved' && !check.authorizationId)
+    throw new Refusal('conflict', `the payment (${check.method}) went through no provider: refund it outside the OMS (bank transfer, marketplace)`);
   if (!check || check.status !== 'approved' || !check.authorizationId) throw new Refusal('conflict', 'the order has no approved payment to refund');
   if (request.currency !== check.currency)
     throw new Refusal('invalid', `the refund currency ${request.currency} differs from the payment currency ${check.currency}`);

@@ -1,7 +1,7 @@
 import { decideRefund, decideVoid, type PaymentCheckState } from '../../src/domain/payment-check';
 
 describe('voiding and refunding a payment (domain)', () => {
-  const approved: PaymentCheckState = { status: 'approved', amount: 5000, currency: 'EUR', authorizationId: 'auth-1', refunds: [] };
+  const approved: PaymentCheckState = { status: 'approved', amount: 5000, currency: 'EUR', method: 'card', authorizationId: 'auth-1', refunds: [] };
   const refund = (returnId: string, amount: number, currency = 'EUR') => ({ returnId, amount, currency });
 
   it('when an approved payment is voided, then the authorization is released at the provider', () => {
