@@ -143,6 +143,8 @@ export const events = {
   'payment.approved.v1': z.object({ orderId, checkId: z.string(), amount: minorUnits, currency: currencyCode, providerRef: z.string() }),
   'payment.declined.v1': z.object({ orderId, checkId: z.string(), reason: z.string() }),
   'payment.voided.v1': z.object({ orderId }),
+  /** The authorized money was taken (at shipment). */
+  'payment.captured.v1': z.object({ orderId, checkId: z.string(), amount: minorUnits, currency: currencyCode, providerRef: z.string() }),
   'payment.refunded.v1': z.object({ orderId, returnId: z.string(), amount: minorUnits, currency: currencyCode, providerRef: z.string() }),
   'fulfillment.opened.v1': z.object({ orderId, fulfillmentId: z.string(), locationId: identifier }),
   /** Articles missing on the shelf: the fulfillment's lines were reduced (`emptied`: nothing left, it is cancelled). */
@@ -268,6 +270,8 @@ export const commands = {
   'stock.expect.v1': z.object({ sku, ...incomingSchema.shape, actor }),
   'payment.check.v1': z.object({ orderId, amount: minorUnits, currency: currencyCode, provider: z.string(), method: z.string(), reference: z.string() }),
   'payment.void.v1': z.object({ orderId }),
+  /** Take the authorized money (at shipment): at most what was authorized; nothing for payments no provider holds. */
+  'payment.capture.v1': z.object({ orderId, amount: minorUnits, currency: currencyCode }),
   'payment.refund.v1': z.object({ orderId, returnId: z.string(), amount: minorUnits, currency: currencyCode }),
   'fulfillment.open.v1': z.object({ orderId, lines: z.array(allocatedLine).min(1), shippingAddress: addressSchema, shippingMethod: z.string() }),
   'fulfillment.cancel.v1': z.object({ orderId }),

@@ -28,3 +28,6 @@ export function paymentFlowOf(method: string): PaymentFlow {
   const name = normalized(method);
   return FLOWS.find(([pattern]) => pattern.test(name))?.[1] ?? 'authorize';
 }
+
+/** Only card and wallet payments with something due go to the provider, which then holds the money. */
+export const needsAuthorization = (flow: PaymentFlow, amount: number) => flow === 'authorize' && amount > 0;

@@ -63,6 +63,15 @@ export function orderLifeSuite(shared: () => Cluster): void {
       });
       const [shipment] = (await api().get(`/v1/shipments?orderId=${id}`).set(auth()).expect(200)).body;
       expect(shipment.trackingNumber).toMatch(/^SBX\d{12}$/);
+      // Shipped: the authorized money is taken.
+      const captured = await eventually(async () => {
+        const [payment] = (await api().get(`/v1/payments?orderId=${id}`).set(auth()).expect(200)).body;
+        return payment?.status === 'captured' && payment;
+      });
+      expect(captured).toMatchObject({ amount: 4493, captured: 4493 });
+      expect((await eventually(async () => (await getOrder(id)).checks.payment === 'captured' && getOrder(id))).timeline).toEqual(
+        expect.arrayContaining([expect.objectContaining({ type: 'payment_captured', detail: expect.stringContaining('44.93 EUR captured') })]),
+      );
       const label = await api()
         .get(`/v1/shipments/${shipment.id}/label`)
         .set(auth())

@@ -8,8 +8,10 @@ export interface SandboxAuthorization {
   amount: number;
   currency: string;
   method: string;
-  status: 'approved' | 'declined' | 'voided';
+  status: 'approved' | 'declined' | 'voided' | 'captured';
   reason?: string;
+  /** Taken at capture (at most the amount; a partial capture releases the rest). */
+  captured?: number;
   refunded: number;
 }
 
@@ -25,6 +27,7 @@ export interface PaymentSandboxCalls {
   total: number;
   authorizations: number;
   voids: number;
+  captures: number;
   refunds: number;
 }
 
@@ -72,7 +75,7 @@ export function createPaymentSandbox(): PaymentSandbox {
   let failureStatus = 503;
   let refundRefusals = 0;
   let refundRefusalStatus = 402;
-  const calls: PaymentSandboxCalls = { total: 0, authorizations: 0, voids: 0, refunds: 0 };
+  const calls: PaymentSandboxCalls = { total: 0, authorizations: 0, voids: 0, captures: 0, refunds: 0 };
 
   const control: PaymentSandboxControl = {
     failNext(n: number, status = 503) {
@@ -94,7 +97,7 @@ export function createPaymentSandbox(): PaymentSandbox {
       failures = 0;
       refundRefusals = 0;
       control.delayMs = 0;
-      Object.assign(calls, { total: 0, authorizations: 0, voids: 0, refunds: 0 });
+      Object.assign(calls, { total: 0, authorizations: 0, voids: 0, captures: 0, refunds: 0 });
     },
   };
 
@@ -158,6 +161,21 @@ export function createPaymentSandbox(): PaymentSandbox {
     res.status(200).json({ id: auth.id, status: 'voided' });
   });
 
+  app.post('/v1/authorizations/:id/capture', (req, res) => {
+    calls.captures++;
+    answer(req, res, 'captures', () => {
+      const auth = auths.get(req.params.id);
+      const { amount } = (req.body ?? {}) as Record<string, unknown>;
+      if (!isPositiveInt(amount) || amount === 0) return { status: 400, body: { error: 'invalid_request', message: 'amount (> 0) is required' } };
+      if (!auth) return { status: 404, body: { error: 'not_found' } };
+      if (auth.status !== 'approved') return { status: 409, body: { error: 'not_capturable', message: `authorization is ${auth.status}` } };
+      if (amount > auth.amount) return { status: 422, body: { error: 'amount_exceeds_authorization' } };
+      auth.status = 'captured';
+      auth.captured = amount;
+      return { status: 201, body: { id: `cap_${randomUUID()}`, status: 'captured', amount } };
+    });
+  });
+
   /** The status this refund is refused with, if the issuer refuses it (see the doc comment above). */
   const refundRefusal = (auth: SandboxAuthorization): number | undefined => {
     if (auth.reference.startsWith('refuse-refund')) return 402;
@@ -174,9 +192,10 @@ export function createPaymentSandbox(): PaymentSandbox {
         return { status: 400, body: { error: 'invalid_request', message: 'authorizationId, amount (> 0) and currency are required' } };
       const auth = auths.get(authorizationId);
       if (!auth) return { status: 404, body: { error: 'not_found' } };
-      if (auth.status !== 'approved') return { status: 422, body: { error: 'not_refundable', message: `authorization is ${auth.status}` } };
+      if (auth.status !== 'approved' && auth.status !== 'captured')
+        return { status: 422, body: { error: 'not_refundable', message: `authorization is ${auth.status}` } };
       if (currency !== auth.currency) return { status: 422, body: { error: 'currency_mismatch' } };
-      if (auth.refunded + amount > auth.amount) return { status: 422, body: { error: 'amount_exceeds_authorization' } };
+      if (auth.refunded + amount > (auth.captured ?? auth.amount)) return { status: 422, body: { error: 'amount_exceeds_authorization' } };
       const refusedStatus = refundRefusal(auth);
       if (refusedStatus) return { status: refusedStatus, body: { error: 'refund_declined', message: 'the issuer declined the refund' } };
       auth.refunded += amount;

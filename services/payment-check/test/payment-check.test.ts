@@ -170,6 +170,46 @@ describe('payment-check', () => {
     expect(sandbox.control.calls.voids).toBe(voidsBefore);
   });
 
+  it('when an approved payment is captured at shipment (twice), then the provider takes it once, the check is captured and refunds stop at the captured amount', async () => {
+    const { orderId, check } = await approvedOrder();
+    const before = sandbox.control.calls.captures;
+    await commands.send('payment.capture.v1', { orderId, amount: 4000, currency: 'EUR' }, { correlationId: orderId });
+    await commands.send('payment.capture.v1', { orderId, amount: 4000, currency: 'EUR' }, { correlationId: orderId });
+    expect(sandbox.control.calls.captures - before).toBe(1);
+    expect(sandbox.control.authorizations().find((a) => a.id === check.authorizationId)).toMatchObject({ status: 'captured', captured: 4000 });
+    const [captured] = await paymentsOf(orderId);
+    expect(captured).toMatchObject({ status: 'captured', captured: 4000, captureId: expect.any(String) });
+    await settle();
+    expect(eventsOf('payment.captured.v1', orderId).map((e) => e.data)).toEqual([
+      { orderId, checkId: check.id, amount: 4000, currency: 'EUR', providerRef: captured.captureId },
+    ]);
+    // Partially captured: 1,000 of the 5,000 authorized was released, so at most 4,000 comes back.
+    await expect(
+      commands.send('payment.refund.v1', { orderId, returnId: 'ret-over', amount: 4001, currency: 'EUR' }, { correlationId: orderId }),
+    ).rejects.toMatchObject({ status: 422, message: expect.stringContaining('exceed the captured 4000') });
+    await commands.send('payment.refund.v1', { orderId, returnId: 'ret-all', amount: 4000, currency: 'EUR' }, { correlationId: orderId });
+    expect((await paymentsOf(orderId))[0].refunds).toEqual([expect.objectContaining({ returnId: 'ret-all', amount: 4000 })]);
+    // A void after the capture releases nothing.
+    const voids = sandbox.control.calls.voids;
+    await commands.send('payment.void.v1', { orderId }, { correlationId: orderId });
+    expect(sandbox.control.calls.voids).toBe(voids);
+  });
+
+  it('when a capture asks for more than was authorized, or for a declined payment, then it is refused and nothing is taken', async () => {
+    const { orderId } = await approvedOrder();
+    const before = sandbox.control.calls.captures;
+    await expect(commands.send('payment.capture.v1', { orderId, amount: 5001, currency: 'EUR' }, { correlationId: orderId })).rejects.toMatchObject({
+      status: 422,
+    });
+    const declined = newOrder();
+    await commands.send('payment.check.v1', checkCommand(declined, 'decline-cap'), { correlationId: declined });
+    await expect(commands.send('payment.capture.v1', { orderId: declined, amount: 5000, currency: 'EUR' }, { correlationId: declined })).rejects.toMatchObject({
+      status: 409,
+      message: expect.stringContaining('the payment is declined'),
+    });
+    expect(sandbox.control.calls.captures).toBe(before);
+  });
+
   it('when a refund is asked for an order without an approved payment, then it is refused with 409', async () => {
     const orderId = newOrder();
     await expect(

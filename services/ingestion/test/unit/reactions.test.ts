@@ -29,7 +29,7 @@ const scan = (status: 'in_transit' | 'delivered' | 'returned_to_sender' | 'out_f
 
 describe('the order process reactions', () => {
   it('when the reactions are listed, then there is exactly one per event of ingestion.order-progress', () => {
-    expect(Object.keys(REACTIONS)).toHaveLength(20);
+    expect(Object.keys(REACTIONS)).toHaveLength(21);
   });
 
   describe('stock and payment checks', () => {
@@ -280,6 +280,26 @@ describe('the order process reactions', () => {
       expect(change.set.status).toBe('shipped');
       const again = reactTo({ ...order, status: 'shipped', shipments: change.set.shipments! }, booked());
       expect(again).toEqual({ set: {}, timeline: [], send: [] });
+    });
+
+    it('when the first parcel is booked, then the authorized amount is captured, once; a payment no provider holds is not', () => {
+      const order = packedOrder();
+      const payments = (c: ReturnType<typeof reactTo>) => c.send.filter((m) => m.type.startsWith('payment.'));
+      const change = reactTo(order, booked());
+      expect(payments(change)).toEqual([{ type: 'payment.capture.v1', data: { orderId: ID, amount: 4493, currency: 'EUR' } }]);
+      expect(change.timeline.map((t) => t.type)).toEqual(['shipment_booked', 'status_changed', 'payment_capture_requested']);
+      const second = reactTo({ ...order, status: 'shipped', shipments: change.set.shipments! }, booked('s-2'));
+      expect(payments(second)).toEqual([]);
+      const invoice = orderIn({ ...packedOrder(), payment: { ...order.payment, method: 'invoice' } });
+      expect(payments(reactTo(invoice, booked()))).toEqual([]);
+    });
+
+    it('when the capture is reported, then the payment is captured; a late report after a refund changes no check', () => {
+      const captured = fact('payment.captured.v1', { orderId: ID, checkId: 'chk-1', amount: 4493, currency: 'EUR', providerRef: 'cap-1' }, 'payment-check');
+      const change = reactTo(orderIn({ status: 'shipped' }), captured);
+      expect(change.set.checks).toEqual({ stock: 'reserved', payment: 'captured' });
+      expect(change.timeline[0]).toMatchObject({ type: 'payment_captured', detail: '44.93 EUR captured (cap-1)' });
+      expect(reactTo(orderIn({ status: 'returned', checks: { stock: 'consumed', payment: 'refunded' } }), captured).set.checks).toBeUndefined();
     });
 
     it('when a scan arrives before the booking’s event, then the parcel is recorded from the scan and the order moves on; the late booking changes nothing', () => {

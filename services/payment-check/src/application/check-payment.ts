@@ -1,7 +1,7 @@
-import { paymentFlowOf } from '@oms/contracts';
+import { needsAuthorization, paymentFlowOf } from '@oms/contracts';
 import type { Message } from '@oms/messaging';
 import { paymentCheckId } from '../data-access/payment-check-model';
-import { needsAuthorization, withoutProviderCall } from '../domain/payment-check';
+import { withoutProviderCall } from '../domain/payment-check';
 import type { PaymentUseCaseDeps } from './payment-check-deps';
 
 /**

@@ -15,6 +15,9 @@ export interface PaymentCheckDoc extends AggregateDocument {
   reference: string;
   status: PaymentStatus;
   authorizationId?: string;
+  captured?: number;
+  captureId?: string;
+  capturedAt?: Date;
   declineReason?: string;
   refunds: RefundRecord[];
   createdAt: Date;
@@ -49,8 +52,11 @@ const paymentCheckSchema = new Schema(
     method: { type: String, required: true },
     flow: { type: String },
     reference: { type: String, required: true },
-    status: { type: String, required: true, enum: ['approved', 'declined', 'voided'] },
+    status: { type: String, required: true, enum: ['approved', 'declined', 'voided', 'captured'] },
     authorizationId: { type: String },
+    captured: { type: Number },
+    captureId: { type: String },
+    capturedAt: { type: Date },
     declineReason: { type: String },
     refunds: { type: [refundSchema], default: [] },
     createdAt: { type: Date, required: true },

@@ -13,6 +13,9 @@ export function toPaymentCheckView(doc: PaymentCheckDoc) {
     reference: doc.reference,
     status: doc.status,
     ...(doc.authorizationId ? { authorizationId: doc.authorizationId } : {}),
+    ...(doc.captured !== undefined
+      ? { captured: doc.captured, captureId: doc.captureId, capturedAt: doc.capturedAt && new Date(doc.capturedAt).toISOString() }
+      : {}),
     ...(doc.declineReason ? { declineReason: doc.declineReason } : {}),
     refunds: (doc.refunds ?? []).map((r) => ({ returnId: r.returnId, amount: r.amount, providerRef: r.providerRef, at: new Date(r.at).toISOString() })),
     createdAt: new Date(doc.createdAt).toISOString(),

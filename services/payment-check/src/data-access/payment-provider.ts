@@ -9,6 +9,8 @@ export interface AuthorizationRequest {
 
 export type AuthorizationResult = { status: 'approved'; authorizationId: string } | { status: 'declined'; authorizationId?: string; reason: string };
 
+export type CaptureResult = { ok: true; captureId: string } | { ok: false; status: number; error: string };
+
 export type RefundResult = { ok: true; refundId: string } | { ok: false; status: number; error: string };
 
 interface ProviderAnswer {
@@ -45,6 +47,20 @@ export class PaymentProvider {
     const res = await this.http.post<ProviderAnswer>(`/v1/authorizations/${encodeURIComponent(authorizationId)}/void`, {});
     if (res.status === 200 || res.status === 404) return;
     throw new Error(`the payment provider refused to void ${authorizationId}: ${res.status} ${res.body?.error ?? ''}`);
+  }
+
+  /** Takes `amount` of an authorization (at most what it holds). A verdict (4xx) comes back as a result. */
+  async capture(authorizationId: string, amount: number, idempotencyKey: string): Promise<CaptureResult> {
+    const res = await this.http.post<ProviderAnswer>(
+      `/v1/authorizations/${encodeURIComponent(authorizationId)}/capture`,
+      { amount },
+      { 'idempotency-key': idempotencyKey },
+    );
+    const body = res.body ?? {};
+    if ((res.status === 200 || res.status === 201) && body.id) return { ok: true, captureId: body.id };
+    if (res.status === 408 || res.status === 429) throw new Error(`the payment provider answered ${res.status} to a capture; retrying later`);
+    if (res.status >= 400 && res.status < 500) return { ok: false, status: res.status, error: body.error ?? body.message ?? 'refused' };
+    throw new Error(`unexpected answer from the payment provider to a capture: ${res.status}`);
   }
 
   async refund(request: { authorizationId: string; amount: number; currency: string }, idempotencyKey: string): Promise<RefundResult> {

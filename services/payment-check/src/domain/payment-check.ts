@@ -1,7 +1,7 @@
 import type { PaymentFlow } from '@oms/contracts';
 import { Refusal } from '@oms/errors';
 
-export type PaymentStatus = 'approved' | 'declined' | 'voided';
+export type PaymentStatus = 'approved' | 'declined' | 'voided' | 'captured';
 
 export interface RefundRecord {
   returnId: string;
@@ -17,11 +17,10 @@ export interface PaymentCheckState {
   currency: string;
   method: string;
   authorizationId?: string;
+  /** Taken at shipment; refunds never exceed it. */
+  captured?: number;
   refunds: RefundRecord[];
 }
-
-/** Only card and wallet payments (flow `authorize`) with something due go to the provider. */
-export const needsAuthorization = (flow: PaymentFlow, amount: number) => flow === 'authorize' && amount > 0;
 
 /** The verdict on a payment no provider is asked about: approved, with why no authorization exists. */
 export function withoutProviderCall(flow: PaymentFlow, amount: number): { status: 'approved'; authorizationId?: undefined; note: string } {
@@ -41,9 +40,27 @@ export type VoidDecision =
   | { kind: 'mark-voided' };
 
 export function decideVoid(check: PaymentCheckState | null): VoidDecision {
-  if (!check || check.status === 'voided') return { kind: 'nothing' };
+  // Captured money is not released by a void (a refund gives it back).
+  if (!check || check.status === 'voided' || check.status === 'captured') return { kind: 'nothing' };
   if (check.status === 'approved' && check.authorizationId) return { kind: 'void-at-provider', authorizationId: check.authorizationId };
   return { kind: 'mark-voided' };
+}
+
+export type CaptureDecision = { kind: 'nothing' } | { kind: 'capture'; authorizationId: string };
+
+/**
+ * Capture at shipment: once, at most what was authorized. A payment no provider holds (invoice, marketplace,
+ * nothing due) has nothing to capture; one that is not approved cannot be captured, and says why.
+ */
+export function decideCapture(check: PaymentCheckState | null, request: { amount: number; currency: string }): CaptureDecision {
+  if (!check) throw new Refusal('conflict', 'the order has no payment check: nothing to capture');
+  if (check.status === 'captured') return { kind: 'nothing' };
+  if (check.status !== 'approved') throw new Refusal('conflict', `the payment is ${check.status}: nothing to capture`);
+  if (!check.authorizationId || request.amount === 0) return { kind: 'nothing' };
+  if (request.currency !== check.currency)
+    throw new Refusal('invalid', `the capture currency ${request.currency} differs from the payment currency ${check.currency}`);
+  if (request.amount > check.amount) throw new Refusal('invalid', `capturing ${request.amount} would exceed the authorized ${check.amount}`);
+  return { kind: 'capture', authorizationId: check.authorizationId };
 }
 
 export interface RefundRequest {
@@ -59,12 +76,17 @@ export function decideRefund(check: PaymentCheckState | null, request: RefundReq
   if (check?.refunds.some((r) => r.returnId === request.returnId)) return { kind: 'already-refunded' };
   if (check?.status === 'approved' && !check.authorizationId)
     throw new Refusal('conflict', `the payment (${check.method}) went through no provider: refund it outside the OMS (bank transfer, marketplace)`);
-  if (!check || check.status !== 'approved' || !check.authorizationId) throw new Refusal('conflict', 'the order has no approved payment to refund');
+  if (!check || (check.status !== 'approved' && check.status !== 'captured') || !check.authorizationId)
+    throw new Refusal('conflict', 'the order has no approved payment to refund');
   if (request.currency !== check.currency)
     throw new Refusal('invalid', `the refund currency ${request.currency} differs from the payment currency ${check.currency}`);
   if (request.amount <= 0) throw new Refusal('invalid', 'a refund amount must be positive');
   const refunded = check.refunds.reduce((sum, r) => sum + r.amount, 0);
-  if (refunded + request.amount > check.amount)
-    throw new Refusal('invalid', `refunding ${request.amount} would exceed the authorized ${check.amount} (already refunded ${refunded})`);
+  const refundable = check.captured ?? check.amount;
+  if (refunded + request.amount > refundable)
+    throw new Refusal(
+      'invalid',
+      `refunding ${request.amount} would exceed the ${check.captured === undefined ? 'authorized' : 'captured'} ${refundable} (already refunded ${refunded})`,
+    );
   return { kind: 'refund', authorizationId: check.authorizationId };
 }

@@ -1,7 +1,7 @@
 import type { Fact, QueueMessageType } from '@oms/contracts';
 import { noChange, type OrderChange, type OrderState } from '../order';
 import { fulfillmentCancelled, fulfillmentOpened, fulfillmentPacked, fulfillmentShortPicked } from './fulfillment';
-import { paymentApproved, paymentDeclined, paymentRefunded, paymentVoided } from './payment';
+import { paymentApproved, paymentCaptured, paymentDeclined, paymentRefunded, paymentVoided } from './payment';
 import type { Reaction } from './reaction';
 import { commandRefused } from './refusals';
 import { returnOpened, returnReceived } from './returns';
@@ -24,6 +24,7 @@ export const REACTIONS: { [T in OrderEventType]: Reaction<T> } = {
   'payment.approved.v1': paymentApproved,
   'payment.declined.v1': paymentDeclined,
   'payment.voided.v1': paymentVoided,
+  'payment.captured.v1': paymentCaptured,
   'payment.refunded.v1': paymentRefunded,
   'fulfillment.opened.v1': fulfillmentOpened,
   'fulfillment.packed.v1': fulfillmentPacked,

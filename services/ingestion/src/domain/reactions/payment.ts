@@ -29,6 +29,13 @@ export const paymentVoided: Reaction<'payment.voided.v1'> = (order, fact, change
   checks(order, change, { payment: 'voided' });
 };
 
+/** The money was taken at shipment: the payment is `captured` (refunds go against it). */
+export const paymentCaptured: Reaction<'payment.captured.v1'> = (order, fact, change) => {
+  const { amount, currency, providerRef } = fact.data;
+  change.timeline.push(entry(fact, 'payment_captured', `${money(amount, currency)} captured (${providerRef})`));
+  if (order.checks.payment === 'approved') checks(order, change, { payment: 'captured' });
+};
+
 export const paymentRefunded: Reaction<'payment.refunded.v1'> = (order, fact, change) => {
   const { amount, currency, returnId, providerRef } = fact.data;
   change.timeline.push(entry(fact, 'refunded', `refund of ${money(amount, currency)} for return ${returnId} (${providerRef})`));

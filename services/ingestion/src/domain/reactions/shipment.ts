@@ -1,6 +1,6 @@
-import type { Fact } from '@oms/contracts';
+import { needsAuthorization, paymentFlowOf, type Fact } from '@oms/contracts';
 import type { OrderChange, OrderState } from '../order';
-import { entry, moveTo } from '../order-steps';
+import { entry, money, moveTo } from '../order-steps';
 import type { Reaction } from './reaction';
 
 /** What the carrier reports about the order's parcels. */
@@ -14,7 +14,18 @@ function recordShipment(order: OrderState, change: OrderChange, fact: Fact<'ship
     entry(fact, 'shipment_booked', carrier ? `${carrier} tracking ${trackingNumber}` : `tracking ${trackingNumber} (reported by its first scan)`),
   );
   change.set.shipments = [...shipments, { id: shipmentId, trackingNumber, status: 'booked' }];
-  moveTo(order, change, 'shipped', fact);
+  if (moveTo(order, change, 'shipped', fact)) captureAtShipment(order, change, fact);
+}
+
+/**
+ * The first parcel is on its way: take the authorized money (the whole amount due; a later parcel of a split
+ * order takes nothing more). Payments no provider holds (invoice, marketplace) have nothing to take.
+ */
+function captureAtShipment(order: OrderState, change: OrderChange, fact: Fact<'shipment.booked.v1' | 'shipment.tracking-updated.v1'>): void {
+  if ((change.set.checks ?? order.checks).payment !== 'approved') return;
+  if (!needsAuthorization(paymentFlowOf(order.payment.method), order.payment.amount)) return;
+  change.timeline.push(entry(fact, 'payment_capture_requested', `${money(order.payment.amount, order.currency)} at shipment`, { service: 'ingestion' }));
+  change.send.push({ type: 'payment.capture.v1', data: { orderId: order.checkKeys.payment, amount: order.payment.amount, currency: order.currency } });
 }
 
 export const shipmentBooked: Reaction<'shipment.booked.v1'> = (order, fact, change) => {

@@ -1,4 +1,5 @@
 import type { Subscriptions } from '@oms/messaging';
+import { capturePayment } from '../../application/capture-payment';
 import { checkPayment } from '../../application/check-payment';
 import type { PaymentUseCaseDeps } from '../../application/payment-check-deps';
 import { refundPayment } from '../../application/refund-payment';
@@ -10,6 +11,7 @@ export function paymentCheckSubscriptions(deps: PaymentUseCaseDeps): Subscriptio
     'payment-check.commands': {
       'payment.check.v1': (msg) => checkPayment(deps, msg),
       'payment.void.v1': (msg) => voidPayment(deps, msg),
+      'payment.capture.v1': (msg) => capturePayment(deps, msg),
       'payment.refund.v1': (msg) => refundPayment(deps, msg),
     },
   };
