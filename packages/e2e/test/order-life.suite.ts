@@ -69,6 +69,11 @@ export function orderLifeSuite(shared: () => Cluster): void {
         return payment?.status === 'captured' && payment;
       });
       expect(captured).toMatchObject({ amount: 4493, captured: 4493 });
+      const shipped = await eventually(async () => {
+        const o = await getOrder(id);
+        return o.payment.status === 'captured' && o;
+      });
+      expect(shipped.totals).toMatchObject({ paid: 4493, captured: 4493, outstanding: 0 });
       expect((await eventually(async () => (await getOrder(id)).checks.payment === 'captured' && getOrder(id))).timeline).toEqual(
         expect.arrayContaining([expect.objectContaining({ type: 'payment_captured', detail: expect.stringContaining('44.93 EUR captured') })]),
       );
@@ -128,6 +133,9 @@ export function orderLifeSuite(shared: () => Cluster): void {
       );
       for (const step of returned.timeline) expect(step).toEqual(expect.objectContaining({ at: expect.any(String), service: expect.any(String) }));
       expect(returned.timeline.find((t: any) => t.type === 'refunded').detail).toContain('39.98 EUR');
+      // The lines came back, the shipping did not: partly refunded.
+      expect(returned.payment).toMatchObject({ method: 'card', amount: 4493, status: 'partially_refunded' });
+      expect(returned.totals).toMatchObject({ total: 4493, paid: 4493, captured: 4493, refunded: 3998, outstanding: 0 });
       await eventually(async () => (await stock('TSHIRT-BLK-M')).onHand === 9);
     }, 120000);
 
@@ -157,6 +165,9 @@ export function orderLifeSuite(shared: () => Cluster): void {
         const [payment] = (await api().get(`/v1/payments?orderId=${id}`).set(auth()).expect(200)).body;
         expect(payment).toMatchObject({ status: 'approved', amount: 2697, flow: kind === 'market' ? 'channel' : 'invoice' });
         expect(payment).not.toHaveProperty('authorizationId');
+        // An invoice or COD is still to be paid; the marketplace has the money.
+        expect(ready.payment.status).toBe(kind === 'market' ? 'captured' : 'pending');
+        expect(ready.totals.outstanding).toBe(kind === 'market' ? 0 : 2697);
       }
     }, 90000);
 

@@ -1,5 +1,4 @@
 import type { UpdateQuery } from 'mongoose';
-import { orderTotals, type PricedOrder } from '@oms/contracts';
 import {
   bucketsOf,
   dayOf,
@@ -16,6 +15,7 @@ import {
 import type { OutboxEntry } from '@oms/outbox';
 import { initialCheckKeys } from '../domain/check-keys';
 import type { OrderChange, OrderState } from '../domain/order';
+import { NO_PAYMENT_AMOUNTS, paymentStatusOf, totalsWithPayments } from '../domain/payment-status';
 import { LIST_FIELDS_BACKFILL_MARKER, ORDER_DAY_KIND, orderTimeBuckets, skuDayKind } from './order-days';
 import type { OrderModel } from './order-model';
 import { findsFewOrders, orderListFilter, type OrderListQuery } from './order-query';
@@ -72,13 +72,20 @@ export function listFields(set: Pick<OrderChange['set'], 'lines' | 'holds'>) {
 
 /** The order as clients see it, with its money totals derived from what it carries (never stored: one source of truth). */
 export function toView(doc: Record<string, unknown>) {
-  const { _id, ...rest } = withoutStoreFields(doc);
+  // paymentAmounts shows in the totals (paid, captured, refunded), not as a field of its own.
+  const { _id, paymentAmounts, ...rest } = withoutStoreFields(doc);
   return {
     id: _id,
     ...rest,
     ...(rest.source === undefined ? {} : { source: unpackSource(rest.source) }),
-    ...(rest.lines && rest.shipping && rest.payment ? { totals: orderTotals(rest as unknown as PricedOrder) } : {}),
+    ...(rest.lines && rest.shipping && rest.payment && rest.checks ? moneyView({ ...rest, paymentAmounts } as unknown as OrderState) : {}),
   };
+}
+
+/** The payment with its status, and the totals with what was paid (domain/payment-status.ts). */
+function moneyView(order: OrderState) {
+  const amounts = order.paymentAmounts ?? NO_PAYMENT_AMOUNTS;
+  return { payment: { ...order.payment, status: paymentStatusOf(order, amounts) }, totals: totalsWithPayments(order, amounts) };
 }
 
 export interface OrderPage {

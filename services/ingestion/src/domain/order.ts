@@ -28,12 +28,20 @@ export interface AllocatedLine {
   locationId: string;
 }
 
+/** Money the payment services reported for the order, in minor units (absent on orders from before: zeros). */
+export interface PaymentAmounts {
+  authorized: number;
+  captured: number;
+  refunded: number;
+}
+
 /** The order aggregate as the domain sees it (the store adds the processed message ids and the events it owes). */
 export interface OrderState extends CanonicalOrder {
   id: string;
   status: OrderStatus;
   holds: Hold[];
   checks: { stock: StockCheck; payment: PaymentCheck };
+  paymentAmounts?: PaymentAmounts;
   /** The keys of the current reservation and payment check (a new one after each change of lines or amount). */
   checkKeys: CheckKeys;
   allocation: AllocatedLine[];
@@ -50,7 +58,18 @@ export interface OrderChange {
   set: Partial<
     Pick<
       OrderState,
-      'status' | 'holds' | 'checks' | 'checkKeys' | 'allocation' | 'fulfillments' | 'shipments' | 'returns' | 'shippingAddress' | 'lines' | 'payment'
+      | 'status'
+      | 'holds'
+      | 'checks'
+      | 'paymentAmounts'
+      | 'checkKeys'
+      | 'allocation'
+      | 'fulfillments'
+      | 'shipments'
+      | 'returns'
+      | 'shippingAddress'
+      | 'lines'
+      | 'payment'
     >
   >;
   timeline: TimelineEntry[];

@@ -298,6 +298,7 @@ describe('the order process reactions', () => {
       const captured = fact('payment.captured.v1', { orderId: ID, checkId: 'chk-1', amount: 4493, currency: 'EUR', providerRef: 'cap-1' }, 'payment-check');
       const change = reactTo(orderIn({ status: 'shipped' }), captured);
       expect(change.set.checks).toEqual({ stock: 'reserved', payment: 'captured' });
+      expect(change.set.paymentAmounts).toEqual({ authorized: 0, captured: 4493, refunded: 0 });
       expect(change.timeline[0]).toMatchObject({ type: 'payment_captured', detail: '44.93 EUR captured (cap-1)' });
       expect(reactTo(orderIn({ status: 'returned', checks: { stock: 'consumed', payment: 'refunded' } }), captured).set.checks).toBeUndefined();
     });
@@ -381,6 +382,25 @@ describe('the order process reactions', () => {
       expect(change.set.returns).toEqual([{ id: 'r-1', status: 'refunded' }]);
       expect(change.set.checks?.payment).toBe('refunded');
       expect(change.timeline[0].detail).toBe('refund of 19.99 EUR for return r-1 (rf-1)');
+    });
+
+    it('when payments are approved, captured and refunded, then the order keeps the amounts: a card is authorized, a marketplace payment taken, refunds add up', () => {
+      const card = reactTo(orderIn({ checks: { stock: 'pending', payment: 'pending' } }), approved());
+      expect(card.set.paymentAmounts).toEqual({ authorized: 4493, captured: 0, refunded: 0 });
+      const market = orderIn({ checks: { stock: 'pending', payment: 'pending' }, payment: { ...orderIn().payment, method: 'marketplace' } });
+      expect(reactTo(market, approved()).set.paymentAmounts).toEqual({ authorized: 0, captured: 4493, refunded: 0 });
+      const invoice = orderIn({ checks: { stock: 'pending', payment: 'pending' }, payment: { ...orderIn().payment, method: 'invoice' } });
+      expect(reactTo(invoice, approved()).set.paymentAmounts).toBeUndefined();
+      const refundedOnce = orderIn({
+        status: 'returned',
+        returns: [{ id: 'r-2', status: 'received' }],
+        paymentAmounts: { authorized: 4493, captured: 4493, refunded: 1999 },
+      });
+      const second = reactTo(
+        refundedOnce,
+        fact('payment.refunded.v1', { orderId: ID, returnId: 'r-2', amount: 1000, currency: 'EUR', providerRef: 'rf-2' }, 'payment-check'),
+      );
+      expect(second.set.paymentAmounts).toEqual({ authorized: 4493, captured: 4493, refunded: 2999 });
     });
 
     it('when a return is opened, then the order lists it as requested', () => {

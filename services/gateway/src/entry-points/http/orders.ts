@@ -32,9 +32,28 @@ const orderTotalsView = z
     giftCards: minor,
     due: minor.describe('What the payment method covers: total − giftCards'),
     lines: z.array(z.object({ gross: minor, discount: minor, net: minor, tax: minor })),
+    captured: minor.describe('Taken at shipment by the provider, or by a marketplace'),
+    paid: minor.describe('giftCards + captured'),
+    refunded: minor,
+    outstanding: minor.describe('total − paid'),
   })
   .describe('Money totals in minor units of the order currency');
-const orderView = z.object({ id: z.string(), channel: z.string(), status: z.string(), totals: orderTotalsView, timeline: z.array(timelineEntry) }).loose();
+const orderView = z
+  .object({
+    id: z.string(),
+    channel: z.string(),
+    status: z.string(),
+    payment: z
+      .object({
+        method: z.string(),
+        amount: minor,
+        status: z.enum(['pending', 'authorized', 'captured', 'partially_refunded', 'refunded', 'voided', 'declined']),
+      })
+      .loose(),
+    totals: orderTotalsView,
+    timeline: z.array(timelineEntry),
+  })
+  .loose();
 const orderSummary = z.object({ id: z.string(), channel: z.string(), externalId: z.string(), status: z.string(), createdAt: z.string() }).loose();
 const queued = (status: string) => z.object({ id: z.string(), status: z.literal(status) });
 

@@ -1,4 +1,7 @@
+import { paymentFlowOf } from '@oms/contracts';
 import { entry, isClosed, money, moveTo, releaseWhenReady } from '../order-steps';
+import { NO_PAYMENT_AMOUNTS } from '../payment-status';
+import type { OrderChange, OrderState, PaymentAmounts } from '../order';
 import { checks, type Reaction } from './reaction';
 
 /** What payment-check reports about the order's payment (under its current payment check key). */
@@ -7,7 +10,13 @@ export const paymentApproved: Reaction<'payment.approved.v1'> = (order, fact, ch
   const { amount, currency, providerRef } = fact.data;
   change.timeline.push(entry(fact, 'payment_approved', `${money(amount, currency)} approved (${providerRef})`));
   // A late copy after the void was reported (handled out of order): the check stays voided.
-  if (order.checks.payment !== 'voided') checks(order, change, { payment: 'approved' });
+  if (order.checks.payment !== 'voided') {
+    checks(order, change, { payment: 'approved' });
+    // A card is authorized; a marketplace took the money already; an invoice is paid later, outside.
+    const flow = paymentFlowOf(order.payment.method);
+    if (flow === 'authorize') amounts(order, change, { authorized: amount });
+    if (flow === 'channel') amounts(order, change, { captured: amount });
+  }
   if (isClosed(order)) {
     // The void sent with the cancel may have overtaken this check and found nothing to void: void again.
     change.timeline.push(entry(fact, 'payment_void_requested', `the order is ${order.status}: the authorization is voided`, { service: 'ingestion' }));
@@ -27,6 +36,7 @@ export const paymentDeclined: Reaction<'payment.declined.v1'> = (order, fact, ch
 export const paymentVoided: Reaction<'payment.voided.v1'> = (order, fact, change) => {
   change.timeline.push(entry(fact, 'payment_voided'));
   checks(order, change, { payment: 'voided' });
+  if (paymentAmountsOf(order).authorized > 0) amounts(order, change, { authorized: 0 });
 };
 
 /** The money was taken at shipment: the payment is `captured` (refunds go against it). */
@@ -34,11 +44,20 @@ export const paymentCaptured: Reaction<'payment.captured.v1'> = (order, fact, ch
   const { amount, currency, providerRef } = fact.data;
   change.timeline.push(entry(fact, 'payment_captured', `${money(amount, currency)} captured (${providerRef})`));
   if (order.checks.payment === 'approved') checks(order, change, { payment: 'captured' });
+  amounts(order, change, { captured: amount });
 };
 
 export const paymentRefunded: Reaction<'payment.refunded.v1'> = (order, fact, change) => {
   const { amount, currency, returnId, providerRef } = fact.data;
   change.timeline.push(entry(fact, 'refunded', `refund of ${money(amount, currency)} for return ${returnId} (${providerRef})`));
   checks(order, change, { payment: 'refunded' });
+  amounts(order, change, { refunded: paymentAmountsOf(order).refunded + amount });
   change.set.returns = order.returns.map((r) => (r.id === returnId ? { ...r, status: 'refunded' as const } : r));
 };
+
+const paymentAmountsOf = (order: OrderState): PaymentAmounts => order.paymentAmounts ?? NO_PAYMENT_AMOUNTS;
+
+/** Record amounts reported for the payment over those the order (and this change) already has. */
+function amounts(order: OrderState, change: OrderChange, patch: Partial<PaymentAmounts>): void {
+  change.set.paymentAmounts = { ...paymentAmountsOf(order), ...change.set.paymentAmounts, ...patch };
+}
