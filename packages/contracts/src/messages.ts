@@ -143,6 +143,8 @@ export const events = {
   'payment.approved.v1': z.object({ orderId, checkId: z.string(), amount: minorUnits, currency: currencyCode, providerRef: z.string() }),
   'payment.declined.v1': z.object({ orderId, checkId: z.string(), reason: z.string() }),
   'payment.voided.v1': z.object({ orderId }),
+  /** A prepayment order waits for the customer's transfer of `amount` (POST /v1/orders/{id}/payments records it). */
+  'payment.awaiting.v1': z.object({ orderId, checkId: z.string(), amount: minorUnits, currency: currencyCode }),
   /** The authorized money was taken (at shipment). */
   'payment.captured.v1': z.object({ orderId, checkId: z.string(), amount: minorUnits, currency: currencyCode, providerRef: z.string() }),
   'payment.refunded.v1': z.object({ orderId, returnId: z.string(), amount: minorUnits, currency: currencyCode, providerRef: z.string() }),
@@ -212,6 +214,16 @@ export const commands = {
     intakeInFlight,
   }),
   /** Ops releases one of an order's holds; the checks the hold stopped run again. */
+  /** A payment received for an order waiting for one (a bank transfer, recorded by ops or a bank import). */
+  'order.record-payment.v1': z.object({
+    orderId,
+    amount: minorUnits.refine((a) => a > 0, 'must be more than 0'),
+    currency: currencyCode.optional(),
+    reference: z.string().min(1).max(200),
+    actor,
+    channels: channelScope,
+    intakeInFlight,
+  }),
   'order.decide.v1': z.object({ orderId, decisions: z.array(shortageDecision).min(1).max(500), actor, channels: channelScope, intakeInFlight }),
   'order.release-hold.v1': z.object({
     orderId,
@@ -270,6 +282,8 @@ export const commands = {
   'stock.expect.v1': z.object({ sku, ...incomingSchema.shape, actor }),
   'payment.check.v1': z.object({ orderId, amount: minorUnits, currency: currencyCode, provider: z.string(), method: z.string(), reference: z.string() }),
   'payment.void.v1': z.object({ orderId }),
+  /** Money received for a payment waiting for it (a bank transfer); `reference` makes a repeat count once. */
+  'payment.receive.v1': z.object({ orderId, amount: minorUnits, currency: currencyCode, reference: z.string(), actor }),
   /** Take the authorized money (at shipment): at most what was authorized; nothing for payments no provider holds. */
   'payment.capture.v1': z.object({ orderId, amount: minorUnits, currency: currencyCode }),
   'payment.refund.v1': z.object({ orderId, returnId: z.string(), amount: minorUnits, currency: currencyCode }),

@@ -173,6 +173,8 @@ export type Address = z.infer<typeof addressSchema>;
 export const ORDER_STATUSES = [
   'received',
   'pending',
+  /** Prepayment: waits for the customer's bank transfer before it goes to the warehouse. */
+  'awaiting_payment',
   'on_hold',
   'ready_to_fulfill',
   'packed',

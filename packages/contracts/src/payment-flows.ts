@@ -5,16 +5,19 @@
  * - `invoice`: invoice and cash on delivery: the money comes after the goods, outside any provider; nothing
  *   to authorize (risk rules decide, when there are some).
  * - `channel`: the marketplace took the money from the customer and pays the shop; nothing to authorize.
+ * - `prepayment`: bank transfer before shipping (Vorkasse): the order waits as `awaiting_payment` until the
+ *   money is recorded as received (POST /v1/orders/{id}/payments), and is cancelled if it never comes.
  *
  * Method names are compared in lower case with spaces and punctuation as underscores, so Shopify's gateway
  * names ("Cash on Delivery (COD)") and German ones ("Rechnung", "Nachnahme") are recognized.
  */
-export type PaymentFlow = 'authorize' | 'invoice' | 'channel';
+export type PaymentFlow = 'authorize' | 'invoice' | 'channel' | 'prepayment';
 
 const FLOWS: Array<[RegExp, PaymentFlow]> = [
   [/^(invoice|rechnung|kauf_auf_rechnung|pay_by_invoice)/, 'invoice'],
   [/^(cash_on_delivery|cod|nachnahme)/, 'invoice'],
   [/^(marketplace|channel_collected)/, 'channel'],
+  [/^(prepayment|vorkasse|bank_transfer|bank_deposit|ueberweisung|uberweisung)/, 'prepayment'],
 ];
 
 const normalized = (method: string) =>

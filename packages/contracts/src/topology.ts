@@ -16,7 +16,10 @@ export interface QueueDefinition {
  */
 export const QUEUES = [
   { name: 'ingestion.order-intake', events: ['order.received.v1'] },
-  { name: 'ingestion.commands', commands: ['order.cancel.v1', 'order.amend.v1', 'order.release-hold.v1', 'order.decide.v1'] },
+  {
+    name: 'ingestion.commands',
+    commands: ['order.cancel.v1', 'order.amend.v1', 'order.release-hold.v1', 'order.decide.v1', 'order.record-payment.v1'],
+  },
   {
     name: 'ingestion.order-progress',
     events: [
@@ -28,6 +31,7 @@ export const QUEUES = [
       'stock.consumed.v1',
       'stock.restocked.v1',
       'payment.approved.v1',
+      'payment.awaiting.v1',
       'payment.declined.v1',
       'payment.voided.v1',
       'payment.captured.v1',
@@ -58,7 +62,7 @@ export const QUEUES = [
       'stock.expect.v1',
     ],
   },
-  { name: 'payment-check.commands', commands: ['payment.check.v1', 'payment.void.v1', 'payment.capture.v1', 'payment.refund.v1'] },
+  { name: 'payment-check.commands', commands: ['payment.check.v1', 'payment.void.v1', 'payment.capture.v1', 'payment.refund.v1', 'payment.receive.v1'] },
   { name: 'fulfillment.commands', commands: ['fulfillment.open.v1', 'fulfillment.cancel.v1', 'fulfillment.pack.v1', 'fulfillment.report-short-pick.v1'] },
   { name: 'carrier.commands', commands: ['shipment.book.v1', 'shipment.record-tracking.v1', 'carrier.configure.v1'] },
   { name: 'returns.commands', commands: ['return.open.v1', 'return.receive.v1'] },

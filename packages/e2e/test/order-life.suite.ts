@@ -171,6 +171,34 @@ export function orderLifeSuite(shared: () => Cluster): void {
       }
     }, 90000);
 
+    it('when an order is paid in advance by bank transfer, then it waits for the money; recorded in two transfers it goes to the warehouse', async () => {
+      await receive('SCARF-BLU', 5);
+      const prepaid = sampleOrder({ channel, externalId: 'WS-VORKASSE-1', lines: [{ sku: 'SCARF-BLU', quantity: 1, unitPrice: 2500 }] });
+      const body = { ...prepaid, payment: { ...prepaid.payment, method: 'bank_transfer', provider: 'bank', reference: 'VK-1' } };
+      const id = (await api().post('/v1/orders').set(auth()).send(body).expect(202)).body.id as string;
+      const waiting = await waitForStatus(id, 'awaiting_payment');
+      expect(waiting.payment.status).toBe('awaiting_payment');
+      expect(waiting.totals.outstanding).toBe(2995);
+
+      const pay = (amount: number, reference: string) => api().post(`/v1/orders/${id}/payments`).set(auth()).send({ amount, reference });
+      expect([200, 202]).toContain((await pay(1000, 'SEPA-A')).status);
+      expect([200, 202]).toContain((await pay(1000, 'SEPA-A')).status); // the same transfer again counts once
+      await eventually(async () => {
+        const [payment] = (await api().get(`/v1/payments?orderId=${id}`).set(auth()).expect(200)).body;
+        return payment?.received?.length === 1 && payment.status === 'awaiting_payment';
+      });
+      expect([200, 202]).toContain((await pay(1995, 'SEPA-B')).status);
+      const ready = await waitForStatus(id, 'ready_to_fulfill');
+      expect(ready.payment.status).toBe('captured');
+      expect(ready.totals).toMatchObject({ paid: 2995, outstanding: 0 });
+
+      const invalid = await pay(0, 'SEPA-C');
+      expect(invalid.status).toBe(422);
+      const notWaiting = await pay(100, 'SEPA-D');
+      expect(notWaiting.status).toBe(409);
+      expect(notWaiting.headers['content-type']).toMatch(/application\/problem\+json/);
+    }, 90000);
+
     it('when stock is short, then the order is put on hold with the reason stock_short', async () => {
       await receive('MUG-WHT', 1);
       const placed = await api()

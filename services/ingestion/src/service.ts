@@ -5,6 +5,7 @@ import { orderDays } from './data-access/order-days';
 import { orderLockKey, orderModel, type OrderDocument } from './data-access/order-model';
 import { OrderRepository, toView } from './data-access/order-repository';
 import { internalOrderRoutes } from './entry-points/http/internal-orders';
+import { PrepaymentExpiry } from './entry-points/jobs/prepayment-expiry';
 import { orderSubscriptions } from './entry-points/messages/order-subscriptions';
 
 export const SERVICE_NAME = 'ingestion';
@@ -21,10 +22,13 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     void backfillListFields(store, orders, ctx.logger).catch((err) =>
       ctx.logger.warn({ err: (err as Error).message }, 'list fields backfill stopped; it starts again with the next start'),
     );
+    const prepayments = new PrepaymentExpiry({ orders, broker: ctx.broker }, ctx.config.PREPAYMENT_DAYS, ctx.logger);
+    prepayments.start(ctx.config.PREPAYMENT_SWEEP_MS);
     return {
       routes: (app) => internalOrderRoutes(app, orders),
       consumers: orderSubscriptions({ store, orders }),
       prefetch: { 'ingestion.order-intake': ctx.config.INTAKE_PREFETCH },
+      onStop: () => prepayments.stop(),
     };
   },
 };

@@ -210,6 +210,40 @@ describe('payment-check', () => {
     expect(sandbox.control.calls.captures).toBe(before);
   });
 
+  it('when a prepayment is checked, then it waits for the transfer; transfers are counted once per reference until they cover the amount, then it is approved', async () => {
+    const orderId = newOrder();
+    const before = sandbox.control.calls.authorizations;
+    await commands.send('payment.check.v1', { ...checkCommand(orderId), method: 'bank_transfer' }, { correlationId: orderId });
+    const [waiting] = await paymentsOf(orderId);
+    expect(waiting).toMatchObject({ status: 'awaiting_payment', flow: 'prepayment', amount: 5000 });
+    expect((await eventually(() => eventsOf('payment.awaiting.v1', orderId)[0])).data).toEqual({ orderId, checkId: waiting.id, amount: 5000, currency: 'EUR' });
+
+    const receive = (reference: string, amount: number) =>
+      commands.send('payment.receive.v1', { orderId, amount, currency: 'EUR', reference, actor: 'api-key:ops' }, { correlationId: orderId });
+    await receive('SEPA-1', 3000);
+    await receive('SEPA-1', 3000); // the same transfer recorded twice
+    expect((await paymentsOf(orderId))[0]).toMatchObject({
+      status: 'awaiting_payment',
+      received: [expect.objectContaining({ reference: 'SEPA-1', amount: 3000 })],
+    });
+    await receive('SEPA-2', 2000);
+    const [paid] = await paymentsOf(orderId);
+    expect(paid.status).toBe('approved');
+    expect(paid.received.map((r: { reference: string }) => r.reference)).toEqual(['SEPA-1', 'SEPA-2']);
+    await settle();
+    expect(eventsOf('payment.approved.v1', orderId).map((e) => e.data)).toEqual([
+      { orderId, checkId: paid.id, amount: 5000, currency: 'EUR', providerRef: 'bank transfer SEPA-2' },
+    ]);
+    expect(sandbox.control.calls.authorizations).toBe(before);
+  });
+
+  it('when a transfer is recorded for a card payment, then it is refused: that payment waits for none', async () => {
+    const { orderId } = await approvedOrder();
+    await expect(
+      commands.send('payment.receive.v1', { orderId, amount: 5000, currency: 'EUR', reference: 'SEPA-9', actor: 'api-key:ops' }, { correlationId: orderId }),
+    ).rejects.toMatchObject({ status: 409, message: expect.stringContaining('waits for no transfer') });
+  });
+
   it('when a refund is asked for an order without an approved payment, then it is refused with 409', async () => {
     const orderId = newOrder();
     await expect(

@@ -10,6 +10,9 @@ describe('payment flows', () => {
     ['Cash on Delivery (COD)', 'invoice'],
     ['nachnahme', 'invoice'],
     ['marketplace', 'channel'],
+    ['bank_transfer', 'prepayment'],
+    ['Vorkasse', 'prepayment'],
+    ['Bank Deposit', 'prepayment'],
   ])('when the method is %s, then it is paid by %s', (method, flow) => {
     expect(paymentFlowOf(method)).toBe(flow);
   });

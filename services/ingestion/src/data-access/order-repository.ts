@@ -175,6 +175,15 @@ export class OrderRepository {
   }
 
   /** Note the day of each of `skus` for an order created at `createdAt`: before storing lines that add a SKU. */
+  /**
+   * Orders waiting for a prepayment since before `cutoff` (ISO time): the status equality reaches PostgreSQL
+   * on FerretDB (and the status index on MongoDB), and few orders wait at once; the age is checked here.
+   */
+  async awaitingPaymentBefore(cutoff: string): Promise<string[]> {
+    const waiting = await this.model.find({ status: 'awaiting_payment' }, { _id: 1, createdAt: 1 }).lean<Array<{ _id: string; createdAt: string }>>();
+    return waiting.filter((o) => o.createdAt < cutoff).map((o) => o._id);
+  }
+
   async noteSkus(createdAt: string, skus: string[]): Promise<void> {
     await this.days.noteAll(skuNotes(createdAt, skus));
   }

@@ -3,7 +3,8 @@ import type { OrderStatus } from '@oms/contracts';
 /** Every transition the order state machine allows; anything else is refused. */
 export const TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   received: ['pending', 'on_hold', 'cancelled', 'rejected'],
-  pending: ['on_hold', 'ready_to_fulfill', 'cancelled', 'rejected'],
+  pending: ['awaiting_payment', 'on_hold', 'ready_to_fulfill', 'cancelled', 'rejected'],
+  awaiting_payment: ['pending', 'on_hold', 'cancelled', 'rejected'],
   on_hold: ['pending', 'ready_to_fulfill', 'cancelled', 'rejected'],
   ready_to_fulfill: ['packed', 'on_hold', 'cancelled'],
   packed: ['shipped'],
@@ -16,7 +17,7 @@ export const TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> 
 };
 
 /** Statuses from which an order can still be cancelled (nothing has left the warehouse shelf yet). */
-export const CANCELLABLE: readonly OrderStatus[] = ['received', 'pending', 'on_hold', 'ready_to_fulfill'];
+export const CANCELLABLE: readonly OrderStatus[] = ['received', 'pending', 'awaiting_payment', 'on_hold', 'ready_to_fulfill'];
 
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
   return TRANSITIONS[from].includes(to);
@@ -26,4 +27,4 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
  * Statuses in which the shipping address and the lines may still change. Once a fulfillment is opened
  * (ready_to_fulfill) the warehouse works from it, so a change would first have to cancel that work: refused.
  */
-export const AMENDABLE: readonly OrderStatus[] = ['received', 'pending', 'on_hold'];
+export const AMENDABLE: readonly OrderStatus[] = ['received', 'pending', 'awaiting_payment', 'on_hold'];

@@ -3,7 +3,8 @@ import type { CheckKeys } from './check-keys';
 
 /** `none`: no check is under way for the order as it is now (held before it started, e.g. amount_mismatch). */
 export type StockCheck = 'none' | 'pending' | 'reserved' | 'short' | 'backordered' | 'released' | 'consumed';
-export type PaymentCheck = 'none' | 'pending' | 'approved' | 'captured' | 'declined' | 'voided' | 'refunded';
+/** `awaiting`: a prepayment waiting for the customer's transfer. */
+export type PaymentCheck = 'none' | 'pending' | 'awaiting' | 'approved' | 'captured' | 'declined' | 'voided' | 'refunded';
 
 export interface TimelineEntry {
   at: string;

@@ -2,7 +2,7 @@ import { orderTotals, paymentFlowOf, type PricedOrder } from '@oms/contracts';
 import type { OrderState, PaymentAmounts } from './order';
 
 /** What clients see as the payment's status (GET /v1/orders/{id} → payment.status). */
-export type PaymentStatus = 'pending' | 'authorized' | 'captured' | 'partially_refunded' | 'refunded' | 'voided' | 'declined';
+export type PaymentStatus = 'pending' | 'authorized' | 'captured' | 'partially_refunded' | 'refunded' | 'voided' | 'declined' | 'awaiting_payment';
 
 export const NO_PAYMENT_AMOUNTS: PaymentAmounts = { authorized: 0, captured: 0, refunded: 0 };
 
@@ -18,8 +18,10 @@ export function paymentStatusOf(order: Pick<OrderState, 'checks' | 'payment'>, a
     case 'approved': {
       const flow = paymentFlowOf(order.payment.method);
       if (flow === 'invoice') return 'pending';
-      return flow === 'channel' || amounts.captured > 0 ? 'captured' : 'authorized';
+      return flow === 'channel' || flow === 'prepayment' || amounts.captured > 0 ? 'captured' : 'authorized';
     }
+    case 'awaiting':
+      return 'awaiting_payment';
     case 'captured':
       return 'captured';
     case 'declined':

@@ -8,10 +8,15 @@ describe('order state machine', () => {
     ['received', 'on_hold'],
     ['received', 'cancelled'],
     ['received', 'rejected'],
+    ['pending', 'awaiting_payment'],
     ['pending', 'on_hold'],
     ['pending', 'ready_to_fulfill'],
     ['pending', 'cancelled'],
     ['pending', 'rejected'],
+    ['awaiting_payment', 'pending'],
+    ['awaiting_payment', 'on_hold'],
+    ['awaiting_payment', 'cancelled'],
+    ['awaiting_payment', 'rejected'],
     ['on_hold', 'pending'],
     ['on_hold', 'ready_to_fulfill'],
     ['on_hold', 'cancelled'],
@@ -42,6 +47,8 @@ describe('order state machine', () => {
     ['pending', 'packed'],
     ['pending', 'shipped'],
     ['on_hold', 'packed'],
+    ['awaiting_payment', 'ready_to_fulfill'],
+    ['awaiting_payment', 'packed'],
     ['ready_to_fulfill', 'pending'],
     ['ready_to_fulfill', 'rejected'],
     ['packed', 'cancelled'],
@@ -69,7 +76,7 @@ describe('order state machine', () => {
   });
 
   it('when an order can be changed, then it can also be cancelled and nothing has gone to the warehouse yet', () => {
-    expect([...AMENDABLE].sort()).toEqual(['on_hold', 'pending', 'received']);
+    expect([...AMENDABLE].sort()).toEqual(['awaiting_payment', 'on_hold', 'pending', 'received']);
     for (const status of AMENDABLE) expect(CANCELLABLE).toContain(status);
     expect(AMENDABLE).not.toContain('ready_to_fulfill');
   });

@@ -1,6 +1,7 @@
-import { needsAuthorization, paymentFlowOf } from '@oms/contracts';
+import { needsAuthorization, paymentFlowOf, type Outgoing } from '@oms/contracts';
 import type { Message } from '@oms/messaging';
 import { paymentCheckId } from '../data-access/payment-check-model';
+import type { AuthorizationResult } from '../data-access/payment-provider';
 import { withoutProviderCall } from '../domain/payment-check';
 import type { PaymentUseCaseDeps } from './payment-check-deps';
 
@@ -39,11 +40,25 @@ export async function checkPayment({ store, provider }: PaymentUseCaseDeps, msg:
         createdAt: new Date(),
       },
       correlationId: orderId,
-      emit: [
-        result.status === 'approved'
-          ? { type: 'payment.approved.v1', data: { orderId, checkId, amount, currency, providerRef: result.authorizationId ?? result.note } }
-          : { type: 'payment.declined.v1', data: { orderId, checkId, reason: result.reason } },
-      ],
+      emit: [verdictEvent(result, { orderId, checkId, amount, currency })],
     };
   });
+}
+
+type Verdict = AuthorizationResult | ReturnType<typeof withoutProviderCall>;
+
+/** What the order hears of the check: approved, declined, or waiting for the customer's transfer. */
+function verdictEvent(result: Verdict, check: { orderId: string; checkId: string; amount: number; currency: string }): Outgoing {
+  const { orderId, checkId, amount, currency } = check;
+  switch (result.status) {
+    case 'approved':
+      return {
+        type: 'payment.approved.v1',
+        data: { orderId, checkId, amount, currency, providerRef: result.authorizationId ?? ('note' in result ? result.note : '') },
+      };
+    case 'awaiting_payment':
+      return { type: 'payment.awaiting.v1', data: { orderId, checkId, amount, currency } };
+    case 'declined':
+      return { type: 'payment.declined.v1', data: { orderId, checkId, reason: result.reason } };
+  }
 }

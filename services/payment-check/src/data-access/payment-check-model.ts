@@ -2,7 +2,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import type { PaymentFlow } from '@oms/contracts';
 import { deterministicId } from '@oms/messaging';
 import { aggregateFields, type AggregateDocument } from '@oms/outbox';
-import type { PaymentStatus, RefundRecord } from '../domain/payment-check';
+import type { PaymentStatus, ReceivedPayment, RefundRecord } from '../domain/payment-check';
 
 export interface PaymentCheckDoc extends AggregateDocument {
   orderId: string;
@@ -20,6 +20,8 @@ export interface PaymentCheckDoc extends AggregateDocument {
   capturedAt?: Date;
   declineReason?: string;
   refunds: RefundRecord[];
+  /** Prepayment: the transfers recorded as received, one per reference. */
+  received?: Array<ReceivedPayment & { actor: string }>;
   createdAt: Date;
   voidedAt?: Date;
 }
@@ -52,13 +54,14 @@ const paymentCheckSchema = new Schema(
     method: { type: String, required: true },
     flow: { type: String },
     reference: { type: String, required: true },
-    status: { type: String, required: true, enum: ['approved', 'declined', 'voided', 'captured'] },
+    status: { type: String, required: true, enum: ['approved', 'declined', 'voided', 'captured', 'awaiting_payment'] },
     authorizationId: { type: String },
     captured: { type: Number },
     captureId: { type: String },
     capturedAt: { type: Date },
     declineReason: { type: String },
     refunds: { type: [refundSchema], default: [] },
+    received: { type: Schema.Types.Mixed },
     createdAt: { type: Date, required: true },
     voidedAt: { type: Date },
   },

@@ -18,6 +18,9 @@ export function toPaymentCheckView(doc: PaymentCheckDoc) {
       : {}),
     ...(doc.declineReason ? { declineReason: doc.declineReason } : {}),
     refunds: (doc.refunds ?? []).map((r) => ({ returnId: r.returnId, amount: r.amount, providerRef: r.providerRef, at: new Date(r.at).toISOString() })),
+    ...(doc.received
+      ? { received: doc.received.map((r) => ({ reference: r.reference, amount: r.amount, actor: r.actor, at: new Date(r.at).toISOString() })) }
+      : {}),
     createdAt: new Date(doc.createdAt).toISOString(),
     ...(doc.voidedAt ? { voidedAt: new Date(doc.voidedAt).toISOString() } : {}),
   };

@@ -1,7 +1,7 @@
 import type { PaymentFlow } from '@oms/contracts';
 import { Refusal } from '@oms/errors';
 
-export type PaymentStatus = 'approved' | 'declined' | 'voided' | 'captured';
+export type PaymentStatus = 'approved' | 'declined' | 'voided' | 'captured' | 'awaiting_payment';
 
 export interface RefundRecord {
   returnId: string;
@@ -22,14 +22,44 @@ export interface PaymentCheckState {
   refunds: RefundRecord[];
 }
 
-/** The verdict on a payment no provider is asked about: approved, with why no authorization exists. */
-export function withoutProviderCall(flow: PaymentFlow, amount: number): { status: 'approved'; authorizationId?: undefined; note: string } {
+/**
+ * The verdict on a payment no provider is asked about: approved, with why no authorization exists; a
+ * prepayment with something due waits for the transfer instead.
+ */
+export function withoutProviderCall(flow: PaymentFlow, amount: number): { status: 'approved' | 'awaiting_payment'; authorizationId?: undefined; note: string } {
+  if (flow === 'prepayment' && amount > 0) return { status: 'awaiting_payment', note: 'waiting for the bank transfer' };
   const why: Record<PaymentFlow, string> = {
     invoice: 'paid on invoice or delivery: no provider call',
     channel: 'collected by the channel: no provider call',
+    prepayment: 'prepayment: no provider call',
     authorize: 'nothing due after gift cards: no provider call',
   };
   return { status: 'approved', note: amount === 0 && flow !== 'authorize' ? `${why[flow]}, nothing due` : why[flow] };
+}
+
+export interface ReceivedPayment {
+  reference: string;
+  amount: number;
+  at: Date;
+}
+
+export type ReceiptDecision = { kind: 'nothing' } | { kind: 'record'; complete: boolean; total: number };
+
+/**
+ * Money received for a prepayment (a bank transfer): counted once per reference; the payment is complete
+ * (approved) when what was received covers the amount. A payment that waits for none refuses it.
+ */
+export function decideReceipt(
+  check: (PaymentCheckState & { received?: ReceivedPayment[] }) | null,
+  receipt: { amount: number; currency: string; reference: string },
+): ReceiptDecision {
+  if (!check) throw new Refusal('conflict', 'the order has no payment check yet: try again in a moment');
+  const received = check.received ?? [];
+  if (received.some((r) => r.reference === receipt.reference)) return { kind: 'nothing' };
+  if (check.status !== 'awaiting_payment') throw new Refusal('conflict', `the payment is ${check.status}: it waits for no transfer`);
+  if (receipt.currency !== check.currency) throw new Refusal('invalid', `the payment currency is ${check.currency}, not ${receipt.currency}`);
+  const total = received.reduce((sum, r) => sum + r.amount, 0) + receipt.amount;
+  return { kind: 'record', complete: total >= check.amount, total };
 }
 
 export type VoidDecision =

@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { addressSchema, commands, HOLD_REASONS, identifier, minorUnits, ORDER_STATUSES, orderLineSchema, sku, type MessageData } from '@oms/contracts';
+import {
+  addressSchema,
+  commands,
+  currencyCode,
+  HOLD_REASONS,
+  identifier,
+  minorUnits,
+  ORDER_STATUSES,
+  orderLineSchema,
+  sku,
+  type MessageData,
+} from '@oms/contracts';
 import { express } from '@oms/http';
 import type { GatewayDeps } from '../../application/deps';
 import { intakeInFlight, orderCommand, type OrderCommandType } from '../../application/order-commands';
@@ -47,7 +58,7 @@ const orderView = z
       .object({
         method: z.string(),
         amount: minor,
-        status: z.enum(['pending', 'authorized', 'captured', 'partially_refunded', 'refunded', 'voided', 'declined']),
+        status: z.enum(['pending', 'authorized', 'captured', 'partially_refunded', 'refunded', 'voided', 'declined', 'awaiting_payment']),
       })
       .loose(),
     totals: orderTotalsView,
@@ -243,6 +254,31 @@ export function ordersRoutes(deps: OrdersDeps): express.Router {
       return toIngestion(principal, 'order.release-hold.v1', data);
     },
     pending: ({ orderId }) => ({ id: orderId, status: 'release_requested' }),
+  });
+
+  commandRoute(router, deps, {
+    method: 'post',
+    path: '/orders/:id/payments',
+    summary:
+      'Record money received for an order waiting for its prepayment (ops, or a bank import): counted once per reference; when it covers the amount the order goes on to the warehouse',
+    tags: ['orders', 'payments'],
+    params: orderParams,
+    body: z.strictObject({
+      amount: minorUnits.refine((a) => a > 0, 'must be more than 0').describe('Received, in minor units of the order currency'),
+      currency: currencyCode.optional().describe('Defaults to the order currency; another one is refused'),
+      reference: z.string().min(1).max(200).describe("The bank's reference of the transfer: the same reference again is counted once"),
+    }),
+    errors: [409],
+    responses: {
+      200: { description: 'The order after the payment was recorded', schema: orderView },
+      202: { description: 'Payment queued; it will be recorded', schema: queued('payment_recording') },
+    },
+    command: ({ params, body }, res) => {
+      const principal = requireOps(res);
+      const data = { orderId: params.id, ...body, actor: principal.actor };
+      return toIngestion(principal, 'order.record-payment.v1', data);
+    },
+    pending: ({ orderId }) => ({ id: orderId, status: 'payment_recording' }),
   });
 
   return router;

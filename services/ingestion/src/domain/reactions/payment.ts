@@ -15,7 +15,7 @@ export const paymentApproved: Reaction<'payment.approved.v1'> = (order, fact, ch
     // A card is authorized; a marketplace took the money already; an invoice is paid later, outside.
     const flow = paymentFlowOf(order.payment.method);
     if (flow === 'authorize') amounts(order, change, { authorized: amount });
-    if (flow === 'channel') amounts(order, change, { captured: amount });
+    if (flow === 'channel' || flow === 'prepayment') amounts(order, change, { captured: amount });
   }
   if (isClosed(order)) {
     // The void sent with the cancel may have overtaken this check and found nothing to void: void again.
@@ -23,7 +23,17 @@ export const paymentApproved: Reaction<'payment.approved.v1'> = (order, fact, ch
     change.send.push({ type: 'payment.void.v1', data: { orderId: order.checkKeys.payment } });
     return;
   }
+  // A prepayment's transfer arrived: the order goes on.
+  if (order.status === 'awaiting_payment') moveTo(order, change, 'pending', fact, 'payment received');
   releaseWhenReady(order, change, fact);
+};
+
+/** A prepayment: the order waits for the customer's transfer (and is cancelled if it never comes). */
+export const paymentAwaiting: Reaction<'payment.awaiting.v1'> = (order, fact, change) => {
+  const { amount, currency } = fact.data;
+  change.timeline.push(entry(fact, 'payment_awaited', `waiting for a bank transfer of ${money(amount, currency)}`));
+  checks(order, change, { payment: 'awaiting' });
+  if (order.status === 'pending') moveTo(order, change, 'awaiting_payment', fact);
 };
 
 export const paymentDeclined: Reaction<'payment.declined.v1'> = (order, fact, change) => {

@@ -11,7 +11,7 @@ const STOCK_CHECK_EVENTS: readonly string[] = [
   'stock.released.v1',
   'stock.consumed.v1',
 ];
-const PAYMENT_CHECK_EVENTS: readonly string[] = ['payment.approved.v1', 'payment.declined.v1', 'payment.voided.v1'];
+const PAYMENT_CHECK_EVENTS: readonly string[] = ['payment.approved.v1', 'payment.awaiting.v1', 'payment.declined.v1', 'payment.voided.v1'];
 
 /** A report about a reservation or payment check the order has since replaced (its lines or amount changed). */
 export function isSuperseded(order: OrderState, fact: Fact<MessageType>): boolean {

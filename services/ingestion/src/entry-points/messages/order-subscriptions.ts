@@ -6,6 +6,7 @@ import type { OrderUseCaseDeps } from '../../application/orders';
 import { cancelOrder } from '../../domain/cancel-order';
 import { amendOrder, releaseHold } from '../../domain/order-amend';
 import { decideOnShortage } from '../../domain/order-decide';
+import { recordPayment } from '../../domain/record-payment';
 
 /** Every subscription of ingestion: each message its queues receive, and the use case it runs. */
 export function orderSubscriptions(deps: OrderUseCaseDeps): Subscriptions {
@@ -18,6 +19,7 @@ export function orderSubscriptions(deps: OrderUseCaseDeps): Subscriptions {
       'order.amend.v1': (msg) => runOrderCommand(deps, amendOrder, msg),
       'order.release-hold.v1': (msg) => runOrderCommand(deps, releaseHold, msg),
       'order.decide.v1': (msg) => runOrderCommand(deps, decideOnShortage, msg),
+      'order.record-payment.v1': (msg) => runOrderCommand(deps, recordPayment, msg),
     },
     // Every event of the queue has its reaction in REACTIONS, which the compiler checks against the queue.
     'ingestion.order-progress': everyMessageOf('ingestion.order-progress', (msg) => applyOrderEvent(deps, msg)),

@@ -2,6 +2,7 @@ import type { Subscriptions } from '@oms/messaging';
 import { capturePayment } from '../../application/capture-payment';
 import { checkPayment } from '../../application/check-payment';
 import type { PaymentUseCaseDeps } from '../../application/payment-check-deps';
+import { receivePayment } from '../../application/receive-payment';
 import { refundPayment } from '../../application/refund-payment';
 import { voidPayment } from '../../application/void-payment';
 
@@ -13,6 +14,7 @@ export function paymentCheckSubscriptions(deps: PaymentUseCaseDeps): Subscriptio
       'payment.void.v1': (msg) => voidPayment(deps, msg),
       'payment.capture.v1': (msg) => capturePayment(deps, msg),
       'payment.refund.v1': (msg) => refundPayment(deps, msg),
+      'payment.receive.v1': (msg) => receivePayment(deps, msg),
     },
   };
 }
