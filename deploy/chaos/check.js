@@ -255,7 +255,16 @@ async function check({ api, stack, load, sandboxes, ports, internalToken, until 
         picks.set(m.reference, units);
       }
 
-  const figures = { shipments: 0, carrierBookings: sandboxes.carrier.shipments.length, approved: 0, voided: 0, declined: 0, refunds: 0, refundedAmount: 0 };
+  const figures = {
+    shipments: 0,
+    carrierBookings: sandboxes.carrier.shipments.length,
+    approved: 0,
+    captured: 0,
+    voided: 0,
+    declined: 0,
+    refunds: 0,
+    refundedAmount: 0,
+  };
   figures.refunds = sandboxes.payment.refunds().length;
   figures.refundedAmount = sandboxes.payment.refunds().reduce((sum, r) => sum + r.amount, 0);
   for (const a of auths) figures[a.status] = (figures[a.status] ?? 0) + 1;
@@ -286,12 +295,18 @@ async function check({ api, stack, load, sandboxes, ports, internalToken, until 
       if (booked.length !== 1) bad('one carrier booking per shipment', `${booked.length} bookings at the carrier for shipment ${s.id}`);
     }
 
-    // Money: what the provider holds for this order's reference.
-    const held = (authsByReference.get(order.reference) ?? []).filter((a) => a.status === 'approved');
-    if (held.length > 1) bad('at most one authorization per order', `${held.length} approved authorizations at the provider`);
+    // Money: what the provider holds (approved) or took (captured, at shipment) for this order's reference.
+    const orderAuths = authsByReference.get(order.reference) ?? [];
+    const held = orderAuths.filter((a) => a.status === 'approved' || a.status === 'captured');
+    if (held.length > 1) bad('at most one authorization per order', `${held.length} approved or captured authorizations at the provider`);
     if (['cancelled', 'rejected'].includes(o.status) && held.length)
-      bad('no money held for a cancelled or rejected order', `${held.length} approved, never voided, authorization(s) at the provider`);
-    if (SHIPPED.includes(o.status) && held.length === 0) bad('a shipped order is paid', 'no approved authorization at the provider');
+      bad('no money held for a cancelled or rejected order', `${held.length} approved or captured, never voided, authorization(s) at the provider`);
+    if (SHIPPED.includes(o.status)) {
+      const captured = orderAuths.filter((a) => a.status === 'captured');
+      if (captured.length !== 1) bad('a shipped order is paid', `${captured.length} captured authorizations at the provider`);
+      else if (captured[0].captured !== o.payment.amount)
+        bad('a shipped order is paid', `captured ${captured[0].captured} at the provider, ${o.payment.amount} due`);
+    }
     const checks = payments.get(o.id) ?? [];
     if (checks.length > 1) bad('one payment check per order', `${checks.length} payment checks`);
     const refunds = providerRefunds.get(order.reference) ?? [];
@@ -440,9 +455,9 @@ function printReport(report) {
   const m = report.money;
   line(`Shipments: ${m.shipments} in the carrier service, ${m.carrierBookings} booked at the carrier`);
   line(
-    `Payments at the provider: ${m.approved ?? 0} approved (held), ${m.voided ?? 0} voided, ${m.declined ?? 0} declined; ${m.refunds} refunds, ${(m.refundedAmount / 100).toFixed(2)} EUR`,
+    `Payments at the provider: ${m.captured ?? 0} captured, ${m.approved ?? 0} approved (held), ${m.voided ?? 0} voided, ${m.declined ?? 0} declined; ${m.refunds} refunds, ${(m.refundedAmount / 100).toFixed(2)} EUR`,
   );
-  line('  (the OMS authorizes and voids; it has no capture step: "held" is what a capture would take)');
+  line('  (authorized at intake, captured when the order ships, voided when it is cancelled)');
   const rows = report.stock;
   line(
     `Stock: ${rows.length} SKU/location rows; reserved ${rows.reduce((s, r) => s + r.reserved, 0)} (held by orders ${rows.reduce((s, r) => s + r.reservedByOrders, 0)}); ledger checked for ${rows.filter((r) => typeof r.ledger === 'number').length}`,
