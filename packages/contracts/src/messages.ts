@@ -112,7 +112,15 @@ export const events = {
   'order.received.v1': z.object({ orderId, order: canonicalOrderSchema, receivedAt: z.string().datetime(), actor }),
   'order.accepted.v1': z.object({ orderId, channel: identifier, externalId: identifier, status: z.string() }),
   'order.status-changed.v1': z.object({ orderId, from: z.string(), to: z.string(), reason: z.string().optional() }),
-  'order.delivered.v1': z.object({ orderId, channel: identifier, currency: currencyCode, lines: z.array(pricedLine) }),
+  /** `unitPrice`: what the customer paid per unit (after discounts, with tax when it came on top), for refunds. */
+  'order.delivered.v1': z.object({
+    orderId,
+    channel: identifier,
+    currency: currencyCode,
+    lines: z.array(pricedLine),
+    /** What the customer paid for shipping (after its discounts, with tax when it came on top): refundable once. */
+    shippingPaid: minorUnits.optional(),
+  }),
   /** `reason`: why sourcing chose these locations, for the order's timeline. */
   'stock.reserved.v1': z.object({ orderId, lines: z.array(allocatedLine), reason: z.string().optional() }),
   'stock.short.v1': z.object({
@@ -314,7 +322,14 @@ export const commands = {
     location: z.string().max(200).optional(),
   }),
   'carrier.configure.v1': z.object({ carrierId: identifier, webhookSecret: z.string().min(16).max(200), actor }),
-  'return.open.v1': z.object({ returnId: z.string(), orderId, lines: z.array(z.object({ sku, quantity, reason: z.string().min(1).max(500) })).min(1), actor }),
+  'return.open.v1': z.object({
+    returnId: z.string(),
+    orderId,
+    lines: z.array(z.object({ sku, quantity, reason: z.string().min(1).max(500) })).min(1),
+    /** Refund the shipping paid too (one return per order may): e.g. the goods were faulty. */
+    refundShipping: z.boolean().optional(),
+    actor,
+  }),
   'return.receive.v1': z.object({
     returnId: z.string(),
     locationId: identifier,

@@ -31,8 +31,8 @@ describe('returns service', () => {
   const send = <T extends 'return.open.v1' | 'return.receive.v1'>(type: T, data: MessageData<T>, id?: string) =>
     client.send(type, data, { correlationId: 'test', ...(id ? { id } : {}) });
 
-  /** Deliver an order (2 × A at 1250, 1 × B at 899 EUR) and wait until returns knows it. */
-  async function deliveredOrder(): Promise<string> {
+  /** Deliver an order (2 × A at 1250, 1 × B at 899 EUR, shipping paid as given) and wait until returns knows it. */
+  async function deliveredOrder(shippingPaid?: number): Promise<string> {
     const orderId = `ord-${randomUUID()}`;
     await bus.broker.publish(
       'order.delivered.v1',
@@ -44,6 +44,7 @@ describe('returns service', () => {
           { sku: 'A', quantity: 2, unitPrice: 1250 },
           { sku: 'B', quantity: 1, unitPrice: 899 },
         ],
+        ...(shippingPaid === undefined ? {} : { shippingPaid }),
       },
       { correlationId: orderId },
     );
@@ -167,6 +168,37 @@ describe('returns service', () => {
     expect(received).toHaveLength(1);
     expect(received[0].data).toEqual({ orderId, returnId, locationId: 'wh-berlin', lines: receive.lines, refundAmount: expectedRefund, currency: 'EUR' });
     expect((await getJson(`/internal/returns/${returnId}`)).body).toMatchObject({ status: 'received', refundAmount: expectedRefund });
+  });
+
+  it('when a return refunds the shipping, then its refund includes what was paid for shipping; a second return of the order cannot refund it again', async () => {
+    const orderId = await deliveredOrder(495);
+    const returnId = `ret-${randomUUID()}`;
+    const opened = await send('return.open.v1', {
+      returnId,
+      orderId,
+      lines: [{ sku: 'B', quantity: 1, reason: 'faulty' }],
+      refundShipping: true,
+      actor: 'ops',
+    });
+    expect(opened).toMatchObject({ status: 'done', result: { refundShipping: true } });
+    await expect(
+      send('return.open.v1', {
+        returnId: `ret-${randomUUID()}`,
+        orderId,
+        lines: [{ sku: 'A', quantity: 1, reason: 'faulty' }],
+        refundShipping: true,
+        actor: 'ops',
+      }),
+    ).rejects.toMatchObject({ status: 409, message: expect.stringContaining(`refunded with return ${returnId}`) });
+    const received = await send('return.receive.v1', {
+      returnId,
+      locationId: 'berlin',
+      lines: [{ sku: 'B', quantity: 1, condition: 'damaged' }],
+      actor: 'ops',
+    });
+    expect(received).toMatchObject({ status: 'done', result: { status: 'received', refundAmount: 899 + 495 } });
+    const event = await eventually(() => tap.events('return.received.v1', orderId).find((e) => e.data.returnId === returnId));
+    expect(event.data.refundAmount).toBe(1394);
   });
 
   it('when a receipt holds more than the return or an unknown return is received, then 422 and 404', async () => {

@@ -5,7 +5,7 @@ import type { QueryDeps } from './deps';
 import { assertOrderAccess, readOrder } from './order-access';
 import type { Command } from './send-command';
 
-export type ReturnRequest = Pick<MessageData<'return.open.v1'>, 'orderId' | 'lines'>;
+export type ReturnRequest = Pick<MessageData<'return.open.v1'>, 'orderId' | 'lines' | 'refundShipping'>;
 
 /**
  * Opening a return, under a new return id. The order is read once, for two answers the returns service

@@ -322,6 +322,18 @@ describe('the order process reactions', () => {
       });
     });
 
+    it('when a discounted order with tax on top is delivered, then returns hear what was paid per unit, rounded down', () => {
+      const order = orderIn({
+        status: 'in_transit',
+        shipments: [{ id: 's-1', trackingNumber: 'SBX000000000001', status: 'in_transit' }],
+        lines: [{ sku: 'SOCKS-GRY', quantity: 3, unitPrice: 999, taxes: [{ title: 'VAT', rate: 0.19 }] }],
+        discounts: [{ percentage: 10 }],
+      });
+      const delivered = reactTo(order, scan('delivered')).send.find((m) => m.type === 'order.delivered.v1');
+      // 2,997 − 300 = 2,697, + 19 % (512) = 3,209 for 3 units: 1,069 each
+      expect(delivered?.data).toMatchObject({ lines: [{ sku: 'SOCKS-GRY', quantity: 3, unitPrice: 1069 }], shippingPaid: 495 });
+    });
+
     it('when a delivered scan is repeated, then nothing is sent twice', () => {
       const order = orderIn({ status: 'delivered', shipments: [{ id: 's-1', trackingNumber: 'SBX000000000001', status: 'delivered' }] });
       expect(reactTo(order, scan('delivered')).send).toEqual([]);

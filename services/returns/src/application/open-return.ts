@@ -9,7 +9,7 @@ import type { ReturnUseCaseDeps } from './returns-deps';
  * opened one at a time: each is checked against what the others already asked for.
  */
 export async function openReturn({ store, returns, deliveredOrders }: ReturnUseCaseDeps, msg: Message<'return.open.v1'>) {
-  const { returnId, orderId, lines, actor } = msg.data;
+  const { returnId, orderId, lines, refundShipping = false, actor } = msg.data;
   return store.change(
     returnId,
     msg,
@@ -19,8 +19,17 @@ export async function openReturn({ store, returns, deliveredOrders }: ReturnUseC
         return { result: toReturnView(current) };
       }
       const order = await deliveredOrders.byId(orderId);
-      checkOpen(order, await returns.linesRequested(orderId), lines);
-      const opened = { orderId, status: 'requested' as const, lines, currency: order.currency, createdBy: actor, createdAt: new Date() };
+      const shipping = { requested: refundShipping, refundedBy: refundShipping ? await returns.shippingRefundedBy(orderId) : undefined };
+      checkOpen(order, await returns.linesRequested(orderId), lines, shipping);
+      const opened = {
+        orderId,
+        status: 'requested' as const,
+        lines,
+        ...(refundShipping ? { refundShipping } : {}),
+        currency: order.currency,
+        createdBy: actor,
+        createdAt: new Date(),
+      };
       return {
         create: opened,
         correlationId: orderId,

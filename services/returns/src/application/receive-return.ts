@@ -15,7 +15,8 @@ export async function receiveReturn({ store, deliveredOrders }: ReturnUseCaseDep
     // The return was opened against this projection, so it must be there; if not, retry rather than guess.
     if (!order) throw new Error(`delivered order ${current.orderId} of return ${returnId} is missing`);
     const receipt: Receipt = { locationId, lines, at: new Date(), actor };
-    const received = { status: 'received' as const, receipt, refundAmount: refundAmount(order.lines, lines) };
+    const shipping = current.refundShipping ? (order.shippingPaid ?? 0) : 0;
+    const received = { status: 'received' as const, receipt, refundAmount: refundAmount(order.lines, lines) + shipping };
     return {
       update: { $set: received },
       correlationId: current.orderId,

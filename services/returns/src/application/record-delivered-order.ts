@@ -6,6 +6,12 @@ import type { ReturnUseCaseDeps } from './returns-deps';
  * written once, with no events: an insert that ignores a copy, with no lock or store bookkeeping.
  */
 export async function recordDeliveredOrder({ deliveredOrders }: ReturnUseCaseDeps, msg: Message<'order.delivered.v1'>): Promise<void> {
-  const { orderId, channel, currency, lines } = msg.data;
-  await deliveredOrders.record(orderId, { channel, currency, lines, deliveredAt: new Date(msg.occurredAt) });
+  const { orderId, channel, currency, lines, shippingPaid } = msg.data;
+  await deliveredOrders.record(orderId, {
+    channel,
+    currency,
+    lines,
+    ...(shippingPaid === undefined ? {} : { shippingPaid }),
+    deliveredAt: new Date(msg.occurredAt),
+  });
 }

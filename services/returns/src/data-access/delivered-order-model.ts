@@ -15,6 +15,7 @@ const deliveredOrderSchema = new Schema<DeliveredOrderDoc>(
     channel: { type: String, required: true },
     currency: { type: String, required: true },
     lines: [{ _id: false, sku: String, quantity: Number, unitPrice: Number }],
+    shippingPaid: { type: Number },
     deliveredAt: { type: Date, required: true },
   },
   { versionKey: false, collection: 'delivered_orders' },

@@ -6,6 +6,8 @@ export interface ReturnDoc extends AggregateDocument {
   orderId: string;
   status: ReturnStatus;
   lines: ReturnLine[];
+  /** The shipping paid is refunded with this return. */
+  refundShipping?: boolean;
   receipt?: Receipt;
   /** Minor units of `currency`. */
   refundAmount?: number;
@@ -27,6 +29,7 @@ const returnSchema = new Schema<ReturnDoc>(
     orderId: { type: String, required: true, index: true },
     status: { type: String, enum: ['requested', 'received'], required: true },
     lines: [{ _id: false, sku: String, quantity: Number, reason: String }],
+    refundShipping: { type: Boolean },
     receipt: {
       type: new Schema(
         { locationId: String, lines: [{ _id: false, sku: String, quantity: Number, condition: String }], at: Date, actor: String },

@@ -19,6 +19,12 @@ export class ReturnRepository {
   }
 
   /** Every line the order's returns asked for so far. */
+  /** The return of the order that refunds its shipping, if one does (there is at most one). */
+  async shippingRefundedBy(orderId: string): Promise<string | undefined> {
+    const returns = await this.model.find({ orderId }, { refundShipping: 1 }).lean<Array<Pick<ReturnDoc, '_id' | 'refundShipping'>>>();
+    return returns.find((r) => r.refundShipping)?._id as string | undefined;
+  }
+
   async linesRequested(orderId: string): Promise<SkuQuantity[]> {
     const returns = await this.model.find({ orderId }, { lines: 1 }).lean<Array<Pick<ReturnDoc, 'lines'>>>();
     return returns.flatMap((r) => r.lines);

@@ -8,6 +8,7 @@ export function toReturnView(r: ReturnDoc) {
     orderId: r.orderId,
     status: r.status,
     lines: r.lines,
+    ...(r.refundShipping ? { refundShipping: true } : {}),
     ...(r.receipt
       ? { receipt: { locationId: r.receipt.locationId, lines: r.receipt.lines, at: new Date(r.receipt.at).toISOString(), actor: r.receipt.actor } }
       : {}),

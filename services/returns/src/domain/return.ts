@@ -42,6 +42,8 @@ export interface DeliveredOrder {
   channel: string;
   currency: string;
   lines: OrderedLine[];
+  /** Refundable with one of its returns (absent on orders delivered before it was recorded: nothing). */
+  shippingPaid?: number;
   deliveredAt: Date;
 }
 
@@ -51,8 +53,15 @@ export function checkReopen(existing: { orderId: string }, returnId: string, ord
 }
 
 /** A return is opened for a delivered order, for no more than is left to return of it (earlier returns count). */
-export function checkOpen(order: DeliveredOrder | null, earlierRequests: SkuQuantity[], requested: SkuQuantity[]): asserts order is DeliveredOrder {
+export function checkOpen(
+  order: DeliveredOrder | null,
+  earlierRequests: SkuQuantity[],
+  requested: SkuQuantity[],
+  shipping: { requested: boolean; refundedBy?: string } = { requested: false },
+): asserts order is DeliveredOrder {
   if (!order) throw new Refusal('conflict', 'order is not delivered');
+  if (shipping.requested && shipping.refundedBy)
+    throw new Refusal('conflict', `the shipping of this order is refunded with return ${shipping.refundedBy} already`);
   const errors = checkReturnRequest(order.lines, earlierRequests, requested);
   if (errors.length > 0) throw new Refusal('invalid', 'The return asks for items that cannot be returned', errors);
 }

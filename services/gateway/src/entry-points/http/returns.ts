@@ -9,7 +9,7 @@ import { apiRoute, pathId } from './api-route';
 import { principalOf, requireOps } from './auth';
 import { commandRoute } from './command-route';
 
-const openBody = commands['return.open.v1'].pick({ orderId: true, lines: true });
+const openBody = commands['return.open.v1'].pick({ orderId: true, lines: true, refundShipping: true });
 const receiveBody = commands['return.receive.v1'].pick({ locationId: true, lines: true });
 const returnParams = z.object({ id: pathId });
 // Owned by the returns service: documented loosely, its fields are that service's contract.

@@ -1,4 +1,4 @@
-import { needsAuthorization, paymentFlowOf, type Fact } from '@oms/contracts';
+import { needsAuthorization, orderTotals, paymentFlowOf, type Fact } from '@oms/contracts';
 import type { OrderChange, OrderState } from '../order';
 import { entry, money, moveTo } from '../order-steps';
 import type { Reaction } from './reaction';
@@ -50,9 +50,31 @@ export const shipmentTrackingUpdated: Reaction<'shipment.tracking-updated.v1'> =
         orderId: order.id,
         channel: order.channel,
         currency: order.currency,
-        lines: order.lines.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
+        lines: paidPerUnit(order),
+        shippingPaid: shippingPaid(order),
       },
     });
   }
   if (status === 'returned_to_sender') moveTo(order, change, 'returned', fact, 'returned to sender');
 };
+
+/**
+ * What the customer paid per unit of each line, for the refunds of a return: after the line's share of every
+ * discount, with its tax when taxes came on top; rounded down, so refunding every unit never pays back more
+ * than the line cost.
+ */
+function paidPerUnit(order: OrderState): Array<{ sku: string; quantity: number; unitPrice: number }> {
+  const totals = orderTotals(order);
+  return order.lines.map(({ sku, quantity }, i) => {
+    const line = totals.lines[i];
+    const paid = line.net + (totals.taxesIncluded ? 0 : line.tax);
+    return { sku, quantity, unitPrice: Math.floor(paid / quantity) };
+  });
+}
+
+/** What the customer paid for shipping: its price less its discounts, with its tax when taxes came on top. */
+function shippingPaid(order: OrderState): number {
+  const totals = orderTotals(order);
+  const shippingTax = totals.tax - totals.lines.reduce((sum, l) => sum + l.tax, 0);
+  return totals.shipping - totals.shippingDiscount + (totals.taxesIncluded ? 0 : shippingTax);
+}
