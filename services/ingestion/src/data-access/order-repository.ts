@@ -15,7 +15,7 @@ import {
 import type { OutboxEntry } from '@oms/outbox';
 import { initialCheckKeys } from '../domain/check-keys';
 import type { OrderChange, OrderState } from '../domain/order';
-import { NO_PAYMENT_AMOUNTS, paymentStatusOf, totalsWithPayments } from '../domain/payment-status';
+import { paymentAmountsOf, paymentStatusOf, totalsWithPayments } from '../domain/payment-status';
 import { LIST_FIELDS_BACKFILL_MARKER, ORDER_DAY_KIND, orderTimeBuckets, skuDayKind } from './order-days';
 import type { OrderModel } from './order-model';
 import { findsFewOrders, orderListFilter, type OrderListQuery } from './order-query';
@@ -84,7 +84,7 @@ export function toView(doc: Record<string, unknown>) {
 
 /** The payment with its status, and the totals with what was paid (domain/payment-status.ts). */
 function moneyView(order: OrderState) {
-  const amounts = order.paymentAmounts ?? NO_PAYMENT_AMOUNTS;
+  const amounts = paymentAmountsOf(order);
   return { payment: { ...order.payment, status: paymentStatusOf(order, amounts) }, totals: totalsWithPayments(order, amounts) };
 }
 
@@ -174,7 +174,6 @@ export class OrderRepository {
     return this.listFieldsComplete;
   }
 
-  /** Note the day of each of `skus` for an order created at `createdAt`: before storing lines that add a SKU. */
   /**
    * Orders waiting for a prepayment since before `cutoff` (ISO time): the status equality reaches PostgreSQL
    * on FerretDB (and the status index on MongoDB), and few orders wait at once; the age is checked here.
@@ -184,6 +183,7 @@ export class OrderRepository {
     return waiting.filter((o) => o.createdAt < cutoff).map((o) => o._id);
   }
 
+  /** Note the day of each of `skus` for an order created at `createdAt`: before storing lines that add a SKU. */
   async noteSkus(createdAt: string, skus: string[]): Promise<void> {
     await this.days.noteAll(skuNotes(createdAt, skus));
   }

@@ -6,6 +6,9 @@ export type PaymentStatus = 'pending' | 'authorized' | 'captured' | 'partially_r
 
 export const NO_PAYMENT_AMOUNTS: PaymentAmounts = { authorized: 0, captured: 0, refunded: 0 };
 
+/** The amounts reported for the order's payment; none yet (or an order stored before they were kept): zeros. */
+export const paymentAmountsOf = (order: Pick<OrderState, 'paymentAmounts'>): PaymentAmounts => order.paymentAmounts ?? NO_PAYMENT_AMOUNTS;
+
 /**
  * The payment's status from the order's check and the amounts reported to it. An invoice or cash-on-delivery
  * payment the check approved is still to be paid (`pending`, outstanding); a marketplace payment was taken by

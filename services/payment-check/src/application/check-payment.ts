@@ -10,8 +10,7 @@ import type { PaymentUseCaseDeps } from './payment-check-deps';
  * invoice, cash on delivery, marketplace-collected payments and a nothing-due order (gift cards paid it all)
  * are approved without a provider call (domain/payment-check.ts).
  *
- * An authorization is asked The provider is called inside the
- * check's lock with the check's id as idempotency key, so a retry after a timeout or a crash gets the first
+ * The provider is called inside the check's lock with the check's id as idempotency key, so a retry after a timeout or a crash gets the first
  * authorization back, never a second one. A provider outage throws: nothing is stored and the message is
  * retried later. A check that exists already (the command sent again) stays as it is.
  */

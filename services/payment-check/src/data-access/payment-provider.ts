@@ -56,25 +56,33 @@ export class PaymentProvider {
       { amount },
       { 'idempotency-key': idempotencyKey },
     );
-    const body = res.body ?? {};
-    if ((res.status === 200 || res.status === 201) && body.id) return { ok: true, captureId: body.id };
-    if (res.status === 408 || res.status === 429) throw new Error(`the payment provider answered ${res.status} to a capture; retrying later`);
-    if (res.status >= 400 && res.status < 500) return { ok: false, status: res.status, error: body.error ?? body.message ?? 'refused' };
-    throw new Error(`unexpected answer from the payment provider to a capture: ${res.status}`);
+    const verdict = moneyMovement(res, 'capture');
+    return verdict.ok ? { ok: true, captureId: verdict.id } : verdict;
   }
 
   async refund(request: { authorizationId: string; amount: number; currency: string }, idempotencyKey: string): Promise<RefundResult> {
     const res = await this.http.post<ProviderAnswer>('/v1/refunds', request, { 'idempotency-key': idempotencyKey });
-    const body = res.body ?? {};
-    if (res.status === 201 && body.id) return { ok: true, refundId: body.id };
-    // Throttled or timed out on their side: "try later", not a verdict on the refund.
-    if (res.status === 408 || res.status === 429) throw new Error(`the payment provider answered ${res.status} to a refund; retrying later`);
-    // The provider's verdict on the refund itself (402, 404, 409, 422...): another try would get the same.
-    if (res.status >= 400 && res.status < 500) return { ok: false, status: res.status, error: body.error ?? body.message ?? 'refused' };
-    throw new Error(`unexpected answer from the payment provider to a refund: ${res.status}`);
+    const verdict = moneyMovement(res, 'refund');
+    return verdict.ok ? { ok: true, refundId: verdict.id } : verdict;
   }
 
   shutdown(): void {
     this.http.breaker.shutdown();
   }
+}
+
+/**
+ * The provider's answer to a capture or a refund: done (its id), or its verdict on the request itself (402,
+ * 404, 409, 422...: another try would get the same). Throttled or timed out on their side (408, 429) and
+ * anything else throw: "try later", and the command is retried.
+ */
+function moneyMovement(
+  res: { status: number; body?: ProviderAnswer },
+  what: 'capture' | 'refund',
+): { ok: true; id: string } | { ok: false; status: number; error: string } {
+  const body = res.body ?? {};
+  if ((res.status === 200 || res.status === 201) && body.id) return { ok: true, id: body.id };
+  if (res.status === 408 || res.status === 429) throw new Error(`the payment provider answered ${res.status} to a ${what}; retrying later`);
+  if (res.status >= 400 && res.status < 500) return { ok: false, status: res.status, error: body.error ?? body.message ?? 'refused' };
+  throw new Error(`unexpected answer from the payment provider to a ${what}: ${res.status}`);
 }

@@ -43,7 +43,7 @@ export interface ReceivedPayment {
   at: Date;
 }
 
-export type ReceiptDecision = { kind: 'nothing' } | { kind: 'record'; complete: boolean; total: number };
+export type ReceiptDecision = { kind: 'nothing' } | { kind: 'record'; complete: boolean };
 
 /**
  * Money received for a prepayment (a bank transfer): counted once per reference; the payment is complete
@@ -59,7 +59,7 @@ export function decideReceipt(
   if (check.status !== 'awaiting_payment') throw new Refusal('conflict', `the payment is ${check.status}: it waits for no transfer`);
   if (receipt.currency !== check.currency) throw new Refusal('invalid', `the payment currency is ${check.currency}, not ${receipt.currency}`);
   const total = received.reduce((sum, r) => sum + r.amount, 0) + receipt.amount;
-  return { kind: 'record', complete: total >= check.amount, total };
+  return { kind: 'record', complete: total >= check.amount };
 }
 
 export type VoidDecision =

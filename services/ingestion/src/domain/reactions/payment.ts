@@ -1,6 +1,6 @@
 import { paymentFlowOf } from '@oms/contracts';
 import { entry, isClosed, money, moveTo, releaseWhenReady } from '../order-steps';
-import { NO_PAYMENT_AMOUNTS } from '../payment-status';
+import { paymentAmountsOf } from '../payment-status';
 import type { OrderChange, OrderState, PaymentAmounts } from '../order';
 import { checks, type Reaction } from './reaction';
 
@@ -64,8 +64,6 @@ export const paymentRefunded: Reaction<'payment.refunded.v1'> = (order, fact, ch
   amounts(order, change, { refunded: paymentAmountsOf(order).refunded + amount });
   change.set.returns = order.returns.map((r) => (r.id === returnId ? { ...r, status: 'refunded' as const } : r));
 };
-
-const paymentAmountsOf = (order: OrderState): PaymentAmounts => order.paymentAmounts ?? NO_PAYMENT_AMOUNTS;
 
 /** Record amounts reported for the payment over those the order (and this change) already has. */
 function amounts(order: OrderState, change: OrderChange, patch: Partial<PaymentAmounts>): void {

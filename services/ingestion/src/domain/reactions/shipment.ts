@@ -50,8 +50,7 @@ export const shipmentTrackingUpdated: Reaction<'shipment.tracking-updated.v1'> =
         orderId: order.id,
         channel: order.channel,
         currency: order.currency,
-        lines: paidPerUnit(order),
-        shippingPaid: shippingPaid(order),
+        ...paidForReturns(order),
       },
     });
   }
@@ -59,22 +58,18 @@ export const shipmentTrackingUpdated: Reaction<'shipment.tracking-updated.v1'> =
 };
 
 /**
- * What the customer paid per unit of each line, for the refunds of a return: after the line's share of every
- * discount, with its tax when taxes came on top; rounded down, so refunding every unit never pays back more
- * than the line cost.
+ * What the customer paid, for the refunds of a return: per unit of each line, after the line's share of every
+ * discount and with its tax when taxes came on top, rounded down (refunding every unit never pays back more
+ * than the line cost); and for shipping, its price less its discounts, with its tax likewise.
  */
-function paidPerUnit(order: OrderState): Array<{ sku: string; quantity: number; unitPrice: number }> {
+function paidForReturns(order: OrderState): { lines: Array<{ sku: string; quantity: number; unitPrice: number }>; shippingPaid: number } {
   const totals = orderTotals(order);
-  return order.lines.map(({ sku, quantity }, i) => {
-    const line = totals.lines[i];
-    const paid = line.net + (totals.taxesIncluded ? 0 : line.tax);
-    return { sku, quantity, unitPrice: Math.floor(paid / quantity) };
-  });
-}
-
-/** What the customer paid for shipping: its price less its discounts, with its tax when taxes came on top. */
-function shippingPaid(order: OrderState): number {
-  const totals = orderTotals(order);
+  const taxOnTop = (tax: number) => (totals.taxesIncluded ? 0 : tax);
+  const lines = order.lines.map(({ sku, quantity }, i) => ({
+    sku,
+    quantity,
+    unitPrice: Math.floor((totals.lines[i].net + taxOnTop(totals.lines[i].tax)) / quantity),
+  }));
   const shippingTax = totals.tax - totals.lines.reduce((sum, l) => sum + l.tax, 0);
-  return totals.shipping - totals.shippingDiscount + (totals.taxesIncluded ? 0 : shippingTax);
+  return { lines, shippingPaid: totals.shipping - totals.shippingDiscount + taxOnTop(shippingTax) };
 }
