@@ -2,6 +2,7 @@ export * from './envelope';
 export * from './order';
 export * from './order-totals';
 export * from './payment-flows';
+export * from './fraud';
 export * from './messages';
 export * from './topology';
 export * from './producers';

@@ -13,6 +13,7 @@ import {
   sku,
   TRACKING_STATUSES,
 } from './order';
+import { BLOCKLIST_KINDS, fraudRulesSchema, riskSignalsSchema, screeningSchema } from './fraud';
 
 const orderId = z.string().min(1);
 const actor = z.string().min(1);
@@ -148,8 +149,24 @@ export const events = {
   'stock.released.v1': z.object({ orderId }),
   'stock.consumed.v1': z.object({ orderId, lines: z.array(allocatedLine) }),
   'stock.restocked.v1': z.object({ orderId, returnId: z.string(), restocked: z.array(allocatedLine), writtenOff: z.array(allocatedLine) }),
-  'payment.approved.v1': z.object({ orderId, checkId: z.string(), amount: minorUnits, currency: currencyCode, providerRef: z.string() }),
-  'payment.declined.v1': z.object({ orderId, checkId: z.string(), reason: z.string() }),
+  /** `screening`: the fraud screening's verdict (absent from checks stored before screening existed). */
+  'payment.approved.v1': z.object({
+    orderId,
+    checkId: z.string(),
+    amount: minorUnits,
+    currency: currencyCode,
+    providerRef: z.string(),
+    screening: screeningSchema.optional(),
+    /** Set when ops approved the payment in a fraud review. */
+    reviewedBy: actor.optional(),
+  }),
+  /** Declined by the provider, rejected by fraud screening, or rejected by ops in a review (`reviewedBy`). */
+  'payment.declined.v1': z.object({ orderId, checkId: z.string(), reason: z.string(), screening: screeningSchema.optional(), reviewedBy: actor.optional() }),
+  /**
+   * Fraud screening scored the order for a review: the payment is authorized (or needs none) but waits for
+   * ops to approve or reject it (`payment.decide-review.v1`).
+   */
+  'payment.review.v1': z.object({ orderId, checkId: z.string(), amount: minorUnits, currency: currencyCode, screening: screeningSchema }),
   'payment.voided.v1': z.object({ orderId }),
   /** A prepayment order waits for the customer's transfer of `amount` (POST /v1/orders/{id}/payments records it). */
   'payment.awaiting.v1': z.object({ orderId, checkId: z.string(), amount: minorUnits, currency: currencyCode }),
@@ -221,7 +238,6 @@ export const commands = {
     channels: channelScope,
     intakeInFlight,
   }),
-  /** Ops releases one of an order's holds; the checks the hold stopped run again. */
   /** A payment received for an order waiting for one (a bank transfer, recorded by ops or a bank import). */
   'order.record-payment.v1': z.object({
     orderId,
@@ -233,6 +249,9 @@ export const commands = {
     intakeInFlight,
   }),
   'order.decide.v1': z.object({ orderId, decisions: z.array(shortageDecision).min(1).max(500), actor, channels: channelScope, intakeInFlight }),
+  /** Ops rejects an order held for a fraud review: it is rejected, its stock released and its authorization voided. */
+  'order.reject.v1': z.object({ orderId, note: z.string().max(500).optional(), actor, channels: channelScope, intakeInFlight }),
+  /** Ops releases one of an order's holds; the checks the hold stopped run again. */
   'order.release-hold.v1': z.object({
     orderId,
     reason: z.enum(HOLD_REASONS),
@@ -288,7 +307,24 @@ export const commands = {
   'stock.set-levels.v1': z.object({ sku, locationId: identifier, ...stockLevelsSchema.shape, actor }),
   'sku.configure.v1': z.object({ sku, ...skuSettingsSchema.shape, actor }),
   'stock.expect.v1': z.object({ sku, ...incomingSchema.shape, actor }),
-  'payment.check.v1': z.object({ orderId, amount: minorUnits, currency: currencyCode, provider: z.string(), method: z.string(), reference: z.string() }),
+  /** `risk`: what fraud screening looks at (absent from commands sent before screening existed: not screened). */
+  'payment.check.v1': z.object({
+    orderId,
+    amount: minorUnits,
+    currency: currencyCode,
+    provider: z.string(),
+    method: z.string(),
+    reference: z.string(),
+    risk: riskSignalsSchema.optional(),
+  }),
+  /** Replace the fraud screening's rules (PUT /v1/fraud/rules); answered with the rules now in force. */
+  'fraud.set-rules.v1': z.object({ rules: fraudRulesSchema, actor }),
+  /** Put a value on a blocklist (`value` normalized: normalizeRiskValue); answered with the entry. */
+  'fraud.block.v1': z.object({ kind: z.enum(BLOCKLIST_KINDS), value: z.string().min(1).max(300), reason: z.string().max(500).optional(), actor }),
+  /** Take a value off a blocklist; refused as not found when it is not on it. */
+  'fraud.unblock.v1': z.object({ kind: z.enum(BLOCKLIST_KINDS), value: z.string().min(1).max(300), actor }),
+  /** Ops decided a payment held for a fraud review: approve it, or reject it (its authorization is voided). */
+  'payment.decide-review.v1': z.object({ orderId, decision: z.enum(['approve', 'reject']), actor, note: z.string().max(500).optional() }),
   'payment.void.v1': z.object({ orderId }),
   /** Money received for a payment waiting for it (a bank transfer); `reference` makes a repeat count once. */
   'payment.receive.v1': z.object({ orderId, amount: minorUnits, currency: currencyCode, reference: z.string(), actor }),

@@ -119,6 +119,8 @@ export const canonicalOrderSchema = z
       email: z.email('must be a valid email address').max(254),
       name: text(1, 200),
       phone: text(0, 40).optional(),
+      /** The IP address the order was placed from (fraud screening counts orders per IP). */
+      ip: z.union([z.ipv4(), z.ipv6()], { message: 'must be an IPv4 or IPv6 address' }).optional(),
     }),
     shippingAddress: addressSchema,
     billingAddress: addressSchema.optional(),
@@ -142,6 +144,8 @@ export const canonicalOrderSchema = z
       ),
       provider: text(1, 50),
       reference: text(1, 200),
+      /** The provider's token or fingerprint of the card, the same for every order paid with it (fraud screening counts orders per card). */
+      cardReference: text(1, 200).optional(),
       /** What this payment method covers: the order total less gift cards. */
       amount: minorUnits,
       /** Gift cards redeemed for this order: they pay part of the total, the method the rest. */

@@ -18,7 +18,7 @@ export const QUEUES = [
   { name: 'ingestion.order-intake', events: ['order.received.v1'] },
   {
     name: 'ingestion.commands',
-    commands: ['order.cancel.v1', 'order.amend.v1', 'order.release-hold.v1', 'order.decide.v1', 'order.record-payment.v1'],
+    commands: ['order.cancel.v1', 'order.amend.v1', 'order.release-hold.v1', 'order.reject.v1', 'order.decide.v1', 'order.record-payment.v1'],
   },
   {
     name: 'ingestion.order-progress',
@@ -32,6 +32,7 @@ export const QUEUES = [
       'stock.restocked.v1',
       'payment.approved.v1',
       'payment.awaiting.v1',
+      'payment.review.v1',
       'payment.declined.v1',
       'payment.voided.v1',
       'payment.captured.v1',
@@ -62,7 +63,20 @@ export const QUEUES = [
       'stock.expect.v1',
     ],
   },
-  { name: 'payment-check.commands', commands: ['payment.check.v1', 'payment.void.v1', 'payment.capture.v1', 'payment.refund.v1', 'payment.receive.v1'] },
+  {
+    name: 'payment-check.commands',
+    commands: [
+      'payment.check.v1',
+      'payment.void.v1',
+      'payment.capture.v1',
+      'payment.refund.v1',
+      'payment.receive.v1',
+      'payment.decide-review.v1',
+      'fraud.set-rules.v1',
+      'fraud.block.v1',
+      'fraud.unblock.v1',
+    ],
+  },
   { name: 'fulfillment.commands', commands: ['fulfillment.open.v1', 'fulfillment.cancel.v1', 'fulfillment.pack.v1', 'fulfillment.report-short-pick.v1'] },
   { name: 'carrier.commands', commands: ['shipment.book.v1', 'shipment.record-tracking.v1', 'carrier.configure.v1'] },
   { name: 'returns.commands', commands: ['return.open.v1', 'return.receive.v1'] },

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DEFAULT_FRAUD_RULES, type FraudRules } from '@oms/contracts';
 import { createCarrierSandbox, createPaymentSandbox, serve, type RunningSandbox } from '@oms/sandboxes';
 import { TestStack, type RunningService } from '@oms/testing';
 import { definition as carrier } from '../../../services/carrier/src/service';
@@ -25,7 +26,15 @@ export interface Cluster {
 export interface ClusterOptions {
   /** Added to every service's environment (e.g. LOG_LEVEL for a test that reads the logs). */
   env?: Record<string, string>;
+  /** The fraud rules the cluster screens with (PUT /v1/fraud/rules at start); see CLUSTER_FRAUD_RULES. */
+  fraudRules?: FraudRules;
 }
+
+/**
+ * The default rules without velocity: the suites place dozens of orders for sampleOrder's one customer
+ * within minutes, which velocity would rightly hold for review. The fraud suite puts the rules it tests.
+ */
+export const CLUSTER_FRAUD_RULES: FraudRules = { ...DEFAULT_FRAUD_RULES, velocity: { ...DEFAULT_FRAUD_RULES.velocity, enabled: false } };
 
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const stack = await TestStack.create();
@@ -54,6 +63,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     CARRIER_URL: car.url,
     RETURNS_URL: ret.url,
   });
+  const put = await fetch(`${gw.url}/v1/fraud/rules`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(options.fraudRules ?? CLUSTER_FRAUD_RULES),
+  });
+  if (put.status !== 200) throw new Error(`PUT /v1/fraud/rules answered ${put.status}: ${await put.text()}`);
   return {
     stack,
     gatewayUrl: gw.url,

@@ -1,6 +1,7 @@
 import { setDefaultLogDestination } from '@oms/logging';
 import { accessSuite } from './access.suite';
 import { startCluster, type Cluster } from './cluster';
+import { fraudSuite } from './fraud.suite';
 import { inventorySuite } from './inventory.suite';
 import { LogScanner } from './log-scan';
 import { logSecrets, logSecretsSuite } from './log-secrets.suite';
@@ -42,5 +43,6 @@ shortagesSuite(shared);
 inventorySuite(shared);
 accessSuite(shared);
 returnRefusalsSuite(shared);
+fraudSuite(shared);
 // Last: it reads the logs of all the suites before it.
 logSecretsSuite(shared, logs);

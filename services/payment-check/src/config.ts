@@ -7,6 +7,8 @@ export const configSchema = baseConfigSchema.extend({
   PAYMENT_PROVIDER_URL: z.url({ protocol: /^https?$/ }),
   /** Per-call timeout; a slower answer counts as a provider failure (retried, and towards the breaker). */
   PAYMENT_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(50).max(60000).default(3000),
+  /** How long a replica keeps the fraud rules it read: a PUT /v1/fraud/rules reaches every replica within this time. */
+  FRAUD_RULES_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
 });
 
 export type PaymentCheckConfig = z.infer<typeof configSchema>;

@@ -1,14 +1,17 @@
 import { createHttpClient } from '@oms/resilience';
 import type { ServiceDefinition } from '@oms/runtime';
+import { fraudQueries } from './application/fraud-settings';
 import { paymentQueries } from './application/payment-queries';
 import { configSchema, SERVICE_NAME } from './config';
 import { paymentCheckModel, paymentLockKey, type PaymentCheckDoc } from './data-access/payment-check-model';
 import { PaymentCheckRepository } from './data-access/payment-check-repository';
+import { FraudSettings } from './data-access/fraud-settings';
 import { PaymentProvider } from './data-access/payment-provider';
+import { VelocityCounter } from './data-access/velocity-counter';
 import { paymentRoutes } from './entry-points/http/payment-routes';
 import { paymentCheckSubscriptions } from './entry-points/messages/payment-check-subscriptions';
 
-/** payment-check: authorizes orders' payments with the card provider, voids and refunds them. */
+/** payment-check: screens orders for fraud, authorizes their payments with the card provider, captures, voids and refunds them. */
 export const definition: ServiceDefinition<typeof configSchema> = {
   name: SERVICE_NAME,
   configSchema,
@@ -26,9 +29,10 @@ export const definition: ServiceDefinition<typeof configSchema> = {
         tracing: ctx.tracing,
       }),
     );
+    const screening = { settings: new FraudSettings(ctx.db, ctx.config.FRAUD_RULES_CACHE_MS), velocity: new VelocityCounter(ctx.redis), checks };
     return {
-      routes: paymentRoutes(paymentQueries(checks)),
-      consumers: paymentCheckSubscriptions({ store, provider }),
+      routes: paymentRoutes(paymentQueries(checks), fraudQueries(screening.settings)),
+      consumers: paymentCheckSubscriptions({ store, provider, screening }),
       onStop: async () => provider.shutdown(),
     };
   },

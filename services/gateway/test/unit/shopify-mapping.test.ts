@@ -21,7 +21,7 @@ describe('Shopify order mapping', () => {
       channel: 'shop-eu',
       externalId: '5821994844328',
       currency: 'EUR',
-      customer: { email: 'anna.schmidt@example.com', name: 'Anna Schmidt', phone: '+49 30 1234567' },
+      customer: { email: 'anna.schmidt@example.com', name: 'Anna Schmidt', phone: '+49 30 1234567', ip: '203.0.113.7' },
       shippingAddress: { name: 'Anna Schmidt', line1: 'Invalidenstraße 117', line2: '3. OG', postalCode: '10115', city: 'Berlin', country: 'DE' },
       lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, unitPrice: 1999, name: 'T-Shirt - Schwarz / M' }],
       shipping: { method: 'Standard', price: 495 },

@@ -1,7 +1,7 @@
 import type { CanonicalOrder, Fact } from '@oms/contracts';
 import { initialCheckKeys } from './check-keys';
 import { amountMismatch, expectedAmount, noChange, type OrderChange, type OrderState } from './order';
-import { moveTo, reserveCommand } from './order-steps';
+import { moveTo, paymentCheckCommand, reserveCommand } from './order-steps';
 
 /**
  * The order as first stored, and the checks it starts: stock reservation and payment check at once, unless
@@ -42,16 +42,6 @@ export function acceptOrder(orderId: string, order: CanonicalOrder, fact: Fact<'
   }
   moveTo(state, change, 'pending', fact);
   change.send.push(reserveCommand(orderId, order));
-  change.send.push({
-    type: 'payment.check.v1',
-    data: {
-      orderId,
-      amount: order.payment.amount,
-      currency: order.currency,
-      provider: order.payment.provider,
-      method: order.payment.method,
-      reference: order.payment.reference,
-    },
-  });
+  change.send.push(paymentCheckCommand(orderId, state));
   return { state, change };
 }

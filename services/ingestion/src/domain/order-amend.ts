@@ -2,7 +2,7 @@ import type { Fact, HoldReason, OrderLine } from '@oms/contracts';
 import { Refusal } from '@oms/errors';
 import { nextCheckKey } from './check-keys';
 import { amountMismatch, expectedAmount, noChange, type Hold, type OrderChange, type OrderState } from './order';
-import { entry, moveTo, releaseWhenReady, reserveCommand } from './order-steps';
+import { entry, moveTo, paymentCheckCommand, releaseWhenReady, reserveCommand } from './order-steps';
 import { AMENDABLE } from './order-status';
 
 /**
@@ -57,7 +57,12 @@ export function amendOrder(order: OrderState, fact: Fact<'order.amend.v1'>): Ord
   }
   if (!linesChanged && !amountChanged) return change;
 
-  const amended = { ...order, lines: lines ?? order.lines, payment: { ...order.payment, amount: paymentAmount ?? order.payment.amount } };
+  const amended = {
+    ...order,
+    shippingAddress: change.set.shippingAddress ?? order.shippingAddress,
+    lines: lines ?? order.lines,
+    payment: { ...order.payment, amount: paymentAmount ?? order.payment.amount },
+  };
   if (linesChanged) change.set.lines = amended.lines;
   if (amountChanged) change.set.payment = amended.payment;
 
@@ -70,14 +75,16 @@ export function amendOrder(order: OrderState, fact: Fact<'order.amend.v1'>): Ord
     checks.stock = 'none';
     change.set.allocation = [];
   }
-  if (amountChanged && ['pending', 'approved'].includes(checks.payment)) {
+  if (amountChanged && ['pending', 'review', 'approved'].includes(checks.payment)) {
     change.send.push({ type: 'payment.void.v1', data: { orderId: checkKeys.payment } });
     checkKeys.payment = nextCheckKey(checkKeys.payment);
     checks.payment = 'none';
   }
   change.set.checkKeys = checkKeys;
 
-  const holds: Hold[] = order.holds.filter((h) => !REEVALUATED.includes(h.reason));
+  // A new payment check screens the order again: its review hold, if any, is decided afresh.
+  const reevaluated = checks.payment === 'none' ? [...REEVALUATED, 'payment_review'] : REEVALUATED;
+  const holds: Hold[] = order.holds.filter((h) => !reevaluated.includes(h.reason));
   if (amended.payment.amount !== expectedAmount(amended)) {
     const detail = amountMismatch(amended, amended.payment.amount);
     change.set.holds = [...holds, { reason: 'amount_mismatch', detail, at: fact.occurredAt }];
@@ -100,8 +107,7 @@ function startChecks(order: OrderState, checks: OrderState['checks'], keys: Orde
     checks.stock = 'pending';
   }
   if (checks.payment === 'none') {
-    const { amount, provider, method, reference } = order.payment;
-    change.send.push({ type: 'payment.check.v1', data: { orderId: keys.payment, amount, currency: order.currency, provider, method, reference } });
+    change.send.push(paymentCheckCommand(keys.payment, order));
     checks.payment = 'pending';
   }
 }
@@ -127,6 +133,9 @@ export function releaseHold(order: OrderState, fact: Fact<'order.release-hold.v1
   const holds = order.holds.filter((h) => h.reason !== reason);
   change.set.holds = holds;
   change.timeline.push(entry(fact, 'hold_released', [reason, note].filter(Boolean).join(': '), { actor }));
+  // Releasing a fraud review approves the payment: payment-check reports it approved, and the order goes on.
+  if (reason === 'payment_review' && order.checks.payment === 'review')
+    change.send.push({ type: 'payment.decide-review.v1', data: { orderId: order.checkKeys.payment, decision: 'approve', actor, ...(note ? { note } : {}) } });
   if (holds.length > 0 || order.status !== 'on_hold') return change;
 
   const checks = { ...order.checks };

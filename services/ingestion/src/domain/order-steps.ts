@@ -1,4 +1,4 @@
-import { currencyExponent, type Fact, type MessageType, type OrderStatus, type Outgoing } from '@oms/contracts';
+import { currencyExponent, orderTotals, type Fact, type MessageType, type OrderStatus, type Outgoing } from '@oms/contracts';
 import type { OrderChange, OrderState, TimelineEntry } from './order';
 import { canTransition } from './order-status';
 
@@ -49,6 +49,36 @@ export function reserveCommand(
       shipTo: { country: order.shippingAddress.country, postalCode: order.shippingAddress.postalCode },
       ...(pickupLocationId ? { pickupLocationId } : {}),
       ...(backorder ? { backorder } : {}),
+    },
+  };
+}
+
+/**
+ * Ask payment-check to check the order's payment under the check key, with what fraud screening looks at
+ * (who ordered, from where, to where, how fast, for how much).
+ */
+export function paymentCheckCommand(checkKey: string, order: OrderState): Extract<Outgoing, { type: 'payment.check.v1' }> {
+  const { amount, provider, method, reference, cardReference } = order.payment;
+  const { email, phone, ip } = order.customer;
+  return {
+    type: 'payment.check.v1',
+    data: {
+      orderId: checkKey,
+      amount,
+      currency: order.currency,
+      provider,
+      method,
+      reference,
+      risk: {
+        email,
+        ...(phone ? { phone } : {}),
+        ...(ip ? { ip } : {}),
+        ...(cardReference ? { cardReference } : {}),
+        shippingAddress: order.shippingAddress,
+        ...(order.billingAddress ? { billingCountry: order.billingAddress.country } : {}),
+        shippingMethod: order.shipping.method,
+        total: orderTotals(order).total,
+      },
     },
   };
 }

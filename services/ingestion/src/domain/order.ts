@@ -3,8 +3,8 @@ import type { CheckKeys } from './check-keys';
 
 /** `none`: no check is under way for the order as it is now (held before it started, e.g. amount_mismatch). */
 export type StockCheck = 'none' | 'pending' | 'reserved' | 'short' | 'backordered' | 'released' | 'consumed';
-/** `awaiting`: a prepayment waiting for the customer's transfer. */
-export type PaymentCheck = 'none' | 'pending' | 'awaiting' | 'approved' | 'captured' | 'declined' | 'voided' | 'refunded';
+/** `awaiting`: a prepayment waiting for the customer's transfer; `review`: held by fraud screening for ops to decide. */
+export type PaymentCheck = 'none' | 'pending' | 'awaiting' | 'review' | 'approved' | 'captured' | 'declined' | 'voided' | 'refunded';
 
 export interface TimelineEntry {
   at: string;
@@ -21,6 +21,9 @@ export interface Hold {
   at: string;
   /** stock_short: what the customer can choose per short line (POST /v1/orders/{id}/decisions). */
   options?: ShortLineOptions[];
+  /** payment_review: the fraud score and the rules that fired. */
+  score?: number;
+  reasons?: string[];
 }
 
 export interface AllocatedLine {

@@ -2,7 +2,8 @@ import { orderTotals, paymentFlowOf, type PricedOrder } from '@oms/contracts';
 import type { OrderState, PaymentAmounts } from './order';
 
 /** What clients see as the payment's status (GET /v1/orders/{id} → payment.status). */
-export type PaymentStatus = 'pending' | 'authorized' | 'captured' | 'partially_refunded' | 'refunded' | 'voided' | 'declined' | 'awaiting_payment';
+export type PaymentStatus =
+  'pending' | 'authorized' | 'captured' | 'partially_refunded' | 'refunded' | 'voided' | 'declined' | 'in_review' | 'awaiting_payment';
 
 export const NO_PAYMENT_AMOUNTS: PaymentAmounts = { authorized: 0, captured: 0, refunded: 0 };
 
@@ -25,6 +26,8 @@ export function paymentStatusOf(order: Pick<OrderState, 'checks' | 'payment'>, a
     }
     case 'awaiting':
       return 'awaiting_payment';
+    case 'review':
+      return 'in_review';
     case 'captured':
       return 'captured';
     case 'declined':

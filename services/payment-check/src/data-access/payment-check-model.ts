@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { PaymentFlow } from '@oms/contracts';
+import type { PaymentFlow, Screening } from '@oms/contracts';
 import { deterministicId } from '@oms/messaging';
 import { aggregateFields, type AggregateDocument } from '@oms/outbox';
 import type { PaymentStatus, ReceivedPayment, RefundRecord } from '../domain/payment-check';
@@ -24,6 +24,14 @@ export interface PaymentCheckDoc extends AggregateDocument {
   received?: Array<ReceivedPayment & { actor: string }>;
   createdAt: Date;
   voidedAt?: Date;
+  /** Fraud screening: a hash of the customer's email (their earlier orders are found by it) and the shipping address key. */
+  customerKey?: string;
+  addressKey?: string;
+  /** The order's total before gift cards (what the high-value rule compares with the customer's earlier orders). */
+  orderTotal?: number;
+  screening?: Screening;
+  /** A payment held for a fraud review, once ops decided it. */
+  review?: { decision: 'approve' | 'reject'; actor: string; note?: string; at: Date };
 }
 
 export type PaymentCheckModel = Model<PaymentCheckDoc>;
@@ -54,7 +62,7 @@ const paymentCheckSchema = new Schema(
     method: { type: String, required: true },
     flow: { type: String },
     reference: { type: String, required: true },
-    status: { type: String, required: true, enum: ['approved', 'declined', 'voided', 'captured', 'awaiting_payment'] },
+    status: { type: String, required: true, enum: ['approved', 'declined', 'voided', 'captured', 'awaiting_payment', 'in_review'] },
     authorizationId: { type: String },
     captured: { type: Number },
     captureId: { type: String },
@@ -64,6 +72,11 @@ const paymentCheckSchema = new Schema(
     received: { type: Schema.Types.Mixed },
     createdAt: { type: Date, required: true },
     voidedAt: { type: Date },
+    customerKey: { type: String, index: true },
+    addressKey: { type: String },
+    orderTotal: { type: Number },
+    screening: { type: Schema.Types.Mixed },
+    review: { type: Schema.Types.Mixed },
   },
   { versionKey: false },
 );

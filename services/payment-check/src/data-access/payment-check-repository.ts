@@ -10,4 +10,15 @@ export class PaymentCheckRepository {
   ofOrder(orderId: string): Promise<PaymentCheckDoc[]> {
     return this.model.find({ orderId }, HIDDEN).lean<PaymentCheckDoc[]>().exec();
   }
+
+  /**
+   * The customer's earlier checks (by the hash of their email), at most `limit`: an equality the store
+   * answers from the customerKey index, so the cost grows with one customer's orders, not with all orders.
+   */
+  async ofCustomer(
+    customerKey: string,
+    limit: number,
+  ): Promise<Array<Pick<PaymentCheckDoc, '_id' | 'amount' | 'orderTotal' | 'currency' | 'addressKey' | 'status'>>> {
+    return this.model.find({ customerKey }, { amount: 1, orderTotal: 1, currency: 1, addressKey: 1, status: 1 }).limit(limit).lean().exec();
+  }
 }

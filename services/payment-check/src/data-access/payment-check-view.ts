@@ -23,5 +23,7 @@ export function toPaymentCheckView(doc: PaymentCheckDoc) {
       : {}),
     createdAt: new Date(doc.createdAt).toISOString(),
     ...(doc.voidedAt ? { voidedAt: new Date(doc.voidedAt).toISOString() } : {}),
+    ...(doc.screening ? { screening: doc.screening } : {}),
+    ...(doc.review ? { review: { ...doc.review, at: new Date(doc.review.at).toISOString() } } : {}),
   };
 }

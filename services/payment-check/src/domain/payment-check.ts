@@ -1,7 +1,8 @@
 import type { PaymentFlow } from '@oms/contracts';
 import { Refusal } from '@oms/errors';
 
-export type PaymentStatus = 'approved' | 'declined' | 'voided' | 'captured' | 'awaiting_payment';
+/** `in_review`: authorized (or needing no provider) but held by fraud screening until ops decide. */
+export type PaymentStatus = 'approved' | 'declined' | 'voided' | 'captured' | 'awaiting_payment' | 'in_review';
 
 export interface RefundRecord {
   returnId: string;
@@ -72,8 +73,30 @@ export type VoidDecision =
 export function decideVoid(check: PaymentCheckState | null): VoidDecision {
   // Captured money is not released by a void (a refund gives it back).
   if (!check || check.status === 'voided' || check.status === 'captured') return { kind: 'nothing' };
-  if (check.status === 'approved' && check.authorizationId) return { kind: 'void-at-provider', authorizationId: check.authorizationId };
+  if ((check.status === 'approved' || check.status === 'in_review') && check.authorizationId)
+    return { kind: 'void-at-provider', authorizationId: check.authorizationId };
   return { kind: 'mark-voided' };
+}
+
+export type ReviewDecision =
+  | { kind: 'nothing' }
+  | { kind: 'approve' }
+  /** `voidAuthorizationId`: the authorization to release at the provider first. */
+  | { kind: 'reject'; voidAuthorizationId?: string };
+
+/**
+ * Ops' decision on a payment held for a fraud review. The same decision again does nothing (a repeat); a
+ * payment not in review (never held, or decided otherwise already) refuses it and says why.
+ */
+export function decideReview(
+  check: (PaymentCheckState & { review?: { decision: 'approve' | 'reject' } }) | null,
+  decision: 'approve' | 'reject',
+): ReviewDecision {
+  if (!check) throw new Refusal('conflict', 'the order has no payment check yet: try again in a moment');
+  if (check.review?.decision === decision) return { kind: 'nothing' };
+  if (check.status !== 'in_review')
+    throw new Refusal('conflict', check.review ? `the review was decided already (${check.review.decision})` : `the payment is ${check.status}, not in review`);
+  return decision === 'approve' ? { kind: 'approve' } : { kind: 'reject', voidAuthorizationId: check.authorizationId };
 }
 
 export type CaptureDecision = { kind: 'nothing' } | { kind: 'capture'; authorizationId: string };

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { canonicalOrderSchema, currencyExponent, type CanonicalOrder } from '@oms/contracts';
 import { zodFieldErrors } from '@oms/errors';
@@ -42,6 +43,8 @@ export const shopifyOrderSchema = z
     gateway: z.string().nullish(),
     payment_gateway_names: z.array(z.string()).nullish(),
     checkout_token: z.string().nullish(),
+    browser_ip: z.string().nullish(),
+    client_details: z.object({ browser_ip: z.string().nullish() }).loose().nullish(),
     token: z.string().nullish(),
     customer: z
       .object({ email: z.string().nullish(), first_name: z.string().nullish(), last_name: z.string().nullish(), phone: z.string().nullish() })
@@ -110,7 +113,7 @@ export interface MappedOrder {
   channel: string;
   externalId: string;
   currency: string;
-  customer: { email: string; name: string; phone?: string };
+  customer: { email: string; name: string; phone?: string; ip?: string };
   shippingAddress: MappedAddress;
   billingAddress?: MappedAddress;
   lines: Array<{ sku: string; quantity: number; unitPrice: number; name?: string; discounts?: MappedDiscount[]; taxes?: MappedTax[] }>;
@@ -230,6 +233,8 @@ export function mapShopifyOrder(
     }));
   const giftCardTotal = giftCards.reduce((sum, g) => sum + g.amount, 0);
   const phone = text(order.phone) || text(order.customer?.phone) || text(ship.phone);
+  // Fraud screening counts orders per IP; a malformed one is left out rather than refusing the order.
+  const ip = text(order.browser_ip) || text(order.client_details?.browser_ip);
 
   const mapped: MappedOrder = {
     channel,
@@ -239,6 +244,7 @@ export function mapShopifyOrder(
       email: text(order.email) || text(order.contact_email) || text(order.customer?.email),
       name: clip(customerName, 200),
       ...(phone ? { phone: clip(phone, 40) } : {}),
+      ...(ip && isIP(ip) ? { ip } : {}),
     },
     shippingAddress: addressOf(ship, customerName),
     // Kept only when it is an address (a shop selling downloads may send a name and country alone).

@@ -49,9 +49,13 @@ export const PATH_ID_PATTERN = /^(?!\.{1,2}$)[A-Za-z0-9._:-]{1,200}$/;
 /** An id taken from the path and passed on to a service: PATH_ID_PATTERN. */
 export const pathId = z.string().regex(PATH_ID_PATTERN, 'letters, digits, dot, colon, dash and underscore only (at most 200), and not . or ..');
 
-/** Every path parameter against PATH_ID_PATTERN: 400 problem naming each one that does not match. */
-export function assertPathIds(params: Record<string, string>): void {
-  const bad = Object.entries(params).filter(([, value]) => !PATH_ID_PATTERN.test(value));
+/**
+ * Every path parameter against PATH_ID_PATTERN: 400 problem naming each one that does not match. A route's
+ * `valueParams` are values, not ids (a blocklisted email or address): their own schema checks them, and they
+ * are only refused here as `.` or `..`, which would climb a level if passed on in a URL even when encoded.
+ */
+export function assertPathIds(params: Record<string, string>, valueParams: readonly string[] = []): void {
+  const bad = Object.entries(params).filter(([name, value]) => (valueParams.includes(name) ? /^\.{1,2}$/.test(value) : !PATH_ID_PATTERN.test(value)));
   if (bad.length)
     throw new AppError(
       400,
@@ -92,6 +96,8 @@ export interface ApiRouteSpec<B extends z.ZodType, Q extends z.ZodType, P extend
   documentBodyOnly?: boolean;
   query?: Q;
   params?: P;
+  /** Path parameters that are values, not ids (see assertPathIds): passed on only URL-encoded (`seg`) or in a message. */
+  valueParams?: readonly string[];
   /** Success responses: status → description and optional schema (JSON) or content type. */
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
   /** Extra error statuses this route answers besides the common ones. */
@@ -142,7 +148,7 @@ export function apiRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType
   }
 
   router[spec.method](spec.path, async (req, res) => {
-    assertPathIds(req.params as Record<string, string>);
+    assertPathIds(req.params as Record<string, string>, spec.valueParams);
     const input = {
       body: spec.body && !spec.documentBodyOnly ? parseOrThrow(spec.body, req.body ?? {}, 'request body') : req.body,
       query: spec.query ? parseOrThrow(spec.query, req.query, 'query string') : req.query,

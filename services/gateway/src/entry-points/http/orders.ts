@@ -58,7 +58,7 @@ const orderView = z
       .object({
         method: z.string(),
         amount: minor,
-        status: z.enum(['pending', 'authorized', 'captured', 'partially_refunded', 'refunded', 'voided', 'declined', 'awaiting_payment']),
+        status: z.enum(['pending', 'authorized', 'captured', 'partially_refunded', 'refunded', 'voided', 'declined', 'in_review', 'awaiting_payment']),
       })
       .loose(),
     totals: orderTotalsView,
@@ -254,6 +254,27 @@ export function ordersRoutes(deps: OrdersDeps): express.Router {
       return toIngestion(principal, 'order.release-hold.v1', data);
     },
     pending: ({ orderId }) => ({ id: orderId, status: 'release_requested' }),
+  });
+
+  commandRoute(router, deps, {
+    method: 'post',
+    path: '/orders/:id/reject',
+    summary:
+      'Reject an order held for a payment review (ops): it is rejected, its stock released and its authorization voided; who decided and why go on the timeline. To approve instead, release its payment_review hold',
+    tags: ['orders', 'payments'],
+    params: orderParams,
+    body: z.strictObject({ note: z.string().min(1).max(500).optional().describe('Why: shown on the timeline') }),
+    errors: [409],
+    responses: {
+      200: { description: 'The order after the rejection', schema: orderView },
+      202: { description: 'Rejection queued; it will be carried out', schema: queued('reject_requested') },
+    },
+    command: ({ params, body }, res) => {
+      const principal = requireOps(res);
+      const data = { orderId: params.id, ...(body.note ? { note: body.note } : {}), actor: principal.actor };
+      return toIngestion(principal, 'order.reject.v1', data);
+    },
+    pending: ({ orderId }) => ({ id: orderId, status: 'reject_requested' }),
   });
 
   commandRoute(router, deps, {

@@ -10,6 +10,7 @@ import { fulfillmentsRoutes } from './fulfillments';
 import { intakeRoutes } from './intake';
 import { inventoryRoutes } from './inventory';
 import { ordersRoutes } from './orders';
+import { fraudRoutes } from './fraud';
 import { paymentsRoutes } from './payments';
 import { mapGatewayErrors } from './problems';
 import { returnsRoutes } from './returns';
@@ -49,6 +50,7 @@ export function publicApi(deps: GatewayDeps, access: Access): express.Router {
   v1.use(carriersRoutes(deps));
   v1.use(returnsRoutes(deps));
   v1.use(paymentsRoutes(deps));
+  v1.use(fraudRoutes(deps));
   v1.use(mapGatewayErrors);
   return v1;
 }

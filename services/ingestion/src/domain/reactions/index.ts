@@ -1,7 +1,7 @@
 import type { Fact, QueueMessageType } from '@oms/contracts';
 import { noChange, type OrderChange, type OrderState } from '../order';
 import { fulfillmentCancelled, fulfillmentOpened, fulfillmentPacked, fulfillmentShortPicked } from './fulfillment';
-import { paymentApproved, paymentAwaiting, paymentCaptured, paymentDeclined, paymentRefunded, paymentVoided } from './payment';
+import { paymentApproved, paymentAwaiting, paymentCaptured, paymentDeclined, paymentRefunded, paymentReview, paymentVoided } from './payment';
 import type { Reaction } from './reaction';
 import { commandRefused } from './refusals';
 import { returnOpened, returnReceived } from './returns';
@@ -23,6 +23,7 @@ export const REACTIONS: { [T in OrderEventType]: Reaction<T> } = {
   'stock.restocked.v1': stockRestocked,
   'payment.approved.v1': paymentApproved,
   'payment.awaiting.v1': paymentAwaiting,
+  'payment.review.v1': paymentReview,
   'payment.declined.v1': paymentDeclined,
   'payment.voided.v1': paymentVoided,
   'payment.captured.v1': paymentCaptured,

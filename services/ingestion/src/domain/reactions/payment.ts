@@ -1,4 +1,4 @@
-import { paymentFlowOf } from '@oms/contracts';
+import { paymentFlowOf, type Screening } from '@oms/contracts';
 import { entry, isClosed, money, moveTo, releaseWhenReady } from '../order-steps';
 import { paymentAmountsOf } from '../payment-status';
 import type { OrderChange, OrderState, PaymentAmounts } from '../order';
@@ -6,9 +6,23 @@ import { checks, type Reaction } from './reaction';
 
 /** What payment-check reports about the order's payment (under its current payment check key). */
 
+/** The fraud screening's verdict for the timeline: its score, the rules that fired, and how long the check took. */
+const screened = (screening?: Screening) =>
+  screening
+    ? `; fraud score ${screening.score}${screening.reasons.length ? ` (${screening.reasons.join('; ')})` : ''}${screening.durationMs !== undefined ? `; checked in ${screening.durationMs} ms` : ''}`
+    : '';
+
 export const paymentApproved: Reaction<'payment.approved.v1'> = (order, fact, change) => {
-  const { amount, currency, providerRef } = fact.data;
-  change.timeline.push(entry(fact, 'payment_approved', `${money(amount, currency)} approved (${providerRef})`));
+  const { amount, currency, providerRef, screening, reviewedBy } = fact.data;
+  const reviewed = reviewedBy ? `; approved in review by ${reviewedBy}` : '';
+  change.timeline.push(
+    entry(
+      fact,
+      'payment_approved',
+      `${money(amount, currency)} approved (${providerRef})${screened(screening)}${reviewed}`,
+      reviewedBy ? { actor: reviewedBy } : {},
+    ),
+  );
   // A late copy after the void was reported (handled out of order): the check stays voided.
   if (order.checks.payment !== 'voided') {
     checks(order, change, { payment: 'approved' });
@@ -36,10 +50,42 @@ export const paymentAwaiting: Reaction<'payment.awaiting.v1'> = (order, fact, ch
   if (order.status === 'pending') moveTo(order, change, 'awaiting_payment', fact);
 };
 
+/**
+ * Fraud screening wants a person to look: the payment is authorized (or needs none) but the order is held
+ * `payment_review` until ops approve (the hold's release) or reject it (POST /v1/orders/{id}/reject).
+ */
+export const paymentReview: Reaction<'payment.review.v1'> = (order, fact, change) => {
+  const { amount, currency, screening } = fact.data;
+  const detail = `fraud score ${screening.score} (${screening.reasons.join('; ')}): approve by releasing this hold, or reject the order`;
+  change.timeline.push(entry(fact, 'payment_review', `${money(amount, currency)} held for review${screened(screening)}`));
+  if (order.checks.payment === 'voided') return;
+  checks(order, change, { payment: 'review' });
+  if (paymentFlowOf(order.payment.method) === 'authorize' && amount > 0) amounts(order, change, { authorized: amount });
+  if (isClosed(order)) {
+    change.timeline.push(entry(fact, 'payment_void_requested', `the order is ${order.status}: the authorization is voided`, { service: 'ingestion' }));
+    change.send.push({ type: 'payment.void.v1', data: { orderId: order.checkKeys.payment } });
+    return;
+  }
+  const holds = (change.set.holds ?? order.holds).filter((h) => h.reason !== 'payment_review');
+  change.set.holds = [...holds, { reason: 'payment_review', detail, at: fact.occurredAt, score: screening.score, reasons: screening.reasons }];
+  moveTo(order, change, 'on_hold', fact, 'payment_review');
+};
+
 export const paymentDeclined: Reaction<'payment.declined.v1'> = (order, fact, change) => {
-  change.timeline.push(entry(fact, 'payment_declined', fact.data.reason));
+  const { reason, screening, reviewedBy } = fact.data;
+  change.timeline.push(
+    entry(
+      fact,
+      'payment_declined',
+      `${reason}${screening && !reviewedBy ? screened({ ...screening, reasons: [] }) : ''}`,
+      reviewedBy ? { actor: reviewedBy } : {},
+    ),
+  );
   checks(order, change, { payment: 'declined' });
-  if (moveTo(order, change, 'rejected', fact, `payment declined: ${fact.data.reason}`))
+  if (paymentAmountsOf(order).authorized > 0) amounts(order, change, { authorized: 0 });
+  const holds = change.set.holds ?? order.holds;
+  if (holds.some((h) => h.reason === 'payment_review')) change.set.holds = holds.filter((h) => h.reason !== 'payment_review');
+  if (moveTo(order, change, 'rejected', fact, `payment declined: ${reason}`))
     change.send.push({ type: 'stock.release.v1', data: { orderId: order.checkKeys.stock } });
 };
 

@@ -7,6 +7,7 @@ import { cancelOrder } from '../../domain/cancel-order';
 import { amendOrder, releaseHold } from '../../domain/order-amend';
 import { decideOnShortage } from '../../domain/order-decide';
 import { recordPayment } from '../../domain/record-payment';
+import { rejectOrder } from '../../domain/reject-order';
 
 /** Every subscription of ingestion: each message its queues receive, and the use case it runs. */
 export function orderSubscriptions(deps: OrderUseCaseDeps): Subscriptions {
@@ -18,6 +19,7 @@ export function orderSubscriptions(deps: OrderUseCaseDeps): Subscriptions {
       'order.cancel.v1': (msg) => runOrderCommand(deps, cancelOrder, msg),
       'order.amend.v1': (msg) => runOrderCommand(deps, amendOrder, msg),
       'order.release-hold.v1': (msg) => runOrderCommand(deps, releaseHold, msg),
+      'order.reject.v1': (msg) => runOrderCommand(deps, rejectOrder, msg),
       'order.decide.v1': (msg) => runOrderCommand(deps, decideOnShortage, msg),
       'order.record-payment.v1': (msg) => runOrderCommand(deps, recordPayment, msg),
     },

@@ -1,6 +1,8 @@
 import type { Subscriptions } from '@oms/messaging';
 import { capturePayment } from '../../application/capture-payment';
 import { checkPayment } from '../../application/check-payment';
+import { decidePaymentReview } from '../../application/decide-review';
+import { blockValue, setFraudRules, unblockValue } from '../../application/fraud-settings';
 import type { PaymentUseCaseDeps } from '../../application/payment-check-deps';
 import { receivePayment } from '../../application/receive-payment';
 import { refundPayment } from '../../application/refund-payment';
@@ -15,6 +17,10 @@ export function paymentCheckSubscriptions(deps: PaymentUseCaseDeps): Subscriptio
       'payment.capture.v1': (msg) => capturePayment(deps, msg),
       'payment.refund.v1': (msg) => refundPayment(deps, msg),
       'payment.receive.v1': (msg) => receivePayment(deps, msg),
+      'payment.decide-review.v1': (msg) => decidePaymentReview(deps, msg),
+      'fraud.set-rules.v1': (msg) => setFraudRules(deps.screening.settings, msg),
+      'fraud.block.v1': (msg) => blockValue(deps.screening.settings, msg),
+      'fraud.unblock.v1': (msg) => unblockValue(deps.screening.settings, msg),
     },
   };
 }
