@@ -25,7 +25,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const amqp = require('amqplib');
 const { rawPublishRate, rawUpdateRate } = require('./raw-limits');
-const { orderTemplate } = require('./order-load');
+const { orderTemplate, ownCustomer } = require('./order-load');
 const { writeLoadChart } = require('./chart');
 const { readApiKey, printTable } = require('./report');
 
@@ -131,7 +131,8 @@ async function offerStep(step, rate, template, journeys) {
   const place = async (n) => {
     const startedAt = Date.now();
     try {
-      const res = await api('POST', '/v1/orders', { ...template, externalId: `E2E-${step}-${n}-${started.toString(36)}` });
+      const externalId = `E2E-${step}-${n}-${started.toString(36)}`;
+      const res = await api('POST', '/v1/orders', { ...ownCustomer(template, externalId), externalId });
       if (res.status === 202) journeys.byId.set(res.body.id, { startedAt, step });
       else refusals.answers[res.status] = (refusals.answers[res.status] ?? 0) + 1;
     } catch {

@@ -13,6 +13,17 @@ const orderTemplate = (channel) => ({
   payment: { method: 'card', provider: 'sandbox', reference: 'pay_bench', amount: 4493 },
 });
 
+/**
+ * The order's customer and street, one of its own per order key: as in a shop, where few customers order
+ * several times an hour. With one customer for every order, fraud screening's velocity rule would (rightly)
+ * hold the load's orders for review.
+ */
+const ownCustomer = (order, key) => ({
+  ...order,
+  customer: { ...order.customer, email: `kunde-${key}@example.de` },
+  shippingAddress: { ...order.shippingAddress, line1: `Musterstraße ${key}` },
+});
+
 let counter = 0;
 
 /**
@@ -27,7 +38,14 @@ function postOrders({ url, key, channel, connections, seconds, prefix }) {
     duration: seconds,
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ ...template, externalId: `${prefix}-${++counter}` }) }) }],
+    requests: [
+      {
+        setupRequest: (req) => {
+          const externalId = `${prefix}-${++counter}`;
+          return { ...req, body: JSON.stringify({ ...ownCustomer(template, externalId), externalId }) };
+        },
+      },
+    ],
   });
 }
 
@@ -70,4 +88,4 @@ async function postOrdersAfterWarmup({ warmupSeconds, seconds, ...options }) {
   return { result, warmup: warmupSeconds > 0 ? warmup.figures() : undefined, measured: measured.figures(), acceptedInMeasuredLoad: measured.accepted };
 }
 
-module.exports = { orderTemplate, postOrders, postOrdersAfterWarmup };
+module.exports = { orderTemplate, ownCustomer, postOrders, postOrdersAfterWarmup };

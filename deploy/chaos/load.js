@@ -4,7 +4,7 @@
 // is packed, short of stock, returned), and a driver per order that plays it: pack the fulfillment, send the
 // carrier's tracking, open and receive the return. What was asked and answered is kept per order: the
 // checker derives from it the state each order must end in.
-const { orderTemplate } = require('../bench/order-load');
+const { orderTemplate, ownCustomer } = require('../bench/order-load');
 const { signTracking } = require('./api');
 const { sleep } = require('./util');
 
@@ -104,7 +104,7 @@ class Load {
       const second = this.rand() < 0.3 ? this.pick(this.skus.filter((s) => s !== first)) : undefined;
       lines = [first, second].filter(Boolean).map((sku) => ({ sku, quantity: 1 + Math.floor(this.rand() * 2), unitPrice: unitPrice(sku) }));
     }
-    const template = orderTemplate(channel);
+    const template = ownCustomer(orderTemplate(channel), externalId);
     const amount = lines.reduce((sum, l) => sum + l.quantity * l.unitPrice, 0) + template.shipping.price;
     const reference = `${part === 'decline' ? 'decline' : 'pay'}-${externalId}`;
     return {
