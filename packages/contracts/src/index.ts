@@ -8,3 +8,4 @@ export * from './topology';
 export * from './producers';
 export * from './asyncapi';
 export * from './import-summaries';
+export * from './shipping-coverage';

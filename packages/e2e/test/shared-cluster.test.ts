@@ -1,5 +1,6 @@
 import { setDefaultLogDestination } from '@oms/logging';
 import { accessSuite } from './access.suite';
+import { addressSuite } from './address.suite';
 import { startCluster, type Cluster } from './cluster';
 import { fraudSuite } from './fraud.suite';
 import { inventorySuite } from './inventory.suite';
@@ -44,5 +45,6 @@ inventorySuite(shared);
 accessSuite(shared);
 returnRefusalsSuite(shared);
 fraudSuite(shared);
+addressSuite(shared);
 // Last: it reads the logs of all the suites before it.
 logSecretsSuite(shared, logs);

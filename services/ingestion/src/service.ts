@@ -26,7 +26,7 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     prepayments.start(ctx.config.PREPAYMENT_SWEEP_MS);
     return {
       routes: (app) => internalOrderRoutes(app, orders),
-      consumers: orderSubscriptions({ store, orders }),
+      consumers: orderSubscriptions({ store, orders, coverage: ctx.config.SHIPPING_COVERAGE }),
       prefetch: { 'ingestion.order-intake': ctx.config.INTAKE_PREFETCH },
       onStop: () => prepayments.stop(),
     };

@@ -11,10 +11,14 @@ import type { OrderUseCaseDeps } from './orders';
  * A resend of an order we have (the same id, or the same channel and external id) changes nothing; a copy
  * that may have been handled before without being acknowledged sends what that delivery may not have.
  */
-export async function acceptReceivedOrder({ store, orders }: OrderUseCaseDeps, msg: Message<'order.received.v1'>, { repeated }: { repeated: boolean }) {
+export async function acceptReceivedOrder(
+  { store, orders, coverage }: OrderUseCaseDeps,
+  msg: Message<'order.received.v1'>,
+  { repeated }: { repeated: boolean },
+) {
   const { orderId } = msg.data;
   await store.withLock(orderId, async () => {
-    const { state, change } = acceptOrder(orderId, msg.data.order, msg);
+    const { state, change } = acceptOrder(orderId, msg.data.order, msg, coverage);
     const events = change.send.map((e, index) => store.envelope(msg, e, index));
     if ((await orders.insert(state, change, msg.id, events)) === 'inserted') {
       await store.publishInserted(orderId, events, msg.id);

@@ -1,16 +1,17 @@
-import type { Fact, HoldReason, OrderLine } from '@oms/contracts';
+import type { Fact, HoldReason, OrderLine, ShippingCoverage } from '@oms/contracts';
 import { Refusal } from '@oms/errors';
 import { nextCheckKey } from './check-keys';
 import { amountMismatch, expectedAmount, noChange, type Hold, type OrderChange, type OrderState } from './order';
-import { entry, moveTo, paymentCheckCommand, releaseWhenReady, reserveCommand } from './order-steps';
+import { addressChecked } from './address-hold';
+import { entry, moveTo, paymentCheckCommand, releaseWhenReady, reserveCommand, resume } from './order-steps';
 import { AMENDABLE } from './order-status';
 
 /**
  * Changing an order before fulfillment, and releasing its holds. Pure: the caller stores the change.
  *
  * What a change re-runs:
- * - shipping address: recorded; no check depends on it yet (address validation comes later), and the
- *   fulfillment, opened only later, is sent the new one.
+ * - shipping address: checked again (address-check.ts): an address_invalid hold is lifted or renewed; the
+ *   stock reservation keeps the locations it chose, and the fulfillment, opened only later, is sent the new one.
  * - lines: the reservation is released and a new one asked for under a new key (check-keys.ts), the
  *   allocation is forgotten; a stock_short hold is lifted (the new reservation decides again).
  * - payment amount: the authorization is voided and a new check asked for under a new key.
@@ -24,7 +25,7 @@ const REEVALUATED: readonly HoldReason[] = ['amount_mismatch', 'stock_short'];
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const describeLines = (lines: OrderLine[]) => lines.map((l) => `${l.quantity} × ${l.sku} at ${l.unitPrice}`).join(', ');
 
-export function amendOrder(order: OrderState, fact: Fact<'order.amend.v1'>): OrderChange {
+export function amendOrder(order: OrderState, fact: Fact<'order.amend.v1'>, coverage: ShippingCoverage): OrderChange {
   const { shippingAddress, lines, paymentAmount, actor } = fact.data;
   if (!AMENDABLE.includes(order.status))
     throw new Refusal('conflict', `An order that is ${order.status} can no longer be changed; only ${AMENDABLE.join(', ')} orders can`, undefined, {
@@ -44,18 +45,19 @@ export function amendOrder(order: OrderState, fact: Fact<'order.amend.v1'>): Ord
   if (amountChanged) what.push(`payment amount ${order.payment.amount} → ${paymentAmount}`);
   change.timeline.push(entry(fact, 'order_amended', what.join('; '), { actor }));
 
+  // The new address is checked again: its address_invalid hold is lifted, or renewed with the new reasons.
+  let held = order.holds;
   if (addressChanged) {
     change.set.shippingAddress = shippingAddress;
-    change.timeline.push(
-      entry(
-        fact,
-        'address_checks',
-        'the stock reservation keeps the locations chosen for the old address, and no other check depends on the address yet: nothing to re-run',
-        { service: 'ingestion' },
-      ),
-    );
+    const address = addressChecked({ ...order, shippingAddress }, coverage, fact);
+    change.timeline.push(address.timeline);
+    held = address.holds;
   }
-  if (!linesChanged && !amountChanged) return change;
+  if (!linesChanged && !amountChanged) {
+    change.set.holds = held;
+    settle(order, change, fact);
+    return change;
+  }
 
   const amended = {
     ...order,
@@ -84,7 +86,7 @@ export function amendOrder(order: OrderState, fact: Fact<'order.amend.v1'>): Ord
 
   // A new payment check screens the order again: its review hold, if any, is decided afresh.
   const reevaluated = checks.payment === 'none' ? [...REEVALUATED, 'payment_review'] : REEVALUATED;
-  const holds: Hold[] = order.holds.filter((h) => !reevaluated.includes(h.reason));
+  const holds: Hold[] = held.filter((h) => !reevaluated.includes(h.reason));
   if (amended.payment.amount !== expectedAmount(amended)) {
     const detail = amountMismatch(amended, amended.payment.amount);
     change.set.holds = [...holds, { reason: 'amount_mismatch', detail, at: fact.occurredAt }];
@@ -95,9 +97,16 @@ export function amendOrder(order: OrderState, fact: Fact<'order.amend.v1'>): Ord
   change.set.holds = holds;
   startChecks(amended, checks, checkKeys, change);
   change.set.checks = checks;
-  if (holds.length === 0) moveTo(order, change, 'pending', fact, 'order changed');
-  releaseWhenReady(order, change, fact);
+  settle(order, change, fact);
   return change;
+}
+
+/** After a change: held while a hold is left, else on its way again (pending or waiting for its transfer, or to the warehouse). */
+function settle(order: OrderState, change: OrderChange, fact: Fact<'order.amend.v1'>): void {
+  const holds = change.set.holds ?? order.holds;
+  if (holds.length > 0) moveTo(order, change, 'on_hold', fact, holds.map((h) => h.reason).join(', '));
+  else if ((change.set.status ?? order.status) === 'on_hold') resume(order, change, fact, 'order changed');
+  else releaseWhenReady(order, change, fact);
 }
 
 /** Ask for the checks that are not under way for the order as it is now (`none`), under their current keys. */
@@ -144,10 +153,9 @@ export function releaseHold(order: OrderState, fact: Fact<'order.release-hold.v1
     checkKeys.stock = nextCheckKey(checkKeys.stock);
     checks.stock = 'none';
   }
-  moveTo(order, change, 'pending', fact, `${reason} released`);
   startChecks(order, checks, checkKeys, change);
   change.set.checks = checks;
   change.set.checkKeys = checkKeys;
-  releaseWhenReady(order, change, fact);
+  resume(order, change, fact, `${reason} released`);
   return change;
 }

@@ -83,6 +83,17 @@ export function paymentCheckCommand(checkKey: string, order: OrderState): Extrac
   };
 }
 
+/**
+ * An order whose last hold was lifted goes on: pending again, or waiting for its bank transfer if that is
+ * what its payment does, and to the warehouse if its checks are done.
+ */
+export function resume(order: OrderState, change: OrderChange, fact: Pick<Fact<MessageType>, 'occurredAt' | 'producer'>, reason: string): void {
+  if (!moveTo(order, change, 'pending', fact, reason)) return;
+  const payment = change.set.checks?.payment ?? order.checks.payment;
+  if (payment === 'awaiting') moveTo(order, change, 'awaiting_payment', fact, 'waiting for the bank transfer');
+  releaseWhenReady(order, change, fact);
+}
+
 /** Stock reserved and payment approved: hand the order to the warehouse. */
 export function releaseWhenReady(order: OrderState, change: OrderChange, fact: Pick<Fact<MessageType>, 'occurredAt' | 'producer'>): void {
   const checks = { ...order.checks, ...change.set.checks };

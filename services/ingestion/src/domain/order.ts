@@ -21,6 +21,8 @@ export interface Hold {
   at: string;
   /** stock_short: what the customer can choose per short line (POST /v1/orders/{id}/decisions). */
   options?: ShortLineOptions[];
+  /** address_invalid: a correction to suggest (the city of the postal code, postal codes of the city). */
+  suggestion?: { city?: string; postalCodes?: string[] };
   /** payment_review: the fraud score and the rules that fired. */
   score?: number;
   reasons?: string[];

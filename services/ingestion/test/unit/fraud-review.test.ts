@@ -1,3 +1,4 @@
+import { DEFAULT_SHIPPING_COVERAGE } from '@oms/contracts';
 import { AppError } from '@oms/errors';
 import { acceptOrder } from '../../src/domain/accept-order';
 import { releaseHold } from '../../src/domain/order-amend';
@@ -107,6 +108,7 @@ describe('fraud review of an order', () => {
       ID,
       { ...order, customer: { ...order.customer, ip: '203.0.113.7' }, billingAddress: { ...order.shippingAddress, country: 'NL' } },
       fact('order.received.v1', { orderId: ID, order, receivedAt: '2026-01-01T10:00:00.000Z', actor: 'api-key:shop' }),
+      DEFAULT_SHIPPING_COVERAGE,
     );
     const check = change.send.find((s) => s.type === 'payment.check.v1')!;
     expect(check.data).toMatchObject({

@@ -1,12 +1,16 @@
-import type { MessageData } from '@oms/contracts';
+import { DEFAULT_SHIPPING_COVERAGE, type MessageData } from '@oms/contracts';
 import { AppError } from '@oms/errors';
 import { sampleOrder } from '@oms/testing';
 import type { OrderState } from '../../src/domain/order';
 import { nextCheckKey, orderIdOfCheckKey } from '../../src/domain/check-keys';
 import { cancelOrder } from '../../src/domain/cancel-order';
-import { amendOrder, releaseHold } from '../../src/domain/order-amend';
+import { amendOrder as amendWith, releaseHold } from '../../src/domain/order-amend';
+import type { OrderChange } from '../../src/domain/order';
 import { reactTo } from '../../src/domain/reactions';
 import { fact as msg, ID, orderIn, sent } from './order-fixtures';
+
+/** A change with the shipped coverage table. */
+const amendOrder = (order: OrderState, fact: Parameters<typeof amendWith>[1]): OrderChange => amendWith(order, fact, DEFAULT_SHIPPING_COVERAGE);
 
 /** The amend rules as pure functions: what a change re-runs and what it gives back. */
 const amend = (data: Partial<MessageData<'order.amend.v1'>>) =>
@@ -16,10 +20,11 @@ const newAddress = { name: 'Anna Schmidt', line1: 'Torstraße 1', postalCode: '1
 const threeShirts = [{ sku: 'TSHIRT-BLK-M', quantity: 3, unitPrice: 1999 }];
 
 describe('changing an order (amend rules)', () => {
-  it('when the shipping address changes, then it is recorded with the actor, says no check depends on it, and nothing is re-checked', () => {
-    const change = amendOrder(orderIn(), amend({ shippingAddress: newAddress }));
+  it('when the shipping address changes, then it is recorded with the actor and checked again, and nothing else is re-checked', () => {
+    const change = amendOrder(orderIn({ checks: { stock: 'reserved', payment: 'pending' } }), amend({ shippingAddress: newAddress }));
     expect(change.set.shippingAddress).toEqual(newAddress);
     expect(change.send).toEqual([]);
+    expect(change.set.holds).toEqual([]);
     expect(change.timeline).toEqual([
       expect.objectContaining({
         type: 'order_amended',
@@ -29,11 +34,36 @@ describe('changing an order (amend rules)', () => {
         detail: expect.stringContaining('Torstraße 1'),
       }),
       expect.objectContaining({
-        type: 'address_checks',
+        type: 'address_checked',
         service: 'ingestion',
-        detail: expect.stringContaining('keeps the locations chosen for the old address'),
+        detail: expect.stringMatching(/^deliverable by standard; checked in [\d.]+ ms$/),
       }),
     ]);
+  });
+
+  it('when an order held address_invalid gets a deliverable address, then the hold is lifted and the reserved, approved order goes to the warehouse', () => {
+    const held = orderIn({
+      status: 'on_hold',
+      holds: [{ reason: 'address_invalid', detail: 'postal code 10115 is Berlin, not Hamburg', at: '2026-01-01T10:00:00.000Z' }],
+    });
+    const change = amendOrder(held, amend({ shippingAddress: newAddress }));
+    expect(change.set.holds).toEqual([]);
+    expect(change.set.status).toBe('ready_to_fulfill');
+    expect(sent(change).map(([type]) => type)).toEqual(['order.status-changed.v1', 'order.status-changed.v1', 'fulfillment.open.v1']);
+  });
+
+  it('when the new address still cannot be delivered to, then the hold is renewed with the new reasons and the order stays held', () => {
+    const held = orderIn({ status: 'on_hold', holds: [{ reason: 'address_invalid', detail: 'old reason', at: '2026-01-01T10:00:00.000Z' }] });
+    const change = amendOrder(held, amend({ shippingAddress: { ...newAddress, city: 'Hamburg' } }));
+    expect(change.set.holds).toEqual([
+      expect.objectContaining({
+        reason: 'address_invalid',
+        detail: 'postal code 10119 is Berlin, not Hamburg',
+        suggestion: expect.objectContaining({ city: 'Berlin' }),
+      }),
+    ]);
+    expect(change.set.status).toBeUndefined();
+    expect(change.send).toEqual([]);
   });
 
   it('when lines and payment amount change together, then the reservation is released, the authorization voided, and both are asked for again under new keys', () => {

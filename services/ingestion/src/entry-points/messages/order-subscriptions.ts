@@ -17,7 +17,7 @@ export function orderSubscriptions(deps: OrderUseCaseDeps): Subscriptions {
     },
     'ingestion.commands': {
       'order.cancel.v1': (msg) => runOrderCommand(deps, cancelOrder, msg),
-      'order.amend.v1': (msg) => runOrderCommand(deps, amendOrder, msg),
+      'order.amend.v1': (msg) => runOrderCommand(deps, (order, fact) => amendOrder(order, fact, deps.coverage), msg),
       'order.release-hold.v1': (msg) => runOrderCommand(deps, releaseHold, msg),
       'order.reject.v1': (msg) => runOrderCommand(deps, rejectOrder, msg),
       'order.decide.v1': (msg) => runOrderCommand(deps, decideOnShortage, msg),
