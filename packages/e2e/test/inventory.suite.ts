@@ -152,7 +152,7 @@ export function inventorySuite(shared: () => Cluster): void {
         channel: 'us-shop',
         externalId: 'US-2',
         currency: 'USD',
-        shippingAddress: { name: 'Kim Ray', line1: '233 S Wacker Dr', postalCode: '60606', city: 'Chicago', country: 'US' },
+        shippingAddress: { name: 'Kim Ray', line1: '233 S Wacker Dr', postalCode: '60606', city: 'Chicago', region: 'IL', country: 'US' },
         lines: [{ sku: 'BAG-1', quantity: 1, unitPrice: 5000 }],
         shipping: { method: 'pickup', price: 0, pickupLocationId: 'chi' },
       });
@@ -254,7 +254,7 @@ export function inventorySuite(shared: () => Cluster): void {
           channel: 'us-shop',
           externalId,
           currency: 'USD',
-          shippingAddress: { name: 'Ana Ruiz', line1: '350 5th Ave', postalCode: '10001', city: 'New York', country: 'US' },
+          shippingAddress: { name: 'Ana Ruiz', line1: '350 5th Ave', postalCode: '10001', city: 'New York', region: 'NY', country: 'US' },
           lines: [{ sku, quantity, unitPrice: 1000 }],
         });
       const fulfillmentsOf = async (orderId: string) => (await api().get(`/v1/fulfillments?orderId=${orderId}`).set(auth()).expect(200)).body as any[];

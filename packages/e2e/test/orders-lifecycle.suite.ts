@@ -91,7 +91,7 @@ export function ordersLifecycleSuite(shared: () => Cluster): void {
         actor: 'api-key:bootstrap',
         detail: expect.stringContaining('Schönhauser Allee 10'),
       });
-      expect(moved.body.timeline.find((t: any) => t.type === 'address_checks').detail).toContain('keeps the locations chosen for the old address');
+      expect(moved.body.timeline.find((t: any) => t.type === 'address_checked').detail).toMatch(/^deliverable by standard; checked in/);
 
       // The right amount for 20: checks start, but only 9 are available: held for stock_short.
       await api()
