@@ -170,8 +170,15 @@ export const events = {
   'payment.voided.v1': z.object({ orderId }),
   /** A prepayment order waits for the customer's transfer of `amount` (POST /v1/orders/{id}/payments records it). */
   'payment.awaiting.v1': z.object({ orderId, checkId: z.string(), amount: minorUnits, currency: currencyCode }),
-  /** The authorized money was taken (at shipment). */
-  'payment.captured.v1': z.object({ orderId, checkId: z.string(), amount: minorUnits, currency: currencyCode, providerRef: z.string() }),
+  /** The authorized money was taken (at shipment); `reauthorizedFrom`: the first authorization had expired, a new one was taken. */
+  'payment.captured.v1': z.object({
+    orderId,
+    checkId: z.string(),
+    amount: minorUnits,
+    currency: currencyCode,
+    providerRef: z.string(),
+    reauthorizedFrom: z.string().optional(),
+  }),
   'payment.refunded.v1': z.object({ orderId, returnId: z.string(), amount: minorUnits, currency: currencyCode, providerRef: z.string() }),
   'fulfillment.opened.v1': z.object({ orderId, fulfillmentId: z.string(), locationId: identifier }),
   /** Articles missing on the shelf: the fulfillment's lines were reduced (`emptied`: nothing left, it is cancelled). */

@@ -13,6 +13,8 @@ export interface SandboxAuthorization {
   /** Taken at capture (at most the amount; a partial capture releases the rest). */
   captured?: number;
   refunded: number;
+  /** After this an approved authorization can no longer be captured (ISO time). */
+  expiresAt: string;
 }
 
 export interface SandboxRefund {
@@ -39,6 +41,12 @@ export interface PaymentSandboxControl {
   refuseNextRefunds(n: number, status?: number): void;
   /** Wait this long before answering every call (to exercise client timeouts). */
   delayMs: number;
+  /** How long a new authorization can be captured (7 days unless set, as card schemes allow). */
+  authorizationTtlMs: number;
+  /** Decline authorizations above this amount (`amount_limit_exceeded`); none unless set. */
+  declineAbove?: number;
+  /** Let an authorization run out now (its capture is then refused with `authorization_expired`). */
+  expire(authorizationId: string): void;
   readonly calls: PaymentSandboxCalls;
   authorizations(): SandboxAuthorization[];
   refunds(): SandboxRefund[];
@@ -56,6 +64,17 @@ interface StoredAnswer {
   body: unknown;
 }
 
+const AUTHORIZATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** The declines by rule: the reason a card issuer would give, or none. */
+function declineReason(reference: string, amount: number, declineAbove: number | undefined): string | undefined {
+  if (reference.startsWith('decline')) return 'card_declined';
+  if (reference.startsWith('insufficient')) return 'insufficient_funds';
+  if (reference.startsWith('expired-card')) return 'expired_card';
+  if (declineAbove !== undefined && amount > declineAbove) return 'amount_limit_exceeded';
+  return undefined;
+}
+
 const isPositiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 const isCurrency = (v: unknown): v is string => typeof v === 'string' && /^[A-Z]{3}$/.test(v);
 const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200;
@@ -63,8 +82,12 @@ const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 
 /**
  * A stand-in for a card provider's JSON API, close enough to exercise our adapter for real: idempotency
  * keys, declines, voids, refunds bounded by the authorized amount, and on demand outages and slowness.
- * A reference starting with `decline` is declined (`card_declined`), everything else approved; the refunds of
- * an authorization whose reference starts with `refuse-refund` are refused (402 `refund_declined`).
+ * Declines by rule: a reference starting with `decline` (`card_declined`), `insufficient` (`insufficient_funds`)
+ * or `expired-card` (`expired_card`), an amount above `declineAbove` (`amount_limit_exceeded`); everything
+ * else is approved. An authorization expires after `authorizationTtlMs`: its capture is then refused (409
+ * `authorization_expired`). Captures may be partial (the rest is released). The refunds of an authorization
+ * whose reference starts with `refuse-refund` are refused (402 `refund_declined`). `GET
+ * /v1/authorizations/{id}` is the status call.
  */
 export function createPaymentSandbox(): PaymentSandbox {
   const auths = new Map<string, SandboxAuthorization>();
@@ -87,6 +110,11 @@ export function createPaymentSandbox(): PaymentSandbox {
       refundRefusalStatus = status;
     },
     delayMs: 0,
+    authorizationTtlMs: AUTHORIZATION_TTL_MS,
+    expire(authorizationId: string) {
+      const auth = auths.get(authorizationId);
+      if (auth) auth.expiresAt = new Date(Date.now() - 1000).toISOString();
+    },
     calls,
     authorizations: () => [...auths.values()].map((a) => ({ ...a })),
     refunds: () => [...refunds.values()].map((r) => ({ ...r })),
@@ -97,6 +125,8 @@ export function createPaymentSandbox(): PaymentSandbox {
       failures = 0;
       refundRefusals = 0;
       control.delayMs = 0;
+      control.authorizationTtlMs = AUTHORIZATION_TTL_MS;
+      control.declineAbove = undefined;
       Object.assign(calls, { total: 0, authorizations: 0, voids: 0, captures: 0, refunds: 0 });
     },
   };
@@ -136,20 +166,29 @@ export function createPaymentSandbox(): PaymentSandbox {
           status: 400,
           body: { error: 'invalid_request', message: 'reference, amount (integer minor units), currency (ISO 4217) and method are required' },
         };
-      const declined = reference.startsWith('decline');
+      const reason = declineReason(reference, amount, control.declineAbove);
       const auth: SandboxAuthorization = {
         id: `auth_${randomUUID()}`,
         reference,
         amount,
         currency,
         method,
-        status: declined ? 'declined' : 'approved',
-        ...(declined ? { reason: 'card_declined' } : {}),
+        status: reason ? 'declined' : 'approved',
+        ...(reason ? { reason } : {}),
         refunded: 0,
+        expiresAt: new Date(Date.now() + control.authorizationTtlMs).toISOString(),
       };
       auths.set(auth.id, auth);
-      return { status: 201, body: { id: auth.id, status: auth.status, ...(auth.reason ? { reason: auth.reason } : {}) } };
+      return { status: 201, body: { id: auth.id, status: auth.status, ...(reason ? { reason } : { expiresAt: auth.expiresAt }) } };
     });
+  });
+
+  app.get('/v1/authorizations/:id', (req, res) => {
+    const auth = auths.get(req.params.id);
+    if (!auth) return void res.status(404).json({ error: 'not_found' });
+    const expired = auth.status === 'approved' && Date.parse(auth.expiresAt) <= Date.now();
+    const { id, amount, currency, captured, refunded, expiresAt, reason } = auth;
+    res.status(200).json({ id, status: expired ? 'expired' : auth.status, amount, currency, captured, refunded, expiresAt, ...(reason ? { reason } : {}) });
   });
 
   app.post('/v1/authorizations/:id/void', (req, res) => {
@@ -169,6 +208,7 @@ export function createPaymentSandbox(): PaymentSandbox {
       if (!isPositiveInt(amount) || amount === 0) return { status: 400, body: { error: 'invalid_request', message: 'amount (> 0) is required' } };
       if (!auth) return { status: 404, body: { error: 'not_found' } };
       if (auth.status !== 'approved') return { status: 409, body: { error: 'not_capturable', message: `authorization is ${auth.status}` } };
+      if (Date.parse(auth.expiresAt) <= Date.now()) return { status: 409, body: { error: 'authorization_expired', message: `the authorization expired at ${auth.expiresAt}` } };
       if (amount > auth.amount) return { status: 422, body: { error: 'amount_exceeds_authorization' } };
       auth.status = 'captured';
       auth.captured = amount;

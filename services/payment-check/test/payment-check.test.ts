@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { CommandClient } from '@oms/messaging';
 import { createPaymentSandbox, serve, type PaymentSandbox, type RunningSandbox } from '@oms/sandboxes';
 import { TestBus, TestStack, eventually, type BrokerTap } from '@oms/testing';
+import { createLogger } from '@oms/logging';
+import { createHttpClient } from '@oms/resilience';
+import { PaymentProvider } from '../src/data-access/payment-provider';
 import { definition } from '../src/service';
 
 describe('payment-check', () => {
@@ -30,6 +33,7 @@ describe('payment-check', () => {
   });
 
   const newOrder = () => `ord-${randomUUID()}`;
+  const sandboxUrl = () => provider.url;
   const checkCommand = (orderId: string, reference = `ref-${orderId}`, amount = 5000) =>
     ({ orderId, amount, currency: 'EUR', provider: 'sandbox', method: 'card', reference }) as const;
   const eventsOf = (type: string, orderId: string) => tap.events(type, orderId);
@@ -308,5 +312,69 @@ describe('payment-check', () => {
     const auths = sandbox.control.authorizations().filter((a) => a.reference === reference);
     expect(auths).toHaveLength(1);
     expect(check.authorizationId).toBe(auths[0].id);
+  });
+
+  it('when the authorization expired before shipping, then the capture re-authorizes once, captures the new one, and says so', async () => {
+    const { orderId, check } = await approvedOrder();
+    expect(check.authorizationExpiresAt).toEqual(expect.any(String));
+    sandbox.control.expire(check.authorizationId);
+    const before = sandbox.control.calls.authorizations;
+    await commands.send('payment.capture.v1', { orderId, amount: 5000, currency: 'EUR' }, { correlationId: orderId });
+    await commands.send('payment.capture.v1', { orderId, amount: 5000, currency: 'EUR' }, { correlationId: orderId });
+    expect(sandbox.control.calls.authorizations - before).toBe(1);
+    const [captured] = await paymentsOf(orderId);
+    expect(captured).toMatchObject({
+      status: 'captured',
+      captured: 5000,
+      reauthorizedFrom: check.authorizationId,
+      authorizationId: expect.not.stringMatching(check.authorizationId),
+    });
+    expect(sandbox.control.authorizations().find((a) => a.id === captured.authorizationId)).toMatchObject({ status: 'captured', captured: 5000 });
+    const event = await eventually(() => eventsOf('payment.captured.v1', orderId)[0]);
+    expect(event.data.reauthorizedFrom).toBe(check.authorizationId);
+  });
+
+  it('when the authorization expired and the card is now declined, then the capture is refused, visibly, and nothing is taken', async () => {
+    const orderId = newOrder();
+    sandbox.control.authorizationTtlMs = 1;
+    try {
+      await commands.send('payment.check.v1', checkCommand(orderId), { correlationId: orderId });
+    } finally {
+      sandbox.control.authorizationTtlMs = 7 * 24 * 60 * 60 * 1000;
+    }
+    sandbox.control.declineAbove = 100;
+    try {
+      await expect(commands.send('payment.capture.v1', { orderId, amount: 5000, currency: 'EUR' }, { correlationId: orderId })).rejects.toMatchObject({
+        status: 422,
+        detail: expect.stringMatching(/^the authorization expired before shipping and the provider declined a new one \(amount_limit_exceeded\)/),
+      });
+    } finally {
+      sandbox.control.declineAbove = undefined;
+    }
+    const [check] = await paymentsOf(orderId);
+    expect(check.status).toBe('approved');
+  });
+
+  it.each([
+    ['insufficient-1', 'insufficient_funds'],
+    ['expired-card-1', 'expired_card'],
+  ])('when the provider declines by rule (reference %s), then the check is declined with %s', async (prefix, reason) => {
+    const orderId = newOrder();
+    await commands.send('payment.check.v1', checkCommand(orderId, `${prefix}-${orderId}`), { correlationId: orderId });
+    const [check] = await paymentsOf(orderId);
+    expect(check).toMatchObject({ status: 'declined', declineReason: reason });
+  });
+
+  it('when the status call asks after an authorization, then the provider says what it holds now, expired or unknown', async () => {
+    const provider = new PaymentProvider(createHttpClient({ name: 'status-test', baseUrl: sandboxUrl(), logger: createLogger('status-test') }));
+    try {
+      const { check } = await approvedOrder();
+      expect(await provider.status(check.authorizationId)).toMatchObject({ status: 'approved', amount: 5000, expiresAt: check.authorizationExpiresAt });
+      sandbox.control.expire(check.authorizationId);
+      expect(await provider.status(check.authorizationId)).toMatchObject({ status: 'expired' });
+      expect(await provider.status('auth_nothing')).toEqual({ id: 'auth_nothing', status: 'unknown' });
+    } finally {
+      provider.shutdown();
+    }
   });
 });

@@ -48,6 +48,7 @@ export async function checkPayment(deps: PaymentUseCaseDeps, msg: Message<'payme
         reference,
         status: inReview ? 'in_review' : result.status,
         authorizationId: result.authorizationId,
+        authorizationExpiresAt: result.status === 'approved' && 'expiresAt' in result ? result.expiresAt : undefined,
         declineReason: result.status === 'declined' ? result.reason : undefined,
         refunds: [],
         createdAt: new Date(),

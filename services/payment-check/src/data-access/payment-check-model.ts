@@ -15,6 +15,11 @@ export interface PaymentCheckDoc extends AggregateDocument {
   reference: string;
   status: PaymentStatus;
   authorizationId?: string;
+  /** When the provider stops honouring the authorization; a capture after it re-authorizes first. */
+  authorizationExpiresAt?: string;
+  /** The expired authorization a re-authorization replaced, and when. */
+  reauthorizedFrom?: string;
+  reauthorizedAt?: Date;
   captured?: number;
   captureId?: string;
   capturedAt?: Date;
@@ -64,6 +69,9 @@ const paymentCheckSchema = new Schema(
     reference: { type: String, required: true },
     status: { type: String, required: true, enum: ['approved', 'declined', 'voided', 'captured', 'awaiting_payment', 'in_review'] },
     authorizationId: { type: String },
+    authorizationExpiresAt: { type: String },
+    reauthorizedFrom: { type: String },
+    reauthorizedAt: { type: Date },
     captured: { type: Number },
     captureId: { type: String },
     capturedAt: { type: Date },

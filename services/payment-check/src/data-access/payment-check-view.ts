@@ -13,6 +13,10 @@ export function toPaymentCheckView(doc: PaymentCheckDoc) {
     reference: doc.reference,
     status: doc.status,
     ...(doc.authorizationId ? { authorizationId: doc.authorizationId } : {}),
+    ...(doc.authorizationExpiresAt ? { authorizationExpiresAt: doc.authorizationExpiresAt } : {}),
+    ...(doc.reauthorizedFrom
+      ? { reauthorizedFrom: doc.reauthorizedFrom, reauthorizedAt: doc.reauthorizedAt && new Date(doc.reauthorizedAt).toISOString() }
+      : {}),
     ...(doc.captured !== undefined
       ? { captured: doc.captured, captureId: doc.captureId, capturedAt: doc.capturedAt && new Date(doc.capturedAt).toISOString() }
       : {}),

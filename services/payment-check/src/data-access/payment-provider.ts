@@ -7,7 +7,20 @@ export interface AuthorizationRequest {
   method: string;
 }
 
-export type AuthorizationResult = { status: 'approved'; authorizationId: string } | { status: 'declined'; authorizationId?: string; reason: string };
+/** `expiresAt`: when the provider stops honouring an approved authorization (its capture is then refused). */
+export type AuthorizationResult =
+  | { status: 'approved'; authorizationId: string; expiresAt?: string }
+  | { status: 'declined'; authorizationId?: string; reason: string };
+
+/** What the provider says of an authorization now (`expired`: approved, but past its expiry). */
+export interface AuthorizationStatus {
+  id: string;
+  status: 'approved' | 'declined' | 'voided' | 'captured' | 'expired' | 'unknown';
+  amount?: number;
+  captured?: number;
+  refunded?: number;
+  expiresAt?: string;
+}
 
 export type CaptureResult = { ok: true; captureId: string } | { ok: false; status: number; error: string };
 
@@ -19,7 +32,13 @@ interface ProviderAnswer {
   reason?: string;
   error?: string;
   message?: string;
+  expiresAt?: string;
+  amount?: number;
+  captured?: number;
+  refunded?: number;
 }
+
+const STATUSES = new Set(['approved', 'declined', 'voided', 'captured', 'expired']);
 
 /**
  * Adapter for the card provider's JSON API. Calls go through the resilient client (timeout + circuit
@@ -33,13 +52,24 @@ export class PaymentProvider {
   async authorize(request: AuthorizationRequest, idempotencyKey: string): Promise<AuthorizationResult> {
     const res = await this.http.post<ProviderAnswer>('/v1/authorizations', request, { 'idempotency-key': idempotencyKey });
     const body = res.body ?? {};
-    if (res.status === 201 && body.id && body.status === 'approved') return { status: 'approved', authorizationId: body.id };
+    if (res.status === 201 && body.id && body.status === 'approved')
+      return { status: 'approved', authorizationId: body.id, ...(body.expiresAt ? { expiresAt: body.expiresAt } : {}) };
     if (res.status === 201 && body.id && body.status === 'declined') return { status: 'declined', authorizationId: body.id, reason: body.reason ?? 'declined' };
     // Throttled or timed out on their side: worth another try later.
     if (res.status === 408 || res.status === 429) throw new Error(`the payment provider answered ${res.status}; retrying later`);
     // The provider refused the request itself (invalid data): a decline, so the order does not stay pending.
     if (res.status >= 400 && res.status < 500) return { status: 'declined', reason: `provider_rejected_request:${body.error ?? res.status}` };
     throw new Error(`unexpected answer from the payment provider to an authorization: ${res.status}`);
+  }
+
+  /** The status call: what the provider holds for an authorization now. One it does not know is `unknown`. */
+  async status(authorizationId: string): Promise<AuthorizationStatus> {
+    const res = await this.http.get<ProviderAnswer>(`/v1/authorizations/${encodeURIComponent(authorizationId)}`);
+    const body = res.body ?? {};
+    if (res.status === 404) return { id: authorizationId, status: 'unknown' };
+    if (res.status !== 200 || !STATUSES.has(body.status ?? '')) throw new Error(`unexpected answer from the payment provider to a status call: ${res.status}`);
+    const { amount, captured, refunded, expiresAt } = body;
+    return { id: authorizationId, status: body.status as AuthorizationStatus['status'], amount, captured, refunded, expiresAt };
   }
 
   /** Releases an authorization. An authorization the provider does not know holds nothing: also done. */

@@ -97,8 +97,9 @@ export const paymentVoided: Reaction<'payment.voided.v1'> = (order, fact, change
 
 /** The money was taken at shipment: the payment is `captured` (refunds go against it). */
 export const paymentCaptured: Reaction<'payment.captured.v1'> = (order, fact, change) => {
-  const { amount, currency, providerRef } = fact.data;
-  change.timeline.push(entry(fact, 'payment_captured', `${money(amount, currency)} captured (${providerRef})`));
+  const { amount, currency, providerRef, reauthorizedFrom } = fact.data;
+  const reauthorized = reauthorizedFrom ? `; authorization ${reauthorizedFrom} had expired, a new one was taken` : '';
+  change.timeline.push(entry(fact, 'payment_captured', `${money(amount, currency)} captured (${providerRef})${reauthorized}`));
   if (order.checks.payment === 'approved') checks(order, change, { payment: 'captured' });
   amounts(order, change, { captured: amount });
 };
