@@ -208,7 +208,8 @@ export function createPaymentSandbox(): PaymentSandbox {
       if (!isPositiveInt(amount) || amount === 0) return { status: 400, body: { error: 'invalid_request', message: 'amount (> 0) is required' } };
       if (!auth) return { status: 404, body: { error: 'not_found' } };
       if (auth.status !== 'approved') return { status: 409, body: { error: 'not_capturable', message: `authorization is ${auth.status}` } };
-      if (Date.parse(auth.expiresAt) <= Date.now()) return { status: 409, body: { error: 'authorization_expired', message: `the authorization expired at ${auth.expiresAt}` } };
+      if (Date.parse(auth.expiresAt) <= Date.now())
+        return { status: 409, body: { error: 'authorization_expired', message: `the authorization expired at ${auth.expiresAt}` } };
       if (amount > auth.amount) return { status: 422, body: { error: 'amount_exceeds_authorization' } };
       auth.status = 'captured';
       auth.captured = amount;

@@ -25,7 +25,10 @@ export async function capturePayment({ store, provider }: PaymentUseCaseDeps, ms
     if (!result.ok && result.error === 'authorization_expired') {
       const again = await provider.authorize({ reference: current.reference, amount, currency, method: current.method }, `${checkId}:reauthorize`);
       if (again.status !== 'approved')
-        throw new Refusal('invalid', `the authorization expired before shipping and the provider declined a new one (${again.reason}): collect the payment another way`);
+        throw new Refusal(
+          'invalid',
+          `the authorization expired before shipping and the provider declined a new one (${again.reason}): collect the payment another way`,
+        );
       reauthorized = { authorizationId: again.authorizationId, expiresAt: again.expiresAt };
       authorizationId = again.authorizationId;
       result = await provider.capture(authorizationId, amount, `${checkId}:capture-reauthorized`);
@@ -35,7 +38,13 @@ export async function capturePayment({ store, provider }: PaymentUseCaseDeps, ms
     return {
       update: {
         $set: reauthorized
-          ? { ...captured, authorizationId, authorizationExpiresAt: reauthorized.expiresAt, reauthorizedFrom: decision.authorizationId, reauthorizedAt: new Date() }
+          ? {
+              ...captured,
+              authorizationId,
+              authorizationExpiresAt: reauthorized.expiresAt,
+              reauthorizedFrom: decision.authorizationId,
+              reauthorizedAt: new Date(),
+            }
           : captured,
       },
       correlationId: orderId,

@@ -9,8 +9,7 @@ export interface AuthorizationRequest {
 
 /** `expiresAt`: when the provider stops honouring an approved authorization (its capture is then refused). */
 export type AuthorizationResult =
-  | { status: 'approved'; authorizationId: string; expiresAt?: string }
-  | { status: 'declined'; authorizationId?: string; reason: string };
+  { status: 'approved'; authorizationId: string; expiresAt?: string } | { status: 'declined'; authorizationId?: string; reason: string };
 
 /** What the provider says of an authorization now (`expired`: approved, but past its expiry). */
 export interface AuthorizationStatus {
