@@ -132,3 +132,58 @@ describe('grouping the rows of a file into orders', () => {
     });
   });
 });
+
+describe('CSV order money columns', () => {
+  it('when an order has line and order discounts, taxes included, a shipping discount, a billing address and a gift card, then they are mapped and the payment covers the amount due', () => {
+    const candidate = orderFromRows(
+      [
+        row(2, {
+          ...first,
+          lineDiscount: '200',
+          lineDiscountCode: 'SHIRT2',
+          lineTaxRate: '0.19',
+          taxesIncluded: 'true',
+          taxTitle: 'MwSt',
+          orderDiscountPercent: '10',
+          discountCode: 'WELCOME10',
+          shippingDiscount: '495',
+          shippingTaxRate: '0.19',
+          billName: 'Anna Schmidt',
+          billLine1: 'Kalverstraat 1',
+          billPostalCode: '1012 NX',
+          billCity: 'Amsterdam',
+          billCountry: 'NL',
+          customerIp: '203.0.113.9',
+          giftCardReference: 'GC-1',
+          giftCardAmount: '1000',
+        }),
+        row(3, { externalId: 'CSV-1', sku: 'MUG-1', quantity: '1', unitPrice: '1200', lineTaxRate: '0.07' }),
+      ],
+      'web',
+      'EUR',
+    );
+    const order = canonicalOrderSchema.parse(candidate);
+    expect(order).toMatchObject({
+      customer: { ip: '203.0.113.9' },
+      billingAddress: { line1: 'Kalverstraat 1', country: 'NL' },
+      taxesIncluded: true,
+      discounts: [{ percentage: 10, code: 'WELCOME10' }],
+      lines: [
+        { sku: 'TSHIRT-BLK-M', discounts: [{ amount: 200, code: 'SHIRT2' }], taxes: [{ title: 'MwSt', rate: 0.19 }] },
+        { sku: 'MUG-1', taxes: [{ title: 'MwSt', rate: 0.07 }] },
+      ],
+      shipping: { price: 495, discounts: [{ amount: 495, code: 'WELCOME10' }], taxes: [{ rate: 0.19 }] },
+      payment: { giftCards: [{ reference: 'GC-1', amount: 1000 }] },
+    });
+    // Lines 3998 − 200 + 1200 = 4998, less 10 % (500) = 4498; shipping free; taxes included; less the gift card.
+    expect(order.payment.amount).toBe(3498);
+  });
+
+  it('when a money column is not a number, then validation names that column and the line', () => {
+    const candidate = orderFromRows([row(2, { ...first, lineTaxRate: 'neunzehn', orderDiscountPercent: '10 %' })], 'web', 'EUR');
+    const parsed = canonicalOrderSchema.safeParse(candidate);
+    expect(parsed.success).toBe(false);
+    const reasons = parsed.error!.issues.map((i) => csvReason(i.path.join('.'), i.message, [row(2, first)]));
+    expect(reasons).toEqual(expect.arrayContaining([expect.stringMatching(/^lineTaxRate \(line 2\): /), expect.stringMatching(/^orderDiscount: /)]));
+  });
+});

@@ -1,3 +1,5 @@
+import { canonicalOrderSchema, orderTotals } from '@oms/contracts';
+
 /**
  * The CSV order format (docs/intake.md): one row per order line; the rows of one order are consecutive and
  * share `externalId` (and `channel`). Order-level columns are read from the order's first row.
@@ -9,6 +11,7 @@ export const CSV_COLUMNS = [
   'customerEmail',
   'customerName',
   'customerPhone',
+  'customerIp',
   'shipName',
   'shipLine1',
   'shipLine2',
@@ -16,16 +19,35 @@ export const CSV_COLUMNS = [
   'shipCity',
   'shipRegion',
   'shipCountry',
+  'billName',
+  'billLine1',
+  'billLine2',
+  'billPostalCode',
+  'billCity',
+  'billRegion',
+  'billCountry',
   'sku',
   'lineName',
   'quantity',
   'unitPrice',
+  'lineDiscount',
+  'lineDiscountCode',
+  'lineTaxRate',
+  'taxesIncluded',
+  'taxTitle',
+  'orderDiscount',
+  'orderDiscountPercent',
+  'discountCode',
   'shippingMethod',
   'shippingPrice',
+  'shippingDiscount',
+  'shippingTaxRate',
   'paymentMethod',
   'paymentProvider',
   'paymentReference',
   'paymentAmount',
+  'giftCardReference',
+  'giftCardAmount',
 ] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 export const REQUIRED_COLUMNS: CsvColumn[] = ['externalId', 'sku', 'quantity', 'unitPrice'];
@@ -54,29 +76,44 @@ const integer = (value: string | undefined): number | string | undefined => {
   return /^\d{1,15}$/.test(value) ? Number(value) : value;
 };
 const optional = (value: string | undefined) => (value ? value : undefined);
+/** A decimal (a tax rate 0.19, a percentage 10 or 12.5); anything else stays a string for validation to report. */
+const decimal = (value: string | undefined): number | string | undefined => {
+  if (value === undefined || value === '') return undefined;
+  return /^\d{1,15}(\.\d{1,10})?$/.test(value) ? Number(value) : value;
+};
+const BOOLEAN: Record<string, boolean> = { true: true, yes: true, '1': true, false: false, no: false, '0': false };
+const boolean = (value: string | undefined): boolean | string | undefined =>
+  value === undefined || value === '' ? undefined : (BOOLEAN[value.toLowerCase()] ?? value);
+/** A tax at `rate` (a fraction: 0.19) with the file's tax title, or none. */
+const taxAt = (rate: string | undefined, title: string) => (rate ? [{ title, rate: decimal(rate) }] : undefined);
 
 /**
  * The canonical order candidate of one order's rows (validated by canonicalOrderSchema afterwards). An empty
- * `currency` takes the channel's default currency; an empty `paymentAmount` is the lines plus shipping.
+ * `currency` takes the channel's default currency; an empty `paymentAmount` is the amount due (orderTotals:
+ * lines and shipping less discounts, with taxes, less gift cards).
  */
 export function orderFromRows(rows: CsvRow[], channel: string, defaultCurrency: string | undefined): Record<string, unknown> {
   const first = rows[0].record;
+  const taxTitle = first.taxTitle || 'VAT';
   const lines = rows.map(({ record }) => ({
     sku: record.sku ?? '',
     quantity: integer(record.quantity),
     unitPrice: integer(record.unitPrice),
     name: optional(record.lineName),
+    discounts: record.lineDiscount ? [{ amount: integer(record.lineDiscount), code: optional(record.lineDiscountCode) }] : undefined,
+    taxes: taxAt(record.lineTaxRate, taxTitle),
   }));
-  const shippingPrice = integer(first.shippingPrice) ?? 0;
-  const computedAmount = lines.reduce<number | undefined>(
-    (sum, l) => (sum !== undefined && typeof l.quantity === 'number' && typeof l.unitPrice === 'number' ? sum + l.quantity * l.unitPrice : undefined),
-    typeof shippingPrice === 'number' ? shippingPrice : undefined,
-  );
-  return {
+  const orderDiscount = first.orderDiscount
+    ? { amount: integer(first.orderDiscount), code: optional(first.discountCode) }
+    : first.orderDiscountPercent
+      ? { percentage: decimal(first.orderDiscountPercent), code: optional(first.discountCode) }
+      : undefined;
+  const billed = [first.billLine1, first.billPostalCode, first.billCity, first.billCountry].some(Boolean);
+  const order: Record<string, unknown> = {
     channel,
     externalId: first.externalId ?? '',
     currency: first.currency || defaultCurrency || '',
-    customer: { email: first.customerEmail ?? '', name: first.customerName ?? '', phone: optional(first.customerPhone) },
+    customer: { email: first.customerEmail ?? '', name: first.customerName ?? '', phone: optional(first.customerPhone), ip: optional(first.customerIp) },
     shippingAddress: {
       name: first.shipName || first.customerName || '',
       line1: first.shipLine1 ?? '',
@@ -86,15 +123,49 @@ export function orderFromRows(rows: CsvRow[], channel: string, defaultCurrency: 
       region: optional(first.shipRegion),
       country: first.shipCountry ?? '',
     },
+    ...(billed
+      ? {
+          billingAddress: {
+            name: first.billName || first.customerName || '',
+            line1: first.billLine1 ?? '',
+            line2: optional(first.billLine2),
+            postalCode: first.billPostalCode ?? '',
+            city: first.billCity ?? '',
+            region: optional(first.billRegion),
+            country: first.billCountry ?? '',
+          },
+        }
+      : {}),
     lines,
-    shipping: { method: first.shippingMethod || 'standard', price: shippingPrice },
+    ...(orderDiscount ? { discounts: [orderDiscount] } : {}),
+    ...(first.taxesIncluded ? { taxesIncluded: boolean(first.taxesIncluded) } : {}),
+    shipping: {
+      method: first.shippingMethod || 'standard',
+      price: integer(first.shippingPrice) ?? 0,
+      discounts: first.shippingDiscount ? [{ amount: integer(first.shippingDiscount), code: optional(first.discountCode) }] : undefined,
+      taxes: taxAt(first.shippingTaxRate, taxTitle),
+    },
     payment: {
       method: first.paymentMethod || 'invoice',
       provider: first.paymentProvider || 'csv',
       reference: first.paymentReference || first.externalId || '',
-      amount: integer(first.paymentAmount) ?? computedAmount ?? 0,
+      amount: integer(first.paymentAmount),
+      giftCards: first.giftCardAmount ? [{ reference: first.giftCardReference || `${first.externalId}-gift-card`, amount: integer(first.giftCardAmount) }] : undefined,
     },
   };
+  (order.payment as { amount: unknown }).amount ??= amountDue(order);
+  return order;
+}
+
+/** What the payment covers when the file does not say: the amount due, or 0 when the order is malformed (validation then says why). */
+function amountDue(order: Record<string, unknown>): number {
+  const parsed = canonicalOrderSchema.safeParse({ ...order, payment: { ...(order.payment as object), amount: 0 } });
+  if (!parsed.success) return 0;
+  try {
+    return orderTotals(parsed.data).due;
+  } catch {
+    return 0;
+  }
 }
 
 const COLUMN_OF_PATH: Record<string, CsvColumn> = {
@@ -104,6 +175,19 @@ const COLUMN_OF_PATH: Record<string, CsvColumn> = {
   'customer.email': 'customerEmail',
   'customer.name': 'customerName',
   'customer.phone': 'customerPhone',
+  'customer.ip': 'customerIp',
+  'billingAddress.name': 'billName',
+  'billingAddress.line1': 'billLine1',
+  'billingAddress.line2': 'billLine2',
+  'billingAddress.postalCode': 'billPostalCode',
+  'billingAddress.city': 'billCity',
+  'billingAddress.region': 'billRegion',
+  'billingAddress.country': 'billCountry',
+  discounts: 'orderDiscount',
+  taxesIncluded: 'taxesIncluded',
+  'shipping.discounts': 'shippingDiscount',
+  'shipping.taxes': 'shippingTaxRate',
+  'payment.giftCards': 'giftCardAmount',
   'shippingAddress.name': 'shipName',
   'shippingAddress.line1': 'shipLine1',
   'shippingAddress.line2': 'shipLine2',
@@ -123,15 +207,31 @@ const COLUMN_OF_PATH: Record<string, CsvColumn> = {
   name: 'lineName',
 };
 
+/** The column of a field of an order line (`lines.3.taxes.0.rate` → lineTaxRate). */
+const LINE_COLUMN: Record<string, CsvColumn> = {
+  sku: 'sku',
+  quantity: 'quantity',
+  unitPrice: 'unitPrice',
+  name: 'lineName',
+  discounts: 'lineDiscount',
+  taxes: 'lineTaxRate',
+};
+
+/** The column of a field path: its own, else that of its closest parent (`shipping.taxes.0.rate` → shippingTaxRate). */
+function columnOf(path: string): string {
+  for (let p = path; p; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') if (COLUMN_OF_PATH[p]) return COLUMN_OF_PATH[p];
+  return path;
+}
+
 /** A canonical field error as the CSV author sees it: column and line (`unitPrice (line 7): ...`). */
 export function csvReason(path: string, message: string, rows: CsvRow[]): string {
-  const lineField = /^lines\.(\d+)\.(\w+)$/.exec(path);
+  const lineField = /^lines\.(\d+)\.(\w+)/.exec(path);
   if (lineField) {
     const row = rows[Number(lineField[1])];
-    return `${COLUMN_OF_PATH[lineField[2]] ?? lineField[2]} (line ${row?.line ?? '?'}): ${message}`;
+    return `${LINE_COLUMN[lineField[2]] ?? lineField[2]} (line ${row?.line ?? '?'}): ${message}`;
   }
   if (path === 'lines') return `lines: ${message} (an order has at most ${MAX_ROWS_PER_ORDER} lines)`;
-  return `${COLUMN_OF_PATH[path] ?? path}: ${message}`;
+  return `${columnOf(path)}: ${message}`;
 }
 
 /** Why a row belongs to no order: it names no order id, or no channel (neither a column value nor `?channel=`). */
