@@ -150,7 +150,9 @@ export function orderFromRows(rows: CsvRow[], channel: string, defaultCurrency: 
       provider: first.paymentProvider || 'csv',
       reference: first.paymentReference || first.externalId || '',
       amount: integer(first.paymentAmount),
-      giftCards: first.giftCardAmount ? [{ reference: first.giftCardReference || `${first.externalId}-gift-card`, amount: integer(first.giftCardAmount) }] : undefined,
+      giftCards: first.giftCardAmount
+        ? [{ reference: first.giftCardReference || `${first.externalId}-gift-card`, amount: integer(first.giftCardAmount) }]
+        : undefined,
     },
   };
   (order.payment as { amount: unknown }).amount ??= amountDue(order);
