@@ -112,6 +112,12 @@ export function releaseWhenReady(order: OrderState, change: OrderChange, fact: P
     });
 }
 
+/** How long a check took, from the order's intake to its report, for the timeline (`after 412 ms`). */
+export const sinceIntake = (order: Pick<OrderState, 'createdAt'>, fact: Pick<Fact<MessageType>, 'occurredAt'>) => {
+  const ms = Date.parse(fact.occurredAt) - Date.parse(order.createdAt);
+  return Number.isFinite(ms) && ms >= 0 ? `${ms} ms after intake` : 'time unknown';
+};
+
 /** Amounts in the timeline: minor units shown as a decimal by the currency's exponent (EUR 2, JPY 0, KWD 3). */
 export const money = (amount: number, currency: string) => {
   const digits = currencyExponent(currency) ?? 2;

@@ -75,10 +75,10 @@ describe('the order process reactions', () => {
 
     it('when a payment is approved, then the timeline shows the amount by its currency: 44.93 EUR, 4493 JPY', () => {
       const eur = reactTo(orderIn({ checks: { stock: 'pending', payment: 'pending' } }), approved());
-      expect(eur.timeline[0].detail).toBe('44.93 EUR approved (auth-1)');
+      expect(eur.timeline[0].detail).toBe('44.93 EUR approved (auth-1); 3600000 ms after intake');
       const yen = fact('payment.approved.v1', { orderId: ID, checkId: 'chk-1', amount: 4493, currency: 'JPY', providerRef: 'auth-1' }, 'payment-check');
       expect(reactTo(orderIn({ currency: 'JPY', checks: { stock: 'pending', payment: 'pending' } }), yen).timeline[0].detail).toBe(
-        '4493 JPY approved (auth-1)',
+        '4493 JPY approved (auth-1); 3600000 ms after intake',
       );
     });
 

@@ -1,5 +1,5 @@
 import { paymentFlowOf, type Screening } from '@oms/contracts';
-import { entry, isClosed, money, moveTo, releaseWhenReady } from '../order-steps';
+import { entry, isClosed, money, moveTo, releaseWhenReady, sinceIntake } from '../order-steps';
 import { paymentAmountsOf } from '../payment-status';
 import type { OrderChange, OrderState, PaymentAmounts } from '../order';
 import { checks, type Reaction } from './reaction';
@@ -19,7 +19,7 @@ export const paymentApproved: Reaction<'payment.approved.v1'> = (order, fact, ch
     entry(
       fact,
       'payment_approved',
-      `${money(amount, currency)} approved (${providerRef})${screened(screening)}${reviewed}`,
+      `${money(amount, currency)} approved (${providerRef})${screened(screening)}${reviewed}; ${sinceIntake(order, fact)}`,
       reviewedBy ? { actor: reviewedBy } : {},
     ),
   );
@@ -57,7 +57,7 @@ export const paymentAwaiting: Reaction<'payment.awaiting.v1'> = (order, fact, ch
 export const paymentReview: Reaction<'payment.review.v1'> = (order, fact, change) => {
   const { amount, currency, screening } = fact.data;
   const detail = `fraud score ${screening.score} (${screening.reasons.join('; ')}): approve by releasing this hold, or reject the order`;
-  change.timeline.push(entry(fact, 'payment_review', `${money(amount, currency)} held for review${screened(screening)}`));
+  change.timeline.push(entry(fact, 'payment_review', `${money(amount, currency)} held for review${screened(screening)}; ${sinceIntake(order, fact)}`));
   if (order.checks.payment === 'voided') return;
   checks(order, change, { payment: 'review' });
   if (paymentFlowOf(order.payment.method) === 'authorize' && amount > 0) amounts(order, change, { authorized: amount });

@@ -1,5 +1,5 @@
 import type { Fact } from '@oms/contracts';
-import { entry, isClosed, moveTo, pendingFulfillment, releaseWhenReady } from '../order-steps';
+import { entry, isClosed, moveTo, pendingFulfillment, releaseWhenReady, sinceIntake } from '../order-steps';
 import { checks, type Reaction } from './reaction';
 
 /** What inventory reports about the order's reservation (under its current stock check key). */
@@ -13,7 +13,10 @@ export const stockReserved: Reaction<'stock.reserved.v1'> = (order, fact, change
     if (isClosed(order)) change.send.push({ type: 'stock.release.v1', data: { orderId: order.checkKeys.stock } });
     return;
   }
-  change.timeline.push(entry(fact, 'stock_reserved', fact.data.reason ? `reserved at ${where}; ${fact.data.reason}` : `reserved at ${where}`));
+  const took = sinceIntake(order, fact);
+  change.timeline.push(
+    entry(fact, 'stock_reserved', fact.data.reason ? `reserved at ${where}; ${fact.data.reason}; ${took}` : `reserved at ${where}; ${took}`),
+  );
   checks(order, change, { stock: 'reserved' });
   change.set.allocation = fact.data.lines;
   if (isClosed(order)) {
