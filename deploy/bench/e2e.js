@@ -19,7 +19,11 @@
 //
 // Settings (environment): OMS_URL (http://127.0.0.1:8080), OMS_KEY (.run/api-key), AMQP_URL,
 // OMS_MONGO_URL (mongodb://127.0.0.1:27017), BENCH_STEPS (25,50,100,200,400 orders/s), BENCH_STEP_SECONDS
-// (30), BENCH_DRAIN_SECONDS (60: per step), BENCH_FINAL_DRAIN_SECONDS (600), BENCH_PROFILE, BENCH_ALL_STEPS.
+// (30), BENCH_DRAIN_SECONDS (60: per step), BENCH_FINAL_DRAIN_SECONDS (600), BENCH_PROFILE, BENCH_ALL_STEPS,
+// BENCH_SCREENING (`on`, default: the fraud rules in force; `off`: every fraud rule disabled for the run and the
+// rules restored after it, to measure what screening adds). Either way the run samples up to 300 arrived
+// orders' payment checks and reports the p50/p99 of the time payment-check spent on screening and
+// authorization (`screening.durationMs`).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -39,12 +43,14 @@ const drainSeconds = Number(process.env.BENCH_DRAIN_SECONDS || 60);
 const finalDrainSeconds = Number(process.env.BENCH_FINAL_DRAIN_SECONDS || 600);
 const profile = process.env.BENCH_PROFILE || 'ready';
 const allSteps = process.env.BENCH_ALL_STEPS === '1';
+const screeningMode = process.env.BENCH_SCREENING || 'on';
 const outDir = path.resolve(process.env.BENCH_OUT || path.join(root, '.run/bench'));
 const TARGET = { ready: 'ready_to_fulfill', shipped: 'shipped' }[profile];
 const KNEE = { sustainedShare: 0.95, p99Ms: 2000 };
 const EVENTS_EXCHANGE = 'oms.events';
 
 if (!TARGET) fail(`BENCH_PROFILE must be ready or shipped, not ${profile}`, 2);
+if (!['on', 'off'].includes(screeningMode)) fail(`BENCH_SCREENING must be on or off, not ${screeningMode}`, 2);
 if (steps.some((s) => !(s > 0)) || !(stepSeconds > 0)) fail('BENCH_STEPS must be positive rates (orders/s) and BENCH_STEP_SECONDS positive', 2);
 const key = readApiKey();
 
@@ -203,6 +209,14 @@ async function main() {
   await must('POST', '/v1/inventory/movements', { sku, locationId: 'bench-e2e', quantity: 1_000_000, type: 'receipt' });
   const base = orderTemplate(channel);
   const template = { ...base, lines: [{ ...base.lines[0], sku }] };
+  const rulesBefore = (await must('GET', '/v1/fraud/rules')).rules;
+  if (screeningMode === 'off') {
+    const off = Object.fromEntries(Object.entries(rulesBefore).map(([name, rule]) => [name, typeof rule === 'object' ? { ...rule, enabled: false } : rule]));
+    await must('PUT', '/v1/fraud/rules', off);
+    // payment-check keeps the rules it read for FRAUD_RULES_CACHE_MS (5 s by default).
+    console.log('bench: fraud rules disabled for this run; waiting 6 s for payment-check to read them');
+    await sleep(6000);
+  }
 
   const journeys = new Journeys();
   const packs = { sent: 0, refused: 0 };
@@ -242,6 +256,8 @@ async function main() {
     statuses[status] = (statuses[status] ?? 0) + 1;
   }
   await tap.close();
+  if (screeningMode === 'off') await must('PUT', '/v1/fraud/rules', rulesBefore);
+  const paymentCheck = await paymentCheckTimes(journeys);
 
   const knee = rows.filter(atKnee).reduce((best, r) => (best && best.offered >= r.offered ? best : r), undefined);
   console.log('');
@@ -252,6 +268,9 @@ async function main() {
   );
   console.log(`raw limits in this run: broker ${Math.round(rawBroker)} confirmed publishes/s, store ${Math.round(rawStoreUpdates)} updates/s`);
   if (profile === 'shipped') console.log(`packs sent ${packs.sent}, refused ${packs.refused}`);
+  console.log(
+    `fraud screening ${screeningMode}: payment check (screening + authorization) in payment-check over ${paymentCheck.sampled} orders: p50 ${paymentCheck.p50Ms} ms, p99 ${paymentCheck.p99Ms} ms`,
+  );
   console.log(
     missing.length
       ? `FAILED: ${missing.length} accepted orders never reached ${TARGET}; statuses of up to 200: ${JSON.stringify(statuses)}`
@@ -272,12 +291,29 @@ async function main() {
     missing: missing.length,
     missingStatuses: statuses,
     packs,
+    screening: screeningMode,
+    paymentCheck,
   };
   fs.writeFileSync(path.join(outDir, `e2e-${profile}.json`), `${JSON.stringify(report, null, 2)}\n`);
   const chart = path.join(outDir, `e2e-${profile}.png`);
   await writeLoadChart(chart, rows, `Orders to ${TARGET}: sustained rate and latency against offered load (${knee ? `knee ${knee.offered}/s` : 'no knee'})`);
   console.log(`bench: figures in ${path.relative(process.cwd(), path.join(outDir, `e2e-${profile}.json`))}, chart in ${path.relative(process.cwd(), chart)}`);
   process.exit(missing.length ? 1 : 0);
+}
+
+/** The time payment-check spent on screening and authorization, from the payment checks of up to 300 arrived orders. */
+async function paymentCheckTimes(journeys) {
+  const arrived = [...journeys.arrivedAt.keys()];
+  const sample = arrived.filter((_, i) => i % Math.max(1, Math.floor(arrived.length / 300)) === 0).slice(0, 300);
+  const times = [];
+  for (const id of sample) {
+    const res = await api('GET', `/v1/payments?orderId=${encodeURIComponent(id)}`);
+    const duration = res.status === 200 ? res.body?.[0]?.screening?.durationMs : undefined;
+    if (typeof duration === 'number') times.push(duration);
+  }
+  times.sort((a, b) => a - b);
+  const at = (p) => (times.length ? times[Math.max(0, Math.ceil(p * times.length) - 1)] : null);
+  return { sampled: times.length, p50Ms: at(0.5), p99Ms: at(0.99) };
 }
 
 main().catch((err) => fail(err.stack || err.message));

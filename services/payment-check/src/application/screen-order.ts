@@ -54,7 +54,7 @@ export async function screenOrder(
   const [blocklisted, velocity, earlier] = await Promise.all([
     rules.blocklist.enabled ? deps.settings.blocked(candidates) : [],
     rules.velocity.enabled ? deps.velocity.count(checkId, velocityValues, rules.velocity.windowMinutes * 60_000) : {},
-    deps.checks.ofCustomer(customerKey, HISTORY_LIMIT),
+    rules.highValue.enabled || rules.expressToNewAddress.enabled ? deps.checks.ofCustomer(customerKey, HISTORY_LIMIT) : [],
   ]);
 
   const screening = scoreOrder(
