@@ -7,6 +7,7 @@ import { OrderRepository, toView } from './data-access/order-repository';
 import { internalOrderRoutes } from './entry-points/http/internal-orders';
 import { PrepaymentExpiry } from './entry-points/jobs/prepayment-expiry';
 import { orderSubscriptions } from './entry-points/messages/order-subscriptions';
+import { placesOf } from './domain/german-postal-codes';
 
 export const SERVICE_NAME = 'ingestion';
 
@@ -15,6 +16,8 @@ export const definition: ServiceDefinition<typeof configSchema> = {
   name: SERVICE_NAME,
   configSchema,
   setup: (ctx) => {
+    // The German postal-code list takes ~0.2 s to load: at start, not in the first order's intake.
+    placesOf('10115');
     const orders = new OrderRepository(orderModel(ctx.db), orderDays(ctx.db));
     const store = ctx.aggregates<OrderDocument>({ model: orders.model, lockKey: orderLockKey, view: toView });
     // In the background: the service serves meanwhile (lists walk whole days with the old filters until
