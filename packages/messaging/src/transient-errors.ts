@@ -45,7 +45,12 @@ const TRANSIENT_NAMES = new Set([
   // @oms/redis: a lock held elsewhere for longer than we wait, or lost (a successor may write): try later
   'LockTimeoutError',
   'LockLostError',
+  // @oms/resilience: a third party (payment provider, carrier) answered 5xx, or throttled us: it is down or busy
+  'UpstreamError',
 ]);
+
+/** opossum's refusals while a third party is failing: the breaker is open, or its call slots are full. */
+const BREAKER_CODES = new Set(['EOPENBREAKER', 'ESEMLOCKED']);
 
 /** Socket-level failures (Node's system error codes). */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -62,7 +67,7 @@ const REDIS_TRANSIENT_REPLY = /^(LOADING|OOM|MASTERDOWN|READONLY|CLUSTERDOWN|TRY
 function isTransientItself(e: ErrorLike): boolean {
   if (e instanceof AppError) return e.status === 502 || e.status === 503 || e.status === 504;
   if (e.name && TRANSIENT_NAMES.has(e.name)) return true;
-  if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return true;
+  if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || BREAKER_CODES.has(e.code))) return true;
   if (typeof e.code === 'number' && e.name?.startsWith('Mongo') && MONGO_TRANSIENT_CODES.has(e.code)) return true;
   if (hasLabel(e, 'RetryableWriteError') || hasLabel(e, 'ResetPool')) return true;
   if (e.name === 'ReplyError' && REDIS_TRANSIENT_REPLY.test(e.message ?? '')) return true;

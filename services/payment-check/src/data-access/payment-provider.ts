@@ -1,4 +1,4 @@
-import type { HttpClient } from '@oms/resilience';
+import { UpstreamError, type HttpClient } from '@oms/resilience';
 
 export interface AuthorizationRequest {
   reference: string;
@@ -41,8 +41,9 @@ const STATUSES = new Set(['approved', 'declined', 'voided', 'captured', 'expired
 
 /**
  * Adapter for the card provider's JSON API. Calls go through the resilient client (timeout + circuit
- * breaker): a 5xx, a 408 or 429 (throttled), a timeout or an open breaker rejects with a plain Error, so the
- * command is retried later. Other 4xx answers are the provider's verdict and are returned as results.
+ * breaker): a 5xx, a 408 or 429 (throttled), a timeout or an open breaker rejects with an error the consumer
+ * counts as transient (a dependency down: retried for AMQP_RETRY_WINDOW_MS, never an approval). Other 4xx
+ * answers are the provider's verdict and are returned as results.
  */
 export class PaymentProvider {
   constructor(private readonly http: HttpClient) {}
@@ -55,7 +56,7 @@ export class PaymentProvider {
       return { status: 'approved', authorizationId: body.id, ...(body.expiresAt ? { expiresAt: body.expiresAt } : {}) };
     if (res.status === 201 && body.id && body.status === 'declined') return { status: 'declined', authorizationId: body.id, reason: body.reason ?? 'declined' };
     // Throttled or timed out on their side: worth another try later.
-    if (res.status === 408 || res.status === 429) throw new Error(`the payment provider answered ${res.status}; retrying later`);
+    if (res.status === 408 || res.status === 429) throw new UpstreamError(`the payment provider answered ${res.status}; retrying later`, res.status);
     // The provider refused the request itself (invalid data): a decline, so the order does not stay pending.
     if (res.status >= 400 && res.status < 500) return { status: 'declined', reason: `provider_rejected_request:${body.error ?? res.status}` };
     throw new Error(`unexpected answer from the payment provider to an authorization: ${res.status}`);
@@ -111,7 +112,7 @@ function moneyMovement(
 ): { ok: true; id: string } | { ok: false; status: number; error: string } {
   const body = res.body ?? {};
   if ((res.status === 200 || res.status === 201) && body.id) return { ok: true, id: body.id };
-  if (res.status === 408 || res.status === 429) throw new Error(`the payment provider answered ${res.status} to a ${what}; retrying later`);
+  if (res.status === 408 || res.status === 429) throw new UpstreamError(`the payment provider answered ${res.status} to a ${what}; retrying later`, res.status);
   if (res.status >= 400 && res.status < 500) return { ok: false, status: res.status, error: body.error ?? body.message ?? 'refused' };
   throw new Error(`unexpected answer from the payment provider to a ${what}: ${res.status}`);
 }
