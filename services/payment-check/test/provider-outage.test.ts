@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { CommandClient } from '@oms/messaging';
 import { createPaymentSandbox, serve, type PaymentSandbox, type RunningSandbox } from '@oms/sandboxes';
 import { TestBus, TestStack, eventually, type BrokerTap } from '@oms/testing';
 import { definition } from '../src/service';
