@@ -7,6 +7,7 @@ import { inventorySuite } from './inventory.suite';
 import { LogScanner } from './log-scan';
 import { logSecrets, logSecretsSuite } from './log-secrets.suite';
 import { orderLifeSuite } from './order-life.suite';
+import { refundsSuite } from './refunds.suite';
 import { ordersLifecycleSuite } from './orders-lifecycle.suite';
 import { returnRefusalsSuite } from './return-refusals.suite';
 import { shortagesSuite } from './shortages.suite';
@@ -46,5 +47,6 @@ accessSuite(shared);
 returnRefusalsSuite(shared);
 fraudSuite(shared);
 addressSuite(shared);
+refundsSuite(shared);
 // Last: it reads the logs of all the suites before it.
 logSecretsSuite(shared, logs);
