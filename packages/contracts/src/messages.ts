@@ -256,6 +256,8 @@ export const commands = {
     intakeInFlight,
   }),
   'order.decide.v1': z.object({ orderId, decisions: z.array(shortageDecision).min(1).max(500), actor, channels: channelScope, intakeInFlight }),
+  /** Ops asks again for a refund the payment provider refused (the order's return is `refund_failed`). */
+  'order.retry-refund.v1': z.object({ orderId, returnId: z.string().min(1), actor, channels: channelScope, intakeInFlight }),
   /** Ops rejects an order held for a fraud review: it is rejected, its stock released and its authorization voided. */
   'order.reject.v1': z.object({ orderId, note: z.string().max(500).optional(), actor, channels: channelScope, intakeInFlight }),
   /** Ops releases one of an order's holds; the checks the hold stopped run again. */

@@ -56,6 +56,7 @@ export const PRODUCERS: Record<MessageType, readonly ServiceName[]> = {
   'order.record-payment.v1': ['gateway'],
   'order.release-hold.v1': ['gateway'],
   'order.reject.v1': ['gateway'],
+  'order.retry-refund.v1': ['gateway'],
   'stock.reserve.v1': ['ingestion'],
   'stock.release.v1': ['ingestion'],
   'stock.short-pick.v1': ['ingestion'],

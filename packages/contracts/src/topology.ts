@@ -18,7 +18,15 @@ export const QUEUES = [
   { name: 'ingestion.order-intake', events: ['order.received.v1'] },
   {
     name: 'ingestion.commands',
-    commands: ['order.cancel.v1', 'order.amend.v1', 'order.release-hold.v1', 'order.reject.v1', 'order.decide.v1', 'order.record-payment.v1'],
+    commands: [
+      'order.cancel.v1',
+      'order.amend.v1',
+      'order.release-hold.v1',
+      'order.reject.v1',
+      'order.retry-refund.v1',
+      'order.decide.v1',
+      'order.record-payment.v1',
+    ],
   },
   {
     name: 'ingestion.order-progress',
@@ -83,6 +91,8 @@ export const QUEUES = [
   { name: 'returns.delivered-orders', events: ['order.delivered.v1'] },
   // Every refused command, for the refunds and restocks of a return: the return shows what failed.
   { name: 'returns.command-refusals', events: ['command.refused.v1'] },
+  // Refunds done: a return whose refund failed once shows it refunded after a retry.
+  { name: 'returns.refunds', events: ['payment.refunded.v1'] },
 ] as const satisfies readonly QueueDefinition[];
 
 /** The same list, each entry seen as a plain QueueDefinition (for code that walks all queues alike). */

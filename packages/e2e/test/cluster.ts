@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_FRAUD_RULES, type FraudRules } from '@oms/contracts';
-import { createCarrierSandbox, createPaymentSandbox, serve, type RunningSandbox } from '@oms/sandboxes';
+import { createCarrierSandbox, createPaymentSandbox, serve, type PaymentSandboxControl, type RunningSandbox } from '@oms/sandboxes';
 import { TestStack, type RunningService } from '@oms/testing';
 import { definition as carrier } from '../../../services/carrier/src/service';
 import { definition as fulfillment } from '../../../services/fulfillment/src/service';
@@ -18,6 +18,8 @@ export interface Cluster {
   /** The shared service token of the /internal/* routes. */
   internalToken: string;
   sandboxes: RunningSandbox[];
+  /** The payment sandbox's controls (refuse the next refunds, let an authorization expire...). */
+  paymentSandbox: PaymentSandboxControl;
   /** The running services by name, e.g. to stop one and start it again on its port. */
   services: Record<string, RunningService<unknown>>;
   stop: () => Promise<void>;
@@ -38,7 +40,8 @@ export const CLUSTER_FRAUD_RULES: FraudRules = { ...DEFAULT_FRAUD_RULES, velocit
 
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const stack = await TestStack.create();
-  const payment = await serve(createPaymentSandbox().app);
+  const paymentSandbox = createPaymentSandbox();
+  const payment = await serve(paymentSandbox.app);
   const carrierApi = await serve(createCarrierSandbox().app);
   // The services' /internal/* routes need the shared token, as in production (docs/security.md).
   const internalToken = options.env?.INTERNAL_API_TOKEN ?? randomBytes(32).toString('hex');
@@ -75,6 +78,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     apiKey,
     internalToken,
     sandboxes: [payment, carrierApi],
+    paymentSandbox: paymentSandbox.control,
     services: { ingestion: ing, inventory: inv, 'payment-check': pay, fulfillment: ful, carrier: car, returns: ret, gateway: gw },
     stop: async () => {
       await stack.cleanup();

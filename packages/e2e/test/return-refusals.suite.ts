@@ -84,7 +84,7 @@ export function returnRefusalsSuite(shared: () => Cluster): void {
         service: 'payment-check',
         detail: `payment.refund.v1 refused (return ${returnId}): 422 the payment provider refused the refund (402): refund_declined`,
       });
-      expect(order.returns).toEqual([{ id: returnId, status: 'refund_failed' }]);
+      expect(order.returns).toEqual([{ id: returnId, status: 'refund_failed', refund: { amount: 1500, currency: 'EUR' } }]);
       expect(order.timeline.map((t: any) => t.type)).not.toContain('refunded');
 
       const ret = await eventually(async () => {
@@ -97,6 +97,42 @@ export function returnRefusalsSuite(shared: () => Cluster): void {
       ]);
       // The goods were restocked all the same: the restock is not the refund.
       await eventually(async () => (await getOrder(orderId)).timeline.some((t: any) => t.type === 'return_restocked'));
+    }, 120000);
+
+    it('when a refused refund is retried by ops, then it is refunded once, and the order and the return show it refunded', async () => {
+      const { orderId, returnId } = await deliveredWithReturn('RF-3', 'pay-rf-3');
+      // The issuer refuses the next refund only: the retry goes through.
+      cluster.paymentSandbox.refuseNextRefunds(1);
+      await api()
+        .post(`/v1/returns/${returnId}/receive`)
+        .set(auth())
+        .send({ locationId: location, lines: [{ sku, quantity: 1, condition: 'resellable' }] })
+        .expect(200);
+      await eventually(async () => (await getOrder(orderId)).returns[0]?.status === 'refund_failed', 30000);
+      // Not failed: nothing to retry for another return.
+      await api().post(`/v1/orders/${orderId}/returns/nope/retry-refund`).set(auth()).send({}).expect(404);
+
+      const retried = await api().post(`/v1/orders/${orderId}/returns/${returnId}/retry-refund`).set(auth()).send({}).expect(200);
+      expect(retried.body.timeline).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ type: 'refund_retry_requested', detail: expect.stringContaining('15.00 EUR'), actor: expect.any(String) }),
+        ]),
+      );
+      const refunded = await eventually(async () => {
+        const o = await getOrder(orderId);
+        return o.returns[0]?.status === 'refunded' && o;
+      }, 30000);
+      // The sock came back, the shipping did not: partly refunded.
+      expect(refunded.payment.status).toBe('partially_refunded');
+      const ret = await eventually(async () => {
+        const r = (await api().get(`/v1/returns/${returnId}`).set(auth()).expect(200)).body;
+        return r.refund === 'refunded' && r;
+      });
+      expect(ret.refunded).toMatchObject({ amount: 1500 });
+      // Refunded: a further retry is refused, and the provider refunded once.
+      await api().post(`/v1/orders/${orderId}/returns/${returnId}/retry-refund`).set(auth()).send({}).expect(409);
+      const [payment] = (await api().get(`/v1/payments?orderId=${orderId}`).set(auth()).expect(200)).body;
+      expect(payment.refunds).toHaveLength(1);
     }, 120000);
 
     it('when a return is received at a location inventory does not know, then 422 names the field and the return stays as it was', async () => {

@@ -54,7 +54,12 @@ export interface OrderState extends CanonicalOrder {
   fulfillments: Array<{ id: string; locationId: string; status: 'open' | 'packed' | 'cancelled' }>;
   shipments: Array<{ id: string; fulfillmentId?: string; trackingNumber: string; status: string }>;
   /** `refund_failed`: the payment provider refused the refund (command.refused.v1); see the timeline for why. */
-  returns: Array<{ id: string; status: 'requested' | 'received' | 'refunded' | 'refund_failed' }>;
+  returns: Array<{
+    id: string;
+    status: 'requested' | 'received' | 'refunded' | 'refund_failed';
+    /** What the return refunds (from return.received.v1; absent on returns received before it was kept). */
+    refund?: { amount: number; currency: string };
+  }>;
   timeline: TimelineEntry[];
   createdAt: string;
 }

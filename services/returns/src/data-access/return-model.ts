@@ -13,6 +13,8 @@ export interface ReturnDoc extends AggregateDocument {
   refundAmount?: number;
   /** Commands about this return other services refused (its refund, its restock): oldest first. */
   failures?: ReturnFailure[];
+  /** The refund the payment provider made (payment.refunded.v1), also after a refusal and a retry. */
+  refunded?: { amount: number; providerRef: string; at: Date };
   currency: string;
   createdBy: string;
   createdAt: Date;
@@ -39,6 +41,7 @@ const returnSchema = new Schema<ReturnDoc>(
     },
     refundAmount: { type: Number },
     failures: { type: [{ _id: false, command: String, status: Number, detail: String, at: Date }], default: undefined },
+    refunded: { type: { _id: false, amount: Number, providerRef: String, at: Date }, default: undefined },
     currency: { type: String, required: true },
     createdBy: { type: String, required: true },
     createdAt: { type: Date, required: true },

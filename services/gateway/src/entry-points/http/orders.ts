@@ -258,6 +258,25 @@ export function ordersRoutes(deps: OrdersDeps): express.Router {
 
   commandRoute(router, deps, {
     method: 'post',
+    path: '/orders/:id/returns/:returnId/retry-refund',
+    summary:
+      "Ask again for a return's refund that the payment provider refused (ops; the return's refund is failed): the same amount is sent again, and refunded once at most",
+    tags: ['orders', 'returns', 'payments'],
+    params: orderParams.extend({ returnId: pathId }),
+    errors: [409],
+    responses: {
+      200: { description: 'The order after the refund was asked for again', schema: orderView },
+      202: { description: 'Queued; it will be carried out', schema: queued('refund_retry_requested') },
+    },
+    command: ({ params }, res) => {
+      const principal = requireOps(res);
+      return toIngestion(principal, 'order.retry-refund.v1', { orderId: params.id, returnId: params.returnId, actor: principal.actor });
+    },
+    pending: ({ orderId }) => ({ id: orderId, status: 'refund_retry_requested' }),
+  });
+
+  commandRoute(router, deps, {
+    method: 'post',
     path: '/orders/:id/reject',
     summary:
       'Reject an order held for a payment review (ops): it is rejected, its stock released and its authorization voided; who decided and why go on the timeline. To approve instead, release its payment_review hold',

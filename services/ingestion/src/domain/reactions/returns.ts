@@ -14,7 +14,10 @@ export const returnReceived: Reaction<'return.received.v1'> = (order, fact, chan
   const { returnId, locationId, lines, refundAmount, currency } = fact.data;
   if (order.returns.some((r) => r.id === returnId && r.status !== 'requested')) return;
   change.timeline.push(entry(fact, 'return_received', `return ${returnId} received at ${locationId}`));
-  change.set.returns = [...order.returns.filter((r) => r.id !== returnId), { id: returnId, status: 'received' }];
+  change.set.returns = [
+    ...order.returns.filter((r) => r.id !== returnId),
+    { id: returnId, status: 'received', ...(refundAmount > 0 ? { refund: { amount: refundAmount, currency } } : {}) },
+  ];
   moveTo(order, change, 'returned', fact, 'returned by the customer');
   change.send.push({ type: 'stock.restock.v1', data: { orderId: order.id, returnId, locationId, lines } });
   if (refundAmount > 0) change.send.push({ type: 'payment.refund.v1', data: { orderId: order.checkKeys.payment, returnId, amount: refundAmount, currency } });

@@ -8,6 +8,7 @@ import { amendOrder, releaseHold } from '../../domain/order-amend';
 import { decideOnShortage } from '../../domain/order-decide';
 import { recordPayment } from '../../domain/record-payment';
 import { rejectOrder } from '../../domain/reject-order';
+import { retryRefund } from '../../domain/retry-refund';
 
 /** Every subscription of ingestion: each message its queues receive, and the use case it runs. */
 export function orderSubscriptions(deps: OrderUseCaseDeps): Subscriptions {
@@ -20,6 +21,7 @@ export function orderSubscriptions(deps: OrderUseCaseDeps): Subscriptions {
       'order.amend.v1': (msg) => runOrderCommand(deps, (order, fact) => amendOrder(order, fact, deps.coverage), msg),
       'order.release-hold.v1': (msg) => runOrderCommand(deps, releaseHold, msg),
       'order.reject.v1': (msg) => runOrderCommand(deps, rejectOrder, msg),
+      'order.retry-refund.v1': (msg) => runOrderCommand(deps, retryRefund, msg),
       'order.decide.v1': (msg) => runOrderCommand(deps, decideOnShortage, msg),
       'order.record-payment.v1': (msg) => runOrderCommand(deps, recordPayment, msg),
     },

@@ -2,6 +2,7 @@ import type { Subscriptions } from '@oms/messaging';
 import { openReturn } from '../../application/open-return';
 import { receiveReturn } from '../../application/receive-return';
 import { recordDeliveredOrder } from '../../application/record-delivered-order';
+import { recordRefund } from '../../application/record-refund';
 import { recordRefusal } from '../../application/record-refusal';
 import type { ReturnUseCaseDeps } from '../../application/returns-deps';
 
@@ -17,6 +18,9 @@ export function returnsSubscriptions(deps: ReturnUseCaseDeps): Subscriptions {
     },
     'returns.command-refusals': {
       'command.refused.v1': (msg) => recordRefusal(deps, msg),
+    },
+    'returns.refunds': {
+      'payment.refunded.v1': (msg) => recordRefund(deps, msg),
     },
   };
 }
