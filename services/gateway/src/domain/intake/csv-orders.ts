@@ -114,28 +114,8 @@ export function orderFromRows(rows: CsvRow[], channel: string, defaultCurrency: 
     externalId: first.externalId ?? '',
     currency: first.currency || defaultCurrency || '',
     customer: { email: first.customerEmail ?? '', name: first.customerName ?? '', phone: optional(first.customerPhone), ip: optional(first.customerIp) },
-    shippingAddress: {
-      name: first.shipName || first.customerName || '',
-      line1: first.shipLine1 ?? '',
-      line2: optional(first.shipLine2),
-      postalCode: first.shipPostalCode ?? '',
-      city: first.shipCity ?? '',
-      region: optional(first.shipRegion),
-      country: first.shipCountry ?? '',
-    },
-    ...(billed
-      ? {
-          billingAddress: {
-            name: first.billName || first.customerName || '',
-            line1: first.billLine1 ?? '',
-            line2: optional(first.billLine2),
-            postalCode: first.billPostalCode ?? '',
-            city: first.billCity ?? '',
-            region: optional(first.billRegion),
-            country: first.billCountry ?? '',
-          },
-        }
-      : {}),
+    shippingAddress: addressFrom(first, 'ship'),
+    ...(billed ? { billingAddress: addressFrom(first, 'bill') } : {}),
     lines,
     ...(orderDiscount ? { discounts: [orderDiscount] } : {}),
     ...(first.taxesIncluded ? { taxesIncluded: boolean(first.taxesIncluded) } : {}),
@@ -157,6 +137,20 @@ export function orderFromRows(rows: CsvRow[], channel: string, defaultCurrency: 
   };
   (order.payment as { amount: unknown }).amount ??= amountDue(order);
   return order;
+}
+
+/** The shipping (`ship…` columns) or billing (`bill…`) address of an order's first row; the name defaults to the customer's. */
+function addressFrom(record: CsvRecord, prefix: 'ship' | 'bill') {
+  const column = (field: string) => record[`${prefix}${field}` as CsvColumn];
+  return {
+    name: column('Name') || record.customerName || '',
+    line1: column('Line1') ?? '',
+    line2: optional(column('Line2')),
+    postalCode: column('PostalCode') ?? '',
+    city: column('City') ?? '',
+    region: optional(column('Region')),
+    country: column('Country') ?? '',
+  };
 }
 
 /** What the payment covers when the file does not say: the amount due, or 0 when the order is malformed (validation then says why). */
