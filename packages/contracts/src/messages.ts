@@ -180,6 +180,10 @@ export const events = {
     reauthorizedFrom: z.string().optional(),
   }),
   'payment.refunded.v1': z.object({ orderId, returnId: z.string(), amount: minorUnits, currency: currencyCode, providerRef: z.string() }),
+  /** An authorization about to expire before the order shipped was replaced by a new one (the old one voided). */
+  'payment.reauthorized.v1': z.object({ orderId, checkId: z.string(), authorizationId: z.string(), expiresAt: z.string().optional(), replaced: z.string() }),
+  /** An authorization about to expire could not be renewed: the provider declined a new one. The money is not secured. */
+  'payment.reauthorization-declined.v1': z.object({ orderId, checkId: z.string(), reason: z.string(), expiresAt: z.string().optional() }),
   'fulfillment.opened.v1': z.object({ orderId, fulfillmentId: z.string(), locationId: identifier }),
   /** Articles missing on the shelf: the fulfillment's lines were reduced (`emptied`: nothing left, it is cancelled). */
   'fulfillment.short-picked.v1': z.object({
@@ -332,6 +336,8 @@ export const commands = {
   'fraud.block.v1': z.object({ kind: z.enum(BLOCKLIST_KINDS), value: z.string().min(1).max(300), reason: z.string().max(500).optional(), actor }),
   /** Take a value off a blocklist; refused as not found when it is not on it. */
   'fraud.unblock.v1': z.object({ kind: z.enum(BLOCKLIST_KINDS), value: z.string().min(1).max(300), actor }),
+  /** Renew an authorization that expires within REAUTHORIZE_BEFORE_MS (sent by payment-check's own sweep). */
+  'payment.reauthorize.v1': z.object({ orderId }),
   /** Ops decided a payment held for a fraud review: approve it, or reject it (its authorization is voided). */
   'payment.decide-review.v1': z.object({ orderId, decision: z.enum(['approve', 'reject']), actor, note: z.string().max(500).optional() }),
   'payment.void.v1': z.object({ orderId }),

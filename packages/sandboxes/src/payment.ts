@@ -43,6 +43,8 @@ export interface PaymentSandboxControl {
   delayMs: number;
   /** How long a new authorization can be captured (7 days unless set, as card schemes allow). */
   authorizationTtlMs: number;
+  /** The next authorization only lasts this long (then authorizationTtlMs again): an authorization about to expire. */
+  nextAuthorizationTtlMs?: number;
   /** Decline authorizations above this amount (`amount_limit_exceeded`); none unless set. */
   declineAbove?: number;
   /** Let an authorization run out now (its capture is then refused with `authorization_expired`). */
@@ -127,6 +129,7 @@ export function createPaymentSandbox(): PaymentSandbox {
       control.delayMs = 0;
       control.authorizationTtlMs = AUTHORIZATION_TTL_MS;
       control.declineAbove = undefined;
+      control.nextAuthorizationTtlMs = undefined;
       Object.assign(calls, { total: 0, authorizations: 0, voids: 0, captures: 0, refunds: 0 });
     },
   };
@@ -176,9 +179,10 @@ export function createPaymentSandbox(): PaymentSandbox {
         status: reason ? 'declined' : 'approved',
         ...(reason ? { reason } : {}),
         refunded: 0,
-        expiresAt: new Date(Date.now() + control.authorizationTtlMs).toISOString(),
+        expiresAt: new Date(Date.now() + (control.nextAuthorizationTtlMs ?? control.authorizationTtlMs)).toISOString(),
       };
       auths.set(auth.id, auth);
+      control.nextAuthorizationTtlMs = undefined;
       return { status: 201, body: { id: auth.id, status: auth.status, ...(reason ? { reason } : { expiresAt: auth.expiresAt }) } };
     });
   });

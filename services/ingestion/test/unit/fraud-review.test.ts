@@ -102,6 +102,23 @@ describe('fraud review of an order', () => {
     expect(() => rejectOrder(order, fact('order.reject.v1', { orderId: ID, actor: 'api-key:ops' }))).toThrow(AppError);
   });
 
+  it('when the renewal of an authorization is declined before shipping, then the order is held payment_review saying why; after shipping it is only noted', () => {
+    const declined = fact(
+      'payment.reauthorization-declined.v1',
+      { orderId: ID, checkId: 'chk-1', reason: 'insufficient_funds', expiresAt: '2026-01-08T10:00:00.000Z' },
+      'payment-check',
+    );
+    const ready = orderIn({ status: 'ready_to_fulfill' });
+    const held = reactTo(ready, declined);
+    expect(held.set.status).toBe('on_hold');
+    expect(held.set.holds).toEqual([
+      expect.objectContaining({ reason: 'payment_review', detail: expect.stringMatching(/declined a new one \(insufficient_funds\)/) }),
+    ]);
+    const shipped = reactTo(orderIn({ status: 'shipped' }), declined);
+    expect(shipped.set.status).toBeUndefined();
+    expect(shipped.timeline[0]).toMatchObject({ type: 'payment_reauthorization_declined' });
+  });
+
   it('when an order is accepted, then its payment check carries the risk signals screening needs', () => {
     const { order } = { order: orderIn() };
     const { change } = acceptOrder(

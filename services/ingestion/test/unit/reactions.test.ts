@@ -29,7 +29,7 @@ const scan = (status: 'in_transit' | 'delivered' | 'returned_to_sender' | 'out_f
 
 describe('the order process reactions', () => {
   it('when the reactions are listed, then there is exactly one per event of ingestion.order-progress', () => {
-    expect(Object.keys(REACTIONS)).toHaveLength(23);
+    expect(Object.keys(REACTIONS)).toHaveLength(25);
   });
 
   describe('stock and payment checks', () => {

@@ -1,6 +1,6 @@
 import { needsAuthorization, paymentFlowOf, type Outgoing, type Screening } from '@oms/contracts';
 import type { Message } from '@oms/messaging';
-import { paymentCheckId } from '../data-access/payment-check-model';
+import { expiryDay, paymentCheckId } from '../data-access/payment-check-model';
 import type { AuthorizationResult } from '../data-access/payment-provider';
 import { withoutProviderCall } from '../domain/payment-check';
 import type { PaymentUseCaseDeps } from './payment-check-deps';
@@ -35,6 +35,7 @@ export async function checkPayment(deps: PaymentUseCaseDeps, msg: Message<'payme
           ? await provider.authorize({ reference, amount, currency, method }, checkId)
           : withoutProviderCall(flow, amount);
     const inReview = outcome === 'review' && result.status !== 'declined';
+    const expiresAt = result.status === 'approved' && 'expiresAt' in result ? result.expiresAt : undefined;
     const screening = screened && { ...screened.screening, durationMs: Date.now() - started };
     const check = { orderId, checkId, amount, currency, screening };
     return {
@@ -48,7 +49,8 @@ export async function checkPayment(deps: PaymentUseCaseDeps, msg: Message<'payme
         reference,
         status: inReview ? 'in_review' : result.status,
         authorizationId: result.authorizationId,
-        authorizationExpiresAt: result.status === 'approved' && 'expiresAt' in result ? result.expiresAt : undefined,
+        authorizationExpiresAt: expiresAt,
+        authExpiresDay: expiryDay(expiresAt),
         declineReason: result.status === 'declined' ? result.reason : undefined,
         refunds: [],
         createdAt: new Date(),

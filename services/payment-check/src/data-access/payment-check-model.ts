@@ -17,6 +17,10 @@ export interface PaymentCheckDoc extends AggregateDocument {
   authorizationId?: string;
   /** When the provider stops honouring the authorization; a capture after it re-authorizes first. */
   authorizationExpiresAt?: string;
+  /** The UTC day of authorizationExpiresAt (YYYY-MM-DD): the re-authorization sweep finds a day's checks by equality. */
+  authExpiresDay?: string;
+  /** The provider declined to renew the authorization (the sweep does not ask again). */
+  reauthorizationDeclined?: string;
   /** The expired authorization a re-authorization replaced, and when. */
   reauthorizedFrom?: string;
   reauthorizedAt?: Date;
@@ -70,6 +74,8 @@ const paymentCheckSchema = new Schema(
     status: { type: String, required: true, enum: ['approved', 'declined', 'voided', 'captured', 'awaiting_payment', 'in_review'] },
     authorizationId: { type: String },
     authorizationExpiresAt: { type: String },
+    authExpiresDay: { type: String },
+    reauthorizationDeclined: { type: String },
     reauthorizedFrom: { type: String },
     reauthorizedAt: { type: Date },
     captured: { type: Number },
@@ -89,6 +95,11 @@ const paymentCheckSchema = new Schema(
   { versionKey: false },
 );
 paymentCheckSchema.plugin(aggregateFields);
+// The re-authorization sweep reads the approved checks whose authorization expires on one day (two equalities).
+paymentCheckSchema.index({ authExpiresDay: 1, status: 1 });
+
+/** The day an authorization expires, as the sweep looks it up. */
+export const expiryDay = (expiresAt: string | undefined): string | undefined => (expiresAt ? expiresAt.slice(0, 10) : undefined);
 
 export function paymentCheckModel(db: Connection): PaymentCheckModel {
   return db.model<PaymentCheckDoc>('PaymentCheck', paymentCheckSchema, 'payment_checks');

@@ -11,6 +11,11 @@ export class PaymentCheckRepository {
     return this.model.find({ orderId }, HIDDEN).lean<PaymentCheckDoc[]>().exec();
   }
 
+  /** Approved checks whose authorization expires on `day` (YYYY-MM-DD): ids and expiry, for the re-authorization sweep. */
+  async approvedExpiringOn(day: string): Promise<Array<Pick<PaymentCheckDoc, 'orderId' | 'authorizationExpiresAt'>>> {
+    return this.model.find({ authExpiresDay: day, status: 'approved' }, { orderId: 1, authorizationExpiresAt: 1 }).lean().exec();
+  }
+
   /**
    * The customer's earlier checks (by the hash of their email), at most `limit`: an equality the store
    * answers from the customerKey index, so the cost grows with one customer's orders, not with all orders.

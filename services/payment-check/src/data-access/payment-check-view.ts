@@ -14,6 +14,7 @@ export function toPaymentCheckView(doc: PaymentCheckDoc) {
     status: doc.status,
     ...(doc.authorizationId ? { authorizationId: doc.authorizationId } : {}),
     ...(doc.authorizationExpiresAt ? { authorizationExpiresAt: doc.authorizationExpiresAt } : {}),
+    ...(doc.reauthorizationDeclined ? { reauthorizationDeclined: doc.reauthorizationDeclined } : {}),
     ...(doc.reauthorizedFrom
       ? { reauthorizedFrom: doc.reauthorizedFrom, reauthorizedAt: doc.reauthorizedAt && new Date(doc.reauthorizedAt).toISOString() }
       : {}),

@@ -1,7 +1,17 @@
 import type { Fact, QueueMessageType } from '@oms/contracts';
 import { noChange, type OrderChange, type OrderState } from '../order';
 import { fulfillmentCancelled, fulfillmentOpened, fulfillmentPacked, fulfillmentShortPicked } from './fulfillment';
-import { paymentApproved, paymentAwaiting, paymentCaptured, paymentDeclined, paymentRefunded, paymentReview, paymentVoided } from './payment';
+import {
+  paymentApproved,
+  paymentAwaiting,
+  paymentCaptured,
+  paymentDeclined,
+  paymentReauthorizationDeclined,
+  paymentReauthorized,
+  paymentRefunded,
+  paymentReview,
+  paymentVoided,
+} from './payment';
 import type { Reaction } from './reaction';
 import { commandRefused } from './refusals';
 import { returnOpened, returnReceived } from './returns';
@@ -28,6 +38,8 @@ export const REACTIONS: { [T in OrderEventType]: Reaction<T> } = {
   'payment.voided.v1': paymentVoided,
   'payment.captured.v1': paymentCaptured,
   'payment.refunded.v1': paymentRefunded,
+  'payment.reauthorized.v1': paymentReauthorized,
+  'payment.reauthorization-declined.v1': paymentReauthorizationDeclined,
   'fulfillment.opened.v1': fulfillmentOpened,
   'fulfillment.packed.v1': fulfillmentPacked,
   'fulfillment.short-picked.v1': fulfillmentShortPicked,

@@ -112,6 +112,36 @@ export const paymentRefunded: Reaction<'payment.refunded.v1'> = (order, fact, ch
   change.set.returns = order.returns.map((r) => (r.id === returnId ? { ...r, status: 'refunded' as const } : r));
 };
 
+/** The card authorization was renewed before it expired (the order had not shipped yet). */
+export const paymentReauthorized: Reaction<'payment.reauthorized.v1'> = (order, fact, change) => {
+  const { authorizationId, replaced, expiresAt } = fact.data;
+  change.timeline.push(
+    entry(
+      fact,
+      'payment_reauthorized',
+      `authorization ${replaced} renewed before it expired: ${authorizationId}${expiresAt ? `, valid until ${expiresAt}` : ''}`,
+    ),
+  );
+};
+
+/** Statuses in which the order can still be stopped before its parcel leaves. */
+const NOT_SHIPPED = ['pending', 'awaiting_payment', 'on_hold', 'ready_to_fulfill'];
+
+/**
+ * The authorization is about to expire and the provider declined a new one: the money is not secured. An
+ * order not shipped yet is held `payment_review` for ops: collect the payment another way and release the
+ * hold, or cancel the order.
+ */
+export const paymentReauthorizationDeclined: Reaction<'payment.reauthorization-declined.v1'> = (order, fact, change) => {
+  const { reason, expiresAt } = fact.data;
+  const detail = `the card authorization expires${expiresAt ? ` at ${expiresAt}` : ''} and the provider declined a new one (${reason}): collect the payment another way and release this hold, or cancel the order`;
+  change.timeline.push(entry(fact, 'payment_reauthorization_declined', detail));
+  if (!NOT_SHIPPED.includes(order.status)) return;
+  const holds = (change.set.holds ?? order.holds).filter((h) => h.reason !== 'payment_review');
+  change.set.holds = [...holds, { reason: 'payment_review', detail, at: fact.occurredAt }];
+  moveTo(order, change, 'on_hold', fact, 'payment_review');
+};
+
 /** Record amounts reported for the payment over those the order (and this change) already has. */
 function amounts(order: OrderState, change: OrderChange, patch: Partial<PaymentAmounts>): void {
   change.set.paymentAmounts = { ...paymentAmountsOf(order), ...change.set.paymentAmounts, ...patch };
