@@ -5,17 +5,18 @@ import type { PaymentUseCaseDeps } from './payment-check-deps';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+export interface ReauthorizationSweepDeps {
+  checks: PaymentCheckRepository;
+  broker: Broker;
+}
+
 /**
  * The sweep: every approved check whose authorization expires within `beforeMs` (or has expired) is sent a
  * `payment.reauthorize.v1` through payment-check's own queue, so the renewal happens under the check's lock,
  * once. It reads day buckets (`authExpiresDay`, an equality with `status`) from three days back to the day of
  * now + beforeMs: what it reads grows with the orders authorized on those days, never with history.
  */
-export async function sweepExpiringAuthorizations(
-  deps: { checks: PaymentCheckRepository; broker: Broker },
-  beforeMs: number,
-  now = Date.now(),
-): Promise<number> {
+export async function sweepExpiringAuthorizations(deps: ReauthorizationSweepDeps, beforeMs: number, now = Date.now()): Promise<number> {
   const until = now + beforeMs;
   let sent = 0;
   for (let day = now - 3 * DAY_MS; expiryDay(new Date(day).toISOString())! <= expiryDay(new Date(until).toISOString())!; day += DAY_MS) {

@@ -1,7 +1,5 @@
 import type { Logger } from '@oms/logging';
-import type { Broker } from '@oms/messaging';
-import { sweepExpiringAuthorizations } from '../../application/reauthorize-payment';
-import type { PaymentCheckRepository } from '../../data-access/payment-check-repository';
+import { sweepExpiringAuthorizations, type ReauthorizationSweepDeps } from '../../application/reauthorize-payment';
 
 /** Every `intervalMs`, asks to renew the authorizations that expire within `beforeMs` (reauthorize-payment.ts). */
 export class ReauthorizationSweep {
@@ -9,7 +7,7 @@ export class ReauthorizationSweep {
   private running?: Promise<void>;
 
   constructor(
-    private readonly deps: { checks: PaymentCheckRepository; broker: Broker },
+    private readonly deps: ReauthorizationSweepDeps,
     private readonly beforeMs: number,
     private readonly logger: Logger,
   ) {}
