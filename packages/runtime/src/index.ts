@@ -295,3 +295,4 @@ function superviseWorkers(name: string, count: number): void {
 
 export { baseConfigSchema };
 export { DependencyGate, type DependencyProbe, type DependencyGateOptions } from './dependency-gate';
+export { PeriodicPass } from './periodic-pass';

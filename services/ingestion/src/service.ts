@@ -5,7 +5,7 @@ import { orderDays } from './data-access/order-days';
 import { orderLockKey, orderModel, type OrderDocument } from './data-access/order-model';
 import { OrderRepository, toView } from './data-access/order-repository';
 import { internalOrderRoutes } from './entry-points/http/internal-orders';
-import { PrepaymentExpiry } from './entry-points/jobs/prepayment-expiry';
+import { prepaymentExpiry } from './entry-points/jobs/prepayment-expiry';
 import { orderSubscriptions } from './entry-points/messages/order-subscriptions';
 import { placesOf } from './domain/german-postal-codes';
 
@@ -25,7 +25,7 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     void backfillListFields(store, orders, ctx.logger).catch((err) =>
       ctx.logger.warn({ err: (err as Error).message }, 'list fields backfill stopped; it starts again with the next start'),
     );
-    const prepayments = new PrepaymentExpiry({ orders, broker: ctx.broker }, ctx.config.PREPAYMENT_DAYS, ctx.logger);
+    const prepayments = prepaymentExpiry({ orders, broker: ctx.broker }, ctx.config.PREPAYMENT_DAYS, ctx.logger);
     prepayments.start(ctx.config.PREPAYMENT_SWEEP_MS);
     return {
       routes: (app) => internalOrderRoutes(app, orders),

@@ -9,7 +9,7 @@ import { FraudSettings } from './data-access/fraud-settings';
 import { PaymentProvider } from './data-access/payment-provider';
 import { VelocityCounter } from './data-access/velocity-counter';
 import { paymentRoutes } from './entry-points/http/payment-routes';
-import { ReauthorizationSweep } from './entry-points/jobs/reauthorization-sweep';
+import { reauthorizationSweep } from './entry-points/jobs/reauthorization-sweep';
 import { paymentCheckSubscriptions } from './entry-points/messages/payment-check-subscriptions';
 
 /** payment-check: screens orders for fraud, authorizes their payments with the card provider, captures, voids and refunds them. */
@@ -31,7 +31,7 @@ export const definition: ServiceDefinition<typeof configSchema> = {
       }),
     );
     const screening = { settings: new FraudSettings(ctx.db, ctx.config.FRAUD_RULES_CACHE_MS), velocity: new VelocityCounter(ctx.redis), checks };
-    const reauthorizations = new ReauthorizationSweep({ checks, broker: ctx.broker }, ctx.config.REAUTHORIZE_BEFORE_MS, ctx.logger);
+    const reauthorizations = reauthorizationSweep({ checks, broker: ctx.broker }, ctx.config.REAUTHORIZE_BEFORE_MS, ctx.logger);
     reauthorizations.start(ctx.config.REAUTHORIZE_SWEEP_MS);
     return {
       routes: paymentRoutes(paymentQueries(checks), fraudQueries(screening.settings)),
