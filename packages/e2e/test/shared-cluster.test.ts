@@ -10,6 +10,7 @@ import { orderLifeSuite } from './order-life.suite';
 import { refundsSuite } from './refunds.suite';
 import { ordersLifecycleSuite } from './orders-lifecycle.suite';
 import { returnRefusalsSuite } from './return-refusals.suite';
+import { shopifySuite } from './shopify.suite';
 import { shortagesSuite } from './shortages.suite';
 
 /**
@@ -48,5 +49,6 @@ returnRefusalsSuite(shared);
 fraudSuite(shared);
 addressSuite(shared);
 refundsSuite(shared);
+shopifySuite(shared);
 // Last: it reads the logs of all the suites before it.
 logSecretsSuite(shared, logs);

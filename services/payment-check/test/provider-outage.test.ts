@@ -57,10 +57,10 @@ describe('payment-check during a provider outage', () => {
     // Back: the breaker lets a trial call through after its reset timeout (10 s), and the checks go on.
     sandbox.control.failNext(0);
     for (const orderId of orders) {
-      const [check] = await eventually(async () => {
+      const [check] = (await eventually(async () => {
         const checks = await paymentsOf(orderId);
         return checks.length > 0 && checks;
-      }, 60000);
+      }, 60000)) as Array<Record<string, any>>;
       expect(check).toMatchObject({ status: 'approved' });
       await eventually(() => tap.events('payment.approved.v1', orderId).length === 1, 10000);
     }

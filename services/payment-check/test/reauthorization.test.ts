@@ -47,10 +47,10 @@ describe('payment-check re-authorization before expiry', () => {
 
   it('when an authorization of an order not yet shipped is about to expire, then it is renewed once, the old one voided, and the order told', async () => {
     const { orderId, first } = await check();
-    const renewed = await eventually(async () => {
+    const renewed = (await eventually(async () => {
       const p = await paymentOf(orderId);
       return p.reauthorizedFrom === first.authorizationId && p;
-    }, 15000);
+    }, 15000)) as Record<string, any>;
     expect(renewed).toMatchObject({ status: 'approved', authorizationId: expect.not.stringMatching(first.authorizationId) });
     expect(Date.parse(renewed.authorizationExpiresAt) - Date.now()).toBeGreaterThan(6 * 24 * 3600 * 1000);
     expect(sandbox.control.authorizations().find((a) => a.id === first.authorizationId)?.status).toBe('voided');
