@@ -56,9 +56,13 @@ export class OutboxRelay {
     private readonly sources: OutboxSource[] = [],
   ) {}
 
-  /** An event to put in an aggregate's outbox, validated against the contracts now rather than at publish. */
+  /**
+   * An event to put in an aggregate's outbox, validated against the contracts now rather than at publish. Its
+   * data is taken as JSON carries it: a field left undefined is dropped here, because the stored copy (BSON)
+   * would hold it as null, which an optional field's schema refuses when the relay publishes it after a crash.
+   */
   entry<T extends MessageType>(type: T, data: MessageData<T>, meta: MessageMeta): OutboxEntry {
-    const envelope = buildEnvelope(this.producer, type, data, meta) as Envelope;
+    const envelope = buildEnvelope(this.producer, type, JSON.parse(JSON.stringify(data)) as MessageData<T>, meta) as Envelope;
     const traceContext = this.broker.tracing.enabled ? captureTraceContext() : undefined;
     return traceContext ? { ...envelope, traceContext } : envelope;
   }

@@ -126,6 +126,14 @@ describe('AggregateStore', () => {
     expect((await Counters.findById('c-4').lean())?.count).toBe(1);
   });
 
+  it('when a stored event has an optional field left undefined, then it is still published after a crash (stored without it, not as null)', async () => {
+    const lost = relay.entry('order.status-changed.v1', { orderId: 'c-undefined', from: '0', to: '1', reason: undefined }, { correlationId: 'c-undefined' });
+    expect(Object.keys(lost.data as object)).toEqual(['orderId', 'from', 'to']);
+    await Counters.create({ _id: 'c-undefined', count: 1, processed: ['crashed-cmd-undefined'], sent: [lost], sentBy: 'crashed-cmd-undefined' });
+    expect(await store.change('c-undefined', { ...command('c-undefined'), id: 'crashed-cmd-undefined' }, increment)).toBe(1);
+    await eventually(() => seen('c-undefined').length === 1);
+  });
+
   it('when the decision refuses, then nothing is stored and the refusal reaches the caller', async () => {
     await store.change('c-5', command('c-5'), increment);
     await expect(

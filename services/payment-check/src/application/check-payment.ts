@@ -73,15 +73,18 @@ export function verdictEvent(
   check: { orderId: string; checkId: string; amount: number; currency: string; screening?: Screening; reviewedBy?: string },
 ): Outgoing {
   const { orderId, checkId, amount, currency, screening, reviewedBy } = check;
+  // Absent, not undefined: an event kept in the outbox is stored as BSON, where undefined becomes null, which
+  // the optional fields' schemas refuse when the relay publishes it after a crash.
+  const extra = { ...(screening ? { screening } : {}), ...(reviewedBy ? { reviewedBy } : {}) };
   switch (result.status) {
     case 'approved':
       return {
         type: 'payment.approved.v1',
-        data: { orderId, checkId, amount, currency, providerRef: result.authorizationId ?? ('note' in result ? result.note : ''), screening, reviewedBy },
+        data: { orderId, checkId, amount, currency, providerRef: result.authorizationId ?? ('note' in result ? result.note : ''), ...extra },
       };
     case 'awaiting_payment':
       return { type: 'payment.awaiting.v1', data: { orderId, checkId, amount, currency } };
     case 'declined':
-      return { type: 'payment.declined.v1', data: { orderId, checkId, reason: result.reason, screening, reviewedBy } };
+      return { type: 'payment.declined.v1', data: { orderId, checkId, reason: result.reason, ...extra } };
   }
 }
