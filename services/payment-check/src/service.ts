@@ -5,6 +5,7 @@ import { paymentQueries } from './application/payment-queries';
 import { configSchema, SERVICE_NAME } from './config';
 import { paymentCheckModel, paymentLockKey, type PaymentCheckDoc } from './data-access/payment-check-model';
 import { PaymentCheckRepository } from './data-access/payment-check-repository';
+import { loadDisposableDomains } from './data-access/disposable-domains';
 import { FraudSettings } from './data-access/fraud-settings';
 import { PaymentProvider } from './data-access/payment-provider';
 import { VelocityCounter } from './data-access/velocity-counter';
@@ -30,6 +31,7 @@ export const definition: ServiceDefinition<typeof configSchema> = {
         tracing: ctx.tracing,
       }),
     );
+    loadDisposableDomains();
     const screening = { settings: new FraudSettings(ctx.db, ctx.config.FRAUD_RULES_CACHE_MS), velocity: new VelocityCounter(ctx.redis), checks };
     const reauthorizations = reauthorizationSweep({ checks, broker: ctx.broker }, ctx.config.REAUTHORIZE_BEFORE_MS, ctx.logger);
     reauthorizations.start(ctx.config.REAUTHORIZE_SWEEP_MS);

@@ -1,5 +1,5 @@
 import { currencyExponent, orderTotals, type Fact, type MessageType, type OrderStatus, type Outgoing } from '@oms/contracts';
-import type { OrderChange, OrderState, TimelineEntry } from './order';
+import type { Hold, OrderChange, OrderState, TimelineEntry } from './order';
 import { canTransition } from './order-status';
 
 /** Steps every part of the order's life shares: timeline entries, status changes, the reservation command. */
@@ -29,6 +29,12 @@ export function moveTo(
   change.timeline.push(entry(fact, 'status_changed', `${from} → ${to}${reason ? `: ${reason}` : ''}`, { status: to, service: 'ingestion' }));
   change.send.push({ type: 'order.status-changed.v1', data: { orderId: order.id, from, to, ...(reason ? { reason } : {}) } });
   return true;
+}
+
+/** Hold the order for `hold.reason`, replacing an earlier hold of the same reason (this change's holds, else the order's). */
+export function putHold(order: OrderState, change: OrderChange, hold: Hold): void {
+  const others = (change.set.holds ?? order.holds).filter((h) => h.reason !== hold.reason);
+  change.set.holds = [...others, hold];
 }
 
 /** Whether the order is over before it was fulfilled: nothing may book, ship or keep money for it. */

@@ -8,15 +8,13 @@ import type { BlocklistDoc, FraudSettings } from '../data-access/fraud-settings'
 const entryView = ({ kind, value, reason, addedBy, addedAt }: BlocklistDoc) => ({ kind, value, reason, addedBy, addedAt });
 
 export async function setFraudRules(settings: FraudSettings, msg: Message<'fraud.set-rules.v1'>) {
-  await settings.replaceRules(msg.data.rules, msg.data.actor);
-  return settings.rules();
+  return settings.replaceRules(msg.data.rules, msg.data.actor);
 }
 
 export async function blockValue(settings: FraudSettings, msg: Message<'fraud.block.v1'>) {
   const { kind, reason, actor } = msg.data;
   const value = normalized(kind, msg.data.value);
-  await settings.block(kind, value, reason, actor);
-  return entryView((await settings.entry(kind, value))!);
+  return entryView(await settings.block(kind, value, reason, actor));
 }
 
 export async function unblockValue(settings: FraudSettings, msg: Message<'fraud.unblock.v1'>) {

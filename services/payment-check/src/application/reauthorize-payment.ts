@@ -4,6 +4,7 @@ import type { PaymentCheckRepository } from '../data-access/payment-check-reposi
 import type { PaymentUseCaseDeps } from './payment-check-deps';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const dayOf = (ms: number) => expiryDay(new Date(ms).toISOString())!;
 
 export interface ReauthorizationSweepDeps {
   checks: PaymentCheckRepository;
@@ -18,10 +19,12 @@ export interface ReauthorizationSweepDeps {
  */
 export async function sweepExpiringAuthorizations(deps: ReauthorizationSweepDeps, beforeMs: number, now = Date.now()): Promise<number> {
   const until = now + beforeMs;
+  const lastDay = dayOf(until);
   let sent = 0;
-  for (let day = now - 3 * DAY_MS; expiryDay(new Date(day).toISOString())! <= expiryDay(new Date(until).toISOString())!; day += DAY_MS) {
-    for (const check of await deps.checks.approvedExpiringOn(expiryDay(new Date(day).toISOString())!)) {
-      if (!check.authorizationExpiresAt || Date.parse(check.authorizationExpiresAt) > until) continue;
+  for (let day = now - 3 * DAY_MS; dayOf(day) <= lastDay; day += DAY_MS) {
+    for (const check of await deps.checks.approvedExpiringOn(dayOf(day))) {
+      // A renewal the provider declined is not asked again (the order was told once).
+      if (check.reauthorizationDeclined || !check.authorizationExpiresAt || Date.parse(check.authorizationExpiresAt) > until) continue;
       await deps.broker.publish('payment.reauthorize.v1', { orderId: check.orderId }, { correlationId: check.orderId });
       sent++;
     }

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { addressRiskValue, normalizeRiskValue, type BlocklistKind, type RiskSignals, type Screening, type VelocityKind } from '@oms/contracts';
 import { isDisposableEmail } from '../data-access/disposable-domains';
 import type { FraudSettings } from '../data-access/fraud-settings';
 import type { PaymentCheckRepository } from '../data-access/payment-check-repository';
-import type { VelocityCounter } from '../data-access/velocity-counter';
+import { shortHash, type VelocityCounter } from '../data-access/velocity-counter';
 import { scoreOrder } from '../domain/fraud-score';
 
 export interface ScreeningDeps {
@@ -17,8 +16,6 @@ const HISTORY_LIMIT = 100;
 
 /** Payments that did not happen say nothing about what a customer usually spends. */
 const NOT_AN_ORDER = new Set(['declined']);
-
-const hash = (value: string) => createHash('sha256').update(value).digest('base64url').slice(0, 22);
 
 /**
  * Screen an order for fraud: gather what the rules look at (blocklists, velocity in Redis, the customer's
@@ -36,8 +33,8 @@ export async function screenOrder(
   const address = addressRiskValue(risk.shippingAddress);
   const phone = risk.phone ? normalizeRiskValue('phone', risk.phone) : undefined;
   const ip = risk.ip ? normalizeRiskValue('ip', risk.ip) : undefined;
-  const customerKey = hash(email);
-  const addressKey = hash(address);
+  const customerKey = shortHash(email, 22);
+  const addressKey = shortHash(address, 22);
 
   const candidates: Array<{ kind: BlocklistKind; value: string }> = [
     { kind: 'email', value: email },

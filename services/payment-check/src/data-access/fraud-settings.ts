@@ -73,9 +73,12 @@ export class FraudSettings {
     return rules;
   }
 
-  async replaceRules(rules: FraudRules, actor: string): Promise<void> {
-    await this.rulesModel.replaceOne({ _id: RULES_ID }, { rules, updatedAt: new Date(), updatedBy: actor }, { upsert: true }).exec();
+  /** Replace the rules; answers them as stored. */
+  async replaceRules(rules: FraudRules, actor: string): Promise<{ rules: FraudRules; updatedAt: Date; updatedBy: string }> {
+    const stored = { rules, updatedAt: new Date(), updatedBy: actor };
+    await this.rulesModel.replaceOne({ _id: RULES_ID }, stored, { upsert: true }).exec();
     this.cached = undefined;
+    return stored;
   }
 
   /** The entries among `candidates` that are blocklisted (one read by id per candidate, in parallel). */
@@ -84,12 +87,11 @@ export class FraudSettings {
     return candidates.filter((_, i) => found[i] !== null);
   }
 
-  /** Add or replace an entry; true when it was new. */
-  async block(kind: BlocklistKind, value: string, reason: string | undefined, actor: string): Promise<boolean> {
-    const result = await this.blocklistModel
-      .replaceOne({ _id: blocklistId(kind, value) }, { kind, value, reason, addedBy: actor, addedAt: new Date() }, { upsert: true })
-      .exec();
-    return result.upsertedCount > 0;
+  /** Add or replace an entry; answers it as stored. */
+  async block(kind: BlocklistKind, value: string, reason: string | undefined, actor: string): Promise<BlocklistDoc> {
+    const entry = { kind, value, ...(reason ? { reason } : {}), addedBy: actor, addedAt: new Date() };
+    await this.blocklistModel.replaceOne({ _id: blocklistId(kind, value) }, entry, { upsert: true }).exec();
+    return { _id: blocklistId(kind, value), ...entry };
   }
 
   /** Remove an entry; false when there was none. */

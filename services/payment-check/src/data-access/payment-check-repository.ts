@@ -12,8 +12,8 @@ export class PaymentCheckRepository {
   }
 
   /** Approved checks whose authorization expires on `day` (YYYY-MM-DD): ids and expiry, for the re-authorization sweep. */
-  async approvedExpiringOn(day: string): Promise<Array<Pick<PaymentCheckDoc, 'orderId' | 'authorizationExpiresAt'>>> {
-    return this.model.find({ authExpiresDay: day, status: 'approved' }, { orderId: 1, authorizationExpiresAt: 1 }).lean().exec();
+  async approvedExpiringOn(day: string): Promise<Array<Pick<PaymentCheckDoc, 'orderId' | 'authorizationExpiresAt' | 'reauthorizationDeclined'>>> {
+    return this.model.find({ authExpiresDay: day, status: 'approved' }, { orderId: 1, authorizationExpiresAt: 1, reauthorizationDeclined: 1 }).lean().exec();
   }
 
   /**

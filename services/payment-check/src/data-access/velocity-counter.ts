@@ -11,8 +11,11 @@ import type { Redis } from '@oms/redis';
  */
 const MAX_PER_VALUE = 200;
 
-/** Short hashes keep a window small (it lives an hour by default): 96 bits for a value, 72 for a check. */
-const shortHash = (value: string, chars: number) => createHash('sha256').update(value).digest('base64url').slice(0, chars);
+/**
+ * A short SHA-256 of a value (base64url, `chars` characters): Redis and the checks keep hashes of emails and
+ * addresses, never the values. Short keeps a velocity window small: 96 bits for a value, 72 for a check.
+ */
+export const shortHash = (value: string, chars: number) => createHash('sha256').update(value).digest('base64url').slice(0, chars);
 const keyOf = (kind: VelocityKind, value: string) => `fraud:v:${kind}:${shortHash(value, 16)}`;
 
 export class VelocityCounter {

@@ -1,4 +1,4 @@
-import { canonicalOrderSchema, orderTotals } from '@oms/contracts';
+import { orderTotals, type CanonicalOrder } from '@oms/contracts';
 
 /**
  * The CSV order format (docs/intake.md): one row per order line; the rows of one order are consecutive and
@@ -153,12 +153,15 @@ function addressFrom(record: CsvRecord, prefix: 'ship' | 'bill') {
   };
 }
 
-/** What the payment covers when the file does not say: the amount due, or 0 when the order is malformed (validation then says why). */
+/**
+ * What the payment covers when the file does not say: the amount due. The candidate is not validated yet (the
+ * caller does that once, and names the bad columns): a malformed one either throws in the integer arithmetic
+ * or gives something that is not an amount, and then 0 stands in.
+ */
 function amountDue(order: Record<string, unknown>): number {
-  const parsed = canonicalOrderSchema.safeParse({ ...order, payment: { ...(order.payment as object), amount: 0 } });
-  if (!parsed.success) return 0;
   try {
-    return orderTotals(parsed.data).due;
+    const { due } = orderTotals(order as unknown as CanonicalOrder);
+    return Number.isSafeInteger(due) && due >= 0 ? due : 0;
   } catch {
     return 0;
   }

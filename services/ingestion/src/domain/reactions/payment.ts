@@ -1,5 +1,6 @@
 import { paymentFlowOf, type Screening } from '@oms/contracts';
-import { entry, isClosed, money, moveTo, releaseWhenReady, sinceIntake } from '../order-steps';
+import { entry, isClosed, money, moveTo, putHold, releaseWhenReady, sinceIntake } from '../order-steps';
+import { CANCELLABLE } from '../order-status';
 import { paymentAmountsOf } from '../payment-status';
 import type { OrderChange, OrderState, PaymentAmounts } from '../order';
 import { checks, type Reaction } from './reaction';
@@ -31,12 +32,7 @@ export const paymentApproved: Reaction<'payment.approved.v1'> = (order, fact, ch
     if (flow === 'authorize') amounts(order, change, { authorized: amount });
     if (flow === 'channel' || flow === 'prepayment') amounts(order, change, { captured: amount });
   }
-  if (isClosed(order)) {
-    // The void sent with the cancel may have overtaken this check and found nothing to void: void again.
-    change.timeline.push(entry(fact, 'payment_void_requested', `the order is ${order.status}: the authorization is voided`, { service: 'ingestion' }));
-    change.send.push({ type: 'payment.void.v1', data: { orderId: order.checkKeys.payment } });
-    return;
-  }
+  if (voidIfClosed(order, fact, change)) return;
   // A prepayment's transfer arrived: the order goes on.
   if (order.status === 'awaiting_payment') moveTo(order, change, 'pending', fact, 'payment received');
   releaseWhenReady(order, change, fact);
@@ -61,13 +57,8 @@ export const paymentReview: Reaction<'payment.review.v1'> = (order, fact, change
   if (order.checks.payment === 'voided') return;
   checks(order, change, { payment: 'review' });
   if (paymentFlowOf(order.payment.method) === 'authorize' && amount > 0) amounts(order, change, { authorized: amount });
-  if (isClosed(order)) {
-    change.timeline.push(entry(fact, 'payment_void_requested', `the order is ${order.status}: the authorization is voided`, { service: 'ingestion' }));
-    change.send.push({ type: 'payment.void.v1', data: { orderId: order.checkKeys.payment } });
-    return;
-  }
-  const holds = (change.set.holds ?? order.holds).filter((h) => h.reason !== 'payment_review');
-  change.set.holds = [...holds, { reason: 'payment_review', detail, at: fact.occurredAt, score: screening.score, reasons: screening.reasons }];
+  if (voidIfClosed(order, fact, change)) return;
+  putHold(order, change, { reason: 'payment_review', detail, at: fact.occurredAt, score: screening.score, reasons: screening.reasons });
   moveTo(order, change, 'on_hold', fact, 'payment_review');
 };
 
@@ -124,9 +115,6 @@ export const paymentReauthorized: Reaction<'payment.reauthorized.v1'> = (order, 
   );
 };
 
-/** Statuses in which the order can still be stopped before its parcel leaves. */
-const NOT_SHIPPED = ['pending', 'awaiting_payment', 'on_hold', 'ready_to_fulfill'];
-
 /**
  * The authorization is about to expire and the provider declined a new one: the money is not secured. An
  * order not shipped yet is held `payment_review` for ops: collect the payment another way and release the
@@ -136,11 +124,22 @@ export const paymentReauthorizationDeclined: Reaction<'payment.reauthorization-d
   const { reason, expiresAt } = fact.data;
   const detail = `the card authorization expires${expiresAt ? ` at ${expiresAt}` : ''} and the provider declined a new one (${reason}): collect the payment another way and release this hold, or cancel the order`;
   change.timeline.push(entry(fact, 'payment_reauthorization_declined', detail));
-  if (!NOT_SHIPPED.includes(order.status)) return;
-  const holds = (change.set.holds ?? order.holds).filter((h) => h.reason !== 'payment_review');
-  change.set.holds = [...holds, { reason: 'payment_review', detail, at: fact.occurredAt }];
+  // Only an order that has not left the shelf can still be stopped (the statuses it may be cancelled in).
+  if (!CANCELLABLE.includes(order.status)) return;
+  putHold(order, change, { reason: 'payment_review', detail, at: fact.occurredAt });
   moveTo(order, change, 'on_hold', fact, 'payment_review');
 };
+
+/**
+ * A payment reported for an order cancelled or rejected meanwhile: the void sent with the cancel may have
+ * overtaken the check and found nothing to void, so void again. True when the order is closed.
+ */
+function voidIfClosed(order: OrderState, fact: Parameters<typeof entry>[0], change: OrderChange): boolean {
+  if (!isClosed(order)) return false;
+  change.timeline.push(entry(fact, 'payment_void_requested', `the order is ${order.status}: the authorization is voided`, { service: 'ingestion' }));
+  change.send.push({ type: 'payment.void.v1', data: { orderId: order.checkKeys.payment } });
+  return true;
+}
 
 /** Record amounts reported for the payment over those the order (and this change) already has. */
 function amounts(order: OrderState, change: OrderChange, patch: Partial<PaymentAmounts>): void {

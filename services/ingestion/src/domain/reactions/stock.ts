@@ -1,5 +1,5 @@
 import type { Fact } from '@oms/contracts';
-import { entry, isClosed, moveTo, pendingFulfillment, releaseWhenReady, sinceIntake } from '../order-steps';
+import { entry, isClosed, moveTo, pendingFulfillment, putHold, releaseWhenReady, sinceIntake } from '../order-steps';
 import { checks, type Reaction } from './reaction';
 
 /** What inventory reports about the order's reservation (under its current stock check key). */
@@ -42,7 +42,7 @@ export const stockBackordered: Reaction<'stock.backordered.v1'> = (order, fact, 
   change.timeline.push(entry(fact, 'stock_backordered', detail));
   checks(order, change, { stock: 'backordered' });
   if (isClosed(order)) return;
-  change.set.holds = [...order.holds.filter((h) => h.reason !== 'stock_short'), { reason: 'stock_short', detail, at: fact.occurredAt }];
+  putHold(order, change, { reason: 'stock_short', detail, at: fact.occurredAt });
   moveTo(order, change, 'on_hold', fact, 'stock_short');
 };
 
