@@ -32,6 +32,25 @@ const intakeInFlight = z.boolean().optional();
 const skuQuantity = z.object({ sku, quantity });
 const allocatedLine = z.object({ sku, quantity, locationId: identifier });
 const pricedLine = z.object({ sku, quantity, unitPrice: minorUnits });
+/**
+ * On a command about a fulfillment: the locations whose work the sender may do (a warehouse or store key's
+ * `location:<id>` roles); absent for ops (any location). Fulfillment refuses another location's work as not
+ * found, so the gateway needs no read first.
+ */
+const locationScope = z.array(identifier).max(100).optional();
+/** One parcel of a packed fulfillment: which units are in it, what it weighs and measures. */
+export const parcelSchema = z.object({
+  lines: z.array(skuQuantity).min(1).max(500),
+  weightGrams: z.number().int('must be whole grams').min(1).max(1_000_000),
+  dimensions: z
+    .object({
+      lengthCm: z.number().min(0.1).max(1000),
+      widthCm: z.number().min(0.1).max(1000),
+      heightCm: z.number().min(0.1).max(1000),
+    })
+    .optional(),
+});
+export type Parcel = z.infer<typeof parcelSchema>;
 /** A warehouse or store as ops describe it (PUT /v1/locations/{id}). */
 export const locationSchema = z.object({
   name: z.string().min(1).max(200),
@@ -194,7 +213,21 @@ export const events = {
     emptied: z.boolean(),
     actor,
   }),
-  'fulfillment.packed.v1': z.object({ orderId, fulfillmentId: z.string(), locationId: identifier, lines: z.array(skuQuantity), actor }),
+  /** Taken into a pick list (`pickListId`) or picked on its own: the warehouse is working on it. */
+  'fulfillment.picking.v1': z.object({ orderId, fulfillmentId: z.string(), locationId: identifier, pickListId: z.string().optional(), actor }),
+  /** Every unit was found on the shelf (a shortfall is fulfillment.short-picked.v1 instead). */
+  'fulfillment.picked.v1': z.object({ orderId, fulfillmentId: z.string(), locationId: identifier, lines: z.array(skuQuantity), actor }),
+  /** `parcels`: how it was packed (absent from events before parcels were recorded: one parcel of every line). */
+  'fulfillment.packed.v1': z.object({
+    orderId,
+    fulfillmentId: z.string(),
+    locationId: identifier,
+    lines: z.array(skuQuantity),
+    parcels: z.array(parcelSchema).optional(),
+    actor,
+  }),
+  /** The parcels left the location with the carrier. */
+  'fulfillment.handed-over.v1': z.object({ orderId, fulfillmentId: z.string(), locationId: identifier, actor }),
   'fulfillment.cancelled.v1': z.object({ orderId, fulfillmentIds: z.array(z.string()) }),
   'shipment.booked.v1': z.object({ orderId, shipmentId: z.string(), carrierId: identifier, trackingNumber: z.string() }),
   'shipment.tracking-updated.v1': z.object({
@@ -346,9 +379,42 @@ export const commands = {
   /** Take the authorized money (at shipment): at most what was authorized; nothing for payments no provider holds. */
   'payment.capture.v1': z.object({ orderId, amount: minorUnits, currency: currencyCode }),
   'payment.refund.v1': z.object({ orderId, returnId: z.string(), amount: minorUnits, currency: currencyCode }),
-  'fulfillment.open.v1': z.object({ orderId, lines: z.array(allocatedLine).min(1), shippingAddress: addressSchema, shippingMethod: z.string() }),
+  /** `orderedAt`: when the order came in, from which the ship-by time is reckoned (absent on older commands: now). */
+  'fulfillment.open.v1': z.object({
+    orderId,
+    lines: z.array(allocatedLine).min(1),
+    shippingAddress: addressSchema,
+    shippingMethod: z.string(),
+    orderedAt: z.string().datetime().optional(),
+  }),
   'fulfillment.cancel.v1': z.object({ orderId }),
-  'fulfillment.pack.v1': z.object({ fulfillmentId: z.string(), actor }),
+  /**
+   * The order went on hold (`held`) or came off it, as the order's `version` (its count of timeline entries)
+   * says: an older version than the one stored is ignored, so the commands may arrive in any order. A held
+   * order's fulfillments cannot be picked, packed or handed over.
+   */
+  'fulfillment.set-order-hold.v1': z.object({ orderId, held: z.boolean(), reason: z.string().max(200).optional(), version: z.number().int().min(0) }),
+  /** Take the location's open fulfillments, by ship-by time, into one pick list (`pickListId`, chosen by the sender). */
+  'fulfillment.create-pick-list.v1': z.object({
+    pickListId: identifier,
+    locationId: identifier,
+    maxFulfillments: z.number().int().min(1).max(200).default(20),
+    actor,
+    locations: locationScope,
+  }),
+  /** What the picker found of each line: fewer than ordered is a short pick (booked and re-sourced). */
+  'fulfillment.pick.v1': z.object({
+    fulfillmentId: z.string(),
+    lines: z
+      .array(z.object({ sku, quantity: z.number().int('must be a whole number').min(0).max(10_000) }))
+      .min(1)
+      .max(500),
+    actor,
+    locations: locationScope,
+  }),
+  /** `parcels`: how the units are packed (absent: one parcel with every line, its weight unknown). */
+  'fulfillment.pack.v1': z.object({ fulfillmentId: z.string(), parcels: z.array(parcelSchema).min(1).max(50).optional(), actor, locations: locationScope }),
+  'fulfillment.hand-over.v1': z.object({ fulfillmentId: z.string(), actor, locations: locationScope }),
   'fulfillment.report-short-pick.v1': z.object({
     fulfillmentId: z.string(),
     lines: z
@@ -356,6 +422,7 @@ export const commands = {
       .min(1)
       .max(500),
     actor,
+    locations: locationScope,
   }),
   'shipment.book.v1': z.object({
     orderId,
@@ -364,6 +431,8 @@ export const commands = {
     shippingAddress: addressSchema,
     shippingMethod: z.string(),
     lines: z.array(skuQuantity),
+    /** As packed (absent: one parcel with every line). */
+    parcels: z.array(parcelSchema).optional(),
   }),
   'shipment.record-tracking.v1': z.object({
     carrierId: identifier,

@@ -2,7 +2,34 @@ import { baseConfigSchema, z } from '@oms/config';
 
 export const SERVICE_NAME = 'fulfillment';
 
-/** No settings of its own yet: fulfillment talks only to the broker, its database and Redis. */
-export const configSchema = baseConfigSchema.extend({});
+/** Hours from the order to the parcel leaving, per shipping method (`default` for the others). */
+export const DEFAULT_HANDLING_HOURS: Record<string, number> = { express: 4, standard: 24, pickup: 4, default: 24 };
+
+const handlingHoursSchema = z.record(
+  z.string().min(1).max(50),
+  z
+    .number()
+    .min(0)
+    .max(24 * 60),
+);
+
+export const configSchema = baseConfigSchema.extend({
+  /**
+   * The ship-by time of a fulfillment is the order's time plus these hours of its shipping method, as JSON
+   * (`{"express":4,"standard":24,"default":24}`): queues and pick lists take the work by it.
+   */
+  HANDLING_HOURS: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === '') return DEFAULT_HANDLING_HOURS;
+      try {
+        return { ...DEFAULT_HANDLING_HOURS, ...handlingHoursSchema.parse(JSON.parse(raw)) };
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `is not a table of hours per shipping method: ${(err as Error).message}` });
+        return z.NEVER;
+      }
+    }),
+});
 
 export type FulfillmentConfig = z.infer<typeof configSchema>;

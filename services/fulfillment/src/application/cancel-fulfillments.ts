@@ -1,10 +1,12 @@
 import type { Message } from '@oms/messaging';
+import { dayOf } from '@oms/mongo';
 import { isCancellable } from '../domain/fulfillment';
+import { queueFields } from '../data-access/fulfillment-model';
 import { toFulfillmentView, type FulfillmentView } from '../data-access/fulfillment-view';
 import type { FulfillmentUseCaseDeps } from './fulfillment-deps';
 
 /**
- * Cancel the order's fulfillments that are still open; packed parcels stay packed. Each is changed on its
+ * Cancel the order's fulfillments that are still open or being picked; packed parcels stay packed. Each is changed on its
  * own and decided on as read under its lock: it may have been packed since the query. The answer names
  * the fulfillments this command cancelled.
  */
@@ -12,9 +14,11 @@ export async function cancelFulfillments({ store, fulfillments }: FulfillmentUse
   const { orderId } = msg.data;
   const cancelled: string[] = [];
   for (const id of await fulfillments.cancelCandidates(orderId, msg.id)) {
+    const known = await fulfillments.byId(id);
+    if (known) await fulfillments.noteQueueDay(known.locationId, 'cancelled', dayOf(known.shipBy));
     const view = await store.change<FulfillmentView | null>(id, msg, (current) => {
       if (!current || !isCancellable(current)) return { result: null };
-      const change = { status: 'cancelled' as const, cancelledAt: new Date() };
+      const change = { ...queueFields(current, 'cancelled'), cancelledAt: new Date() };
       return {
         update: { $set: change },
         correlationId: orderId,

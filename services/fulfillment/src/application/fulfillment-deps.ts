@@ -1,9 +1,13 @@
+import type { Model } from 'mongoose';
 import type { AggregateStore } from '@oms/outbox';
 import type { FulfillmentDoc } from '../data-access/fulfillment-model';
 import type { FulfillmentRepository } from '../data-access/fulfillment-repository';
+import type { PickListDoc } from '../data-access/pick-list-model';
 
-/** What fulfillment's use cases work with: the fulfillment store (the one way to change one) and its reads. */
+/** What fulfillment's use cases work with: the fulfillment store (the one way to change one), its reads, the pick lists. */
 export interface FulfillmentUseCaseDeps {
   store: AggregateStore<FulfillmentDoc>;
   fulfillments: FulfillmentRepository;
+  pickLists: Model<PickListDoc>;
+  handlingHours: Record<string, number>;
 }

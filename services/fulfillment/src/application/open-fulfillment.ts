@@ -1,23 +1,34 @@
 import type { Message } from '@oms/messaging';
-import { groupLinesByLocation } from '../domain/fulfillment';
-import { fulfillmentId } from '../data-access/fulfillment-model';
+import { groupLinesByLocation, shipByOf } from '../domain/fulfillment';
+import { fulfillmentId, queueFields } from '../data-access/fulfillment-model';
 import type { FulfillmentUseCaseDeps } from './fulfillment-deps';
 
 /**
- * Open one fulfillment per ship-from location of the order. Each is an aggregate of its own, changed on its
- * own: a redelivery after a crash between two of them opens only the missing ones, and one that exists
- * already (the order sent again) stays as it is.
+ * Open one fulfillment per ship-from location of the order, in that location's open queue by its ship-by
+ * time. Each is an aggregate of its own, changed on its own: a redelivery after a crash between two of them
+ * opens only the missing ones, and one that exists already (the order sent again) stays as it is.
  */
-export async function openFulfillment({ store }: FulfillmentUseCaseDeps, msg: Message<'fulfillment.open.v1'>) {
-  const { orderId, lines, shippingAddress, shippingMethod } = msg.data;
+export async function openFulfillment({ store, handlingHours }: FulfillmentUseCaseDeps, msg: Message<'fulfillment.open.v1'>) {
+  const { orderId, lines, shippingAddress, shippingMethod, orderedAt } = msg.data;
   const opened: string[] = [];
   for (const [locationId, locationLines] of groupLinesByLocation(lines)) {
     const id = fulfillmentId(orderId, locationId);
     opened.push(id);
     await store.change(id, msg, (current) => {
       if (current) return {};
+      const now = new Date();
+      const shipBy = shipByOf(orderedAt ? new Date(orderedAt) : now, shippingMethod, handlingHours);
       return {
-        create: { orderId, locationId, lines: locationLines, shippingAddress, shippingMethod, status: 'open', createdAt: new Date() },
+        create: {
+          orderId,
+          locationId,
+          lines: locationLines,
+          shippingAddress,
+          shippingMethod,
+          shipBy,
+          ...queueFields({ locationId, shipBy }, 'open'),
+          createdAt: now,
+        },
         correlationId: orderId,
         emit: [{ type: 'fulfillment.opened.v1', data: { orderId, fulfillmentId: id, locationId }, key: id }],
       };

@@ -1,29 +1,50 @@
-import { notFound } from '@oms/errors';
 import type { Message } from '@oms/messaging';
-import { decideShortPick } from '../domain/short-pick';
-import { toFulfillmentView } from '../data-access/fulfillment-view';
+import { dayOf } from '@oms/mongo';
+import type { Outgoing } from '@oms/contracts';
+import type { Decision } from '@oms/outbox';
+import type { FulfillmentLine } from '../domain/fulfillment';
+import { decideShortPick, type MissingLine } from '../domain/short-pick';
+import { queueFields, type FulfillmentDoc } from '../data-access/fulfillment-model';
+import { toFulfillmentView, type FulfillmentView } from '../data-access/fulfillment-view';
 import type { FulfillmentUseCaseDeps } from './fulfillment-deps';
+import { assertInScope } from './location-scope';
+
+/**
+ * The change of a short pick: the missing units come off the lines, a fulfillment left with nothing to pick
+ * is cancelled, and fulfillment.short-picked.v1 tells the order (which books the count and re-sources them).
+ */
+export function shortPickChange(
+  current: FulfillmentDoc,
+  short: { missing: MissingLine[]; lines: FulfillmentLine[]; emptied: boolean },
+  actor: string,
+  set: Record<string, unknown> = {},
+): Decision<FulfillmentView> {
+  const changed = short.emptied
+    ? { ...set, lines: short.lines, ...queueFields(current, 'cancelled'), cancelledAt: new Date() }
+    : { ...set, lines: short.lines };
+  const event: Outgoing = {
+    type: 'fulfillment.short-picked.v1',
+    data: { orderId: current.orderId, fulfillmentId: current._id, locationId: current.locationId, lines: short.missing, emptied: short.emptied, actor },
+  };
+  return { update: { $set: changed }, correlationId: current.orderId, emit: [event], result: toFulfillmentView({ ...current, ...changed }) };
+}
+
+/** Before a change that may cancel the fulfillment: the cancelled queue's day is noted. */
+export async function noteCancelledDay({ fulfillments }: FulfillmentUseCaseDeps, id: string): Promise<void> {
+  const known = await fulfillments.byId(id);
+  if (known) await fulfillments.noteQueueDay(known.locationId, 'cancelled', dayOf(known.shipBy));
+}
 
 /**
  * The picker could not find some units: they come off the fulfillment, and a fulfillment left with nothing
  * to pick is cancelled. The answer is the fulfillment after the change.
  */
-export async function reportShortPick({ store }: FulfillmentUseCaseDeps, msg: Message<'fulfillment.report-short-pick.v1'>) {
-  const { fulfillmentId: id, lines: missing, actor } = msg.data;
-  return store.change(id, msg, (current) => {
-    if (!current) throw notFound(`fulfillment ${id}`);
+export async function reportShortPick(deps: FulfillmentUseCaseDeps, msg: Message<'fulfillment.report-short-pick.v1'>) {
+  const { fulfillmentId: id, lines: missing, actor, locations } = msg.data;
+  await noteCancelledDay(deps, id);
+  return deps.store.change(id, msg, (current) => {
+    assertInScope(current, id, locations);
     const { lines, emptied } = decideShortPick(current, id, missing);
-    const set = emptied ? { lines, status: 'cancelled' as const, cancelledAt: new Date() } : { lines };
-    return {
-      update: { $set: set },
-      correlationId: current.orderId,
-      emit: [
-        {
-          type: 'fulfillment.short-picked.v1',
-          data: { orderId: current.orderId, fulfillmentId: id, locationId: current.locationId, lines: missing, emptied, actor },
-        },
-      ],
-      result: toFulfillmentView({ ...current, ...set }),
-    };
+    return shortPickChange(current, { missing, lines, emptied }, actor);
   });
 }

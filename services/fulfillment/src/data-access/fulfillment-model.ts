@@ -1,8 +1,9 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { Address } from '@oms/contracts';
+import type { Address, Parcel } from '@oms/contracts';
 import { deterministicId } from '@oms/messaging';
+import { dayOf } from '@oms/mongo';
 import { aggregateFields, type AggregateDocument } from '@oms/outbox';
-import type { FulfillmentLine, FulfillmentStatus } from '../domain/fulfillment';
+import { FULFILLMENT_STATUSES, queueOf, type FulfillmentLine, type FulfillmentStatus, type OrderHold } from '../domain/fulfillment';
 
 export interface FulfillmentDoc extends AggregateDocument {
   orderId: string;
@@ -11,9 +12,22 @@ export interface FulfillmentDoc extends AggregateDocument {
   shippingAddress: Address;
   shippingMethod: string;
   status: FulfillmentStatus;
+  /** When the parcel should leave the location: the work queues and pick lists go by it. */
+  shipBy: Date;
+  /** `<locationId>|<status>`: the work queue it is listed in (queueFields). */
+  queue: string;
+  /** The day of `shipBy`: the done queues are read one day at a time. */
+  queueDay: string;
+  orderHold?: OrderHold;
+  pickListId?: string;
+  pickedAt?: Date;
+  pickedBy?: string;
+  parcels?: Parcel[];
   createdAt: Date;
   packedAt?: Date;
   packedBy?: string;
+  handedOverAt?: Date;
+  handedOverBy?: string;
   cancelledAt?: Date;
 }
 
@@ -24,6 +38,13 @@ export const fulfillmentId = (orderId: string, locationId: string): string => de
 
 /** One writer per fulfillment: every change of a fulfillment happens under this lock. */
 export const fulfillmentLockKey = (id: string): string => `fulfillment:${id}`;
+
+/** The fields to set with a status: the queue follows the status. */
+export const queueFields = (f: Pick<FulfillmentDoc, 'locationId' | 'shipBy'>, status: FulfillmentStatus) => ({
+  status,
+  queue: queueOf(f.locationId, status),
+  queueDay: dayOf(f.shipBy),
+});
 
 const lineSchema = new Schema({ sku: { type: String, required: true }, quantity: { type: Number, required: true } }, { _id: false });
 
@@ -48,10 +69,20 @@ const fulfillmentSchema = new Schema(
     lines: { type: [lineSchema], required: true },
     shippingAddress: { type: addressSchema, required: true },
     shippingMethod: { type: String, required: true },
-    status: { type: String, required: true, enum: ['open', 'packed', 'cancelled'] },
+    status: { type: String, required: true, enum: FULFILLMENT_STATUSES },
+    shipBy: { type: Date, required: true },
+    queue: { type: String, required: true },
+    queueDay: { type: String, required: true },
+    orderHold: { type: Schema.Types.Mixed },
+    pickListId: { type: String },
+    pickedAt: { type: Date },
+    pickedBy: { type: String },
+    parcels: { type: Schema.Types.Mixed },
     createdAt: { type: Date, required: true },
     packedAt: { type: Date },
     packedBy: { type: String },
+    handedOverAt: { type: Date },
+    handedOverBy: { type: String },
     cancelledAt: { type: Date },
   },
   { versionKey: false },
@@ -59,6 +90,9 @@ const fulfillmentSchema = new Schema(
 fulfillmentSchema.plugin(aggregateFields);
 // The natural key, and the index of the by-order query (its prefix).
 fulfillmentSchema.index({ orderId: 1, locationId: 1 }, { unique: true });
+// The work queues: a whole active queue by `queue`, a done one day by day by `queue` and `queueDay`.
+fulfillmentSchema.index({ queue: 1, queueDay: 1 });
+fulfillmentSchema.index({ pickListId: 1 }, { sparse: true });
 
 export function fulfillmentModel(db: Connection): FulfillmentModel {
   return db.model<FulfillmentDoc>('Fulfillment', fulfillmentSchema, 'fulfillments');

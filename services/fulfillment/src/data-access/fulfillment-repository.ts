@@ -1,11 +1,40 @@
+import { daysToWalk, nextTimeCursor, walkDays, type DayIndex, type DayWalk, type TimeCursor } from '@oms/mongo';
+import { isActive, queueOf, type FulfillmentStatus } from '../domain/fulfillment';
 import type { FulfillmentDoc, FulfillmentModel } from './fulfillment-model';
 
 /** The store's bookkeeping, which no reader needs. */
 const HIDDEN = { outbox: 0, processed: 0, sent: 0 } as const;
 
+/** The days of a done queue (`fulfillment_days`, kind `queue:<locationId>|<status>`), noted before a fulfillment enters it. */
+export const queueDayKind = (queue: string) => `queue:${queue}`;
+
+export interface QueueQuery {
+  locationId: string;
+  status: FulfillmentStatus;
+  /** By ship-by time: `asc` (what must leave first, first) or `desc`. */
+  sort: 'asc' | 'desc';
+  limit: number;
+  after?: TimeCursor;
+}
+
+export interface QueuePage {
+  items: FulfillmentDoc[];
+  nextCursor: string | null;
+}
+
+const keyOf = (f: FulfillmentDoc): TimeCursor => ({ at: new Date(f.shipBy).toISOString(), id: f._id });
+
+/** Ship-by time, then id: the queue's order, either way. */
+function compare(a: TimeCursor, b: TimeCursor): number {
+  return a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
 /** The reads of fulfillments; every change goes through the fulfillments' AggregateStore. */
 export class FulfillmentRepository {
-  constructor(readonly model: FulfillmentModel) {}
+  constructor(
+    readonly model: FulfillmentModel,
+    readonly days: DayIndex,
+  ) {}
 
   /** An order's fulfillments, by location. */
   ofOrder(orderId: string): Promise<FulfillmentDoc[]> {
@@ -16,13 +45,56 @@ export class FulfillmentRepository {
     return this.model.findById(id, HIDDEN).lean<FulfillmentDoc>().exec();
   }
 
+  /** Before a fulfillment enters a done queue: its day is noted, or the list would never read it. */
+  async noteQueueDay(locationId: string, status: FulfillmentStatus, queueDay: string): Promise<void> {
+    if (!isActive(status)) await this.days.note(queueDayKind(queueOf(locationId, status)), queueDay);
+  }
+
+  /**
+   * One page of a location's work queue by ship-by time (docs/fulfillment.md). An active queue (open,
+   * picking, packed) holds the work in flight, whatever the history: one equality query, sorted here. A
+   * done queue grows with history: it is read day by day (by ship-by day), each day one equality query.
+   */
+  async queue(query: QueueQuery): Promise<QueuePage> {
+    const queue = queueOf(query.locationId, query.status);
+    const inOrder = (docs: FulfillmentDoc[], want: number) => {
+      const sorted = docs.sort((a, b) => (query.sort === 'asc' ? 1 : -1) * compare(keyOf(a), keyOf(b)));
+      const after = query.after;
+      const rest = after ? sorted.filter((d) => (query.sort === 'asc' ? 1 : -1) * compare(keyOf(d), after) > 0) : sorted;
+      return rest.slice(0, want);
+    };
+    const find = (filter: Record<string, unknown>) => this.model.find(filter, HIDDEN).lean<FulfillmentDoc[]>().exec();
+    let walk: DayWalk<FulfillmentDoc>;
+    if (isActive(query.status)) {
+      const found = inOrder(await find({ queue }), query.limit + 1);
+      walk = { items: found.slice(0, query.limit), more: found.length > query.limit };
+    } else {
+      const days = daysToWalk(await this.days.days(queueDayKind(queue)), { after: query.after, sort: query.sort });
+      walk = await walkDays(days, query.limit, async (day, want) => inOrder(await find({ queue, queueDay: day }), want));
+    }
+    return { items: walk.items, nextCursor: nextTimeCursor(walk, query.sort, keyOf) };
+  }
+
+  /** The open work of a location that a pick list may take, and what `pickListId` took already (a redelivery). */
+  async pickListCandidates(locationId: string, pickListId: string): Promise<FulfillmentDoc[]> {
+    const [open, taken] = await Promise.all([
+      this.model.find({ queue: queueOf(locationId, 'open') }, HIDDEN).lean<FulfillmentDoc[]>(),
+      this.inPickList(pickListId),
+    ]);
+    return [...taken, ...open.filter((f) => !taken.some((t) => t._id === f._id))];
+  }
+
+  inPickList(pickListId: string): Promise<FulfillmentDoc[]> {
+    return this.model.find({ pickListId }, HIDDEN).lean<FulfillmentDoc[]>().exec();
+  }
+
   /**
    * The fulfillments a cancel of the order may change: the open ones, and those `messageId` changed already,
    * so that a redelivery of the cancel still publishes what their change stored.
    */
   async cancelCandidates(orderId: string, messageId: string): Promise<string[]> {
     const docs = await this.model
-      .find({ orderId, $or: [{ status: 'open' }, { processed: messageId }] }, { _id: 1 })
+      .find({ orderId, $or: [{ status: { $in: ['open', 'picking'] } }, { processed: messageId }] }, { _id: 1 })
       .sort({ locationId: 1 })
       .lean<Array<{ _id: string }>>();
     return docs.map((d) => d._id);

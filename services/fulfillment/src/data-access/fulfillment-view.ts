@@ -12,8 +12,14 @@ export function toFulfillmentView(doc: FulfillmentDoc) {
     lines: doc.lines.map(({ sku, quantity }) => ({ sku, quantity })),
     shippingAddress: doc.shippingAddress,
     shippingMethod: doc.shippingMethod,
+    shipBy: iso(doc.shipBy),
     createdAt: iso(doc.createdAt),
+    ...(doc.orderHold?.held ? { orderOnHold: true, ...(doc.orderHold.reason ? { holdReason: doc.orderHold.reason } : {}) } : {}),
+    ...(doc.pickListId ? { pickListId: doc.pickListId } : {}),
+    ...(doc.pickedAt ? { pickedAt: iso(doc.pickedAt), pickedBy: doc.pickedBy } : {}),
     ...(doc.packedAt ? { packedAt: iso(doc.packedAt), packedBy: doc.packedBy } : {}),
+    ...(doc.parcels ? { parcels: doc.parcels } : {}),
+    ...(doc.handedOverAt ? { handedOverAt: iso(doc.handedOverAt), handedOverBy: doc.handedOverBy } : {}),
     ...(doc.cancelledAt ? { cancelledAt: iso(doc.cancelledAt) } : {}),
   };
 }

@@ -1,6 +1,16 @@
-import { Refusal } from '@oms/errors';
+import type { Parcel } from '@oms/contracts';
+import { Refusal, type FieldError } from '@oms/errors';
 
-export type FulfillmentStatus = 'open' | 'packed' | 'cancelled';
+/** open → picking → packed → handed_over; `cancelled` from open or picking. */
+export const FULFILLMENT_STATUSES = ['open', 'picking', 'packed', 'handed_over', 'cancelled'] as const;
+export type FulfillmentStatus = (typeof FULFILLMENT_STATUSES)[number];
+
+/**
+ * Work still to do at a location. A queue of these holds what is in flight, however long the history, so
+ * it is read whole; the done statuses grow with history and are read day by day (docs/fulfillment.md).
+ */
+export const ACTIVE_STATUSES: readonly FulfillmentStatus[] = ['open', 'picking', 'packed'];
+export const isActive = (status: FulfillmentStatus) => ACTIVE_STATUSES.includes(status);
 
 export interface FulfillmentLine {
   sku: string;
@@ -9,6 +19,20 @@ export interface FulfillmentLine {
 
 export interface AllocatedLine extends FulfillmentLine {
   locationId: string;
+}
+
+/** The order's hold as fulfillment last heard of it (fulfillment.set-order-hold.v1). */
+export interface OrderHold {
+  held: boolean;
+  reason?: string;
+  /** The order's version when it was sent: an older one is ignored. */
+  version: number;
+}
+
+interface Workable {
+  status: FulfillmentStatus;
+  lines: FulfillmentLine[];
+  orderHold?: OrderHold;
 }
 
 /**
@@ -25,13 +49,99 @@ export function groupLinesByLocation(lines: AllocatedLine[]): Map<string, Fulfil
   return new Map([...byLocation].map(([locationId, skus]) => [locationId, [...skus].map(([sku, quantity]) => ({ sku, quantity }))]));
 }
 
-export type PackDecision = { kind: 'pack' } | { kind: 'already-packed' };
+/** The queue a fulfillment is listed in: one per location and status (an equality FerretDB pushes down). */
+export const queueOf = (locationId: string, status: FulfillmentStatus) => `${locationId}|${status}`;
 
-/** Packing is idempotent: packing a packed fulfillment changes nothing; a cancelled one cannot be packed. */
-export function decidePack(fulfillment: { status: FulfillmentStatus }, fulfillmentId: string): PackDecision {
-  if (fulfillment.status === 'cancelled') throw new Refusal('conflict', `fulfillment ${fulfillmentId} is cancelled and cannot be packed`);
-  return fulfillment.status === 'packed' ? { kind: 'already-packed' } : { kind: 'pack' };
+/** When the parcel should leave: the order's time plus the handling time of its shipping method. */
+export function shipByOf(orderedAt: Date, shippingMethod: string, handlingHours: Record<string, number>): Date {
+  const hours = handlingHours[shippingMethod] ?? handlingHours.default ?? 24;
+  return new Date(orderedAt.getTime() + hours * 3_600_000);
 }
 
-/** Only work not done yet is cancelled: a packed parcel stays packed (it is dealt with as a return to stock). */
-export const isCancellable = (fulfillment: { status: FulfillmentStatus }): boolean => fulfillment.status === 'open';
+/** A held order's work waits: nothing is picked, packed or handed over until the hold is lifted. */
+function refuseIfHeld(f: Workable, id: string, action: string): void {
+  if (f.orderHold?.held)
+    throw new Refusal('conflict', `fulfillment ${id} cannot be ${action}: its order is on hold${f.orderHold.reason ? ` (${f.orderHold.reason})` : ''}`);
+}
+
+/** Only open work can be taken into a pick list, and not while its order is held. */
+export const canJoinPickList = (f: Workable) => f.status === 'open' && !f.orderHold?.held;
+
+export type PickDecision = { kind: 'picked' } | { kind: 'short'; missing: Array<{ sku: string; missing: number }>; lines: FulfillmentLine[]; emptied: boolean };
+
+/**
+ * The picker reports what was found of each line. Every line must be reported once, with no more than it
+ * holds; fewer is a short pick: the missing units come off the fulfillment (and are sourced elsewhere).
+ */
+export function decidePick(f: Workable, id: string, picked: FulfillmentLine[]): PickDecision {
+  if (f.status !== 'open' && f.status !== 'picking') throw new Refusal('conflict', `fulfillment ${id} is ${f.status}: only open work can be picked`);
+  refuseIfHeld(f, id, 'picked');
+  const errors: FieldError[] = [];
+  const reported = new Map<string, number>();
+  picked.forEach((p, i) => {
+    const line = f.lines.find((l) => l.sku === p.sku);
+    if (!line) errors.push({ path: `lines.${i}.sku`, message: `${p.sku} is not on this fulfillment` });
+    else if (reported.has(p.sku)) errors.push({ path: `lines.${i}.sku`, message: `${p.sku} is reported twice` });
+    else if (p.quantity > line.quantity) errors.push({ path: `lines.${i}.quantity`, message: `only ${line.quantity} of ${p.sku} to pick` });
+    reported.set(p.sku, p.quantity);
+  });
+  f.lines.forEach((l) => {
+    if (!reported.has(l.sku)) errors.push({ path: 'lines', message: `${l.sku} is not reported: give what was found of every line (0 if none)` });
+  });
+  if (errors.length > 0) throw new Refusal('invalid', 'The pick does not fit the fulfillment', errors);
+  const missing = f.lines.map((l) => ({ sku: l.sku, missing: l.quantity - reported.get(l.sku)! })).filter((m) => m.missing > 0);
+  if (missing.length === 0) return { kind: 'picked' };
+  const lines = f.lines.map((l) => ({ sku: l.sku, quantity: reported.get(l.sku)! })).filter((l) => l.quantity > 0);
+  return { kind: 'short', missing, lines, emptied: lines.length === 0 };
+}
+
+export type PackDecision = { kind: 'pack' } | { kind: 'already-packed' };
+
+/**
+ * Packing is idempotent: packing a packed fulfillment changes nothing; a cancelled one, or a held order's,
+ * cannot be packed. Parcels, when given, must hold exactly the fulfillment's units.
+ */
+export function decidePack(f: Workable, id: string, parcels?: Parcel[]): PackDecision {
+  if (f.status === 'cancelled') throw new Refusal('conflict', `fulfillment ${id} is cancelled and cannot be packed`);
+  if (f.status === 'packed' || f.status === 'handed_over') return { kind: 'already-packed' };
+  refuseIfHeld(f, id, 'packed');
+  if (parcels) {
+    const errors = parcelErrors(f.lines, parcels);
+    if (errors.length > 0) throw new Refusal('invalid', 'The parcels do not hold what the fulfillment ships', errors);
+  }
+  return { kind: 'pack' };
+}
+
+/** Each unit of the fulfillment in exactly one parcel: no SKU missing, none extra, none counted twice. */
+export function parcelErrors(lines: FulfillmentLine[], parcels: Parcel[]): FieldError[] {
+  const errors: FieldError[] = [];
+  const packed = new Map<string, number>();
+  parcels.forEach((parcel, p) =>
+    parcel.lines.forEach((line, i) => {
+      if (!lines.some((l) => l.sku === line.sku)) errors.push({ path: `parcels.${p}.lines.${i}.sku`, message: `${line.sku} is not on this fulfillment` });
+      packed.set(line.sku, (packed.get(line.sku) ?? 0) + line.quantity);
+    }),
+  );
+  for (const l of lines) {
+    const n = packed.get(l.sku) ?? 0;
+    if (n !== l.quantity) errors.push({ path: 'parcels', message: `${l.sku}: ${n} packed, the fulfillment ships ${l.quantity}` });
+  }
+  return errors;
+}
+
+/** Handing over is idempotent; only packed parcels leave, and not while the order is held. */
+export function decideHandOver(f: Workable, id: string): 'hand-over' | 'already-handed-over' {
+  if (f.status === 'handed_over') return 'already-handed-over';
+  if (f.status !== 'packed') throw new Refusal('conflict', `fulfillment ${id} is ${f.status}: only packed parcels can be handed over`);
+  refuseIfHeld(f, id, 'handed over');
+  return 'hand-over';
+}
+
+/** Only work not packed yet is cancelled: a packed parcel stays packed (it is dealt with as a return to stock). */
+export const isCancellable = (fulfillment: { status: FulfillmentStatus }): boolean => fulfillment.status === 'open' || fulfillment.status === 'picking';
+
+/** A newer hold state than the one kept (by the order's version), or none when this one is old news. */
+export function nextOrderHold(current: OrderHold | undefined, update: OrderHold): OrderHold | undefined {
+  if (current && current.version >= update.version) return undefined;
+  return update;
+}

@@ -29,14 +29,14 @@ export interface ShortPick {
   emptied: boolean;
 }
 
-/** A short pick is reported only while the fulfillment is being picked (open), and must fit its lines. */
+/** A short pick is reported only while the fulfillment is still to be picked (open or picking), and must fit its lines. */
 export function decideShortPick(
   fulfillment: { status: FulfillmentStatus; lines: FulfillmentLine[] },
   fulfillmentId: string,
   missing: MissingLine[],
 ): ShortPick {
-  if (fulfillment.status !== 'open')
-    throw new Refusal('conflict', `fulfillment ${fulfillmentId} is ${fulfillment.status}: a short pick can only be reported while it is open`);
+  if (fulfillment.status !== 'open' && fulfillment.status !== 'picking')
+    throw new Refusal('conflict', `fulfillment ${fulfillmentId} is ${fulfillment.status}: a short pick can only be reported before it is packed`);
   const { lines, errors } = applyShortPick(fulfillment.lines, missing);
   if (errors.length > 0) throw new Refusal('invalid', 'The short pick does not fit the fulfillment', errors);
   return { lines, emptied: lines.length === 0 };

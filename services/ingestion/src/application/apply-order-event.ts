@@ -1,6 +1,7 @@
 import type { Message } from '@oms/messaging';
 import { orderIdOfCheckKey } from '../domain/check-keys';
 import { milestonesReached, type Milestone } from '../domain/milestones';
+import { syncFulfillmentHold } from '../domain/order-steps';
 import { reactTo, type OrderEventType } from '../domain/reactions';
 import { orderUpdate, toState } from '../data-access/order-repository';
 import { observeMilestones } from './milestone-metrics';
@@ -20,6 +21,7 @@ export async function applyOrderEvent<T extends OrderEventType>({ store }: Order
     if (!doc) throw new Error(`order ${orderId} is unknown`);
     const order = toState(doc);
     const change = reactTo(order, msg);
+    syncFulfillmentHold(order, change);
     reached = { acceptedAt: order.createdAt, milestones: milestonesReached(order, change) };
     return { update: orderUpdate(change), emit: change.send };
   });

@@ -3,6 +3,7 @@ import type { Message } from '@oms/messaging';
 import { notFound } from '@oms/errors';
 import { milestonesReached } from '../domain/milestones';
 import type { OrderChange, OrderState } from '../domain/order';
+import { syncFulfillmentHold } from '../domain/order-steps';
 import { orderUpdate, toState, viewAfter } from '../data-access/order-repository';
 import { observeMilestones } from './milestone-metrics';
 import type { OrderUseCaseDeps } from './orders';
@@ -29,6 +30,7 @@ export async function runOrderCommand<T extends OrderCommandType>(
     // Another channel's order is answered exactly like a missing one: its existence is not revealed.
     if (!doc || !order || (msg.data.channels && !msg.data.channels.includes(order.channel))) throw notFound(`Order ${msg.data.orderId}`);
     const change = decide(order, msg);
+    syncFulfillmentHold(order, change);
     reached = { createdAt: order.createdAt, milestones: milestonesReached(order, change) };
     // Changed lines may add a SKU: its day is noted before the order says it has the SKU (or a search by it would miss the order).
     if (change.set.lines)

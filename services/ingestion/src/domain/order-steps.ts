@@ -114,8 +114,34 @@ export function releaseWhenReady(order: OrderState, change: OrderChange, fact: P
         lines: allocation,
         shippingAddress: change.set.shippingAddress ?? order.shippingAddress,
         shippingMethod: order.shipping.method,
+        orderedAt: order.createdAt,
       },
     });
+}
+
+/** Fulfillments the warehouse may still work on: a hold of the order must reach them. */
+const WORKABLE = new Set(['open', 'picking', 'packed']);
+
+/**
+ * The order went on hold or came off it while the warehouse has its work: tell fulfillment, so that a held
+ * order's parcels are not picked, packed or handed over. The order's version (its count of timeline
+ * entries, which only grows) lets fulfillment ignore a message that arrives after a newer one.
+ */
+export function syncFulfillmentHold(order: OrderState, change: OrderChange): void {
+  const before = order.status === 'on_hold';
+  const after = (change.set.status ?? order.status) === 'on_hold';
+  const fulfillments = change.set.fulfillments ?? order.fulfillments;
+  if (before === after || !fulfillments.some((f) => WORKABLE.has(f.status) && !f.id.startsWith(pendingFulfillment('')))) return;
+  const holds = change.set.holds ?? order.holds;
+  change.send.push({
+    type: 'fulfillment.set-order-hold.v1',
+    data: {
+      orderId: order.id,
+      held: after,
+      ...(after && holds.length > 0 ? { reason: holds.map((h) => h.reason).join(', ') } : {}),
+      version: order.timeline.length + change.timeline.length,
+    },
+  });
 }
 
 /** How long a check took, from the order's intake to its report, for the timeline (`after 412 ms`). */

@@ -51,7 +51,7 @@ export interface OrderState extends CanonicalOrder {
   /** The keys of the current reservation and payment check (a new one after each change of lines or amount). */
   checkKeys: CheckKeys;
   allocation: AllocatedLine[];
-  fulfillments: Array<{ id: string; locationId: string; status: 'open' | 'packed' | 'cancelled' }>;
+  fulfillments: Array<{ id: string; locationId: string; status: 'open' | 'picking' | 'packed' | 'handed_over' | 'cancelled' }>;
   shipments: Array<{ id: string; fulfillmentId?: string; trackingNumber: string; status: string }>;
   /** `refund_failed`: the payment provider refused the refund (command.refused.v1); see the timeline for why. */
   returns: Array<{

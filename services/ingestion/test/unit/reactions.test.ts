@@ -1,5 +1,6 @@
 import type { OrderStatus } from '@oms/contracts';
 import type { OrderState } from '../../src/domain/order';
+import { syncFulfillmentHold } from '../../src/domain/order-steps';
 import { reactTo, REACTIONS } from '../../src/domain/reactions';
 import { fact, ID, orderIn, sent, sentTypes } from './order-fixtures';
 
@@ -29,7 +30,7 @@ const scan = (status: 'in_transit' | 'delivered' | 'returned_to_sender' | 'out_f
 
 describe('the order process reactions', () => {
   it('when the reactions are listed, then there is exactly one per event of ingestion.order-progress', () => {
-    expect(Object.keys(REACTIONS)).toHaveLength(25);
+    expect(Object.keys(REACTIONS)).toHaveLength(28);
   });
 
   describe('stock and payment checks', () => {
@@ -208,6 +209,67 @@ describe('the order process reactions', () => {
         expect(change.timeline.map((t) => t.type)).toEqual(['fulfillment_packed', 'shipment_refused']);
       },
     );
+
+    it('when a fulfillment is still being picked, then packing another does not make the order packed', () => {
+      const order = ready({
+        fulfillments: [
+          { id: 'f-1', locationId: 'berlin', status: 'open' },
+          { id: 'f-2', locationId: 'hamburg', status: 'picking' },
+        ],
+      });
+      expect(reactTo(order, packed('f-1')).set.status).toBeUndefined();
+    });
+
+    it('when parcels are packed, then the booking carries them and the timeline counts them', () => {
+      const parcels = [
+        { lines: [{ sku: 'TSHIRT-BLK-M', quantity: 1 }], weightGrams: 400 },
+        { lines: [{ sku: 'TSHIRT-BLK-M', quantity: 1 }], weightGrams: 450 },
+      ];
+      const change = reactTo(
+        ready(),
+        fact(
+          'fulfillment.packed.v1',
+          { orderId: ID, fulfillmentId: 'f-1', locationId: 'berlin', lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2 }], parcels, actor: 'packer' },
+          'fulfillment',
+        ),
+      );
+      expect(change.send[0]).toMatchObject({ type: 'shipment.book.v1', data: { parcels } });
+      expect(change.timeline[0].detail).toContain('in 2 parcels');
+    });
+
+    it('when picking starts, is done and the parcels are handed over, then the order keeps the fulfillment status and the timeline says who', () => {
+      const order = ready();
+      const picking = reactTo(
+        order,
+        fact('fulfillment.picking.v1', { orderId: ID, fulfillmentId: 'f-1', locationId: 'berlin', pickListId: 'pl-1', actor: 'lead' }, 'fulfillment'),
+      );
+      expect(picking.set.fulfillments).toEqual([{ id: 'f-1', locationId: 'berlin', status: 'picking' }]);
+      expect(picking.timeline[0]).toMatchObject({ type: 'picking', actor: 'lead', detail: expect.stringContaining('pl-1') });
+      const handedOver = reactTo(
+        { ...order, fulfillments: [{ id: 'f-1', locationId: 'berlin', status: 'packed' }] },
+        fact('fulfillment.handed-over.v1', { orderId: ID, fulfillmentId: 'f-1', locationId: 'berlin', actor: 'driver' }, 'fulfillment'),
+      );
+      expect(handedOver.set.fulfillments).toEqual([{ id: 'f-1', locationId: 'berlin', status: 'handed_over' }]);
+      expect(handedOver.send).toEqual([]);
+    });
+
+    it('when an order with open work goes on hold or comes off it, then fulfillment is told, with a version that only grows', () => {
+      const order = ready();
+      const change = reactTo(
+        order,
+        fact('payment.reauthorization-declined.v1', { orderId: ID, checkId: 'chk-1', reason: 'insufficient funds' }, 'payment-check'),
+      );
+      syncFulfillmentHold(order, change);
+      const hold = change.send.find((m) => m.type === 'fulfillment.set-order-hold.v1');
+      expect(hold?.data).toEqual({ orderId: ID, held: true, reason: 'payment_review', version: order.timeline.length + change.timeline.length });
+      // No work in the warehouse (or all of it done): nothing to tell.
+      const none = reactTo(
+        ready({ fulfillments: [] }),
+        fact('payment.reauthorization-declined.v1', { orderId: ID, checkId: 'chk-1', reason: 'insufficient funds' }, 'payment-check'),
+      );
+      syncFulfillmentHold(ready({ fulfillments: [] }), none);
+      expect(sentTypes(none)).not.toContain('fulfillment.set-order-hold.v1');
+    });
 
     it('when a fulfillment is opened, then the order records it; a repeat of the same report changes nothing', () => {
       const order = ready({ fulfillments: [] });

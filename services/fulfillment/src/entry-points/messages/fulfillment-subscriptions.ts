@@ -1,16 +1,24 @@
 import type { Subscriptions } from '@oms/messaging';
 import { cancelFulfillments } from '../../application/cancel-fulfillments';
+import { createPickList } from '../../application/create-pick-list';
 import type { FulfillmentUseCaseDeps } from '../../application/fulfillment-deps';
+import { handOver } from '../../application/hand-over';
 import { openFulfillment } from '../../application/open-fulfillment';
 import { packFulfillment } from '../../application/pack-fulfillment';
+import { pickFulfillment } from '../../application/pick-fulfillment';
 import { reportShortPick } from '../../application/report-short-pick';
+import { setOrderHold } from '../../application/set-order-hold';
 
 /** Every subscription of fulfillment: each message its queue receives, and the use case it runs. */
 export function fulfillmentSubscriptions(deps: FulfillmentUseCaseDeps): Subscriptions {
   return {
     'fulfillment.commands': {
       'fulfillment.open.v1': (msg) => openFulfillment(deps, msg),
+      'fulfillment.set-order-hold.v1': (msg) => setOrderHold(deps, msg),
+      'fulfillment.create-pick-list.v1': (msg) => createPickList(deps, msg),
+      'fulfillment.pick.v1': (msg) => pickFulfillment(deps, msg),
       'fulfillment.pack.v1': (msg) => packFulfillment(deps, msg),
+      'fulfillment.hand-over.v1': (msg) => handOver(deps, msg),
       'fulfillment.report-short-pick.v1': (msg) => reportShortPick(deps, msg),
       'fulfillment.cancel.v1': (msg) => cancelFulfillments(deps, msg),
     },

@@ -1,7 +1,10 @@
 /** Who is calling. `actor` goes into commands and events: a short stable id, never the key itself. */
 export interface Principal {
   actor: string;
-  /** `ops` (everything), `channel:<id>` (its own channel's orders), `partner:<id>` (its own shipments). */
+  /**
+   * `ops` (everything), `channel:<id>` (its own channel's orders), `partner:<id>` (its own shipments),
+   * `location:<id>` (warehouse or store staff: that location's fulfillments and pick lists).
+   */
   roles: string[];
 }
 
@@ -20,6 +23,17 @@ export function mayUseChannel(p: Principal, channelId: string): boolean {
 
 /** The carriers (3PL partners) whose shipments this key may see: `partner:<id>` roles. */
 export const partnersOf = (p: Principal): string[] => p.roles.filter((r) => r.startsWith('partner:')).map((r) => r.slice('partner:'.length));
+
+/** The locations whose work this key may see and do: 'all' for ops, else its `location:<id>` roles. */
+export function locationsOf(p: Principal): 'all' | string[] {
+  if (isOps(p)) return 'all';
+  return p.roles.filter((r) => r.startsWith('location:')).map((r) => r.slice('location:'.length));
+}
+
+export function mayWorkAt(p: Principal, locationId: string): boolean {
+  const locations = locationsOf(p);
+  return locations === 'all' || locations.includes(locationId);
+}
 
 /**
  * What a key may see of an order (its payments, shipments, returns) or do to it: ops everything; a channel

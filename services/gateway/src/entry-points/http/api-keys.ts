@@ -5,10 +5,13 @@ import { apiRoute } from './api-route';
 import { requireOps } from './auth';
 
 const scopedId = '[A-Za-z0-9._:-]{1,128}';
-/** `ops`, `channel:<id>` or `partner:<id>`; ids as in the canonical order's `channel`. */
+/** `ops`, `channel:<id>`, `partner:<id>` or `location:<id>`; ids as in the canonical order's `channel` and the locations' ids. */
 export const roleSchema = z
   .string()
-  .regex(new RegExp(`^(ops|channel:${scopedId}|partner:${scopedId})$`), "a role is 'ops', 'channel:<id>' or 'partner:<id>'")
+  .regex(
+    new RegExp(`^(ops|channel:${scopedId}|partner:${scopedId}|location:${scopedId})$`),
+    "a role is 'ops', 'channel:<id>', 'partner:<id>' or 'location:<id>'",
+  )
   .openapi({ example: 'channel:webshop' });
 
 const createKeyBody = z

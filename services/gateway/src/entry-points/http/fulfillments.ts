@@ -1,16 +1,51 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { commands } from '@oms/contracts';
-import { express } from '@oms/http';
+import { commands, identifier } from '@oms/contracts';
+import { express, type Response } from '@oms/http';
 import type { GatewayDeps } from '../../application/deps';
-import { fulfillmentById, fulfillmentsOfOrder } from '../../application/fulfillment-queries';
-import { apiRoute, byOrderQuery, pathId } from './api-route';
-import { requireOps } from './auth';
+import {
+  assertMayWorkAt,
+  fulfillmentById,
+  fulfillmentQueue,
+  fulfillmentsOfOrder,
+  locationScope,
+  packingSlip,
+  pickListById,
+  pickListPdf,
+} from '../../application/fulfillment-queries';
+import { apiRoute, pathId } from './api-route';
+import { principalOf, requireOps } from './auth';
 import { commandRoute } from './command-route';
 
 const fulfillmentParams = z.object({ id: pathId });
+const FULFILLMENT_STATUSES = ['open', 'picking', 'packed', 'handed_over', 'cancelled'] as const;
+const listQuery = z
+  .object({
+    orderId: pathId.optional().describe("An order's fulfillments (ops only); or give locationId for a location's work queue"),
+    locationId: identifier.optional().describe('The location whose work queue to list (ops, or a key with location:<id>)'),
+    status: z.enum(FULFILLMENT_STATUSES).optional().describe('The queue: open (default), picking, packed, handed_over or cancelled'),
+    sort: z.enum(['shipBy', '-shipBy']).optional().describe('By ship-by time: shipBy (what must leave first, first; default) or -shipBy'),
+    cursor: z.string().min(1).max(1000).optional().describe('nextCursor of the previous page'),
+    limit: z.coerce.number().int().min(1).max(200).optional().describe('Page size, 1-200, default 50'),
+  })
+  .refine((q) => (q.orderId === undefined) !== (q.locationId === undefined), { message: 'give either orderId or locationId', path: ['locationId'] });
 const shortPickBody = commands['fulfillment.report-short-pick.v1'].pick({ lines: true });
+const pickBody = commands['fulfillment.pick.v1'].pick({ lines: true });
+const packBody = commands['fulfillment.pack.v1'].pick({ parcels: true }).strict();
+const pickListBody = commands['fulfillment.create-pick-list.v1'].pick({ locationId: true, maxFulfillments: true }).strict();
 // Owned by the fulfillment service: documented loosely, its fields are that service's contract.
 const fulfillmentView = z.object({ id: z.string(), status: z.string() }).loose().describe('A fulfillment: what one location ships for an order');
+const queuePage = z.object({ items: z.array(fulfillmentView), nextCursor: z.string().nullable() });
+const pickListView = z
+  .object({ id: z.string(), locationId: z.string(), fulfillmentIds: z.array(z.string()) })
+  .loose()
+  .describe('A pick list: lines by bin and SKU, with the quantity each fulfillment gets');
+
+const sendPdf = (res: Response, pdf: { bytes: Buffer; contentDisposition?: string }) => {
+  res.type('application/pdf');
+  if (pdf.contentDisposition) res.setHeader('Content-Disposition', pdf.contentDisposition);
+  res.send(pdf.bytes);
+};
 
 export function fulfillmentsRoutes(deps: GatewayDeps): express.Router {
   const router = express.Router();
@@ -18,13 +53,24 @@ export function fulfillmentsRoutes(deps: GatewayDeps): express.Router {
   apiRoute(router, {
     method: 'get',
     path: '/fulfillments',
-    summary: 'The fulfillments of an order',
+    summary: "A location's work queue (by status, ship-by time, cursor pages), or the fulfillments of an order",
     tags: ['fulfillment'],
-    query: byOrderQuery,
-    responses: { 200: { description: 'The fulfillments of the order', schema: z.array(fulfillmentView) } },
+    query: listQuery,
+    errors: [403],
+    responses: {
+      200: {
+        description:
+          'With locationId: one page of the queue ({ items, nextCursor }); pass nextCursor as cursor for the next. With orderId: the array of the order’s fulfillments.',
+        schema: z.union([queuePage, z.array(fulfillmentView)]),
+      },
+    },
     handler: async (_req, res, { query }) => {
-      requireOps(res);
-      res.json(await fulfillmentsOfOrder(deps, query.orderId));
+      if (query.orderId !== undefined) {
+        requireOps(res);
+        return void res.json(await fulfillmentsOfOrder(deps, query.orderId));
+      }
+      const { locationId, status, sort, cursor, limit } = query;
+      res.json(await fulfillmentQueue(deps, principalOf(res), { locationId: locationId!, status, sort, cursor, limit }));
     },
   });
 
@@ -36,30 +82,138 @@ export function fulfillmentsRoutes(deps: GatewayDeps): express.Router {
     params: fulfillmentParams,
     responses: { 200: { description: 'The fulfillment', schema: fulfillmentView } },
     handler: async (_req, res, { params }) => {
-      requireOps(res);
-      res.json(await fulfillmentById(deps, params.id));
+      res.json(await fulfillmentById(deps, principalOf(res), params.id));
     },
+  });
+
+  apiRoute(router, {
+    method: 'get',
+    path: '/fulfillments/:id/packing-slip',
+    summary: 'The packing slip (PDF): address, order and every line to tick off',
+    tags: ['fulfillment'],
+    params: fulfillmentParams,
+    responses: { 200: { description: 'The packing slip', contentType: 'application/pdf' } },
+    handler: async (_req, res, { params }) => sendPdf(res, await packingSlip(deps, principalOf(res), params.id)),
+  });
+
+  commandRoute(router, deps, {
+    method: 'post',
+    path: '/pick-lists',
+    summary: "A pick list for a wave: the location's open fulfillments by ship-by time (not held orders'), grouped by bin and SKU; they go to picking",
+    tags: ['fulfillment'],
+    body: pickListBody,
+    errors: [403, 409],
+    responses: {
+      201: { description: 'Created; Location points at it (and /pdf at its printable form)', schema: pickListView },
+      202: { description: 'Queued; Location points at the pick list', schema: z.object({ id: z.string(), status: z.literal('requested') }) },
+    },
+    command: ({ body }, res) => {
+      const principal = principalOf(res);
+      assertMayWorkAt(principal, body.locationId);
+      const pickListId = randomUUID();
+      return {
+        type: 'fulfillment.create-pick-list.v1',
+        data: { pickListId, ...body, actor: principal.actor, ...locationScope(principal) },
+        correlationId: pickListId,
+      };
+    },
+    location: ({ pickListId }) => `/v1/pick-lists/${pickListId}`,
+    doneStatus: 201,
+    pending: ({ pickListId }) => ({ id: pickListId, status: 'requested' }),
+  });
+
+  apiRoute(router, {
+    method: 'get',
+    path: '/pick-lists/:id',
+    summary: 'One pick list',
+    tags: ['fulfillment'],
+    params: fulfillmentParams,
+    responses: { 200: { description: 'The pick list', schema: pickListView } },
+    handler: async (_req, res, { params }) => void res.json(await pickListById(deps, principalOf(res), params.id)),
+  });
+
+  apiRoute(router, {
+    method: 'get',
+    path: '/pick-lists/:id/pdf',
+    summary: 'The pick list, printable (PDF)',
+    tags: ['fulfillment'],
+    params: fulfillmentParams,
+    responses: { 200: { description: 'The pick list', contentType: 'application/pdf' } },
+    handler: async (_req, res, { params }) => sendPdf(res, await pickListPdf(deps, principalOf(res), params.id)),
+  });
+
+  commandRoute(router, deps, {
+    method: 'post',
+    path: '/fulfillments/:id/pick',
+    summary: 'Report what was found of each line: all of it, or less (a short pick: the count is corrected and the rest sourced elsewhere)',
+    tags: ['fulfillment'],
+    params: fulfillmentParams,
+    body: pickBody,
+    errors: [409],
+    responses: {
+      200: { description: 'The fulfillment with what is left to pack', schema: fulfillmentView },
+      202: { description: 'Queued; it will be carried out', schema: z.object({ id: z.string(), status: z.literal('pick_requested') }) },
+    },
+    command: ({ params, body }, res) => {
+      const principal = principalOf(res);
+      return {
+        type: 'fulfillment.pick.v1',
+        data: { fulfillmentId: params.id, lines: body.lines, actor: principal.actor, ...locationScope(principal) },
+        correlationId: params.id,
+      };
+    },
+    pending: ({ fulfillmentId }) => ({ id: fulfillmentId, status: 'pick_requested' }),
   });
 
   commandRoute(router, deps, {
     method: 'post',
     path: '/fulfillments/:id/pack',
-    summary: 'Mark a fulfillment packed: the shipment is booked with the carrier',
+    summary: 'Pack a fulfillment, in the parcels given (or one): the shipment is booked with the carrier. Refused while the order is held.',
     tags: ['fulfillment'],
     params: fulfillmentParams,
+    body: packBody,
     errors: [409],
     responses: {
       200: { description: 'Packed', schema: fulfillmentView },
       202: { description: 'Packing queued; it will be carried out', schema: z.object({ id: z.string(), status: z.literal('pack_requested') }) },
     },
-    command: ({ params }, res) => ({ type: 'fulfillment.pack.v1', data: { fulfillmentId: params.id, actor: requireOps(res).actor }, correlationId: params.id }),
+    command: ({ params, body }, res) => {
+      const principal = principalOf(res);
+      return {
+        type: 'fulfillment.pack.v1',
+        data: { fulfillmentId: params.id, ...(body?.parcels ? { parcels: body.parcels } : {}), actor: principal.actor, ...locationScope(principal) },
+        correlationId: params.id,
+      };
+    },
     pending: ({ fulfillmentId }) => ({ id: fulfillmentId, status: 'pack_requested' }),
   });
 
   commandRoute(router, deps, {
     method: 'post',
+    path: '/fulfillments/:id/hand-over',
+    summary: 'The packed parcels left with the carrier',
+    tags: ['fulfillment'],
+    params: fulfillmentParams,
+    errors: [409],
+    responses: {
+      200: { description: 'Handed over', schema: fulfillmentView },
+      202: { description: 'Queued; it will be carried out', schema: z.object({ id: z.string(), status: z.literal('hand_over_requested') }) },
+    },
+    command: ({ params }, res) => {
+      const principal = principalOf(res);
+      return {
+        type: 'fulfillment.hand-over.v1',
+        data: { fulfillmentId: params.id, actor: principal.actor, ...locationScope(principal) },
+        correlationId: params.id,
+      };
+    },
+    pending: ({ fulfillmentId }) => ({ id: fulfillmentId, status: 'hand_over_requested' }),
+  });
+
+  commandRoute(router, deps, {
+    method: 'post',
     path: '/fulfillments/:id/short-pick',
-    summary: 'Report articles missing on the shelf (ops): the count is corrected and the missing units are sourced from another location, or the order is held',
+    summary: 'Report articles missing on the shelf: the count is corrected and the missing units are sourced from another location, or the order is held',
     tags: ['fulfillment'],
     params: fulfillmentParams,
     body: shortPickBody,
@@ -69,8 +223,12 @@ export function fulfillmentsRoutes(deps: GatewayDeps): express.Router {
       202: { description: 'Queued; it will be carried out', schema: z.object({ id: z.string(), status: z.literal('short_pick_requested') }) },
     },
     command: ({ params, body }, res) => {
-      const { actor } = requireOps(res);
-      return { type: 'fulfillment.report-short-pick.v1', data: { fulfillmentId: params.id, lines: body.lines, actor }, correlationId: params.id };
+      const principal = principalOf(res);
+      return {
+        type: 'fulfillment.report-short-pick.v1',
+        data: { fulfillmentId: params.id, lines: body.lines, actor: principal.actor, ...locationScope(principal) },
+        correlationId: params.id,
+      };
     },
     pending: ({ fulfillmentId }) => ({ id: fulfillmentId, status: 'short_pick_requested' }),
   });

@@ -1,3 +1,4 @@
+import type { OrderState } from '../order';
 import { entry, isClosed, moveTo, pendingFulfillment } from '../order-steps';
 import type { Reaction } from './reaction';
 
@@ -11,6 +12,39 @@ export const fulfillmentOpened: Reaction<'fulfillment.opened.v1'> = (order, fact
   change.set.fulfillments = [...order.fulfillments.filter((f) => f.id !== pendingFulfillment(locationId)), { id: fulfillmentId, locationId, status: 'open' }];
   // Opened after the order was cancelled (the cancel overtook the open): the warehouse must not work on it.
   if (isClosed(order)) change.send.push({ type: 'fulfillment.cancel.v1', data: { orderId: order.id } });
+  // Opened while the order is held (it went on hold after it was released to the warehouse): it waits.
+  if (order.status === 'on_hold')
+    change.send.push({
+      type: 'fulfillment.set-order-hold.v1',
+      data: { orderId: order.id, held: true, reason: order.holds.map((h) => h.reason).join(', '), version: order.timeline.length + change.timeline.length },
+    });
+};
+
+/** The fulfillment's status as the order keeps it, for one that may not be known yet (its open overtaken). */
+function withStatus(order: OrderState, fulfillmentId: string, locationId: string, status: OrderState['fulfillments'][number]['status']) {
+  const known = order.fulfillments.some((f) => f.id === fulfillmentId);
+  return known
+    ? order.fulfillments.map((f) => (f.id === fulfillmentId ? { ...f, status } : f))
+    : [...order.fulfillments, { id: fulfillmentId, locationId, status }];
+}
+
+export const fulfillmentPicking: Reaction<'fulfillment.picking.v1'> = (order, fact, change) => {
+  const { fulfillmentId, locationId, pickListId, actor } = fact.data;
+  change.timeline.push(entry(fact, 'picking', `fulfillment ${fulfillmentId} at ${locationId}${pickListId ? ` on pick list ${pickListId}` : ''}`, { actor }));
+  change.set.fulfillments = withStatus(order, fulfillmentId, locationId, 'picking');
+};
+
+export const fulfillmentPicked: Reaction<'fulfillment.picked.v1'> = (order, fact, change) => {
+  const { fulfillmentId, locationId, actor } = fact.data;
+  change.timeline.push(entry(fact, 'picked', `fulfillment ${fulfillmentId} at ${locationId}: every unit found`, { actor }));
+  const current = order.fulfillments.find((f) => f.id === fulfillmentId);
+  if (!current || current.status === 'open') change.set.fulfillments = withStatus(order, fulfillmentId, locationId, 'picking');
+};
+
+export const fulfillmentHandedOver: Reaction<'fulfillment.handed-over.v1'> = (order, fact, change) => {
+  const { fulfillmentId, locationId, actor } = fact.data;
+  change.timeline.push(entry(fact, 'handed_over', `fulfillment ${fulfillmentId} left ${locationId} with the carrier`, { actor }));
+  change.set.fulfillments = withStatus(order, fulfillmentId, locationId, 'handed_over');
 };
 
 export const fulfillmentShortPicked: Reaction<'fulfillment.short-picked.v1'> = (order, fact, change) => {
@@ -44,12 +78,10 @@ export const fulfillmentCancelled: Reaction<'fulfillment.cancelled.v1'> = (order
  * reservation was released and its payment voided, so the goods go back to the shelf.
  */
 export const fulfillmentPacked: Reaction<'fulfillment.packed.v1'> = (order, fact, change) => {
-  const { fulfillmentId, locationId, lines, actor } = fact.data;
-  change.timeline.push(entry(fact, 'fulfillment_packed', `fulfillment ${fulfillmentId} packed at ${locationId}`, { actor }));
-  const known = order.fulfillments.some((f) => f.id === fulfillmentId);
-  const fulfillments = known
-    ? order.fulfillments.map((f) => (f.id === fulfillmentId ? { ...f, status: 'packed' as const } : f))
-    : [...order.fulfillments, { id: fulfillmentId, locationId, status: 'packed' as const }];
+  const { fulfillmentId, locationId, lines, parcels, actor } = fact.data;
+  const inParcels = parcels && parcels.length > 1 ? ` in ${parcels.length} parcels` : '';
+  change.timeline.push(entry(fact, 'fulfillment_packed', `fulfillment ${fulfillmentId} packed at ${locationId}${inParcels}`, { actor }));
+  const fulfillments = withStatus(order, fulfillmentId, locationId, 'packed');
   change.set.fulfillments = fulfillments;
   if (isClosed(order)) {
     change.timeline.push(
@@ -61,9 +93,17 @@ export const fulfillmentPacked: Reaction<'fulfillment.packed.v1'> = (order, fact
   }
   change.send.push({
     type: 'shipment.book.v1',
-    data: { orderId: order.id, fulfillmentId, locationId, shippingAddress: order.shippingAddress, shippingMethod: order.shipping.method, lines },
+    data: {
+      orderId: order.id,
+      fulfillmentId,
+      locationId,
+      shippingAddress: order.shippingAddress,
+      shippingMethod: order.shipping.method,
+      lines,
+      ...(parcels ? { parcels } : {}),
+    },
   });
-  if (fulfillments.every((f) => f.status !== 'open') && moveTo(order, change, 'packed', fact)) {
+  if (fulfillments.every((f) => f.status !== 'open' && f.status !== 'picking') && moveTo(order, change, 'packed', fact)) {
     change.send.push({ type: 'stock.consume.v1', data: { orderId: order.checkKeys.stock } });
   }
 };

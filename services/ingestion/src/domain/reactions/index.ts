@@ -1,6 +1,14 @@
 import type { Fact, QueueMessageType } from '@oms/contracts';
 import { noChange, type OrderChange, type OrderState } from '../order';
-import { fulfillmentCancelled, fulfillmentOpened, fulfillmentPacked, fulfillmentShortPicked } from './fulfillment';
+import {
+  fulfillmentCancelled,
+  fulfillmentHandedOver,
+  fulfillmentOpened,
+  fulfillmentPacked,
+  fulfillmentPicked,
+  fulfillmentPicking,
+  fulfillmentShortPicked,
+} from './fulfillment';
 import {
   paymentApproved,
   paymentAwaiting,
@@ -41,7 +49,10 @@ export const REACTIONS: { [T in OrderEventType]: Reaction<T> } = {
   'payment.reauthorized.v1': paymentReauthorized,
   'payment.reauthorization-declined.v1': paymentReauthorizationDeclined,
   'fulfillment.opened.v1': fulfillmentOpened,
+  'fulfillment.picking.v1': fulfillmentPicking,
+  'fulfillment.picked.v1': fulfillmentPicked,
   'fulfillment.packed.v1': fulfillmentPacked,
+  'fulfillment.handed-over.v1': fulfillmentHandedOver,
   'fulfillment.short-picked.v1': fulfillmentShortPicked,
   'fulfillment.cancelled.v1': fulfillmentCancelled,
   'shipment.booked.v1': shipmentBooked,
