@@ -99,3 +99,4 @@ export * from './fixtures';
 export * from './otlp-receiver';
 export * from './ports';
 export * from './private-server';
+export * from './barcodes';
