@@ -12,6 +12,7 @@ import { ordersLifecycleSuite } from './orders-lifecycle.suite';
 import { returnRefusalsSuite } from './return-refusals.suite';
 import { shopifySuite } from './shopify.suite';
 import { shortagesSuite } from './shortages.suite';
+import { warehouseSuite } from './warehouse.suite';
 
 /**
  * The end-to-end suites that can share one cluster, run on one boot of it (a boot of the seven services is most of
@@ -50,5 +51,6 @@ fraudSuite(shared);
 addressSuite(shared);
 refundsSuite(shared);
 shopifySuite(shared);
+warehouseSuite(shared);
 // Last: it reads the logs of all the suites before it.
 logSecretsSuite(shared, logs);
