@@ -45,6 +45,7 @@ const ports = {
   carrierSandbox: base + 11,
 };
 const url = (port) => `http://${host}:${port}`;
+const carriersFile = env.OMS_CARRIERS_FILE ?? path.join(__dirname, 'carriers', 'dev-carriers.json');
 
 const common = {
   HOST: host,
@@ -60,7 +61,15 @@ const services = [
   { name: 'inventory', port: ports.inventory },
   { name: 'payment-check', port: ports['payment-check'], extra: { PAYMENT_PROVIDER_URL: url(ports.paymentSandbox) } },
   { name: 'fulfillment', port: ports.fulfillment },
-  { name: 'carrier', port: ports.carrier, extra: { CARRIER_SANDBOX_URL: url(ports.carrierSandbox) } },
+  {
+    name: 'carrier',
+    port: ports.carrier,
+    extra: {
+      CARRIER_SANDBOX_URL: url(ports.carrierSandbox),
+      // Two table-driven carriers for rate shopping (docs/carriers.md); OMS_CARRIERS_FILE='' for the sandbox carrier only.
+      ...(carriersFile ? { CARRIERS_FILE: carriersFile } : {}),
+    },
+  },
   { name: 'returns', port: ports.returns },
   {
     name: 'gateway',

@@ -133,6 +133,8 @@ async function startCluster({ stack, gatewayPort, apiKey, internalToken }) {
       // The services' shared token for /internal/*: the checker needs it for inventory's audit.
       INTERNAL_API_TOKEN: internalToken,
       OMS_SANDBOXES: 'external',
+      // Bookings with the sandbox carrier only: the checker counts what the carrier sandbox booked.
+      OMS_CARRIERS_FILE: '',
       OMS_LOG_DIR: path.join(dir, 'logs'),
       // Every service at the same priority: the idle CPU group cluster.js uses by default runs the processing
       // services only when nothing else wants a core, and on a busy machine that starved them for minutes.

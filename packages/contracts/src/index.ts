@@ -9,3 +9,4 @@ export * from './producers';
 export * from './asyncapi';
 export * from './import-summaries';
 export * from './shipping-coverage';
+export * from './carriers';

@@ -13,6 +13,7 @@ import {
   sku,
   TRACKING_STATUSES,
 } from './order';
+import { carrierSettingsSchema, rateChoiceSchema } from './carriers';
 import { BLOCKLIST_KINDS, fraudRulesSchema, riskSignalsSchema, screeningSchema } from './fraud';
 
 const orderId = z.string().min(1);
@@ -229,7 +230,20 @@ export const events = {
   /** The parcels left the location with the carrier. */
   'fulfillment.handed-over.v1': z.object({ orderId, fulfillmentId: z.string(), locationId: identifier, actor }),
   'fulfillment.cancelled.v1': z.object({ orderId, fulfillmentIds: z.array(z.string()) }),
-  'shipment.booked.v1': z.object({ orderId, shipmentId: z.string(), carrierId: identifier, trackingNumber: z.string() }),
+  /**
+   * One parcel booked (a fulfillment packed in several parcels books one shipment each: `parcel` of
+   * `parcels`). `rate`: what rate shopping chose and what else it considered (absent before it existed).
+   */
+  'shipment.booked.v1': z.object({
+    orderId,
+    shipmentId: z.string(),
+    carrierId: identifier,
+    trackingNumber: z.string(),
+    fulfillmentId: z.string().optional(),
+    parcel: z.number().int().min(1).optional(),
+    parcels: z.number().int().min(1).optional(),
+    rate: rateChoiceSchema.optional(),
+  }),
   'shipment.tracking-updated.v1': z.object({
     orderId,
     shipmentId: z.string(),
@@ -237,6 +251,8 @@ export const events = {
     status: z.enum(TRACKING_STATUSES),
     occurredAt: z.string().datetime(),
     location: z.string().optional(),
+    /** The parcel's status after this scan, by the time the scans happened (a late scan does not undo a newer one). */
+    shipmentStatus: z.enum(['booked', ...TRACKING_STATUSES]).optional(),
   }),
   'return.opened.v1': z.object({ orderId, returnId: z.string(), lines: z.array(z.object({ sku, quantity, reason: z.string() })) }),
   'return.received.v1': z.object({
@@ -441,7 +457,8 @@ export const commands = {
     occurredAt: z.string().datetime(),
     location: z.string().max(200).optional(),
   }),
-  'carrier.configure.v1': z.object({ carrierId: identifier, webhookSecret: z.string().min(16).max(200), actor }),
+  /** Create or change a carrier: its tariff, how it books, its webhook secret (fields absent stay as they are). */
+  'carrier.configure.v1': z.object({ carrierId: identifier, ...carrierSettingsSchema.shape, actor }),
   'return.open.v1': z.object({
     returnId: z.string(),
     orderId,

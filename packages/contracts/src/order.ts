@@ -184,6 +184,8 @@ export const ORDER_STATUSES = [
   'packed',
   'shipped',
   'in_transit',
+  /** A split order: some of its parcels are delivered, others are still on their way. */
+  'partially_delivered',
   'delivered',
   'returned',
   'cancelled',
@@ -194,7 +196,7 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const HOLD_REASONS = ['stock_short', 'payment_review', 'address_invalid', 'amount_mismatch', 'customer_decision', 'delivery_exception'] as const;
 export type HoldReason = (typeof HOLD_REASONS)[number];
 
-export const TRACKING_STATUSES = ['in_transit', 'out_for_delivery', 'delivered', 'exception', 'returned_to_sender'] as const;
+export const TRACKING_STATUSES = ['in_transit', 'out_for_delivery', 'delivered', 'delivery_failed', 'exception', 'returned_to_sender'] as const;
 export type TrackingStatus = (typeof TRACKING_STATUSES)[number];
 
 export const itemCondition = z.enum(['resellable', 'damaged']);

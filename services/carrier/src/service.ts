@@ -1,25 +1,40 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { carrierSettingsSchema, identifier } from '@oms/contracts';
 import type { ServiceDefinition } from '@oms/runtime';
 import { carrierQueries } from './application/carrier-queries';
 import { shipmentQueries } from './application/shipment-queries';
 import { configSchema, SERVICE_NAME } from './config';
+import { carrierAdapters } from './data-access/carrier-adapters';
 import { createCarrierApi } from './data-access/carrier-api';
 import { carrierLockKey, carrierModel, type CarrierDoc } from './data-access/carrier-model';
-import { CarrierRepository } from './data-access/carrier-repository';
+import { CarrierRepository, type SeedCarrier } from './data-access/carrier-repository';
 import { toCarrierView } from './data-access/carrier-view';
-import { shipmentLockKey, shipmentModel, type ShipmentDoc } from './data-access/shipment-model';
+import { LEGACY_FULFILLMENT_INDEX, shipmentLockKey, shipmentModel, type ShipmentDoc } from './data-access/shipment-model';
 import { ShipmentRepository } from './data-access/shipment-repository';
 import { toShipmentAnswer } from './data-access/shipment-view';
 import { carrierRoutes } from './entry-points/http/carrier-routes';
 import { carrierSubscriptions } from './entry-points/messages/carrier-subscriptions';
 
-/** carrier: books parcels with the carrier, records its tracking scans, keeps its webhook secrets. */
+const seedFileSchema = z.array(carrierSettingsSchema.extend({ id: identifier }));
+
+/** The carriers of CARRIERS_FILE, checked like a PUT /v1/carriers/{id}: a broken file stops the start with its errors. */
+async function readSeedFile(path: string): Promise<SeedCarrier[]> {
+  const parsed = seedFileSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
+  if (!parsed.success) throw new Error(`CARRIERS_FILE ${path} is not a list of carriers: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+/** carrier: rates and books parcels with the carriers, records their tracking scans, keeps their tariffs and webhook secrets. */
 export const definition: ServiceDefinition<typeof configSchema> = {
   name: SERVICE_NAME,
   configSchema,
   async setup(ctx) {
     const shipments = new ShipmentRepository(shipmentModel(ctx.db));
+    await shipments.dropIndex(LEGACY_FULFILLMENT_INDEX);
     const carriers = new CarrierRepository(carrierModel(ctx.db));
     await carriers.seedSandbox(ctx.config.SANDBOX_CARRIER_WEBHOOK_SECRET);
+    if (ctx.config.CARRIERS_FILE) await carriers.seed(await readSeedFile(ctx.config.CARRIERS_FILE));
     const carrierApi = createCarrierApi({
       baseUrl: ctx.config.CARRIER_SANDBOX_URL,
       timeoutMs: ctx.config.CARRIER_TIMEOUT_MS,
@@ -29,8 +44,15 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     const shipmentStore = ctx.aggregates<ShipmentDoc>({ model: shipments.model, lockKey: shipmentLockKey, view: toShipmentAnswer });
     const carrierStore = ctx.aggregates<CarrierDoc>({ model: carriers.model, lockKey: carrierLockKey, view: toCarrierView });
     return {
-      routes: (app) => carrierRoutes(app, { shipments: shipmentQueries(shipments), carriers: carrierQueries(carriers) }),
-      consumers: carrierSubscriptions({ shipmentStore, carrierStore, shipments, carrierApi }),
+      routes: (app) => carrierRoutes(app, { shipments: shipmentQueries(shipments, ctx.config.LABEL_SENDER), carriers: carrierQueries(carriers) }),
+      consumers: carrierSubscriptions({
+        shipmentStore,
+        carrierStore,
+        shipments,
+        carriers,
+        adapters: carrierAdapters(carrierApi),
+        promiseDays: ctx.config.SHIPPING_PROMISE_DAYS,
+      }),
     };
   },
 };

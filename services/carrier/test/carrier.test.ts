@@ -87,7 +87,8 @@ describe('carrier service', () => {
 
     // The same command again (a duplicate delivery) books nothing new and emits nothing new.
     const again = await client.send('shipment.book.v1', command, { correlationId: orderId });
-    expect(again).toEqual({ status: 'done', result: { shipmentId: booked.shipmentId, trackingNumber: booked.trackingNumber } });
+    const parcel = { shipmentId: booked.shipmentId, trackingNumber: booked.trackingNumber, status: 'booked' };
+    expect(again).toEqual({ status: 'done', result: { shipmentId: booked.shipmentId, trackingNumber: booked.trackingNumber, shipments: [parcel] } });
     await tap.settle();
     expect(bookedFor(orderId)).toHaveLength(1);
     expect(control.calls.created).toBe(1);
@@ -110,7 +111,15 @@ describe('carrier service', () => {
     await tap.settle();
     const updates = tap.of<MessageData<'shipment.tracking-updated.v1'>>('shipment.tracking-updated.v1').filter((e) => e.data.shipmentId === shipmentId);
     expect(updates).toHaveLength(1);
-    expect(updates[0].data).toEqual({ orderId, shipmentId, trackingNumber, status: 'in_transit', occurredAt: update.occurredAt, location: 'Hub Leipzig' });
+    expect(updates[0].data).toEqual({
+      orderId,
+      shipmentId,
+      trackingNumber,
+      status: 'in_transit',
+      occurredAt: update.occurredAt,
+      location: 'Hub Leipzig',
+      shipmentStatus: 'in_transit',
+    });
     // Caused by the first message, in the order's conversation.
     expect(updates[0]).toMatchObject({ causationId: firstId, correlationId: orderId });
     const shipment = (await getJson(`/internal/shipments/${shipmentId}`)).body;
@@ -200,7 +209,10 @@ describe('carrier service', () => {
     it('when a carrier is configured, then the answer never contains the secret and its signatures verify', async () => {
       const secret = `acme-${randomUUID()}`;
       const out = await client.send('carrier.configure.v1', { carrierId: 'acme', webhookSecret: secret, actor: 'ops:test' }, { correlationId: 'acme' });
-      expect(out).toEqual({ status: 'done', result: { id: 'acme', configured: true, updatedAt: expect.any(String) } });
+      expect(out).toEqual({
+        status: 'done',
+        result: { id: 'acme', configured: true, name: 'acme', kind: 'sandbox', active: true, hasWebhookSecret: true, updatedAt: expect.any(String) },
+      });
       expect(JSON.stringify(out)).not.toContain(secret);
       expect((await verify('acme', signatureHeader(secret, raw), raw)).body).toEqual({ valid: true });
       expect((await verify('acme', signatureHeader(SANDBOX_SECRET, raw), raw)).body.valid).toBe(false);

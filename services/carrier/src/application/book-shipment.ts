@@ -1,45 +1,106 @@
+import type { Parcel } from '@oms/contracts';
+import { Refusal } from '@oms/errors';
 import type { Message } from '@oms/messaging';
+import { shopRates, type RatedCarrier, type ShippingPromise } from '../domain/rating';
 import { parcelWeightGrams } from '../domain/tracking';
-import { SANDBOX_CARRIER_ID } from '../data-access/carrier-model';
+import { SANDBOX_CARRIER_ID, type CarrierDoc } from '../data-access/carrier-model';
 import { shipmentIdOf } from '../data-access/shipment-model';
 import { toShipmentAnswer, type ShipmentAnswer } from '../data-access/shipment-view';
 import type { CarrierUseCaseDeps } from './carrier-deps';
 
+/** What the shipping method asks of a service: express needs express; the promise caps the transit days. */
+export function promiseOf(shippingMethod: string, promiseDays: Record<string, number>): ShippingPromise {
+  return { level: shippingMethod === 'express' ? 'express' : 'standard', maxTransitDays: promiseDays[shippingMethod] ?? promiseDays.default ?? 5 };
+}
+
+/** Carriers offered in rate shopping: active ones with a tariff. */
+const rateable = (carriers: CarrierDoc[]): RatedCarrier[] =>
+  carriers.filter((c) => c.tariff && c.active !== false).map((c) => ({ id: c._id, tariff: c.tariff! }));
+
 /**
- * Book the parcel with the carrier, once per fulfillment. The carrier is called inside the shipment's lock
- * with the shipment id as idempotency key, so a retry after a crash or a timeout gets the same booking, not
- * a second parcel. A failing carrier throws: nothing is stored, and the message is retried, then
- * dead-lettered.
+ * Book each parcel of a packed fulfillment, once: a shipment per parcel, with the cheapest carrier service
+ * that meets the shipping method, its promised transit and the parcel's limits (rate shopping, when carriers
+ * have tariffs; else the sandbox carrier). Each booking happens inside its shipment's lock with the shipment
+ * id as idempotency key, so a retry after a crash or a timeout gets the same booking, not a second parcel.
+ * A failing carrier throws: nothing is stored for that parcel, and the message is retried. A parcel no
+ * carrier can take is refused (the order's timeline shows why).
  */
-export async function bookShipment({ shipmentStore, carrierApi }: CarrierUseCaseDeps, msg: Message<'shipment.book.v1'>) {
+export async function bookShipment({ shipmentStore, carriers, adapters, promiseDays }: CarrierUseCaseDeps, msg: Message<'shipment.book.v1'>) {
   const { orderId, fulfillmentId, locationId, shippingAddress, shippingMethod, lines } = msg.data;
-  const shipmentId = shipmentIdOf(fulfillmentId);
-  const booked = await shipmentStore.change<ShipmentAnswer>(shipmentId, msg, async (current) => {
-    if (current) return { result: toShipmentAnswer(current) };
-    const booking = await carrierApi.book(
-      { reference: shipmentId, service: shippingMethod, shipTo: shippingAddress, parcels: [{ weightGrams: parcelWeightGrams(lines) }] },
-      shipmentId,
-    );
-    const shipment = {
-      orderId,
-      fulfillmentId,
-      carrierId: SANDBOX_CARRIER_ID,
-      carrierShipmentId: booking.shipmentId,
-      trackingNumber: booking.trackingNumber,
-      status: 'booked' as const,
-      shippingAddress,
-      shippingMethod,
-      lines,
-      locationId,
-      tracking: [],
-      createdAt: new Date(),
-    };
-    return {
-      create: shipment,
-      correlationId: orderId,
-      emit: [{ type: 'shipment.booked.v1', data: { orderId, shipmentId, carrierId: SANDBOX_CARRIER_ID, trackingNumber: booking.trackingNumber } }],
-      result: toShipmentAnswer({ _id: shipmentId, ...shipment }),
-    };
-  });
-  return { shipmentId, trackingNumber: booked?.trackingNumber };
+  const parcels: Parcel[] = msg.data.parcels ?? [{ lines, weightGrams: parcelWeightGrams(lines) }];
+  const known = await carriers.all();
+  const offered = rateable(known);
+  const promise = promiseOf(shippingMethod, promiseDays);
+  const booked: ShipmentAnswer[] = [];
+  for (const [index, parcel] of parcels.entries()) {
+    const number = index + 1;
+    const shipmentId = shipmentIdOf(fulfillmentId, number);
+    const answer = await shipmentStore.change<ShipmentAnswer>(shipmentId, msg, async (current) => {
+      if (current) return { result: toShipmentAnswer(current) };
+      const shopped = offered.length > 0 ? shopRates(offered, parcel, shippingAddress, promise) : undefined;
+      if (shopped && !shopped.choice)
+        throw new Refusal('invalid', `No carrier can take parcel ${number} of fulfillment ${fulfillmentId}: ${shopped.alternatives.join('; ')}`);
+      const carrierId = shopped?.choice?.carrierId ?? SANDBOX_CARRIER_ID;
+      const carrier = known.find((c) => c._id === carrierId) ?? {
+        _id: SANDBOX_CARRIER_ID,
+        name: 'Sandbox Carrier',
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      };
+      const service = shopped?.choice?.serviceId ?? shippingMethod;
+      const booking = await adapters[carrier.kind ?? 'sandbox'].book(
+        carrier,
+        {
+          reference: shipmentId,
+          service,
+          shipTo: shippingAddress,
+          parcels: [{ weightGrams: parcel.weightGrams, ...(parcel.dimensions ? { dimensions: parcel.dimensions } : {}) }],
+        },
+        shipmentId,
+      );
+      const shipment = {
+        orderId,
+        fulfillmentId,
+        parcel: number,
+        parcels: parcels.length,
+        carrierId,
+        serviceId: service,
+        carrierShipmentId: booking.shipmentId,
+        trackingNumber: booking.trackingNumber,
+        status: 'booked' as const,
+        shippingAddress,
+        shippingMethod,
+        lines: parcel.lines,
+        weightGrams: parcel.weightGrams,
+        ...(parcel.dimensions ? { dimensions: parcel.dimensions } : {}),
+        ...(shopped?.choice ? { rate: shopped.choice } : {}),
+        locationId,
+        tracking: [],
+        createdAt: new Date(),
+      };
+      return {
+        create: shipment,
+        correlationId: orderId,
+        emit: [
+          {
+            type: 'shipment.booked.v1',
+            data: {
+              orderId,
+              shipmentId,
+              carrierId,
+              trackingNumber: booking.trackingNumber,
+              fulfillmentId,
+              parcel: number,
+              parcels: parcels.length,
+              ...(shopped?.choice ? { rate: shopped.choice } : {}),
+            },
+          },
+        ],
+        result: toShipmentAnswer({ _id: shipmentId, ...shipment }),
+      };
+    });
+    if (answer) booked.push(answer);
+  }
+  // The first parcel's answer as before parcels, with every parcel's.
+  return { shipmentId: booked[0]?.shipmentId, trackingNumber: booked[0]?.trackingNumber, shipments: booked };
 }

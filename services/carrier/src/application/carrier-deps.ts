@@ -1,13 +1,17 @@
 import type { AggregateStore } from '@oms/outbox';
-import type { CarrierApi } from '../data-access/carrier-api';
+import type { CarrierAdapter } from '../data-access/carrier-adapters';
 import type { CarrierDoc } from '../data-access/carrier-model';
+import type { CarrierRepository } from '../data-access/carrier-repository';
 import type { ShipmentDoc } from '../data-access/shipment-model';
 import type { ShipmentRepository } from '../data-access/shipment-repository';
 
-/** What the carrier's use cases work with: the stores of shipments and carriers, the shipment reads, the carrier's API. */
+/** What the carrier's use cases work with: the stores of shipments and carriers, their reads, the carriers' adapters. */
 export interface CarrierUseCaseDeps {
   shipmentStore: AggregateStore<ShipmentDoc>;
   carrierStore: AggregateStore<CarrierDoc>;
   shipments: ShipmentRepository;
-  carrierApi: CarrierApi;
+  carriers: CarrierRepository;
+  adapters: Record<'sandbox' | 'table', CarrierAdapter>;
+  /** SHIPPING_PROMISE_DAYS. */
+  promiseDays: Record<string, number>;
 }

@@ -31,6 +31,7 @@ export async function recordTracking({ shipmentStore, shipments }: CarrierUseCas
             status,
             occurredAt: occurredAt.toISOString(),
             ...(location ? { location } : {}),
+            shipmentStatus: scan.status,
           },
         },
       ],

@@ -6,16 +6,21 @@ import { toShipmentView } from '../data-access/shipment-view';
 
 /** What a shipping label shows. */
 export interface LabelData {
+  sender: string;
   shipFromLocationId: string;
   shipTo: Address;
   orderId: string;
   trackingNumber: string;
   carrierId: string;
-  shippingMethod: string;
+  /** The carrier's service (rate shopping's choice), else the order's shipping method. */
+  service: string;
+  weightGrams?: number;
+  /** `2/3`: the parcel's place among its fulfillment's parcels. */
+  parcel?: string;
 }
 
 /** What the gateway asks about shipments. */
-export function shipmentQueries(shipments: ShipmentRepository) {
+export function shipmentQueries(shipments: ShipmentRepository, sender: string) {
   const find = async (id: string): Promise<ShipmentDoc> => {
     const shipment = await shipments.byId(id);
     if (!shipment) throw notFound(`Shipment ${id}`);
@@ -34,12 +39,15 @@ export function shipmentQueries(shipments: ShipmentRepository) {
     async label(id: string): Promise<LabelData> {
       const s = await find(id);
       return {
+        sender,
         shipFromLocationId: s.locationId,
         shipTo: s.shippingAddress,
         orderId: s.orderId,
         trackingNumber: s.trackingNumber,
         carrierId: s.carrierId,
-        shippingMethod: s.shippingMethod,
+        service: s.serviceId ?? s.shippingMethod,
+        ...(s.weightGrams ? { weightGrams: s.weightGrams } : {}),
+        ...(s.parcels && s.parcels > 1 ? { parcel: `${s.parcel}/${s.parcels}` } : {}),
       };
     },
   };

@@ -11,7 +11,7 @@ export interface BookingRequest {
   reference: string;
   service: string;
   shipTo: Address;
-  parcels: Array<{ weightGrams: number }>;
+  parcels: Array<{ weightGrams: number; dimensions?: { lengthCm: number; widthCm: number; heightCm: number } }>;
 }
 
 export class CarrierBookingError extends Error {

@@ -1,8 +1,15 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import type { CarrierTariff } from '@oms/contracts';
 import { aggregateFields, type AggregateDocument } from '@oms/outbox';
 
 export interface CarrierDoc extends AggregateDocument {
   name: string;
+  /** How it books (CARRIER_KINDS): through the sandbox's API, or by itself from its tracking number range. */
+  kind?: 'sandbox' | 'table';
+  /** Offered in rate shopping (with a tariff). */
+  active?: boolean;
+  trackingPrefix?: string;
+  tariff?: CarrierTariff;
   /** HMAC secret of the carrier's tracking webhooks; never leaves this service. */
   webhookSecret?: string;
   createdAt: Date;
@@ -18,6 +25,10 @@ const carrierSchema = new Schema<CarrierDoc>(
   {
     _id: { type: String },
     name: { type: String, required: true },
+    kind: { type: String, enum: ['sandbox', 'table'] },
+    active: { type: Boolean },
+    trackingPrefix: { type: String },
+    tariff: { type: Schema.Types.Mixed },
     webhookSecret: { type: String },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },

@@ -1,42 +1,63 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { Address } from '@oms/contracts';
+import type { Address, RateChoice } from '@oms/contracts';
 import { deterministicId } from '@oms/messaging';
 import { aggregateFields, type AggregateDocument } from '@oms/outbox';
 import { SHIPMENT_STATUSES, type ShipmentStatus, type TrackingEntry } from '../domain/tracking';
 
+/** One parcel with a carrier: a fulfillment packed in several parcels has one shipment per parcel. */
 export interface ShipmentDoc extends AggregateDocument {
   orderId: string;
   fulfillmentId: string;
+  /** Which parcel of the fulfillment (1-based; absent on shipments from before parcels: 1 of 1). */
+  parcel?: number;
+  parcels?: number;
   carrierId: string;
+  serviceId?: string;
   carrierShipmentId: string;
   trackingNumber: string;
   status: ShipmentStatus;
   shippingAddress: Address;
   shippingMethod: string;
   lines: Array<{ sku: string; quantity: number }>;
+  weightGrams?: number;
+  dimensions?: { lengthCm: number; widthCm: number; heightCm: number };
+  rate?: RateChoice;
   locationId: string;
   tracking: TrackingEntry[];
   createdAt: Date;
 }
 
-/** One shipment per fulfillment: a booking retried after a crash or a timeout finds the same id (and carrier key). */
-export const shipmentIdOf = (fulfillmentId: string): string => deterministicId('shipment', fulfillmentId);
+/**
+ * One shipment per parcel of a fulfillment: a booking retried after a crash or a timeout finds the same id
+ * (and carrier key). The first parcel keeps the id shipments had before parcels.
+ */
+export const shipmentIdOf = (fulfillmentId: string, parcel = 1): string =>
+  parcel === 1 ? deterministicId('shipment', fulfillmentId) : deterministicId('shipment', fulfillmentId, String(parcel));
 
 /** One writer per shipment: every change of a shipment happens under this lock. */
 export const shipmentLockKey = (shipmentId: string): string => `shipment:${shipmentId}`;
+
+/** The unique index of one shipment per fulfillment, from before parcels: dropped at start (dropLegacyIndexes). */
+export const LEGACY_FULFILLMENT_INDEX = 'fulfillmentId_1';
 
 const shipmentSchema = new Schema<ShipmentDoc>(
   {
     _id: { type: String },
     orderId: { type: String, required: true, index: true },
-    fulfillmentId: { type: String, required: true, unique: true },
+    fulfillmentId: { type: String, required: true },
+    parcel: { type: Number },
+    parcels: { type: Number },
     carrierId: { type: String, required: true },
+    serviceId: { type: String },
     carrierShipmentId: { type: String, required: true },
     trackingNumber: { type: String, required: true, unique: true },
     status: { type: String, enum: SHIPMENT_STATUSES, required: true },
     shippingAddress: { type: Schema.Types.Mixed, required: true },
     shippingMethod: { type: String, required: true },
     lines: [{ _id: false, sku: String, quantity: Number }],
+    weightGrams: { type: Number },
+    dimensions: { type: Schema.Types.Mixed },
+    rate: { type: Schema.Types.Mixed },
     locationId: { type: String, required: true },
     tracking: [{ _id: false, status: String, occurredAt: Date, location: String, receivedAt: Date }],
     createdAt: { type: Date, required: true },
@@ -44,5 +65,6 @@ const shipmentSchema = new Schema<ShipmentDoc>(
   { versionKey: false, collection: 'shipments' },
 );
 shipmentSchema.plugin(aggregateFields);
+shipmentSchema.index({ fulfillmentId: 1, parcel: 1 }, { unique: true });
 
 export const shipmentModel = (db: Connection): Model<ShipmentDoc> => db.model<ShipmentDoc>('Shipment', shipmentSchema);

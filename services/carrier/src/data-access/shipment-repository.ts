@@ -13,6 +13,15 @@ export class ShipmentRepository {
     return this.model.find({ orderId }, HIDDEN).sort({ createdAt: 1 }).lean<ShipmentDoc[]>().exec();
   }
 
+  /**
+   * Drop an index the schema no longer has (createIndexes only adds): the unique fulfillment id of one
+   * shipment per fulfillment would refuse a second parcel. Nothing to do when it is not there.
+   */
+  async dropIndex(name: string): Promise<void> {
+    const indexes = await this.model.collection.indexes().catch(() => []);
+    if (indexes.some((i) => i.name === name)) await this.model.collection.dropIndex(name);
+  }
+
   byId(id: string): Promise<ShipmentDoc | null> {
     return this.model.findById(id, HIDDEN).lean<ShipmentDoc>().exec();
   }

@@ -39,3 +39,8 @@ export async function shipmentLabel(deps: QueryDeps, principal: Principal, id: s
   if (!isOps(principal)) await assertMayReadShipment(deps, principal, await readShipment(deps, id));
   return deps.upstreams.carrier.getPdf(`/internal/shipments/${seg(id)}/label`);
 }
+
+/** The carriers with their tariffs (the carrier service never answers a secret). */
+export const carrierList = (deps: QueryDeps) => deps.upstreams.carrier.get('/internal/carriers');
+
+export const carrierById = (deps: QueryDeps, id: string) => deps.upstreams.carrier.get(`/internal/carriers/${seg(id)}`);

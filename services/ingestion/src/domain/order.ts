@@ -52,7 +52,8 @@ export interface OrderState extends CanonicalOrder {
   checkKeys: CheckKeys;
   allocation: AllocatedLine[];
   fulfillments: Array<{ id: string; locationId: string; status: 'open' | 'picking' | 'packed' | 'handed_over' | 'cancelled' }>;
-  shipments: Array<{ id: string; fulfillmentId?: string; trackingNumber: string; status: string }>;
+  /** One per parcel; `parcels`: how many parcels its fulfillment was packed in (absent before parcels: 1). */
+  shipments: Array<{ id: string; fulfillmentId?: string; parcels?: number; carrierId?: string; trackingNumber: string; status: string }>;
   /** `refund_failed`: the payment provider refused the refund (command.refused.v1); see the timeline for why. */
   returns: Array<{
     id: string;

@@ -401,6 +401,101 @@ describe('the order process reactions', () => {
       expect(reactTo(order, scan('delivered')).send).toEqual([]);
     });
 
+    it('when a split order is delivered parcel by parcel, then it is partially delivered until the last parcel of every fulfillment arrives', () => {
+      const parcelOf = (id: string, fulfillmentId: string, parcels: number, status = 'in_transit') => ({
+        id,
+        fulfillmentId,
+        parcels,
+        trackingNumber: `T-${id}`,
+        status,
+      });
+      const order = orderIn({
+        status: 'in_transit',
+        fulfillments: [
+          { id: 'f-1', locationId: 'berlin', status: 'handed_over' },
+          { id: 'f-2', locationId: 'hamburg', status: 'packed' },
+        ],
+        // f-1 went in two parcels; f-2's single parcel is booked; f-1's second parcel is not booked yet.
+        shipments: [parcelOf('s-1', 'f-1', 2), parcelOf('s-3', 'f-2', 1)],
+      });
+      const delivered = (shipmentId: string) =>
+        fact(
+          'shipment.tracking-updated.v1',
+          {
+            orderId: ID,
+            shipmentId,
+            trackingNumber: `T-${shipmentId}`,
+            status: 'delivered',
+            occurredAt: '2026-01-03T10:00:00.000Z',
+            shipmentStatus: 'delivered',
+          },
+          'carrier',
+        );
+      const first = reactTo(order, delivered('s-1'));
+      expect(first.set.status).toBe('partially_delivered');
+      expect(sentTypes(first)).toEqual(['order.status-changed.v1']);
+      const withSecond = { ...order, status: 'partially_delivered' as const, shipments: [...first.set.shipments!, parcelOf('s-2', 'f-1', 2)] };
+      const second = reactTo(withSecond, delivered('s-3'));
+      expect(second.set.status).toBeUndefined();
+      const last = reactTo({ ...withSecond, shipments: second.set.shipments! }, delivered('s-2'));
+      expect(last.set.status).toBe('delivered');
+      expect(sentTypes(last)).toContain('order.delivered.v1');
+    });
+
+    it('when a late in_transit scan arrives after delivered, then the parcel and the order stay delivered', () => {
+      const order = orderIn({ status: 'delivered', shipments: [{ id: 's-1', trackingNumber: 'SBX000000000001', status: 'delivered' }] });
+      const late = fact(
+        'shipment.tracking-updated.v1',
+        {
+          orderId: ID,
+          shipmentId: 's-1',
+          trackingNumber: 'SBX000000000001',
+          status: 'in_transit',
+          occurredAt: '2026-01-01T10:00:00.000Z',
+          shipmentStatus: 'delivered',
+        },
+        'carrier',
+      );
+      const change = reactTo(order, late);
+      expect(change.set.status).toBeUndefined();
+      expect(change.set.shipments).toEqual([{ id: 's-1', trackingNumber: 'SBX000000000001', status: 'delivered' }]);
+      expect(change.timeline.map((t) => t.type)).toEqual(['tracking_in_transit']);
+    });
+
+    it('when a booking carries rate shopping’s choice, then the timeline names it, the parcel and what else was considered', () => {
+      const change = reactTo(
+        packedOrder(),
+        fact(
+          'shipment.booked.v1',
+          {
+            orderId: ID,
+            shipmentId: 's-1',
+            carrierId: 'kurier',
+            trackingNumber: 'KU000000000001',
+            fulfillmentId: 'f-1',
+            parcel: 1,
+            parcels: 2,
+            rate: {
+              carrierId: 'kurier',
+              serviceId: 'classic',
+              level: 'standard',
+              price: 476,
+              currency: 'EUR',
+              transitDays: 1,
+              alternatives: ['paketdienst/paket 5.19 EUR, 2 d'],
+            },
+          },
+          'carrier',
+        ),
+      );
+      expect(change.timeline[0].detail).toBe(
+        'kurier/classic 4.76 EUR, 1 d, tracking KU000000000001 (parcel 1 of 2); considered: paketdienst/paket 5.19 EUR, 2 d',
+      );
+      expect(change.set.shipments).toEqual([
+        { id: 's-1', trackingNumber: 'KU000000000001', status: 'booked', carrierId: 'kurier', fulfillmentId: 'f-1', parcels: 2 },
+      ]);
+    });
+
     it('when the parcel comes back to the sender, then the order is returned', () => {
       const order = orderIn({ status: 'in_transit', shipments: [{ id: 's-1', trackingNumber: 'SBX000000000001', status: 'in_transit' }] });
       expect(reactTo(order, scan('returned_to_sender')).set.status).toBe('returned');

@@ -26,6 +26,14 @@ export function carrierRoutes(app: Express, { shipments, carriers }: { shipments
     res.send(pdf);
   });
 
+  app.get('/internal/carriers', async (_req: Request, res: Response) => {
+    res.json(await carriers.list());
+  });
+
+  app.get('/internal/carriers/:id', async (req: Request<{ id: string }>, res: Response) => {
+    res.json(await carriers.get(req.params.id));
+  });
+
   app.post('/internal/carriers/:id/verify-signature', async (req: Request<{ id: string }>, res: Response) => {
     const input = parseOrThrow(verifyBody, req.body);
     res.json(await carriers.verifySignature(req.params.id, input.signature, input.body));

@@ -1,19 +1,20 @@
 import { z } from 'zod';
-import { commands } from '@oms/contracts';
+import { carrierSettingsSchema, commands } from '@oms/contracts';
 import { AppError, parseOrThrow } from '@oms/errors';
 import { express, type Request } from '@oms/http';
 import type { GatewayDeps } from '../../application/deps';
 import { trackingCommand, verifyTrackingSignature } from '../../application/record-tracking';
-import { pathId } from './api-route';
+import { carrierById, carrierList } from '../../application/shipment-queries';
+import { apiRoute, pathId } from './api-route';
 import { requireOps } from './auth';
 import { commandRoute } from './command-route';
 
 const carrierParams = z.object({ carrierId: commands['carrier.configure.v1'].shape.carrierId });
-const configureBody = commands['carrier.configure.v1'].pick({ webhookSecret: true });
+const configureBody = carrierSettingsSchema.strict();
 const trackingBody = commands['shipment.record-tracking.v1'].omit({ carrierId: true });
 // Not the strict identifier: a carrier id the carrier service does not know is its 404, whatever its form.
 const trackingParams = z.object({ carrierId: pathId });
-const carrierView = z.object({ carrierId: z.string() }).loose().describe('The carrier configuration, never its webhook secret');
+const carrierView = z.object({ id: z.string() }).loose().describe('The carrier: kind, tariff, whether it has a webhook secret (never the secret)');
 const trackingResult = z.object({}).loose().describe('The shipment the tracking update was recorded on');
 
 /** The body exactly as sent: kept by the kit's JSON parser, or read by express.raw for other types. */
@@ -35,10 +36,36 @@ function parsedBodyOf(req: Request, raw: Buffer): unknown {
 export function carriersRoutes(deps: GatewayDeps): express.Router {
   const router = express.Router();
 
+  apiRoute(router, {
+    method: 'get',
+    path: '/carriers',
+    summary: 'The carriers, with their tariffs (ops)',
+    tags: ['shipping'],
+    responses: { 200: { description: 'Every carrier', schema: z.array(carrierView) } },
+    handler: async (_req, res) => {
+      requireOps(res);
+      res.json(await carrierList(deps));
+    },
+  });
+
+  apiRoute(router, {
+    method: 'get',
+    path: '/carriers/:carrierId',
+    summary: 'One carrier (ops)',
+    tags: ['shipping'],
+    params: trackingParams,
+    responses: { 200: { description: 'The carrier', schema: carrierView } },
+    handler: async (_req, res, { params }) => {
+      requireOps(res);
+      res.json(await carrierById(deps, params.carrierId));
+    },
+  });
+
   commandRoute(router, deps, {
     method: 'put',
     path: '/carriers/:carrierId',
-    summary: 'Configure a carrier: the secret its tracking webhooks are signed with',
+    summary:
+      'Create or change a carrier: its tariff (zones, services, weight bands, surcharges), how it books, its webhook secret; fields left out stay as they are',
     tags: ['shipping'],
     params: carrierParams,
     body: configureBody,
@@ -48,7 +75,7 @@ export function carriersRoutes(deps: GatewayDeps): express.Router {
     },
     command: ({ params, body }, res) => ({
       type: 'carrier.configure.v1',
-      data: { carrierId: params.carrierId, webhookSecret: body.webhookSecret, actor: requireOps(res).actor },
+      data: { carrierId: params.carrierId, ...body, actor: requireOps(res).actor },
       correlationId: params.carrierId,
     }),
     // The secret goes one way only: never back out, even if a handler echoed it.
