@@ -25,3 +25,14 @@ export const stockImportSummarySchema = z.object({
   rowsNotListed: z.number().int().optional().describe('rejected rows beyond the first 100, counted only'),
 });
 export type StockImportSummary = z.infer<typeof stockImportSummarySchema>;
+
+/** The answer to a SKU attributes import (POST /v1/skus/attributes/import). */
+export const skuAttributesImportSummarySchema = z.object({
+  lines: z.number().int().describe('data rows read'),
+  set: z.number().int().describe('SKUs whose attributes were set'),
+  rejected: z.number().int(),
+  rows: z.array(z.object({ line: z.number().int(), sku: z.string().optional(), reason: z.string() })).describe('rejected rows, the first 100'),
+  rejectedRowsTruncated: z.boolean(),
+  rowsNotListed: z.number().int().optional().describe('rejected rows beyond the first 100, counted only'),
+});
+export type SkuAttributesImportSummary = z.infer<typeof skuAttributesImportSummarySchema>;

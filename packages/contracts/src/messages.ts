@@ -52,6 +52,18 @@ export const parcelSchema = z.object({
     .optional(),
 });
 export type Parcel = z.infer<typeof parcelSchema>;
+
+/** What carriers and the warehouse need to know of a SKU (PUT /v1/skus/{sku}/attributes, or the CSV import). */
+export const skuAttributesSchema = z.object({
+  /** One unit, packed as it is sold. */
+  weightGrams: z.number().int('must be whole grams').min(1).max(1_000_000).optional(),
+  dimensions: parcelSchema.shape.dimensions,
+  /** Dangerous goods (batteries, aerosols): only services that take them (default false). */
+  hazmat: z.boolean().default(false),
+  /** Ships in a parcel of its own, one per unit (bulky goods, its own box; default false). */
+  shipsAlone: z.boolean().default(false),
+});
+export type SkuAttributes = z.infer<typeof skuAttributesSchema>;
 /** A warehouse or store as ops describe it (PUT /v1/locations/{id}). */
 export const locationSchema = z.object({
   name: z.string().min(1).max(200),
@@ -458,6 +470,14 @@ export const commands = {
     location: z.string().max(200).optional(),
   }),
   /** Create or change a carrier: its tariff, how it books, its webhook secret (fields absent stay as they are). */
+  /** Set the shipping attributes of SKUs (each replaces what the SKU had); answered with how many were set. */
+  'sku.set-attributes.v1': z.object({
+    items: z
+      .array(z.object({ sku, ...skuAttributesSchema.shape }))
+      .min(1)
+      .max(500),
+    actor,
+  }),
   'carrier.configure.v1': z.object({ carrierId: identifier, ...carrierSettingsSchema.shape, actor }),
   'return.open.v1': z.object({
     returnId: z.string(),

@@ -93,6 +93,7 @@ export const PRODUCERS: Record<MessageType, readonly ServiceName[]> = {
   'shipment.book.v1': ['ingestion'],
   'shipment.record-tracking.v1': ['gateway'],
   'carrier.configure.v1': ['gateway'],
+  'sku.set-attributes.v1': ['gateway'],
   'return.open.v1': ['gateway'],
   'return.receive.v1': ['gateway'],
 };

@@ -104,7 +104,7 @@ export const QUEUES = [
       'fulfillment.report-short-pick.v1',
     ],
   },
-  { name: 'carrier.commands', commands: ['shipment.book.v1', 'shipment.record-tracking.v1', 'carrier.configure.v1'] },
+  { name: 'carrier.commands', commands: ['shipment.book.v1', 'shipment.record-tracking.v1', 'carrier.configure.v1', 'sku.set-attributes.v1'] },
   { name: 'returns.commands', commands: ['return.open.v1', 'return.receive.v1'] },
   { name: 'returns.delivered-orders', events: ['order.delivered.v1'] },
   // Every refused command, for the refunds and restocks of a return: the return shows what failed.

@@ -56,6 +56,8 @@ describe('carriers, rate shopping and tracking', () => {
     for (const [sku, locationId] of [
       ['CS-LAMP', 'cs-east'],
       ['CS-SHADE', 'cs-west'],
+      ['CS-CHAIR', 'cs-east'],
+      ['CS-BATTERY', 'cs-east'],
     ])
       await api().post('/v1/inventory/movements').set(auth()).send({ sku, locationId, quantity: 50, type: 'receipt' }).expect(201);
   }, 180000);
@@ -151,5 +153,38 @@ describe('carriers, rate shopping and tracking', () => {
     ]);
     const shipment = (await api().get(`/v1/shipments/${first.id}`).set(auth()).expect(200)).body;
     expect(shipment.status).toBe('delivered');
+  });
+
+  it('when SKU attributes are set (one by PUT, others by CSV) and a fulfillment is packed without a parcel list, then ships-alone units and dangerous goods get the parcels and services they need', async () => {
+    await api().put('/v1/skus/CS-BATTERY/attributes').set(auth()).send({ weightGrams: 300, hazmat: true }).expect(200);
+    const csv = ['sku,weightGrams,lengthCm,widthCm,heightCm,hazmat,shipsAlone', 'CS-CHAIR,12000,100,50,40,no,yes', 'CS-BROKEN,heavy,,,,,', ''].join('\n');
+    const imported = await api().post('/v1/skus/attributes/import').set(auth()).set('Content-Type', 'text/csv').send(csv).expect(200);
+    expect(imported.body).toMatchObject({
+      lines: 2,
+      set: 1,
+      rejected: 1,
+      rows: [{ line: 3, sku: 'CS-BROKEN', reason: expect.stringContaining('weightGrams') }],
+    });
+    expect((await api().get('/v1/skus/CS-CHAIR/attributes').set(auth()).expect(200)).body).toMatchObject({
+      weightGrams: 12000,
+      dimensions: { lengthCm: 100, widthCm: 50, heightCm: 40 },
+      shipsAlone: true,
+      hazmat: false,
+    });
+
+    const id = await place('CS-4', [
+      { sku: 'CS-CHAIR', quantity: 2 },
+      { sku: 'CS-BATTERY', quantity: 1 },
+    ]);
+    const [f] = await fulfillmentsOf(id);
+    await api().post(`/v1/fulfillments/${f.id}/pack`).set(auth()).send({}).expect(200);
+    const shipments = (await shipmentsOf(id, 3)).sort((a, b) => a.parcel - b.parcel);
+    expect(shipments.map((s) => [s.parcel, s.carrierId, s.weightGrams, s.hazmat ?? false, s.lines])).toEqual([
+      // Dangerous goods: only paketdienst's parcel service takes them (with its surcharge).
+      [1, 'paketdienst', 300, true, [{ sku: 'CS-BATTERY', quantity: 1 }]],
+      [2, 'kurier', 12000, false, [{ sku: 'CS-CHAIR', quantity: 1 }]],
+      [3, 'kurier', 12000, false, [{ sku: 'CS-CHAIR', quantity: 1 }]],
+    ]);
+    expect(shipments[0].rate.price).toBe(499 + 20 + 1200);
   });
 });

@@ -4,6 +4,7 @@ import { carrierSettingsSchema, identifier } from '@oms/contracts';
 import type { ServiceDefinition } from '@oms/runtime';
 import { carrierQueries } from './application/carrier-queries';
 import { shipmentQueries } from './application/shipment-queries';
+import { skuAttributeQueries } from './application/sku-attribute-queries';
 import { configSchema, SERVICE_NAME } from './config';
 import { carrierAdapters } from './data-access/carrier-adapters';
 import { createCarrierApi } from './data-access/carrier-api';
@@ -12,6 +13,7 @@ import { CarrierRepository, type SeedCarrier } from './data-access/carrier-repos
 import { toCarrierView } from './data-access/carrier-view';
 import { LEGACY_FULFILLMENT_INDEX, shipmentLockKey, shipmentModel, type ShipmentDoc } from './data-access/shipment-model';
 import { ShipmentRepository } from './data-access/shipment-repository';
+import { skuAttributesModel, SkuAttributesRepository } from './data-access/sku-attributes';
 import { toShipmentAnswer } from './data-access/shipment-view';
 import { carrierRoutes } from './entry-points/http/carrier-routes';
 import { carrierSubscriptions } from './entry-points/messages/carrier-subscriptions';
@@ -41,15 +43,22 @@ export const definition: ServiceDefinition<typeof configSchema> = {
       logger: ctx.logger,
       tracing: ctx.tracing,
     });
+    const skuAttributes = new SkuAttributesRepository(skuAttributesModel(ctx.db));
     const shipmentStore = ctx.aggregates<ShipmentDoc>({ model: shipments.model, lockKey: shipmentLockKey, view: toShipmentAnswer });
     const carrierStore = ctx.aggregates<CarrierDoc>({ model: carriers.model, lockKey: carrierLockKey, view: toCarrierView });
     return {
-      routes: (app) => carrierRoutes(app, { shipments: shipmentQueries(shipments, ctx.config.LABEL_SENDER), carriers: carrierQueries(carriers) }),
+      routes: (app) =>
+        carrierRoutes(app, {
+          shipments: shipmentQueries(shipments, ctx.config.LABEL_SENDER),
+          carriers: carrierQueries(carriers),
+          skus: skuAttributeQueries(skuAttributes),
+        }),
       consumers: carrierSubscriptions({
         shipmentStore,
         carrierStore,
         shipments,
         carriers,
+        skuAttributes,
         adapters: carrierAdapters(carrierApi),
         promiseDays: ctx.config.SHIPPING_PROMISE_DAYS,
       }),

@@ -1,8 +1,7 @@
-import type { Parcel } from '@oms/contracts';
 import { Refusal } from '@oms/errors';
 import type { Message } from '@oms/messaging';
 import { shopRates, type RatedCarrier, type ShippingPromise } from '../domain/rating';
-import { parcelWeightGrams } from '../domain/tracking';
+import { defaultParcels, withHazmat } from '../domain/parcels';
 import { SANDBOX_CARRIER_ID, type CarrierDoc } from '../data-access/carrier-model';
 import { shipmentIdOf } from '../data-access/shipment-model';
 import { toShipmentAnswer, type ShipmentAnswer } from '../data-access/shipment-view';
@@ -18,16 +17,19 @@ const rateable = (carriers: CarrierDoc[]): RatedCarrier[] =>
   carriers.filter((c) => c.tariff && c.active !== false).map((c) => ({ id: c._id, tariff: c.tariff! }));
 
 /**
- * Book each parcel of a packed fulfillment, once: a shipment per parcel, with the cheapest carrier service
+ * Book each parcel of a packed fulfillment, once (as packed, or parcels made from the SKUs' attributes: ships-alone
+ * units each in their own): a shipment per parcel, with the cheapest carrier service
  * that meets the shipping method, its promised transit and the parcel's limits (rate shopping, when carriers
  * have tariffs; else the sandbox carrier). Each booking happens inside its shipment's lock with the shipment
  * id as idempotency key, so a retry after a crash or a timeout gets the same booking, not a second parcel.
  * A failing carrier throws: nothing is stored for that parcel, and the message is retried. A parcel no
  * carrier can take is refused (the order's timeline shows why).
  */
-export async function bookShipment({ shipmentStore, carriers, adapters, promiseDays }: CarrierUseCaseDeps, msg: Message<'shipment.book.v1'>) {
+export async function bookShipment({ shipmentStore, carriers, skuAttributes, adapters, promiseDays }: CarrierUseCaseDeps, msg: Message<'shipment.book.v1'>) {
   const { orderId, fulfillmentId, locationId, shippingAddress, shippingMethod, lines } = msg.data;
-  const parcels: Parcel[] = msg.data.parcels ?? [{ lines, weightGrams: parcelWeightGrams(lines) }];
+  // Weights, measures, dangerous goods and ships-alone come from the SKUs' attributes where the packer gave none.
+  const attributes = await skuAttributes.of(lines.map((l) => l.sku));
+  const parcels = msg.data.parcels ? withHazmat(msg.data.parcels, attributes) : defaultParcels(lines, attributes);
   const known = await carriers.all();
   const offered = rateable(known);
   const promise = promiseOf(shippingMethod, promiseDays);
@@ -73,6 +75,7 @@ export async function bookShipment({ shipmentStore, carriers, adapters, promiseD
         lines: parcel.lines,
         weightGrams: parcel.weightGrams,
         ...(parcel.dimensions ? { dimensions: parcel.dimensions } : {}),
+        ...(parcel.hazmat ? { hazmat: true } : {}),
         ...(shopped?.choice ? { rate: shopped.choice } : {}),
         locationId,
         tracking: [],

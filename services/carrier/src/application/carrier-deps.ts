@@ -4,6 +4,7 @@ import type { CarrierDoc } from '../data-access/carrier-model';
 import type { CarrierRepository } from '../data-access/carrier-repository';
 import type { ShipmentDoc } from '../data-access/shipment-model';
 import type { ShipmentRepository } from '../data-access/shipment-repository';
+import type { SkuAttributesRepository } from '../data-access/sku-attributes';
 
 /** What the carrier's use cases work with: the stores of shipments and carriers, their reads, the carriers' adapters. */
 export interface CarrierUseCaseDeps {
@@ -11,6 +12,7 @@ export interface CarrierUseCaseDeps {
   carrierStore: AggregateStore<CarrierDoc>;
   shipments: ShipmentRepository;
   carriers: CarrierRepository;
+  skuAttributes: SkuAttributesRepository;
   adapters: Record<'sandbox' | 'table', CarrierAdapter>;
   /** SHIPPING_PROMISE_DAYS. */
   promiseDays: Record<string, number>;

@@ -21,6 +21,8 @@ export interface ShipmentDoc extends AggregateDocument {
   lines: Array<{ sku: string; quantity: number }>;
   weightGrams?: number;
   dimensions?: { lengthCm: number; widthCm: number; heightCm: number };
+  /** Holds dangerous goods (a SKU's attribute). */
+  hazmat?: boolean;
   rate?: RateChoice;
   locationId: string;
   tracking: TrackingEntry[];
@@ -57,6 +59,7 @@ const shipmentSchema = new Schema<ShipmentDoc>(
     lines: [{ _id: false, sku: String, quantity: Number }],
     weightGrams: { type: Number },
     dimensions: { type: Schema.Types.Mixed },
+    hazmat: { type: Boolean },
     rate: { type: Schema.Types.Mixed },
     locationId: { type: String, required: true },
     tracking: [{ _id: false, status: String, occurredAt: Date, location: String, receivedAt: Date }],

@@ -18,6 +18,7 @@ export function toShipmentView(s: ShipmentDoc) {
     lines: s.lines,
     ...(s.weightGrams ? { weightGrams: s.weightGrams } : {}),
     ...(s.dimensions ? { dimensions: s.dimensions } : {}),
+    ...(s.hazmat ? { hazmat: true } : {}),
     ...(s.rate ? { rate: s.rate } : {}),
     locationId: s.locationId,
     tracking: s.tracking.map((t) => ({

@@ -38,15 +38,3 @@ export function recordScan(tracking: TrackingEntry[], update: TrackingUpdate, re
   const entry: TrackingEntry = { status: update.status, occurredAt: update.occurredAt, receivedAt, ...(update.location ? { location: update.location } : {}) };
   return { entry, status: currentStatus([...tracking, entry]) };
 }
-
-/** Grams to declare per unit while the catalogue has no weights: carriers need a positive parcel weight. */
-export const DEFAULT_UNIT_WEIGHT_GRAMS = 500;
-
-export function parcelWeightGrams(lines: Array<{ quantity: number }>): number {
-  return (
-    Math.max(
-      1,
-      lines.reduce((sum, l) => sum + l.quantity, 0),
-    ) * DEFAULT_UNIT_WEIGHT_GRAMS
-  );
-}

@@ -1,4 +1,4 @@
-import { currentStatus, isSameUpdate, parcelWeightGrams, recordScan, type TrackingEntry } from '../../src/domain/tracking';
+import { currentStatus, isSameUpdate, recordScan, type TrackingEntry } from '../../src/domain/tracking';
 
 describe('tracking (domain)', () => {
   const at = (iso: string) => new Date(iso);
@@ -24,11 +24,6 @@ describe('tracking (domain)', () => {
     expect(
       isSameUpdate({ status: 'in_transit', occurredAt: at('2025-01-01T10:00:00Z') }, { status: 'exception', occurredAt: at('2025-01-01T10:00:00Z') }),
     ).toBe(false);
-  });
-
-  it('when a parcel has units, then its declared weight is positive and grows with them', () => {
-    expect(parcelWeightGrams([{ quantity: 1 }])).toBeGreaterThan(0);
-    expect(parcelWeightGrams([{ quantity: 2 }, { quantity: 1 }])).toBe(3 * parcelWeightGrams([{ quantity: 1 }]));
   });
 
   describe('recording a scan', () => {

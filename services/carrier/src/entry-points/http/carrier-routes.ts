@@ -3,12 +3,20 @@ import { parseOrThrow, unprocessable } from '@oms/errors';
 import type { Express, Request, Response } from '@oms/http';
 import type { CarrierQueries } from '../../application/carrier-queries';
 import type { ShipmentQueries } from '../../application/shipment-queries';
+import type { SkuAttributeQueries } from '../../application/sku-attribute-queries';
 import { renderLabel } from './label';
 
 const verifyBody = z.object({ signature: z.string().max(1000), body: z.string().max(1_000_000) });
 
 /** Queries and checks for the gateway (internal port only). */
-export function carrierRoutes(app: Express, { shipments, carriers }: { shipments: ShipmentQueries; carriers: CarrierQueries }): void {
+export function carrierRoutes(
+  app: Express,
+  { shipments, carriers, skus }: { shipments: ShipmentQueries; carriers: CarrierQueries; skus: SkuAttributeQueries },
+): void {
+  app.get('/internal/skus/:sku/attributes', async (req: Request<{ sku: string }>, res: Response) => {
+    res.json(await skus.get(req.params.sku));
+  });
+
   app.get('/internal/shipments', async (req: Request, res: Response) => {
     const orderId = typeof req.query.orderId === 'string' ? req.query.orderId : '';
     if (!orderId) throw unprocessable('orderId is required', [{ path: 'orderId', message: 'required' }]);

@@ -3,6 +3,7 @@ import { bookShipment } from '../../application/book-shipment';
 import type { CarrierUseCaseDeps } from '../../application/carrier-deps';
 import { configureCarrier } from '../../application/configure-carrier';
 import { recordTracking } from '../../application/record-tracking';
+import { setSkuAttributes } from '../../application/set-sku-attributes';
 
 /** Every subscription of carrier: each message its queue receives, and the use case it runs. */
 export function carrierSubscriptions(deps: CarrierUseCaseDeps): Subscriptions {
@@ -11,6 +12,7 @@ export function carrierSubscriptions(deps: CarrierUseCaseDeps): Subscriptions {
       'shipment.book.v1': (msg) => bookShipment(deps, msg),
       'shipment.record-tracking.v1': (msg) => recordTracking(deps, msg),
       'carrier.configure.v1': (msg) => configureCarrier(deps, msg),
+      'sku.set-attributes.v1': (msg) => setSkuAttributes(deps, msg),
     },
   };
 }

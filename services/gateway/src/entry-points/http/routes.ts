@@ -15,6 +15,7 @@ import { paymentsRoutes } from './payments';
 import { mapGatewayErrors } from './problems';
 import { returnsRoutes } from './returns';
 import { shipmentsRoutes } from './shipments';
+import { skusRoutes } from './skus';
 import { shopifyWebhookRoutes } from './shopify';
 
 /** Who may call, how often, and the Idempotency-Key guard (see service.ts for how they are built). */
@@ -48,6 +49,7 @@ export function publicApi(deps: GatewayDeps, access: Access): express.Router {
   v1.use(fulfillmentsRoutes(deps));
   v1.use(shipmentsRoutes(deps));
   v1.use(carriersRoutes(deps));
+  v1.use(skusRoutes(deps));
   v1.use(returnsRoutes(deps));
   v1.use(paymentsRoutes(deps));
   v1.use(fraudRoutes(deps));
