@@ -241,6 +241,24 @@ export const events = {
   }),
   /** The parcels left the location with the carrier. */
   'fulfillment.handed-over.v1': z.object({ orderId, fulfillmentId: z.string(), locationId: identifier, actor }),
+  /**
+   * Click & collect: the goods wait at the store. `pickupCode`: what the customer shows at the counter (sent
+   * to the customer by the channel; a new code replaces the last one when it is issued again).
+   */
+  'fulfillment.ready-for-pickup.v1': z.object({
+    orderId,
+    fulfillmentId: z.string(),
+    locationId: identifier,
+    pickupCode: z.string().regex(/^\d{6}$/),
+    readyAt: z.string().datetime(),
+    actor,
+  }),
+  /** The customer collected the order at the store (the code matched). */
+  'fulfillment.collected.v1': z.object({ orderId, fulfillmentId: z.string(), locationId: identifier, actor }),
+  /** Not collected after PICKUP_REMIND_AFTER_DAYS: a reminder is due. */
+  'fulfillment.pickup-overdue.v1': z.object({ orderId, fulfillmentId: z.string(), locationId: identifier, readyAt: z.string().datetime(), days: z.number() }),
+  /** Not collected after PICKUP_CANCEL_AFTER_DAYS: the order is cancelled, its goods go back to the shelf. */
+  'fulfillment.pickup-expired.v1': z.object({ orderId, fulfillmentId: z.string(), locationId: identifier, readyAt: z.string().datetime(), days: z.number() }),
   'fulfillment.cancelled.v1': z.object({ orderId, fulfillmentIds: z.array(z.string()) }),
   /**
    * One parcel booked (a fulfillment packed in several parcels books one shipment each: `parcel` of
@@ -414,6 +432,8 @@ export const commands = {
     shippingAddress: addressSchema,
     shippingMethod: z.string(),
     orderedAt: z.string().datetime().optional(),
+    /** Click & collect: the customer picks it up at the location; no parcel is booked. */
+    pickup: z.boolean().optional(),
   }),
   'fulfillment.cancel.v1': z.object({ orderId }),
   /**
@@ -443,6 +463,17 @@ export const commands = {
   /** `parcels`: how the units are packed (absent: one parcel with every line, its weight unknown). */
   'fulfillment.pack.v1': z.object({ fulfillmentId: z.string(), parcels: z.array(parcelSchema).min(1).max(50).optional(), actor, locations: locationScope }),
   'fulfillment.hand-over.v1': z.object({ fulfillmentId: z.string(), actor, locations: locationScope }),
+  /** Click & collect: the goods are ready at the store; a (new) pickup code is issued. */
+  'fulfillment.mark-ready-for-pickup.v1': z.object({ fulfillmentId: z.string(), actor, locations: locationScope }),
+  /** The customer collects: the code they show must match the last one issued. */
+  'fulfillment.collect.v1': z.object({
+    fulfillmentId: z.string(),
+    code: z.string().regex(/^\d{6}$/, 'must be the 6-digit pickup code'),
+    actor,
+    locations: locationScope,
+  }),
+  /** Sent by fulfillment's own sweep: remind about or expire a pickup waiting too long. */
+  'fulfillment.check-pickup.v1': z.object({ fulfillmentId: z.string() }),
   'fulfillment.report-short-pick.v1': z.object({
     fulfillmentId: z.string(),
     lines: z

@@ -181,6 +181,8 @@ export const ORDER_STATUSES = [
   'awaiting_payment',
   'on_hold',
   'ready_to_fulfill',
+  /** Click & collect: the goods wait at the store for the customer (collected: delivered). */
+  'ready_for_pickup',
   'packed',
   'shipped',
   'in_transit',

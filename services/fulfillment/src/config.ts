@@ -30,6 +30,16 @@ export const configSchema = baseConfigSchema.extend({
         return z.NEVER;
       }
     }),
+  /** Click & collect: days a pickup waits before the customer is reminded (fulfillment.pickup-overdue.v1); fractions allowed. */
+  PICKUP_REMIND_AFTER_DAYS: z.coerce.number().positive().default(3),
+  /** Days a pickup waits before the order is cancelled and its goods go back to the shelf; fractions allowed. */
+  PICKUP_CANCEL_AFTER_DAYS: z.coerce.number().positive().default(7),
+  /** How often fulfillment looks for pickups waiting too long. */
+  PICKUP_SWEEP_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(15 * 60 * 1000),
 });
 
 export type FulfillmentConfig = z.infer<typeof configSchema>;

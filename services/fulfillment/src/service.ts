@@ -7,6 +7,7 @@ import { FulfillmentRepository } from './data-access/fulfillment-repository';
 import { toFulfillmentView } from './data-access/fulfillment-view';
 import { pickListModel } from './data-access/pick-list-model';
 import { fulfillmentRoutes } from './entry-points/http/fulfillment-routes';
+import { pickupSweep } from './entry-points/jobs/pickup-sweep';
 import { fulfillmentSubscriptions } from './entry-points/messages/fulfillment-subscriptions';
 
 /** fulfillment: the warehouse work of an order, one fulfillment per ship-from location, and the pick lists. */
@@ -17,9 +18,13 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     const fulfillments = new FulfillmentRepository(fulfillmentModel(ctx.db), new DayIndex(ctx.db, 'fulfillment_days'));
     const pickLists = pickListModel(ctx.db);
     const store = ctx.aggregates<FulfillmentDoc>({ model: fulfillments.model, lockKey: fulfillmentLockKey, view: toFulfillmentView });
+    const pickupDays = { remind: ctx.config.PICKUP_REMIND_AFTER_DAYS, cancel: ctx.config.PICKUP_CANCEL_AFTER_DAYS };
+    const pickups = pickupSweep({ fulfillments, pickupDays }, ctx.broker, ctx.logger);
+    pickups.start(ctx.config.PICKUP_SWEEP_MS);
     return {
       routes: fulfillmentRoutes(fulfillmentQueries(fulfillments, pickLists)),
-      consumers: fulfillmentSubscriptions({ store, fulfillments, pickLists, handlingHours: ctx.config.HANDLING_HOURS }),
+      consumers: fulfillmentSubscriptions({ store, fulfillments, pickLists, handlingHours: ctx.config.HANDLING_HOURS, redis: ctx.redis, pickupDays }),
+      onStop: () => pickups.stop(),
     };
   },
 };

@@ -187,4 +187,33 @@ describe('fulfillment work queues', () => {
       });
     expect(await send('fulfillment.pack.v1', { fulfillmentId: f.id, actor: 'staff', locations: [loc] })).toMatchObject({ status: 'packed' });
   });
+
+  it('when wrong pickup codes are tried ten times, then collecting is locked until a new code is issued, and the new code collects', async () => {
+    const loc = `st-${randomUUID().slice(0, 8)}`;
+    const orderId = `ord-${randomUUID()}`;
+    await send('fulfillment.open.v1', {
+      orderId,
+      lines: [{ sku: 'SKU-C', quantity: 1, locationId: loc }],
+      shippingAddress: address,
+      shippingMethod: 'pickup',
+      pickup: true,
+      orderedAt: '2026-12-01T08:00:00.000Z',
+    });
+    const [f] = (await getJson(`/internal/fulfillments?orderId=${orderId}`)).body;
+    expect(f).toMatchObject({ pickup: true, shipBy: '2026-12-01T12:00:00.000Z' });
+    const issued = async () => {
+      await send('fulfillment.mark-ready-for-pickup.v1', { fulfillmentId: f.id, actor: 'store-1' });
+      await tap.settle();
+      return tap.events('fulfillment.ready-for-pickup.v1', orderId).pop()!.data.pickupCode as string;
+    };
+    const first = await issued();
+    const collect = (code: string) => commands.send('fulfillment.collect.v1', { fulfillmentId: f.id, code, actor: 'store-1' }, { correlationId: f.id });
+    const wrong = first === '999999' ? '888888' : '999999';
+    for (let i = 0; i < 10; i++) await expect(collect(wrong)).rejects.toMatchObject({ status: 422 });
+    await expect(collect(first)).rejects.toMatchObject({ status: 409, detail: expect.stringContaining('10 wrong pickup codes') });
+    const second = await issued();
+    if (second !== first) await expect(collect(first)).rejects.toMatchObject({ status: 422 });
+    expect(await collect(second)).toMatchObject({ status: 'done', result: { status: 'collected', collectedBy: 'store-1' } });
+    expect((await queue(loc, '&status=collected')).items.map((x: any) => x.id)).toEqual([f.id]);
+  });
 });

@@ -1,4 +1,5 @@
 import type { Model } from 'mongoose';
+import type { Redis } from '@oms/redis';
 import type { AggregateStore } from '@oms/outbox';
 import type { FulfillmentDoc } from '../data-access/fulfillment-model';
 import type { FulfillmentRepository } from '../data-access/fulfillment-repository';
@@ -10,4 +11,8 @@ export interface FulfillmentUseCaseDeps {
   fulfillments: FulfillmentRepository;
   pickLists: Model<PickListDoc>;
   handlingHours: Record<string, number>;
+  /** Counts wrong pickup codes (a lockout against guessing). */
+  redis: Redis;
+  /** PICKUP_REMIND_AFTER_DAYS and PICKUP_CANCEL_AFTER_DAYS. */
+  pickupDays: { remind: number; cancel: number };
 }

@@ -9,7 +9,7 @@ import type { FulfillmentUseCaseDeps } from './fulfillment-deps';
  * opens only the missing ones, and one that exists already (the order sent again) stays as it is.
  */
 export async function openFulfillment({ store, handlingHours }: FulfillmentUseCaseDeps, msg: Message<'fulfillment.open.v1'>) {
-  const { orderId, lines, shippingAddress, shippingMethod, orderedAt } = msg.data;
+  const { orderId, lines, shippingAddress, shippingMethod, orderedAt, pickup } = msg.data;
   const opened: string[] = [];
   for (const [locationId, locationLines] of groupLinesByLocation(lines)) {
     const id = fulfillmentId(orderId, locationId);
@@ -25,6 +25,7 @@ export async function openFulfillment({ store, handlingHours }: FulfillmentUseCa
           lines: locationLines,
           shippingAddress,
           shippingMethod,
+          ...(pickup ? { pickup } : {}),
           shipBy,
           ...queueFields({ locationId, shipBy }, 'open'),
           createdAt: now,

@@ -19,6 +19,17 @@ export interface FulfillmentDoc extends AggregateDocument {
   /** The day of `shipBy`: the done queues are read one day at a time. */
   queueDay: string;
   orderHold?: OrderHold;
+  /** Click & collect: picked up by the customer at this location. */
+  pickup?: boolean;
+  readyAt?: Date;
+  readyBy?: string;
+  /** The hash of the last pickup code issued (the code itself goes to the customer only). */
+  pickupCodeHash?: string;
+  pickupRemindedAt?: Date;
+  /** Not collected in time: the order was told to cancel. */
+  pickupExpiredAt?: Date;
+  collectedAt?: Date;
+  collectedBy?: string;
   pickListId?: string;
   pickedAt?: Date;
   pickedBy?: string;
@@ -74,6 +85,14 @@ const fulfillmentSchema = new Schema(
     queue: { type: String, required: true },
     queueDay: { type: String, required: true },
     orderHold: { type: Schema.Types.Mixed },
+    pickup: { type: Boolean },
+    readyAt: { type: Date },
+    readyBy: { type: String },
+    pickupCodeHash: { type: String },
+    pickupRemindedAt: { type: Date },
+    pickupExpiredAt: { type: Date },
+    collectedAt: { type: Date },
+    collectedBy: { type: String },
     pickListId: { type: String },
     pickedAt: { type: Date },
     pickedBy: { type: String },
@@ -93,6 +112,8 @@ fulfillmentSchema.index({ orderId: 1, locationId: 1 }, { unique: true });
 // The work queues: a whole active queue by `queue`, a done one day by day by `queue` and `queueDay`.
 fulfillmentSchema.index({ queue: 1, queueDay: 1 });
 fulfillmentSchema.index({ pickListId: 1 }, { sparse: true });
+// The pickup sweep: every fulfillment waiting for its customer.
+fulfillmentSchema.index({ status: 1 });
 
 export function fulfillmentModel(db: Connection): FulfillmentModel {
   return db.model<FulfillmentDoc>('Fulfillment', fulfillmentSchema, 'fulfillments');

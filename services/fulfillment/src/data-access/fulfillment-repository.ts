@@ -84,17 +84,28 @@ export class FulfillmentRepository {
     return [...taken, ...open.filter((f) => !taken.some((t) => t._id === f._id))];
   }
 
+  /**
+   * Every fulfillment waiting for its customer, at any location: `status` is an equality FerretDB pushes
+   * down, and what waits at once is the stores' shelves of pickups, not the history.
+   */
+  waitingForPickup(): Promise<Array<Pick<FulfillmentDoc, '_id' | 'readyAt' | 'pickupRemindedAt' | 'pickupExpiredAt'>>> {
+    return this.model
+      .find({ status: 'ready_for_pickup' }, { readyAt: 1, pickupRemindedAt: 1, pickupExpiredAt: 1 })
+      .lean<Array<Pick<FulfillmentDoc, '_id' | 'readyAt' | 'pickupRemindedAt' | 'pickupExpiredAt'>>>()
+      .exec();
+  }
+
   inPickList(pickListId: string): Promise<FulfillmentDoc[]> {
     return this.model.find({ pickListId }, HIDDEN).lean<FulfillmentDoc[]>().exec();
   }
 
   /**
-   * The fulfillments a cancel of the order may change: the open ones, and those `messageId` changed already,
+   * The fulfillments a cancel of the order may change: those not packed or collected (isCancellable), and those `messageId` changed already,
    * so that a redelivery of the cancel still publishes what their change stored.
    */
   async cancelCandidates(orderId: string, messageId: string): Promise<string[]> {
     const docs = await this.model
-      .find({ orderId, $or: [{ status: { $in: ['open', 'picking'] } }, { processed: messageId }] }, { _id: 1 })
+      .find({ orderId, $or: [{ status: { $in: ['open', 'picking', 'ready_for_pickup'] } }, { processed: messageId }] }, { _id: 1 })
       .sort({ locationId: 1 })
       .lean<Array<{ _id: string }>>();
     return docs.map((d) => d._id);

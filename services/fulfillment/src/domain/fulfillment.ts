@@ -1,15 +1,18 @@
 import type { Parcel } from '@oms/contracts';
 import { Refusal, type FieldError } from '@oms/errors';
 
-/** open → picking → packed → handed_over; `cancelled` from open or picking. */
-export const FULFILLMENT_STATUSES = ['open', 'picking', 'packed', 'handed_over', 'cancelled'] as const;
+/**
+ * open → picking → packed → handed_over; click & collect: open → picking → ready_for_pickup → collected;
+ * `cancelled` from open, picking or ready_for_pickup.
+ */
+export const FULFILLMENT_STATUSES = ['open', 'picking', 'packed', 'handed_over', 'ready_for_pickup', 'collected', 'cancelled'] as const;
 export type FulfillmentStatus = (typeof FULFILLMENT_STATUSES)[number];
 
 /**
  * Work still to do at a location. A queue of these holds what is in flight, however long the history, so
  * it is read whole; the done statuses grow with history and are read day by day (docs/fulfillment.md).
  */
-export const ACTIVE_STATUSES: readonly FulfillmentStatus[] = ['open', 'picking', 'packed'];
+export const ACTIVE_STATUSES: readonly FulfillmentStatus[] = ['open', 'picking', 'packed', 'ready_for_pickup'];
 export const isActive = (status: FulfillmentStatus) => ACTIVE_STATUSES.includes(status);
 
 export interface FulfillmentLine {
@@ -33,6 +36,8 @@ interface Workable {
   status: FulfillmentStatus;
   lines: FulfillmentLine[];
   orderHold?: OrderHold;
+  /** Click & collect: the customer picks it up here; nothing is packed for a carrier. */
+  pickup?: boolean;
 }
 
 /**
@@ -104,6 +109,8 @@ export type PackDecision = { kind: 'pack' } | { kind: 'already-packed' };
 export function decidePack(f: Workable, id: string, parcels?: Parcel[]): PackDecision {
   if (f.status === 'cancelled') throw new Refusal('conflict', `fulfillment ${id} is cancelled and cannot be packed`);
   if (f.status === 'packed' || f.status === 'handed_over') return { kind: 'already-packed' };
+  if (f.pickup)
+    throw new Refusal('conflict', `fulfillment ${id} is a click & collect order: nothing is packed for a carrier; mark it ready for pickup instead`);
   refuseIfHeld(f, id, 'packed');
   if (parcels) {
     const errors = parcelErrors(f.lines, parcels);
@@ -137,8 +144,38 @@ export function decideHandOver(f: Workable, id: string): 'hand-over' | 'already-
   return 'hand-over';
 }
 
-/** Only work not packed yet is cancelled: a packed parcel stays packed (it is dealt with as a return to stock). */
-export const isCancellable = (fulfillment: { status: FulfillmentStatus }): boolean => fulfillment.status === 'open' || fulfillment.status === 'picking';
+/**
+ * Only work not packed yet is cancelled: a packed parcel stays packed (it is dealt with as a return to
+ * stock). Goods waiting for pickup go back to the shelf.
+ */
+export const isCancellable = (fulfillment: { status: FulfillmentStatus }): boolean =>
+  fulfillment.status === 'open' || fulfillment.status === 'picking' || fulfillment.status === 'ready_for_pickup';
+
+/**
+ * Click & collect: picked goods are put out for the customer, with a new pickup code each time (asked again,
+ * the customer gets a new code: the last one is the one that counts). Not while the order is held.
+ */
+export function decideReadyForPickup(f: Workable, id: string): void {
+  if (!f.pickup) throw new Refusal('conflict', `fulfillment ${id} ships with a carrier: pack it instead`);
+  if (f.status !== 'open' && f.status !== 'picking' && f.status !== 'ready_for_pickup')
+    throw new Refusal('conflict', `fulfillment ${id} is ${f.status}: it cannot be made ready for pickup`);
+  refuseIfHeld(f, id, 'made ready for pickup');
+}
+
+/** Collecting is idempotent once collected; before that only goods waiting for pickup can be collected. */
+export function decideCollect(f: Workable, id: string): 'collect' | 'already-collected' {
+  if (f.status === 'collected') return 'already-collected';
+  if (f.status !== 'ready_for_pickup') throw new Refusal('conflict', `fulfillment ${id} is ${f.status}: only goods ready for pickup can be collected`);
+  return 'collect';
+}
+
+/** What is due for a pickup waiting since `readyAt`: a reminder after `remindDays`, cancelling after `cancelDays`. */
+export function pickupDue(readyAt: Date, now: Date, days: { remind: number; cancel: number }, done: { reminded: boolean }): 'expire' | 'remind' | undefined {
+  const waited = (now.getTime() - readyAt.getTime()) / 86_400_000;
+  if (waited >= days.cancel) return 'expire';
+  if (waited >= days.remind && !done.reminded) return 'remind';
+  return undefined;
+}
 
 /** A newer hold state than the one kept (by the order's version), or none when this one is old news. */
 export function nextOrderHold(current: OrderHold | undefined, update: OrderHold): OrderHold | undefined {

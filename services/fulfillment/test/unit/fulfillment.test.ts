@@ -1,5 +1,9 @@
 import { Refusal } from '@oms/errors';
+import { codeMatches, hashPickupCode, newPickupCode } from '../../src/domain/pickup-code';
 import {
+  decideCollect,
+  decideReadyForPickup,
+  pickupDue,
   decideHandOver,
   decidePack,
   decidePick,
@@ -216,5 +220,46 @@ describe('short pick (domain)', () => {
     expect(() => decideShortPick({ status: 'open', lines }, 'f1', [{ sku: 'Z', missing: 1 }])).toThrow(
       expect.objectContaining({ kind: 'invalid', status: 422, errors: [{ path: 'lines.0.sku', message: expect.any(String) }] }),
     );
+  });
+});
+
+describe('click & collect (domain)', () => {
+  const lines = [{ sku: 'A', quantity: 1 }];
+
+  it('when a pickup is made ready, then only pickup work not yet collected can be; packing it for a carrier is refused', () => {
+    expect(() => decideReadyForPickup({ status: 'picking', lines, pickup: true }, 'f1')).not.toThrow();
+    expect(() => decideReadyForPickup({ status: 'ready_for_pickup', lines, pickup: true }, 'f1')).not.toThrow();
+    expect(() => decideReadyForPickup({ status: 'open', lines }, 'f1')).toThrow(expect.objectContaining({ kind: 'conflict' }));
+    expect(() => decideReadyForPickup({ status: 'collected', lines, pickup: true }, 'f1')).toThrow(expect.objectContaining({ kind: 'conflict' }));
+    expect(() => decidePack({ status: 'open', lines, pickup: true }, 'f1')).toThrow(
+      expect.objectContaining({ detail: expect.stringContaining('click & collect') }),
+    );
+  });
+
+  it('when goods are collected, then once, and only when they wait for pickup', () => {
+    expect(decideCollect({ status: 'ready_for_pickup', lines, pickup: true }, 'f1')).toBe('collect');
+    expect(decideCollect({ status: 'collected', lines, pickup: true }, 'f1')).toBe('already-collected');
+    expect(() => decideCollect({ status: 'open', lines, pickup: true }, 'f1')).toThrow(expect.objectContaining({ kind: 'conflict' }));
+  });
+
+  it('when a pickup waits, then a reminder is due once after the remind days and the expiry after the cancel days', () => {
+    const ready = new Date('2026-12-01T10:00:00Z');
+    const at = (days: number) => new Date(ready.getTime() + days * 86_400_000);
+    const days = { remind: 3, cancel: 7 };
+    expect(pickupDue(ready, at(2.9), days, { reminded: false })).toBeUndefined();
+    expect(pickupDue(ready, at(3), days, { reminded: false })).toBe('remind');
+    expect(pickupDue(ready, at(5), days, { reminded: true })).toBeUndefined();
+    expect(pickupDue(ready, at(7), days, { reminded: true })).toBe('expire');
+  });
+
+  it('when a pickup code is issued, then it is 6 digits, only its hash is kept, and only that code of that fulfillment matches', () => {
+    const code = newPickupCode();
+    expect(code).toMatch(/^\d{6}$/);
+    const hash = hashPickupCode('f1', code);
+    expect(hash).not.toContain(code);
+    expect(codeMatches('f1', code, hash)).toBe(true);
+    expect(codeMatches('f2', code, hash)).toBe(false);
+    expect(codeMatches('f1', code === '000000' ? '000001' : '000000', hash)).toBe(false);
+    expect(codeMatches('f1', code, undefined)).toBe(false);
   });
 });

@@ -6,7 +6,8 @@ export const TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> 
   pending: ['awaiting_payment', 'on_hold', 'ready_to_fulfill', 'cancelled', 'rejected'],
   awaiting_payment: ['pending', 'on_hold', 'cancelled', 'rejected'],
   on_hold: ['pending', 'ready_to_fulfill', 'cancelled', 'rejected'],
-  ready_to_fulfill: ['packed', 'on_hold', 'cancelled'],
+  ready_to_fulfill: ['packed', 'ready_for_pickup', 'on_hold', 'cancelled'],
+  ready_for_pickup: ['delivered', 'cancelled'],
   packed: ['shipped'],
   shipped: ['in_transit', 'partially_delivered', 'delivered', 'returned'],
   in_transit: ['partially_delivered', 'delivered', 'returned'],
@@ -17,8 +18,8 @@ export const TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> 
   rejected: [],
 };
 
-/** Statuses from which an order can still be cancelled (nothing has left the warehouse shelf yet). */
-export const CANCELLABLE: readonly OrderStatus[] = ['received', 'pending', 'awaiting_payment', 'on_hold', 'ready_to_fulfill'];
+/** Statuses from which an order can still be cancelled (nothing has left the warehouse shelf, or the store, yet). */
+export const CANCELLABLE: readonly OrderStatus[] = ['received', 'pending', 'awaiting_payment', 'on_hold', 'ready_to_fulfill', 'ready_for_pickup'];
 
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
   return TRANSITIONS[from].includes(to);

@@ -115,12 +115,13 @@ export function releaseWhenReady(order: OrderState, change: OrderChange, fact: P
         shippingAddress: change.set.shippingAddress ?? order.shippingAddress,
         shippingMethod: order.shipping.method,
         orderedAt: order.createdAt,
+        ...(order.shipping.pickupLocationId ? { pickup: true } : {}),
       },
     });
 }
 
 /** Fulfillments the warehouse may still work on: a hold of the order must reach them. */
-const WORKABLE = new Set(['open', 'picking', 'packed']);
+const WORKABLE = new Set(['open', 'picking', 'packed', 'ready_for_pickup']);
 
 /**
  * The order went on hold or came off it while the warehouse has its work: tell fulfillment, so that a held

@@ -51,7 +51,11 @@ export interface OrderState extends CanonicalOrder {
   /** The keys of the current reservation and payment check (a new one after each change of lines or amount). */
   checkKeys: CheckKeys;
   allocation: AllocatedLine[];
-  fulfillments: Array<{ id: string; locationId: string; status: 'open' | 'picking' | 'packed' | 'handed_over' | 'cancelled' }>;
+  fulfillments: Array<{
+    id: string;
+    locationId: string;
+    status: 'open' | 'picking' | 'packed' | 'handed_over' | 'ready_for_pickup' | 'collected' | 'cancelled';
+  }>;
   /** One per parcel; `parcels`: how many parcels its fulfillment was packed in (absent before parcels: 1). */
   shipments: Array<{ id: string; fulfillmentId?: string; parcels?: number; carrierId?: string; trackingNumber: string; status: string }>;
   /** `refund_failed`: the payment provider refused the refund (command.refused.v1); see the timeline for why. */

@@ -1,4 +1,4 @@
-import type { OrderStatus } from '@oms/contracts';
+import { queueDefinition, type OrderStatus } from '@oms/contracts';
 import type { OrderState } from '../../src/domain/order';
 import { syncFulfillmentHold } from '../../src/domain/order-steps';
 import { reactTo, REACTIONS } from '../../src/domain/reactions';
@@ -30,7 +30,7 @@ const scan = (status: 'in_transit' | 'delivered' | 'returned_to_sender' | 'out_f
 
 describe('the order process reactions', () => {
   it('when the reactions are listed, then there is exactly one per event of ingestion.order-progress', () => {
-    expect(Object.keys(REACTIONS)).toHaveLength(28);
+    expect(Object.keys(REACTIONS).sort()).toEqual([...(queueDefinition('ingestion.order-progress').events ?? [])].sort());
   });
 
   describe('stock and payment checks', () => {
@@ -507,6 +507,43 @@ describe('the order process reactions', () => {
       const scanned = reactTo(order, scan('delivered'));
       expect(statusOf(order, scanned)).toBe(status);
       expect(scanned.send).toEqual([]);
+    });
+  });
+
+  describe('click & collect', () => {
+    const pickupOrder = (overrides: Partial<OrderState> = {}) =>
+      orderIn({
+        status: 'ready_to_fulfill',
+        checks: { stock: 'reserved', payment: 'approved' },
+        fulfillments: [{ id: 'f-1', locationId: 'store-1', status: 'picking' }],
+        ...overrides,
+      });
+    const pickupFact = <T extends 'fulfillment.ready-for-pickup.v1' | 'fulfillment.collected.v1' | 'fulfillment.pickup-expired.v1'>(
+      type: T,
+      extra: object = {},
+    ) => fact(type, { orderId: ID, fulfillmentId: 'f-1', locationId: 'store-1', actor: 'store-staff', ...extra } as never, 'fulfillment');
+
+    it('when the goods are ready at the store, then the order waits for pickup, and the code stays out of the timeline', () => {
+      const change = reactTo(pickupOrder(), pickupFact('fulfillment.ready-for-pickup.v1', { pickupCode: '123456', readyAt: '2026-12-06T10:00:00.000Z' }));
+      expect(change.set.status).toBe('ready_for_pickup');
+      expect(change.set.fulfillments).toEqual([{ id: 'f-1', locationId: 'store-1', status: 'ready_for_pickup' }]);
+      expect(JSON.stringify(change.timeline)).not.toContain('123456');
+    });
+
+    it('when the customer collects, then the order is delivered, the money taken and the goods leave the stock', () => {
+      const change = reactTo(pickupOrder({ status: 'ready_for_pickup' }), pickupFact('fulfillment.collected.v1'));
+      expect(change.set.status).toBe('delivered');
+      expect(sentTypes(change)).toEqual(['order.status-changed.v1', 'payment.capture.v1', 'stock.consume.v1', 'order.delivered.v1']);
+    });
+
+    it('when a pickup is not collected in time, then the order is cancelled: stock released, authorization voided, the store’s work cancelled', () => {
+      const change = reactTo(
+        pickupOrder({ status: 'ready_for_pickup' }),
+        pickupFact('fulfillment.pickup-expired.v1', { readyAt: '2026-12-01T10:00:00.000Z', days: 7 }),
+      );
+      expect(change.set.status).toBe('cancelled');
+      expect(sentTypes(change)).toEqual(['order.status-changed.v1', 'stock.release.v1', 'payment.void.v1', 'fulfillment.cancel.v1']);
+      expect(change.timeline[0]).toMatchObject({ type: 'pickup_expired', detail: 'not collected at store-1 within 7 days' });
     });
   });
 

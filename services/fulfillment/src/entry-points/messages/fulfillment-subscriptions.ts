@@ -6,6 +6,7 @@ import { handOver } from '../../application/hand-over';
 import { openFulfillment } from '../../application/open-fulfillment';
 import { packFulfillment } from '../../application/pack-fulfillment';
 import { pickFulfillment } from '../../application/pick-fulfillment';
+import { checkPickup, collect, markReadyForPickup } from '../../application/pickup';
 import { reportShortPick } from '../../application/report-short-pick';
 import { setOrderHold } from '../../application/set-order-hold';
 
@@ -19,6 +20,9 @@ export function fulfillmentSubscriptions(deps: FulfillmentUseCaseDeps): Subscrip
       'fulfillment.pick.v1': (msg) => pickFulfillment(deps, msg),
       'fulfillment.pack.v1': (msg) => packFulfillment(deps, msg),
       'fulfillment.hand-over.v1': (msg) => handOver(deps, msg),
+      'fulfillment.mark-ready-for-pickup.v1': (msg) => markReadyForPickup(deps, msg),
+      'fulfillment.collect.v1': (msg) => collect(deps, msg),
+      'fulfillment.check-pickup.v1': (msg) => checkPickup(deps, msg),
       'fulfillment.report-short-pick.v1': (msg) => reportShortPick(deps, msg),
       'fulfillment.cancel.v1': (msg) => cancelFulfillments(deps, msg),
     },

@@ -18,12 +18,15 @@ import { principalOf, requireOps } from './auth';
 import { commandRoute } from './command-route';
 
 const fulfillmentParams = z.object({ id: pathId });
-const FULFILLMENT_STATUSES = ['open', 'picking', 'packed', 'handed_over', 'cancelled'] as const;
+const FULFILLMENT_STATUSES = ['open', 'picking', 'packed', 'handed_over', 'ready_for_pickup', 'collected', 'cancelled'] as const;
 const listQuery = z
   .object({
     orderId: pathId.optional().describe("An order's fulfillments (ops only); or give locationId for a location's work queue"),
     locationId: identifier.optional().describe('The location whose work queue to list (ops, or a key with location:<id>)'),
-    status: z.enum(FULFILLMENT_STATUSES).optional().describe('The queue: open (default), picking, packed, handed_over or cancelled'),
+    status: z
+      .enum(FULFILLMENT_STATUSES)
+      .optional()
+      .describe('The queue: open (default), picking, packed, handed_over, ready_for_pickup, collected or cancelled'),
     sort: z.enum(['shipBy', '-shipBy']).optional().describe('By ship-by time: shipBy (what must leave first, first; default) or -shipBy'),
     cursor: z.string().min(1).max(1000).optional().describe('nextCursor of the previous page'),
     limit: z.coerce.number().int().min(1).max(200).optional().describe('Page size, 1-200, default 50'),
@@ -32,6 +35,7 @@ const listQuery = z
 const shortPickBody = commands['fulfillment.report-short-pick.v1'].pick({ lines: true });
 const pickBody = commands['fulfillment.pick.v1'].pick({ lines: true });
 const packBody = commands['fulfillment.pack.v1'].pick({ parcels: true }).strict();
+const collectBody = commands['fulfillment.collect.v1'].pick({ code: true }).strict();
 const pickListBody = commands['fulfillment.create-pick-list.v1'].pick({ locationId: true, maxFulfillments: true }).strict();
 // Owned by the fulfillment service: documented loosely, its fields are that service's contract.
 const fulfillmentView = z.object({ id: z.string(), status: z.string() }).loose().describe('A fulfillment: what one location ships for an order');
@@ -208,6 +212,52 @@ export function fulfillmentsRoutes(deps: GatewayDeps): express.Router {
       };
     },
     pending: ({ fulfillmentId }) => ({ id: fulfillmentId, status: 'hand_over_requested' }),
+  });
+
+  commandRoute(router, deps, {
+    method: 'post',
+    path: '/fulfillments/:id/ready-for-pickup',
+    summary:
+      'Click & collect: the goods are ready at the store; a new 6-digit pickup code goes to the customer (in fulfillment.ready-for-pickup.v1, never in this answer). Asked again, a new code replaces the last.',
+    tags: ['fulfillment'],
+    params: fulfillmentParams,
+    errors: [409],
+    responses: {
+      200: { description: 'Ready for pickup', schema: fulfillmentView },
+      202: { description: 'Queued; it will be carried out', schema: z.object({ id: z.string(), status: z.literal('ready_for_pickup_requested') }) },
+    },
+    command: ({ params }, res) => {
+      const principal = principalOf(res);
+      return {
+        type: 'fulfillment.mark-ready-for-pickup.v1',
+        data: { fulfillmentId: params.id, actor: principal.actor, ...locationScope(principal) },
+        correlationId: params.id,
+      };
+    },
+    pending: ({ fulfillmentId }) => ({ id: fulfillmentId, status: 'ready_for_pickup_requested' }),
+  });
+
+  commandRoute(router, deps, {
+    method: 'post',
+    path: '/fulfillments/:id/collect',
+    summary: 'The customer collects at the store, showing the pickup code: the order is delivered and paid. 10 wrong codes lock it until a new code is issued.',
+    tags: ['fulfillment'],
+    params: fulfillmentParams,
+    body: collectBody,
+    errors: [409],
+    responses: {
+      200: { description: 'Collected', schema: fulfillmentView },
+      202: { description: 'Queued; it will be carried out', schema: z.object({ id: z.string(), status: z.literal('collect_requested') }) },
+    },
+    command: ({ params, body }, res) => {
+      const principal = principalOf(res);
+      return {
+        type: 'fulfillment.collect.v1',
+        data: { fulfillmentId: params.id, code: body.code, actor: principal.actor, ...locationScope(principal) },
+        correlationId: params.id,
+      };
+    },
+    pending: ({ fulfillmentId }) => ({ id: fulfillmentId, status: 'collect_requested' }),
   });
 
   commandRoute(router, deps, {

@@ -20,6 +20,7 @@ import {
   paymentReview,
   paymentVoided,
 } from './payment';
+import { fulfillmentCollected, fulfillmentPickupExpired, fulfillmentPickupOverdue, fulfillmentReadyForPickup } from './pickup';
 import type { Reaction } from './reaction';
 import { commandRefused } from './refusals';
 import { returnOpened, returnReceived } from './returns';
@@ -53,6 +54,10 @@ export const REACTIONS: { [T in OrderEventType]: Reaction<T> } = {
   'fulfillment.picked.v1': fulfillmentPicked,
   'fulfillment.packed.v1': fulfillmentPacked,
   'fulfillment.handed-over.v1': fulfillmentHandedOver,
+  'fulfillment.ready-for-pickup.v1': fulfillmentReadyForPickup,
+  'fulfillment.collected.v1': fulfillmentCollected,
+  'fulfillment.pickup-overdue.v1': fulfillmentPickupOverdue,
+  'fulfillment.pickup-expired.v1': fulfillmentPickupExpired,
   'fulfillment.short-picked.v1': fulfillmentShortPicked,
   'fulfillment.cancelled.v1': fulfillmentCancelled,
   'shipment.booked.v1': shipmentBooked,

@@ -1,4 +1,4 @@
-import { needsAuthorization, orderTotals, paymentFlowOf, type Fact } from '@oms/contracts';
+import { needsAuthorization, orderTotals, paymentFlowOf, type Fact, type MessageType } from '@oms/contracts';
 import type { OrderChange, OrderState } from '../order';
 import { entry, money, moveTo } from '../order-steps';
 import type { Reaction } from './reaction';
@@ -55,10 +55,15 @@ export function everyParcelDelivered(order: Pick<OrderState, 'fulfillments'>, sh
  * The first parcel is on its way: take the authorized money (the whole amount due; a later parcel of a split
  * order takes nothing more). Payments no provider holds (invoice, marketplace) have nothing to take.
  */
-function captureAtShipment(order: OrderState, change: OrderChange, fact: ShipmentFact): void {
+export function captureAtShipment(
+  order: OrderState,
+  change: OrderChange,
+  fact: Pick<Fact<MessageType>, 'occurredAt' | 'producer'>,
+  when = 'at shipment',
+): void {
   if ((change.set.checks ?? order.checks).payment !== 'approved') return;
   if (!needsAuthorization(paymentFlowOf(order.payment.method), order.payment.amount)) return;
-  change.timeline.push(entry(fact, 'payment_capture_requested', `${money(order.payment.amount, order.currency)} at shipment`, { service: 'ingestion' }));
+  change.timeline.push(entry(fact, 'payment_capture_requested', `${money(order.payment.amount, order.currency)} ${when}`, { service: 'ingestion' }));
   change.send.push({ type: 'payment.capture.v1', data: { orderId: order.checkKeys.payment, amount: order.payment.amount, currency: order.currency } });
 }
 
@@ -101,7 +106,7 @@ export const shipmentTrackingUpdated: Reaction<'shipment.tracking-updated.v1'> =
  * discount and with its tax when taxes came on top, rounded down (refunding every unit never pays back more
  * than the line cost); and for shipping, its price less its discounts, with its tax likewise.
  */
-function paidForReturns(order: OrderState): { lines: Array<{ sku: string; quantity: number; unitPrice: number }>; shippingPaid: number } {
+export function paidForReturns(order: OrderState): { lines: Array<{ sku: string; quantity: number; unitPrice: number }>; shippingPaid: number } {
   const totals = orderTotals(order);
   const taxOnTop = (tax: number) => (totals.taxesIncluded ? 0 : tax);
   const lines = order.lines.map(({ sku, quantity }, i) => ({
