@@ -173,6 +173,8 @@ export const events = {
     lines: z.array(allocatedLine),
     unfilled: z.array(z.object({ sku, missing: quantity })),
     reason: z.string(),
+    /** With `unfilled`: what the customer can choose per unfilled line (POST /v1/orders/{id}/decisions). */
+    options: z.array(shortLineOptions).optional(),
   }),
   /** Short, and queued: reserved (stock.reserved.v1) as soon as stock arrives, first in, first out. */
   'stock.backordered.v1': z.object({ orderId, lines: z.array(z.object({ sku, requested: quantity, available: z.number().int() })) }),
@@ -371,6 +373,12 @@ export const commands = {
     shipTo: z.object({ country: z.string(), postalCode: z.string() }).optional(),
     excludeLocationIds: z.array(identifier),
   }),
+  /** Add lines to an order's reservation (a substitute chosen after a short pick): reported by stock.reallocated.v1. */
+  'stock.supplement.v1': z.object({
+    orderId,
+    lines: z.array(skuQuantity).min(1).max(500),
+    shipTo: z.object({ country: z.string(), postalCode: z.string() }).optional(),
+  }),
   'stock.consume.v1': z.object({ orderId }),
   'stock.restock.v1': z.object({
     orderId,
@@ -436,6 +444,14 @@ export const commands = {
     pickup: z.boolean().optional(),
   }),
   'fulfillment.cancel.v1': z.object({ orderId }),
+  /** More lines for the order's fulfillment at a location (a substitute): merged into an open one, or a new one opened. */
+  'fulfillment.add-lines.v1': z.object({
+    orderId,
+    locationId: identifier,
+    lines: z.array(skuQuantity).min(1).max(500),
+    shippingAddress: addressSchema,
+    shippingMethod: z.string(),
+  }),
   /**
    * The order went on hold (`held`) or came off it, as the order's `version` (its count of timeline entries)
    * says: an older version than the one stored is ignored, so the commands may arrive in any order. A held

@@ -75,6 +75,7 @@ export const QUEUES = [
       'stock.record-movements.v1',
       'location.upsert.v1',
       'stock.short-pick.v1',
+      'stock.supplement.v1',
       'stock.set-levels.v1',
       'sku.configure.v1',
       'stock.expect.v1',
@@ -100,6 +101,7 @@ export const QUEUES = [
     commands: [
       'fulfillment.open.v1',
       'fulfillment.cancel.v1',
+      'fulfillment.add-lines.v1',
       'fulfillment.set-order-hold.v1',
       'fulfillment.create-pick-list.v1',
       'fulfillment.pick.v1',

@@ -350,7 +350,14 @@ export function inventorySuite(shared: () => Cluster): void {
         const o = await orderOf(second);
         return o.status === 'on_hold' && o;
       }, 30000);
-      expect(held.holds).toEqual([expect.objectContaining({ reason: 'stock_short', detail: expect.stringContaining('1 × SP-2 missing') })]);
+      expect(held.holds).toEqual([
+        expect.objectContaining({
+          reason: 'customer_decision',
+          detail: expect.stringContaining('1 × SP-2 missing'),
+          missing: [{ sku: 'SP-2', missing: 1 }],
+          options: [expect.objectContaining({ sku: 'SP-2', canCancelLine: true })],
+        }),
+      ]);
       expect(await stock('SP-2')).toMatchObject({ onHand: 1, reserved: 1 });
     });
 

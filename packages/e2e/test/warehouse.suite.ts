@@ -52,6 +52,13 @@ export function warehouseSuite(shared: () => Cluster): void {
       for (const id of [north, south]) await api().put(`/v1/locations/${id}`).set(ops()).send({ name: id, type: 'warehouse' }).expect(200);
       await api().post('/v1/inventory/movements').set(ops()).send({ sku: 'WH-LAMP', locationId: north, quantity: 10, type: 'receipt' }).expect(201);
       await api().post('/v1/inventory/movements').set(ops()).send({ sku: 'WH-RUG', locationId: north, quantity: 2, type: 'receipt' }).expect(201);
+      await api().post('/v1/inventory/movements').set(ops()).send({ sku: 'WH-CUP', locationId: north, quantity: 4, type: 'receipt' }).expect(201);
+      await api().post('/v1/inventory/movements').set(ops()).send({ sku: 'WH-CUP-XL', locationId: north, quantity: 5, type: 'receipt' }).expect(201);
+      await api()
+        .put('/v1/inventory/WH-CUP/settings')
+        .set(ops())
+        .send({ leadTimeDays: 5, substitutes: ['WH-CUP-XL'] })
+        .expect(200);
       northKey = await keyFor(`location:${north}`);
       southKey = await keyFor(`location:${south}`);
     }, 120000);
@@ -122,14 +129,81 @@ export function warehouseSuite(shared: () => Cluster): void {
         .set(northKey)
         .send({ lines: [{ sku: 'WH-RUG', quantity: 1 }] })
         .expect(200);
-      await waitFor(id, (o) => o.status === 'on_hold' && o.holds.some((h: any) => h.reason === 'stock_short'));
+      await waitFor(id, (o) => o.status === 'on_hold' && o.holds.some((h: any) => h.reason === 'customer_decision'));
       const held = await eventually(async () => {
         const now = await fulfillmentOf(id);
         return now.orderOnHold === true && now;
       }, 15000);
       expect(held).toMatchObject({ status: 'picking', lines: [{ sku: 'WH-RUG', quantity: 1 }] });
       const refused = await api().post(`/v1/fulfillments/${f.id}/pack`).set(northKey).send({}).expect(409);
-      expect(refused.body.detail).toContain('on hold (stock_short)');
+      expect(refused.body.detail).toContain('on hold (customer_decision)');
+    });
+
+    /** An order of 2 cups whose pick finds only 1, nothing elsewhere: held for the customer's decision. */
+    const shortOfOneCup = async (externalId: string) => {
+      const id = await place(externalId, 'WH-CUP', 2);
+      const f = await fulfillmentOf(id);
+      await api()
+        .post(`/v1/fulfillments/${f.id}/pick`)
+        .set(northKey)
+        .send({ lines: [{ sku: 'WH-CUP', quantity: 1 }] })
+        .expect(200);
+      const held = await waitFor(id, (o) => o.status === 'on_hold' && o.holds.some((h: any) => h.reason === 'customer_decision'));
+      return { id, f, held };
+    };
+    const payment = (orderId: string) =>
+      eventually(async () => {
+        const [p] = (await api().get(`/v1/payments?orderId=${orderId}`).set(ops()).expect(200)).body;
+        return p?.status === 'captured' && p;
+      }, 30000);
+
+    it('when a short pick leaves a line unfilled and the customer drops it, then the order ships the rest and captures less (the partial refund)', async () => {
+      const { id, f, held } = await shortOfOneCup('WH-4');
+      expect(held.holds[0]).toMatchObject({
+        missing: [{ sku: 'WH-CUP', missing: 1 }],
+        options: [expect.objectContaining({ sku: 'WH-CUP', substitutes: [{ sku: 'WH-CUP-XL', available: expect.any(Number) }], canCancelLine: true })],
+      });
+      const before = held.payment.amount as number;
+      await api()
+        .post(`/v1/orders/${id}/decisions`)
+        .set(ops())
+        .send({ decisions: [{ sku: 'WH-CUP', choice: 'wait' }] })
+        .expect(422);
+      await api()
+        .post(`/v1/orders/${id}/decisions`)
+        .set(ops())
+        .send({ decisions: [{ sku: 'WH-CUP', choice: 'cancel_line' }] })
+        .expect(200);
+      const ready = await waitFor(id, (o) => o.status === 'ready_to_fulfill');
+      expect(ready.lines).toEqual([expect.objectContaining({ sku: 'WH-CUP', quantity: 1 })]);
+      expect(ready.payment.amount).toBe(before - 1000);
+      await eventually(async () => (await fulfillmentOf(id)).orderOnHold !== true);
+      await api().post(`/v1/fulfillments/${f.id}/pack`).set(northKey).send({}).expect(200);
+      expect(await payment(id)).toMatchObject({ captured: before - 1000 });
+    });
+
+    it('when the customer takes a substitute after a short pick, then it is added to the same fulfillment, picked and shipped with the rest', async () => {
+      const { id, f } = await shortOfOneCup('WH-5');
+      await api()
+        .post(`/v1/orders/${id}/decisions`)
+        .set(ops())
+        .send({ decisions: [{ sku: 'WH-CUP', choice: 'substitute', substituteSku: 'WH-CUP-XL' }] })
+        .expect(200);
+      const withSubstitute = await eventually(async () => {
+        const now = (await api().get(`/v1/fulfillments/${f.id}`).set(northKey).expect(200)).body;
+        return now.lines.length === 2 && now.orderOnHold !== true && now;
+      }, 30000);
+      expect(withSubstitute.lines).toEqual([
+        { sku: 'WH-CUP', quantity: 1 },
+        { sku: 'WH-CUP-XL', quantity: 1 },
+      ]);
+      await waitFor(id, (o) => o.status === 'ready_to_fulfill');
+      await api().post(`/v1/fulfillments/${f.id}/pack`).set(northKey).send({}).expect(200);
+      const shipped = await waitFor(id, (o) => o.status === 'shipped');
+      expect(shipped.lines.map((l: any) => [l.sku, l.quantity])).toEqual([
+        ['WH-CUP', 1],
+        ['WH-CUP-XL', 1],
+      ]);
     });
   });
 }

@@ -1,7 +1,8 @@
-import type { TrackingStatus } from '@oms/contracts';
+import { TRACKING_STATUSES, type TrackingStatus } from '@oms/contracts';
 
 export type ShipmentStatus = 'booked' | TrackingStatus;
-export const SHIPMENT_STATUSES: ShipmentStatus[] = ['booked', 'in_transit', 'out_for_delivery', 'delivered', 'exception', 'returned_to_sender'];
+/** Booked, then whatever its latest scan says (every tracking status, so a new one is never refused by the store). */
+export const SHIPMENT_STATUSES: ShipmentStatus[] = ['booked', ...TRACKING_STATUSES];
 
 export interface TrackingUpdate {
   status: TrackingStatus;

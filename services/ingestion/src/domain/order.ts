@@ -19,8 +19,10 @@ export interface Hold {
   reason: HoldReason;
   detail: string;
   at: string;
-  /** stock_short: what the customer can choose per short line (POST /v1/orders/{id}/decisions). */
+  /** stock_short and customer_decision: what the customer can choose per short line (POST /v1/orders/{id}/decisions). */
   options?: ShortLineOptions[];
+  /** customer_decision: the units a short pick could not find anywhere, per SKU. */
+  missing?: Array<{ sku: string; missing: number }>;
   /** address_invalid: a correction to suggest (the city of the postal code, postal codes of the city). */
   suggestion?: { city?: string; postalCodes?: string[] };
   /** payment_review: the fraud score and the rules that fired. */

@@ -326,6 +326,44 @@ describe('the order process reactions', () => {
       expect(sentTypes(change)).toEqual(['fulfillment.open.v1']);
     });
 
+    it('when a short pick finds the missing units nowhere, then the customer decides: a customer_decision hold with the options and what is missing', () => {
+      const options = [{ sku: 'TSHIRT-BLK-M', substitutes: [{ sku: 'TSHIRT-BLK-L', available: 3 }], incoming: [], canCancelLine: true }];
+      const change = reactTo(
+        ready(),
+        fact(
+          'stock.reallocated.v1',
+          {
+            orderId: ID,
+            corrected: [{ sku: 'TSHIRT-BLK-M', locationId: 'berlin', missing: 1 }],
+            lines: [],
+            unfilled: [{ sku: 'TSHIRT-BLK-M', missing: 1 }],
+            reason: 'none elsewhere',
+            options,
+          },
+          'inventory',
+        ),
+      );
+      expect(change.set.status).toBe('on_hold');
+      expect(change.set.holds).toEqual([expect.objectContaining({ reason: 'customer_decision', missing: [{ sku: 'TSHIRT-BLK-M', missing: 1 }], options })]);
+    });
+
+    it('when units are added at a location that has the order’s work already (a substitute), then they are added to that fulfillment', () => {
+      const change = reactTo(
+        ready(),
+        fact(
+          'stock.reallocated.v1',
+          { orderId: ID, corrected: [], lines: [{ sku: 'TSHIRT-BLK-L', quantity: 1, locationId: 'berlin' }], unfilled: [], reason: 'added to the order' },
+          'inventory',
+        ),
+      );
+      expect(change.send).toEqual([
+        expect.objectContaining({
+          type: 'fulfillment.add-lines.v1',
+          data: expect.objectContaining({ locationId: 'berlin', lines: [{ sku: 'TSHIRT-BLK-L', quantity: 1 }] }),
+        }),
+      ]);
+    });
+
     it('when fulfillments are cancelled, then the order marks them cancelled', () => {
       const order = ready();
       const change = reactTo(order, fact('fulfillment.cancelled.v1', { orderId: ID, fulfillmentIds: ['f-1'] }, 'fulfillment'));

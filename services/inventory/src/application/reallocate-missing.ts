@@ -36,7 +36,13 @@ export async function reallocateMissing(deps: Pick<InventoryDeps, 'counters' | '
   const { before, after, corrected } = missing;
   if (after.length > before.length) return { lines: after, reason: 'missing units sourced again (by an earlier delivery)', unfilled: [] };
   if (corrected.length === 0) return { lines: after, reason: 'nothing to source again', unfilled: [] };
-  const sourced = await sourceElsewhere(deps, missing);
+  const sourced = await sourceElsewhere(deps, {
+    orderId: missing.orderId,
+    operationId: missing.operationId,
+    need: corrected.map((c) => ({ sku: c.sku, quantity: c.missing })),
+    ...(missing.shipTo ? { shipTo: missing.shipTo } : {}),
+    excluded: missing.excluded,
+  });
   if (sourced) return { ...sourced, unfilled: [] };
   return {
     lines: after,
@@ -45,12 +51,23 @@ export async function reallocateMissing(deps: Pick<InventoryDeps, 'counters' | '
   };
 }
 
-async function sourceElsewhere(
+/** More units for a reservation: what to source, for which operation, to where, and where not. */
+export interface MoreUnits {
+  orderId: string;
+  operationId: string;
+  need: Array<{ sku: string; quantity: number }>;
+  shipTo?: { country: string; postalCode: string };
+  excluded: Set<string>;
+}
+
+/**
+ * Add `need` to the reservation, all or none, at the best location not excluded (Redis, once per
+ * operation). Answers the reservation's lines after it, or undefined when no location can serve it all.
+ */
+export async function sourceElsewhere(
   { counters, locations }: Pick<InventoryDeps, 'counters' | 'locations'>,
-  missing: MissingUnits,
+  { orderId, operationId, need, shipTo, excluded }: MoreUnits,
 ): Promise<Omit<Reallocation, 'unfilled'> | undefined> {
-  const { orderId, operationId, corrected, shipTo, excluded } = missing;
-  const need = corrected.map((c) => ({ sku: c.sku, quantity: c.missing }));
   const customer = shipTo ? locateCustomer(shipTo.country, shipTo.postalCode) : undefined;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const candidates = (await locations.all()).filter((l) => !excluded.has(l.id));

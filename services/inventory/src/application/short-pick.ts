@@ -7,6 +7,7 @@ import type { StockCounters } from '../data-access/stock-counters';
 import { reservationView } from '../data-access/views';
 import type { InventoryDeps } from './inventory-deps';
 import { reallocateMissing } from './reallocate-missing';
+import { shortOptions } from './short-options';
 
 /**
  * Articles missing on the shelf at a location (reported by fulfillment through ingestion): the units leave
@@ -36,13 +37,24 @@ export async function shortPick(deps: InventoryDeps, msg: Message<'stock.short-p
       unfilled,
     } = await reallocateMissing(deps, { orderId, operationId: msg.id, before, after, corrected, ...(shipTo ? { shipTo } : {}), excluded });
 
+    // Nothing left anywhere: the customer's ways out, as at reservation (substitutes, stock on its way, dropping the line).
+    const options =
+      unfilled.length > 0
+        ? await shortOptions(
+            deps,
+            unfilled.map((u) => ({ sku: u.sku, requested: u.missing, available: 0 })),
+            { lines: unfilled.map((u) => ({ sku: u.sku, quantity: u.missing })), ...(shipTo ? { shipTo } : {}) },
+          )
+        : undefined;
     const ids = corrected.map((_, i) => deterministicId(msg.id, 'short-pick', String(i)));
     counters.assertFresh(startedAt);
     await movements.insertOnce(correctionEntries(corrected, ids, orderId, msg.id, msg.producer, new Date()));
     counters.assertFresh(startedAt);
     return {
       update: { $set: { lines: all } },
-      emit: [{ type: 'stock.reallocated.v1', data: { orderId, corrected, lines: all.slice(before.length), unfilled, reason } }],
+      emit: [
+        { type: 'stock.reallocated.v1', data: { orderId, corrected, lines: all.slice(before.length), unfilled, reason, ...(options ? { options } : {}) } },
+      ],
       result: reservationView({ ...current, lines: all, updatedAt: new Date() }),
     };
   });

@@ -1,4 +1,5 @@
 import type { Subscriptions } from '@oms/messaging';
+import { addLines } from '../../application/add-lines';
 import { cancelFulfillments } from '../../application/cancel-fulfillments';
 import { createPickList } from '../../application/create-pick-list';
 import type { FulfillmentUseCaseDeps } from '../../application/fulfillment-deps';
@@ -15,6 +16,7 @@ export function fulfillmentSubscriptions(deps: FulfillmentUseCaseDeps): Subscrip
   return {
     'fulfillment.commands': {
       'fulfillment.open.v1': (msg) => openFulfillment(deps, msg),
+      'fulfillment.add-lines.v1': (msg) => addLines(deps, msg),
       'fulfillment.set-order-hold.v1': (msg) => setOrderHold(deps, msg),
       'fulfillment.create-pick-list.v1': (msg) => createPickList(deps, msg),
       'fulfillment.pick.v1': (msg) => pickFulfillment(deps, msg),

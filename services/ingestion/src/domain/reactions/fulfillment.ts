@@ -6,7 +6,14 @@ import type { Reaction } from './reaction';
 
 export const fulfillmentOpened: Reaction<'fulfillment.opened.v1'> = (order, fact, change) => {
   const { fulfillmentId, locationId } = fact.data;
-  if (order.fulfillments.some((f) => f.id === fulfillmentId)) return;
+  const known = order.fulfillments.find((f) => f.id === fulfillmentId);
+  // Opened again (a short pick had emptied it; a substitute is to be picked there): work to do once more.
+  if (known?.status === 'cancelled' && !isClosed(order)) {
+    change.timeline.push(entry(fact, 'fulfillment_opened', `fulfillment ${fulfillmentId} at ${locationId}, opened again`));
+    change.set.fulfillments = order.fulfillments.map((f) => (f.id === fulfillmentId ? { ...f, status: 'open' as const } : f));
+    return;
+  }
+  if (known) return;
   change.timeline.push(entry(fact, 'fulfillment_opened', `fulfillment ${fulfillmentId} at ${locationId}`));
   // A fulfillment asked for after a short pick was registered as pending; it now has its id.
   change.set.fulfillments = [...order.fulfillments.filter((f) => f.id !== pendingFulfillment(locationId)), { id: fulfillmentId, locationId, status: 'open' }];

@@ -1,4 +1,5 @@
 import type { Fact } from '@oms/contracts';
+import type { AllocatedLine, OrderChange, OrderState } from '../order';
 import { entry, isClosed, moveTo, pendingFulfillment, putHold, releaseWhenReady, sinceIntake } from '../order-steps';
 import { checks, type Reaction } from './reaction';
 
@@ -58,7 +59,7 @@ export const stockShort: Reaction<'stock.short.v1'> = (order, fact, change) => {
 
 /** After a short pick: the missing units found at other locations get fulfillments there; the rest holds the order. */
 export const stockReallocated: Reaction<'stock.reallocated.v1'> = (order, fact, change) => {
-  const { lines: added, unfilled, corrected, reason } = fact.data;
+  const { lines: added, unfilled, corrected, reason, options } = fact.data;
   const detail = [
     reason,
     added.length ? `now also at ${[...new Set(added.map((l) => l.locationId))].join(', ')}` : '',
@@ -73,25 +74,38 @@ export const stockReallocated: Reaction<'stock.reallocated.v1'> = (order, fact, 
   });
   change.set.allocation = [...reduced.filter((a) => a.quantity > 0), ...added];
   if (isClosed(order)) return;
-  if (added.length > 0) {
-    // Registered before they are opened, so the order is not taken as packed while they are on their way.
-    const pending = [...new Set(added.map((l) => l.locationId))].map((locationId) => ({
-      id: pendingFulfillment(locationId),
-      locationId,
-      status: 'open' as const,
-    }));
-    change.set.fulfillments = [...(change.set.fulfillments ?? order.fulfillments), ...pending];
-    change.send.push({
-      type: 'fulfillment.open.v1',
-      data: { orderId: order.id, lines: added, shippingAddress: order.shippingAddress, shippingMethod: order.shipping.method },
-    });
-  }
+  if (added.length > 0) addWork(order, change, added);
   if (unfilled.length > 0) {
-    const hold = `short pick: ${unfilled.map((u) => `${u.missing} × ${u.sku}`).join(', ')} missing and not available at another location`;
-    change.set.holds = [...order.holds, { reason: 'stock_short', detail: hold, at: fact.occurredAt }];
-    moveTo(order, change, 'on_hold', fact, 'stock_short');
+    const hold = `short pick: ${unfilled.map((u) => `${u.missing} × ${u.sku}`).join(', ')} missing and not available at another location: the customer decides`;
+    putHold(order, change, { reason: 'customer_decision', detail: hold, at: fact.occurredAt, missing: unfilled, ...(options ? { options } : {}) });
+    moveTo(order, change, 'on_hold', fact, 'customer_decision');
   }
 };
+
+/**
+ * Lines reserved for the order after its fulfillments were opened (missing units sourced again, a substitute):
+ * a location that already has the order's fulfillment gets them added to it, any other gets a new one
+ * (registered as pending before it is opened, so the order is not taken as packed meanwhile).
+ */
+function addWork(order: OrderState, change: OrderChange, added: AllocatedLine[]): void {
+  const fulfillments = change.set.fulfillments ?? order.fulfillments;
+  const hasWork = (locationId: string) => fulfillments.some((f) => f.locationId === locationId && !f.id.startsWith(pendingFulfillment('')));
+  const common = { orderId: order.id, shippingAddress: order.shippingAddress, shippingMethod: order.shipping.method };
+  for (const locationId of new Set(added.filter((l) => hasWork(l.locationId)).map((l) => l.locationId)))
+    change.send.push({
+      type: 'fulfillment.add-lines.v1',
+      data: { ...common, locationId, lines: added.filter((l) => l.locationId === locationId).map(({ sku, quantity }) => ({ sku, quantity })) },
+    });
+  const elsewhere = added.filter((l) => !hasWork(l.locationId));
+  if (elsewhere.length === 0) return;
+  const pending = [...new Set(elsewhere.map((l) => l.locationId))].map((locationId) => ({
+    id: pendingFulfillment(locationId),
+    locationId,
+    status: 'open' as const,
+  }));
+  change.set.fulfillments = [...fulfillments, ...pending];
+  change.send.push({ type: 'fulfillment.open.v1', data: { ...common, lines: elsewhere } });
+}
 
 export const stockReleased: Reaction<'stock.released.v1'> = (order, fact, change) => {
   change.timeline.push(entry(fact, 'stock_released'));

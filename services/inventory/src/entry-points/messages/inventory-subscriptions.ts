@@ -9,6 +9,7 @@ import { reserveStock } from '../../application/reserve-stock';
 import { restock } from '../../application/restock';
 import { setStockLevels } from '../../application/set-stock-levels';
 import { shortPick } from '../../application/short-pick';
+import { supplementReservation } from '../../application/supplement-reservation';
 import { upsertLocation } from '../../application/upsert-location';
 
 /** Every subscription of inventory: each command its queue receives, and the use case it runs. */
@@ -21,6 +22,7 @@ export function inventorySubscriptions(deps: InventoryDeps): Subscriptions {
       'stock.release.v1': (msg) => releaseStock(deps, msg),
       'stock.consume.v1': (msg) => consumeStock(deps, msg),
       'stock.short-pick.v1': (msg) => shortPick(deps, msg),
+      'stock.supplement.v1': (msg) => supplementReservation(deps, msg),
       'stock.restock.v1': (msg) => restock(deps, msg),
       'stock.set-levels.v1': (msg) => setStockLevels(deps, msg),
       'sku.configure.v1': (msg) => configureSku(deps, msg),
