@@ -4,7 +4,7 @@ import type { Message } from '@oms/messaging';
 import { shopRates, type RatedCarrier, type ShippingPromise } from '../domain/rating';
 import { parcelWeightGrams } from '../domain/tracking';
 import { SANDBOX_CARRIER_ID, type CarrierDoc } from '../data-access/carrier-model';
-import { shipmentIdOf } from '../data-access/shipment-model';
+import { listFields, shipmentIdOf } from '../data-access/shipment-model';
 import { toShipmentAnswer, type ShipmentAnswer } from '../data-access/shipment-view';
 import type { CarrierUseCaseDeps } from './carrier-deps';
 
@@ -25,7 +25,7 @@ const rateable = (carriers: CarrierDoc[]): RatedCarrier[] =>
  * A failing carrier throws: nothing is stored for that parcel, and the message is retried. A parcel no
  * carrier can take is refused (the order's timeline shows why).
  */
-export async function bookShipment({ shipmentStore, carriers, adapters, promiseDays }: CarrierUseCaseDeps, msg: Message<'shipment.book.v1'>) {
+export async function bookShipment({ shipmentStore, shipments, carriers, adapters, promiseDays }: CarrierUseCaseDeps, msg: Message<'shipment.book.v1'>) {
   const { orderId, fulfillmentId, locationId, shippingAddress, shippingMethod, lines } = msg.data;
   const parcels: Parcel[] = msg.data.parcels ?? [{ lines, weightGrams: parcelWeightGrams(lines) }];
   const known = await carriers.all();
@@ -58,6 +58,9 @@ export async function bookShipment({ shipmentStore, carriers, adapters, promiseD
         },
         shipmentId,
       );
+      const now = new Date();
+      // The partner list reads day by day: the day is noted before the shipment is stored.
+      await shipments.noteChange(carrierId, now);
       const shipment = {
         orderId,
         fulfillmentId,
@@ -76,7 +79,8 @@ export async function bookShipment({ shipmentStore, carriers, adapters, promiseD
         ...(shopped?.choice ? { rate: shopped.choice } : {}),
         locationId,
         tracking: [],
-        createdAt: new Date(),
+        createdAt: now,
+        ...listFields(carrierId, 'booked', now),
       };
       return {
         create: shipment,
