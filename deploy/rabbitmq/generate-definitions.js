@@ -25,6 +25,8 @@ function definitionsFrom({
   queues,
   eventsExchange,
   commandsExchange,
+  partnersExchange,
+  partnerEventPatterns,
   workQueueArguments,
   deadLetterQueueArguments,
   delayQueueName,
@@ -36,6 +38,10 @@ function definitionsFrom({
   for (const name of [eventsExchange, commandsExchange]) {
     out.exchanges.push({ name, vhost: VHOST, type: 'topic', durable: true, auto_delete: false, internal: false, arguments: {} });
   }
+  // The partners' headers exchange, fed by the events exchange (docs/partners.md); partner queues come with provisioning.
+  out.exchanges.push({ name: partnersExchange, vhost: VHOST, type: 'headers', durable: true, auto_delete: false, internal: false, arguments: {} });
+  for (const key of partnerEventPatterns)
+    out.bindings.push({ source: eventsExchange, vhost: VHOST, destination: partnersExchange, destination_type: 'exchange', routing_key: key, arguments: {} });
   for (const q of queues) {
     out.queues.push(durableQueue(q.name, workQueueArguments(q.name)));
     out.queues.push(durableQueue(`${q.name}.dlq`, deadLetterQueueArguments));
@@ -73,6 +79,8 @@ function currentDefinitions() {
     queues: contracts.QUEUES,
     eventsExchange: contracts.EVENTS_EXCHANGE,
     commandsExchange: contracts.COMMANDS_EXCHANGE,
+    partnersExchange: contracts.PARTNERS_EXCHANGE,
+    partnerEventPatterns: contracts.PARTNER_EVENT_PATTERNS,
     workQueueArguments,
     deadLetterQueueArguments,
     delayQueueName,

@@ -279,12 +279,26 @@ export const events = {
   'shipment.tracking-updated.v1': z.object({
     orderId,
     shipmentId: z.string(),
+    /** The shipment's carrier: routes the event to its partner queue (always set by the carrier service; absent on older events). */
+    carrierId: identifier.optional(),
     trackingNumber: z.string(),
     status: z.enum(TRACKING_STATUSES),
     occurredAt: z.string().datetime(),
     location: z.string().optional(),
     /** The parcel's status after this scan, by the time the scans happened (a late scan does not undo a newer one). */
     shipmentStatus: z.enum(['booked', ...TRACKING_STATUSES]).optional(),
+  }),
+  /**
+   * The carrier (3PL partner) confirmed it has taken the parcel (POST /v1/shipments/{id}/handover with its
+   * partner key): a fact on the shipment beside its scans, not a tracking status; once per shipment.
+   */
+  'shipment.handed-over.v1': z.object({
+    orderId,
+    shipmentId: z.string(),
+    carrierId: identifier,
+    trackingNumber: z.string(),
+    handedOverAt: z.string().datetime(),
+    actor,
   }),
   'return.opened.v1': z.object({ orderId, returnId: z.string(), lines: z.array(z.object({ sku, quantity, reason: z.string() })) }),
   'return.received.v1': z.object({
@@ -516,6 +530,24 @@ export const commands = {
     occurredAt: z.string().datetime(),
     location: z.string().max(200).optional(),
   }),
+  /**
+   * The carrier took the parcel (a partner key's handover). `partners`: the carriers whose shipments the sender
+   * may hand over (a partner key's own); absent for ops. Another carrier's shipment is refused as not found.
+   */
+  'shipment.hand-over.v1': z.object({
+    shipmentId: z.string().min(1).max(200),
+    /** When the carrier took it (absent: when the command is handled). */
+    occurredAt: z.string().datetime().optional(),
+    actor,
+    partners: z.array(identifier).max(100).optional(),
+  }),
+  /**
+   * Create or update a 3PL partner's event feed (docs/partners.md): its queue `partner.<id>`, the queue's binding
+   * to its own events and its broker user `partner-<id>`, which may read that queue only. A new user gets a
+   * generated password, as does an existing one with `rotatePassword`: it is in the handler's answer only,
+   * never stored or sent anywhere else.
+   */
+  'partner.provision.v1': z.object({ partnerId: identifier, name: z.string().trim().min(1).max(200), rotatePassword: z.boolean().optional(), actor }),
   /** Create or change a carrier: its tariff, how it books, its webhook secret (fields absent stay as they are). */
   /** Set the shipping attributes of SKUs (each replaces what the SKU had); answered with how many were set. */
   'sku.set-attributes.v1': z.object({

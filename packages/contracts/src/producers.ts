@@ -55,6 +55,7 @@ export const PRODUCERS: Record<MessageType, readonly ServiceName[]> = {
   'fulfillment.cancelled.v1': ['fulfillment'],
   'shipment.booked.v1': ['carrier'],
   'shipment.tracking-updated.v1': ['carrier'],
+  'shipment.handed-over.v1': ['carrier'],
   'return.opened.v1': ['returns'],
   'return.received.v1': ['returns'],
   'command.refused.v1': COMMAND_HANDLERS,
@@ -101,8 +102,10 @@ export const PRODUCERS: Record<MessageType, readonly ServiceName[]> = {
   'fulfillment.report-short-pick.v1': ['gateway'],
   'shipment.book.v1': ['ingestion'],
   'shipment.record-tracking.v1': ['gateway'],
+  'shipment.hand-over.v1': ['gateway'],
   'carrier.configure.v1': ['gateway'],
   'sku.set-attributes.v1': ['gateway'],
+  'partner.provision.v1': ['gateway'],
   'return.open.v1': ['gateway'],
   'return.receive.v1': ['gateway'],
 };

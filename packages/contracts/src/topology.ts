@@ -60,6 +60,7 @@ export const QUEUES = [
       'fulfillment.cancelled.v1',
       'shipment.booked.v1',
       'shipment.tracking-updated.v1',
+      'shipment.handed-over.v1',
       'return.opened.v1',
       'return.received.v1',
       'command.refused.v1',
@@ -113,7 +114,17 @@ export const QUEUES = [
       'fulfillment.report-short-pick.v1',
     ],
   },
-  { name: 'carrier.commands', commands: ['shipment.book.v1', 'shipment.record-tracking.v1', 'carrier.configure.v1', 'sku.set-attributes.v1'] },
+  {
+    name: 'carrier.commands',
+    commands: [
+      'shipment.book.v1',
+      'shipment.record-tracking.v1',
+      'shipment.hand-over.v1',
+      'carrier.configure.v1',
+      'sku.set-attributes.v1',
+      'partner.provision.v1',
+    ],
+  },
   { name: 'returns.commands', commands: ['return.open.v1', 'return.receive.v1'] },
   { name: 'returns.delivered-orders', events: ['order.delivered.v1'] },
   // Every refused command, for the refunds and restocks of a return: the return shows what failed.
@@ -135,4 +146,44 @@ export function queueDefinition(name: string): QueueDefinition {
   const found = QUEUE_DEFINITIONS.find((q) => q.name === name);
   if (!found) throw new Error(`unknown queue ${name}: add it to QUEUES in @oms/contracts`);
   return found;
+}
+
+/**
+ * Partner events (docs/partners.md). A 3PL partner is a carrier (partner id = carrier id) and consumes the
+ * events of its own shipments from a queue of its own. Events are routed by type, which says nothing about
+ * whose shipment it is, so the publisher adds the header `oms-partner: <carrierId>` to every event whose data
+ * names a carrier, and a headers exchange fed by the events exchange sends each to that partner's queue only.
+ */
+export const PARTNERS_EXCHANGE = 'oms.partners';
+/** The AMQP header that names the carrier (partner) an event is about. */
+export const PARTNER_HEADER = 'oms-partner';
+/** Which events reach the partners exchange at all (exchange-to-exchange bindings from EVENTS_EXCHANGE). */
+export const PARTNER_EVENT_PATTERNS = ['shipment.#'] as const;
+
+/** `partner.<id>`: the partner's queue, the one thing its broker user may read. */
+export const partnerQueueName = (partnerId: string): string => `partner.${partnerId}`;
+/** `partner-<id>`: the partner's RabbitMQ user. */
+export const partnerUserName = (partnerId: string): string => `partner-${partnerId}`;
+
+/**
+ * A partner's queue: quorum (replicated like ours), and bounded, so that a partner who stops reading cannot
+ * fill the broker: at most 100,000 events and 7 days each, the oldest dropped first. Drop-head, not
+ * reject-publish: a full partner queue must never refuse (and so block) the publishes of our own services.
+ * A partner who lost events catches up through `GET /v1/shipments?updatedSince=`. Fixed here, not
+ * configured: a queue re-declared with other arguments is refused (PRECONDITION_FAILED).
+ */
+export const PARTNER_QUEUE_ARGUMENTS = {
+  'x-queue-type': 'quorum',
+  'x-max-length': 100_000,
+  'x-overflow': 'drop-head',
+  'x-message-ttl': 7 * 24 * 60 * 60 * 1000,
+} as const;
+
+/** The binding of a partner's queue to PARTNERS_EXCHANGE: events whose header names this partner. */
+export const partnerBindingArguments = (partnerId: string) => ({ 'x-match': 'all', [PARTNER_HEADER]: partnerId }) as const;
+
+/** The broker permissions of a partner's user: configure and write nothing, read its own queue only. */
+export function partnerPermissions(partnerId: string): { configure: string; write: string; read: string } {
+  const escaped = partnerQueueName(partnerId).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return { configure: '^$', write: '^$', read: `^${escaped}$` };
 }

@@ -90,6 +90,21 @@ export function accessSuite(shared: () => Cluster): void {
       await api().get(`/v1/payments?orderId=${orderId}`).set(keys.partner!).expect(403);
     });
 
+    it("when a partner key hands over another carrier's shipment, then it is a 404; a channel key may not hand over at all", async () => {
+      await api().post(`/v1/shipments/${shipmentId}/handover`).set(keys.otherPartner!).send({}).expect(404);
+      await api().post(`/v1/shipments/${shipmentId}/handover`).set(keys.marketplace!).send({}).expect(403);
+      // A channel key lists no carrier's shipments; a partner key not another carrier's.
+      await api().get('/v1/shipments').set(keys.marketplace!).expect(403);
+      await api().get('/v1/shipments?carrierId=sandbox').set(keys.otherPartner!).expect(403);
+    });
+
+    it('when partner provisioning is not configured (no RABBITMQ_MANAGEMENT_URL), then PUT /v1/partners/{id} answers 501 and says so', async () => {
+      const refused = await api().put('/v1/partners/sandbox').set(ops()).send({ name: 'Sandbox' }).expect(501);
+      expect(refused.body.detail).toMatch(/RABBITMQ_MANAGEMENT_URL/);
+      expect((await api().get('/v1/partners/sandbox').set(ops()).expect(200)).body).toMatchObject({ id: 'sandbox', provisioning: false });
+      await api().put('/v1/partners/nowhere').set(ops()).send({ name: 'Nowhere' }).expect(404);
+    });
+
     it('when a channel or partner key tries warehouse or carrier work, then it is refused with 403', async () => {
       for (const key of [keys.marketplace!, keys.partner!]) {
         await api().get(`/v1/fulfillments?orderId=${orderId}`).set(key).expect(403);
@@ -100,6 +115,8 @@ export function accessSuite(shared: () => Cluster): void {
           .send({ lines: [{ sku: SKU, missing: 1 }] })
           .expect(403);
         await api().put('/v1/carriers/sandbox').set(key).send({ webhookSecret: 'taken-over-secret-0123456789' }).expect(403);
+        await api().put('/v1/partners/sandbox').set(key).send({ name: 'Sandbox' }).expect(403);
+        await api().get('/v1/partners/sandbox').set(key).expect(403);
         await api()
           .post('/v1/returns/any/receive')
           .set(key)

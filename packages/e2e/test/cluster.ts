@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_FRAUD_RULES, type FraudRules } from '@oms/contracts';
 import { createCarrierSandbox, createPaymentSandbox, serve, type PaymentSandboxControl, type RunningSandbox } from '@oms/sandboxes';
-import { TestStack, type RunningService } from '@oms/testing';
+import { TestStack, type RunningService, type VhostHost } from '@oms/testing';
 import { definition as carrier } from '../../../services/carrier/src/service';
 import { definition as fulfillment } from '../../../services/fulfillment/src/service';
 import { definition as gateway } from '../../../services/gateway/src/service';
@@ -30,6 +30,10 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** The fraud rules the cluster screens with (PUT /v1/fraud/rules at start); see CLUSTER_FRAUD_RULES. */
   fraudRules?: FraudRules;
+  /** Another broker than the shared one (a PrivateRabbitMq with the management API): the cluster's vhost is made there. */
+  broker?: VhostHost;
+  /** Added to the carrier service's environment only (e.g. RABBITMQ_MANAGEMENT_URL). */
+  carrierEnv?: Record<string, string>;
 }
 
 /**
@@ -39,7 +43,7 @@ export interface ClusterOptions {
 export const CLUSTER_FRAUD_RULES: FraudRules = { ...DEFAULT_FRAUD_RULES, velocity: { ...DEFAULT_FRAUD_RULES.velocity, enabled: false } };
 
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
-  const stack = await TestStack.create();
+  const stack = await TestStack.create(options.broker);
   const paymentSandbox = createPaymentSandbox();
   const payment = await serve(paymentSandbox.app);
   const carrierApi = await serve(createCarrierSandbox().app);
@@ -53,7 +57,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     start(inventory, { INVENTORY_LEASE_MS: '1000' }),
     start(paymentCheck, { PAYMENT_PROVIDER_URL: payment.url }),
     start(fulfillment),
-    start(carrier, { CARRIER_SANDBOX_URL: carrierApi.url }),
+    start(carrier, { CARRIER_SANDBOX_URL: carrierApi.url, ...options.carrierEnv }),
     start(returns),
   ]);
   const apiKey = `oms_test_${randomBytes(12).toString('hex')}`;

@@ -1,9 +1,20 @@
 import { EventEmitter } from 'node:events';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
-import { COMMANDS_EXCHANGE, EVENTS_EXCHANGE, QUEUE_DEFINITIONS, isCommand, type Envelope, type MessageData, type MessageType } from '@oms/contracts';
+import {
+  COMMANDS_EXCHANGE,
+  EVENTS_EXCHANGE,
+  PARTNER_EVENT_PATTERNS,
+  PARTNERS_EXCHANGE,
+  QUEUE_DEFINITIONS,
+  isCommand,
+  type Envelope,
+  type MessageData,
+  type MessageType,
+} from '@oms/contracts';
 import type { Logger } from '@oms/logging';
 import { tracePublish, tracingOff, withTraceHeaders, type TraceCarrier, type Tracing } from '@oms/tracing';
 import { buildEnvelope, type MessageMeta } from './envelope';
+import { partnerHeaders } from './partner-headers';
 
 export interface BrokerOptions {
   url: string;
@@ -185,12 +196,14 @@ export class Broker extends EventEmitter {
   async publishEnvelope(envelope: Envelope, options: PublishOptions = {}): Promise<void> {
     const exchange = isCommand(envelope.type) ? COMMANDS_EXCHANGE : EVENTS_EXCHANGE;
     const requireRoute = options.requireRoute ?? isCommand(envelope.type);
+    const partner = partnerHeaders(envelope);
+    const headers = Object.keys(partner).length > 0 ? { ...options.headers, ...partner } : options.headers;
     await this.publishRaw(exchange, envelope.type, Buffer.from(JSON.stringify(envelope)), {
       messageId: envelope.id,
       type: envelope.type,
       correlationId: envelope.correlationId,
       replyTo: options.replyTo,
-      headers: options.headers,
+      headers,
       requireRoute,
       traceContext: options.traceContext,
     });
@@ -310,10 +323,17 @@ export function delayQueueArguments(queue: string, ms: number) {
   };
 }
 
-/** Exchanges, every queue of QUEUES with its DLQ, and their bindings. Idempotent. */
+/**
+ * Exchanges, every queue of QUEUES with its DLQ, and their bindings. Idempotent. The partners' headers
+ * exchange is fed by the events exchange (exchange-to-exchange bindings), so the events of a partner's
+ * shipments reach its queue whenever one is provisioned (docs/partners.md); the partner queues themselves are
+ * made by provisioning, not here.
+ */
 export async function declareTopology(ch: Channel): Promise<void> {
   await ch.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
   await ch.assertExchange(COMMANDS_EXCHANGE, 'topic', { durable: true });
+  await ch.assertExchange(PARTNERS_EXCHANGE, 'headers', { durable: true });
+  for (const pattern of PARTNER_EVENT_PATTERNS) await ch.bindExchange(PARTNERS_EXCHANGE, EVENTS_EXCHANGE, pattern);
   for (const q of QUEUE_DEFINITIONS) {
     await ch.assertQueue(q.name, { durable: true, arguments: workQueueArguments(q.name) });
     await ch.assertQueue(`${q.name}.dlq`, { durable: true, arguments: deadLetterQueueArguments });

@@ -1,5 +1,6 @@
 export * from './broker';
 export * from './consumer';
 export * from './envelope';
+export * from './partner-headers';
 export * from './rpc';
 export * from './transient-errors';

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { baseConfigSchema } from '@oms/config';
-import { COMMANDS_EXCHANGE, EVENTS_EXCHANGE, QUEUES } from '@oms/contracts';
+import { COMMANDS_EXCHANGE, EVENTS_EXCHANGE, PARTNER_EVENT_PATTERNS, PARTNERS_EXCHANGE, QUEUES } from '@oms/contracts';
 import { deadLetterQueueArguments, declareTopology, delayQueueArguments, delayQueueName, QueueConsumer, workQueueArguments, type Broker } from '@oms/messaging';
 import { rabbitmqctl, TestStack } from '@oms/testing';
 import { newBroker } from './helpers';
@@ -111,6 +111,8 @@ describe('RabbitMQ definitions for docker compose', () => {
       queues: QUEUES,
       eventsExchange: EVENTS_EXCHANGE,
       commandsExchange: COMMANDS_EXCHANGE,
+      partnersExchange: PARTNERS_EXCHANGE,
+      partnerEventPatterns: PARTNER_EVENT_PATTERNS,
       workQueueArguments,
       deadLetterQueueArguments,
       delayQueueName,

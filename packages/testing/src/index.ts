@@ -19,20 +19,35 @@ export async function rabbitmqctl(...args: string[]): Promise<string> {
   return stdout;
 }
 
+/** A broker other than the shared one (a PrivateRabbitMq) that makes and removes the test's vhost itself. */
+export interface VhostHost {
+  amqpBase: string;
+  addVhost(vhost: string): Promise<void>;
+  deleteVhost(vhost: string): Promise<void>;
+}
+
 /**
- * An isolated slice of the real stack for one test file: its own RabbitMQ vhost, its own database name
- * prefix and its own Redis key prefix. `cleanup()` removes all of it.
+ * An isolated slice of the real stack for one test file: its own RabbitMQ vhost (on the shared broker, or on
+ * `broker` when given), its own database name prefix and its own Redis key prefix. `cleanup()` removes all of it.
  */
 export class TestStack {
   readonly id = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   readonly vhost = `oms-${this.id}`;
-  readonly amqpUrl = `${TEST_AMQP_BASE}/${encodeURIComponent(this.vhost)}`;
+  readonly amqpUrl: string;
   readonly redisPrefix = `test:${this.id}:`;
   private readonly databases = new Set<string>();
   private readonly services: Array<RunningService<unknown>> = [];
 
-  static async create(): Promise<TestStack> {
-    const stack = new TestStack();
+  private constructor(private readonly broker?: VhostHost) {
+    this.amqpUrl = `${broker?.amqpBase ?? TEST_AMQP_BASE}/${encodeURIComponent(this.vhost)}`;
+  }
+
+  static async create(broker?: VhostHost): Promise<TestStack> {
+    const stack = new TestStack(broker);
+    if (broker) {
+      await broker.addVhost(stack.vhost);
+      return stack;
+    }
     await rabbitmqctl('add_vhost', stack.vhost);
     await rabbitmqctl('set_permissions', '-p', stack.vhost, 'guest', '.*', '.*', '.*');
     return stack;
@@ -70,7 +85,7 @@ export class TestStack {
   /** Stop services still running, delete the vhost, drop the databases and the Redis keys. */
   async cleanup(): Promise<void> {
     for (const s of this.services.splice(0)) await s.stop();
-    await rabbitmqctl('delete_vhost', this.vhost).catch(() => undefined);
+    await (this.broker ? this.broker.deleteVhost(this.vhost) : rabbitmqctl('delete_vhost', this.vhost)).catch(() => undefined);
     const client = await MongoClient.connect(TEST_MONGO_BASE);
     try {
       for (const db of this.databases)
@@ -99,4 +114,5 @@ export * from './fixtures';
 export * from './otlp-receiver';
 export * from './ports';
 export * from './private-server';
+export * from './private-rabbitmq';
 export * from './barcodes';

@@ -31,6 +31,13 @@ export const configSchema = baseConfigSchema.extend({
   CARRIERS_FILE: z.string().min(1).optional(),
   /** Rate shopping: the longest transit per shipping method, as JSON (`{"express":1,"standard":5,"default":5}`). */
   SHIPPING_PROMISE_DAYS: jsonTable(z.record(z.string(), z.number().int().min(0).max(60)), DEFAULT_PROMISE_DAYS, 'a table of days per shipping method'),
+  /**
+   * RabbitMQ's HTTP management API with the credentials of a user tagged `administrator` (or one allowed to
+   * manage users, queues and permissions of the vhost), e.g. `http://oms-admin:secret@rabbitmq:15672`: for
+   * PUT /v1/partners/{id} (docs/partners.md). Unset: partners are provisioned by manifests, and the API says so.
+   */
+  RABBITMQ_MANAGEMENT_URL: z.url({ protocol: /^https?$/ }).optional(),
+  RABBITMQ_MANAGEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
   /** The sender printed on labels, above the ship-from location. */
   LABEL_SENDER: z.string().min(1).max(100).default('OMS Fulfillment'),
 });

@@ -114,6 +114,7 @@ describe('carrier service', () => {
     expect(updates[0].data).toEqual({
       orderId,
       shipmentId,
+      carrierId: 'sandbox',
       trackingNumber,
       status: 'in_transit',
       occurredAt: update.occurredAt,
@@ -163,7 +164,7 @@ describe('carrier service', () => {
     ).rejects.toMatchObject({ status: 404 });
   });
 
-  it('when the orderId query is missing, then listing shipments answers 422, and an unknown shipment 404', async () => {
+  it('when neither orderId nor carrierId is given, then listing shipments answers 422, and an unknown shipment 404', async () => {
     const list = await getJson('/internal/shipments');
     expect(list.status).toBe(422);
     expect(list.type).toMatch(/application\/problem\+json/);

@@ -3,7 +3,7 @@ import type { Message } from '@oms/messaging';
 import { shopRates, type RatedCarrier, type ShippingPromise } from '../domain/rating';
 import { defaultParcels, withHazmat } from '../domain/parcels';
 import { SANDBOX_CARRIER_ID, type CarrierDoc } from '../data-access/carrier-model';
-import { shipmentIdOf } from '../data-access/shipment-model';
+import { listFields, shipmentIdOf } from '../data-access/shipment-model';
 import { toShipmentAnswer, type ShipmentAnswer } from '../data-access/shipment-view';
 import type { CarrierUseCaseDeps } from './carrier-deps';
 
@@ -25,7 +25,10 @@ const rateable = (carriers: CarrierDoc[]): RatedCarrier[] =>
  * A failing carrier throws: nothing is stored for that parcel, and the message is retried. A parcel no
  * carrier can take is refused (the order's timeline shows why).
  */
-export async function bookShipment({ shipmentStore, carriers, skuAttributes, adapters, promiseDays }: CarrierUseCaseDeps, msg: Message<'shipment.book.v1'>) {
+export async function bookShipment(
+  { shipmentStore, shipments, carriers, skuAttributes, adapters, promiseDays }: CarrierUseCaseDeps,
+  msg: Message<'shipment.book.v1'>,
+) {
   const { orderId, fulfillmentId, locationId, shippingAddress, shippingMethod, lines } = msg.data;
   // Weights, measures, dangerous goods and ships-alone come from the SKUs' attributes where the packer gave none.
   const attributes = await skuAttributes.of(lines.map((l) => l.sku));
@@ -60,6 +63,9 @@ export async function bookShipment({ shipmentStore, carriers, skuAttributes, ada
         },
         shipmentId,
       );
+      const now = new Date();
+      // The partner list reads day by day: the day is noted before the shipment is stored.
+      await shipments.noteChange(carrierId, now);
       const shipment = {
         orderId,
         fulfillmentId,
@@ -79,7 +85,8 @@ export async function bookShipment({ shipmentStore, carriers, skuAttributes, ada
         ...(shopped?.choice ? { rate: shopped.choice } : {}),
         locationId,
         tracking: [],
-        createdAt: new Date(),
+        createdAt: now,
+        ...listFields(carrierId, 'booked', now),
       };
       return {
         create: shipment,

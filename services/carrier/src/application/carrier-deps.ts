@@ -1,4 +1,5 @@
 import type { AggregateStore } from '@oms/outbox';
+import type { BrokerManagement } from '../data-access/broker-management';
 import type { CarrierAdapter } from '../data-access/carrier-adapters';
 import type { CarrierDoc } from '../data-access/carrier-model';
 import type { CarrierRepository } from '../data-access/carrier-repository';
@@ -16,4 +17,6 @@ export interface CarrierUseCaseDeps {
   adapters: Record<'sandbox' | 'table', CarrierAdapter>;
   /** SHIPPING_PROMISE_DAYS. */
   promiseDays: Record<string, number>;
+  /** The broker's management API, for partners' feeds (RABBITMQ_MANAGEMENT_URL); absent: not configured. */
+  brokerManagement?: BrokerManagement;
 }

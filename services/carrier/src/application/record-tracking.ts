@@ -1,6 +1,7 @@
 import { notFound } from '@oms/errors';
 import type { Message } from '@oms/messaging';
 import { recordScan } from '../domain/tracking';
+import { listFields } from '../data-access/shipment-model';
 import { toShipmentAnswer, type ShipmentAnswer } from '../data-access/shipment-view';
 import type { CarrierUseCaseDeps } from './carrier-deps';
 
@@ -14,12 +15,14 @@ export async function recordTracking({ shipmentStore, shipments }: CarrierUseCas
   const found = await shipments.byTrackingNumber(carrierId, trackingNumber);
   if (!found) throw notFound(`Shipment with tracking number ${trackingNumber}`);
   const occurredAt = new Date(msg.data.occurredAt);
-  return shipmentStore.change<ShipmentAnswer>(found._id, msg, (current) => {
+  return shipmentStore.change<ShipmentAnswer>(found._id, msg, async (current) => {
     if (!current) throw notFound(`Shipment with tracking number ${trackingNumber}`);
-    const scan = recordScan(current.tracking, { status, occurredAt, location }, new Date());
+    const now = new Date();
+    const scan = recordScan(current.tracking, { status, occurredAt, location }, now);
     if (!scan) return { result: toShipmentAnswer(current) };
+    await shipments.noteChange(carrierId, now);
     return {
-      update: { $set: { status: scan.status }, $push: { tracking: scan.entry } },
+      update: { $set: { status: scan.status, ...listFields(carrierId, scan.status, now) }, $push: { tracking: scan.entry } },
       correlationId: found.orderId,
       emit: [
         {
@@ -27,6 +30,7 @@ export async function recordTracking({ shipmentStore, shipments }: CarrierUseCas
           data: {
             orderId: current.orderId,
             shipmentId: current._id,
+            carrierId,
             trackingNumber,
             status,
             occurredAt: occurredAt.toISOString(),

@@ -1,7 +1,7 @@
 import type { Address } from '@oms/contracts';
 import { notFound } from '@oms/errors';
 import type { ShipmentDoc } from '../data-access/shipment-model';
-import type { ShipmentRepository } from '../data-access/shipment-repository';
+import type { CarrierShipmentsQuery, ShipmentRepository } from '../data-access/shipment-repository';
 import { toShipmentView } from '../data-access/shipment-view';
 
 /** What a shipping label shows. */
@@ -30,6 +30,12 @@ export function shipmentQueries(shipments: ShipmentRepository, sender: string) {
     /** An order's shipments, in the order they were booked. */
     async ofOrder(orderId: string) {
       return (await shipments.ofOrder(orderId)).map(toShipmentView);
+    },
+
+    /** One page of a carrier's shipments by their last change, oldest first (the partner list). */
+    async ofCarrier(query: CarrierShipmentsQuery) {
+      const page = await shipments.ofCarrier(query);
+      return { items: page.items.map(toShipmentView), nextCursor: page.nextCursor };
     },
 
     async get(id: string) {

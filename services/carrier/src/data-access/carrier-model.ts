@@ -12,8 +12,21 @@ export interface CarrierDoc extends AggregateDocument {
   tariff?: CarrierTariff;
   /** HMAC secret of the carrier's tracking webhooks; never leaves this service. */
   webhookSecret?: string;
+  /** The carrier as a 3PL partner with an event feed (docs/partners.md); no secret: the broker keeps the password. */
+  partner?: PartnerRecord;
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface PartnerRecord {
+  name: string;
+  user: string;
+  queue: string;
+  vhost: string;
+  provisionedAt: Date;
+  provisionedBy: string;
+  /** When a password was last generated (the user created, or its password rotated). */
+  passwordSetAt?: Date;
 }
 
 export const SANDBOX_CARRIER_ID = 'sandbox';
@@ -30,6 +43,7 @@ const carrierSchema = new Schema<CarrierDoc>(
     trackingPrefix: { type: String },
     tariff: { type: Schema.Types.Mixed },
     webhookSecret: { type: String },
+    partner: { type: Schema.Types.Mixed },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },

@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Address, RateChoice } from '@oms/contracts';
 import { deterministicId } from '@oms/messaging';
+import { dayOf } from '@oms/mongo';
 import { aggregateFields, type AggregateDocument } from '@oms/outbox';
 import { SHIPMENT_STATUSES, type ShipmentStatus, type TrackingEntry } from '../domain/tracking';
 
@@ -26,8 +27,28 @@ export interface ShipmentDoc extends AggregateDocument {
   rate?: RateChoice;
   locationId: string;
   tracking: TrackingEntry[];
+  /** When the carrier (3PL partner) confirmed it took the parcel, and who said so (POST /v1/shipments/{id}/handover). */
+  handedOverAt?: Date;
+  handedOverBy?: string;
   createdAt: Date;
+  /** The partner list's fields (listFields): set with every change; absent on shipments the backfill has not reached. */
+  updatedAt?: Date;
+  updatedDay?: string;
+  carrierStatus?: string;
 }
+
+/**
+ * What the partner list reads (docs/partners.md): `<carrierId>|<status>` and the UTC day of the last change,
+ * so that one page is a few equality queries (FerretDB 1.x pushes only those down to SQL), day by day.
+ */
+export function listFields(carrierId: string, status: ShipmentStatus, at: Date): { updatedAt: Date; updatedDay: string; carrierStatus: string } {
+  return { updatedAt: at, updatedDay: dayOf(at), carrierStatus: carrierStatusOf(carrierId, status) };
+}
+
+export const carrierStatusOf = (carrierId: string, status: string): string => `${carrierId}|${status}`;
+
+/** The days with changed shipments of a carrier (`shipment_days`), noted before a shipment of that day is stored. */
+export const carrierDayKind = (carrierId: string): string => `carrier:${carrierId}`;
 
 /**
  * One shipment per parcel of a fulfillment: a booking retried after a crash or a timeout finds the same id
@@ -63,11 +84,19 @@ const shipmentSchema = new Schema<ShipmentDoc>(
     rate: { type: Schema.Types.Mixed },
     locationId: { type: String, required: true },
     tracking: [{ _id: false, status: String, occurredAt: Date, location: String, receivedAt: Date }],
+    handedOverAt: { type: Date },
+    handedOverBy: { type: String },
     createdAt: { type: Date, required: true },
+    updatedAt: { type: Date },
+    updatedDay: { type: String },
+    carrierStatus: { type: String },
   },
   { versionKey: false, collection: 'shipments' },
 );
 shipmentSchema.plugin(aggregateFields);
 shipmentSchema.index({ fulfillmentId: 1, parcel: 1 }, { unique: true });
+// The partner list: a carrier's changes of one day, of any status or of one.
+shipmentSchema.index({ carrierId: 1, updatedDay: 1 });
+shipmentSchema.index({ carrierStatus: 1, updatedDay: 1 });
 
 export const shipmentModel = (db: Connection): Model<ShipmentDoc> => db.model<ShipmentDoc>('Shipment', shipmentSchema);

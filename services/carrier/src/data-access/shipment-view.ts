@@ -27,7 +27,9 @@ export function toShipmentView(s: ShipmentDoc) {
       ...(t.location ? { location: t.location } : {}),
       receivedAt: new Date(t.receivedAt).toISOString(),
     })),
+    ...(s.handedOverAt ? { handedOverAt: new Date(s.handedOverAt).toISOString(), handedOverBy: s.handedOverBy } : {}),
     createdAt: new Date(s.createdAt).toISOString(),
+    updatedAt: new Date(s.updatedAt ?? s.createdAt).toISOString(),
   };
 }
 

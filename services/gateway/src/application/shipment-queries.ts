@@ -1,6 +1,6 @@
-import { notFound } from '@oms/errors';
+import { AppError, notFound } from '@oms/errors';
 import { channelsOf, isOps, partnersOf, type Principal } from '../domain/access/principal';
-import { seg, type QueryDeps } from './deps';
+import { queryString, seg, type QueryDeps } from './deps';
 import { assertMayReadOrder } from './order-access';
 
 export interface ShipmentView {
@@ -38,6 +38,45 @@ export async function shipmentById(deps: QueryDeps, principal: Principal, id: st
 export async function shipmentLabel(deps: QueryDeps, principal: Principal, id: string) {
   if (!isOps(principal)) await assertMayReadShipment(deps, principal, await readShipment(deps, id));
   return deps.upstreams.carrier.getPdf(`/internal/shipments/${seg(id)}/label`);
+}
+
+export interface CarrierShipmentsRequest {
+  /** Required for ops and for a key of several partners; a key of one partner lists its own. */
+  carrierId?: string;
+  status?: string;
+  updatedSince?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+/**
+ * A carrier's shipments by their last change, oldest first, in cursor pages (a 3PL partner's sync): a partner
+ * key its own carrier's only (another carrier's is 403: the key names it itself, nothing is revealed), ops
+ * any carrier they name.
+ */
+export function carrierShipments(deps: QueryDeps, principal: Principal, request: CarrierShipmentsRequest) {
+  const partners = partnersOf(principal);
+  let carrierId = request.carrierId;
+  if (!isOps(principal)) {
+    if (partners.length === 0)
+      throw new AppError(403, 'Forbidden', 'Listing shipments needs an ops key or a partner key (partner:<id>); other keys list an order’s (orderId)');
+    if (carrierId === undefined && partners.length === 1) carrierId = partners[0];
+    if (carrierId !== undefined && !partners.includes(carrierId))
+      throw new AppError(403, 'Forbidden', `This key may not list the shipments of carrier ${carrierId}`);
+  }
+  if (carrierId === undefined)
+    throw new AppError(422, 'Unprocessable Content', 'The query string is invalid', [
+      { path: 'carrierId', message: 'give orderId, or carrierId (required for ops and for keys of several partners)' },
+    ]);
+  return deps.upstreams.carrier.get(`/internal/shipments?${queryString({ ...request, carrierId }).toString()}`);
+}
+
+/** What a handover command may touch: absent for ops (any carrier), else the key's own carriers; other keys 403. */
+export function partnerScope(principal: Principal): { partners?: string[] } {
+  if (isOps(principal)) return {};
+  const partners = partnersOf(principal);
+  if (partners.length === 0) throw new AppError(403, 'Forbidden', 'This needs an ops key or a partner key (partner:<id>)');
+  return { partners };
 }
 
 /** The carriers with their tariffs (the carrier service never answers a secret). */

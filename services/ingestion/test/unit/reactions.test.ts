@@ -382,6 +382,28 @@ describe('the order process reactions', () => {
       expect(again).toEqual({ set: {}, timeline: [], send: [] });
     });
 
+    it('when the carrier reports the handover of a parcel, then the timeline shows who took it and the status stays', () => {
+      const order = orderIn({ status: 'shipped', shipments: [{ id: 's-1', trackingNumber: 'SBX000000000001', status: 'booked' }] });
+      const handedOver = fact(
+        'shipment.handed-over.v1',
+        {
+          orderId: ID,
+          shipmentId: 's-1',
+          carrierId: 'kurier',
+          trackingNumber: 'SBX000000000001',
+          handedOverAt: '2026-01-02T09:00:00.000Z',
+          actor: 'api-key:k1',
+        },
+        'carrier',
+      );
+      const change = reactTo(order, handedOver);
+      expect(change.set).toEqual({});
+      expect(change.send).toEqual([]);
+      expect(change.timeline).toEqual([
+        expect.objectContaining({ type: 'shipment_handed_over', detail: 'SBX000000000001 taken by kurier', actor: 'api-key:k1' }),
+      ]);
+    });
+
     it('when the first parcel is booked, then the authorized amount is captured, once; a payment no provider holds is not', () => {
       const order = packedOrder();
       const payments = (c: ReturnType<typeof reactTo>) => c.send.filter((m) => m.type.startsWith('payment.'));

@@ -11,6 +11,7 @@ import { intakeRoutes } from './intake';
 import { inventoryRoutes } from './inventory';
 import { ordersRoutes } from './orders';
 import { fraudRoutes } from './fraud';
+import { partnersRoutes } from './partners';
 import { paymentsRoutes } from './payments';
 import { mapGatewayErrors } from './problems';
 import { returnsRoutes } from './returns';
@@ -50,6 +51,7 @@ export function publicApi(deps: GatewayDeps, access: Access): express.Router {
   v1.use(shipmentsRoutes(deps));
   v1.use(carriersRoutes(deps));
   v1.use(skusRoutes(deps));
+  v1.use(partnersRoutes(deps));
   v1.use(returnsRoutes(deps));
   v1.use(paymentsRoutes(deps));
   v1.use(fraudRoutes(deps));

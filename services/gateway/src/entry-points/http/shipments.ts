@@ -1,13 +1,36 @@
 import { z } from 'zod';
+import { commands, identifier, TRACKING_STATUSES } from '@oms/contracts';
 import { express } from '@oms/http';
 import type { GatewayDeps } from '../../application/deps';
-import { shipmentById, shipmentLabel, shipmentsOfOrder } from '../../application/shipment-queries';
-import { apiRoute, byOrderQuery, pathId } from './api-route';
+import { carrierShipments, partnerScope, shipmentById, shipmentLabel, shipmentsOfOrder } from '../../application/shipment-queries';
+import { apiRoute, pathId } from './api-route';
 import { principalOf } from './auth';
+import { commandRoute } from './command-route';
 
 const shipmentParams = z.object({ id: pathId });
 // Owned by the carrier service: documented loosely, its fields are that service's contract.
 const shipmentView = z.object({ id: z.string() }).loose().describe('A shipment booked with a carrier, with its tracking');
+const shipmentPage = z.object({ items: z.array(shipmentView), nextCursor: z.string().nullable() });
+const listQuery = z
+  .object({
+    orderId: pathId.optional().describe("An order's shipments (an array); or leave it out for a carrier's shipments in pages"),
+    carrierId: identifier.optional().describe("The carrier whose shipments to list (ops; a partner key's own carrier when it has several partner roles)"),
+    status: z
+      .enum(['booked', ...TRACKING_STATUSES])
+      .optional()
+      .describe('Only shipments in this status'),
+    updatedSince: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe('Only shipments changed (booked, scanned, handed over) at or after this time, e.g. the time of the last sync'),
+    cursor: z.string().min(1).max(1000).optional().describe('nextCursor of the previous page'),
+    limit: z.coerce.number().int().min(1).max(200).optional().describe('Page size, 1-200, default 50'),
+  })
+  .refine((q) => q.orderId === undefined || [q.carrierId, q.status, q.updatedSince, q.cursor, q.limit].every((v) => v === undefined), {
+    message: 'orderId lists one order’s shipments and takes no other parameter',
+    path: ['orderId'],
+  });
+const handoverBody = commands['shipment.hand-over.v1'].pick({ occurredAt: true }).strict().default({});
 
 export function shipmentsRoutes(deps: GatewayDeps): express.Router {
   const router = express.Router();
@@ -15,13 +38,44 @@ export function shipmentsRoutes(deps: GatewayDeps): express.Router {
   apiRoute(router, {
     method: 'get',
     path: '/shipments',
-    summary: 'The shipments of an order',
+    summary: "The shipments of an order, or a carrier's (a 3PL partner's own) by their last change",
     tags: ['shipping'],
-    query: byOrderQuery,
-    responses: { 200: { description: 'The shipments of the order', schema: z.array(shipmentView) } },
-    handler: async (_req, res, { query }) => {
-      res.json(await shipmentsOfOrder(deps, principalOf(res), query.orderId));
+    query: listQuery,
+    errors: [403],
+    responses: {
+      200: {
+        description:
+          'With orderId: the array of the order’s shipments. Otherwise one page of the carrier’s shipments, oldest change first ({ items, nextCursor }); pass nextCursor as cursor for the next page. A page may hold fewer than limit shipments while nextCursor is not null (the list reads day by day within a time budget); null means there is nothing more',
+        schema: z.union([shipmentPage, z.array(shipmentView)]),
+      },
     },
+    handler: async (_req, res, { query }) => {
+      const { orderId, ...list } = query;
+      if (orderId !== undefined) return void res.json(await shipmentsOfOrder(deps, principalOf(res), orderId));
+      res.json(await carrierShipments(deps, principalOf(res), list));
+    },
+  });
+
+  commandRoute(router, deps, {
+    method: 'post',
+    path: '/shipments/:id/handover',
+    summary: 'The carrier (3PL partner) took the parcel: recorded once on the shipment, on the order’s timeline and in the partner’s events',
+    tags: ['shipping'],
+    params: shipmentParams,
+    body: handoverBody,
+    responses: {
+      200: { description: 'Handed over (also when it was before: the first handover stays)', schema: shipmentView },
+      202: { description: 'Queued; it will be recorded', schema: z.object({ id: z.string(), status: z.literal('handover_requested') }) },
+    },
+    command: ({ params, body }, res) => {
+      const principal = principalOf(res);
+      return {
+        type: 'shipment.hand-over.v1',
+        data: { shipmentId: params.id, ...(body.occurredAt ? { occurredAt: body.occurredAt } : {}), actor: principal.actor, ...partnerScope(principal) },
+        correlationId: params.id,
+      };
+    },
+    pending: ({ shipmentId }) => ({ id: shipmentId, status: 'handover_requested' }),
   });
 
   apiRoute(router, {

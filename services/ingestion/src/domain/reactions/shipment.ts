@@ -102,6 +102,16 @@ export const shipmentTrackingUpdated: Reaction<'shipment.tracking-updated.v1'> =
 };
 
 /**
+ * The carrier (3PL partner) confirmed it took a parcel: a step on the timeline, nothing more. The order is
+ * shipped from the booking on and moves on with the carrier's scans; a handover reported before the order
+ * knows the parcel changes no status either.
+ */
+export const shipmentHandedOver: Reaction<'shipment.handed-over.v1'> = (_order, fact, change) => {
+  const { carrierId, trackingNumber, actor } = fact.data;
+  change.timeline.push(entry(fact, 'shipment_handed_over', `${trackingNumber} taken by ${carrierId}`, { actor }));
+};
+
+/**
  * What the customer paid, for the refunds of a return: per unit of each line, after the line's share of every
  * discount and with its tax when taxes came on top, rounded down (refunding every unit never pays back more
  * than the line cost); and for shipping, its price less its discounts, with its tax likewise.
