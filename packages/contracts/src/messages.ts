@@ -154,6 +154,18 @@ export const events = {
     /** What the customer paid for shipping (after its discounts, with tax when it came on top): refundable once. */
     shippingPaid: minorUnits.optional(),
   }),
+  /**
+   * A parcel came back to the sender undelivered: returns opens a return for its lines (priced like
+   * order.delivered.v1's), which the warehouse receives, restocks and refunds like any return.
+   */
+  'order.returned-to-sender.v1': z.object({
+    orderId,
+    channel: identifier,
+    currency: currencyCode,
+    shipmentId: z.string(),
+    trackingNumber: z.string(),
+    lines: z.array(pricedLine).min(1),
+  }),
   /** `reason`: why sourcing chose these locations, for the order's timeline. */
   'stock.reserved.v1': z.object({ orderId, lines: z.array(allocatedLine), reason: z.string().optional() }),
   'stock.short.v1': z.object({
@@ -285,6 +297,8 @@ export const events = {
     status: z.enum(TRACKING_STATUSES),
     occurredAt: z.string().datetime(),
     location: z.string().optional(),
+    /** The parcel's lines: sent with `returned_to_sender`, so that its return is opened for what it holds. */
+    lines: z.array(skuQuantity).optional(),
     /** The parcel's status after this scan, by the time the scans happened (a late scan does not undo a newer one). */
     shipmentStatus: z.enum(['booked', ...TRACKING_STATUSES]).optional(),
   }),

@@ -25,6 +25,7 @@ export const PRODUCERS: Record<MessageType, readonly ServiceName[]> = {
   'order.accepted.v1': ['ingestion'],
   'order.status-changed.v1': ['ingestion'],
   'order.delivered.v1': ['ingestion'],
+  'order.returned-to-sender.v1': ['ingestion'],
   'stock.reserved.v1': ['inventory'],
   'stock.short.v1': ['inventory'],
   'stock.reallocated.v1': ['inventory'],

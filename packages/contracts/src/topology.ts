@@ -127,6 +127,8 @@ export const QUEUES = [
   },
   { name: 'returns.commands', commands: ['return.open.v1', 'return.receive.v1'] },
   { name: 'returns.delivered-orders', events: ['order.delivered.v1'] },
+  // Parcels back to the sender undelivered: their return is opened by itself.
+  { name: 'returns.returned-parcels', events: ['order.returned-to-sender.v1'] },
   // Every refused command, for the refunds and restocks of a return: the return shows what failed.
   { name: 'returns.command-refusals', events: ['command.refused.v1'] },
   // Refunds done: a return whose refund failed once shows it refunded after a retry.

@@ -139,6 +139,44 @@ export function orderLifeSuite(shared: () => Cluster): void {
       await eventually(async () => (await stock('TSHIRT-BLK-M')).onHand === 9);
     }, 120000);
 
+    it('when a parcel comes back to the sender, then the order is returned, its return opens by itself, and receiving it restocks and refunds', async () => {
+      await receive('BELT-BRN', 4);
+      const id = (
+        await api()
+          .post('/v1/orders')
+          .set(auth())
+          .send(order('WS-RTS-1', 'BELT-BRN', 1))
+          .expect(202)
+      ).body.id;
+      await waitForStatus(id, 'ready_to_fulfill');
+      const [fulfillment] = await eventually(async () => {
+        const list = (await api().get(`/v1/fulfillments?orderId=${id}`).set(auth()).expect(200)).body;
+        return list.length > 0 && list;
+      });
+      await api().post(`/v1/fulfillments/${fulfillment.id}/pack`).set(auth()).expect(200);
+      await waitForStatus(id, 'shipped');
+      const [shipment] = (await api().get(`/v1/shipments?orderId=${id}`).set(auth()).expect(200)).body;
+      await track(shipment.trackingNumber, 'in_transit').expect(200);
+      await track(shipment.trackingNumber, 'returned_to_sender').expect(200);
+      const returned = await eventually(async () => {
+        const o = await getOrder(id);
+        return o.status === 'returned' && o.returns.length === 1 && o;
+      }, 30000);
+      const opened = (await api().get(`/v1/returns/${returned.returns[0].id}`).set(auth()).expect(200)).body;
+      expect(opened).toMatchObject({ status: 'requested', lines: [{ sku: 'BELT-BRN', quantity: 1, reason: 'returned to sender' }] });
+      await api()
+        .post(`/v1/returns/${opened.id}/receive`)
+        .set(auth())
+        .send({ locationId: 'berlin', lines: [{ sku: 'BELT-BRN', quantity: 1, condition: 'resellable' }] })
+        .expect(200);
+      const refunded = await eventually(async () => {
+        const o = await getOrder(id);
+        return o.timeline.some((t: any) => t.type === 'refunded') && o;
+      }, 30000);
+      expect(refunded.totals).toMatchObject({ refunded: 1999 });
+      await eventually(async () => (await stock('BELT-BRN')).onHand === 4);
+    }, 120000);
+
     it('when orders are paid by invoice, cash on delivery or through the marketplace, with a discount and taxes included, then they are ready to fulfill without any card authorization', async () => {
       await receive('SOCKS-GRY', 10);
       const placedAs = async (externalId: string, method: string) => {

@@ -36,6 +36,7 @@ export async function recordTracking({ shipmentStore, shipments }: CarrierUseCas
             occurredAt: occurredAt.toISOString(),
             ...(location ? { location } : {}),
             shipmentStatus: scan.status,
+            ...(status === 'returned_to_sender' ? { lines: current.lines.map(({ sku, quantity }) => ({ sku, quantity })) } : {}),
           },
         },
       ],

@@ -556,9 +556,16 @@ describe('the order process reactions', () => {
       ]);
     });
 
-    it('when the parcel comes back to the sender, then the order is returned', () => {
+    it('when the parcel comes back to the sender, then the order is returned and returns hears of the parcel’s lines at the prices paid, once', () => {
       const order = orderIn({ status: 'in_transit', shipments: [{ id: 's-1', trackingNumber: 'SBX000000000001', status: 'in_transit' }] });
-      expect(reactTo(order, scan('returned_to_sender')).set.status).toBe('returned');
+      const change = reactTo(order, scan('returned_to_sender'));
+      expect(change.set.status).toBe('returned');
+      expect(change.send).toContainEqual({
+        type: 'order.returned-to-sender.v1',
+        data: expect.objectContaining({ orderId: ID, shipmentId: 's-1', lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, unitPrice: 1999 }] }),
+      });
+      const again = reactTo({ ...order, status: 'returned', shipments: change.set.shipments! }, scan('returned_to_sender'));
+      expect(sentTypes(again)).not.toContain('order.returned-to-sender.v1');
     });
 
     it.each(CLOSED)('when a booking or a scan arrives for an order that is %s, then it is recorded but the order never ships', (status) => {

@@ -98,7 +98,8 @@ export const shipmentTrackingUpdated: Reaction<'shipment.tracking-updated.v1'> =
         },
       });
   }
-  if (parcelStatus === 'returned_to_sender') moveTo(order, change, 'returned', fact, 'returned to sender');
+  const before = (order.shipments.find((s) => s.id === shipmentId) ?? { status: 'booked' }).status;
+  if (parcelStatus === 'returned_to_sender' && before !== 'returned_to_sender') returnToSender(order, change, fact);
 };
 
 /**
@@ -110,6 +111,31 @@ export const shipmentHandedOver: Reaction<'shipment.handed-over.v1'> = (_order, 
   const { carrierId, trackingNumber, actor } = fact.data;
   change.timeline.push(entry(fact, 'shipment_handed_over', `${trackingNumber} taken by ${carrierId}`, { actor }));
 };
+
+/**
+ * A parcel came back undelivered: the order is returned, and returns opens a return for the parcel's lines
+ * (all the order's lines when the scan did not name them), which the warehouse receives like any other.
+ */
+function returnToSender(order: OrderState, change: OrderChange, fact: Fact<'shipment.tracking-updated.v1'>): void {
+  moveTo(order, change, 'returned', fact, 'returned to sender');
+  const paid = paidForReturns(order).lines;
+  const lines = (fact.data.lines ?? order.lines).flatMap(({ sku, quantity }) => {
+    const unitPrice = paid.find((l) => l.sku === sku)?.unitPrice;
+    return unitPrice === undefined ? [] : [{ sku, quantity, unitPrice }];
+  });
+  if (lines.length === 0) return;
+  change.send.push({
+    type: 'order.returned-to-sender.v1',
+    data: {
+      orderId: order.id,
+      channel: order.channel,
+      currency: order.currency,
+      shipmentId: fact.data.shipmentId,
+      trackingNumber: fact.data.trackingNumber,
+      lines,
+    },
+  });
+}
 
 /**
  * What the customer paid, for the refunds of a return: per unit of each line, after the line's share of every

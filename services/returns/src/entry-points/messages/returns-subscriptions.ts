@@ -1,5 +1,6 @@
 import type { Subscriptions } from '@oms/messaging';
 import { openReturn } from '../../application/open-return';
+import { openReturnedParcel } from '../../application/open-returned-parcel';
 import { receiveReturn } from '../../application/receive-return';
 import { recordDeliveredOrder } from '../../application/record-delivered-order';
 import { recordRefund } from '../../application/record-refund';
@@ -15,6 +16,9 @@ export function returnsSubscriptions(deps: ReturnUseCaseDeps): Subscriptions {
     },
     'returns.delivered-orders': {
       'order.delivered.v1': (msg) => recordDeliveredOrder(deps, msg),
+    },
+    'returns.returned-parcels': {
+      'order.returned-to-sender.v1': (msg) => openReturnedParcel(deps, msg),
     },
     'returns.command-refusals': {
       'command.refused.v1': (msg) => recordRefusal(deps, msg),
