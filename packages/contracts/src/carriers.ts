@@ -80,6 +80,11 @@ export const CARRIER_KINDS = ['sandbox', 'table'] as const;
 export const carrierSettingsSchema = z.object({
   name: z.string().min(1).max(100).optional(),
   kind: z.enum(CARRIER_KINDS).optional(),
+  /**
+   * How its tracking comes in: `webhook` (default: it pushes signed scans to POST /v1/carriers/{id}/tracking)
+   * or `poll` (the carrier service asks its API for the scans of parcels on their way, every TRACKING_POLL_MS).
+   */
+  tracking: z.enum(['webhook', 'poll']).optional(),
   /** Offered in rate shopping (default true once it has a tariff). */
   active: z.boolean().optional(),
   /** Table carriers: the letters their tracking numbers start with (2-6 capitals). */

@@ -19,7 +19,16 @@ export interface CarrierSandboxControl {
   /** Idempotency keys seen, in order (one per created shipment). */
   idempotencyKeys: string[];
   shipments: SandboxShipment[];
+  /** A scan the carrier reports when it is asked for the parcel's events (GET /v1/shipments/{id}/events). */
+  scan(trackingNumber: string, status: string, occurredAt?: string, location?: string): void;
   reset(): void;
+}
+
+/** A scan as the sandbox's tracking API answers it. */
+export interface SandboxScan {
+  status: string;
+  occurredAt: string;
+  location?: string;
 }
 
 const ADDRESS_FIELDS = ['name', 'line1', 'postalCode', 'city', 'country'] as const;
@@ -52,15 +61,20 @@ const trackingNumber = () => 'SBX' + Array.from({ length: 12 }, () => randomInt(
 export function createCarrierSandbox(): { app: Express; control: CarrierSandboxControl } {
   let failures = 0;
   const byKey = new Map<string, SandboxShipment>();
+  const scans = new Map<string, SandboxScan[]>();
   const control: CarrierSandboxControl = {
     failNext: (n) => void (failures = n),
     delayMs: 0,
     calls: { total: 0, created: 0, replayed: 0, failed: 0, rejected: 0 },
     idempotencyKeys: [],
     shipments: [],
+    scan(trackingNumber, status, occurredAt = new Date().toISOString(), location) {
+      scans.set(trackingNumber, [...(scans.get(trackingNumber) ?? []), { status, occurredAt, ...(location ? { location } : {}) }]);
+    },
     reset() {
       failures = 0;
       byKey.clear();
+      scans.clear();
       this.delayMs = 0;
       this.calls = { total: 0, created: 0, replayed: 0, failed: 0, rejected: 0 };
       this.idempotencyKeys = [];
@@ -105,6 +119,12 @@ export function createCarrierSandbox(): { app: Express; control: CarrierSandboxC
     control.shipments.push(shipment);
     control.calls.created++;
     res.status(201).json({ shipmentId: shipment.shipmentId, trackingNumber: shipment.trackingNumber, service: shipment.service });
+  });
+  // The parcel's scans so far, oldest first (the polling side of tracking).
+  app.get('/v1/shipments/:id/events', (req: Request<{ id: string }>, res: Response) => {
+    const shipment = control.shipments.find((s) => s.shipmentId === req.params.id);
+    if (!shipment) return void res.status(404).json({ error: 'not_found' });
+    res.json({ trackingNumber: shipment.trackingNumber, events: scans.get(shipment.trackingNumber) ?? [] });
   });
   // A malformed JSON body is a 400 as well, in the carrier's own error shape.
   app.use((err: { status?: number }, _req: Request, res: Response, _next: express.NextFunction) => {

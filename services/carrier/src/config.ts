@@ -38,6 +38,12 @@ export const configSchema = baseConfigSchema.extend({
    */
   RABBITMQ_MANAGEMENT_URL: z.url({ protocol: /^https?$/ }).optional(),
   RABBITMQ_MANAGEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
+  /** How often the scans of parcels with carriers whose tracking is polled (`tracking: "poll"`) are asked for. */
+  TRACKING_POLL_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(5 * 60 * 1000),
   /** The sender printed on labels, above the ship-from location. */
   LABEL_SENDER: z.string().min(1).max(100).default('OMS Fulfillment'),
 });

@@ -20,6 +20,7 @@ import { ShipmentRepository } from './data-access/shipment-repository';
 import { skuAttributesModel, SkuAttributesRepository } from './data-access/sku-attributes';
 import { toShipmentAnswer } from './data-access/shipment-view';
 import { carrierRoutes } from './entry-points/http/carrier-routes';
+import { trackingPoll } from './entry-points/jobs/tracking-poll';
 import { carrierSubscriptions } from './entry-points/messages/carrier-subscriptions';
 
 const seedFileSchema = z.array(carrierSettingsSchema.extend({ id: identifier }));
@@ -56,6 +57,9 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     const brokerManagement = ctx.config.RABBITMQ_MANAGEMENT_URL
       ? new BrokerManagement(ctx.config.RABBITMQ_MANAGEMENT_URL, vhostOf(ctx.config.AMQP_URL), ctx.config.RABBITMQ_MANAGEMENT_TIMEOUT_MS)
       : undefined;
+    const adapters = carrierAdapters(carrierApi);
+    const polling = trackingPoll({ carriers, shipments, adapters }, ctx.broker, ctx.logger);
+    polling.start(ctx.config.TRACKING_POLL_MS);
     return {
       routes: (app) =>
         carrierRoutes(app, {
@@ -71,9 +75,10 @@ export const definition: ServiceDefinition<typeof configSchema> = {
         shipments,
         carriers,
         skuAttributes,
-        adapters: carrierAdapters(carrierApi),
+        adapters,
         promiseDays: ctx.config.SHIPPING_PROMISE_DAYS,
       }),
+      onStop: () => polling.stop(),
     };
   },
 };

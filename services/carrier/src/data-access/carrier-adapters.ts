@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
-import type { BookingRequest, CarrierApi, CarrierBooking } from './carrier-api';
+import type { BookingRequest, CarrierApi, CarrierBooking, CarrierScan } from './carrier-api';
 import type { CarrierDoc } from './carrier-model';
 
 /**
- * Every carrier behind one interface: its rates come from its tariff (rating.ts); booking differs by kind.
- * Cancelling a booking and polling tracking are not part of it yet (docs/carriers.md).
+ * Every carrier behind one interface: its rates come from its tariff (rating.ts); booking and tracking
+ * differ by kind. Cancelling a booking is not part of it yet (docs/carriers.md).
  */
 export interface CarrierAdapter {
   /** Idempotent on `idempotencyKey`: a retry gets the same booking. */
   book(carrier: CarrierDoc, request: BookingRequest, idempotencyKey: string): Promise<CarrierBooking>;
+  /** A parcel's scans so far, for carriers whose tracking is polled; undefined when the carrier has no tracking API. */
+  scans?(carrier: CarrierDoc, carrierShipmentId: string): Promise<CarrierScan[]>;
 }
 
 /**
@@ -31,7 +33,7 @@ const defaultPrefix = (carrierId: string) =>
 
 export function carrierAdapters(api: CarrierApi): Record<'sandbox' | 'table', CarrierAdapter> {
   return {
-    sandbox: { book: (_carrier, request, key) => api.book(request, key) },
+    sandbox: { book: (_carrier, request, key) => api.book(request, key), scans: (_carrier, carrierShipmentId) => api.events(carrierShipmentId) },
     table: {
       book: async (carrier, request, key) => ({
         shipmentId: key,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Address } from '@oms/contracts';
+import { TRACKING_STATUSES, type Address } from '@oms/contracts';
 import type { Logger } from '@oms/logging';
 import { createHttpClient, type HttpClientOptions } from '@oms/resilience';
 
@@ -13,6 +13,14 @@ export interface BookingRequest {
   shipTo: Address;
   parcels: Array<{ weightGrams: number; dimensions?: { lengthCm: number; widthCm: number; heightCm: number } }>;
 }
+
+/** The scans the carrier's tracking API answers for a parcel: third-party input, checked. */
+const eventsAnswer = z.object({
+  events: z
+    .array(z.object({ status: z.enum(TRACKING_STATUSES), occurredAt: z.iso.datetime({ offset: true }), location: z.string().max(200).optional() }))
+    .max(500),
+});
+export type CarrierScan = z.infer<typeof eventsAnswer>['events'][number];
 
 export class CarrierBookingError extends Error {
   override name = 'CarrierBookingError';
@@ -39,6 +47,15 @@ export function createCarrierApi(options: { baseUrl: string; timeoutMs: number; 
       const parsed = bookingAnswer.safeParse(res.body);
       if (!parsed.success) throw new CarrierBookingError(`carrier answered an unexpected body: ${parsed.error.message.slice(0, 500)}`);
       return parsed.data;
+    },
+
+    /** The parcel's scans so far (polling); an answer that does not parse is an error, not an empty list. */
+    async events(carrierShipmentId: string): Promise<CarrierScan[]> {
+      const res = await http.get(`/v1/shipments/${encodeURIComponent(carrierShipmentId)}/events`);
+      if (res.status !== 200) throw new CarrierBookingError(`carrier refused the tracking query (${res.status})`);
+      const parsed = eventsAnswer.safeParse(res.body);
+      if (!parsed.success) throw new CarrierBookingError(`carrier answered unexpected tracking: ${parsed.error.message.slice(0, 500)}`);
+      return parsed.data.events;
     },
   };
 }

@@ -6,6 +6,8 @@ export interface CarrierDoc extends AggregateDocument {
   name: string;
   /** How it books (CARRIER_KINDS): through the sandbox's API, or by itself from its tracking number range. */
   kind?: 'sandbox' | 'table';
+  /** How its tracking comes in: pushed by webhook (default) or polled from its API. */
+  tracking?: 'webhook' | 'poll';
   /** Offered in rate shopping (with a tariff). */
   active?: boolean;
   trackingPrefix?: string;
@@ -39,6 +41,7 @@ const carrierSchema = new Schema<CarrierDoc>(
     _id: { type: String },
     name: { type: String, required: true },
     kind: { type: String, enum: ['sandbox', 'table'] },
+    tracking: { type: String, enum: ['webhook', 'poll'] },
     active: { type: Boolean },
     trackingPrefix: { type: String },
     tariff: { type: Schema.Types.Mixed },

@@ -7,6 +7,7 @@ export const toCarrierView = (c: Pick<CarrierDoc, '_id' | 'updatedAt'> & Partial
   ...(c.name ? { name: c.name } : {}),
   kind: c.kind ?? 'sandbox',
   active: c.active ?? true,
+  tracking: c.tracking ?? 'webhook',
   ...(c.trackingPrefix ? { trackingPrefix: c.trackingPrefix } : {}),
   ...(c.tariff ? { tariff: c.tariff } : {}),
   hasWebhookSecret: Boolean(c.webhookSecret),

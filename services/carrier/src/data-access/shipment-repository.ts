@@ -23,6 +23,9 @@ const keyOf = (s: ShipmentDoc): TimeCursor => ({ at: new Date(s.updatedAt ?? s.c
 const compare = (a: TimeCursor, b: TimeCursor) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** The reads of shipments; every change goes through the shipments' AggregateStore. */
+/** Statuses of a parcel still on its way: polled for scans. */
+export const IN_FLIGHT_STATUSES = ['booked', 'in_transit', 'out_for_delivery', 'delivery_failed', 'exception'] as const;
+
 export class ShipmentRepository {
   constructor(
     readonly model: Model<ShipmentDoc>,
@@ -69,6 +72,22 @@ export class ShipmentRepository {
   async dropIndex(name: string): Promise<void> {
     const indexes = await this.model.collection.indexes().catch(() => []);
     if (indexes.some((i) => i.name === name)) await this.model.collection.dropIndex(name);
+  }
+
+  /**
+   * A carrier's parcels still on their way: one equality query per status on `carrierStatus` (what is on its
+   * way is in flight, not history). Shipments the partner-list backfill has not reached are not found.
+   */
+  async inFlight(carrierId: string): Promise<Array<Pick<ShipmentDoc, '_id' | 'trackingNumber' | 'carrierShipmentId'>>> {
+    const found = await Promise.all(
+      IN_FLIGHT_STATUSES.map((status) =>
+        this.model
+          .find({ carrierStatus: carrierStatusOf(carrierId, status) }, { trackingNumber: 1, carrierShipmentId: 1 })
+          .lean<Array<Pick<ShipmentDoc, '_id' | 'trackingNumber' | 'carrierShipmentId'>>>()
+          .exec(),
+      ),
+    );
+    return found.flat();
   }
 
   byId(id: string): Promise<ShipmentDoc | null> {
