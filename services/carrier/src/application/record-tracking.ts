@@ -32,6 +32,7 @@ export async function recordTracking({ shipmentStore, shipments }: CarrierUseCas
             occurredAt: occurredAt.toISOString(),
             ...(location ? { location } : {}),
             shipmentStatus: scan.status,
+            carrierId: current.carrierId,
           },
         },
       ],

@@ -9,6 +9,8 @@ export interface CarrierDoc extends AggregateDocument {
   /** Offered in rate shopping (with a tariff). */
   active?: boolean;
   trackingPrefix?: string;
+  /** Its public tracking page, `{trackingNumber}` standing for the parcel's number. */
+  trackingUrl?: string;
   tariff?: CarrierTariff;
   /** HMAC secret of the carrier's tracking webhooks; never leaves this service. */
   webhookSecret?: string;
@@ -28,6 +30,7 @@ const carrierSchema = new Schema<CarrierDoc>(
     kind: { type: String, enum: ['sandbox', 'table'] },
     active: { type: Boolean },
     trackingPrefix: { type: String },
+    trackingUrl: { type: String },
     tariff: { type: Schema.Types.Mixed },
     webhookSecret: { type: String },
     createdAt: { type: Date, required: true },

@@ -8,6 +8,7 @@ export const toCarrierView = (c: Pick<CarrierDoc, '_id' | 'updatedAt'> & Partial
   kind: c.kind ?? 'sandbox',
   active: c.active ?? true,
   ...(c.trackingPrefix ? { trackingPrefix: c.trackingPrefix } : {}),
+  ...(c.trackingUrl ? { trackingUrl: c.trackingUrl } : {}),
   ...(c.tariff ? { tariff: c.tariff } : {}),
   hasWebhookSecret: Boolean(c.webhookSecret),
   updatedAt: new Date(c.updatedAt).toISOString(),

@@ -56,7 +56,7 @@ describe('the order process reactions', () => {
       const order = orderIn({ checks: { stock: 'reserved', payment: 'pending' } });
       const change = reactTo(order, approved());
       expect(change.set.status).toBe('ready_to_fulfill');
-      expect(sentTypes(change)).toEqual(['order.status-changed.v1', 'fulfillment.open.v1']);
+      expect(sentTypes(change)).toEqual(['order.status-changed.v1', 'notification.order-confirmed.v1', 'fulfillment.open.v1']);
     });
 
     it.each(CLOSED)('when stock is reserved for an order that is %s, then the reservation is released and nothing moves on', (status) => {

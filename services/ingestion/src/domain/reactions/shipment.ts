@@ -1,4 +1,5 @@
 import { needsAuthorization, orderTotals, paymentFlowOf, type Fact } from '@oms/contracts';
+import { notifyShipped } from '../notifications';
 import type { OrderChange, OrderState } from '../order';
 import { entry, money, moveTo } from '../order-steps';
 import type { Reaction } from './reaction';
@@ -62,9 +63,19 @@ function captureAtShipment(order: OrderState, change: OrderChange, fact: Shipmen
   change.send.push({ type: 'payment.capture.v1', data: { orderId: order.checkKeys.payment, amount: order.payment.amount, currency: order.currency } });
 }
 
+/**
+ * A parcel was booked: recorded, and the customer is told its carrier and tracking number. A booking whose
+ * parcel a scan recorded first (without its carrier) changes nothing on the order, but its notification still
+ * goes out now that the carrier is known.
+ */
 export const shipmentBooked: Reaction<'shipment.booked.v1'> = (order, fact, change) => {
-  if (order.shipments.some((s) => s.id === fact.data.shipmentId)) return;
+  const known = order.shipments.find((s) => s.id === fact.data.shipmentId);
+  if (known) {
+    if (!known.carrierId) notifyShipped(order, change, fact);
+    return;
+  }
   recordShipment(order, change, fact);
+  notifyShipped(order, change, fact);
 };
 
 /**
