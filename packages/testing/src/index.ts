@@ -100,3 +100,4 @@ export * from './otlp-receiver';
 export * from './ports';
 export * from './private-server';
 export * from './barcodes';
+export * from './webhook-receiver';
