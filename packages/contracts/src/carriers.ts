@@ -93,6 +93,15 @@ export const carrierSettingsSchema = z.object({
     .regex(/^[A-Z]{2,6}$/, 'must be 2-6 capital letters')
     .optional(),
   tariff: carrierTariffSchema.optional(),
+  /**
+   * The carrier's public tracking page, with `{trackingNumber}` where the parcel's number goes
+   * (`https://track.example.com/?id={trackingNumber}`): the link in the customer's shipping notification.
+   */
+  trackingUrl: z
+    .url({ protocol: /^https$/, error: 'must be an https URL' })
+    .max(500)
+    .refine((u) => u.includes('{trackingNumber}'), 'must contain {trackingNumber}')
+    .optional(),
   /** The secret its tracking webhooks are signed with (never shown again). */
   webhookSecret: z.string().min(16).max(200).optional(),
 });

@@ -134,6 +134,9 @@ export const shortageDecision = z.object({
   substituteSku: sku.optional(),
 });
 
+/** What every customer notification names: the order, its channel and the channel's own id of it. */
+const notificationBase = { orderId, channel: identifier, externalId: identifier };
+
 const movementType = z.enum(['receipt', 'adjustment', 'count', 'pick', 'return_restock', 'write_off', 'transfer']);
 
 /**
@@ -287,11 +290,16 @@ export const events = {
     parcel: z.number().int().min(1).optional(),
     parcels: z.number().int().min(1).optional(),
     rate: rateChoiceSchema.optional(),
+    /** The carrier's tracking page for the parcel (its `trackingUrl` template filled in), when it has one. */
+    trackingUrl: z.url({ protocol: /^https?$/ }).optional(),
   }),
   'shipment.tracking-updated.v1': z.object({
     orderId,
     shipmentId: z.string(),
-    /** The shipment's carrier: routes the event to its partner queue (always set by the carrier service; absent on older events). */
+    /**
+     * The shipment's carrier: routes the event to its partner queue and scopes a partner's webhooks (always set
+     * by the carrier service; absent on older events).
+     */
     carrierId: identifier.optional(),
     trackingNumber: z.string(),
     status: z.enum(TRACKING_STATUSES),
@@ -314,6 +322,36 @@ export const events = {
     handedOverAt: z.string().datetime(),
     actor,
   }),
+  /*
+   * Customer notifications: what a channel tells its customer (by email, SMS, in its app), from the order's
+   * life as ingestion, its overseer, sees it. Each names the channel and the channel's own order id, so a
+   * channel's webhook subscription gets its own orders' notifications only (docs/webhooks.md). Once per order
+   * and step: a redelivered cause gives the same event id.
+   */
+  /** The order passed its checks (stock reserved, payment approved, address deliverable) and goes to the warehouse. */
+  'notification.order-confirmed.v1': z.object(notificationBase),
+  /** A parcel of the order left with its carrier (one per parcel of a split order): carrier, tracking number and link. */
+  'notification.shipped.v1': z.object({
+    ...notificationBase,
+    shipmentId: z.string(),
+    carrierId: identifier,
+    trackingNumber: z.string(),
+    /** The carrier's tracking page for this parcel, when the carrier has a `trackingUrl` configured. */
+    trackingUrl: z.url({ protocol: /^https?$/ }).optional(),
+    parcel: z.number().int().min(1).optional(),
+    parcels: z.number().int().min(1).optional(),
+  }),
+  /** Every parcel of the order was delivered. */
+  'notification.delivered.v1': z.object(notificationBase),
+  /** Click & collect: the order waits at the store; `pickupCode` is what the customer shows at the counter. */
+  'notification.ready-for-pickup.v1': z.object({
+    ...notificationBase,
+    locationId: identifier,
+    pickupCode: z.string().regex(/^\d{6}$/),
+    readyAt: z.string().datetime(),
+  }),
+  /** Money of a return was paid back to the customer. */
+  'notification.refund-issued.v1': z.object({ ...notificationBase, returnId: z.string(), amount: minorUnits, currency: currencyCode }),
   'return.opened.v1': z.object({ orderId, returnId: z.string(), lines: z.array(z.object({ sku, quantity, reason: z.string() })) }),
   'return.received.v1': z.object({
     orderId,

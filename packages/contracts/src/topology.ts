@@ -133,6 +133,20 @@ export const QUEUES = [
   { name: 'returns.command-refusals', events: ['command.refused.v1'] },
   // Refunds done: a return whose refund failed once shows it refunded after a retry.
   { name: 'returns.refunds', events: ['payment.refunded.v1'] },
+  // The public event types webhook subscriptions may ask for (docs/webhooks.md): the gateway delivers them.
+  {
+    name: 'gateway.webhooks',
+    events: [
+      'notification.order-confirmed.v1',
+      'notification.shipped.v1',
+      'notification.delivered.v1',
+      'notification.ready-for-pickup.v1',
+      'notification.refund-issued.v1',
+      'shipment.booked.v1',
+      'shipment.tracking-updated.v1',
+      'shipment.handed-over.v1',
+    ],
+  },
 ] as const satisfies readonly QueueDefinition[];
 
 /** The same list, each entry seen as a plain QueueDefinition (for code that walks all queues alike). */

@@ -44,7 +44,7 @@ describe('click & collect', () => {
 
   beforeAll(async () => {
     cluster = await startCluster({ env: { PICKUP_REMIND_AFTER_DAYS: '0.00002', PICKUP_CANCEL_AFTER_DAYS: '0.00006', PICKUP_SWEEP_MS: '300' } });
-    tap = await BrokerTap.open(cluster.stack.amqpUrl, ['fulfillment.#', 'payment.#']);
+    tap = await BrokerTap.open(cluster.stack.amqpUrl, ['fulfillment.#', 'payment.#', 'notification.#']);
     await api().put(`/v1/channels/${channel}`).set(auth()).send({ name: 'Collect shop', type: 'web', defaultCurrency: 'EUR' }).expect(201);
     await api().put(`/v1/locations/${store}`).set(auth()).send({ name: 'Store Mitte', type: 'store', canShip: false, canPickup: true }).expect(200);
     await api().post('/v1/inventory/movements').set(auth()).send({ sku: 'CC-VASE', locationId: store, quantity: 5, type: 'receipt' }).expect(201);
@@ -76,6 +76,11 @@ describe('click & collect', () => {
     expect(ready.body).toMatchObject({ status: 'ready_for_pickup', readyBy: expect.any(String) });
     const code = await codeFor(id);
     expect(JSON.stringify(ready.body)).not.toContain(code);
+    // The channel hears of it with the code, to tell its customer (by its webhook subscription).
+    const notice = await eventually(() =>
+      tap.of<MessageData<'notification.ready-for-pickup.v1'>>('notification.ready-for-pickup.v1').find((e) => e.data.orderId === id),
+    );
+    expect(notice.data).toMatchObject({ channel, externalId: 'CC-1', locationId: store, pickupCode: code });
     await waitFor(id, (o) => o.status === 'ready_for_pickup');
     const wrong = await api()
       .post(`/v1/fulfillments/${fulfillmentId}/collect`)

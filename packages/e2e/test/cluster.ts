@@ -69,6 +69,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     FULFILLMENT_URL: ful.url,
     CARRIER_URL: car.url,
     RETURNS_URL: ret.url,
+    // The suites' fake webhook receivers listen on http://127.0.0.1 (production allows neither).
+    WEBHOOK_ALLOW_HTTP: 'true',
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
   });
   const put = await fetch(`${gw.url}/v1/fraud/rules`, {
     method: 'PUT',

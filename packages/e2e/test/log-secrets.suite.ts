@@ -92,6 +92,21 @@ export function logSecretsSuite(cluster: () => Cluster, logs: LogScanner): void 
         .send(trackingBody);
       expect(tracking.status).not.toBe(401);
 
+      // Outgoing webhooks: a secret given by the subscriber and one generated and shown once.
+      const webhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
+      logs.watch('a given webhook subscription secret', webhookSecret);
+      const given = await request(gatewayUrl)
+        .post('/v1/webhook-subscriptions')
+        .set({ Authorization: `Bearer ${key}` })
+        .send({ url: 'http://127.0.0.1:9/log-scan', eventTypes: ['notification.order-confirmed.v1'], secret: webhookSecret });
+      expect(given.status).toBe(201);
+      const generated = await request(gatewayUrl)
+        .post('/v1/webhook-subscriptions')
+        .set({ Authorization: `Bearer ${key}` })
+        .send({ url: 'http://127.0.0.1:9/log-scan', eventTypes: ['notification.delivered.v1'] });
+      expect(generated.status).toBe(201);
+      logs.watch('a generated webhook subscription secret', generated.body.secret);
+
       expect(logs.lines).toBeGreaterThan(100); // the services did log (at debug: every request), into the scanner
       expect(logs.findings).toEqual([]);
     });

@@ -13,6 +13,7 @@ import { returnRefusalsSuite } from './return-refusals.suite';
 import { shopifySuite } from './shopify.suite';
 import { shortagesSuite } from './shortages.suite';
 import { warehouseSuite } from './warehouse.suite';
+import { webhooksSuite } from './webhooks.suite';
 
 /**
  * The end-to-end suites that can share one cluster, run on one boot of it (a boot of the seven services is most of
@@ -52,5 +53,6 @@ addressSuite(shared);
 refundsSuite(shared);
 shopifySuite(shared);
 warehouseSuite(shared);
+webhooksSuite(shared);
 // Last: it reads the logs of all the suites before it.
 logSecretsSuite(shared, logs);

@@ -116,3 +116,4 @@ export * from './ports';
 export * from './private-server';
 export * from './private-rabbitmq';
 export * from './barcodes';
+export * from './webhook-receiver';

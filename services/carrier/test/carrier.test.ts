@@ -219,4 +219,15 @@ describe('carrier service', () => {
       expect((await verify('acme', signatureHeader(SANDBOX_SECRET, raw), raw)).body.valid).toBe(false);
     });
   });
+  // It configures the sandbox carrier, which the other bookings of this file use unconfigured: keep it after them.
+  it('when a carrier has a tracking page configured, then its bookings carry the parcel’s tracking link', async () => {
+    const configured = await client.send(
+      'carrier.configure.v1',
+      { carrierId: 'sandbox', trackingUrl: 'https://track.example.com/sbx?id={trackingNumber}', actor: 'ops:test' },
+      { correlationId: 'sandbox' },
+    );
+    expect(configured).toMatchObject({ status: 'done', result: { trackingUrl: 'https://track.example.com/sbx?id={trackingNumber}' } });
+    const booked = await bookShipment(`ord-${randomUUID()}`);
+    expect(booked.trackingUrl).toBe(`https://track.example.com/sbx?id=${booked.trackingNumber}`);
+  });
 });

@@ -1,6 +1,10 @@
 import { baseConfigSchema, z } from '@oms/config';
 
 const internalUrl = z.url({ protocol: /^https?$/ });
+const flag = z
+  .enum(['true', 'false'], { error: "must be 'true' or 'false'" })
+  .default('false')
+  .transform((v) => v === 'true');
 
 export const configSchema = baseConfigSchema.extend({
   /** The first `ops` key (actor `api-key:bootstrap`); further keys are created through /v1/api-keys and stored hashed. */
@@ -31,6 +35,35 @@ export const configSchema = baseConfigSchema.extend({
     .min(60)
     .max(30 * 24 * 3600)
     .default(25 * 3600),
+  /** Allow `http:` webhook URLs (development only; default false: https only). */
+  WEBHOOK_ALLOW_HTTP: flag,
+  /**
+   * Allow webhook URLs whose host is a private, unique-local, loopback, link-local or CGNAT address (development
+   * and tests, whose receivers run on 127.0.0.1; default false: public addresses only). docs/webhooks.md.
+   */
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: flag,
+  /** Delays between failed attempts of a delivery (the last repeats): 1 min, 5 min, 30 min, 2 h, 6 h. */
+  WEBHOOK_RETRY_DELAYS_MS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'must be a comma-separated list of milliseconds, e.g. 60000,300000')
+    .default('60000,300000,1800000,7200000,21600000')
+    .transform((s) => s.split(',').map(Number))
+    .refine((delays) => delays.every((d) => d >= 10), 'every delay must be at least 10 ms'),
+  /** How long a delivery is retried, from its first attempt (or a redelivery), before it is marked failed: 24 h. */
+  WEBHOOK_RETRY_WINDOW_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(7 * 24 * 3600_000)
+    .default(24 * 3600_000),
+  /** How long one delivery attempt waits for the receiver's answer. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** How long a receiving host's circuit breaker stays open before one attempt may try it again. */
+  WEBHOOK_BREAKER_RESET_MS: z.coerce.number().int().min(100).max(3600_000).default(30_000),
+  /** How often each gateway process looks for due retries. */
+  WEBHOOK_SWEEP_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
+  /** Delivery attempts one gateway process makes at once. */
+  WEBHOOK_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).default(50),
 });
 
 export type GatewayConfig = z.infer<typeof configSchema>;

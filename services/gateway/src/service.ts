@@ -6,6 +6,12 @@ import { apiKeyModel, ApiKeyRepository } from './data-access/api-keys';
 import { channelRepository } from './data-access/channels';
 import { IdempotencyStore } from './data-access/idempotency';
 import { createUpstreams } from './data-access/upstreams';
+import { DeliveryRepository } from './data-access/webhook-deliveries';
+import { SubscriptionRepository } from './data-access/webhook-subscriptions';
+import { resolveHost, WebhookTransport } from './data-access/webhook-transport';
+import { WebhookDispatcher, type WebhookDeps } from './application/webhook-delivery';
+import { webhookRetries } from './entry-points/jobs/webhook-retries';
+import { webhookEventHandlers } from './entry-points/messages/webhook-events';
 import { idempotency } from './entry-points/http/idempotency';
 import { docsRoutes } from './entry-points/http/openapi';
 import { rateLimitPerKey } from './entry-points/http/rate-limit';
@@ -16,6 +22,26 @@ export const definition: ServiceDefinition<typeof configSchema> = {
   name: 'gateway',
   configSchema,
   setup: (ctx) => {
+    const { config } = ctx;
+    // Webhook subscriptions and deliveries live in the gateway's own database (docs/webhooks.md).
+    const transport = new WebhookTransport(ctx.logger, config.WEBHOOK_TIMEOUT_MS, config.WEBHOOK_BREAKER_RESET_MS);
+    const webhookDeps: WebhookDeps = {
+      subscriptions: new SubscriptionRepository(ctx.db),
+      deliveries: new DeliveryRepository(ctx.db, ctx.redis),
+      transport,
+      locks: ctx.locks,
+      resolve: resolveHost,
+      logger: ctx.logger,
+      settings: {
+        policy: { allowHttp: config.WEBHOOK_ALLOW_HTTP, allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS },
+        retry: { delaysMs: config.WEBHOOK_RETRY_DELAYS_MS, windowMs: config.WEBHOOK_RETRY_WINDOW_MS },
+        timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+        maxInFlight: config.WEBHOOK_MAX_IN_FLIGHT,
+      },
+    };
+    const dispatcher = new WebhookDispatcher(webhookDeps);
+    const retries = webhookRetries(dispatcher, ctx.logger);
+    retries.start(config.WEBHOOK_SWEEP_MS);
     const deps: GatewayDeps = {
       broker: ctx.broker,
       commands: ctx.commands,
@@ -23,6 +49,7 @@ export const definition: ServiceDefinition<typeof configSchema> = {
       upstreams: createUpstreams(ctx.config, ctx.logger, ctx.tracing),
       redis: ctx.redis,
       channels: channelRepository(ctx.db),
+      webhooks: { deps: webhookDeps, dispatcher },
     };
     // API keys (hashed) live in the gateway's own database; Idempotency-Key records in Redis with a TTL.
     const repository = new ApiKeyRepository(apiKeyModel(ctx.db));
@@ -38,6 +65,12 @@ export const definition: ServiceDefinition<typeof configSchema> = {
         // The API first: nearly every request is for it, and the paths do not overlap with the documents'.
         app.use('/v1', publicApi(deps, access));
         app.use(docsRoutes());
+      },
+      consumers: { 'gateway.webhooks': webhookEventHandlers(dispatcher) },
+      onStop: async () => {
+        await retries.stop();
+        await dispatcher.drain();
+        transport.shutdown();
       },
     };
   },

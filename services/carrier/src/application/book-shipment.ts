@@ -12,6 +12,9 @@ export function promiseOf(shippingMethod: string, promiseDays: Record<string, nu
   return { level: shippingMethod === 'express' ? 'express' : 'standard', maxTransitDays: promiseDays[shippingMethod] ?? promiseDays.default ?? 5 };
 }
 
+/** The carrier's tracking page for one parcel: its `trackingUrl` template with the number filled in. */
+export const trackingLink = (template: string, trackingNumber: string) => template.replaceAll('{trackingNumber}', encodeURIComponent(trackingNumber));
+
 /** Carriers offered in rate shopping: active ones with a tariff. */
 const rateable = (carriers: CarrierDoc[]): RatedCarrier[] =>
   carriers.filter((c) => c.tariff && c.active !== false).map((c) => ({ id: c._id, tariff: c.tariff! }));
@@ -103,6 +106,7 @@ export async function bookShipment(
               parcel: number,
               parcels: parcels.length,
               ...(shopped?.choice ? { rate: shopped.choice } : {}),
+              ...(carrier.trackingUrl ? { trackingUrl: trackingLink(carrier.trackingUrl, booking.trackingNumber) } : {}),
             },
           },
         ],

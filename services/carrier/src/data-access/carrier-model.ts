@@ -11,6 +11,8 @@ export interface CarrierDoc extends AggregateDocument {
   /** Offered in rate shopping (with a tariff). */
   active?: boolean;
   trackingPrefix?: string;
+  /** Its public tracking page, `{trackingNumber}` standing for the parcel's number. */
+  trackingUrl?: string;
   tariff?: CarrierTariff;
   /** HMAC secret of the carrier's tracking webhooks; never leaves this service. */
   webhookSecret?: string;
@@ -44,6 +46,7 @@ const carrierSchema = new Schema<CarrierDoc>(
     tracking: { type: String, enum: ['webhook', 'poll'] },
     active: { type: Boolean },
     trackingPrefix: { type: String },
+    trackingUrl: { type: String },
     tariff: { type: Schema.Types.Mixed },
     webhookSecret: { type: String },
     partner: { type: Schema.Types.Mixed },

@@ -9,6 +9,7 @@ export const toCarrierView = (c: Pick<CarrierDoc, '_id' | 'updatedAt'> & Partial
   active: c.active ?? true,
   tracking: c.tracking ?? 'webhook',
   ...(c.trackingPrefix ? { trackingPrefix: c.trackingPrefix } : {}),
+  ...(c.trackingUrl ? { trackingUrl: c.trackingUrl } : {}),
   ...(c.tariff ? { tariff: c.tariff } : {}),
   hasWebhookSecret: Boolean(c.webhookSecret),
   updatedAt: new Date(c.updatedAt).toISOString(),

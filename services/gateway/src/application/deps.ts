@@ -2,6 +2,7 @@ import type { Broker, CommandClient } from '@oms/messaging';
 import type { Redis } from '@oms/redis';
 import type { ChannelRepository } from '../data-access/channels';
 import type { Upstreams } from '../data-access/upstreams';
+import type { WebhookDeps, WebhookDispatcher } from './webhook-delivery';
 
 /** What the use cases need; service.ts builds it once per gateway instance. */
 export interface GatewayDeps {
@@ -16,6 +17,8 @@ export interface GatewayDeps {
   redis: Redis;
   /** The gateway's own channel records. */
   channels: ChannelRepository;
+  /** Webhook subscriptions and their deliveries (docs/webhooks.md). */
+  webhooks: { deps: WebhookDeps; dispatcher: WebhookDispatcher };
 }
 
 /** What the query use cases need: the internal query APIs only. */

@@ -1,5 +1,6 @@
 import { currencyExponent, orderTotals, type Fact, type MessageType, type OrderStatus, type Outgoing } from '@oms/contracts';
 import type { Hold, OrderChange, OrderState, TimelineEntry } from './order';
+import { notifyStatus } from './notifications';
 import { canTransition } from './order-status';
 
 /** Steps every part of the order's life shares: timeline entries, status changes, the reservation command. */
@@ -28,6 +29,7 @@ export function moveTo(
   // The overseer (this service) changes the status; the report that caused it is the entry before it.
   change.timeline.push(entry(fact, 'status_changed', `${from} → ${to}${reason ? `: ${reason}` : ''}`, { status: to, service: 'ingestion' }));
   change.send.push({ type: 'order.status-changed.v1', data: { orderId: order.id, from, to, ...(reason ? { reason } : {}) } });
+  notifyStatus(order, change, to);
   return true;
 }
 

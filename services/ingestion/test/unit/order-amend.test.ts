@@ -49,7 +49,12 @@ describe('changing an order (amend rules)', () => {
     const change = amendOrder(held, amend({ shippingAddress: newAddress }));
     expect(change.set.holds).toEqual([]);
     expect(change.set.status).toBe('ready_to_fulfill');
-    expect(sent(change).map(([type]) => type)).toEqual(['order.status-changed.v1', 'order.status-changed.v1', 'fulfillment.open.v1']);
+    expect(sent(change).map(([type]) => type)).toEqual([
+      'order.status-changed.v1',
+      'order.status-changed.v1',
+      'notification.order-confirmed.v1',
+      'fulfillment.open.v1',
+    ]);
   });
 
   it('when the new address still cannot be delivered to, then the hold is renewed with the new reasons and the order stays held', () => {

@@ -17,6 +17,8 @@ describe('decisions after a short pick (domain)', () => {
       holds: [hold],
       fulfillments: [{ id: 'f-1', locationId: 'berlin', status: 'picking' }],
       allocation: [{ sku: 'TSHIRT-BLK-M', quantity: 1, locationId: 'berlin' }],
+      // It was ready to fulfill before the short pick held it (and the customer was told then).
+      timeline: [{ at: '2026-01-01T10:30:00.000Z', type: 'status_changed', service: 'ingestion', status: 'ready_to_fulfill' }],
     });
   const decide = (decisions: Array<{ sku: string; choice: 'substitute' | 'wait' | 'cancel_line'; substituteSku?: string }>) =>
     decideOnShortage(held(), fact('order.decide.v1', { orderId: ID, decisions, actor: 'channel:shop' }));

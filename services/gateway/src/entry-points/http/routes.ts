@@ -18,6 +18,7 @@ import { returnsRoutes } from './returns';
 import { shipmentsRoutes } from './shipments';
 import { skusRoutes } from './skus';
 import { shopifyWebhookRoutes } from './shopify';
+import { webhookSubscriptionRoutes } from './webhook-subscriptions';
 
 /** Who may call, how often, and the Idempotency-Key guard (see service.ts for how they are built). */
 export interface Access {
@@ -55,6 +56,7 @@ export function publicApi(deps: GatewayDeps, access: Access): express.Router {
   v1.use(returnsRoutes(deps));
   v1.use(paymentsRoutes(deps));
   v1.use(fraudRoutes(deps));
+  v1.use(webhookSubscriptionRoutes(deps.webhooks.deps, deps.webhooks.dispatcher));
   v1.use(mapGatewayErrors);
   return v1;
 }

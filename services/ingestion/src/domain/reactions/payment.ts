@@ -1,4 +1,5 @@
 import { paymentFlowOf, type Screening } from '@oms/contracts';
+import { notifyRefund } from '../notifications';
 import { entry, isClosed, money, moveTo, putHold, releaseWhenReady, sinceIntake } from '../order-steps';
 import { CANCELLABLE } from '../order-status';
 import { paymentAmountsOf } from '../payment-status';
@@ -101,6 +102,7 @@ export const paymentRefunded: Reaction<'payment.refunded.v1'> = (order, fact, ch
   checks(order, change, { payment: 'refunded' });
   amounts(order, change, { refunded: paymentAmountsOf(order).refunded + amount });
   change.set.returns = order.returns.map((r) => (r.id === returnId ? { ...r, status: 'refunded' as const } : r));
+  notifyRefund(order, change, fact);
 };
 
 /** The card authorization was renewed before it expired (the order had not shipped yet). */

@@ -1,4 +1,5 @@
 import { cancelAndGiveBack } from '../cancel-order';
+import { notifyReadyForPickup } from '../notifications';
 import type { OrderState } from '../order';
 import { entry, moveTo } from '../order-steps';
 import type { Reaction } from './reaction';
@@ -15,6 +16,8 @@ export const fulfillmentReadyForPickup: Reaction<'fulfillment.ready-for-pickup.v
   change.timeline.push(entry(fact, 'ready_for_pickup', `at ${locationId} (fulfillment ${fulfillmentId}); pickup code sent to the customer`, { actor }));
   change.set.fulfillments = withStatus(order, fulfillmentId, 'ready_for_pickup');
   moveTo(order, change, 'ready_for_pickup', fact);
+  // Every code issued goes to the customer (a new one replaces the last).
+  notifyReadyForPickup(order, change, fact);
 };
 
 /**

@@ -1,4 +1,5 @@
 import { needsAuthorization, orderTotals, paymentFlowOf, type Fact, type MessageType } from '@oms/contracts';
+import { notifyShipped } from '../notifications';
 import type { OrderChange, OrderState } from '../order';
 import { entry, money, moveTo } from '../order-steps';
 import type { Reaction } from './reaction';
@@ -24,16 +25,16 @@ function recordShipment(order: OrderState, change: OrderChange, fact: ShipmentFa
   if (shipments.some((s) => s.id === shipmentId)) return;
   const booking = fact.type === 'shipment.booked.v1' ? (fact as Fact<'shipment.booked.v1'>) : undefined;
   change.timeline.push(entry(fact, 'shipment_booked', booking ? bookingDetail(booking) : `tracking ${trackingNumber} (reported by its first scan)`));
-  const known = booking
-    ? {
-        carrierId: booking.data.carrierId,
-        ...(booking.data.fulfillmentId ? { fulfillmentId: booking.data.fulfillmentId } : {}),
-        ...(booking.data.parcels ? { parcels: booking.data.parcels } : {}),
-      }
-    : {};
-  change.set.shipments = [...shipments, { id: shipmentId, trackingNumber, status: 'booked', ...known }];
+  change.set.shipments = [...shipments, { id: shipmentId, trackingNumber, status: 'booked', ...(booking ? bookedFields(booking) : {}) }];
   if (moveTo(order, change, 'shipped', fact)) captureAtShipment(order, change, fact);
 }
+
+/** What a booking tells of its parcel: its carrier, its fulfillment and how many parcels that was packed in. */
+const bookedFields = (booking: Fact<'shipment.booked.v1'>) => ({
+  carrierId: booking.data.carrierId,
+  ...(booking.data.fulfillmentId ? { fulfillmentId: booking.data.fulfillmentId } : {}),
+  ...(booking.data.parcels ? { parcels: booking.data.parcels } : {}),
+});
 
 /**
  * Every parcel of the order is delivered: each fulfillment that ships has all the parcels it was packed in
@@ -67,9 +68,21 @@ export function captureAtShipment(
   change.send.push({ type: 'payment.capture.v1', data: { orderId: order.checkKeys.payment, amount: order.payment.amount, currency: order.currency } });
 }
 
+/**
+ * A parcel was booked: recorded, and the customer is told its carrier and tracking number. A booking whose
+ * parcel a scan recorded first (without its carrier) fills in what the scan did not know (its carrier and
+ * fulfillment, for telling when every parcel is delivered), and its notification goes out now.
+ */
 export const shipmentBooked: Reaction<'shipment.booked.v1'> = (order, fact, change) => {
-  if (order.shipments.some((s) => s.id === fact.data.shipmentId)) return;
+  const known = order.shipments.find((s) => s.id === fact.data.shipmentId);
+  if (known) {
+    if (known.carrierId) return;
+    change.set.shipments = order.shipments.map((s) => (s.id === known.id ? { ...s, ...bookedFields(fact) } : s));
+    notifyShipped(order, change, fact);
+    return;
+  }
   recordShipment(order, change, fact);
+  notifyShipped(order, change, fact);
 };
 
 /**
