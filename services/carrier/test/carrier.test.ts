@@ -212,7 +212,16 @@ describe('carrier service', () => {
       const out = await client.send('carrier.configure.v1', { carrierId: 'acme', webhookSecret: secret, actor: 'ops:test' }, { correlationId: 'acme' });
       expect(out).toEqual({
         status: 'done',
-        result: { id: 'acme', configured: true, name: 'acme', kind: 'sandbox', active: true, hasWebhookSecret: true, updatedAt: expect.any(String) },
+        result: {
+          id: 'acme',
+          configured: true,
+          name: 'acme',
+          kind: 'sandbox',
+          active: true,
+          tracking: 'webhook',
+          hasWebhookSecret: true,
+          updatedAt: expect.any(String),
+        },
       });
       expect(JSON.stringify(out)).not.toContain(secret);
       expect((await verify('acme', signatureHeader(secret, raw), raw)).body).toEqual({ valid: true });
