@@ -147,7 +147,8 @@ const movementType = z.enum(['receipt', 'adjustment', 'count', 'pick', 'return_r
 export const events = {
   'order.received.v1': z.object({ orderId, order: canonicalOrderSchema, receivedAt: z.string().datetime(), actor }),
   'order.accepted.v1': z.object({ orderId, channel: identifier, externalId: identifier, status: z.string() }),
-  'order.status-changed.v1': z.object({ orderId, from: z.string(), to: z.string(), reason: z.string().optional() }),
+  /** `channel`: whose order it is (a channel's webhook subscription gets its own orders' changes; absent on older events). */
+  'order.status-changed.v1': z.object({ orderId, channel: identifier.optional(), from: z.string(), to: z.string(), reason: z.string().optional() }),
   /** `unitPrice`: what the customer paid per unit (after discounts, with tax when it came on top), for refunds. */
   'order.delivered.v1': z.object({
     orderId,

@@ -137,6 +137,9 @@ export const QUEUES = [
   {
     name: 'gateway.webhooks',
     events: [
+      'order.accepted.v1',
+      'order.status-changed.v1',
+      'stock.low.v1',
       'notification.order-confirmed.v1',
       'notification.shipped.v1',
       'notification.delivered.v1',

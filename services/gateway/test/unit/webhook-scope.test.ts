@@ -8,17 +8,27 @@ const ops = { actor: 'api-key:ops', roles: ['ops'] };
 const locationKey = { actor: 'api-key:l', roles: ['location:berlin'] };
 
 describe('whose events a webhook subscription receives', () => {
-  it('when the public event types are listed, then they are the five customer notifications and the three shipment events', () => {
+  it('when the public event types are listed, then they are the order’s changes, the customer notifications, the shipment events and stock alerts', () => {
     expect([...WEBHOOK_EVENT_TYPES].sort()).toEqual([
       'notification.delivered.v1',
       'notification.order-confirmed.v1',
       'notification.ready-for-pickup.v1',
       'notification.refund-issued.v1',
       'notification.shipped.v1',
+      'order.accepted.v1',
+      'order.status-changed.v1',
       'shipment.booked.v1',
       'shipment.handed-over.v1',
       'shipment.tracking-updated.v1',
+      'stock.low.v1',
     ]);
+  });
+
+  it('when a stock alert is asked for, then only ops may (a channel key is told which events it may ask for), and only `all` subscriptions get it', () => {
+    expect(decideScope(channelKey, undefined, ['stock.low.v1'])).toMatchObject({ ok: false, status: 422 });
+    expect(decideScope(ops, undefined, ['stock.low.v1'])).toEqual({ ok: true, scope: 'all' });
+    expect(tenantOf('stock.low.v1', { sku: 'A', locationId: 'berlin' })).toBeUndefined();
+    expect(tenantOf('order.status-changed.v1', { orderId: 'o', channel: 'webshop', from: 'a', to: 'b' })).toBe('channel:webshop');
   });
 
   it('when a channel or partner key subscribes, then the scope is its own role; ops default to all', () => {

@@ -28,7 +28,7 @@ export function moveTo(
   change.set.status = to;
   // The overseer (this service) changes the status; the report that caused it is the entry before it.
   change.timeline.push(entry(fact, 'status_changed', `${from} → ${to}${reason ? `: ${reason}` : ''}`, { status: to, service: 'ingestion' }));
-  change.send.push({ type: 'order.status-changed.v1', data: { orderId: order.id, from, to, ...(reason ? { reason } : {}) } });
+  change.send.push({ type: 'order.status-changed.v1', data: { orderId: order.id, channel: order.channel, from, to, ...(reason ? { reason } : {}) } });
   notifyStatus(order, change, to);
   return true;
 }

@@ -3,14 +3,20 @@ import type { Envelope, QueueMessageType } from '@oms/contracts';
 /** The event types a webhook subscription may ask for: exactly those of the queue `gateway.webhooks`. */
 export type WebhookEventType = QueueMessageType<'gateway.webhooks'>;
 
-/** Whose events they are: a channel's (its orders' customer notifications) or a carrier's (its shipments). */
-export type Audience = 'channel' | 'partner';
+/**
+ * Whose events they are: a channel's (its orders' notifications and status changes), a carrier's (its
+ * shipments) or ops' alone (stock alerts: only subscriptions of ops keys, scope `all`, get them).
+ */
+export type Audience = 'channel' | 'partner' | 'ops';
 
 /**
  * The closed list of public event types (docs/webhooks.md), each with the audience that may subscribe to it.
  * A Record over the queue's events: a type added to the queue does not compile until it is listed here.
  */
 export const WEBHOOK_EVENTS: { readonly [T in WebhookEventType]: { audience: Audience; summary: string } } = {
+  'order.accepted.v1': { audience: 'channel', summary: 'the order was stored (its status: pending or on hold)' },
+  'order.status-changed.v1': { audience: 'channel', summary: 'the order moved from one status to another (status sync back to the channel)' },
+  'stock.low.v1': { audience: 'ops', summary: 'available to promise of a SKU at a location fell to its reorder point' },
   'notification.order-confirmed.v1': { audience: 'channel', summary: 'the order passed its checks and goes to the warehouse' },
   'notification.shipped.v1': { audience: 'channel', summary: 'a parcel left with its carrier: carrier, tracking number and link' },
   'notification.delivered.v1': { audience: 'channel', summary: 'every parcel of the order was delivered' },
@@ -32,6 +38,7 @@ export const isWebhookEventType = (type: string): type is WebhookEventType => Ob
  */
 export function tenantOf(type: WebhookEventType, data: unknown): string | undefined {
   const fields = data as { channel?: string; carrierId?: string };
+  if (WEBHOOK_EVENTS[type].audience === 'ops') return undefined;
   if (WEBHOOK_EVENTS[type].audience === 'channel') return fields.channel ? `channel:${fields.channel}` : undefined;
   return fields.carrierId ? `partner:${fields.carrierId}` : undefined;
 }

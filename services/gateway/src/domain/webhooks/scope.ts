@@ -1,6 +1,6 @@
 import type { Principal } from '../access/principal';
 import { isOps } from '../access/principal';
-import { WEBHOOK_EVENTS, type WebhookEventType } from './event-types';
+import { WEBHOOK_EVENTS, type Audience, type WebhookEventType } from './event-types';
 
 /**
  * Whose events a subscription receives, stored with it: `all` (ops only), `channel:<id>` (the channel's
@@ -52,7 +52,7 @@ export function decideScope(principal: Principal, requested: string | undefined,
   return { ok: true, scope };
 }
 
-const typesFor = (audience: 'channel' | 'partner') => Object.entries(WEBHOOK_EVENTS).flatMap(([type, e]) => (e.audience === audience ? [type] : []));
+const typesFor = (audience: Audience) => Object.entries(WEBHOOK_EVENTS).flatMap(([type, e]) => (e.audience === audience ? [type] : []));
 
 /** Whether the key may see and manage a subscription of this scope (another tenant's is answered 404). */
 export const mayManage = (principal: Principal, scope: Scope) => isOps(principal) || principal.roles.includes(scope);
