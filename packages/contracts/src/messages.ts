@@ -511,6 +511,16 @@ export const commands = {
     pickup: z.boolean().optional(),
   }),
   'fulfillment.cancel.v1': z.object({ orderId }),
+  /** Where SKUs are stored at a location (the pick list walks by bin); each replaces the SKU's bin there. */
+  'fulfillment.set-bins.v1': z.object({
+    locationId: identifier,
+    bins: z
+      .array(z.object({ sku, bin: z.string().trim().min(1).max(40) }))
+      .min(1)
+      .max(1000),
+    actor,
+    locations: locationScope,
+  }),
   /** More lines for the order's fulfillment at a location (a substitute): merged into an open one, or a new one opened. */
   'fulfillment.add-lines.v1': z.object({
     orderId,

@@ -97,6 +97,7 @@ export const PRODUCERS: Record<MessageType, readonly ServiceName[]> = {
   'fulfillment.open.v1': ['ingestion'],
   'fulfillment.cancel.v1': ['ingestion'],
   'fulfillment.add-lines.v1': ['ingestion'],
+  'fulfillment.set-bins.v1': ['gateway'],
   'fulfillment.set-order-hold.v1': ['ingestion'],
   'fulfillment.create-pick-list.v1': ['gateway'],
   'fulfillment.pick.v1': ['gateway'],

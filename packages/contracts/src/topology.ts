@@ -103,6 +103,7 @@ export const QUEUES = [
       'fulfillment.open.v1',
       'fulfillment.cancel.v1',
       'fulfillment.add-lines.v1',
+      'fulfillment.set-bins.v1',
       'fulfillment.set-order-hold.v1',
       'fulfillment.create-pick-list.v1',
       'fulfillment.pick.v1',

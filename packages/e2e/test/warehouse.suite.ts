@@ -86,10 +86,20 @@ export function warehouseSuite(shared: () => Cluster): void {
       await api().get(`/v1/fulfillments?orderId=${first}`).set(northKey).expect(403);
       expect((await queue(southKey, `locationId=${south}`)).items).toEqual([]);
 
+      await api()
+        .put(`/v1/locations/${north}/bins`)
+        .set(northKey)
+        .send({ bins: [{ sku: 'WH-LAMP', bin: 'A-03-2' }] })
+        .expect(200);
+      await api()
+        .put(`/v1/locations/${north}/bins`)
+        .set(southKey)
+        .send({ bins: [{ sku: 'WH-LAMP', bin: 'Z-99' }] })
+        .expect(403);
       const list = await api().post('/v1/pick-lists').set(northKey).send({ locationId: north, maxFulfillments: 50 }).expect(201);
       expect(list.headers.location).toBe(`/v1/pick-lists/${list.body.id}`);
       expect(list.body.fulfillmentIds).toEqual(expect.arrayContaining([f.id]));
-      expect(list.body.lines).toEqual(expect.arrayContaining([expect.objectContaining({ bin: 'unassigned', sku: 'WH-LAMP' })]));
+      expect(list.body.lines).toEqual(expect.arrayContaining([expect.objectContaining({ bin: 'A-03-2', sku: 'WH-LAMP' })]));
       const pdf = await api().get(`/v1/pick-lists/${list.body.id}/pdf`).set(northKey).expect(200);
       expect(pdf.headers['content-type']).toBe('application/pdf');
       await api().get(`/v1/pick-lists/${list.body.id}`).set(southKey).expect(404);

@@ -2,6 +2,7 @@ import { DayIndex } from '@oms/mongo';
 import type { ServiceDefinition } from '@oms/runtime';
 import { fulfillmentQueries } from './application/fulfillment-queries';
 import { configSchema, SERVICE_NAME } from './config';
+import { BinRepository } from './data-access/bin-model';
 import { fulfillmentLockKey, fulfillmentModel, type FulfillmentDoc } from './data-access/fulfillment-model';
 import { FulfillmentRepository } from './data-access/fulfillment-repository';
 import { toFulfillmentView } from './data-access/fulfillment-view';
@@ -23,7 +24,15 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     pickups.start(ctx.config.PICKUP_SWEEP_MS);
     return {
       routes: fulfillmentRoutes(fulfillmentQueries(fulfillments, pickLists)),
-      consumers: fulfillmentSubscriptions({ store, fulfillments, pickLists, handlingHours: ctx.config.HANDLING_HOURS, redis: ctx.redis, pickupDays }),
+      consumers: fulfillmentSubscriptions({
+        store,
+        fulfillments,
+        pickLists,
+        bins: new BinRepository(ctx.db),
+        handlingHours: ctx.config.HANDLING_HOURS,
+        redis: ctx.redis,
+        pickupDays,
+      }),
       onStop: () => pickups.stop(),
     };
   },

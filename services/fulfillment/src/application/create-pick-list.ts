@@ -13,7 +13,7 @@ import type { FulfillmentUseCaseDeps } from './fulfillment-deps';
  * same one. The list is written last, from the fulfillments it took; a redelivery after a crash takes up
  * where it stopped and writes the same list.
  */
-export async function createPickList({ store, fulfillments, pickLists }: FulfillmentUseCaseDeps, msg: Message<'fulfillment.create-pick-list.v1'>) {
+export async function createPickList({ store, fulfillments, pickLists, bins }: FulfillmentUseCaseDeps, msg: Message<'fulfillment.create-pick-list.v1'>) {
   const { pickListId, locationId, maxFulfillments, actor, locations } = msg.data;
   if (locations && !locations.includes(locationId)) throw new Refusal('not_found', `location ${locationId}`);
   const existing = await pickLists.findById(pickListId).lean<PickListDoc>();
@@ -39,7 +39,13 @@ export async function createPickList({ store, fulfillments, pickLists }: Fulfill
     _id: pickListId,
     locationId,
     fulfillmentIds: chooseForPickList(taken, taken.length).map((f) => f._id),
-    lines: pickListLines(taken),
+    lines: pickListLines(
+      taken,
+      await bins.binsOf(
+        locationId,
+        taken.flatMap((f) => f.lines.map((l) => l.sku)),
+      ),
+    ),
     createdAt: new Date(),
     createdBy: actor,
   };

@@ -9,6 +9,7 @@ import { packFulfillment } from '../../application/pack-fulfillment';
 import { pickFulfillment } from '../../application/pick-fulfillment';
 import { checkPickup, collect, markReadyForPickup } from '../../application/pickup';
 import { reportShortPick } from '../../application/report-short-pick';
+import { setBins } from '../../application/set-bins';
 import { setOrderHold } from '../../application/set-order-hold';
 
 /** Every subscription of fulfillment: each message its queue receives, and the use case it runs. */
@@ -18,6 +19,7 @@ export function fulfillmentSubscriptions(deps: FulfillmentUseCaseDeps): Subscrip
       'fulfillment.open.v1': (msg) => openFulfillment(deps, msg),
       'fulfillment.add-lines.v1': (msg) => addLines(deps, msg),
       'fulfillment.set-order-hold.v1': (msg) => setOrderHold(deps, msg),
+      'fulfillment.set-bins.v1': (msg) => setBins(deps, msg),
       'fulfillment.create-pick-list.v1': (msg) => createPickList(deps, msg),
       'fulfillment.pick.v1': (msg) => pickFulfillment(deps, msg),
       'fulfillment.pack.v1': (msg) => packFulfillment(deps, msg),

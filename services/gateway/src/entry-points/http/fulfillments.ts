@@ -35,6 +35,8 @@ const listQuery = z
 const shortPickBody = commands['fulfillment.report-short-pick.v1'].pick({ lines: true });
 const pickBody = commands['fulfillment.pick.v1'].pick({ lines: true });
 const packBody = commands['fulfillment.pack.v1'].pick({ parcels: true }).strict();
+const locationParams = z.object({ locationId: identifier });
+const binsBody = commands['fulfillment.set-bins.v1'].pick({ bins: true }).strict();
 const collectBody = commands['fulfillment.collect.v1'].pick({ code: true }).strict();
 const pickListBody = commands['fulfillment.create-pick-list.v1'].pick({ locationId: true, maxFulfillments: true }).strict();
 // Owned by the fulfillment service: documented loosely, its fields are that service's contract.
@@ -124,6 +126,30 @@ export function fulfillmentsRoutes(deps: GatewayDeps): express.Router {
     location: ({ pickListId }) => `/v1/pick-lists/${pickListId}`,
     doneStatus: 201,
     pending: ({ pickListId }) => ({ id: pickListId, status: 'requested' }),
+  });
+
+  commandRoute(router, deps, {
+    method: 'put',
+    path: '/locations/:locationId/bins',
+    summary: 'Where SKUs are stored at a location (pick lists walk bin by bin): each replaces the SKU’s bin there (ops or the location’s key)',
+    tags: ['fulfillment'],
+    params: locationParams,
+    body: binsBody,
+    errors: [403],
+    responses: {
+      200: { description: 'Set', schema: z.object({ locationId: z.string(), set: z.number().int() }) },
+      202: { description: 'Queued; they will be set', schema: z.object({ status: z.literal('accepted') }) },
+    },
+    command: ({ params, body }, res) => {
+      const principal = principalOf(res);
+      assertMayWorkAt(principal, params.locationId);
+      return {
+        type: 'fulfillment.set-bins.v1',
+        data: { locationId: params.locationId, bins: body.bins, actor: principal.actor, ...locationScope(principal) },
+        correlationId: `bins:${params.locationId}`,
+      };
+    },
+    pending: () => ({ status: 'accepted' }),
   });
 
   apiRoute(router, {
