@@ -627,6 +627,11 @@ export const commands = {
     lines: z.array(z.object({ sku, quantity, reason: z.string().min(1).max(500) })).min(1),
     /** Refund the shipping paid too (one return per order may): e.g. the goods were faulty. */
     refundShipping: z.boolean().optional(),
+    /**
+     * Set by the gateway when the order it read is delivered (or returned): a delivered order returns has not
+     * heard of yet (order.delivered.v1 on its way) is then retried, not refused as not delivered.
+     */
+    orderDelivered: z.boolean().optional(),
     actor,
   }),
   'return.receive.v1': z.object({

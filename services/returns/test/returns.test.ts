@@ -60,6 +60,26 @@ describe('returns service', () => {
     return orderId;
   }
 
+  it('when a return of an order the gateway saw delivered arrives before its delivery, then it waits for the delivery instead of being refused', async () => {
+    const orderId = `ord-${randomUUID()}`;
+    const returnId = `ret-${randomUUID()}`;
+    const lines = [{ sku: 'A', quantity: 1, reason: 'too small' }];
+    const answer = send('return.open.v1', { returnId, orderId, lines, orderDelivered: true, actor: 'customer:1' });
+    await new Promise((r) => setTimeout(r, 300));
+    await bus.broker.publish(
+      'order.delivered.v1',
+      { orderId, channel: 'shop', currency: 'EUR', lines: [{ sku: 'A', quantity: 2, unitPrice: 1250 }] },
+      { correlationId: orderId },
+    );
+    expect(await answer).toMatchObject({ status: 'done', result: { id: returnId, status: 'requested' } });
+    // Without the gateway's word, an order returns does not know is not delivered: refused at once.
+    await expect(send('return.open.v1', { returnId: `ret-${randomUUID()}`, orderId: `ord-${randomUUID()}`, lines, actor: 'customer:1' })).rejects.toMatchObject(
+      {
+        status: 409,
+      },
+    );
+  });
+
   it('when an order was delivered and a return is opened, then it is requested and return.opened.v1 is emitted', async () => {
     const orderId = await deliveredOrder();
     const returnId = `ret-${randomUUID()}`;

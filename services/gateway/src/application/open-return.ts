@@ -16,5 +16,11 @@ export async function openReturnCommand(deps: QueryDeps, principal: Principal, r
   const order = await readOrder(deps, request.orderId);
   assertOrderAccess(principal, request.orderId, order.channel);
   const returnId = randomUUID();
-  return { type: 'return.open.v1', data: { returnId, ...request, actor: principal.actor }, correlationId: request.orderId };
+  // Delivered here means returns will hear of it: it waits for that instead of refusing (a race, not an error).
+  const orderDelivered = order.status === 'delivered' || order.status === 'returned';
+  return {
+    type: 'return.open.v1',
+    data: { returnId, ...request, ...(orderDelivered ? { orderDelivered } : {}), actor: principal.actor },
+    correlationId: request.orderId,
+  };
 }

@@ -9,7 +9,7 @@ import type { ReturnUseCaseDeps } from './returns-deps';
  * opened one at a time: each is checked against what the others already asked for.
  */
 export async function openReturn({ store, returns, deliveredOrders }: ReturnUseCaseDeps, msg: Message<'return.open.v1'>) {
-  const { returnId, orderId, lines, refundShipping = false, actor } = msg.data;
+  const { returnId, orderId, lines, refundShipping = false, orderDelivered, actor } = msg.data;
   return store.change(
     returnId,
     msg,
@@ -19,6 +19,9 @@ export async function openReturn({ store, returns, deliveredOrders }: ReturnUseC
         return { result: toReturnView(current) };
       }
       const order = await deliveredOrders.byId(orderId);
+      // Delivered, as the gateway read the order, but its delivery has not reached this service yet: a plain
+      // error is retried with the consumer's delays, until order.delivered.v1 is here.
+      if (!order && orderDelivered) throw new Error(`order ${orderId} is delivered but its delivery has not reached returns yet: retried`);
       const shipping = { requested: refundShipping, refundedBy: refundShipping ? await returns.shippingRefundedBy(orderId) : undefined };
       checkOpen(order, await returns.linesRequested(orderId), lines, shipping);
       const opened = {

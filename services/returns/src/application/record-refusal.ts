@@ -11,7 +11,9 @@ export async function recordRefusal({ store }: ReturnUseCaseDeps, msg: Message<'
   const { returnId } = msg.data;
   if (!returnId) return;
   await store.change(returnId, msg, async (current) => {
-    // The command named a return this service opened: an unknown one is a bug elsewhere; retry, then DLQ.
+    // A refused open never made its return: there is nothing to mark (the order's timeline shows the refusal).
+    if (!current && msg.data.command === 'return.open.v1') return {};
+    // Any other command named a return this service opened: an unknown one is a bug elsewhere; retry, then DLQ.
     if (!current) throw new Error(`return ${returnId} of a refused ${msg.data.command} is unknown`);
     return { update: { $push: { failures: failureOf(msg.data, new Date(msg.occurredAt)) } } };
   });
