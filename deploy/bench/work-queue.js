@@ -35,7 +35,11 @@ function fulfillment(i, status, shipBy) {
 }
 
 async function insert(model, make, n) {
-  for (let i = 0; i < n; i += 2000) await model.insertMany(Array.from({ length: Math.min(2000, n - i) }, (_, k) => make(i + k)), { ordered: false });
+  for (let i = 0; i < n; i += 2000)
+    await model.insertMany(
+      Array.from({ length: Math.min(2000, n - i) }, (_, k) => make(i + k)),
+      { ordered: false },
+    );
 }
 
 async function timed(fn, runs = 10) {
@@ -68,7 +72,15 @@ async function run(open) {
     const openAsc = await timed(page('open', 'asc'));
     const doneDesc = await timed(page('handed_over', 'desc'));
     const ratio = (t) => (t.p50 / byId.p50).toFixed(0);
-    return { open, history: HISTORY, byIdMs: byId.p50.toFixed(1), openPageMs: openAsc, openRatio: ratio(openAsc), donePageMs: doneDesc, doneRatio: ratio(doneDesc) };
+    return {
+      open,
+      history: HISTORY,
+      byIdMs: byId.p50.toFixed(1),
+      openPageMs: openAsc,
+      openRatio: ratio(openAsc),
+      donePageMs: doneDesc,
+      doneRatio: ratio(doneDesc),
+    };
   } finally {
     await db.dropDatabase();
     await db.close();
@@ -76,7 +88,10 @@ async function run(open) {
 }
 
 (async () => {
-  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0);
   for (const open of sizes.length ? sizes : [1000, 10000, 50000]) {
     const r = await run(open);
     console.log(
