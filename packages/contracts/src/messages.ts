@@ -311,6 +311,16 @@ export const events = {
     /** The parcel's status after this scan, by the time the scans happened (a late scan does not undo a newer one). */
     shipmentStatus: z.enum(['booked', ...TRACKING_STATUSES]).optional(),
   }),
+  /** A booking voided before the parcel left (`replacedBy`: the shipment booked in its place, when one was). */
+  'shipment.cancelled.v1': z.object({
+    orderId,
+    shipmentId: z.string(),
+    carrierId: identifier,
+    trackingNumber: z.string(),
+    reason: z.string(),
+    replacedBy: z.string().optional(),
+    actor,
+  }),
   /**
    * The carrier (3PL partner) confirmed it has taken the parcel (POST /v1/shipments/{id}/handover with its
    * partner key): a fact on the shipment beside its scans, not a tracking status; once per shipment.
@@ -613,6 +623,11 @@ export const commands = {
   'partner.provision.v1': z.object({ partnerId: identifier, name: z.string().trim().min(1).max(200), rotatePassword: z.boolean().optional(), actor }),
   /** Create or change a carrier: its tariff, how it books, its webhook secret (fields absent stay as they are). */
   /** Set the shipping attributes of SKUs (each replaces what the SKU had); answered with how many were set. */
+  /**
+   * Void a booked parcel's label before it leaves (a wrong carrier, a damaged label) and book it again in its
+   * place, by rate shopping (without the voided carrier when `excludeCarrier`).
+   */
+  'shipment.cancel.v1': z.object({ shipmentId: z.string(), reason: z.string().min(1).max(500), excludeCarrier: z.boolean().optional(), actor }),
   'sku.set-attributes.v1': z.object({
     items: z
       .array(z.object({ sku, ...skuAttributesSchema.shape }))

@@ -59,6 +59,7 @@ export const QUEUES = [
       'fulfillment.short-picked.v1',
       'fulfillment.cancelled.v1',
       'shipment.booked.v1',
+      'shipment.cancelled.v1',
       'shipment.tracking-updated.v1',
       'shipment.handed-over.v1',
       'return.opened.v1',
@@ -121,6 +122,7 @@ export const QUEUES = [
       'shipment.book.v1',
       'shipment.record-tracking.v1',
       'shipment.hand-over.v1',
+      'shipment.cancel.v1',
       'carrier.configure.v1',
       'sku.set-attributes.v1',
       'partner.provision.v1',
@@ -149,6 +151,7 @@ export const QUEUES = [
       'shipment.booked.v1',
       'shipment.tracking-updated.v1',
       'shipment.handed-over.v1',
+      'shipment.cancelled.v1',
     ],
   },
 ] as const satisfies readonly QueueDefinition[];

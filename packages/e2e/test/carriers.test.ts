@@ -187,4 +187,26 @@ describe('carriers, rate shopping and tracking', () => {
     ]);
     expect(shipments[0].rate.price).toBe(499 + 20 + 1200);
   });
+
+  it('when ops void a booked label with excludeCarrier, then the parcel is booked again with the other carrier and the order shows both', async () => {
+    const id = await place('CS-5', [{ sku: 'CS-LAMP', quantity: 1 }]);
+    const [f] = await fulfillmentsOf(id);
+    await api()
+      .post(`/v1/fulfillments/${f.id}/pack`)
+      .set(auth())
+      .send({ parcels: [{ lines: [{ sku: 'CS-LAMP', quantity: 1 }], weightGrams: 1000 }] })
+      .expect(200);
+    const [booked] = await shipmentsOf(id, 1);
+    expect(booked.carrierId).toBe('kurier');
+    const voided = await api().post(`/v1/shipments/${booked.id}/cancel`).set(auth()).send({ reason: 'label damaged', excludeCarrier: true }).expect(200);
+    expect(voided.body.cancelled).toMatchObject({ id: booked.id, status: 'cancelled' });
+    const both = await shipmentsOf(id, 2);
+    expect(both.map((s: any) => [s.carrierId, s.status]).sort()).toEqual([
+      ['kurier', 'cancelled'],
+      ['paketdienst', 'booked'],
+    ]);
+    const o = await waitFor(id, (x) => x.timeline.some((t: any) => t.type === 'shipment_cancelled') && x.shipments.length === 2);
+    expect(o.timeline.find((t: any) => t.type === 'shipment_cancelled').detail).toContain('label damaged');
+    await api().post(`/v1/shipments/${booked.id}/cancel`).set(auth()).send({ reason: 'again' }).expect(200);
+  });
 });

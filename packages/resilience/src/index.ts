@@ -94,6 +94,7 @@ export function createHttpClient(options: HttpClientOptions) {
     request: <T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>) => fire<T>(method, path, body, headers),
     get: <T = unknown>(path: string) => fire<T>('GET', path),
     post: <T = unknown>(path: string, body: unknown, headers?: Record<string, string>) => fire<T>('POST', path, body, headers),
+    delete: <T = unknown>(path: string) => fire<T>('DELETE', path),
   };
 }
 export type HttpClient = ReturnType<typeof createHttpClient>;

@@ -19,6 +19,8 @@ export interface CarrierSandboxControl {
   /** Idempotency keys seen, in order (one per created shipment). */
   idempotencyKeys: string[];
   shipments: SandboxShipment[];
+  /** Bookings voided (DELETE /v1/shipments/{id}), by the carrier's shipment id. */
+  voided: string[];
   /** A scan the carrier reports when it is asked for the parcel's events (GET /v1/shipments/{id}/events). */
   scan(trackingNumber: string, status: string, occurredAt?: string, location?: string): void;
   reset(): void;
@@ -68,6 +70,7 @@ export function createCarrierSandbox(): { app: Express; control: CarrierSandboxC
     calls: { total: 0, created: 0, replayed: 0, failed: 0, rejected: 0 },
     idempotencyKeys: [],
     shipments: [],
+    voided: [],
     scan(trackingNumber, status, occurredAt = new Date().toISOString(), location) {
       scans.set(trackingNumber, [...(scans.get(trackingNumber) ?? []), { status, occurredAt, ...(location ? { location } : {}) }]);
     },
@@ -79,6 +82,7 @@ export function createCarrierSandbox(): { app: Express; control: CarrierSandboxC
       this.calls = { total: 0, created: 0, replayed: 0, failed: 0, rejected: 0 };
       this.idempotencyKeys = [];
       this.shipments = [];
+      this.voided = [];
     },
   };
 
@@ -119,6 +123,13 @@ export function createCarrierSandbox(): { app: Express; control: CarrierSandboxC
     control.shipments.push(shipment);
     control.calls.created++;
     res.status(201).json({ shipmentId: shipment.shipmentId, trackingNumber: shipment.trackingNumber, service: shipment.service });
+  });
+  // Void a booking (a label not used): 204, also for one voided before; 404 for one never booked.
+  app.delete('/v1/shipments/:id', (req: Request<{ id: string }>, res: Response) => {
+    const shipment = control.shipments.find((s) => s.shipmentId === req.params.id);
+    if (!shipment) return void res.status(404).json({ error: 'not_found' });
+    if (!control.voided.includes(shipment.shipmentId)) control.voided.push(shipment.shipmentId);
+    res.status(204).end();
   });
   // The parcel's scans so far, oldest first (the polling side of tracking).
   app.get('/v1/shipments/:id/events', (req: Request<{ id: string }>, res: Response) => {

@@ -14,7 +14,7 @@ import { createCarrierApi } from './data-access/carrier-api';
 import { carrierLockKey, carrierModel, type CarrierDoc } from './data-access/carrier-model';
 import { CarrierRepository, type SeedCarrier } from './data-access/carrier-repository';
 import { toCarrierView } from './data-access/carrier-view';
-import { LEGACY_FULFILLMENT_INDEX, shipmentLockKey, shipmentModel, type ShipmentDoc } from './data-access/shipment-model';
+import { LEGACY_FULFILLMENT_INDEX, LEGACY_PARCEL_INDEX, shipmentLockKey, shipmentModel, type ShipmentDoc } from './data-access/shipment-model';
 import { backfillShipmentListFields } from './data-access/shipment-list-backfill';
 import { ShipmentRepository } from './data-access/shipment-repository';
 import { skuAttributesModel, SkuAttributesRepository } from './data-access/sku-attributes';
@@ -38,7 +38,7 @@ export const definition: ServiceDefinition<typeof configSchema> = {
   configSchema,
   async setup(ctx) {
     const shipments = new ShipmentRepository(shipmentModel(ctx.db), new DayIndex(ctx.db, 'shipment_days'));
-    await shipments.dropIndex(LEGACY_FULFILLMENT_INDEX);
+    for (const legacy of [LEGACY_FULFILLMENT_INDEX, LEGACY_PARCEL_INDEX]) await shipments.dropIndex(legacy);
     const carriers = new CarrierRepository(carrierModel(ctx.db));
     await carriers.seedSandbox(ctx.config.SANDBOX_CARRIER_WEBHOOK_SECRET);
     if (ctx.config.CARRIERS_FILE) await carriers.seed(await readSeedFile(ctx.config.CARRIERS_FILE));

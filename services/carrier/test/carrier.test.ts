@@ -95,6 +95,18 @@ describe('carrier service', () => {
     expect((await getJson(`/internal/shipments?orderId=${orderId}`)).body).toHaveLength(1);
   });
 
+  it('when a sandbox booking is voided, then the sandbox is told and the parcel is booked again (with the sandbox: no carrier has a tariff)', async () => {
+    const orderId = `ord-${randomUUID()}`;
+    const { shipmentId } = await bookShipment(orderId);
+    const voided = (await getJson(`/internal/shipments/${shipmentId}`)).body;
+    const out = (await client.send('shipment.cancel.v1', { shipmentId, reason: 'wrong address label', actor: 'ops:test' }, { correlationId: shipmentId })) as {
+      result: { replacement: { shipmentId: string; trackingNumber: string } };
+    };
+    expect(control.voided).toContain(voided.carrierShipmentId);
+    expect(out.result.replacement.trackingNumber).toMatch(/^SBX\d{12}$/);
+    expect((await getJson(`/internal/shipments?orderId=${orderId}`)).body.map((s: any) => s.status).sort()).toEqual(['booked', 'cancelled']);
+  });
+
   it('when a tracking update arrives again (re-sent or redelivered), then it is recorded once and shipment.tracking-updated.v1 is emitted once', async () => {
     const orderId = `ord-${randomUUID()}`;
     const { shipmentId, trackingNumber } = await bookShipment(orderId);

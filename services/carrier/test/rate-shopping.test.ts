@@ -106,4 +106,38 @@ describe('carrier rate shopping', () => {
       client.send('shipment.book.v1', book({ parcels: [{ lines: [{ sku: 'LAMP', quantity: 2 }], weightGrams: 40000 }] }), { correlationId: randomUUID() }),
     ).rejects.toMatchObject({ status: 422, detail: expect.stringContaining('40000 g is over its 31500 g') });
   });
+
+  it('when a booked label is voided with excludeCarrier, then the parcel is booked again with the other carrier; a parcel already scanned cannot be voided', async () => {
+    const [first] = await booked(book({ parcels: [{ lines: [{ sku: 'LAMP', quantity: 2 }], weightGrams: 1000 }] }));
+    const out = (await client.send(
+      'shipment.cancel.v1',
+      { shipmentId: first.shipmentId, reason: 'label damaged', excludeCarrier: true, actor: 'ops:test' },
+      { correlationId: first.shipmentId },
+    )) as { status: string; result: { cancelled: { status: string }; replacement: { shipmentId: string } } };
+    expect(out.result.cancelled.status).toBe('cancelled');
+    const replacement = (await (await fetch(`${service.url}/internal/shipments/${out.result.replacement.shipmentId}`)).json()) as any;
+    expect(replacement).toMatchObject({ status: 'booked', parcel: 1, lines: [{ sku: 'LAMP', quantity: 2 }] });
+    expect(replacement.carrierId).not.toBe(first.carrierId);
+    await tap.settle();
+    expect(tap.of<MessageData<'shipment.cancelled.v1'>>('shipment.cancelled.v1').find((e) => e.data.shipmentId === first.shipmentId)?.data).toMatchObject({
+      reason: 'label damaged',
+      replacedBy: out.result.replacement.shipmentId,
+    });
+    // Asked again (a retry): the same answer, nothing booked twice.
+    const again = (await client.send(
+      'shipment.cancel.v1',
+      { shipmentId: first.shipmentId, reason: 'label damaged', excludeCarrier: true, actor: 'ops:test' },
+      { correlationId: first.shipmentId },
+    )) as typeof out;
+    expect(again.result.replacement.shipmentId).toBe(out.result.replacement.shipmentId);
+
+    await client.send(
+      'shipment.record-tracking.v1',
+      { carrierId: replacement.carrierId, trackingNumber: replacement.trackingNumber, status: 'in_transit', occurredAt: new Date().toISOString() },
+      { correlationId: replacement.trackingNumber },
+    );
+    await expect(
+      client.send('shipment.cancel.v1', { shipmentId: replacement.id, reason: 'too late', actor: 'ops:test' }, { correlationId: replacement.id }),
+    ).rejects.toMatchObject({ status: 409 });
+  });
 });

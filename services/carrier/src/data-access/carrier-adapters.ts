@@ -4,11 +4,13 @@ import type { CarrierDoc } from './carrier-model';
 
 /**
  * Every carrier behind one interface: its rates come from its tariff (rating.ts); booking and tracking
- * differ by kind. Cancelling a booking is not part of it yet (docs/carriers.md).
+ * differ by kind.
  */
 export interface CarrierAdapter {
   /** Idempotent on `idempotencyKey`: a retry gets the same booking. */
   book(carrier: CarrierDoc, request: BookingRequest, idempotencyKey: string): Promise<CarrierBooking>;
+  /** Void a booking before the parcel leaves. */
+  cancel(carrier: CarrierDoc, carrierShipmentId: string): Promise<void>;
   /** A parcel's scans so far, for carriers whose tracking is polled; undefined when the carrier has no tracking API. */
   scans?(carrier: CarrierDoc, carrierShipmentId: string): Promise<CarrierScan[]>;
 }
@@ -33,13 +35,19 @@ const defaultPrefix = (carrierId: string) =>
 
 export function carrierAdapters(api: CarrierApi): Record<'sandbox' | 'table', CarrierAdapter> {
   return {
-    sandbox: { book: (_carrier, request, key) => api.book(request, key), scans: (_carrier, carrierShipmentId) => api.events(carrierShipmentId) },
+    sandbox: {
+      book: (_carrier, request, key) => api.book(request, key),
+      cancel: (_carrier, carrierShipmentId) => api.cancel(carrierShipmentId),
+      scans: (_carrier, carrierShipmentId) => api.events(carrierShipmentId),
+    },
     table: {
       book: async (carrier, request, key) => ({
         shipmentId: key,
         trackingNumber: tableTrackingNumber(carrier.trackingPrefix ?? defaultPrefix(carrier._id), key),
         service: request.service,
       }),
+      // Its own number range: a number not used is simply not used; there is no one to tell.
+      cancel: async () => undefined,
     },
   };
 }

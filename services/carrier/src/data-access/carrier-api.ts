@@ -49,6 +49,12 @@ export function createCarrierApi(options: { baseUrl: string; timeoutMs: number; 
       return parsed.data;
     },
 
+    /** Void a booking; one the carrier does not know (voided before) counts as voided. */
+    async cancel(carrierShipmentId: string): Promise<void> {
+      const res = await http.delete(`/v1/shipments/${encodeURIComponent(carrierShipmentId)}`);
+      if (res.status !== 204 && res.status !== 200 && res.status !== 404) throw new CarrierBookingError(`carrier refused to void the booking (${res.status})`);
+    },
+
     /** The parcel's scans so far (polling); an answer that does not parse is an error, not an empty list. */
     async events(carrierShipmentId: string): Promise<CarrierScan[]> {
       const res = await http.get(`/v1/shipments/${encodeURIComponent(carrierShipmentId)}/events`);

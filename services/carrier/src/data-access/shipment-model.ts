@@ -25,6 +25,8 @@ export interface ShipmentDoc extends AggregateDocument {
   /** Holds dangerous goods (a SKU's attribute). */
   hazmat?: boolean;
   rate?: RateChoice;
+  /** The voided shipment this one was booked in place of. */
+  replaces?: string;
   locationId: string;
   tracking: TrackingEntry[];
   /** When the carrier (3PL partner) confirmed it took the parcel, and who said so (POST /v1/shipments/{id}/handover). */
@@ -62,6 +64,8 @@ export const shipmentLockKey = (shipmentId: string): string => `shipment:${shipm
 
 /** The unique index of one shipment per fulfillment, from before parcels: dropped at start (dropLegacyIndexes). */
 export const LEGACY_FULFILLMENT_INDEX = 'fulfillmentId_1';
+/** The unique index of one shipment per parcel, from before voided labels were replaced: dropped at start too. */
+export const LEGACY_PARCEL_INDEX = 'fulfillmentId_1_parcel_1';
 
 const shipmentSchema = new Schema<ShipmentDoc>(
   {
@@ -82,6 +86,7 @@ const shipmentSchema = new Schema<ShipmentDoc>(
     dimensions: { type: Schema.Types.Mixed },
     hazmat: { type: Boolean },
     rate: { type: Schema.Types.Mixed },
+    replaces: { type: String },
     locationId: { type: String, required: true },
     tracking: [{ _id: false, status: String, occurredAt: Date, location: String, receivedAt: Date }],
     handedOverAt: { type: Date },
@@ -94,7 +99,8 @@ const shipmentSchema = new Schema<ShipmentDoc>(
   { versionKey: false, collection: 'shipments' },
 );
 shipmentSchema.plugin(aggregateFields);
-shipmentSchema.index({ fulfillmentId: 1, parcel: 1 }, { unique: true });
+// One shipment per parcel, and per voided shipment one replacement (`replaces`): the natural key of a booking.
+shipmentSchema.index({ fulfillmentId: 1, parcel: 1, replaces: 1 }, { unique: true });
 // The partner list: a carrier's changes of one day, of any status or of one.
 shipmentSchema.index({ carrierId: 1, updatedDay: 1 });
 shipmentSchema.index({ carrierStatus: 1, updatedDay: 1 });

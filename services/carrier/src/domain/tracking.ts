@@ -1,8 +1,11 @@
 import { TRACKING_STATUSES, type TrackingStatus } from '@oms/contracts';
 
-export type ShipmentStatus = 'booked' | TrackingStatus;
+/** `cancelled`: its booking was voided before it left (a replacement may carry the parcel). */
+export type ShipmentStatus = 'booked' | 'cancelled' | TrackingStatus;
 /** Booked, then whatever its latest scan says (every tracking status, so a new one is never refused by the store). */
-export const SHIPMENT_STATUSES: ShipmentStatus[] = ['booked', ...TRACKING_STATUSES];
+export const SHIPMENT_STATUSES: ShipmentStatus[] = ['booked', 'cancelled', ...TRACKING_STATUSES];
+/** What the scans say: booked until the first, then the latest scan's status. */
+export type ScannedStatus = 'booked' | TrackingStatus;
 
 export interface TrackingUpdate {
   status: TrackingStatus;
@@ -24,7 +27,7 @@ export function isSameUpdate(a: Pick<TrackingUpdate, 'status' | 'occurredAt'>, b
  * The shipment's status is that of its latest scan by the time it happened, not by arrival: carriers deliver
  * webhooks out of order, and a late "in_transit" must not undo "delivered".
  */
-export function currentStatus(updates: Array<Pick<TrackingUpdate, 'status' | 'occurredAt'>>): ShipmentStatus {
+export function currentStatus(updates: Array<Pick<TrackingUpdate, 'status' | 'occurredAt'>>): ScannedStatus {
   let latest: Pick<TrackingUpdate, 'status' | 'occurredAt'> | undefined;
   for (const u of updates) if (!latest || new Date(u.occurredAt).getTime() >= new Date(latest.occurredAt).getTime()) latest = u;
   return latest?.status ?? 'booked';
@@ -34,7 +37,7 @@ export function currentStatus(updates: Array<Pick<TrackingUpdate, 'status' | 'oc
  * Record a scan on a shipment: the entry to add and the shipment's status with it, or null when the
  * shipment has that scan already (carriers re-send scans, under new message ids).
  */
-export function recordScan(tracking: TrackingEntry[], update: TrackingUpdate, receivedAt: Date): { entry: TrackingEntry; status: ShipmentStatus } | null {
+export function recordScan(tracking: TrackingEntry[], update: TrackingUpdate, receivedAt: Date): { entry: TrackingEntry; status: ScannedStatus } | null {
   if (tracking.some((t) => isSameUpdate(t, update))) return null;
   const entry: TrackingEntry = { status: update.status, occurredAt: update.occurredAt, receivedAt, ...(update.location ? { location: update.location } : {}) };
   return { entry, status: currentStatus([...tracking, entry]) };

@@ -18,6 +18,7 @@ describe('whose events a webhook subscription receives', () => {
       'order.accepted.v1',
       'order.status-changed.v1',
       'shipment.booked.v1',
+      'shipment.cancelled.v1',
       'shipment.handed-over.v1',
       'shipment.tracking-updated.v1',
       'stock.low.v1',

@@ -2,6 +2,7 @@ import { queueDefinition, type OrderStatus } from '@oms/contracts';
 import type { OrderState } from '../../src/domain/order';
 import { syncFulfillmentHold } from '../../src/domain/order-steps';
 import { reactTo, REACTIONS } from '../../src/domain/reactions';
+import { everyParcelDelivered } from '../../src/domain/reactions/shipment';
 import { fact, ID, orderIn, sent, sentTypes } from './order-fixtures';
 
 /** The order process as pure reactions: one per event, including late, repeated and out-of-order reports. */
@@ -501,6 +502,29 @@ describe('the order process reactions', () => {
       const last = reactTo({ ...withSecond, shipments: second.set.shipments! }, delivered('s-2'));
       expect(last.set.status).toBe('delivered');
       expect(sentTypes(last)).toContain('order.delivered.v1');
+    });
+
+    it('when a label is voided, then the order marks that shipment cancelled and counts only its replacement for delivery', () => {
+      const order = orderIn({
+        status: 'shipped',
+        fulfillments: [{ id: 'f-1', locationId: 'berlin', status: 'packed' }],
+        shipments: [{ id: 's-1', fulfillmentId: 'f-1', parcels: 1, carrierId: 'kurier', trackingNumber: 'KU1', status: 'booked' }],
+      });
+      const change = reactTo(
+        order,
+        fact(
+          'shipment.cancelled.v1',
+          { orderId: ID, shipmentId: 's-1', carrierId: 'kurier', trackingNumber: 'KU1', reason: 'label damaged', replacedBy: 's-2', actor: 'ops' },
+          'carrier',
+        ),
+      );
+      expect(change.set.shipments).toEqual([expect.objectContaining({ id: 's-1', status: 'cancelled' })]);
+      expect(change.timeline[0]).toMatchObject({ type: 'shipment_cancelled', detail: 'kurier tracking KU1 voided: label damaged' });
+      const withReplacement = [
+        ...change.set.shipments!,
+        { id: 's-2', fulfillmentId: 'f-1', parcels: 1, carrierId: 'paketdienst', trackingNumber: 'PD1', status: 'delivered' },
+      ];
+      expect(everyParcelDelivered(order, withReplacement)).toBe(true);
     });
 
     it('when a late in_transit scan arrives after delivered, then the parcel and the order stay delivered', () => {

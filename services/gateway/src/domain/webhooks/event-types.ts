@@ -25,6 +25,7 @@ export const WEBHOOK_EVENTS: { readonly [T in WebhookEventType]: { audience: Aud
   'shipment.booked.v1': { audience: 'partner', summary: 'a parcel was booked with the carrier' },
   'shipment.tracking-updated.v1': { audience: 'partner', summary: 'a tracking scan of a parcel was recorded' },
   'shipment.handed-over.v1': { audience: 'partner', summary: 'the partner confirmed it took the parcel' },
+  'shipment.cancelled.v1': { audience: 'partner', summary: 'a booking was voided before the parcel left' },
 };
 
 export const WEBHOOK_EVENT_TYPES = Object.keys(WEBHOOK_EVENTS) as [WebhookEventType, ...WebhookEventType[]];

@@ -4,7 +4,7 @@ import { express } from '@oms/http';
 import type { GatewayDeps } from '../../application/deps';
 import { carrierShipments, partnerScope, shipmentById, shipmentLabel, shipmentsOfOrder } from '../../application/shipment-queries';
 import { apiRoute, pathId } from './api-route';
-import { principalOf } from './auth';
+import { principalOf, requireOps } from './auth';
 import { commandRoute } from './command-route';
 
 const shipmentParams = z.object({ id: pathId });
@@ -30,6 +30,7 @@ const listQuery = z
     message: 'orderId lists one order’s shipments and takes no other parameter',
     path: ['orderId'],
   });
+const cancelBody = commands['shipment.cancel.v1'].pick({ reason: true, excludeCarrier: true }).strict();
 const handoverBody = commands['shipment.hand-over.v1'].pick({ occurredAt: true }).strict().default({});
 
 export function shipmentsRoutes(deps: GatewayDeps): express.Router {
@@ -76,6 +77,26 @@ export function shipmentsRoutes(deps: GatewayDeps): express.Router {
       };
     },
     pending: ({ shipmentId }) => ({ id: shipmentId, status: 'handover_requested' }),
+  });
+
+  commandRoute(router, deps, {
+    method: 'post',
+    path: '/shipments/:id/cancel',
+    summary: 'Void a parcel’s label before it leaves and book it again in its place (ops); excludeCarrier books it with another carrier',
+    tags: ['shipping'],
+    params: shipmentParams,
+    body: cancelBody,
+    errors: [409],
+    responses: {
+      200: { description: 'Voided, and the replacement booked', schema: z.object({ cancelled: shipmentView, replacement: z.object({}).loose() }) },
+      202: { description: 'Queued; it will be carried out', schema: z.object({ id: z.string(), status: z.literal('cancel_requested') }) },
+    },
+    command: ({ params, body }, res) => ({
+      type: 'shipment.cancel.v1',
+      data: { shipmentId: params.id, ...body, actor: requireOps(res).actor },
+      correlationId: params.id,
+    }),
+    pending: ({ shipmentId }) => ({ id: shipmentId, status: 'cancel_requested' }),
   });
 
   apiRoute(router, {

@@ -24,7 +24,7 @@ import { fulfillmentCollected, fulfillmentPickupExpired, fulfillmentPickupOverdu
 import type { Reaction } from './reaction';
 import { commandRefused } from './refusals';
 import { returnOpened, returnReceived } from './returns';
-import { shipmentBooked, shipmentHandedOver, shipmentTrackingUpdated } from './shipment';
+import { shipmentBooked, shipmentCancelled, shipmentHandedOver, shipmentTrackingUpdated } from './shipment';
 import { stockBackordered, stockConsumed, stockReallocated, stockReleased, stockReserved, stockRestocked, stockShort } from './stock';
 import { isSuperseded, onSupersededCheck } from './superseded';
 
@@ -61,6 +61,7 @@ export const REACTIONS: { [T in OrderEventType]: Reaction<T> } = {
   'fulfillment.short-picked.v1': fulfillmentShortPicked,
   'fulfillment.cancelled.v1': fulfillmentCancelled,
   'shipment.booked.v1': shipmentBooked,
+  'shipment.cancelled.v1': shipmentCancelled,
   'shipment.tracking-updated.v1': shipmentTrackingUpdated,
   'shipment.handed-over.v1': shipmentHandedOver,
   'return.opened.v1': returnOpened,

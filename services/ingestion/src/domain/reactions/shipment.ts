@@ -41,7 +41,9 @@ const bookedFields = (booking: Fact<'shipment.booked.v1'>) => ({
  * booked and delivered. Parcels booked before parcels were counted (no fulfillment on the shipment) only
  * need to be delivered.
  */
-export function everyParcelDelivered(order: Pick<OrderState, 'fulfillments'>, shipments: OrderState['shipments']): boolean {
+export function everyParcelDelivered(order: Pick<OrderState, 'fulfillments'>, all: OrderState['shipments']): boolean {
+  // A voided booking carries nothing: its replacement counts instead.
+  const shipments = all.filter((s) => s.status !== 'cancelled');
   if (shipments.length === 0 || shipments.some((s) => s.status !== 'delivered')) return false;
   if (!shipments.some((s) => s.fulfillmentId)) return true;
   return order.fulfillments
@@ -83,6 +85,13 @@ export const shipmentBooked: Reaction<'shipment.booked.v1'> = (order, fact, chan
   }
   recordShipment(order, change, fact);
   notifyShipped(order, change, fact);
+};
+
+/** A parcel's booking was voided before it left; its replacement (booked next) carries the parcel. */
+export const shipmentCancelled: Reaction<'shipment.cancelled.v1'> = (order, fact, change) => {
+  const { shipmentId, carrierId, trackingNumber, reason, actor } = fact.data;
+  change.timeline.push(entry(fact, 'shipment_cancelled', `${carrierId} tracking ${trackingNumber} voided: ${reason}`, { actor }));
+  change.set.shipments = order.shipments.map((s) => (s.id === shipmentId ? { ...s, status: 'cancelled' } : s));
 };
 
 /**
