@@ -1,5 +1,4 @@
 import type { Message } from '@oms/messaging';
-import { dayOf } from '@oms/mongo';
 import { isCancellable } from '../domain/fulfillment';
 import { queueFields } from '../data-access/fulfillment-model';
 import { toFulfillmentView, type FulfillmentView } from '../data-access/fulfillment-view';
@@ -14,8 +13,7 @@ export async function cancelFulfillments({ store, fulfillments }: FulfillmentUse
   const { orderId } = msg.data;
   const cancelled: string[] = [];
   for (const id of await fulfillments.cancelCandidates(orderId, msg.id)) {
-    const known = await fulfillments.byId(id);
-    if (known) await fulfillments.noteQueueDay(known.locationId, 'cancelled', dayOf(known.shipBy));
+    await fulfillments.noteQueueDay(id, 'cancelled');
     const view = await store.change<FulfillmentView | null>(id, msg, (current) => {
       if (!current || !isCancellable(current)) return { result: null };
       const change = { ...queueFields(current, 'cancelled'), cancelledAt: new Date() };

@@ -1,4 +1,3 @@
-import { dayOf } from '@oms/mongo';
 import type { Message } from '@oms/messaging';
 import { decideHandOver } from '../domain/fulfillment';
 import { queueFields } from '../data-access/fulfillment-model';
@@ -9,9 +8,7 @@ import { assertInScope } from './location-scope';
 /** The packed parcels left with the carrier: the fulfillment is done. Idempotent, like packing. */
 export async function handOver({ store, fulfillments }: FulfillmentUseCaseDeps, msg: Message<'fulfillment.hand-over.v1'>) {
   const { fulfillmentId: id, actor, locations } = msg.data;
-  const known = await fulfillments.byId(id);
-  // The done queue's day is noted before anything enters it (a note without entries costs one empty read).
-  if (known) await fulfillments.noteQueueDay(known.locationId, 'handed_over', dayOf(known.shipBy));
+  await fulfillments.noteQueueDay(id, 'handed_over');
   return store.change(id, msg, (current) => {
     assertInScope(current, id, locations);
     if (decideHandOver(current, id) === 'already-handed-over') return { result: toFulfillmentView(current) };

@@ -4,7 +4,7 @@ import { queueFields } from '../data-access/fulfillment-model';
 import { toFulfillmentView } from '../data-access/fulfillment-view';
 import type { FulfillmentUseCaseDeps } from './fulfillment-deps';
 import { assertInScope } from './location-scope';
-import { noteCancelledDay, shortPickChange } from './report-short-pick';
+import { shortPickChange } from './report-short-pick';
 
 /**
  * The picker reports what was found of each line. All of it: picked, ready to pack. Less: a short pick
@@ -13,7 +13,8 @@ import { noteCancelledDay, shortPickChange } from './report-short-pick';
  */
 export async function pickFulfillment(deps: FulfillmentUseCaseDeps, msg: Message<'fulfillment.pick.v1'>) {
   const { fulfillmentId: id, lines: picked, actor, locations } = msg.data;
-  await noteCancelledDay(deps, id);
+  // A pick that finds nothing cancels the fulfillment: the cancelled queue's day first.
+  await deps.fulfillments.noteQueueDay(id, 'cancelled');
   return deps.store.change(id, msg, (current) => {
     assertInScope(current, id, locations);
     const decision = decidePick(current, id, picked);

@@ -1,4 +1,3 @@
-import { dayOf } from '@oms/mongo';
 import { Refusal } from '@oms/errors';
 import type { Message } from '@oms/messaging';
 import { decideCollect, decideReadyForPickup, pickupDue } from '../domain/fulfillment';
@@ -45,8 +44,7 @@ export async function markReadyForPickup({ store, redis }: FulfillmentUseCaseDep
  */
 export async function collect({ store, fulfillments, redis }: FulfillmentUseCaseDeps, msg: Message<'fulfillment.collect.v1'>) {
   const { fulfillmentId: id, code, actor, locations } = msg.data;
-  const known = await fulfillments.byId(id);
-  if (known) await fulfillments.noteQueueDay(known.locationId, 'collected', dayOf(known.shipBy));
+  await fulfillments.noteQueueDay(id, 'collected');
   const wrong = Number((await redis.get(wrongCodesKey(id))) ?? 0);
   return store.change(id, msg, async (current) => {
     assertInScope(current, id, locations);

@@ -1,5 +1,4 @@
 import type { Message } from '@oms/messaging';
-import { dayOf } from '@oms/mongo';
 import type { Outgoing } from '@oms/contracts';
 import type { Decision } from '@oms/outbox';
 import type { FulfillmentLine } from '../domain/fulfillment';
@@ -29,19 +28,14 @@ export function shortPickChange(
   return { update: { $set: changed }, correlationId: current.orderId, emit: [event], result: toFulfillmentView({ ...current, ...changed }) };
 }
 
-/** Before a change that may cancel the fulfillment: the cancelled queue's day is noted. */
-export async function noteCancelledDay({ fulfillments }: FulfillmentUseCaseDeps, id: string): Promise<void> {
-  const known = await fulfillments.byId(id);
-  if (known) await fulfillments.noteQueueDay(known.locationId, 'cancelled', dayOf(known.shipBy));
-}
-
 /**
  * The picker could not find some units: they come off the fulfillment, and a fulfillment left with nothing
  * to pick is cancelled. The answer is the fulfillment after the change.
  */
 export async function reportShortPick(deps: FulfillmentUseCaseDeps, msg: Message<'fulfillment.report-short-pick.v1'>) {
   const { fulfillmentId: id, lines: missing, actor, locations } = msg.data;
-  await noteCancelledDay(deps, id);
+  // The short pick may empty and so cancel it: the cancelled queue's day first.
+  await deps.fulfillments.noteQueueDay(id, 'cancelled');
   return deps.store.change(id, msg, (current) => {
     assertInScope(current, id, locations);
     const { lines, emptied } = decideShortPick(current, id, missing);

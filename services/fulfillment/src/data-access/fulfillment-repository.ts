@@ -1,4 +1,4 @@
-import { daysToWalk, nextTimeCursor, walkDays, type DayIndex, type DayWalk, type TimeCursor } from '@oms/mongo';
+import { dayOf, daysToWalk, nextTimeCursor, walkDays, type DayIndex, type DayWalk, type TimeCursor } from '@oms/mongo';
 import { isActive, queueOf, type FulfillmentStatus } from '../domain/fulfillment';
 import type { FulfillmentDoc, FulfillmentModel } from './fulfillment-model';
 
@@ -45,9 +45,14 @@ export class FulfillmentRepository {
     return this.model.findById(id, HIDDEN).lean<FulfillmentDoc>().exec();
   }
 
-  /** Before a fulfillment enters a done queue: its day is noted, or the list would never read it. */
-  async noteQueueDay(locationId: string, status: FulfillmentStatus, queueDay: string): Promise<void> {
-    if (!isActive(status)) await this.days.note(queueDayKind(queueOf(locationId, status)), queueDay);
+  /**
+   * Before fulfillment `id` may enter a done queue: that queue's day of it is noted, or the list would never
+   * read it (a note without entries costs one empty read). Nothing for an unknown fulfillment.
+   */
+  async noteQueueDay(id: string, status: FulfillmentStatus): Promise<void> {
+    if (isActive(status)) return;
+    const known = await this.model.findById(id, { locationId: 1, shipBy: 1 }).lean<Pick<FulfillmentDoc, 'locationId' | 'shipBy'>>();
+    if (known) await this.days.note(queueDayKind(queueOf(known.locationId, status)), dayOf(known.shipBy));
   }
 
   /**

@@ -16,3 +16,16 @@ export function listRejectedRow<R extends { reason?: string }>(report: { rows: R
     report.rowsNotListed = (report.rowsNotListed ?? 0) + 1;
   }
 }
+
+/**
+ * The header check of a CSV import: missing required columns, and unknown ones (a typo would drop the
+ * column's data silently).
+ */
+export const headerProblems =
+  (required: readonly string[], optional: readonly string[]) =>
+  (header: string[]): string[] => [
+    ...required.filter((c) => !header.includes(c)).map((c) => `missing column ${c}`),
+    ...header
+      .filter((c) => !required.includes(c) && !optional.includes(c))
+      .map((c) => `unknown column ${c} (columns: ${[...required, ...optional].join(', ')})`),
+  ];

@@ -23,24 +23,7 @@ export function decideOnShortage(order: OrderState, fact: Fact<'order.decide.v1'
   if (order.status !== 'on_hold' || !hold || order.checks.stock !== 'short')
     throw new Refusal('conflict', 'The order is not waiting for a decision on short stock', undefined, { orderStatus: order.status });
 
-  const options = hold.options ?? [];
-  const errors: FieldError[] = [];
-  const bySku = new Map<string, Decision>();
-  decisions.forEach((d, i) => {
-    const option = options.find((o) => o.sku === d.sku);
-    if (!option) errors.push({ path: `decisions.${i}.sku`, message: `${d.sku} is not a short line of this order` });
-    else if (bySku.has(d.sku)) errors.push({ path: `decisions.${i}.sku`, message: `${d.sku} is decided twice` });
-    if (d.choice === 'substitute' && !option?.substitutes.some((s) => s.sku === d.substituteSku))
-      errors.push({
-        path: `decisions.${i}.substituteSku`,
-        message: `must be one of the substitutes offered for ${d.sku}: ${option?.substitutes.map((s) => s.sku).join(', ') || 'none'}`,
-      });
-    if (d.choice !== 'substitute' && d.substituteSku !== undefined)
-      errors.push({ path: `decisions.${i}.substituteSku`, message: 'only a substitute names a substitute SKU' });
-    bySku.set(d.sku, d);
-  });
-  for (const option of options) if (!bySku.has(option.sku)) errors.push({ path: 'decisions', message: `no decision for the short line ${option.sku}` });
-  if (errors.length > 0) throw new Refusal('invalid', 'The decisions do not fit the short lines', errors);
+  const bySku = checkDecisions(decisions, hold.options ?? [], { waitOffered: true });
 
   const change = noChange();
   change.timeline.push(entry(fact, 'customer_decision', decisions.map(describe).join('; '), { actor }));
@@ -80,8 +63,11 @@ export function decideOnShortage(order: OrderState, fact: Fact<'order.decide.v1'
   return change;
 }
 
-/** The decisions fit the short lines of the hold: each once, a substitute among those offered. */
-function checkDecisions(decisions: Decision[], options: ShortLineOptions[]): Map<string, Decision> {
+/**
+ * The decisions fit the short lines of the hold: each once, a substitute among those offered, waiting only
+ * where it is offered (not after a short pick).
+ */
+function checkDecisions(decisions: Decision[], options: ShortLineOptions[], { waitOffered }: { waitOffered: boolean }): Map<string, Decision> {
   const errors: FieldError[] = [];
   const bySku = new Map<string, Decision>();
   decisions.forEach((d, i) => {
@@ -95,7 +81,7 @@ function checkDecisions(decisions: Decision[], options: ShortLineOptions[]): Map
       });
     if (d.choice !== 'substitute' && d.substituteSku !== undefined)
       errors.push({ path: `decisions.${i}.substituteSku`, message: 'only a substitute names a substitute SKU' });
-    if (d.choice === 'wait')
+    if (d.choice === 'wait' && !waitOffered)
       errors.push({ path: `decisions.${i}.choice`, message: 'waiting for stock is not offered after a short pick: choose a substitute or cancel the line' });
     bySku.set(d.sku, d);
   });
@@ -114,7 +100,7 @@ function checkDecisions(decisions: Decision[], options: ShortLineOptions[]): Map
 function decideAfterShortPick(order: OrderState, fact: Fact<'order.decide.v1'>): OrderChange {
   const { decisions, actor } = fact.data;
   const hold = order.holds.find((h) => h.reason === 'customer_decision')!;
-  const bySku = checkDecisions(decisions, hold.options ?? []);
+  const bySku = checkDecisions(decisions, hold.options ?? [], { waitOffered: false });
   const missingOf = (sku: string) => hold.missing?.find((m) => m.sku === sku)?.missing ?? 0;
 
   const change = noChange();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { sku as skuSchema, skuAttributesSchema, type SkuAttributes } from '@oms/contracts';
 import { zodFieldErrors } from '@oms/errors';
+import { headerProblems } from '../import-report';
 
 /**
  * The SKU attributes file (docs/carriers.md): `sku` and any of `weightGrams,lengthCm,widthCm,heightCm,hazmat,shipsAlone`.
@@ -40,15 +41,8 @@ const row = z
   })
   .pipe(z.object({ sku: skuSchema, ...skuAttributesSchema.shape }));
 
-/** Missing required columns and unknown ones (a typo would drop the column's data silently). */
-export function skuAttributesHeaderProblems(header: string[]): string[] {
-  return [
-    ...REQUIRED.filter((c) => !header.includes(c)).map((c) => `missing column ${c}`),
-    ...header
-      .filter((c) => !REQUIRED.includes(c) && !OPTIONAL.includes(c))
-      .map((c) => `unknown column ${c} (columns: ${[...REQUIRED, ...OPTIONAL].join(', ')})`),
-  ];
-}
+/** Missing required columns and unknown ones. */
+export const skuAttributesHeaderProblems = headerProblems(REQUIRED, OPTIONAL);
 
 /** The attributes of one row; empty cells count as absent. Or why the row cannot be set, field by field. */
 export function skuAttributesOfRow(record: Record<string, string | undefined>): { item: SkuAttributesRow; reason?: undefined } | { reason: string } {

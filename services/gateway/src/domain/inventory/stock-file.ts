@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { commands, type MessageData } from '@oms/contracts';
 import { zodFieldErrors, type FieldError } from '@oms/errors';
+import { headerProblems } from '../import-report';
 
 /**
  * The stock file (docs/inventory.md): one row per SKU and location, `sku,locationId,quantity` and optionally
@@ -25,15 +26,8 @@ const row = z.object({
   reason: movement.shape.reason,
 });
 
-/** Missing required columns and unknown ones (a typo would drop the column's data silently). */
-export function stockHeaderProblems(header: string[]): string[] {
-  return [
-    ...REQUIRED.filter((c) => !header.includes(c)).map((c) => `missing column ${c}`),
-    ...header
-      .filter((c) => !REQUIRED.includes(c) && !OPTIONAL.includes(c))
-      .map((c) => `unknown column ${c} (columns: ${[...REQUIRED, ...OPTIONAL].join(', ')})`),
-  ];
-}
+/** Missing required columns and unknown ones. */
+export const stockHeaderProblems = headerProblems(REQUIRED, OPTIONAL);
 
 /** The movement of one row; empty cells count as absent. Or why the row cannot be booked, field by field. */
 export function movementOfRow(record: Record<string, string | undefined>): { movement: Movement; reason?: undefined } | { reason: string } {

@@ -28,7 +28,7 @@ export const fulfillmentOpened: Reaction<'fulfillment.opened.v1'> = (order, fact
 };
 
 /** The fulfillment's status as the order keeps it, for one that may not be known yet (its open overtaken). */
-function withStatus(order: OrderState, fulfillmentId: string, locationId: string, status: OrderState['fulfillments'][number]['status']) {
+export function withStatus(order: OrderState, fulfillmentId: string, locationId: string, status: OrderState['fulfillments'][number]['status']) {
   const known = order.fulfillments.some((f) => f.id === fulfillmentId);
   return known
     ? order.fulfillments.map((f) => (f.id === fulfillmentId ? { ...f, status } : f))

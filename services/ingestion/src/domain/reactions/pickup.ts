@@ -1,20 +1,17 @@
 import { cancelAndGiveBack } from '../cancel-order';
 import { notifyReadyForPickup } from '../notifications';
-import type { OrderState } from '../order';
 import { entry, moveTo } from '../order-steps';
+import { withStatus } from './fulfillment';
 import type { Reaction } from './reaction';
 import { captureAtShipment, paidForReturns } from './shipment';
 
 /** Click & collect: what the store reports about an order its customer picks up. */
 
-const withStatus = (order: OrderState, fulfillmentId: string, status: OrderState['fulfillments'][number]['status']) =>
-  order.fulfillments.map((f) => (f.id === fulfillmentId ? { ...f, status } : f));
-
 /** The goods wait at the store (the channel tells the customer the code, from the event). */
 export const fulfillmentReadyForPickup: Reaction<'fulfillment.ready-for-pickup.v1'> = (order, fact, change) => {
   const { fulfillmentId, locationId, actor } = fact.data;
   change.timeline.push(entry(fact, 'ready_for_pickup', `at ${locationId} (fulfillment ${fulfillmentId}); pickup code sent to the customer`, { actor }));
-  change.set.fulfillments = withStatus(order, fulfillmentId, 'ready_for_pickup');
+  change.set.fulfillments = withStatus(order, fulfillmentId, locationId, 'ready_for_pickup');
   moveTo(order, change, 'ready_for_pickup', fact);
   // Every code issued goes to the customer (a new one replaces the last).
   notifyReadyForPickup(order, change, fact);
@@ -27,7 +24,7 @@ export const fulfillmentReadyForPickup: Reaction<'fulfillment.ready-for-pickup.v
 export const fulfillmentCollected: Reaction<'fulfillment.collected.v1'> = (order, fact, change) => {
   const { fulfillmentId, locationId, actor } = fact.data;
   change.timeline.push(entry(fact, 'collected', `at ${locationId} (fulfillment ${fulfillmentId})`, { actor }));
-  change.set.fulfillments = withStatus(order, fulfillmentId, 'collected');
+  change.set.fulfillments = withStatus(order, fulfillmentId, locationId, 'collected');
   if (!moveTo(order, change, 'delivered', fact, 'collected by the customer')) return;
   captureAtShipment(order, change, fact, 'at collection');
   change.send.push({ type: 'stock.consume.v1', data: { orderId: order.checkKeys.stock } });
