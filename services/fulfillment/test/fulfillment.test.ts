@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CommandClient } from '@oms/messaging';
-import { TestBus, TestStack, type BrokerTap } from '@oms/testing';
+import { TestBus, TestStack, eventually, type BrokerTap } from '@oms/testing';
 import { definition } from '../src/service';
 
 const address = { name: 'Ada Lovelace', line1: '1 Analytical Way', postalCode: '10115', city: 'Berlin', country: 'DE' };
@@ -15,7 +15,7 @@ describe('fulfillment', () => {
   beforeAll(async () => {
     stack = await TestStack.create();
     url = (await stack.start(definition)).url;
-    bus = await TestBus.open(stack.amqpUrl, ['fulfillment.#']);
+    bus = await TestBus.open(stack.amqpUrl, ['fulfillment.#', 'command.refused.v1']);
     ({ commands, tap } = bus);
   });
 
@@ -108,6 +108,24 @@ describe('fulfillment', () => {
     await expect(pack(wh1.id)).rejects.toMatchObject({ status: 409 });
     await settle();
     expect(eventsOf('fulfillment.cancelled.v1', orderId).map((e) => e.data)).toEqual([{ orderId, fulfillmentIds: [wh1.id] }]);
+  });
+
+  it('when a pack nobody waits for (the gateway answered 202) meets a cancelled fulfillment, then the refusal goes on its order', async () => {
+    const { orderId, wh1 } = await openOrder();
+    await commands.send('fulfillment.cancel.v1', { orderId }, { correlationId: orderId });
+    const command = await bus.broker.publish('fulfillment.pack.v1', { fulfillmentId: wh1.id, actor: 'packer-1' }, { correlationId: wh1.id });
+    const refused = await eventually(() => tap.events('command.refused.v1', wh1.id)[0]);
+    expect(refused).toMatchObject({ producer: 'fulfillment', causationId: command.id });
+    expect(refused.data).toEqual({
+      orderId,
+      command: 'fulfillment.pack.v1',
+      commandId: command.id,
+      status: 409,
+      title: 'Conflict',
+      detail: `fulfillment ${wh1.id} is cancelled and cannot be packed`,
+    });
+    // Asked directly, the caller is told the same, with the order named.
+    await expect(pack(wh1.id)).rejects.toMatchObject({ status: 409, extensions: { orderId } });
   });
 
   it('when a short pick is reported (twice), then the units come off, it is published once, and a fulfillment left empty is cancelled', async () => {

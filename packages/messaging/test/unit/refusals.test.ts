@@ -44,6 +44,12 @@ describe('refusalNotice', () => {
     expect(notice?.data.detail).toHaveLength(1000);
   });
 
+  it('when a command naming only its fulfillment is refused with the order named by the refusal, then the notice goes on that order', () => {
+    const refusal = new Refusal('conflict', 'fulfillment f-1 is cancelled and cannot be packed', undefined, { orderId: 'order-7' });
+    const notice = refusalNotice(envelope('fulfillment.pack.v1', { fulfillmentId: 'f-1', actor: 'x' }), refusal);
+    expect(notice?.data).toMatchObject({ orderId: 'order-7', command: 'fulfillment.pack.v1', status: 409 });
+  });
+
   it.each([
     ['an event', envelope('order.delivered.v1', { orderId: 'order-1' }), new AppError(422, 'Unprocessable Content', 'no')],
     ['a command naming no order', envelope('fulfillment.pack.v1', { fulfillmentId: 'f-1', actor: 'x' }), new AppError(404, 'Not Found', 'no')],
