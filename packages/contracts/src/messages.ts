@@ -191,6 +191,11 @@ export const events = {
     reason: z.string(),
     /** With `unfilled`: what the customer can choose per unfilled line (POST /v1/orders/{id}/decisions). */
     options: z.array(shortLineOptions).optional(),
+    /**
+     * With `unfilled`: the customer chose to wait (stock.supplement.v1 with `backorder`), so the units are
+     * queued and added (stock.reallocated.v1 with `lines`) as soon as stock arrives, first in, first out.
+     */
+    backordered: z.boolean().optional(),
   }),
   /** Short, and queued: reserved (stock.reserved.v1) as soon as stock arrives, first in, first out. */
   'stock.backordered.v1': z.object({ orderId, lines: z.array(z.object({ sku, requested: quantity, available: z.number().int() })) }),
@@ -450,11 +455,13 @@ export const commands = {
     shipTo: z.object({ country: z.string(), postalCode: z.string() }).optional(),
     excludeLocationIds: z.array(identifier),
   }),
-  /** Add lines to an order's reservation (a substitute chosen after a short pick): reported by stock.reallocated.v1. */
+  /** Add lines to an order's reservation after a short pick (a substitute, or units the customer waits for): reported by stock.reallocated.v1. */
   'stock.supplement.v1': z.object({
     orderId,
     lines: z.array(skuQuantity).min(1).max(500),
     shipTo: z.object({ country: z.string(), postalCode: z.string() }).optional(),
+    /** The customer waits for the units: when no location has them, they are queued rather than refused. */
+    backorder: z.boolean().optional(),
   }),
   'stock.consume.v1': z.object({ orderId }),
   'stock.restock.v1': z.object({

@@ -54,6 +54,7 @@ export function warehouseSuite(shared: () => Cluster): void {
       await api().post('/v1/inventory/movements').set(ops()).send({ sku: 'WH-RUG', locationId: north, quantity: 2, type: 'receipt' }).expect(201);
       await api().post('/v1/inventory/movements').set(ops()).send({ sku: 'WH-CUP', locationId: north, quantity: 4, type: 'receipt' }).expect(201);
       await api().post('/v1/inventory/movements').set(ops()).send({ sku: 'WH-CUP-XL', locationId: north, quantity: 5, type: 'receipt' }).expect(201);
+      await api().post('/v1/inventory/movements').set(ops()).send({ sku: 'WH-BOWL', locationId: north, quantity: 2, type: 'receipt' }).expect(201);
       await api()
         .put('/v1/inventory/WH-CUP/settings')
         .set(ops())
@@ -177,11 +178,6 @@ export function warehouseSuite(shared: () => Cluster): void {
       await api()
         .post(`/v1/orders/${id}/decisions`)
         .set(ops())
-        .send({ decisions: [{ sku: 'WH-CUP', choice: 'wait' }] })
-        .expect(422);
-      await api()
-        .post(`/v1/orders/${id}/decisions`)
-        .set(ops())
         .send({ decisions: [{ sku: 'WH-CUP', choice: 'cancel_line' }] })
         .expect(200);
       const ready = await waitFor(id, (o) => o.status === 'ready_to_fulfill');
@@ -214,6 +210,43 @@ export function warehouseSuite(shared: () => Cluster): void {
         ['WH-CUP', 1],
         ['WH-CUP-XL', 1],
       ]);
+    });
+
+    it('when the customer waits after a short pick, then the order waits whole until stock arrives, and then ships complete', async () => {
+      const id = await place('WH-6', 'WH-BOWL', 2);
+      const f = await fulfillmentOf(id);
+      await api()
+        .post(`/v1/fulfillments/${f.id}/pick`)
+        .set(northKey)
+        .send({ lines: [{ sku: 'WH-BOWL', quantity: 1 }] })
+        .expect(200);
+      const held = await waitFor(id, (o) => o.status === 'on_hold' && o.holds.some((h: any) => h.reason === 'customer_decision'));
+      const amount = held.payment.amount as number;
+      await api()
+        .post(`/v1/orders/${id}/decisions`)
+        .set(ops())
+        .send({ decisions: [{ sku: 'WH-BOWL', choice: 'wait' }] })
+        .expect(200);
+      const waiting = await waitFor(id, (o) => o.holds.some((h: any) => h.reason === 'stock_short'));
+      expect(waiting).toMatchObject({ status: 'on_hold', lines: [expect.objectContaining({ sku: 'WH-BOWL', quantity: 2 })] });
+      expect(waiting.holds).toEqual([expect.objectContaining({ reason: 'stock_short', missing: [{ sku: 'WH-BOWL', missing: 1 }] })]);
+      await eventually(async () => (await fulfillmentOf(id)).orderOnHold === true, 15000);
+      await api().post(`/v1/fulfillments/${f.id}/pack`).set(northKey).send({}).expect(409);
+
+      // Goods in: the waited unit is added to the same fulfillment and the hold is lifted.
+      await api().post('/v1/inventory/movements').set(ops()).send({ sku: 'WH-BOWL', locationId: north, quantity: 3, type: 'receipt' }).expect(201);
+      const ready = await waitFor(id, (o) => o.status === 'ready_to_fulfill');
+      expect(ready.holds).toEqual([]);
+      const refilled = await eventually(async () => {
+        const now = (await api().get(`/v1/fulfillments/${f.id}`).set(northKey).expect(200)).body;
+        return now.lines[0]?.quantity === 2 && now.orderOnHold !== true && now;
+      }, 30000);
+      expect(refilled.lines).toEqual([{ sku: 'WH-BOWL', quantity: 2 }]);
+      await api().post(`/v1/fulfillments/${f.id}/pack`).set(northKey).send({}).expect(200);
+      await waitFor(id, (o) => o.status === 'shipped');
+      expect(await payment(id)).toMatchObject({ captured: amount });
+      const stock = (await api().get('/v1/inventory/WH-BOWL').set(ops()).expect(200)).body;
+      expect(stock).toMatchObject({ reserved: 0 });
     });
   });
 }

@@ -3,7 +3,7 @@ import { Refusal, type FieldError } from '@oms/errors';
 import { nextCheckKey } from './check-keys';
 import { expectedAmount, noChange, type OrderChange, type OrderState } from './order';
 import { cancelAndGiveBack } from './cancel-order';
-import { entry, money, moveTo, reserveCommand } from './order-steps';
+import { entry, listUnits, money, moveTo, reserveCommand } from './order-steps';
 
 type Decision = MessageData<'order.decide.v1'>['decisions'][number];
 
@@ -23,7 +23,7 @@ export function decideOnShortage(order: OrderState, fact: Fact<'order.decide.v1'
   if (order.status !== 'on_hold' || !hold || order.checks.stock !== 'short')
     throw new Refusal('conflict', 'The order is not waiting for a decision on short stock', undefined, { orderStatus: order.status });
 
-  const bySku = checkDecisions(decisions, hold.options ?? [], { waitOffered: true });
+  const bySku = checkDecisions(decisions, hold.options ?? []);
 
   const change = noChange();
   change.timeline.push(entry(fact, 'customer_decision', decisions.map(describe).join('; '), { actor }));
@@ -63,11 +63,8 @@ export function decideOnShortage(order: OrderState, fact: Fact<'order.decide.v1'
   return change;
 }
 
-/**
- * The decisions fit the short lines of the hold: each once, a substitute among those offered, waiting only
- * where it is offered (not after a short pick).
- */
-function checkDecisions(decisions: Decision[], options: ShortLineOptions[], { waitOffered }: { waitOffered: boolean }): Map<string, Decision> {
+/** The decisions fit the short lines of the hold: each once, a substitute among those offered. */
+function checkDecisions(decisions: Decision[], options: ShortLineOptions[]): Map<string, Decision> {
   const errors: FieldError[] = [];
   const bySku = new Map<string, Decision>();
   decisions.forEach((d, i) => {
@@ -81,8 +78,6 @@ function checkDecisions(decisions: Decision[], options: ShortLineOptions[], { wa
       });
     if (d.choice !== 'substitute' && d.substituteSku !== undefined)
       errors.push({ path: `decisions.${i}.substituteSku`, message: 'only a substitute names a substitute SKU' });
-    if (d.choice === 'wait' && !waitOffered)
-      errors.push({ path: `decisions.${i}.choice`, message: 'waiting for stock is not offered after a short pick: choose a substitute or cancel the line' });
     bySku.set(d.sku, d);
   });
   for (const option of options) if (!bySku.has(option.sku)) errors.push({ path: 'decisions', message: `no decision for the short line ${option.sku}` });
@@ -95,27 +90,36 @@ function checkDecisions(decisions: Decision[], options: ShortLineOptions[], { wa
  * of the order is in the warehouse already. Dropping a line takes its missing units off the order and
  * lowers what is captured at shipment (the partial refund of an authorized payment); a substitute is added
  * to the order at the line's price and reserved (stock.supplement.v1), then picked where it is found. Every
- * unit of the order dropped cancels it.
+ * unit of the order dropped cancels it. Waiting keeps the line: its missing units are backordered
+ * (stock.supplement.v1 with `backorder`) and the order waits whole, on a `stock_short` hold naming them,
+ * until inventory adds them (stock.reallocated.v1) and the warehouse picks them.
  */
 function decideAfterShortPick(order: OrderState, fact: Fact<'order.decide.v1'>): OrderChange {
   const { decisions, actor } = fact.data;
   const hold = order.holds.find((h) => h.reason === 'customer_decision')!;
-  const bySku = checkDecisions(decisions, hold.options ?? [], { waitOffered: false });
+  const bySku = checkDecisions(decisions, hold.options ?? []);
   const missingOf = (sku: string) => hold.missing?.find((m) => m.sku === sku)?.missing ?? 0;
 
   const change = noChange();
   change.timeline.push(entry(fact, 'customer_decision', decisions.map(describe).join('; '), { actor }));
   const substitutes: Array<{ sku: string; quantity: number }> = [];
+  const waits: Array<{ sku: string; missing: number }> = [];
   const lines: OrderLine[] = order.lines.flatMap((line) => {
     const d = bySku.get(line.sku);
     const missing = Math.min(missingOf(line.sku), line.quantity);
     if (!d || missing === 0) return [line];
+    if (d.choice === 'wait') {
+      waits.push({ sku: line.sku, missing });
+      return [line];
+    }
     const kept = line.quantity > missing ? [{ ...line, quantity: line.quantity - missing }] : [];
     if (d.choice !== 'substitute') return kept;
     substitutes.push({ sku: d.substituteSku!, quantity: missing });
     return [...kept, { ...line, sku: d.substituteSku!, quantity: missing, name: `${d.substituteSku} (substitute for ${line.sku})` }];
   });
   const holds = order.holds.filter((h) => h.reason !== 'customer_decision');
+  if (waits.length > 0)
+    holds.push({ reason: 'stock_short', detail: `waiting for ${listUnits(waits)} (backordered after a short pick)`, at: fact.occurredAt, missing: waits });
   change.set.holds = holds;
   if (lines.length === 0) {
     cancelAndGiveBack(order, change, fact, 'the customer cancelled every line after a short pick');
@@ -138,6 +142,16 @@ function decideAfterShortPick(order: OrderState, fact: Fact<'order.decide.v1'>):
         orderId: order.checkKeys.stock,
         lines: substitutes,
         shipTo: { country: order.shippingAddress.country, postalCode: order.shippingAddress.postalCode },
+      },
+    });
+  if (waits.length > 0)
+    change.send.push({
+      type: 'stock.supplement.v1',
+      data: {
+        orderId: order.checkKeys.stock,
+        lines: waits.map((w) => ({ sku: w.sku, quantity: w.missing })),
+        shipTo: { country: order.shippingAddress.country, postalCode: order.shippingAddress.postalCode },
+        backorder: true,
       },
     });
   if (holds.length === 0) moveTo(order, change, 'ready_to_fulfill', fact, 'the customer decided on the short pick');

@@ -161,3 +161,6 @@ export const money = (amount: number, currency: string) => {
 
 /** The placeholder of a fulfillment asked for but not opened yet (replaced by fulfillment.opened.v1). */
 export const pendingFulfillment = (locationId: string) => `pending:${locationId}`;
+
+/** Units by SKU as the timeline and holds show them: `2 × SKU-1, 1 × SKU-2`. */
+export const listUnits = (units: Array<{ sku: string; missing: number }>) => units.map((u) => `${u.missing} × ${u.sku}`).join(', ');

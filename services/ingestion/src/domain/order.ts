@@ -21,7 +21,10 @@ export interface Hold {
   at: string;
   /** stock_short and customer_decision: what the customer can choose per short line (POST /v1/orders/{id}/decisions). */
   options?: ShortLineOptions[];
-  /** customer_decision: the units a short pick could not find anywhere, per SKU. */
+  /**
+   * customer_decision: the units a short pick could not find anywhere, per SKU; stock_short after a short
+   * pick: the units the customer waits for (backordered), still to come.
+   */
   missing?: Array<{ sku: string; missing: number }>;
   /** address_invalid: a correction to suggest (the city of the postal code, postal codes of the city). */
   suggestion?: { city?: string; postalCodes?: string[] };

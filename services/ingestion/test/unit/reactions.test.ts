@@ -365,6 +365,50 @@ describe('the order process reactions', () => {
       ]);
     });
 
+    describe('units the customer waits for after a short pick', () => {
+      const waiting = (missing: number) =>
+        orderIn({
+          status: 'on_hold',
+          holds: [{ reason: 'stock_short', detail: 'waiting', at: '2026-01-01T11:00:00.000Z', missing: [{ sku: 'TSHIRT-BLK-M', missing }] }],
+          fulfillments: [{ id: 'f-1', locationId: 'berlin', status: 'picking' }],
+          allocation: [{ ...line, quantity: 1 }],
+        });
+      const added = (quantity: number) =>
+        fact(
+          'stock.reallocated.v1',
+          { orderId: ID, corrected: [], lines: [{ sku: 'TSHIRT-BLK-M', quantity, locationId: 'berlin' }], unfilled: [], reason: 'backorder served' },
+          'inventory',
+        );
+
+      it('when inventory reports them backordered, then the order keeps waiting on its hold and no decision is asked for again', () => {
+        const change = reactTo(
+          waiting(1),
+          fact(
+            'stock.reallocated.v1',
+            { orderId: ID, corrected: [], lines: [], unfilled: [{ sku: 'TSHIRT-BLK-M', missing: 1 }], reason: 'backordered', backordered: true },
+            'inventory',
+          ),
+        );
+        expect(change.set.holds).toBeUndefined();
+        expect(change.set.status).toBeUndefined();
+        expect(change.timeline.map((t) => t.type)).toEqual(['stock_reallocated']);
+      });
+
+      it('when they arrive, then the fulfillment gets them, the hold is lifted and the order goes back to the warehouse', () => {
+        const change = reactTo(waiting(1), added(1));
+        expect(change.set.allocation).toContainEqual({ sku: 'TSHIRT-BLK-M', quantity: 1, locationId: 'berlin' });
+        expect(change.set.holds).toEqual([]);
+        expect(change.set.status).toBe('ready_to_fulfill');
+        expect(sentTypes(change)).toEqual(expect.arrayContaining(['fulfillment.add-lines.v1', 'order.status-changed.v1']));
+      });
+
+      it('when only some arrive, then the hold names what is still missing', () => {
+        const change = reactTo(waiting(3), added(1));
+        expect(change.set.holds).toEqual([expect.objectContaining({ reason: 'stock_short', missing: [{ sku: 'TSHIRT-BLK-M', missing: 2 }] })]);
+        expect(change.set.status).toBeUndefined();
+      });
+    });
+
     it('when fulfillments are cancelled, then the order marks them cancelled', () => {
       const order = ready();
       const change = reactTo(order, fact('fulfillment.cancelled.v1', { orderId: ID, fulfillmentIds: ['f-1'] }, 'fulfillment'));

@@ -48,10 +48,24 @@ describe('decisions after a short pick (domain)', () => {
     });
   });
 
-  it('when the customer asks to wait, or names a substitute not offered, then the decision is refused naming the field', () => {
-    expect(() => decide([{ sku: 'TSHIRT-BLK-M', choice: 'wait' }])).toThrow(
-      expect.objectContaining({ status: 422, errors: [expect.objectContaining({ path: 'decisions.0.choice' })] }),
-    );
+  it('when the customer waits, then the line stays, the missing unit is backordered on top and the order waits whole on a stock_short hold naming it', () => {
+    const order = held();
+    const change = decide([{ sku: 'TSHIRT-BLK-M', choice: 'wait' }]);
+    expect(change.set.lines).toEqual(order.lines);
+    expect(change.set.payment).toBeUndefined();
+    expect(change.set.status).toBeUndefined(); // still on_hold
+    expect(change.set.holds).toEqual([
+      expect.objectContaining({ reason: 'stock_short', missing: [{ sku: 'TSHIRT-BLK-M', missing: 1 }], detail: expect.stringContaining('1 × TSHIRT-BLK-M') }),
+    ]);
+    expect(change.send).toEqual([
+      {
+        type: 'stock.supplement.v1',
+        data: { orderId: ID, lines: [{ sku: 'TSHIRT-BLK-M', quantity: 1 }], shipTo: { country: 'DE', postalCode: '10115' }, backorder: true },
+      },
+    ]);
+  });
+
+  it('when the customer names a substitute not offered, then the decision is refused naming the field', () => {
     expect(() => decide([{ sku: 'TSHIRT-BLK-M', choice: 'substitute', substituteSku: 'MUG' }])).toThrow(
       expect.objectContaining({ errors: [expect.objectContaining({ path: 'decisions.0.substituteSku' })] }),
     );

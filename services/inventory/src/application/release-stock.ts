@@ -37,7 +37,8 @@ export async function releaseStock({ store, counters, backorders }: InventoryDep
     counters.assertFresh(startedAt);
     gaveBackUnits = current.status === 'active';
     return {
-      update: { $set: { status: 'released' } },
+      // Units waited for after a short pick leave the backorder queue with it.
+      update: { $set: { status: 'released' }, ...(current.supplementQueued ? { $unset: { waitingSupplement: 1, supplementQueued: 1 } } : {}) },
       emit: [{ type: 'stock.released.v1', data: { orderId } }],
       result: { orderId, status: 'released', released: true },
     };

@@ -1,6 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import { aggregateFields, type AggregateDocument, type OutboxEntry } from '@oms/outbox';
-import { RESERVATION_STATUSES, type ReservationRequest, type ReservationStatus } from '../domain/reservation';
+import { RESERVATION_STATUSES, type ReservationRequest, type ReservationStatus, type WaitingSupplement } from '../domain/reservation';
 import type { AllocatedLine, ShortLine } from '../domain/sourcing';
 
 /** One per order (per stock check key); while active its lines are what the order holds. */
@@ -14,6 +14,12 @@ export interface ReservationDoc extends AggregateDocument {
   /** Backorders: what to reserve when stock arrives, and their place in the queue. */
   request?: ReservationRequest;
   queuedAt?: Date;
+  /**
+   * Units the customer waits for after a short pick (stock.supplement.v1 with `backorder`), added to this
+   * active reservation when stock arrives; `supplementQueued` puts it in the backorder queue.
+   */
+  waitingSupplement?: WaitingSupplement;
+  supplementQueued?: boolean;
   /** Returns whose restock was announced: another command for the same return announces nothing again. */
   restockedReturns?: string[];
   createdAt: Date;
@@ -35,6 +41,8 @@ const reservationSchema = new Schema(
     reason: String,
     request: { type: Schema.Types.Mixed, default: undefined },
     queuedAt: Date,
+    waitingSupplement: { type: Schema.Types.Mixed, default: undefined },
+    supplementQueued: { type: Boolean, default: undefined },
     restockedReturns: { type: [String], default: undefined },
   },
   { versionKey: false, timestamps: true },
@@ -42,5 +50,6 @@ const reservationSchema = new Schema(
 reservationSchema.plugin(aggregateFields);
 // The backorder queue is read by status (FerretDB serves a declared field's equality from an index).
 reservationSchema.index({ status: 1 });
+reservationSchema.index({ supplementQueued: 1 }, { sparse: true });
 
 export const reservationModel = (db: Connection) => db.model<ReservationDoc>('Reservation', reservationSchema);

@@ -12,6 +12,29 @@ export interface ReservationRequest {
   pickupLocationId?: string;
 }
 
+/** Units waited for after a short pick, and their place in the backorder queue. */
+export interface WaitingSupplement {
+  lines: Array<{ sku: string; quantity: number }>;
+  shipTo?: { country: string; postalCode: string };
+  queuedAt: Date;
+}
+
+/** The supplement waiting already with `lines` added to it, SKU by SKU (a second short pick the customer also waits for). */
+export function addToWaiting(
+  waiting: WaitingSupplement | undefined,
+  lines: WaitingSupplement['lines'],
+  shipTo: WaitingSupplement['shipTo'],
+  now: Date,
+): WaitingSupplement {
+  const merged = new Map((waiting?.lines ?? []).map((l) => [l.sku, l.quantity]));
+  for (const l of lines) merged.set(l.sku, (merged.get(l.sku) ?? 0) + l.quantity);
+  return {
+    lines: [...merged].map(([sku, quantity]) => ({ sku, quantity })),
+    ...((waiting?.shipTo ?? shipTo) ? { shipTo: waiting?.shipTo ?? shipTo } : {}),
+    queuedAt: waiting?.queuedAt ?? now,
+  };
+}
+
 /** What the rules read of a stored reservation. */
 export interface ReservationState {
   status: ReservationStatus;

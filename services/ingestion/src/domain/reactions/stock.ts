@@ -1,6 +1,6 @@
 import type { Fact } from '@oms/contracts';
 import type { AllocatedLine, OrderChange, OrderState } from '../order';
-import { entry, isClosed, moveTo, pendingFulfillment, putHold, releaseWhenReady, sinceIntake } from '../order-steps';
+import { entry, isClosed, listUnits, moveTo, pendingFulfillment, putHold, releaseWhenReady, sinceIntake } from '../order-steps';
 import { checks, type Reaction } from './reaction';
 
 /** What inventory reports about the order's reservation (under its current stock check key). */
@@ -57,9 +57,13 @@ export const stockShort: Reaction<'stock.short.v1'> = (order, fact, change) => {
   moveTo(order, change, 'on_hold', fact, 'stock_short');
 };
 
-/** After a short pick: the missing units found at other locations get fulfillments there; the rest holds the order. */
+/**
+ * After a short pick: the missing units found at other locations get fulfillments there; the rest holds the
+ * order for the customer's decision. Units the customer waits for are either backordered (`backordered`: the
+ * order's stock_short hold already says so) or added now or later, which takes them off that hold.
+ */
 export const stockReallocated: Reaction<'stock.reallocated.v1'> = (order, fact, change) => {
-  const { lines: added, unfilled, corrected, reason, options } = fact.data;
+  const { lines: added, unfilled, corrected, reason, options, backordered } = fact.data;
   const detail = [
     reason,
     added.length ? `now also at ${[...new Set(added.map((l) => l.locationId))].join(', ')}` : '',
@@ -75,12 +79,32 @@ export const stockReallocated: Reaction<'stock.reallocated.v1'> = (order, fact, 
   change.set.allocation = [...reduced.filter((a) => a.quantity > 0), ...added];
   if (isClosed(order)) return;
   if (added.length > 0) addWork(order, change, added);
-  if (unfilled.length > 0) {
+  if (added.length > 0) awaitedUnitsArrived(order, change, fact, added);
+  if (unfilled.length > 0 && !backordered) {
     const hold = `short pick: ${unfilled.map((u) => `${u.missing} × ${u.sku}`).join(', ')} missing and not available at another location: the customer decides`;
     putHold(order, change, { reason: 'customer_decision', detail: hold, at: fact.occurredAt, missing: unfilled, ...(options ? { options } : {}) });
     moveTo(order, change, 'on_hold', fact, 'customer_decision');
   }
 };
+
+/**
+ * Units added that the customer waited for after a short pick come off the stock_short hold that names them
+ * (`missing`); once none is missing the hold is over and, with no other, the order goes on to be fulfilled.
+ */
+function awaitedUnitsArrived(order: OrderState, change: OrderChange, fact: Fact<'stock.reallocated.v1'>, added: AllocatedLine[]): void {
+  const holds = change.set.holds ?? order.holds;
+  const hold = holds.find((h) => h.reason === 'stock_short' && h.missing);
+  if (!hold) return;
+  const arrived = (sku: string) => added.filter((l) => l.sku === sku).reduce((sum, l) => sum + l.quantity, 0);
+  const missing = hold.missing!.map((m) => ({ sku: m.sku, missing: Math.max(0, m.missing - arrived(m.sku)) })).filter((m) => m.missing > 0);
+  const others = holds.filter((h) => h !== hold);
+  if (missing.length > 0) {
+    change.set.holds = [...others, { ...hold, missing, detail: `waiting for ${listUnits(missing)} (backordered after a short pick)` }];
+    return;
+  }
+  change.set.holds = others;
+  if (others.length === 0) moveTo(order, change, 'ready_to_fulfill', fact, 'the units waited for arrived');
+}
 
 /**
  * Lines reserved for the order after its fulfillments were opened (missing units sourced again, a substitute):
