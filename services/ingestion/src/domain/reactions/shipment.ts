@@ -1,7 +1,7 @@
 import { needsAuthorization, orderTotals, paymentFlowOf, type Fact, type MessageType } from '@oms/contracts';
 import { notifyShipped } from '../notifications';
 import type { OrderChange, OrderState } from '../order';
-import { entry, money, moveTo } from '../order-steps';
+import { entry, isClosed, money, moveTo } from '../order-steps';
 import type { Reaction } from './reaction';
 
 /** What the carrier reports about the order's parcels. */
@@ -101,7 +101,8 @@ export const shipmentCancelled: Reaction<'shipment.cancelled.v1'> = (order, fact
 export const shipmentTrackingUpdated: Reaction<'shipment.tracking-updated.v1'> = (order, fact, change) => {
   const { status, shipmentId, trackingNumber, location, shipmentStatus } = fact.data;
   change.timeline.push(entry(fact, `tracking_${status}`, [trackingNumber, location].filter(Boolean).join(' at ')));
-  if (order.status === 'packed') recordShipment(order, change, fact);
+  // Also after the first parcel: a split order's second parcel may be scanned before its booking arrives.
+  if (!isClosed(order)) recordShipment(order, change, fact);
   // The parcel's status by the time of its scans (a late in_transit after delivered keeps it delivered).
   const parcelStatus = shipmentStatus ?? status;
   const shipments = (change.set.shipments ?? order.shipments).map((s) => (s.id === shipmentId ? { ...s, status: parcelStatus } : s));
