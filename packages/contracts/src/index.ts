@@ -10,3 +10,4 @@ export * from './asyncapi';
 export * from './import-summaries';
 export * from './shipping-coverage';
 export * from './carriers';
+export * from './ids';

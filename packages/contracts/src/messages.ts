@@ -376,6 +376,11 @@ export const events = {
     lines: z.array(z.object({ sku, quantity, condition: itemCondition })),
     refundAmount: minorUnits,
     currency: currencyCode,
+    /**
+     * A parcel returned to sender, received, and the goods go out again (RETURNED_TO_SENDER_RESOLUTION of
+     * returns: `reship`): nothing is refunded (`refundAmount` 0) and the order is shipped again.
+     */
+    reship: z.boolean().optional(),
   }),
   /**
    * A command sent without a reply queue (one service asking another to act: ingestion's refunds, restocks,

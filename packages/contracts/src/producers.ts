@@ -21,7 +21,7 @@ export const SENT_BY_THE_MESSAGING_KIT: readonly MessageType[] = ['command.refus
  */
 export const PRODUCERS: Record<MessageType, readonly ServiceName[]> = {
   // events
-  'order.received.v1': ['gateway'],
+  'order.received.v1': ['gateway', 'ingestion'],
   'order.accepted.v1': ['ingestion'],
   'order.status-changed.v1': ['ingestion'],
   'order.delivered.v1': ['ingestion'],

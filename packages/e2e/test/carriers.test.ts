@@ -43,7 +43,8 @@ describe('carriers, rate shopping and tracking', () => {
   };
 
   beforeAll(async () => {
-    cluster = await startCluster();
+    // Parcels returned to sender are shipped again here (the shared cluster's suites refund them).
+    cluster = await startCluster({ env: { RETURNED_TO_SENDER_RESOLUTION: 'reship' } });
     await api().put(`/v1/channels/${channel}`).set(auth()).send({ name: 'Carrier shop', type: 'web', defaultCurrency: 'EUR' }).expect(201);
     const carriers = JSON.parse(readFileSync(path.join(__dirname, '../../../deploy/carriers/dev-carriers.json'), 'utf8')) as Array<{ id: string }>;
     for (const { id, ...settings } of carriers)
@@ -122,6 +123,47 @@ describe('carriers, rate shopping and tracking', () => {
     expect(await decodeBarcodesInPdf(label.body as Buffer)).toEqual([{ format: 'Code128', text: exp.trackingNumber }]);
   });
 
+  it('when a parcel comes back to the sender (RETURNED_TO_SENDER_RESOLUTION=reship), then receiving it refunds nothing and a replacement at no charge goes out', async () => {
+    const id = await place('CS-RTS', [{ sku: 'CS-LAMP', quantity: 1 }]);
+    const [f] = await fulfillmentsOf(id);
+    await api().post(`/v1/fulfillments/${f.id}/pack`).set(auth()).send({}).expect(200);
+    const [parcel] = await shipmentsOf(id, 1);
+    await track(parcel.carrierId, parcel.trackingNumber, 'in_transit', '2026-12-07T08:00:00.000Z');
+    await track(parcel.carrierId, parcel.trackingNumber, 'returned_to_sender', '2026-12-09T10:00:00.000Z');
+    const returned = await waitFor(id, (o) => o.status === 'returned' && o.returns.length === 1);
+    const returnId = returned.returns[0].id as string;
+    expect((await api().get(`/v1/returns/${returnId}`).set(auth()).expect(200)).body).toMatchObject({ status: 'requested', reship: true });
+    await api()
+      .post(`/v1/returns/${returnId}/receive`)
+      .set(auth())
+      .send({ locationId: 'cs-east', lines: [{ sku: 'CS-LAMP', quantity: 1, condition: 'resellable' }] })
+      .expect(200);
+    const reshipped = await waitFor(id, (o) => o.timeline.some((t: any) => t.type === 'reshipped'));
+    expect((await api().get(`/v1/returns/${returnId}`).set(auth()).expect(200)).body).toMatchObject({ status: 'received', refundAmount: 0 });
+    expect(reshipped.totals).toMatchObject({ refunded: 0 });
+    expect(reshipped.timeline.map((t: any) => t.type)).not.toContain('refunded');
+
+    // The replacement: same customer and address, the lamp at no charge, through the warehouse and the carrier again.
+    const replacementId = /as order (\S+)/.exec(reshipped.timeline.find((t: any) => t.type === 'reshipped').detail)![1];
+    const replacement = await waitFor(
+      replacementId,
+      (o) => o.status === 'ready_to_fulfill' && o.fulfillments.length > 0 && o.fulfillments.every((x: any) => !x.id.startsWith('pending:')),
+    );
+    expect(replacement).toMatchObject({
+      channel,
+      externalId: expect.stringMatching(/^CS-RTS-reship-/),
+      shippingAddress: returned.shippingAddress,
+      customer: { email: returned.customer.email },
+      lines: [expect.objectContaining({ sku: 'CS-LAMP', quantity: 1, unitPrice: 0 })],
+    });
+    expect(replacement.totals).toMatchObject({ total: 0 });
+    const [again] = await fulfillmentsOf(replacementId);
+    await api().post(`/v1/fulfillments/${again.id}/pack`).set(auth()).send({}).expect(200);
+    const [second] = await shipmentsOf(replacementId, 1);
+    await track(second.carrierId, second.trackingNumber, 'delivered', '2026-12-11T12:00:00.000Z');
+    await waitFor(replacementId, (o) => o.status === 'delivered');
+  });
+
   it('when a split order ships from two locations, then it is partially delivered parcel by parcel, and late or repeated scans never move it back', async () => {
     const id = await place('CS-3', [
       { sku: 'CS-LAMP', quantity: 1 },
@@ -135,8 +177,10 @@ describe('carriers, rate shopping and tracking', () => {
     await track(first.carrierId, first.trackingNumber, 'in_transit', '2026-12-07T08:00:00.000Z');
     await track(second.carrierId, second.trackingNumber, 'in_transit', '2026-12-07T08:05:00.000Z');
     await track(first.carrierId, first.trackingNumber, 'delivered', '2026-12-07T12:00:00.000Z');
-    const partly = await waitFor(id, (o) => o.status === 'partially_delivered');
-    expect(partly.shipments.map((s: any) => s.status).sort()).toEqual(['delivered', 'in_transit']);
+    // The two parcels' scans reach the order in either order: wait for both.
+    const parcelStatuses = (o: any) => o.shipments.map((s: any) => s.status).sort();
+    const partly = await waitFor(id, (o) => o.status === 'partially_delivered' && parcelStatuses(o).join() === 'delivered,in_transit');
+    expect(parcelStatuses(partly)).toEqual(['delivered', 'in_transit']);
     // A late scan of the delivered parcel, and the delivered scan again: nothing moves back, nothing twice.
     await track(first.carrierId, first.trackingNumber, 'out_for_delivery', '2026-12-07T09:00:00.000Z');
     await track(first.carrierId, first.trackingNumber, 'delivered', '2026-12-07T12:00:00.000Z');

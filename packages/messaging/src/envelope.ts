@@ -1,5 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { envelopeSchema, isKnownMessage, messageSchemas, type Envelope, type MessageData, type MessageType } from '@oms/contracts';
+import { randomUUID } from 'node:crypto';
+import { deterministicId, orderIdOf, envelopeSchema, isKnownMessage, messageSchemas, type Envelope, type MessageData, type MessageType } from '@oms/contracts';
 
 export interface MessageMeta {
   correlationId: string;
@@ -8,11 +8,8 @@ export interface MessageMeta {
   id?: string;
 }
 
-/** A UUID-shaped id derived from its parts: the same cause always yields the same event id. */
-export function deterministicId(...parts: string[]): string {
-  const h = createHash('sha256').update(parts.join('\u001f')).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
+// Pure, so they live with the contracts (a domain layer derives ids too); the kit's users find them here.
+export { deterministicId, orderIdOf };
 
 export function buildEnvelope<T extends MessageType>(producer: string, type: T, data: MessageData<T>, meta: MessageMeta): Envelope<MessageData<T>> {
   const envelope = {

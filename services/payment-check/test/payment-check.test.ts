@@ -149,7 +149,7 @@ describe('payment-check', () => {
     ['invoice', 5000, 'paid on invoice or delivery: no provider call'],
     ['Cash on Delivery (COD)', 5000, 'paid on invoice or delivery: no provider call'],
     ['marketplace', 5000, 'collected by the channel: no provider call'],
-    ['card', 0, 'nothing due after gift cards: no provider call'],
+    ['card', 0, 'nothing due (gift cards, a replacement): no provider call'],
   ])('when a payment by %s of %i is checked, then it is approved without asking the provider', async (method, amount, note) => {
     const orderId = newOrder();
     const before = sandbox.control.calls.authorizations;

@@ -19,7 +19,7 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     const store = ctx.aggregates<ReturnDoc>({ model: returns.model, lockKey: returnLockKey, view: toReturnView });
     return {
       routes: (app) => returnRoutes(app, returnQueries(returns)),
-      consumers: returnsSubscriptions({ store, returns, deliveredOrders }),
+      consumers: returnsSubscriptions({ store, returns, deliveredOrders, returnedToSender: ctx.config.RETURNED_TO_SENDER_RESOLUTION }),
     };
   },
 };

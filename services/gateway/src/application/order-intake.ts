@@ -1,7 +1,7 @@
 import { Counter } from 'prom-client';
 import type { CanonicalOrder } from '@oms/contracts';
 import { AppError } from '@oms/errors';
-import { deterministicId } from '@oms/messaging';
+import { deterministicId, orderIdOf } from '@oms/messaging';
 import type { ChannelRecord, ChannelRepository } from '../data-access/channels';
 import { CONFIRMED_MARKER, decideOnExistingMarker, INTAKE_MARKER_TTL_SECONDS, intakeMarkerKey, publishingMarker } from '../domain/intake/intake-marker';
 import type { GatewayDeps } from './deps';
@@ -29,7 +29,7 @@ const ordersAccepted = new Counter({
 const redisUnavailable = () => new AppError(503, 'Service Unavailable', 'The intake store is unavailable; try again shortly');
 
 /** The same channel order always maps to the same id, whatever path it came in by. */
-export const orderIdOf = (channel: string, externalId: string) => deterministicId('order', channel, externalId);
+export { orderIdOf };
 
 /**
  * The one intake used by every channel (native API, batch, CSV, Shopify): the channel must exist, each

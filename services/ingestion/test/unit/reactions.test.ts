@@ -1,4 +1,5 @@
-import { queueDefinition, type OrderStatus } from '@oms/contracts';
+import { canonicalOrderSchema, queueDefinition, type MessageData, type OrderStatus } from '@oms/contracts';
+import { orderIdOf } from '@oms/messaging';
 import type { OrderState } from '../../src/domain/order';
 import { syncFulfillmentHold } from '../../src/domain/order-steps';
 import { reactTo, REACTIONS } from '../../src/domain/reactions';
@@ -571,6 +572,39 @@ describe('the order process reactions', () => {
       expect(everyParcelDelivered(order, withReplacement)).toBe(true);
     });
 
+    it('when a split order’s second parcel is scanned before its booking arrives, then the order records it from the scan and the booking fills it in', () => {
+      const order = orderIn({
+        status: 'shipped',
+        fulfillments: [
+          { id: 'f-1', locationId: 'berlin', status: 'handed_over' },
+          { id: 'f-2', locationId: 'hamburg', status: 'packed' },
+        ],
+        shipments: [{ id: 's-1', fulfillmentId: 'f-1', parcels: 1, carrierId: 'kurier', trackingNumber: 'KU1', status: 'booked' }],
+      });
+      const scan = fact(
+        'shipment.tracking-updated.v1',
+        { orderId: ID, shipmentId: 's-2', trackingNumber: 'PD2', status: 'in_transit', occurredAt: '2026-01-02T08:00:00.000Z', shipmentStatus: 'in_transit' },
+        'carrier',
+      );
+      const scanned = reactTo(order, scan);
+      expect(scanned.set.shipments).toEqual([order.shipments[0], { id: 's-2', trackingNumber: 'PD2', status: 'in_transit' }]);
+      expect(scanned.set.status).toBe('in_transit');
+      const booking = fact(
+        'shipment.booked.v1',
+        { orderId: ID, shipmentId: 's-2', fulfillmentId: 'f-2', carrierId: 'paketdienst', trackingNumber: 'PD2', parcel: 1, parcels: 1 },
+        'carrier',
+      );
+      const booked = reactTo({ ...order, status: 'in_transit', shipments: scanned.set.shipments! }, booking);
+      expect(booked.set.shipments![1]).toEqual({
+        id: 's-2',
+        trackingNumber: 'PD2',
+        status: 'in_transit',
+        carrierId: 'paketdienst',
+        fulfillmentId: 'f-2',
+        parcels: 1,
+      });
+    });
+
     it('when a late in_transit scan arrives after delivered, then the parcel and the order stay delivered', () => {
       const order = orderIn({ status: 'delivered', shipments: [{ id: 's-1', trackingNumber: 'SBX000000000001', status: 'delivered' }] });
       const late = fact(
@@ -714,6 +748,28 @@ describe('the order process reactions', () => {
         ['stock.restock.v1', ID],
         ['payment.refund.v1', ID],
       ]);
+    });
+
+    it('when a parcel returned to sender is received to be shipped again, then nothing is refunded and a replacement at no charge is placed, once per return', () => {
+      const order = orderIn({ status: 'returned', returns: [{ id: 'r-1', status: 'requested' }] });
+      const rts = fact('return.received.v1', { ...received().data, refundAmount: 0, reship: true }, 'returns');
+      const change = reactTo(order, rts);
+      expect(sentTypes(change)).toEqual(['stock.restock.v1', 'order.received.v1']);
+      const placed = change.send.find((m) => m.type === 'order.received.v1')!.data as MessageData<'order.received.v1'>;
+      expect(placed.orderId).toBe(orderIdOf(order.channel, `${order.externalId}-reship-r-1`));
+      expect(placed.order).toMatchObject({
+        channel: order.channel,
+        shippingAddress: order.shippingAddress,
+        lines: [{ sku: 'TSHIRT-BLK-M', quantity: 1, unitPrice: 0 }],
+        shipping: { method: order.shipping.method, price: 0 },
+        payment: { method: 'replacement', amount: 0 },
+        source: { replacementFor: ID, returnId: 'r-1' },
+      });
+      expect(canonicalOrderSchema.safeParse(placed.order).success).toBe(true);
+      expect(change.timeline.map((t) => t.type)).toEqual(['return_received', 'reshipped']);
+      expect(change.set.returns).toEqual([{ id: 'r-1', status: 'received' }]);
+      // Reported again: nothing placed twice.
+      expect(reactTo({ ...order, returns: change.set.returns! }, rts).send).toEqual([]);
     });
 
     it('when the same return is reported received again, then nothing is restocked or refunded twice', () => {

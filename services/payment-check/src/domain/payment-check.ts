@@ -33,7 +33,7 @@ export function withoutProviderCall(flow: PaymentFlow, amount: number): { status
     invoice: 'paid on invoice or delivery: no provider call',
     channel: 'collected by the channel: no provider call',
     prepayment: 'prepayment: no provider call',
-    authorize: 'nothing due after gift cards: no provider call',
+    authorize: 'nothing due (gift cards, a replacement): no provider call',
   };
   return { status: 'approved', note: amount === 0 && flow !== 'authorize' ? `${why[flow]}, nothing due` : why[flow] };
 }

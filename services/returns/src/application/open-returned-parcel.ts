@@ -9,10 +9,11 @@ export const RETURNED_TO_SENDER = 'returned to sender';
 /**
  * A parcel came back to the sender undelivered: its return is opened by itself (one per parcel, its id
  * derived from the shipment), so the warehouse receives it like any other: restocked per condition and
- * refunded at the prices paid. The order's prices are remembered as for a delivered order (insert-only:
+ * refunded at the prices paid, or, with RETURNED_TO_SENDER_RESOLUTION `reship` (decided when it is opened),
+ * refunded nothing: the goods go out again. The order's prices are remembered as for a delivered order (insert-only:
  * an order delivered before keeps its record).
  */
-export async function openReturnedParcel({ store, deliveredOrders }: ReturnUseCaseDeps, msg: Message<'order.returned-to-sender.v1'>) {
+export async function openReturnedParcel({ store, deliveredOrders, returnedToSender }: ReturnUseCaseDeps, msg: Message<'order.returned-to-sender.v1'>) {
   const { orderId, channel, currency, lines, shipmentId } = msg.data;
   await deliveredOrders.record(orderId, { channel, currency, lines, deliveredAt: new Date(msg.occurredAt) });
   const returnId = deterministicId('returned-to-sender', shipmentId);
@@ -26,6 +27,7 @@ export async function openReturnedParcel({ store, deliveredOrders }: ReturnUseCa
         status: 'requested' as const,
         lines: lines.map(({ sku, quantity }) => ({ sku, quantity, reason: RETURNED_TO_SENDER })),
         currency,
+        ...(returnedToSender === 'reship' ? { reship: true } : {}),
         createdBy: `carrier:${msg.data.trackingNumber}`,
         createdAt: new Date(),
       };

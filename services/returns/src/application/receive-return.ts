@@ -16,14 +16,24 @@ export async function receiveReturn({ store, deliveredOrders }: ReturnUseCaseDep
     if (!order) throw new Error(`delivered order ${current.orderId} of return ${returnId} is missing`);
     const receipt: Receipt = { locationId, lines, at: new Date(), actor };
     const shipping = current.refundShipping ? (order.shippingPaid ?? 0) : 0;
-    const received = { status: 'received' as const, receipt, refundAmount: refundAmount(order.lines, lines) + shipping };
+    // A parcel returned to sender that is shipped again refunds nothing.
+    const amount = current.reship ? 0 : refundAmount(order.lines, lines) + shipping;
+    const received = { status: 'received' as const, receipt, refundAmount: amount };
     return {
       update: { $set: received },
       correlationId: current.orderId,
       emit: [
         {
           type: 'return.received.v1',
-          data: { orderId: current.orderId, returnId, locationId, lines, refundAmount: received.refundAmount, currency: current.currency },
+          data: {
+            orderId: current.orderId,
+            returnId,
+            locationId,
+            lines,
+            refundAmount: received.refundAmount,
+            currency: current.currency,
+            ...(current.reship ? { reship: true } : {}),
+          },
         },
       ],
       result: toReturnView({ ...current, ...received }),

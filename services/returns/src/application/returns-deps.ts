@@ -8,4 +8,6 @@ export interface ReturnUseCaseDeps {
   store: AggregateStore<ReturnDoc>;
   returns: ReturnRepository;
   deliveredOrders: DeliveredOrderRepository;
+  /** RETURNED_TO_SENDER_RESOLUTION: a parcel returned to sender is refunded or shipped again. */
+  returnedToSender: 'refund' | 'reship';
 }

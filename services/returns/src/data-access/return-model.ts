@@ -8,6 +8,8 @@ export interface ReturnDoc extends AggregateDocument {
   lines: ReturnLine[];
   /** The shipping paid is refunded with this return. */
   refundShipping?: boolean;
+  /** A parcel returned to sender whose goods go out again when it is received: nothing is refunded. */
+  reship?: boolean;
   receipt?: Receipt;
   /** Minor units of `currency`. */
   refundAmount?: number;
@@ -32,6 +34,7 @@ const returnSchema = new Schema<ReturnDoc>(
     status: { type: String, enum: ['requested', 'received'], required: true },
     lines: [{ _id: false, sku: String, quantity: Number, reason: String }],
     refundShipping: { type: Boolean },
+    reship: { type: Boolean },
     receipt: {
       type: new Schema(
         { locationId: String, lines: [{ _id: false, sku: String, quantity: Number, condition: String }], at: Date, actor: String },

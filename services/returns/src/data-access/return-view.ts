@@ -9,6 +9,7 @@ export function toReturnView(r: ReturnDoc) {
     status: r.status,
     lines: r.lines,
     ...(r.refundShipping ? { refundShipping: true } : {}),
+    ...(r.reship ? { reship: true } : {}),
     ...(r.receipt
       ? { receipt: { locationId: r.receipt.locationId, lines: r.receipt.lines, at: new Date(r.receipt.at).toISOString(), actor: r.receipt.actor } }
       : {}),
