@@ -64,6 +64,15 @@ export const configSchema = baseConfigSchema.extend({
   WEBHOOK_SWEEP_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
   /** Delivery attempts one gateway process makes at once. */
   WEBHOOK_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).default(50),
+  /** Days a delivery (and its attempts) stays in the store after the day it was created; older ones are removed. */
+  WEBHOOK_DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** How often each gateway process removes the deliveries past their retention. */
+  WEBHOOK_RETENTION_SWEEP_MS: z.coerce
+    .number()
+    .int()
+    .min(50)
+    .max(24 * 3600_000)
+    .default(3600_000),
 });
 
 export type GatewayConfig = z.infer<typeof configSchema>;

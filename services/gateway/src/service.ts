@@ -10,6 +10,7 @@ import { DeliveryRepository } from './data-access/webhook-deliveries';
 import { SubscriptionRepository } from './data-access/webhook-subscriptions';
 import { resolveHost, WebhookTransport } from './data-access/webhook-transport';
 import { WebhookDispatcher, type WebhookDeps } from './application/webhook-delivery';
+import { webhookRetention } from './entry-points/jobs/webhook-retention';
 import { webhookRetries } from './entry-points/jobs/webhook-retries';
 import { webhookEventHandlers } from './entry-points/messages/webhook-events';
 import { idempotency } from './entry-points/http/idempotency';
@@ -42,6 +43,8 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     const dispatcher = new WebhookDispatcher(webhookDeps);
     const retries = webhookRetries(dispatcher, ctx.logger);
     retries.start(config.WEBHOOK_SWEEP_MS);
+    const retention = webhookRetention(webhookDeps, config.WEBHOOK_DELIVERY_RETENTION_DAYS, ctx.logger);
+    retention.start(config.WEBHOOK_RETENTION_SWEEP_MS);
     const deps: GatewayDeps = {
       broker: ctx.broker,
       commands: ctx.commands,
@@ -69,6 +72,7 @@ export const definition: ServiceDefinition<typeof configSchema> = {
       consumers: { 'gateway.webhooks': webhookEventHandlers(dispatcher) },
       onStop: async () => {
         await retries.stop();
+        await retention.stop();
         await dispatcher.drain();
         transport.shutdown();
       },

@@ -68,6 +68,15 @@ const deliverySchema = new Schema<DeliveryDocument>(
 // pending deliveries, the log for one subscription's deliveries of one day.
 deliverySchema.index({ dueMinute: 1, status: 1 });
 deliverySchema.index({ subscriptionId: 1, day: 1 });
+// The retention clean-up removes one creation day at a time.
+deliverySchema.index({ day: 1 });
+
+/** How far the retention clean-up has removed deliveries: every day up to `cleanedThrough` is gone. */
+interface RetentionDocument {
+  _id: string;
+  cleanedThrough: string;
+}
+const retentionSchema = new Schema<RetentionDocument>({ _id: { type: String }, cleanedThrough: { type: String, required: true } }, { versionKey: false });
 
 export const minuteOf = (ms: number) => Math.floor(ms / 60_000);
 export const dayOf = (iso: string) => iso.slice(0, 10);
@@ -81,12 +90,31 @@ export interface AttemptOutcome {
 
 export class DeliveryRepository {
   readonly model: Model<DeliveryDocument>;
+  private readonly retention: Model<RetentionDocument>;
 
   constructor(
     db: Connection,
     private readonly redis: Redis,
   ) {
     this.model = db.model<DeliveryDocument>('WebhookDelivery', deliverySchema, 'webhook_deliveries');
+    this.retention = db.model<RetentionDocument>('WebhookRetention', retentionSchema, 'webhook_retention');
+  }
+
+  /**
+   * Remove the deliveries created on `day` (one equality, pushed down to the store); one still pending (a
+   * redelivery asked for late) stays until it is done. Answers how many were removed.
+   */
+  async removeDay(day: string): Promise<number> {
+    return (await this.model.deleteMany({ day, status: { $ne: 'pending' } })).deletedCount;
+  }
+
+  /** The last day the clean-up removed, if it ever ran. */
+  async cleanedThrough(): Promise<string | undefined> {
+    return (await this.retention.findById('deliveries').lean<RetentionDocument>())?.cleanedThrough;
+  }
+
+  async noteCleanedThrough(day: string): Promise<void> {
+    await this.retention.updateOne({ _id: 'deliveries' }, { $set: { cleanedThrough: day } }, { upsert: true });
   }
 
   /** Insert-only: false when this delivery exists already (the same event arrived again). */
