@@ -169,6 +169,12 @@ export const events = {
     shipmentId: z.string(),
     trackingNumber: z.string(),
     lines: z.array(pricedLine).min(1),
+    /**
+     * Every line of the order, priced for returns: what returns remembers of the order, so that the rest of
+     * a split order (a parcel delivered, another returned to sender) can still be returned by the customer.
+     */
+    orderLines: z.array(pricedLine).optional(),
+    shippingPaid: minorUnits.optional(),
   }),
   /** `reason`: why sourcing chose these locations, for the order's timeline. */
   'stock.reserved.v1': z.object({ orderId, lines: z.array(allocatedLine), reason: z.string().optional() }),

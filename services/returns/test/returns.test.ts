@@ -102,6 +102,25 @@ describe('returns service', () => {
     expect(tap.of('return.opened.v1').filter((e) => (e.data as { returnId: string }).returnId === returnId)).toHaveLength(1);
   });
 
+  it('when one parcel of a split order comes back to the sender, then its return opens by itself and the customer can still return the delivered rest, not the parcel’s lines again', async () => {
+    const orderId = `ord-${randomUUID()}`;
+    const orderLines = [
+      { sku: 'A', quantity: 2, unitPrice: 1250 },
+      { sku: 'B', quantity: 1, unitPrice: 899 },
+    ];
+    await bus.broker.publish(
+      'order.returned-to-sender.v1',
+      { orderId, channel: 'shop', currency: 'EUR', shipmentId: `s-${randomUUID()}`, trackingNumber: 'T1', lines: [orderLines[1]], orderLines },
+      { correlationId: orderId },
+    );
+    const rts = await eventually(() => tap.of<MessageData<'return.opened.v1'>>('return.opened.v1').find((e) => e.data.orderId === orderId));
+    expect(rts!.data.lines).toEqual([{ sku: 'B', quantity: 1, reason: 'returned to sender' }]);
+    const open = (sku: string) =>
+      send('return.open.v1', { returnId: `ret-${randomUUID()}`, orderId, lines: [{ sku, quantity: 1, reason: 'not wanted' }], actor: 'customer:1' });
+    await expect(open('A')).resolves.toMatchObject({ status: 'done', result: expect.objectContaining({ status: 'requested' }) });
+    await expect(open('B')).rejects.toMatchObject({ status: 422 });
+  });
+
   it('when the order was not delivered, then opening a return is refused with 409', async () => {
     await expect(
       send('return.open.v1', { returnId: `ret-${randomUUID()}`, orderId: `ord-${randomUUID()}`, lines: [{ sku: 'A', quantity: 1, reason: 'x' }], actor: 'c' }),

@@ -665,7 +665,13 @@ describe('the order process reactions', () => {
       expect(change.set.status).toBe('returned');
       expect(change.send).toContainEqual({
         type: 'order.returned-to-sender.v1',
-        data: expect.objectContaining({ orderId: ID, shipmentId: 's-1', lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, unitPrice: 1999 }] }),
+        data: expect.objectContaining({
+          orderId: ID,
+          shipmentId: 's-1',
+          lines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, unitPrice: 1999 }],
+          // The whole order too, for returns to remember (a split order's delivered parcels stay returnable).
+          orderLines: [{ sku: 'TSHIRT-BLK-M', quantity: 2, unitPrice: 1999 }],
+        }),
       });
       const again = reactTo({ ...order, status: 'returned', shipments: change.set.shipments! }, scan('returned_to_sender'));
       expect(sentTypes(again)).not.toContain('order.returned-to-sender.v1');

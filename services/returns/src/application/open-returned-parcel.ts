@@ -14,8 +14,16 @@ export const RETURNED_TO_SENDER = 'returned to sender';
  * an order delivered before keeps its record).
  */
 export async function openReturnedParcel({ store, deliveredOrders, returnedToSender }: ReturnUseCaseDeps, msg: Message<'order.returned-to-sender.v1'>) {
-  const { orderId, channel, currency, lines, shipmentId } = msg.data;
-  await deliveredOrders.record(orderId, { channel, currency, lines, deliveredAt: new Date(msg.occurredAt) });
+  const { orderId, channel, currency, lines, shipmentId, orderLines, shippingPaid } = msg.data;
+  // The whole order, when told (a split order's delivered parcels stay returnable); this parcel's lines are
+  // taken by its own return below.
+  await deliveredOrders.record(orderId, {
+    channel,
+    currency,
+    lines: orderLines ?? lines,
+    ...(shippingPaid !== undefined ? { shippingPaid } : {}),
+    deliveredAt: new Date(msg.occurredAt),
+  });
   const returnId = deterministicId('returned-to-sender', shipmentId);
   return store.change(
     returnId,

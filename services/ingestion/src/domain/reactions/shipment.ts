@@ -141,7 +141,7 @@ export const shipmentHandedOver: Reaction<'shipment.handed-over.v1'> = (_order, 
  */
 function returnToSender(order: OrderState, change: OrderChange, fact: Fact<'shipment.tracking-updated.v1'>): void {
   moveTo(order, change, 'returned', fact, 'returned to sender');
-  const paid = paidForReturns(order).lines;
+  const { lines: paid, shippingPaid } = paidForReturns(order);
   const lines = (fact.data.lines ?? order.lines).flatMap(({ sku, quantity }) => {
     const unitPrice = paid.find((l) => l.sku === sku)?.unitPrice;
     return unitPrice === undefined ? [] : [{ sku, quantity, unitPrice }];
@@ -156,6 +156,8 @@ function returnToSender(order: OrderState, change: OrderChange, fact: Fact<'ship
       shipmentId: fact.data.shipmentId,
       trackingNumber: fact.data.trackingNumber,
       lines,
+      orderLines: paid,
+      shippingPaid,
     },
   });
 }
