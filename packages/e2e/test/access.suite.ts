@@ -98,6 +98,22 @@ export function accessSuite(shared: () => Cluster): void {
       await api().get('/v1/shipments?carrierId=sandbox').set(keys.otherPartner!).expect(403);
     });
 
+    it('when a partner key records a scan of its own shipment, then the parcel and the order move on; another partner’s key finds no such shipment', async () => {
+      const scan = { status: 'in_transit', occurredAt: new Date().toISOString(), location: 'Hub Leipzig' };
+      await api().post(`/v1/shipments/${shipmentId}/tracking`).set(keys.otherPartner!).send(scan).expect(404);
+      await api().post(`/v1/shipments/${shipmentId}/tracking`).set(keys.marketplace!).send(scan).expect(403);
+      await api()
+        .post(`/v1/shipments/${shipmentId}/tracking`)
+        .set(keys.partner!)
+        .send({ ...scan, status: 'teleported' })
+        .expect(422);
+      const recorded = await api().post(`/v1/shipments/${shipmentId}/tracking`).set(keys.partner!).send(scan);
+      expect([200, 202]).toContain(recorded.status);
+      await eventually(async () => (await api().get(`/v1/orders/${orderId}`).set(ops()).expect(200)).body.status === 'in_transit', 20000);
+      const shipment = (await api().get(`/v1/shipments/${shipmentId}`).set(keys.partner!).expect(200)).body;
+      expect(shipment.status).toBe('in_transit');
+    });
+
     it('when partner provisioning is not configured (no RABBITMQ_MANAGEMENT_URL), then PUT /v1/partners/{id} answers 501 and says so', async () => {
       const refused = await api().put('/v1/partners/sandbox').set(ops()).send({ name: 'Sandbox' }).expect(501);
       expect(refused.body.detail).toMatch(/RABBITMQ_MANAGEMENT_URL/);

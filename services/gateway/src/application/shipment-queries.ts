@@ -1,6 +1,9 @@
+import type { MessageData } from '@oms/contracts';
 import { AppError, notFound } from '@oms/errors';
 import { channelsOf, isOps, partnersOf, type Principal } from '../domain/access/principal';
 import { queryString, seg, type QueryDeps } from './deps';
+import { trackingCommand } from './record-tracking';
+import type { Command } from './send-command';
 import { assertMayReadOrder } from './order-access';
 
 export interface ShipmentView {
@@ -32,6 +35,24 @@ export async function shipmentById(deps: QueryDeps, principal: Principal, id: st
   const shipment = await readShipment(deps, id);
   await assertMayReadShipment(deps, principal, shipment);
   return shipment;
+}
+
+/**
+ * A scan a 3PL partner records with its key on one of its own shipments (the signed carrier webhook's
+ * alternative): the same command as the webhook's, for the shipment's carrier and tracking number. Another
+ * carrier's shipment is not found, as for reading it.
+ */
+export async function partnerTrackingCommand(
+  deps: QueryDeps,
+  principal: Principal,
+  id: string,
+  update: Pick<MessageData<'shipment.record-tracking.v1'>, 'status' | 'occurredAt' | 'location'>,
+): Promise<Command<'shipment.record-tracking.v1'>> {
+  if (!isOps(principal) && partnersOf(principal).length === 0)
+    throw new AppError(403, 'Forbidden', 'Recording tracking needs an ops key or a partner key (partner:<id>)');
+  const shipment = await readShipment(deps, id);
+  if (!isOps(principal) && !partnersOf(principal).includes(shipment.carrierId)) throw notFound(`Shipment ${id}`);
+  return trackingCommand(shipment.carrierId, { trackingNumber: String(shipment.trackingNumber), ...update });
 }
 
 /** The label PDF. Ops need no look at the shipment first; other keys may only have their own. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { commands, identifier, TRACKING_STATUSES } from '@oms/contracts';
 import { express } from '@oms/http';
 import type { GatewayDeps } from '../../application/deps';
-import { carrierShipments, partnerScope, shipmentById, shipmentLabel, shipmentsOfOrder } from '../../application/shipment-queries';
+import { carrierShipments, partnerScope, partnerTrackingCommand, shipmentById, shipmentLabel, shipmentsOfOrder } from '../../application/shipment-queries';
 import { apiRoute, pathId } from './api-route';
 import { principalOf, requireOps } from './auth';
 import { commandRoute } from './command-route';
@@ -32,6 +32,7 @@ const listQuery = z
   });
 const cancelBody = commands['shipment.cancel.v1'].pick({ reason: true, excludeCarrier: true }).strict();
 const handoverBody = commands['shipment.hand-over.v1'].pick({ occurredAt: true }).strict().default({});
+const trackingBody = commands['shipment.record-tracking.v1'].pick({ status: true, occurredAt: true, location: true }).strict();
 
 export function shipmentsRoutes(deps: GatewayDeps): express.Router {
   const router = express.Router();
@@ -77,6 +78,23 @@ export function shipmentsRoutes(deps: GatewayDeps): express.Router {
       };
     },
     pending: ({ shipmentId }) => ({ id: shipmentId, status: 'handover_requested' }),
+  });
+
+  commandRoute(router, deps, {
+    method: 'post',
+    path: '/shipments/:id/tracking',
+    summary:
+      'A tracking scan of one of the partner’s own shipments, recorded with its key (the alternative to the signed carrier webhook): out-of-order and repeated scans never move the parcel back',
+    tags: ['shipping'],
+    params: shipmentParams,
+    body: trackingBody,
+    errors: [403],
+    responses: {
+      200: { description: 'Recorded', schema: shipmentView },
+      202: { description: 'Accepted; it will be recorded', schema: z.object({ trackingNumber: z.string(), status: z.literal('accepted') }) },
+    },
+    command: ({ params, body }, res) => partnerTrackingCommand(deps, principalOf(res), params.id, body),
+    pending: ({ trackingNumber }) => ({ trackingNumber, status: 'accepted' }),
   });
 
   commandRoute(router, deps, {
