@@ -3,7 +3,8 @@
 // grows, and a done queue's page as its history grows. Straight against the fulfillment service's store
 // (FerretDB of the project stack, deploy/stack.sh; OMS_MONGO_URL), with the service's own repository code
 // (build first: npx tsc -b tsconfig.build.json). For each backlog size (default 1000 10000 50000 open
-// fulfillments at one location, beside 100,000 handed over at it over 200 ship-by days) it times 10 pages of
+// fulfillments at one location, due over BENCH_QUEUE_OPEN_DAYS (5) ship-by days, beside 100,000 handed over at
+// it over 200 ship-by days) it times 10 pages of
 // 50 of the open queue and of the handed-over queue, and, as the raw limit of the same store in the same run,
 // one lookup by id. Each size runs in a database of its own, dropped afterwards.
 'use strict';
@@ -16,6 +17,8 @@ const { DayIndex, dayOf } = require('@oms/mongo');
 
 const mongoUrl = process.env.OMS_MONGO_URL || 'mongodb://127.0.0.1:27017';
 const HISTORY = Number(process.env.BENCH_QUEUE_HISTORY || 100000);
+/** Ship-by days the open work is spread over (1: all of it due on one day, the worst case of a page). */
+const OPEN_DAYS = Math.max(1, Number(process.env.BENCH_QUEUE_OPEN_DAYS || 5));
 const address = { name: 'A', line1: 'B 1', postalCode: '10115', city: 'Berlin', country: 'DE' };
 
 function fulfillment(i, status, shipBy) {
@@ -61,7 +64,10 @@ async function run(open) {
     const days = new DayIndex(db, 'fulfillment_days');
     const repo = new FulfillmentRepository(model, days);
     const start = Date.UTC(2026, 0, 1);
-    await insert(model, (i) => fulfillment(i, 'open', new Date(start + 200 * 86_400_000 + i * 1000)), open);
+    // The open work is due over OPEN_DAYS ship-by days (its days noted as the service notes them on arrival).
+    const openShipBy = (i) => new Date(start + (200 + (i % OPEN_DAYS)) * 86_400_000 + Math.floor(i / OPEN_DAYS) * 1000);
+    await insert(model, (i) => fulfillment(i, 'open', openShipBy(i)), open);
+    await repo.noteArrival('wh', ...Array.from({ length: OPEN_DAYS }, (_, d) => openShipBy(d)));
     await insert(model, (i) => fulfillment(i, 'handed_over', new Date(start + Math.floor((i / HISTORY) * 200) * 86_400_000 + i)), HISTORY);
     for (let d = 0; d < 200; d++) await days.note('queue:wh|handed_over', dayOf(new Date(start + d * 86_400_000)));
     const page = (status, sort) => async () => {
@@ -95,7 +101,7 @@ async function run(open) {
   for (const open of sizes.length ? sizes : [1000, 10000, 50000]) {
     const r = await run(open);
     console.log(
-      `open ${r.open} (+ ${r.history} handed over): by id ${r.byIdMs} ms | open queue page p50 ${r.openPageMs.p50.toFixed(1)} ms (max ${r.openPageMs.max.toFixed(1)}) = ${r.openRatio}x | handed-over page p50 ${r.donePageMs.p50.toFixed(1)} ms (max ${r.donePageMs.max.toFixed(1)}) = ${r.doneRatio}x`,
+      `open ${r.open} over ${OPEN_DAYS} ship-by days (+ ${r.history} handed over): by id ${r.byIdMs} ms | open queue page p50 ${r.openPageMs.p50.toFixed(1)} ms (max ${r.openPageMs.max.toFixed(1)}) = ${r.openRatio}x | handed-over page p50 ${r.donePageMs.p50.toFixed(1)} ms (max ${r.donePageMs.max.toFixed(1)}) = ${r.doneRatio}x`,
     );
   }
 })().catch((err) => {

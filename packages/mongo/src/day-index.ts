@@ -77,6 +77,18 @@ export class DayIndex {
     for (const id of fresh.keys()) this.known.add(id);
   }
 
+  /**
+   * Drop the notes of `kind` for `days`, one equality delete each. Only for days that can get no documents
+   * again: a process that noted one before would not note it a second time.
+   */
+  async forget(kind: string, days: string[]): Promise<void> {
+    for (const day of days) {
+      const id = `${kind}:${day}`;
+      await this.model.deleteOne({ _id: id });
+      this.known.delete(id);
+    }
+  }
+
   /** Every day with documents of `kind`, oldest first: one small document per day (and per busy marker). */
   async days(kind: string): Promise<string[]> {
     return (await this.buckets(kind)).buckets;

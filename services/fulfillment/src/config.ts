@@ -40,6 +40,12 @@ export const configSchema = baseConfigSchema.extend({
     .int()
     .min(100)
     .default(15 * 60 * 1000),
+  /** How often fulfillment drops the past days of the active work queues that hold no work any more. */
+  WORK_QUEUE_SWEEP_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(60 * 60 * 1000),
 });
 
 export type FulfillmentConfig = z.infer<typeof configSchema>;

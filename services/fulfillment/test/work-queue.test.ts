@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import mongoose from 'mongoose';
 import type { CommandClient } from '@oms/messaging';
+import { DayIndex } from '@oms/mongo';
 import { TestBus, TestStack, type BrokerTap } from '@oms/testing';
+import { fulfillmentModel } from '../src/data-access/fulfillment-model';
+import { FulfillmentRepository } from '../src/data-access/fulfillment-repository';
 import { definition } from '../src/service';
 
 const address = { name: 'Ada Lovelace', line1: '1 Analytical Way', postalCode: '10115', city: 'Berlin', country: 'DE' };
+/** Order times from midnight (UTC) three days ahead: work is never due before it arrives (shipByOf), so tests order ahead. */
+const BASE = Math.floor(Date.now() / 86_400_000) * 86_400_000 + 3 * 86_400_000;
+const at = (hours: number) => new Date(BASE + hours * 3_600_000).toISOString();
 
 /** The warehouse's day: queues by location and status, pick lists, picks, parcels, holds, hand-over, location scope. */
 describe('fulfillment work queues', () => {
@@ -44,11 +51,11 @@ describe('fulfillment work queues', () => {
 
   it('when work is opened, then the location queue lists it by ship-by time (order time + handling hours of the method), in cursor pages', async () => {
     const loc = `wh-${randomUUID().slice(0, 8)}`;
-    const late = await open(loc, '2026-12-01T08:00:00.000Z'); // standard: +48 h
-    const urgent = await open(loc, '2026-12-02T09:00:00.000Z', 'express'); // express: +2 h
-    const middle = await open(loc, '2026-12-01T20:00:00.000Z', 'standard');
-    expect(urgent.shipBy).toBe('2026-12-02T11:00:00.000Z');
-    expect(late.shipBy).toBe('2026-12-03T08:00:00.000Z');
+    const late = await open(loc, at(8)); // standard: +48 h
+    const urgent = await open(loc, at(33), 'express'); // express: +2 h
+    const middle = await open(loc, at(20), 'standard');
+    expect(urgent.shipBy).toBe(at(35));
+    expect(late.shipBy).toBe(at(56));
     const first = await queue(loc, '&limit=2');
     expect(first.items.map((f: any) => f.id)).toEqual([urgent.id, late.id]);
     const second = await queue(loc, `&limit=2&cursor=${first.nextCursor}`);
@@ -58,12 +65,48 @@ describe('fulfillment work queues', () => {
     expect((await getJson(`/internal/fulfillments?locationId=${loc}&cursor=nonsense`)).status).toBe(422);
   });
 
+  it('when work arrives after its ship-by time (a backorder served late), then it is due at once: listed before the work of later days', async () => {
+    const loc = `wh-${randomUUID().slice(0, 8)}`;
+    const ahead = await open(loc, at(8));
+    const before = Date.now();
+    const overdue = await open(loc, new Date(before - 10 * 86_400_000).toISOString());
+    expect(Date.parse(overdue.shipBy)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(overdue.shipBy)).toBeLessThanOrEqual(Date.now());
+    expect((await queue(loc)).items.map((f: any) => f.id)).toEqual([overdue.id, ahead.id]);
+  });
+
+  it('when the past days of the active queues hold no work any more, then the sweep drops them, and only them', async () => {
+    const db = await mongoose.createConnection(stack.mongoUrl('fulfillment')).asPromise();
+    try {
+      const repository = new FulfillmentRepository(fulfillmentModel(db), new DayIndex(db, 'fulfillment_days'));
+      const loc = `wh-${randomUUID().slice(0, 8)}`;
+      const done = await open(loc, at(8)); // ship-by day BASE + 2
+      const waiting = await open(loc, at(32)); // ship-by day BASE + 3, still open
+      await send('fulfillment.pack.v1', { fulfillmentId: done.id, actor: 'packer-1' });
+      await send('fulfillment.hand-over.v1', { fulfillmentId: done.id, actor: 'dock-1' });
+      const openDays = () => repository.days.days(`queue:${loc}|open`);
+      const [doneDay, waitingDay] = [done.shipBy.slice(0, 10), waiting.shipBy.slice(0, 10)];
+      expect(await openDays()).toEqual([doneDay, waitingDay]);
+      // A day only goes two days after it: not yet.
+      await repository.dropEmptyActiveDays(new Date(Date.parse(`${doneDay}T12:00:00Z`) + 86_400_000));
+      expect(await openDays()).toEqual([doneDay, waitingDay]);
+      // Four days on: the empty day goes (from all four active queues), the one with work stays.
+      await repository.dropEmptyActiveDays(new Date(Date.parse(`${doneDay}T12:00:00Z`) + 4 * 86_400_000));
+      expect(await openDays()).toEqual([waitingDay]);
+      expect(await repository.days.days(`queue:${loc}|packed`)).toEqual([waitingDay]);
+      expect((await queue(loc)).items.map((f: any) => f.id)).toEqual([waiting.id]);
+      expect((await queue(loc, '&status=handed_over')).items.map((f: any) => f.id)).toEqual([done.id]);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('when a pick list is made, then the open work that must leave first (not held orders) goes to picking, grouped by bin and SKU, printable', async () => {
     const loc = `wh-${randomUUID().slice(0, 8)}`;
-    const a = await open(loc, '2026-12-01T08:00:00.000Z', 'standard', 'SKU-A', 2);
-    const b = await open(loc, '2026-12-01T09:00:00.000Z', 'standard', 'SKU-A', 1);
-    const held = await open(loc, '2026-12-01T07:00:00.000Z', 'standard', 'SKU-B', 1);
-    const later = await open(loc, '2026-12-04T09:00:00.000Z', 'standard', 'SKU-B', 1);
+    const a = await open(loc, at(8), 'standard', 'SKU-A', 2);
+    const b = await open(loc, at(9), 'standard', 'SKU-A', 1);
+    const held = await open(loc, at(7), 'standard', 'SKU-B', 1);
+    const later = await open(loc, at(81), 'standard', 'SKU-B', 1);
     await send('fulfillment.set-order-hold.v1', { orderId: held.orderId, held: true, reason: 'payment_review', version: 5 });
     const pickListId = randomUUID();
     const list = await send('fulfillment.create-pick-list.v1', { pickListId, locationId: loc, maxFulfillments: 2, actor: 'lead-1' });
@@ -114,7 +157,7 @@ describe('fulfillment work queues', () => {
 
   it('when a fulfillment is picked whole, packed in two parcels and handed over, then it moves through the queues and into the handed-over day', async () => {
     const loc = `wh-${randomUUID().slice(0, 8)}`;
-    const f = await open(loc, '2026-12-01T08:00:00.000Z', 'standard', 'SKU-P', 3);
+    const f = await open(loc, at(8), 'standard', 'SKU-P', 3);
     const picked = await send('fulfillment.pick.v1', { fulfillmentId: f.id, lines: [{ sku: 'SKU-P', quantity: 3 }], actor: 'picker-1' });
     expect(picked).toMatchObject({ status: 'picking', pickedBy: 'picker-1' });
     await expect(
@@ -143,13 +186,13 @@ describe('fulfillment work queues', () => {
 
   it('when fewer units are found than ordered, then the pick is a short pick: the rest comes off and is reported', async () => {
     const loc = `wh-${randomUUID().slice(0, 8)}`;
-    const f = await open(loc, '2026-12-01T08:00:00.000Z', 'standard', 'SKU-S', 3);
+    const f = await open(loc, at(8), 'standard', 'SKU-S', 3);
     const short = await send('fulfillment.pick.v1', { fulfillmentId: f.id, lines: [{ sku: 'SKU-S', quantity: 1 }], actor: 'picker-1' });
     expect(short).toMatchObject({ status: 'picking', lines: [{ sku: 'SKU-S', quantity: 1 }] });
     await tap.settle();
     expect(tap.events('fulfillment.short-picked.v1', f.orderId).map((e) => e.data.lines)).toEqual([[{ sku: 'SKU-S', missing: 2 }]]);
     // Nothing found at all: the fulfillment is cancelled, in the cancelled queue.
-    const g = await open(loc, '2026-12-01T09:00:00.000Z', 'standard', 'SKU-S', 1);
+    const g = await open(loc, at(9), 'standard', 'SKU-S', 1);
     expect(await send('fulfillment.pick.v1', { fulfillmentId: g.id, lines: [{ sku: 'SKU-S', quantity: 0 }], actor: 'picker-1' })).toMatchObject({
       status: 'cancelled',
     });
@@ -158,7 +201,7 @@ describe('fulfillment work queues', () => {
 
   it('when the order is on hold, then its work cannot be packed until a newer word lifts the hold; an older word changes nothing', async () => {
     const loc = `wh-${randomUUID().slice(0, 8)}`;
-    const f = await open(loc, '2026-12-01T08:00:00.000Z');
+    const f = await open(loc, at(8));
     await send('fulfillment.set-order-hold.v1', { orderId: f.orderId, held: true, reason: 'payment_review', version: 10 });
     await expect(commands.send('fulfillment.pack.v1', { fulfillmentId: f.id, actor: 'packer-1' }, { correlationId: f.id })).rejects.toMatchObject({
       status: 409,
@@ -174,7 +217,7 @@ describe('fulfillment work queues', () => {
 
   it("when a location's key works on another location's fulfillment, then it is not found; at its own it works", async () => {
     const loc = `wh-${randomUUID().slice(0, 8)}`;
-    const f = await open(loc, '2026-12-01T08:00:00.000Z');
+    const f = await open(loc, at(8));
     for (const [type, data] of [
       ['fulfillment.pack.v1', { fulfillmentId: f.id }],
       ['fulfillment.pick.v1', { fulfillmentId: f.id, lines: [{ sku: 'SKU-1', quantity: 2 }] }],
@@ -197,10 +240,10 @@ describe('fulfillment work queues', () => {
       shippingAddress: address,
       shippingMethod: 'pickup',
       pickup: true,
-      orderedAt: '2026-12-01T08:00:00.000Z',
+      orderedAt: at(8),
     });
     const [f] = (await getJson(`/internal/fulfillments?orderId=${orderId}`)).body;
-    expect(f).toMatchObject({ pickup: true, shipBy: '2026-12-01T12:00:00.000Z' });
+    expect(f).toMatchObject({ pickup: true, shipBy: at(12) });
     const issued = async () => {
       await send('fulfillment.mark-ready-for-pickup.v1', { fulfillmentId: f.id, actor: 'store-1' });
       await tap.settle();

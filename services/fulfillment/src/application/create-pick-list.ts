@@ -18,7 +18,7 @@ export async function createPickList({ store, fulfillments, pickLists, bins }: F
   if (locations && !locations.includes(locationId)) throw new Refusal('not_found', `location ${locationId}`);
   const existing = await pickLists.findById(pickListId).lean<PickListDoc>();
   if (existing) return toPickListView(existing);
-  const candidates = await fulfillments.pickListCandidates(locationId, pickListId);
+  const candidates = await fulfillments.pickListCandidates(locationId, pickListId, maxFulfillments);
   const chosen = chooseForPickList(
     candidates.filter((f) => f.pickListId === pickListId || canJoinPickList(f)),
     maxFulfillments,
@@ -33,12 +33,13 @@ export async function createPickList({ store, fulfillments, pickLists, bins }: F
       };
     });
   }
-  const taken = await fulfillments.inPickList(pickListId);
+  // By ship-by time, whatever order the store answers in: the list and each line's split read the same way.
+  const taken = chooseForPickList(await fulfillments.inPickList(pickListId), Number.MAX_SAFE_INTEGER);
   if (taken.length === 0) throw new Refusal('conflict', `Nothing to pick at ${locationId}: no open fulfillment whose order is not on hold`);
   const doc: PickListDoc = {
     _id: pickListId,
     locationId,
-    fulfillmentIds: chooseForPickList(taken, taken.length).map((f) => f._id),
+    fulfillmentIds: taken.map((f) => f._id),
     lines: pickListLines(
       taken,
       await bins.binsOf(

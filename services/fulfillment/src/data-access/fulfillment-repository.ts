@@ -1,12 +1,21 @@
-import { dayOf, daysToWalk, nextTimeCursor, walkDays, type DayIndex, type DayWalk, type TimeCursor } from '@oms/mongo';
-import { isActive, queueOf, type FulfillmentStatus } from '../domain/fulfillment';
+import { dayOf, daysToWalk, nextTimeCursor, walkDays, type DayIndex, type TimeCursor } from '@oms/mongo';
+import { ACTIVE_STATUSES, canJoinPickList, isActive, queueOf, type FulfillmentStatus } from '../domain/fulfillment';
 import type { FulfillmentDoc, FulfillmentModel } from './fulfillment-model';
 
 /** The store's bookkeeping, which no reader needs. */
 const HIDDEN = { outbox: 0, processed: 0, sent: 0 } as const;
 
-/** The days of a done queue (`fulfillment_days`, kind `queue:<locationId>|<status>`), noted before a fulfillment enters it. */
+/**
+ * The days of a queue (`fulfillment_days`, kind `queue:<locationId>|<status>`), noted before a fulfillment
+ * enters it: a done queue's on each change into it, the active queues' all four when work arrives at the
+ * location (noteArrival).
+ */
 export const queueDayKind = (queue: string) => `queue:${queue}`;
+/** The locations with active queues (a set kept in `fulfillment_days`: the location id in the `day` field). */
+const ACTIVE_LOCATIONS = 'active-locations';
+/** Marks the one-off noting of the active days of work stored before they were noted. */
+const ACTIVE_DAYS_BACKFILL = 'active-queue-days-v1';
+const DAY_MS = 24 * 3_600_000;
 
 export interface QueueQuery {
   locationId: string;
@@ -56,9 +65,61 @@ export class FulfillmentRepository {
   }
 
   /**
-   * One page of a location's work queue by ship-by time (docs/fulfillment.md). An active queue (open,
-   * picking, packed) holds the work in flight, whatever the history: one equality query, sorted here. A
-   * done queue grows with history: it is read day by day (by ship-by day), each day one equality query.
+   * Before work arrives at a location (opened, or opened again): the days of its ship-by `times` are noted
+   * for the location's four active queues at once, so a fulfillment keeps being found as it moves from open
+   * to picking to packed (or ready for pickup) on the same day, with no note on the way.
+   */
+  async noteArrival(locationId: string, ...times: Date[]): Promise<void> {
+    const days = [...new Set(times.map((t) => dayOf(t)))];
+    await this.days.noteAll([
+      { kind: ACTIVE_LOCATIONS, day: locationId },
+      ...ACTIVE_STATUSES.flatMap((status) => days.map((day) => ({ kind: queueDayKind(queueOf(locationId, status)), day }))),
+    ]);
+  }
+
+  /**
+   * Drop the active queues' past days that hold no work any more, so a page never walks them again. Only
+   * days two or more days back: work only arrives on its ship-by day, never before the day it arrives
+   * (shipByOf), so such a day can get none again, and the margin covers clocks and slow writers around
+   * midnight. A day is empty when none of the four active queues has it, asked in the order work moves
+   * (open, picking, packed, ready for pickup): work moving on while they are asked is found in the next.
+   */
+  async dropEmptyActiveDays(now = new Date()): Promise<number> {
+    const newestDroppable = dayOf(new Date(now.getTime() - 2 * DAY_MS));
+    let dropped = 0;
+    for (const locationId of await this.days.days(ACTIVE_LOCATIONS)) {
+      const kinds = ACTIVE_STATUSES.map((status) => queueDayKind(queueOf(locationId, status)));
+      const noted = [...new Set((await Promise.all(kinds.map((kind) => this.days.days(kind)))).flat())].sort();
+      for (const day of noted.filter((d) => d <= newestDroppable)) {
+        if (await this.anyActiveOn(locationId, day)) continue;
+        for (const kind of kinds) await this.days.forget(kind, [day]);
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  private async anyActiveOn(locationId: string, day: string): Promise<boolean> {
+    for (const status of ACTIVE_STATUSES) if (await this.model.exists({ queue: queueOf(locationId, status), queueDay: day })) return true;
+    return false;
+  }
+
+  /** Once: the active days of work stored before active days were noted (each active status, one equality query). */
+  async noteActiveDaysOfExistingWork(): Promise<void> {
+    if (await this.days.isDone(ACTIVE_DAYS_BACKFILL)) return;
+    for (const status of ACTIVE_STATUSES) {
+      const docs = await this.model.find({ status }, { locationId: 1, shipBy: 1 }).lean<Array<Pick<FulfillmentDoc, 'locationId' | 'shipBy'>>>();
+      const byLocation = new Map<string, Date[]>();
+      for (const d of docs) byLocation.set(d.locationId, [...(byLocation.get(d.locationId) ?? []), new Date(d.shipBy)]);
+      for (const [locationId, times] of byLocation) await this.noteArrival(locationId, ...times);
+    }
+    await this.days.markDone(ACTIVE_DAYS_BACKFILL);
+  }
+
+  /**
+   * One page of a location's work queue by ship-by time (docs/fulfillment.md), read day by day (by ship-by
+   * day), each day one equality query. The days of an active queue are those with work in flight (past days
+   * are dropped once empty, dropEmptyActiveDays); a done queue's grow with its history.
    */
   async queue(query: QueueQuery): Promise<QueuePage> {
     const queue = queueOf(query.locationId, query.status);
@@ -69,23 +130,23 @@ export class FulfillmentRepository {
       return rest.slice(0, want);
     };
     const find = (filter: Record<string, unknown>) => this.model.find(filter, HIDDEN).lean<FulfillmentDoc[]>().exec();
-    let walk: DayWalk<FulfillmentDoc>;
-    if (isActive(query.status)) {
-      const found = inOrder(await find({ queue }), query.limit + 1);
-      walk = { items: found.slice(0, query.limit), more: found.length > query.limit };
-    } else {
-      const days = daysToWalk(await this.days.days(queueDayKind(queue)), { after: query.after, sort: query.sort });
-      walk = await walkDays(days, query.limit, async (day, want) => inOrder(await find({ queue, queueDay: day }), want));
-    }
+    const days = daysToWalk(await this.days.days(queueDayKind(queue)), { after: query.after, sort: query.sort });
+    const walk = await walkDays(days, query.limit, async (day, want) => inOrder(await find({ queue, queueDay: day }), want));
     return { items: walk.items, nextCursor: nextTimeCursor(walk, query.sort, keyOf) };
   }
 
-  /** The open work of a location that a pick list may take, and what `pickListId` took already (a redelivery). */
-  async pickListCandidates(locationId: string, pickListId: string): Promise<FulfillmentDoc[]> {
-    const [open, taken] = await Promise.all([
-      this.model.find({ queue: queueOf(locationId, 'open') }, HIDDEN).lean<FulfillmentDoc[]>(),
-      this.inPickList(pickListId),
-    ]);
+  /**
+   * The open work of a location that a pick list of `max` may take, and what `pickListId` took already (a
+   * redelivery): the open queue read by ship-by day, oldest first, whole days, until `max` of them may join.
+   */
+  async pickListCandidates(locationId: string, pickListId: string, max: number): Promise<FulfillmentDoc[]> {
+    const taken = await this.inPickList(pickListId);
+    const queue = queueOf(locationId, 'open');
+    const open: FulfillmentDoc[] = [];
+    for (const day of await this.days.days(queueDayKind(queue))) {
+      open.push(...(await this.model.find({ queue, queueDay: day }, HIDDEN).lean<FulfillmentDoc[]>()));
+      if (open.filter(canJoinPickList).length >= max) break;
+    }
     return [...taken, ...open.filter((f) => !taken.some((t) => t._id === f._id))];
   }
 

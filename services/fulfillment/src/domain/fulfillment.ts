@@ -57,11 +57,18 @@ export function groupLinesByLocation(lines: AllocatedLine[]): Map<string, Fulfil
 /** The queue a fulfillment is listed in: one per location and status (an equality FerretDB pushes down). */
 export const queueOf = (locationId: string, status: FulfillmentStatus) => `${locationId}|${status}`;
 
-/** When the parcel should leave: the order's time plus the handling time of its shipping method. */
-export function shipByOf(orderedAt: Date, shippingMethod: string, handlingHours: Record<string, number>): Date {
+/**
+ * When the parcel should leave: the order's time plus the handling time of its shipping method, and never
+ * before the work reaches the location (`arrivedAt`): work that arrives after that time (a backorder served
+ * days later) is due at once. So work only ever enters the queues on or after the day it arrives, which lets
+ * the active queues' past days be dropped once they are empty (docs/fulfillment.md, work queues).
+ */
+export function shipByOf(orderedAt: Date, shippingMethod: string, handlingHours: Record<string, number>, arrivedAt: Date): Date {
   const hours = handlingHours[shippingMethod] ?? handlingHours.default ?? 24;
-  return new Date(orderedAt.getTime() + hours * 3_600_000);
+  return laterOf(new Date(orderedAt.getTime() + hours * 3_600_000), arrivedAt);
 }
+
+export const laterOf = (a: Date, b: Date): Date => (a.getTime() >= b.getTime() ? a : b);
 
 /** A held order's work waits: nothing is picked, packed or handed over until the hold is lifted. */
 function refuseIfHeld(f: Workable, id: string, action: string): void {

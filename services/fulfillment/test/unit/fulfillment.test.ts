@@ -135,11 +135,14 @@ describe('fulfillment rules (domain)', () => {
     expect(nextOrderHold(held, { held: false, version: 9 })).toEqual({ held: false, version: 9 });
   });
 
-  it('when the ship-by time is set, then it is the order time plus the handling hours of its method (default for others)', () => {
+  it('when the ship-by time is set, then it is the order time plus the handling hours of its method (default for others), never before the work arrives', () => {
     const at = new Date('2026-12-06T10:00:00Z');
     const hours = { express: 4, default: 24 };
-    expect(shipByOf(at, 'express', hours).toISOString()).toBe('2026-12-06T14:00:00.000Z');
-    expect(shipByOf(at, 'freight', hours).toISOString()).toBe('2026-12-07T10:00:00.000Z');
+    expect(shipByOf(at, 'express', hours, at).toISOString()).toBe('2026-12-06T14:00:00.000Z');
+    expect(shipByOf(at, 'freight', hours, at).toISOString()).toBe('2026-12-07T10:00:00.000Z');
+    // A backorder served two days after the order: due at once.
+    const arrived = new Date('2026-12-08T09:30:00Z');
+    expect(shipByOf(at, 'express', hours, arrived).toISOString()).toBe('2026-12-08T09:30:00.000Z');
   });
 });
 
