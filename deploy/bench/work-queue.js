@@ -17,7 +17,7 @@ const { DayIndex, dayOf } = require('@oms/mongo');
 
 const mongoUrl = process.env.OMS_MONGO_URL || 'mongodb://127.0.0.1:27017';
 const HISTORY = Number(process.env.BENCH_QUEUE_HISTORY || 100000);
-/** Ship-by days the open work is spread over (1: all of it due on one day, the worst case of a page). */
+/** Ship-by days the open work is spread over (1: all of it due on one day), each evenly over its hours. */
 const OPEN_DAYS = Math.max(1, Number(process.env.BENCH_QUEUE_OPEN_DAYS || 5));
 const address = { name: 'A', line1: 'B 1', postalCode: '10115', city: 'Berlin', country: 'DE' };
 
@@ -33,6 +33,7 @@ function fulfillment(i, status, shipBy) {
     shipBy,
     queue: `wh|${status}`,
     queueDay: dayOf(shipBy),
+    queueHour: shipBy.toISOString().slice(0, 13),
     createdAt: shipBy,
   };
 }
@@ -65,7 +66,9 @@ async function run(open) {
     const repo = new FulfillmentRepository(model, days);
     const start = Date.UTC(2026, 0, 1);
     // The open work is due over OPEN_DAYS ship-by days (its days noted as the service notes them on arrival).
-    const openShipBy = (i) => new Date(start + (200 + (i % OPEN_DAYS)) * 86_400_000 + Math.floor(i / OPEN_DAYS) * 1000);
+    // Spread evenly over each day's 24 hours, as orders of a day are.
+    const perDay = Math.ceil(open / OPEN_DAYS);
+    const openShipBy = (i) => new Date(start + (200 + (i % OPEN_DAYS)) * 86_400_000 + Math.floor((Math.floor(i / OPEN_DAYS) * 86_400_000) / perDay));
     await insert(model, (i) => fulfillment(i, 'open', openShipBy(i)), open);
     await repo.noteArrival('wh', ...Array.from({ length: OPEN_DAYS }, (_, d) => openShipBy(d)));
     await insert(model, (i) => fulfillment(i, 'handed_over', new Date(start + Math.floor((i / HISTORY) * 200) * 86_400_000 + i)), HISTORY);

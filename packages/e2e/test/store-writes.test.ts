@@ -17,11 +17,12 @@ const LIMITS = {
 };
 /**
  * Written once per time bucket (and process), not per order: the notes of the order list's buckets and SKU
- * days, the day records of each SKU's ledger (docs/orders-list.md, docs/inventory.md) and the days of each
- * carrier's changed shipments (docs/partners.md): one small insert per order at most (its second is new),
- * none for most orders of a busy second. Counted apart, so that the figures stay per order.
+ * days, the day records of each SKU's ledger (docs/orders-list.md, docs/inventory.md), the days of each
+ * carrier's changed shipments (docs/partners.md) and the ship-by days of each location's work queues
+ * (docs/fulfillment.md): one small insert per order at most (its second is new), none for most orders of a
+ * busy second. Counted apart, so that the figures stay per order.
  */
-const ONCE_PER_DAY = new Set(['order_days', 'movement_days', 'shipment_days']);
+const ONCE_PER_DAY = new Set(['order_days', 'movement_days', 'shipment_days', 'fulfillment_days']);
 
 const WRITES = new Set([
   'insertOne',

@@ -18,10 +18,10 @@ export const definition: ServiceDefinition<typeof configSchema> = {
   configSchema,
   async setup(ctx) {
     const fulfillments = new FulfillmentRepository(fulfillmentModel(ctx.db), new DayIndex(ctx.db, 'fulfillment_days'));
-    // Work stored before the active queues were read by day: its days noted once, before anything is listed.
-    await fulfillments.noteActiveDaysOfExistingWork();
     const pickLists = pickListModel(ctx.db);
     const store = ctx.aggregates<FulfillmentDoc>({ model: fulfillments.model, lockKey: fulfillmentLockKey, view: toFulfillmentView });
+    // Work stored before the active queues were read by day and hour: listed so once, before anything is read.
+    await fulfillments.listExistingActiveWork((id, work) => store.withLock(id, work));
     const pickupDays = { remind: ctx.config.PICKUP_REMIND_AFTER_DAYS, cancel: ctx.config.PICKUP_CANCEL_AFTER_DAYS };
     const pickups = pickupSweep({ fulfillments, pickupDays }, ctx.broker, ctx.logger);
     pickups.start(ctx.config.PICKUP_SWEEP_MS);

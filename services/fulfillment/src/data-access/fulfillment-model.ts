@@ -16,8 +16,13 @@ export interface FulfillmentDoc extends AggregateDocument {
   shipBy: Date;
   /** `<locationId>|<status>`: the work queue it is listed in (queueFields). */
   queue: string;
-  /** The day of `shipBy`: the done queues are read one day at a time. */
+  /** The day of `shipBy`: the queues are read one day at a time. */
   queueDay: string;
+  /**
+   * The hour of `shipBy` (`2026-12-07T10`): an active queue is read one hour at a time within its days, so a
+   * page costs the work due in the hours it reads even when a whole day's orders share one ship-by day.
+   */
+  queueHour?: string;
   orderHold?: OrderHold;
   /** Click & collect: picked up by the customer at this location. */
   pickup?: boolean;
@@ -55,7 +60,11 @@ export const queueFields = (f: Pick<FulfillmentDoc, 'locationId' | 'shipBy'>, st
   status,
   queue: queueOf(f.locationId, status),
   queueDay: dayOf(f.shipBy),
+  queueHour: hourOf(f.shipBy),
 });
+
+/** `2026-12-07T10`: the hour (UTC) a time falls in, a bucket of the work queues. */
+export const hourOf = (at: Date | string) => new Date(at).toISOString().slice(0, 13);
 
 const lineSchema = new Schema({ sku: { type: String, required: true }, quantity: { type: Number, required: true } }, { _id: false });
 
@@ -84,6 +93,7 @@ const fulfillmentSchema = new Schema(
     shipBy: { type: Date, required: true },
     queue: { type: String, required: true },
     queueDay: { type: String, required: true },
+    queueHour: { type: String },
     orderHold: { type: Schema.Types.Mixed },
     pickup: { type: Boolean },
     readyAt: { type: Date },
@@ -111,6 +121,7 @@ fulfillmentSchema.plugin(aggregateFields);
 fulfillmentSchema.index({ orderId: 1, locationId: 1 }, { unique: true });
 // The work queues: a whole active queue by `queue`, a done one day by day by `queue` and `queueDay`.
 fulfillmentSchema.index({ queue: 1, queueDay: 1 });
+fulfillmentSchema.index({ queue: 1, queueHour: 1 });
 fulfillmentSchema.index({ pickListId: 1 }, { sparse: true });
 // The pickup sweep: every fulfillment waiting for its customer.
 fulfillmentSchema.index({ status: 1 });

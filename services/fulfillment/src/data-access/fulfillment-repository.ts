@@ -1,6 +1,6 @@
-import { dayOf, daysToWalk, nextTimeCursor, walkDays, type DayIndex, type TimeCursor } from '@oms/mongo';
+import { dayOf, daysToWalk, nextTimeCursor, walkBuckets, walkDays, type DayIndex, type TimeCursor } from '@oms/mongo';
 import { ACTIVE_STATUSES, canJoinPickList, isActive, queueOf, type FulfillmentStatus } from '../domain/fulfillment';
-import type { FulfillmentDoc, FulfillmentModel } from './fulfillment-model';
+import { hourOf, type FulfillmentDoc, type FulfillmentModel } from './fulfillment-model';
 
 /** The store's bookkeeping, which no reader needs. */
 const HIDDEN = { outbox: 0, processed: 0, sent: 0 } as const;
@@ -36,6 +36,19 @@ const keyOf = (f: FulfillmentDoc): TimeCursor => ({ at: new Date(f.shipBy).toISO
 /** Ship-by time, then id: the queue's order, either way. */
 function compare(a: TimeCursor, b: TimeCursor): number {
   return a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** One bucket's fulfillments in the queue's order, those after the cursor only, at most `want`. */
+function inQueueOrder(docs: FulfillmentDoc[], { sort, after }: Pick<QueueQuery, 'sort' | 'after'>, want: number): FulfillmentDoc[] {
+  const direction = sort === 'asc' ? 1 : -1;
+  const sorted = docs.sort((a, b) => direction * compare(keyOf(a), keyOf(b)));
+  return (after ? sorted.filter((d) => direction * compare(keyOf(d), after) > 0) : sorted).slice(0, want);
+}
+
+/** The 24 hours of a day (`2026-12-07T00` ... `T23`) in the walk's direction. */
+function hoursOf(day: string, sort: 'asc' | 'desc'): string[] {
+  const hours = Array.from({ length: 24 }, (_, h) => `${day}T${String(h).padStart(2, '0')}`);
+  return sort === 'asc' ? hours : hours.reverse();
 }
 
 /** The reads of fulfillments; every change goes through the fulfillments' AggregateStore. */
@@ -104,14 +117,22 @@ export class FulfillmentRepository {
     return false;
   }
 
-  /** Once: the active days of work stored before active days were noted (each active status, one equality query). */
-  async noteActiveDaysOfExistingWork(): Promise<void> {
+  /**
+   * Once: work stored before the active queues were read by day and hour gets its days noted and its hour
+   * set (each active status, one equality query; each hour set under the fulfillment's lock, `locked`, as
+   * every change of a fulfillment is).
+   */
+  async listExistingActiveWork(locked: (id: string, work: () => Promise<unknown>) => Promise<unknown>): Promise<void> {
     if (await this.days.isDone(ACTIVE_DAYS_BACKFILL)) return;
     for (const status of ACTIVE_STATUSES) {
-      const docs = await this.model.find({ status }, { locationId: 1, shipBy: 1 }).lean<Array<Pick<FulfillmentDoc, 'locationId' | 'shipBy'>>>();
+      const docs = await this.model
+        .find({ status }, { locationId: 1, shipBy: 1, queueHour: 1 })
+        .lean<Array<Pick<FulfillmentDoc, '_id' | 'locationId' | 'shipBy' | 'queueHour'>>>();
       const byLocation = new Map<string, Date[]>();
       for (const d of docs) byLocation.set(d.locationId, [...(byLocation.get(d.locationId) ?? []), new Date(d.shipBy)]);
       for (const [locationId, times] of byLocation) await this.noteArrival(locationId, ...times);
+      for (const d of docs.filter((x) => !x.queueHour))
+        await locked(d._id, () => this.model.updateOne({ _id: d._id }, { $set: { queueHour: hourOf(d.shipBy) } }).exec());
     }
     await this.days.markDone(ACTIVE_DAYS_BACKFILL);
   }
@@ -122,13 +143,9 @@ export class FulfillmentRepository {
    * are dropped once empty, dropEmptyActiveDays); a done queue's grow with its history.
    */
   async queue(query: QueueQuery): Promise<QueuePage> {
+    if (isActive(query.status)) return this.activeQueue(query);
     const queue = queueOf(query.locationId, query.status);
-    const inOrder = (docs: FulfillmentDoc[], want: number) => {
-      const sorted = docs.sort((a, b) => (query.sort === 'asc' ? 1 : -1) * compare(keyOf(a), keyOf(b)));
-      const after = query.after;
-      const rest = after ? sorted.filter((d) => (query.sort === 'asc' ? 1 : -1) * compare(keyOf(d), after) > 0) : sorted;
-      return rest.slice(0, want);
-    };
+    const inOrder = (docs: FulfillmentDoc[], want: number) => inQueueOrder(docs, query, want);
     const find = (filter: Record<string, unknown>) => this.model.find(filter, HIDDEN).lean<FulfillmentDoc[]>().exec();
     const days = daysToWalk(await this.days.days(queueDayKind(queue)), { after: query.after, sort: query.sort });
     const walk = await walkDays(days, query.limit, async (day, want) => inOrder(await find({ queue, queueDay: day }), want));
@@ -136,17 +153,34 @@ export class FulfillmentRepository {
   }
 
   /**
+   * A page of an active queue: its days (those with work in flight), each read hour by hour (`queueHour`),
+   * from the cursor's hour on. An hour without work costs one empty equality query.
+   */
+  private async activeQueue(query: QueueQuery): Promise<QueuePage> {
+    const queue = queueOf(query.locationId, query.status);
+    const { sort, after } = query;
+    const days = daysToWalk(await this.days.days(queueDayKind(queue)), { after, sort });
+    const from = after ? hourOf(after.at) : undefined;
+    const hours = days.flatMap((day) => hoursOf(day, sort)).filter((h) => !from || (sort === 'asc' ? h >= from : h <= from));
+    const walk = await walkBuckets(hours, query.limit, async (hour, want) =>
+      inQueueOrder(await this.model.find({ queue, queueHour: hour }, HIDDEN).lean<FulfillmentDoc[]>().exec(), query, want),
+    );
+    return { items: walk.items, nextCursor: nextTimeCursor(walk, sort, keyOf) };
+  }
+
+  /**
    * The open work of a location that a pick list of `max` may take, and what `pickListId` took already (a
-   * redelivery): the open queue read by ship-by day, oldest first, whole days, until `max` of them may join.
+   * redelivery): the open queue read by ship-by hour, oldest first, whole hours, until `max` of them may join.
    */
   async pickListCandidates(locationId: string, pickListId: string, max: number): Promise<FulfillmentDoc[]> {
     const taken = await this.inPickList(pickListId);
     const queue = queueOf(locationId, 'open');
     const open: FulfillmentDoc[] = [];
-    for (const day of await this.days.days(queueDayKind(queue))) {
-      open.push(...(await this.model.find({ queue, queueDay: day }, HIDDEN).lean<FulfillmentDoc[]>()));
-      if (open.filter(canJoinPickList).length >= max) break;
-    }
+    walk: for (const day of await this.days.days(queueDayKind(queue)))
+      for (const hour of hoursOf(day, 'asc')) {
+        open.push(...(await this.model.find({ queue, queueHour: hour }, HIDDEN).lean<FulfillmentDoc[]>()));
+        if (open.filter(canJoinPickList).length >= max) break walk;
+      }
     return [...taken, ...open.filter((f) => !taken.some((t) => t._id === f._id))];
   }
 
