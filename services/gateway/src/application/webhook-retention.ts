@@ -1,10 +1,11 @@
+import { dayOf } from '@oms/mongo';
 import type { DeliveryRepository } from '../data-access/webhook-deliveries';
 
 const DAY_MS = 24 * 3600_000;
 /** How far back a first clean-up (or one after its record was lost) looks: a year beyond the retention. */
 const FIRST_LOOK_BACK_DAYS = 365;
 
-const dayAt = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const dayAt = (ms: number) => dayOf(new Date(ms));
 
 /**
  * Remove the webhook deliveries created more than `retentionDays` days before `now` (FerretDB 1.x has no TTL

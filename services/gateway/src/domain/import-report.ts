@@ -1,3 +1,6 @@
+import type { z } from 'zod';
+import { zodFieldErrors } from '@oms/errors';
+
 /** Rejected rows an import's answer lists; its counts are always complete (docs/limits.md). */
 export const MAX_LISTED_ROWS = 100;
 /** A listed row's reason is cut here: an order's reasons are joined, and a row may have many. */
@@ -29,3 +32,19 @@ export const headerProblems =
       .filter((c) => !required.includes(c) && !optional.includes(c))
       .map((c) => `unknown column ${c} (columns: ${[...required, ...optional].join(', ')})`),
   ];
+
+/** One CSV row through `schema`, empty cells counting as absent: its value, or why not, field by field. */
+export function parseCsvRow<S extends z.ZodType>(
+  schema: S,
+  record: Record<string, string | undefined>,
+): { value: z.output<S>; reason?: undefined } | { reason: string } {
+  const values = Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(values);
+  if (!parsed.success)
+    return {
+      reason: zodFieldErrors(parsed.error)
+        .map((e) => `${e.path}: ${e.message}`)
+        .join('; '),
+    };
+  return { value: parsed.data };
+}

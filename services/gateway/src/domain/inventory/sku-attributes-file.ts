@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { sku as skuSchema, skuAttributesSchema, type SkuAttributes } from '@oms/contracts';
-import { zodFieldErrors } from '@oms/errors';
-import { headerProblems } from '../import-report';
+import { headerProblems, parseCsvRow } from '../import-report';
 
 /**
  * The SKU attributes file (docs/carriers.md): `sku` and any of `weightGrams,lengthCm,widthCm,heightCm,hazmat,shipsAlone`.
@@ -46,13 +45,6 @@ export const skuAttributesHeaderProblems = headerProblems(REQUIRED, OPTIONAL);
 
 /** The attributes of one row; empty cells count as absent. Or why the row cannot be set, field by field. */
 export function skuAttributesOfRow(record: Record<string, string | undefined>): { item: SkuAttributesRow; reason?: undefined } | { reason: string } {
-  const values = Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = row.safeParse(values);
-  if (!parsed.success)
-    return {
-      reason: zodFieldErrors(parsed.error)
-        .map((e) => `${e.path}: ${e.message}`)
-        .join('; '),
-    };
-  return { item: parsed.data };
+  const parsed = parseCsvRow(row, record);
+  return parsed.reason === undefined ? { item: parsed.value } : parsed;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { commands, type MessageData } from '@oms/contracts';
-import { zodFieldErrors, type FieldError } from '@oms/errors';
-import { headerProblems } from '../import-report';
+import type { FieldError } from '@oms/errors';
+import { headerProblems, parseCsvRow } from '../import-report';
 
 /**
  * The stock file (docs/inventory.md): one row per SKU and location, `sku,locationId,quantity` and optionally
@@ -31,15 +31,8 @@ export const stockHeaderProblems = headerProblems(REQUIRED, OPTIONAL);
 
 /** The movement of one row; empty cells count as absent. Or why the row cannot be booked, field by field. */
 export function movementOfRow(record: Record<string, string | undefined>): { movement: Movement; reason?: undefined } | { reason: string } {
-  const values = Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = row.safeParse(values);
-  if (!parsed.success)
-    return {
-      reason: zodFieldErrors(parsed.error)
-        .map((e) => `${e.path}: ${e.message}`)
-        .join('; '),
-    };
-  return { movement: parsed.data };
+  const parsed = parseCsvRow(row, record);
+  return parsed.reason === undefined ? { movement: parsed.value } : parsed;
 }
 
 /**

@@ -9,6 +9,7 @@ import { submitBatch } from '../../application/submit-batch';
 import { apiRoute } from './api-route';
 import { keepSummaryForReplay } from './idempotency';
 import { principalOf } from './auth';
+import { answerImportSummary, requireCsvBody } from './csv-import';
 import { MAX_CSV_BYTES, readCsvUpload } from './csv-stream';
 
 export const MAX_BATCH_ORDERS = 1000;
@@ -75,17 +76,10 @@ export function batchImportRoutes(deps: GatewayDeps): express.Router {
     errors: [415],
     handler: async (req, res, { query }) => {
       const principal = principalOf(res);
-      if (!req.is('text/csv')) throw new AppError(415, 'Unsupported Media Type', 'Send the file as Content-Type: text/csv');
+      requireCsvBody(req);
       if (Number(req.get('content-length') ?? 0) > MAX_CSV_BYTES)
         throw new AppError(413, 'Content Too Large', `A CSV import may have at most ${MAX_CSV_BYTES} bytes`);
-      const summary = await importOrdersCsv(intake, principal, query.channel, (options) => readCsvUpload(req, options));
-      keepSummaryForReplay(res, {
-        ...summary,
-        rows: [],
-        rejectedRowsTruncated: summary.rows.length > 0,
-        rowsNotListed: summary.rows.length + (summary.rowsNotListed ?? 0),
-      });
-      res.json(summary);
+      answerImportSummary(res, await importOrdersCsv(intake, principal, query.channel, (options) => readCsvUpload(req, options)));
     },
   });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { commands, incomingSchema, locationSchema, skuSettingsSchema, stockImportSummarySchema, stockLevelsSchema } from '@oms/contracts';
-import { AppError, parseOrThrow } from '@oms/errors';
+import { parseOrThrow } from '@oms/errors';
 import { express } from '@oms/http';
 import type { GatewayDeps } from '../../application/deps';
 import { importStockCsv } from '../../application/import-stock-csv';
@@ -8,8 +8,8 @@ import { inventoryQueries } from '../../application/inventory-queries';
 import { apiRoute, pathId } from './api-route';
 import { requireOps } from './auth';
 import { commandRoute } from './command-route';
+import { answerImportSummary, requireCsvBody } from './csv-import';
 import { readCsvUpload } from './csv-stream';
-import { keepSummaryForReplay } from './idempotency';
 
 const locationParams = z.object({ id: commands['location.upsert.v1'].shape.locationId });
 const locationBody = locationSchema;
@@ -180,15 +180,8 @@ export function inventoryRoutes(deps: GatewayDeps): express.Router {
     errors: [415],
     handler: async (req, res) => {
       const { actor } = requireOps(res);
-      if (!req.is('text/csv')) throw new AppError(415, 'Unsupported Media Type', 'Send the file as Content-Type: text/csv');
-      const summary = await importStockCsv(deps, actor, (options) => readCsvUpload(req, options));
-      keepSummaryForReplay(res, {
-        ...summary,
-        rows: [],
-        rejectedRowsTruncated: summary.rows.length > 0,
-        rowsNotListed: summary.rows.length + (summary.rowsNotListed ?? 0),
-      });
-      res.json(summary);
+      requireCsvBody(req);
+      answerImportSummary(res, await importStockCsv(deps, actor, (options) => readCsvUpload(req, options)));
     },
   });
 

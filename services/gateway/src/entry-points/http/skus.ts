@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import { skuAttributesImportSummarySchema, skuAttributesSchema } from '@oms/contracts';
-import { AppError } from '@oms/errors';
 import { express } from '@oms/http';
 import type { GatewayDeps } from '../../application/deps';
 import { importSkuAttributesCsv, skuAttributesOf } from '../../application/import-sku-attributes-csv';
 import { apiRoute, pathId } from './api-route';
 import { requireOps } from './auth';
 import { commandRoute } from './command-route';
+import { answerImportSummary, requireCsvBody } from './csv-import';
 import { readCsvUpload } from './csv-stream';
-import { keepSummaryForReplay } from './idempotency';
 
 const skuParams = z.object({ sku: pathId });
 // Owned by the carrier service: documented loosely, its fields are that service's contract.
@@ -64,15 +63,8 @@ export function skusRoutes(deps: GatewayDeps): express.Router {
     errors: [415],
     handler: async (req, res) => {
       const { actor } = requireOps(res);
-      if (!req.is('text/csv')) throw new AppError(415, 'Unsupported Media Type', 'Send the file as Content-Type: text/csv');
-      const summary = await importSkuAttributesCsv(deps, actor, (options) => readCsvUpload(req, options));
-      keepSummaryForReplay(res, {
-        ...summary,
-        rows: [],
-        rejectedRowsTruncated: summary.rows.length > 0,
-        rowsNotListed: summary.rows.length + (summary.rowsNotListed ?? 0),
-      });
-      res.json(summary);
+      requireCsvBody(req);
+      answerImportSummary(res, await importSkuAttributesCsv(deps, actor, (options) => readCsvUpload(req, options)));
     },
   });
 
