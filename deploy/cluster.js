@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the whole OMS on this machine: the payment and carrier sandboxes and the seven services, each in its
+// Runs the whole OMS on this machine: the payment and carrier sandboxes and the eight services, each in its
 // own process from its built dist/, against the stack deploy/stack.sh brought up. Used by `npm start`.
 // Logs go to .run/logs/<service>.log; a service that dies is restarted; Ctrl-C (or SIGTERM, or the
 // terminal's hang-up) stops everything cleanly.
@@ -41,6 +41,7 @@ const ports = {
   fulfillment: base + 3,
   carrier: base + 4,
   returns: base + 5,
+  tasks: base + 6,
   paymentSandbox: base + 10,
   carrierSandbox: base + 11,
 };
@@ -71,6 +72,7 @@ const services = [
     },
   },
   { name: 'returns', port: ports.returns },
+  { name: 'tasks', port: ports.tasks },
   {
     name: 'gateway',
     port: gatewayPort,
@@ -84,6 +86,7 @@ const services = [
       FULFILLMENT_URL: url(ports.fulfillment),
       CARRIER_URL: url(ports.carrier),
       RETURNS_URL: url(ports.returns),
+      TASKS_URL: url(ports.tasks),
     },
   },
 ];

@@ -206,6 +206,7 @@ async function main() {
     fulfillment: gatewayPort + 4,
     carrier: gatewayPort + 5,
     returns: gatewayPort + 6,
+    tasks: gatewayPort + 7,
   };
   for (const [name, port] of Object.entries(ports)) await requireFree(port, name);
   await requireFree(gatewayPort + 11, 'the payment sandbox');

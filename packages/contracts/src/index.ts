@@ -11,3 +11,4 @@ export * from './import-summaries';
 export * from './shipping-coverage';
 export * from './carriers';
 export * from './ids';
+export * from './tasks';

@@ -14,6 +14,7 @@ import {
   TRACKING_STATUSES,
 } from './order';
 import { carrierSettingsSchema, rateChoiceSchema } from './carriers';
+import { assigneeSchema, ruleId, ruleSettingsSchema, taskId, taskLinkSchema, TASK_PRIORITIES } from './tasks';
 import { BLOCKLIST_KINDS, fraudRulesSchema, riskSignalsSchema, screeningSchema } from './fraud';
 
 const orderId = z.string().min(1);
@@ -409,6 +410,20 @@ export const events = {
     title: z.string().max(200),
     detail: z.string().max(1000),
   }),
+  /**
+   * A trigger rule acted (its `emitEvent` setting): the situation it watches held (for its `afterHours`).
+   * `taskId`: the task it opened, or the episode's id when it opened none. Once per episode of the situation.
+   */
+  'rule.triggered.v1': z.object({
+    ruleId,
+    taskId,
+    title: z.string(),
+    link: taskLinkSchema,
+    orderId: orderId.optional(),
+    locationId: identifier.optional(),
+    flagRed: z.boolean(),
+    priority: z.enum(TASK_PRIORITIES),
+  }),
 } as const;
 
 export const commands = {
@@ -673,6 +688,17 @@ export const commands = {
     lines: z.array(z.object({ sku, quantity, condition: itemCondition })).min(1),
     actor,
   }),
+  /** Change what a trigger rule does (fields absent stay as they are); answered with the rule now in force. */
+  'rule.configure.v1': z.object({ ruleId, ...ruleSettingsSchema.partial().shape, actor }),
+  /**
+   * Take a task: it is assigned to `assignee` (the claimer's own `user:<actor>` when absent). `locations`: the
+   * locations whose tasks the sender may take (a location key's); absent for ops. Another's task is not found.
+   */
+  'task.claim.v1': z.object({ taskId, assignee: assigneeSchema.optional(), actor, locations: locationScope }),
+  /** Close a task as done, with what was done. */
+  'task.complete.v1': z.object({ taskId, note: z.string().trim().min(1).max(2000), actor, locations: locationScope }),
+  /** Sent by the tasks service's own scheduler: a rule's time condition is due; act if it still holds. */
+  'task.fire.v1': z.object({ taskId }),
 } as const;
 
 export type EventType = keyof typeof events;

@@ -2,7 +2,7 @@ import type { MessageType } from './messages';
 import { QUEUE_DEFINITIONS } from './topology';
 
 /** The services of the system, as they name themselves on the broker (the envelope's `producer`). */
-export const SERVICES = ['gateway', 'ingestion', 'inventory', 'payment-check', 'fulfillment', 'carrier', 'returns'] as const;
+export const SERVICES = ['gateway', 'ingestion', 'inventory', 'payment-check', 'fulfillment', 'carrier', 'returns', 'tasks'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 /** Each service that consumes commands: its queue consumer publishes command.refused.v1 when it refuses one. */
@@ -66,6 +66,7 @@ export const PRODUCERS: Record<MessageType, readonly ServiceName[]> = {
   'return.opened.v1': ['returns'],
   'return.received.v1': ['returns'],
   'command.refused.v1': COMMAND_HANDLERS,
+  'rule.triggered.v1': ['tasks'],
   // commands: the public API's state changes come from the gateway, the order's next steps from ingestion
   'order.cancel.v1': ['gateway', 'ingestion'],
   'order.amend.v1': ['gateway'],
@@ -117,4 +118,8 @@ export const PRODUCERS: Record<MessageType, readonly ServiceName[]> = {
   'partner.provision.v1': ['gateway'],
   'return.open.v1': ['gateway'],
   'return.receive.v1': ['gateway'],
+  'rule.configure.v1': ['gateway'],
+  'task.claim.v1': ['gateway'],
+  'task.complete.v1': ['gateway'],
+  'task.fire.v1': ['tasks'],
 };

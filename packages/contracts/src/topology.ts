@@ -136,6 +136,32 @@ export const QUEUES = [
   { name: 'returns.command-refusals', events: ['command.refused.v1'] },
   // Refunds done: a return whose refund failed once shows it refunded after a retry.
   { name: 'returns.refunds', events: ['payment.refunded.v1'] },
+  { name: 'tasks.commands', commands: ['rule.configure.v1', 'task.claim.v1', 'task.complete.v1', 'task.fire.v1'] },
+  // What the trigger rules watch (docs/tasks.md): each event starts, renews or ends a situation of a rule.
+  {
+    name: 'tasks.signals',
+    events: [
+      'order.status-changed.v1',
+      'payment.review.v1',
+      'payment.approved.v1',
+      'payment.declined.v1',
+      'payment.refunded.v1',
+      'stock.low.v1',
+      'fulfillment.opened.v1',
+      'fulfillment.packed.v1',
+      'fulfillment.ready-for-pickup.v1',
+      'fulfillment.collected.v1',
+      'fulfillment.pickup-expired.v1',
+      'fulfillment.short-picked.v1',
+      'fulfillment.cancelled.v1',
+      'shipment.booked.v1',
+      'shipment.tracking-updated.v1',
+      'shipment.cancelled.v1',
+      'return.opened.v1',
+      'return.received.v1',
+      'command.refused.v1',
+    ],
+  },
   // The public event types webhook subscriptions may ask for (docs/webhooks.md): the gateway delivers them.
   {
     name: 'gateway.webhooks',
@@ -152,6 +178,7 @@ export const QUEUES = [
       'shipment.tracking-updated.v1',
       'shipment.handed-over.v1',
       'shipment.cancelled.v1',
+      'rule.triggered.v1',
     ],
   },
 ] as const satisfies readonly QueueDefinition[];

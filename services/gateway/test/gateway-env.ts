@@ -13,6 +13,7 @@ export function gatewayEnv(overrides: Record<string, string> = {}): Record<strin
     FULFILLMENT_URL: NOWHERE,
     CARRIER_URL: NOWHERE,
     RETURNS_URL: NOWHERE,
+    TASKS_URL: NOWHERE,
     PAYMENT_CHECK_URL: NOWHERE,
     ...overrides,
   };

@@ -42,6 +42,7 @@ describe('Idempotency-Key on POST', () => {
       FULFILLMENT_URL: internals.url,
       CARRIER_URL: internals.url,
       RETURNS_URL: internals.url,
+      TASKS_URL: internals.url,
       PAYMENT_CHECK_URL: internals.url,
       COMMAND_TIMEOUT_MS: '10000',
     });

@@ -21,8 +21,14 @@ function typesNamedBy(service: string): Set<string> {
   return found;
 }
 
+/** Commands a service names only to recognise their refusals (command.refused.v1 names the refused command). */
+const REFUSALS_READ: Record<string, string[]> = { tasks: ['payment.refund.v1'] };
+
 const consumedBy = (service: string) =>
-  new Set(QUEUES.filter((q) => q.name.startsWith(`${service}.`)).flatMap((q) => [...(q.events ?? []), ...(q.commands ?? [])] as string[]));
+  new Set([
+    ...QUEUES.filter((q) => q.name.startsWith(`${service}.`)).flatMap((q) => [...(q.events ?? []), ...(q.commands ?? [])] as string[]),
+    ...(REFUSALS_READ[service] ?? []),
+  ]);
 
 describe('producers of each message (the send side of the topology)', () => {
   it('when the services folder is listed, then PRODUCERS knows every service', () => {
@@ -44,7 +50,7 @@ describe('producers of each message (the send side of the topology)', () => {
   });
 
   it('when a service consumes commands, then it is listed as a producer of command.refused.v1 (its consumer sends it)', () => {
-    expect([...PRODUCERS['command.refused.v1']].sort()).toEqual(['carrier', 'fulfillment', 'ingestion', 'inventory', 'payment-check', 'returns']);
+    expect([...PRODUCERS['command.refused.v1']].sort()).toEqual(['carrier', 'fulfillment', 'ingestion', 'inventory', 'payment-check', 'returns', 'tasks']);
   });
 
   it('when a command is sent, then exactly one queue receives it', () => {

@@ -125,6 +125,7 @@ export function createUpstreams(config: GatewayConfig, logger: Logger, tracing?:
     fulfillment: make('fulfillment', config.FULFILLMENT_URL),
     carrier: make('carrier', config.CARRIER_URL),
     returns: make('returns', config.RETURNS_URL),
+    tasks: make('tasks', config.TASKS_URL),
     paymentCheck: make('payment-check', config.PAYMENT_CHECK_URL),
   };
 }

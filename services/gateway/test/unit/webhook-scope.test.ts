@@ -8,7 +8,7 @@ const ops = { actor: 'api-key:ops', roles: ['ops'] };
 const locationKey = { actor: 'api-key:l', roles: ['location:berlin'] };
 
 describe('whose events a webhook subscription receives', () => {
-  it('when the public event types are listed, then they are the order’s changes, the customer notifications, the shipment events and stock alerts', () => {
+  it('when the public event types are listed, then they are the order’s changes, the customer notifications, the shipment events, stock alerts and rule triggers', () => {
     expect([...WEBHOOK_EVENT_TYPES].sort()).toEqual([
       'notification.delivered.v1',
       'notification.order-confirmed.v1',
@@ -17,6 +17,7 @@ describe('whose events a webhook subscription receives', () => {
       'notification.shipped.v1',
       'order.accepted.v1',
       'order.status-changed.v1',
+      'rule.triggered.v1',
       'shipment.booked.v1',
       'shipment.cancelled.v1',
       'shipment.handed-over.v1',

@@ -26,6 +26,7 @@ export const WEBHOOK_EVENTS: { readonly [T in WebhookEventType]: { audience: Aud
   'shipment.tracking-updated.v1': { audience: 'partner', summary: 'a tracking scan of a parcel was recorded' },
   'shipment.handed-over.v1': { audience: 'partner', summary: 'the partner confirmed it took the parcel' },
   'shipment.cancelled.v1': { audience: 'partner', summary: 'a booking was voided before the parcel left' },
+  'rule.triggered.v1': { audience: 'ops', summary: 'a trigger rule acted: the task it opened, the order it flagged red' },
 };
 
 export const WEBHOOK_EVENT_TYPES = Object.keys(WEBHOOK_EVENTS) as [WebhookEventType, ...WebhookEventType[]];

@@ -15,6 +15,7 @@ import { partnersRoutes } from './partners';
 import { paymentsRoutes } from './payments';
 import { mapGatewayErrors } from './problems';
 import { returnsRoutes } from './returns';
+import { tasksRoutes } from './tasks';
 import { shipmentsRoutes } from './shipments';
 import { skusRoutes } from './skus';
 import { shopifyWebhookRoutes } from './shopify';
@@ -54,6 +55,7 @@ export function publicApi(deps: GatewayDeps, access: Access): express.Router {
   v1.use(skusRoutes(deps));
   v1.use(partnersRoutes(deps));
   v1.use(returnsRoutes(deps));
+  v1.use(tasksRoutes(deps));
   v1.use(paymentsRoutes(deps));
   v1.use(fraudRoutes(deps));
   v1.use(webhookSubscriptionRoutes(deps.webhooks.deps, deps.webhooks.dispatcher));
