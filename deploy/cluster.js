@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the whole OMS on this machine: the payment and carrier sandboxes and the eight services, each in its
+// Runs the whole OMS on this machine: the payment and carrier sandboxes and the nine services, each in its
 // own process from its built dist/, against the stack deploy/stack.sh brought up. Used by `npm start`.
 // Logs go to .run/logs/<service>.log; a service that dies is restarted; Ctrl-C (or SIGTERM, or the
 // terminal's hang-up) stops everything cleanly.
@@ -42,6 +42,7 @@ const ports = {
   carrier: base + 4,
   returns: base + 5,
   tasks: base + 6,
+  reports: base + 7,
   paymentSandbox: base + 10,
   carrierSandbox: base + 11,
 };
@@ -73,6 +74,7 @@ const services = [
   },
   { name: 'returns', port: ports.returns },
   { name: 'tasks', port: ports.tasks },
+  { name: 'reports', port: ports.reports },
   {
     name: 'gateway',
     port: gatewayPort,
@@ -87,6 +89,7 @@ const services = [
       CARRIER_URL: url(ports.carrier),
       RETURNS_URL: url(ports.returns),
       TASKS_URL: url(ports.tasks),
+      REPORTS_URL: url(ports.reports),
     },
   },
 ];

@@ -21,16 +21,16 @@
 #   OMS_PG_PORT              the project's PostgreSQL port                   default 5433
 #   OMS_PG_DIR               its data directory                              default <repo>/.run/postgres
 #   OMS_STACK_TIMEOUT        seconds to wait for each component              default 60
-#   OMS_FERRETDB_POOL        FerretDB's PostgreSQL connections               default 100
+#   OMS_FERRETDB_POOL        FerretDB's PostgreSQL connections               default 120
 set -euo pipefail
 
 FERRETDB_VERSION=v1.24.2
 # FerretDB 1.24 deadlocks when as many updates run at once as it has PostgreSQL connections: each update
 # holds one connection for its query and waits for a second to write (docs/consistency.md). Its default is
 # 50; ours is larger, and every service process keeps at most MONGO_POOL_SIZE (10) operations in flight, so
-# the nine processes of `npm start` (eight services, the gateway twice) together stay below it. The project's
+# the ten processes of `npm start` (nine services, the gateway twice) together stay below it. The project's
 # PostgreSQL allows 200 connections (deploy/postgresql/oms.conf).
-FERRET_POOL="${OMS_FERRETDB_POOL:-100}"
+FERRET_POOL="${OMS_FERRETDB_POOL:-120}"
 FERRETDB_MODULE=github.com/FerretDB/FerretDB
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE_DIR="${OMS_CACHE_DIR:-$HOME/.cache/oms}"

@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const Redis = require('ioredis');
 const { log, sleep, stamp } = require('./util');
 
-const SERVICES = ['ingestion', 'inventory', 'payment-check', 'fulfillment', 'carrier', 'returns', 'tasks', 'gateway'];
+const SERVICES = ['ingestion', 'inventory', 'payment-check', 'fulfillment', 'carrier', 'returns', 'tasks', 'reports', 'gateway'];
 
 /** The pid of a service's process: the child of cluster.js that runs services/<name>/dist/main.js. */
 function servicePid(clusterPid, name) {
@@ -27,12 +27,12 @@ function servicePid(clusterPid, name) {
 }
 
 /**
- * The schedule for a load of `seconds`: the eight kills spread over the first ~45%, then the pause, the
+ * The schedule for a load of `seconds`: the nine kills spread over the first ~45%, then the pause, the
  * broker, the store, Redis and the fill, each with room for the system to recover before the next.
  */
 function schedule({ seconds, pauseSeconds, outageSeconds, fillHoldSeconds }) {
   const at = (fraction) => Math.round(seconds * fraction * 10) / 10;
-  const faults = SERVICES.map((name, i) => ({ at: at(0.05 + i * 0.052), kind: 'kill', service: name }));
+  const faults = SERVICES.map((name, i) => ({ at: at(0.05 + i * 0.045), kind: 'kill', service: name }));
   faults.push({ at: at(0.47), kind: 'pause', service: 'inventory', seconds: pauseSeconds });
   faults.push({ at: at(0.47) + pauseSeconds + at(0.04), kind: 'restart-rabbitmq', seconds: outageSeconds });
   const last = faults[faults.length - 1].at;

@@ -112,7 +112,7 @@ class FerretDb {
     this.port = port;
     this.postgres = postgres;
     this.bin = path.join(process.env.OMS_CACHE_DIR || path.join(os.homedir(), '.cache/oms'), 'bin/ferretdb');
-    this.pool = Number(process.env.OMS_FERRETDB_POOL || 100);
+    this.pool = Number(process.env.OMS_FERRETDB_POOL || 120);
     this.child = undefined;
   }
 

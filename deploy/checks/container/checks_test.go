@@ -28,8 +28,8 @@ func TestRepositoryComposeIsReadFully(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(services) != 8 {
-		t.Errorf("services/ has %d folders, want the 8 services: %v", len(services), services)
+	if len(services) != 9 {
+		t.Errorf("services/ has %d folders, want the 9 services: %v", len(services), services)
 	}
 	gateway := project.Services["gateway"]
 	if key := gateway.Environment["OMS_BOOTSTRAP_API_KEY"]; key == nil || *key != dummyAPIKey {

@@ -5,7 +5,7 @@ import (
 )
 
 // The seven services (services/*), each a Deployment labelled app.kubernetes.io/component=service.
-var omsServices = []string{"gateway", "ingestion", "inventory", "payment-check", "fulfillment", "carrier", "returns", "tasks"}
+var omsServices = []string{"gateway", "ingestion", "inventory", "payment-check", "fulfillment", "carrier", "returns", "tasks", "reports"}
 
 const (
 	componentLabel = "app.kubernetes.io/component"

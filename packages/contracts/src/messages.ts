@@ -269,8 +269,8 @@ export const events = {
     parcels: z.array(parcelSchema).optional(),
     actor,
   }),
-  /** The parcels left the location with the carrier. */
-  'fulfillment.handed-over.v1': z.object({ orderId, fulfillmentId: z.string(), locationId: identifier, actor }),
+  /** The parcels left the location with the carrier. `shipBy`: when they had to (absent on older events); reports count on-time hand-overs. */
+  'fulfillment.handed-over.v1': z.object({ orderId, fulfillmentId: z.string(), locationId: identifier, actor, shipBy: z.string().datetime().optional() }),
   /**
    * Click & collect: the goods wait at the store. `pickupCode`: what the customer shows at the counter (sent
    * to the customer by the channel; a new code replaces the last one when it is issued again).

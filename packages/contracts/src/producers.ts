@@ -2,7 +2,7 @@ import type { MessageType } from './messages';
 import { QUEUE_DEFINITIONS } from './topology';
 
 /** The services of the system, as they name themselves on the broker (the envelope's `producer`). */
-export const SERVICES = ['gateway', 'ingestion', 'inventory', 'payment-check', 'fulfillment', 'carrier', 'returns', 'tasks'] as const;
+export const SERVICES = ['gateway', 'ingestion', 'inventory', 'payment-check', 'fulfillment', 'carrier', 'returns', 'tasks', 'reports'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 /** Each service that consumes commands: its queue consumer publishes command.refused.v1 when it refuses one. */

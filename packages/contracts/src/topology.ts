@@ -162,6 +162,11 @@ export const QUEUES = [
       'command.refused.v1',
     ],
   },
+  // What the reports are built from (docs/reports.md): each event becomes one immutable fact.
+  {
+    name: 'reports.facts',
+    events: ['order.received.v1', 'order.status-changed.v1', 'shipment.booked.v1', 'fulfillment.handed-over.v1', 'return.opened.v1'],
+  },
   // The public event types webhook subscriptions may ask for (docs/webhooks.md): the gateway delivers them.
   {
     name: 'gateway.webhooks',

@@ -10,8 +10,9 @@ import { definition as inventory } from '../../../services/inventory/src/service
 import { definition as paymentCheck } from '../../../services/payment-check/src/service';
 import { definition as returns } from '../../../services/returns/src/service';
 import { definition as tasks } from '../../../services/tasks/src/service';
+import { definition as reports } from '../../../services/reports/src/service';
 
-/** The whole OMS in this test process: eight services on one vhost, each with its own database. */
+/** The whole OMS in this test process: nine services on one vhost, each with its own database. */
 export interface Cluster {
   stack: TestStack;
   gatewayUrl: string;
@@ -52,7 +53,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const internalToken = options.env?.INTERNAL_API_TOKEN ?? randomBytes(32).toString('hex');
   const start = async (def: any, extra: Record<string, string> = {}) =>
     (await stack.start(def, { INTERNAL_API_TOKEN: internalToken, ...options.env, ...extra })) as RunningService<unknown>;
-  const [ing, inv, pay, ful, car, ret, tsk] = await Promise.all([
+  const [ing, inv, pay, ful, car, ret, tsk, rep] = await Promise.all([
     start(ingestion),
     // A short lease: the first start rebuilds the (empty) stock counters and waits one lease.
     start(inventory, { INVENTORY_LEASE_MS: '1000' }),
@@ -62,6 +63,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     start(returns),
     // The rules' scheduler looks every second, so a suite that shortens a rule's time sees it act soon.
     start(tasks, { SCHEDULER_PASS_MS: '1000' }),
+    start(reports),
   ]);
   const apiKey = `oms_test_${randomBytes(12).toString('hex')}`;
   const gw = await start(gateway, {
@@ -73,6 +75,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     CARRIER_URL: car.url,
     RETURNS_URL: ret.url,
     TASKS_URL: tsk.url,
+    REPORTS_URL: rep.url,
     // The suites' fake webhook receivers listen on http://127.0.0.1 (production allows neither).
     WEBHOOK_ALLOW_HTTP: 'true',
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
@@ -90,7 +93,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     internalToken,
     sandboxes: [payment, carrierApi],
     paymentSandbox: paymentSandbox.control,
-    services: { ingestion: ing, inventory: inv, 'payment-check': pay, fulfillment: ful, carrier: car, returns: ret, tasks: tsk, gateway: gw },
+    services: { ingestion: ing, inventory: inv, 'payment-check': pay, fulfillment: ful, carrier: car, returns: ret, tasks: tsk, reports: rep, gateway: gw },
     stop: async () => {
       await stack.cleanup();
       await Promise.all([payment.close(), carrierApi.close()]);

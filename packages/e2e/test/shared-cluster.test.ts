@@ -13,11 +13,12 @@ import { returnRefusalsSuite } from './return-refusals.suite';
 import { shopifySuite } from './shopify.suite';
 import { shortagesSuite } from './shortages.suite';
 import { tasksSuite } from './tasks.suite';
+import { reportsSuite } from './reports.suite';
 import { warehouseSuite } from './warehouse.suite';
 import { webhooksSuite } from './webhooks.suite';
 
 /**
- * The end-to-end suites that can share one cluster, run on one boot of it (a boot of the eight services is most of
+ * The end-to-end suites that can share one cluster, run on one boot of it (a boot of the nine services is most of
  * a small suite's time). Each suite, in its own *.suite.ts, keeps to its own channel, SKUs and external ids, sets up
  * what it needs in its own beforeAll, and passes in any order or alone (`-t` with its describe name).
  *
@@ -56,5 +57,6 @@ shopifySuite(shared);
 warehouseSuite(shared);
 webhooksSuite(shared);
 tasksSuite(shared);
+reportsSuite(shared);
 // Last: it reads the logs of all the suites before it.
 logSecretsSuite(shared, logs);

@@ -20,9 +20,16 @@ const LIMITS = {
    * stopped by the delivery) and the 14-day delivery clock (started, stopped): 3 inserts and 4 updates.
    */
   rulesToDelivered: 7,
+  /**
+   * The reports' own database, counted apart (docs/reports.md, "Cost"): one insert-only fact per event it
+   * reads; on the way to delivered the order's and its parcel's (this flow hands over no fulfillment).
+   */
+  reportsToDelivered: 2,
 };
 /** The collections of the tasks service (its rules' episodes and tasks). */
 const RULES_COLLECTIONS = new Set(['tasks']);
+/** The collections of the reports service (its facts and per-day rollups). */
+const REPORTS_COLLECTIONS = new Set(['facts', 'rollups']);
 /**
  * Written once per time bucket (and process), not per order: the notes of the order list's buckets and SKU
  * days, the day records of each SKU's ledger (docs/orders-list.md, docs/inventory.md), the days of each
@@ -52,7 +59,9 @@ describe('store writes per order', () => {
   const auth = () => ({ Authorization: `Bearer ${cluster.apiKey}` });
   let counting = false;
   const writes = new Map<string, number>();
-  const total = (rules = false) => [...writes].filter(([key]) => RULES_COLLECTIONS.has(key.split('.')[0]!) === rules).reduce((sum, [, n]) => sum + n, 0);
+  /** The writes of the order's services, of the trigger rules, or of the reports. */
+  const partOf = (key: string) => (RULES_COLLECTIONS.has(key.split('.')[0]!) ? 'rules' : REPORTS_COLLECTIONS.has(key.split('.')[0]!) ? 'reports' : 'orders');
+  const total = (part: 'orders' | 'rules' | 'reports' = 'orders') => [...writes].filter(([key]) => partOf(key) === part).reduce((sum, [, n]) => sum + n, 0);
   const breakdown = () => Object.fromEntries([...writes].sort(([a], [b]) => a.localeCompare(b)));
 
   const order = async (id: string) => (await api().get(`/v1/orders/${id}`).set(auth()).expect(200)).body;
@@ -106,13 +115,15 @@ describe('store writes per order', () => {
     // The returns service records what was delivered (returns are opened against it): the last write of the order's delivery.
     await eventually(() => [...writes.keys()].some((k) => k.startsWith('delivered_orders.')), 30000);
     const toDelivered = total();
-    const rulesToDelivered = total(true);
+    const rulesToDelivered = total('rules');
+    const reportsToDelivered = total('reports');
 
     console.log(
-      `[store-writes] intake → ready_to_fulfill: ${toReady} writes ${JSON.stringify(readyBreakdown)}\n[store-writes] intake → delivered: ${toDelivered} writes, and ${rulesToDelivered} of the rules ${JSON.stringify(breakdown())}`,
+      `[store-writes] intake → ready_to_fulfill: ${toReady} writes ${JSON.stringify(readyBreakdown)}\n[store-writes] intake → delivered: ${toDelivered} writes, and ${rulesToDelivered} of the rules, ${reportsToDelivered} of the reports ${JSON.stringify(breakdown())}`,
     );
     expect(toReady).toBeLessThanOrEqual(LIMITS.readyToFulfill);
     expect(toDelivered).toBeLessThanOrEqual(LIMITS.delivered);
     expect(rulesToDelivered).toBeLessThanOrEqual(LIMITS.rulesToDelivered);
+    expect(reportsToDelivered).toBeLessThanOrEqual(LIMITS.reportsToDelivered);
   });
 });

@@ -180,6 +180,8 @@ describe('fulfillment work queues', () => {
     expect(tap.events('fulfillment.packed.v1', f.orderId)[0].data.parcels).toEqual(parcels);
     expect(tap.events('fulfillment.picked.v1', f.orderId)).toHaveLength(1);
     expect(tap.events('fulfillment.handed-over.v1', f.orderId).map((e) => e.data.actor)).toEqual(['dock-1']);
+    // With the ship-by time it had to meet: reports count the hand-overs on time (docs/reports.md).
+    expect(tap.events('fulfillment.handed-over.v1', f.orderId)[0].data.shipBy).toBe(new Date(f.shipBy).toISOString());
     const slip = await fetch(`${url}/internal/fulfillments/${f.id}/packing-slip`);
     expect(slip.headers.get('content-type')).toBe('application/pdf');
   });

@@ -15,6 +15,7 @@ export const configSchema = baseConfigSchema.extend({
   CARRIER_URL: internalUrl,
   RETURNS_URL: internalUrl,
   TASKS_URL: internalUrl,
+  REPORTS_URL: internalUrl,
   PAYMENT_CHECK_URL: internalUrl,
   /** How long an HTTP command waits for its handler's answer before answering 202. */
   COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),

@@ -14,6 +14,7 @@ export function gatewayEnv(overrides: Record<string, string> = {}): Record<strin
     CARRIER_URL: NOWHERE,
     RETURNS_URL: NOWHERE,
     TASKS_URL: NOWHERE,
+    REPORTS_URL: NOWHERE,
     PAYMENT_CHECK_URL: NOWHERE,
     ...overrides,
   };

@@ -43,6 +43,7 @@ describe('Idempotency-Key on POST', () => {
       CARRIER_URL: internals.url,
       RETURNS_URL: internals.url,
       TASKS_URL: internals.url,
+      REPORTS_URL: internals.url,
       PAYMENT_CHECK_URL: internals.url,
       COMMAND_TIMEOUT_MS: '10000',
     });

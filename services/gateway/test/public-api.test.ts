@@ -54,6 +54,7 @@ describe('gateway public API', () => {
     CARRIER_URL: internalUrl,
     RETURNS_URL: internalUrl,
     TASKS_URL: internalUrl,
+    REPORTS_URL: internalUrl,
     PAYMENT_CHECK_URL: 'http://127.0.0.1:9', // nothing listens there: an unreachable service
     COMMAND_TIMEOUT_MS: '3000',
     UPSTREAM_TIMEOUT_MS: '1000',

@@ -16,8 +16,16 @@ export async function handOver({ store, fulfillments }: FulfillmentUseCaseDeps, 
     return {
       update: { $set: done },
       correlationId: current.orderId,
-      emit: [{ type: 'fulfillment.handed-over.v1', data: { orderId: current.orderId, fulfillmentId: id, locationId: current.locationId, actor } }],
+      emit: [
+        {
+          type: 'fulfillment.handed-over.v1',
+          data: { orderId: current.orderId, fulfillmentId: id, locationId: current.locationId, actor, ...shipByOf(current) },
+        },
+      ],
       result: toFulfillmentView({ ...current, ...done }),
     };
   });
 }
+
+/** The ship-by time the hand-over met or missed (reports count on-time hand-overs); absent on a document without one. */
+const shipByOf = (f: { shipBy?: Date }) => (f.shipBy ? { shipBy: new Date(f.shipBy).toISOString() } : {});

@@ -15,6 +15,11 @@ export interface PdfDocument {
   contentDisposition?: string;
 }
 
+/** A download that is not JSON (a PDF, a CSV export), with the type the service gave it. */
+export interface Download extends PdfDocument {
+  contentType?: string;
+}
+
 /**
  * One internal service's query API, behind its own timeout and circuit breaker. Answers are mapped to what
  * the public API says: 2xx is the body, 4xx becomes the same problem, anything else means "unavailable".
@@ -41,7 +46,7 @@ export class Upstream {
     this.bytesBreaker = new CircuitBreaker(
       async (path: string, traceHeaders: TraceCarrier | undefined) => {
         const res = await fetch(new URL(path, this.baseUrl), {
-          headers: { accept: 'application/pdf, application/json', ...this.authHeaders, ...traceHeaders },
+          headers: { accept: 'application/pdf, text/csv, application/json', ...this.authHeaders, ...traceHeaders },
           signal: AbortSignal.timeout(timeoutMs),
         });
         // With its status, so that the download's CLIENT span records it.
@@ -61,6 +66,12 @@ export class Upstream {
   }
 
   async getPdf(path: string): Promise<PdfDocument> {
+    const { bytes, contentDisposition } = await this.download(path);
+    return { bytes, contentDisposition };
+  }
+
+  /** A text or binary answer (a CSV export) as bytes, with its content type and disposition. */
+  async download(path: string): Promise<Download> {
     let res: Response;
     try {
       res = this.tracing?.enabled
@@ -76,7 +87,11 @@ export class Upstream {
       const text = await res.text().catch(() => '');
       throw refusal(this.name, res.status, safeJson(text));
     }
-    return { bytes: Buffer.from(await res.arrayBuffer()), contentDisposition: res.headers.get('content-disposition') ?? undefined };
+    return {
+      bytes: Buffer.from(await res.arrayBuffer()),
+      contentDisposition: res.headers.get('content-disposition') ?? undefined,
+      contentType: res.headers.get('content-type') ?? undefined,
+    };
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -126,6 +141,7 @@ export function createUpstreams(config: GatewayConfig, logger: Logger, tracing?:
     carrier: make('carrier', config.CARRIER_URL),
     returns: make('returns', config.RETURNS_URL),
     tasks: make('tasks', config.TASKS_URL),
+    reports: make('reports', config.REPORTS_URL),
     paymentCheck: make('payment-check', config.PAYMENT_CHECK_URL),
   };
 }

@@ -1,0 +1,4 @@
+import { runMain } from '@oms/runtime';
+import { definition } from './service';
+
+runMain(definition);
