@@ -236,6 +236,7 @@ async function main() {
   console.log('');
   console.log(`OMS is up. Gateway: ${url(gatewayPort)}`);
   console.log(`API key (ops): ${apiKey}`);
+  console.log(`Console: ${url(gatewayPort)}/console (sign in with the API key the first time)`);
   console.log(`  export OMS_URL=${url(gatewayPort)} OMS_KEY=${apiKey}`);
   console.log(
     idleGroup

@@ -18,3 +18,5 @@ fi
 
 echo "setup: building (tsc -b)"
 npx tsc -b tsconfig.build.json
+echo "setup: building the console (esbuild)"
+node packages/console/build.mjs

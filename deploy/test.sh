@@ -9,9 +9,11 @@ echo "test: lint (eslint)"
 lint_status=0
 npx eslint . || lint_status=$?
 echo "test: format (prettier --check)"
-npx prettier --check --log-level warn "**/*.{ts,js,mjs,cjs}" || lint_status=$?
+npx prettier --check --log-level warn "**/*.{ts,tsx,js,mjs,cjs}" || lint_status=$?
 echo "test: type-checking the tests"
 npx tsc -p tsconfig.test.json
+echo "test: type-checking the console"
+npx tsc -p packages/console/tsconfig.json
 # Offline checks of the deployment files (Kubernetes manifests, compose file, Dockerfile) and of the lint config:
 # each deploy/checks/*.sh exits non-zero on the first problem it finds.
 for check in deploy/checks/*.sh; do
@@ -20,6 +22,9 @@ for check in deploy/checks/*.sh; do
   bash "$check"
 done
 bash deploy/stack.sh
+# Debian's chromium for the console's journeys (playwright-core drives it; no browser download).
+OMS_CHROMIUM="$(bash deploy/chromium.sh)"
+export OMS_CHROMIUM
 # A hung test must not hold CI for its whole 90 minutes.
 jest_status=0
 timeout --foreground "${OMS_TEST_TIMEOUT_S:-1200}" npx jest --maxWorkers="${OMS_TEST_WORKERS:-2}" "$@" || jest_status=$?

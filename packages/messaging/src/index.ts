@@ -4,3 +4,4 @@ export * from './envelope';
 export * from './partner-headers';
 export * from './rpc';
 export * from './transient-errors';
+export * from './live-events';

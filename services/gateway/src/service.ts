@@ -1,8 +1,13 @@
+import type { Response } from '@oms/http';
+import { LiveEvents } from '@oms/messaging';
 import type { ServiceDefinition } from '@oms/runtime';
 import { ApiKeys, anyKey, bootstrapKey, StoredKeys } from './application/api-keys';
 import type { GatewayDeps } from './application/deps';
 import { configSchema } from './config';
 import { apiKeyModel, ApiKeyRepository } from './data-access/api-keys';
+import { SessionStore } from './data-access/sessions';
+import { UserRepository } from './data-access/users';
+import { Users } from './application/users';
 import { channelRepository } from './data-access/channels';
 import { IdempotencyStore } from './data-access/idempotency';
 import { createUpstreams } from './data-access/upstreams';
@@ -14,7 +19,10 @@ import { webhookRetention } from './entry-points/jobs/webhook-retention';
 import { webhookRetries } from './entry-points/jobs/webhook-retries';
 import { webhookEventHandlers } from './entry-points/messages/webhook-events';
 import { idempotency } from './entry-points/http/idempotency';
+import { consoleDirectory, consoleRoutes } from './entry-points/http/console';
 import { docsRoutes } from './entry-points/http/openapi';
+import { LIVE_EVENT_TYPES } from './entry-points/http/live-events';
+import { SESSION_HOURS } from './entry-points/http/session';
 import { rateLimitPerKey } from './entry-points/http/rate-limit';
 import { publicApi } from './entry-points/http/routes';
 
@@ -57,17 +65,28 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     // API keys (hashed) live in the gateway's own database; Idempotency-Key records in Redis with a TTL.
     const repository = new ApiKeyRepository(apiKeyModel(ctx.db));
     const stored = new StoredKeys(repository, ctx.config.API_KEY_CACHE_MS);
+    const keys = anyKey(bootstrapKey(ctx.config.OMS_BOOTSTRAP_API_KEY), stored.resolve);
     const access = {
-      keys: anyKey(bootstrapKey(ctx.config.OMS_BOOTSTRAP_API_KEY), stored.resolve),
+      keys,
+      users: new Users(new UserRepository(ctx.db), new SessionStore(ctx.redis, SESSION_HOURS * 3600), keys),
+      redis: ctx.redis,
+      live: { events: new LiveEvents(ctx.broker, LIVE_EVENT_TYPES, ctx.logger), streams: new Set<Response>() },
       apiKeys: new ApiKeys(repository, stored),
       rateLimit: rateLimitPerKey(ctx.redis, { perSecond: ctx.config.RATE_LIMIT_PER_SECOND, burst: ctx.config.RATE_LIMIT_BURST }, ctx.logger),
       idempotency: idempotency(new IdempotencyStore(ctx.redis, ctx.config.IDEMPOTENCY_TTL_SECONDS), ctx.logger),
     };
     return {
       routes: (app) => {
+        // Live streams never end by themselves: end them when the gateway drains, so that its stop does not wait for them.
+        const startDraining = app.locals.startDraining as () => void;
+        app.locals.startDraining = () => {
+          startDraining();
+          for (const stream of access.live.streams) stream.end();
+        };
         // The API first: nearly every request is for it, and the paths do not overlap with the documents'.
         app.use('/v1', publicApi(deps, access));
         app.use(docsRoutes());
+        app.use(consoleRoutes(builtConsole()));
       },
       consumers: { 'gateway.webhooks': webhookEventHandlers(dispatcher) },
       onStop: async () => {
@@ -79,3 +98,12 @@ export const definition: ServiceDefinition<typeof configSchema> = {
     };
   },
 };
+
+/** The built console's folder, or undefined when @oms/console is not installed (a gateway built without it). */
+function builtConsole(): string | undefined {
+  try {
+    return consoleDirectory();
+  } catch {
+    return undefined;
+  }
+}

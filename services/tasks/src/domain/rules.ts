@@ -44,7 +44,8 @@ const base: Omit<RuleSettings, 'assignee'> = {
   priority: 'normal',
   dueInHours: DAY,
   flagRed: false,
-  emitEvent: false,
+  // On by default: the console shows a new task or red flag live from it (docs/console.md).
+  emitEvent: true,
 };
 
 const order = (orderId: string): Pick<Signal, 'link' | 'orderId'> => ({ link: { kind: 'order', id: orderId }, orderId });

@@ -1,0 +1,91 @@
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import { Problem } from './api';
+import { t } from './i18n';
+
+/** What went wrong, as the API said it, with each field's error: announced to screen readers. */
+export function ProblemNotice({ error }: { error: unknown }) {
+  if (!error) return null;
+  const problem = error instanceof Problem ? error : undefined;
+  return (
+    <div class="notice error" role="alert">
+      <strong>{problem ? problem.title : t('error')}</strong>
+      {problem?.detail ? <span> {problem.detail}</span> : null}
+      {problem && problem.errors.length > 0 ? (
+        <ul>
+          {problem.errors.map((e) => (
+            <li key={e.path}>
+              {e.path}: {e.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+/** A button that runs an API call: disabled while it runs, then shows what happened. */
+export function ActionButton({ label, run, onDone, kind }: { label: string; run: () => Promise<unknown>; onDone?: () => void; kind?: 'danger' }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const click = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await run();
+      onDone?.();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <span class="action">
+      <button type="button" class={kind ?? ''} disabled={busy} onClick={() => void click()}>
+        {label}
+      </button>
+      <ProblemNotice error={error} />
+    </span>
+  );
+}
+
+/** A labelled text field. */
+export function Field({
+  label,
+  value,
+  onInput,
+  type,
+  required,
+  hint,
+}: {
+  label: string;
+  value: string;
+  onInput: (v: string) => void;
+  type?: string;
+  required?: boolean;
+  hint?: string;
+}) {
+  return (
+    <label class="field">
+      <span>{label}</span>
+      <input type={type ?? 'text'} value={value} required={required} placeholder={hint} onInput={(e) => onInput((e.target as HTMLInputElement).value)} />
+    </label>
+  );
+}
+
+export function Section({ title, children }: { title: string; children: ComponentChildren }) {
+  return (
+    <section class="card" aria-label={title}>
+      <h2>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+/** A red flag: shown with its word, not by colour alone. */
+export const RedFlag = () => (
+  <span class="flag" title={t('redFlag')}>
+    ⚑ {t('redFlag')}
+  </span>
+);

@@ -1,0 +1,233 @@
+/** The console's texts in English and German; every visible text goes through `t`. */
+export type Locale = 'en' | 'de';
+
+const en = {
+  appName: 'OMS console',
+  skipToContent: 'Skip to content',
+  signIn: 'Sign in',
+  signOut: 'Sign out',
+  username: 'Username',
+  password: 'Password',
+  apiKey: 'Ops key',
+  withKey: 'Sign in with an ops key instead',
+  withPassword: 'Sign in with username and password',
+  language: 'Language',
+  orders: 'Orders',
+  tasks: 'Tasks',
+  workQueue: 'Work queue',
+  inventory: 'Inventory',
+  returns: 'Returns',
+  reports: 'Reports',
+  status: 'Status',
+  anyStatus: 'Any status',
+  channel: 'Channel',
+  search: 'Search',
+  searchHint: 'External id, customer name',
+  onlyRedFlags: 'Only red flags',
+  redFlag: 'Red flag',
+  apply: 'Apply',
+  more: 'Show more',
+  loading: 'Loading…',
+  nothingFound: 'Nothing found.',
+  order: 'Order',
+  externalId: 'External id',
+  customer: 'Customer',
+  created: 'Created',
+  total: 'Total',
+  paid: 'Paid',
+  refunded: 'Refunded',
+  lines: 'Lines',
+  sku: 'SKU',
+  quantity: 'Quantity',
+  unitPrice: 'Unit price',
+  shippingAddress: 'Shipping address',
+  payment: 'Payment',
+  holds: 'Holds',
+  timeline: 'Timeline',
+  shipments: 'Shipments',
+  fulfillments: 'Fulfillments',
+  carrier: 'Carrier',
+  trackingNumber: 'Tracking number',
+  location: 'Location',
+  actions: 'Actions',
+  cancelOrder: 'Cancel order',
+  cancelReason: 'Reason for the cancellation',
+  releaseHold: 'Release hold',
+  approvePayment: 'Approve payment',
+  rejectOrder: 'Reject order',
+  rejectNote: 'Note on the rejection',
+  retryRefund: 'Retry refund',
+  pack: 'Pack',
+  handOver: 'Hand over',
+  done: 'Done.',
+  title: 'Title',
+  assignee: 'Assignee',
+  due: 'Due',
+  priority: 'Priority',
+  rule: 'Rule',
+  claim: 'Claim',
+  complete: 'Complete',
+  note: 'Note',
+  whatWasDone: 'What was done',
+  todo: 'To do',
+  open: 'Open',
+  claimed: 'Claimed',
+  overdue: 'Overdue',
+  today: 'Due today',
+  anyDue: 'Any due date',
+  allAssignees: 'All assignees',
+  closedBy: 'Closed by',
+  chooseLocation: 'Choose a location',
+  shipBy: 'Ship by',
+  onHold: 'On hold',
+  skuLookup: 'Look up a SKU',
+  onHand: 'On hand',
+  reserved: 'Reserved',
+  available: 'Available',
+  movements: 'Movements',
+  type: 'Type',
+  when: 'When',
+  forecast: 'Stockout forecast',
+  replenishment: 'Replenishment suggestions',
+  dailySales: 'Sales per day',
+  daysLeft: 'Days left',
+  suggested: 'Suggested quantity',
+  signedInAs: 'Signed in as',
+  liveUpdates: 'Live updates',
+  newOrders: 'new orders: reload the list',
+  error: 'Something went wrong',
+} as const;
+
+export type TextKey = keyof typeof en;
+
+const de: Record<TextKey, string> = {
+  appName: 'OMS-Konsole',
+  skipToContent: 'Zum Inhalt springen',
+  signIn: 'Anmelden',
+  signOut: 'Abmelden',
+  username: 'Benutzername',
+  password: 'Passwort',
+  apiKey: 'Ops-Schlüssel',
+  withKey: 'Stattdessen mit einem Ops-Schlüssel anmelden',
+  withPassword: 'Mit Benutzername und Passwort anmelden',
+  language: 'Sprache',
+  orders: 'Bestellungen',
+  tasks: 'Aufgaben',
+  workQueue: 'Arbeitsvorrat',
+  inventory: 'Bestand',
+  returns: 'Retouren',
+  reports: 'Berichte',
+  status: 'Status',
+  anyStatus: 'Jeder Status',
+  channel: 'Kanal',
+  search: 'Suche',
+  searchHint: 'Externe Nummer, Kundenname',
+  onlyRedFlags: 'Nur rot markierte',
+  redFlag: 'Rote Markierung',
+  apply: 'Anwenden',
+  more: 'Mehr anzeigen',
+  loading: 'Wird geladen …',
+  nothingFound: 'Nichts gefunden.',
+  order: 'Bestellung',
+  externalId: 'Externe Nummer',
+  customer: 'Kunde',
+  created: 'Angelegt',
+  total: 'Summe',
+  paid: 'Bezahlt',
+  refunded: 'Erstattet',
+  lines: 'Positionen',
+  sku: 'Artikel',
+  quantity: 'Menge',
+  unitPrice: 'Stückpreis',
+  shippingAddress: 'Lieferadresse',
+  payment: 'Zahlung',
+  holds: 'Sperren',
+  timeline: 'Verlauf',
+  shipments: 'Sendungen',
+  fulfillments: 'Aufträge im Lager',
+  carrier: 'Versanddienstleister',
+  trackingNumber: 'Sendungsnummer',
+  location: 'Standort',
+  actions: 'Aktionen',
+  cancelOrder: 'Bestellung stornieren',
+  cancelReason: 'Grund der Stornierung',
+  releaseHold: 'Sperre aufheben',
+  approvePayment: 'Zahlung freigeben',
+  rejectOrder: 'Bestellung ablehnen',
+  rejectNote: 'Notiz zur Ablehnung',
+  retryRefund: 'Erstattung wiederholen',
+  pack: 'Verpacken',
+  handOver: 'Übergeben',
+  done: 'Erledigt.',
+  title: 'Titel',
+  assignee: 'Zuständig',
+  due: 'Fällig',
+  priority: 'Priorität',
+  rule: 'Regel',
+  claim: 'Übernehmen',
+  complete: 'Abschließen',
+  note: 'Notiz',
+  whatWasDone: 'Was wurde getan',
+  todo: 'Zu erledigen',
+  open: 'Offen',
+  claimed: 'Übernommen',
+  overdue: 'Überfällig',
+  today: 'Heute fällig',
+  anyDue: 'Jedes Fälligkeitsdatum',
+  allAssignees: 'Alle Zuständigen',
+  closedBy: 'Geschlossen von',
+  chooseLocation: 'Standort wählen',
+  shipBy: 'Versand bis',
+  onHold: 'Gesperrt',
+  skuLookup: 'Artikel nachschlagen',
+  onHand: 'Am Lager',
+  reserved: 'Reserviert',
+  available: 'Verfügbar',
+  movements: 'Bewegungen',
+  type: 'Art',
+  when: 'Wann',
+  forecast: 'Prognose der Fehlbestände',
+  replenishment: 'Nachschubvorschläge',
+  dailySales: 'Verkäufe pro Tag',
+  daysLeft: 'Tage Reichweite',
+  suggested: 'Vorgeschlagene Menge',
+  signedInAs: 'Angemeldet als',
+  liveUpdates: 'Live-Aktualisierung',
+  newOrders: 'neue Bestellungen: Liste neu laden',
+  error: 'Etwas ist schiefgegangen',
+};
+
+const texts: Record<Locale, Record<TextKey, string>> = { en, de };
+
+let current: Locale = initialLocale();
+
+function initialLocale(): Locale {
+  const stored = typeof localStorage === 'undefined' ? null : localStorage.getItem('oms-locale');
+  if (stored === 'de' || stored === 'en') return stored;
+  return typeof navigator !== 'undefined' && navigator.language.toLowerCase().startsWith('de') ? 'de' : 'en';
+}
+
+export const locale = (): Locale => current;
+
+export function setLocale(next: Locale): void {
+  current = next;
+  localStorage.setItem('oms-locale', next);
+  document.documentElement.lang = next;
+}
+
+export const t = (key: TextKey): string => texts[current][key];
+
+/** Money in minor units, in the user's locale (the currency's own number of decimals). */
+export function money(minor: number | undefined, currency: string | undefined): string {
+  if (minor === undefined || !currency) return '–';
+  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return new Intl.NumberFormat(current === 'de' ? 'de-DE' : 'en-GB', { style: 'currency', currency }).format(minor / 10 ** digits);
+}
+
+export function dateTime(iso: string | undefined): string {
+  if (!iso) return '–';
+  return new Intl.DateTimeFormat(current === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+}
+
+/** A status or rule id as people read it: `ready_to_fulfill` → `ready to fulfill`. */
+export const words = (id: string | undefined): string => (id ?? '').replace(/[_-]/g, ' ');
