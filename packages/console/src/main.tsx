@@ -8,6 +8,7 @@ import { isOps, locationsOf, type Session } from './session';
 import { Inventory } from './views/Inventory';
 import { OrderDetail } from './views/OrderDetail';
 import { Orders } from './views/Orders';
+import { Reports } from './views/Reports';
 import { SignIn } from './views/SignIn';
 import { Tasks } from './views/Tasks';
 import { WorkQueue } from './views/WorkQueue';
@@ -52,6 +53,7 @@ function App() {
         ['tasks', t('tasks')],
         ['work', t('workQueue')],
         ['inventory', t('inventory')],
+        ['reports', t('reports')],
       ]
     : [
         ['tasks', t('tasks')],
@@ -98,6 +100,7 @@ function App() {
       {page === 'tasks' ? <Tasks refreshKey={liveTick} defaultAssignee={ops ? undefined : locations[0] ? `location:${locations[0]}` : undefined} /> : null}
       {page === 'work' ? <WorkQueue refreshKey={liveTick} locations={ops ? [] : locations} /> : null}
       {page === 'inventory' && ops ? <Inventory /> : null}
+      {page === 'reports' && ops ? <Reports /> : null}
     </>
   );
 }

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -19,6 +20,7 @@ describe('the console in a browser', () => {
   const api = () => request(cluster.gatewayUrl);
   const ops = () => ({ Authorization: `Bearer ${cluster.apiKey}` });
   const channel = 'console-shop';
+  const trackingSecret = 'console-test-tracking-secret';
   const location = 'console-wh';
 
   beforeAll(async () => {
@@ -28,6 +30,7 @@ describe('the console in a browser', () => {
     await api().put(`/v1/channels/${channel}`).set(ops()).send({ name: 'Console shop', type: 'web', defaultCurrency: 'EUR' }).expect(201);
     await api().put(`/v1/locations/${location}`).set(ops()).send({ name: 'Console warehouse', type: 'warehouse' }).expect(200);
     await api().post('/v1/inventory/movements').set(ops()).send({ sku: 'CON-LAMP', locationId: location, quantity: 100, type: 'receipt' }).expect(201);
+    await api().put('/v1/carriers/sandbox').set(ops()).send({ webhookSecret: trackingSecret }).expect(200);
     await api()
       .put('/v1/users/anna')
       .set(ops())
@@ -180,6 +183,71 @@ describe('the console in a browser', () => {
     await row.waitFor({ state: 'detached' });
     // Staff of a location work their queue and their tasks: the console offers them no order list or inventory.
     expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Aufgaben', 'Arbeitsvorrat']);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  /** A parcel's scan as the carrier's signed webhook reports it. */
+  const track = (trackingNumber: string, status: string) => {
+    const body = JSON.stringify({ trackingNumber, status, occurredAt: new Date().toISOString() });
+    const at = Math.floor(Date.now() / 1000);
+    const signature = `t=${at},v1=${createHmac('sha256', trackingSecret).update(`${at}.${body}`).digest('hex')}`;
+    return api().post('/v1/carriers/sandbox/tracking').set('Content-Type', 'application/json').set('OMS-Signature', signature).send(body).expect(200);
+  };
+
+  it('when a delivered order comes back, then ops open the return and receive it from the order page, and the refund follows', async () => {
+    const id = await place('CON-RET-1');
+    await waitForStatus(id, 'ready_to_fulfill');
+    const f = await eventually(async () => (await api().get(`/v1/fulfillments?orderId=${id}`).set(ops()).expect(200)).body[0] as { id: string }, 30000);
+    await api().post(`/v1/fulfillments/${f.id}/pack`).set(ops()).send({}).expect(200);
+    const shipment = await eventually(
+      async () => (await api().get(`/v1/shipments?orderId=${id}`).set(ops()).expect(200)).body[0] as { trackingNumber: string },
+      30000,
+    );
+    await track(shipment.trackingNumber, 'delivered');
+    await waitForStatus(id, 'delivered');
+
+    const { page, context, problems } = await openPage();
+    await signIn(page, 'anna', 'correct horse battery staple');
+    await page.goto(`${cluster.gatewayUrl}/console#/orders/${id}`);
+    await page.getByRole('heading', { name: /Order CON-RET-1/ }).waitFor();
+    await page.getByLabel('Quantity CON-LAMP (≤ 1)').fill('1');
+    await page.getByLabel('Reason').fill('too small');
+    await page.getByRole('button', { name: 'Open a return' }).click();
+    await page.getByRole('button', { name: 'Receive' }).waitFor({ timeout: 30000 });
+    await page.getByLabel('Location').fill(location);
+    await page.getByLabel('Condition CON-LAMP').selectOption('resellable');
+    await page.screenshot({ path: path.join(SCREENSHOTS, '7-return-to-receive.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Receive' }).click();
+    await waitForStatus(id, 'returned');
+    await eventually(async () => (await api().get(`/v1/orders/${id}`).set(ops()).expect(200)).body.totals.refunded === 2500, 30000);
+    await page.reload();
+    await page.getByText('Refunded €25.00').waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, '8-return-refunded.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('when ops read the sales report, then it shows this shop’s orders in a chart and a table, by channel and by payment method, and exports CSV', async () => {
+    const { page, context, problems } = await openPage();
+    await signIn(page, 'anna', 'correct horse battery staple');
+    await page.getByRole('link', { name: 'Reports' }).click();
+    await page.getByRole('heading', { name: 'Reports' }).waitFor();
+    await page.getByLabel('Interval').selectOption('total');
+    const row = page.getByRole('row', { name: new RegExp(channel) });
+    await row.waitFor({ timeout: 30000 });
+    // Every order this file placed was received today: all count in today's sales of the shop.
+    const placed = (await api().get(`/v1/orders?channel=${channel}&limit=200`).set(ops()).expect(200)).body.items.length;
+    expect(await row.textContent()).toContain(`${channel}${placed}`);
+    await expect(page.getByRole('img', { name: 'Chart' }).locator('rect').count()).resolves.toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(SCREENSHOTS, '9-report-sales.png'), fullPage: true });
+    await page.getByLabel('Group by').selectOption('paymentMethod');
+    await page.getByRole('row', { name: /card/ }).waitFor();
+    const csvHref = await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href');
+    expect(csvHref).toContain('format=csv');
+    const csv = await page.evaluate((href) => fetch(href!).then(async (r) => ({ type: r.headers.get('content-type'), text: await r.text() })), csvHref);
+    expect(csv.type).toMatch(/text\/csv/);
+    expect(csv.text.split('\r\n')[0]).toBe('period,paymentMethod,orders,currency,currency_orders,amount_minor');
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -57,7 +57,9 @@ describe('with tracing on, one order is one trace from the gateway through inges
 
     const spans = await received((all) => {
       const trace = all.filter((s) => s.traceId === traceId);
-      return trace.some((s) => s.service === 'ingestion' && s.name === 'publish stock.reserve.v1') ? trace : undefined;
+      // The consumer's span ends after the publishes it caused: wait for both, or a busy machine exports one alone.
+      const has = (name: string) => trace.some((s) => s.service === 'ingestion' && s.name === name);
+      return has('publish stock.reserve.v1') && has('process ingestion.order-intake') ? trace : undefined;
     });
     const one = (service: string, name: string) => {
       const found = spans.filter((s) => s.service === service && s.name === name);

@@ -2,6 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { ActionButton, Field, ProblemNotice, RedFlag, Section } from '../components';
 import { dateTime, money, t, words } from '../i18n';
+import { AMENDABLE, DecideShortage, EditAddress } from './OrderEdits';
+import { OrderReturns } from './OrderReturns';
 import { TaskTable, type TaskRow } from './TaskList';
 
 /** The order's statuses in which it may still be cancelled (until it is packed). */
@@ -37,7 +39,7 @@ export function OrderDetail({ id, refreshKey }: { id: string; refreshKey: number
       </main>
     );
   const red = tasks.some((task) => task.flagRed && task.state !== 'done');
-  const holds: { reason: string; detail: string }[] = order.holds ?? [];
+  const holds: { reason: string; detail: string; options?: any[] }[] = order.holds ?? [];
   return (
     <main id="main">
       <h1>
@@ -64,6 +66,8 @@ export function OrderDetail({ id, refreshKey }: { id: string; refreshKey: number
                       onDone={() => void load()}
                     />
                   </>
+                ) : hold.options && hold.options.length > 0 ? (
+                  <DecideShortage order={order} options={hold.options} changed={() => void load()} />
                 ) : (
                   <ActionButton
                     label={`${t('releaseHold')}: ${words(hold.reason)}`}
@@ -94,6 +98,7 @@ export function OrderDetail({ id, refreshKey }: { id: string; refreshKey: number
                 onDone={() => void load()}
               />
             ))}
+          {AMENDABLE.has(order.status) ? <EditAddress order={order} changed={() => void load()} /> : null}
           {CANCELLABLE.has(order.status) ? (
             <div class="row">
               <Field label={t('cancelReason')} value={reason} onInput={setReason} />
@@ -162,7 +167,7 @@ export function OrderDetail({ id, refreshKey }: { id: string; refreshKey: number
         </table>
       </Section>
       <Section title={t('tasks')}>{tasks.length > 0 ? <TaskTable tasks={tasks} changed={() => void load()} /> : <p>{t('nothingFound')}</p>}</Section>
-      <Section title={`${t('fulfillments')} · ${t('shipments')} · ${t('returns')}`}>
+      <Section title={`${t('fulfillments')} · ${t('shipments')}`}>
         <ul>
           {(order.fulfillments ?? []).map((f: any) => (
             <li key={f.id}>
@@ -174,13 +179,10 @@ export function OrderDetail({ id, refreshKey }: { id: string; refreshKey: number
               {s.carrierId} {s.trackingNumber}: {words(s.status)}
             </li>
           ))}
-          {(order.returns ?? []).map((r: any) => (
-            <li key={r.id}>
-              {t('returns')} {r.id.slice(0, 8)}: {words(r.status)}
-              {r.refund ? ` · ${money(r.refund.amount, r.refund.currency)}` : ''}
-            </li>
-          ))}
         </ul>
+      </Section>
+      <Section title={t('returns')}>
+        <OrderReturns order={order} changed={() => void load()} />
       </Section>
       <Section title={t('timeline')}>
         <ol class="timeline">

@@ -13,6 +13,9 @@ export async function reactToFact(deps: TasksDeps, msg: Message<WatchedType>): P
   const fact = { type: msg.type, data: msg.data, occurredAt: msg.occurredAt, producer: msg.producer } as WatchedFact;
   for (const { rule, signal } of signalsOf(fact)) {
     const situation = situationKey(rule.id, signal.link);
+    // Most ends meet no live episode (every approved payment ends a review that never began): without one
+    // there is nothing to end, and no lock to take (a start racing this end could follow it either way).
+    if (signal.effect === 'stop' && !(await deps.tasks.liveOf(situation))) continue;
     await deps.locks.withLock(situationLockKey(situation), async () => {
       const live = await deps.tasks.liveOf(situation);
       if (signal.effect === 'stop') {
