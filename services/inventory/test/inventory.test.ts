@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { createLogger } from '@oms/logging';
 import { TestStack } from '@oms/testing';
+import { StockCounters } from '../src/data-access/stock-counters';
 import { InventoryHarness } from './harness';
 
 describe('inventory: ledger, reservations and returns', () => {
@@ -141,6 +143,22 @@ describe('inventory: ledger, reservations and returns', () => {
     expect(await inv.send('stock.reserve.v1', { orderId, lines: [{ sku: 'RES-LATE', quantity: 3 }] })).toMatchObject({ orderId, status: 'released' });
     expect(await inv.stock('RES-LATE')).toMatchObject({ onHand: 4, reserved: 0, available: 4 });
     expect(inv.tap.of('stock.reserved.v1', orderId)).toHaveLength(0);
+  });
+
+  it('when a reserve took units in Redis but died before storing, and a release overtook its redelivery, then the units go back', async () => {
+    await inv.receive('RES-LEASE', 'WH-A', 5);
+    const orderId = `o-${randomUUID()}`;
+    // The first delivery: Redis took the units (the marker holds them), then it ran out of its lease (or its
+    // process died) before the reservation was stored.
+    const counters = new StockCounters(inv.running.ctx.redis, undefined as never, createLogger('test', 'silent'), 1000);
+    expect((await counters.reserve(orderId, [{ sku: 'RES-LEASE', locationId: 'WH-A', quantity: 3 }])).status).toBe('ok');
+    expect(await inv.stock('RES-LEASE')).toMatchObject({ reserved: 3 });
+    // The order is cancelled: the release finds no reservation and stores the decision "released".
+    expect(await inv.send('stock.release.v1', { orderId })).toMatchObject({ status: 'released', released: false });
+    // The redelivered reserve finds its units held, and the stored decision holding none: it gives them back.
+    expect(await inv.send('stock.reserve.v1', { orderId, lines: [{ sku: 'RES-LEASE', quantity: 3 }] })).toMatchObject({ status: 'released' });
+    expect(await inv.stock('RES-LEASE')).toMatchObject({ onHand: 5, reserved: 0, available: 5 });
+    expect((await inv.get('/internal/inventory-audit')).body).toMatchObject({ differences: [] });
   });
 
   it('when no single location holds the whole line, then the line is split across locations, the first-ranked filled first, and the reason says so', async () => {

@@ -37,11 +37,15 @@ export async function reserveStock(deps: InventoryDeps, msg: Message<'stock.rese
     // acknowledged sends what that delivery may not have (a copy sent twice finds them sent: the first
     // held the lock until they were confirmed).
     const existing = (await reservations.byId(orderId))!;
-    if (attempt.taken && attempt.fresh) {
+    if (attempt.taken && existing.status === 'active') {
       // An active reservation's marker never expires: taking the units afresh means Redis had lost it (and
       // with it, maybe, more), so the counters are rebuilt from the documents, which do not hold this attempt.
-      if (existing.status === 'active') await counters.rebuild(`reservation ${orderId} is active in the store but Redis had no marker for it`);
-      else await counters.finish(orderId, attempt.lines, 'released');
+      if (attempt.fresh) await counters.rebuild(`reservation ${orderId} is active in the store but Redis had no marker for it`);
+    } else if (attempt.taken) {
+      // The stored decision holds no units (released, short): give back what this attempt holds, whether it took
+      // the units now or found them held by an earlier delivery that died (or ran out of its lease) between
+      // Redis and the store, before the release that overtook it was stored. Kept, they would stay reserved.
+      await counters.finish(orderId, attempt.lines, 'released');
     }
     if (repeated) await store.sendLeftovers(orderId, reservationLock(orderId), existing);
     return reservationView(existing);
