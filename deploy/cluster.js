@@ -42,7 +42,8 @@ const ports = {
   carrier: base + 4,
   returns: base + 5,
   tasks: base + 6,
-  reports: base + 7,
+  // base + 7 is FerretDB's debug and metrics address (127.0.0.1:8088 for the default ports: deploy/stack.sh).
+  reports: base + 8,
   paymentSandbox: base + 10,
   carrierSandbox: base + 11,
 };

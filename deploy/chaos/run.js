@@ -207,7 +207,7 @@ async function main() {
     carrier: gatewayPort + 5,
     returns: gatewayPort + 6,
     tasks: gatewayPort + 7,
-    reports: gatewayPort + 8,
+    reports: gatewayPort + 9,
   };
   for (const [name, port] of Object.entries(ports)) await requireFree(port, name);
   await requireFree(gatewayPort + 11, 'the payment sandbox');
