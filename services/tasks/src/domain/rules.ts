@@ -57,6 +57,13 @@ function orderEnded(fact: WatchedFact): Signal | undefined {
   return to === 'cancelled' || to === 'rejected' ? { effect: 'stop', ...order(orderId), reason: `order ${to}` } : undefined;
 }
 
+/** A fulfillment's situation: the work at its location. */
+const fulfillmentOf = (data: { fulfillmentId: string; orderId: string; locationId: string }): Pick<Signal, 'link' | 'orderId' | 'locationId'> => ({
+  link: { kind: 'fulfillment', id: data.fulfillmentId },
+  orderId: data.orderId,
+  locationId: data.locationId,
+});
+
 function fulfillmentsCancelled({ orderId, fulfillmentIds }: { orderId: string; fulfillmentIds: string[] }): Signal[] {
   return fulfillmentIds.map((id) => ({ effect: 'stop', link: { kind: 'fulfillment', id }, orderId, reason: 'order cancelled' }));
 }
@@ -139,16 +146,15 @@ export const RULES: readonly RuleDefinition[] = [
     defaults: { ...base, assignee: 'location:{locationId}', dueInHours: DAY },
     title: ({ orderId, locationId }) => `Pick and pack order ${orderId} at ${locationId}`,
     signal: (fact) => {
-      const fulfillment = (id: string, orderId: string, locationId?: string) => ({ link: { kind: 'fulfillment' as const, id }, orderId, locationId });
       switch (fact.type) {
         case 'fulfillment.opened.v1':
-          return { effect: 'start', ...fulfillment(fact.data.fulfillmentId, fact.data.orderId, fact.data.locationId) };
+          return { effect: 'start', ...fulfillmentOf(fact.data) };
         case 'fulfillment.packed.v1':
-          return { effect: 'stop', ...fulfillment(fact.data.fulfillmentId, fact.data.orderId), reason: 'packed' };
+          return { effect: 'stop', ...fulfillmentOf(fact.data), reason: 'packed' };
         case 'fulfillment.ready-for-pickup.v1':
-          return { effect: 'stop', ...fulfillment(fact.data.fulfillmentId, fact.data.orderId), reason: 'ready for pickup' };
+          return { effect: 'stop', ...fulfillmentOf(fact.data), reason: 'ready for pickup' };
         case 'fulfillment.short-picked.v1':
-          return fact.data.emptied ? { effect: 'stop', ...fulfillment(fact.data.fulfillmentId, fact.data.orderId), reason: 'nothing left to pick' } : undefined;
+          return fact.data.emptied ? { effect: 'stop', ...fulfillmentOf(fact.data), reason: 'nothing left to pick' } : undefined;
         case 'fulfillment.cancelled.v1':
           return fulfillmentsCancelled(fact.data);
         default:
@@ -174,14 +180,13 @@ export const RULES: readonly RuleDefinition[] = [
     defaults: { ...base, afterHours: 3 * DAY, assignee: 'location:{locationId}' },
     title: ({ orderId, locationId }) => `Order ${orderId} not collected at ${locationId}: call the customer`,
     signal: (fact) => {
-      const pickup = (id: string, orderId: string, locationId: string) => ({ link: { kind: 'fulfillment' as const, id }, orderId, locationId });
       switch (fact.type) {
         case 'fulfillment.ready-for-pickup.v1':
-          return { effect: 'start', ...pickup(fact.data.fulfillmentId, fact.data.orderId, fact.data.locationId) };
+          return { effect: 'start', ...fulfillmentOf(fact.data) };
         case 'fulfillment.collected.v1':
-          return { effect: 'stop', ...pickup(fact.data.fulfillmentId, fact.data.orderId, fact.data.locationId), reason: 'collected' };
+          return { effect: 'stop', ...fulfillmentOf(fact.data), reason: 'collected' };
         case 'fulfillment.pickup-expired.v1':
-          return { effect: 'stop', ...pickup(fact.data.fulfillmentId, fact.data.orderId, fact.data.locationId), reason: 'pickup expired' };
+          return { effect: 'stop', ...fulfillmentOf(fact.data), reason: 'pickup expired' };
         case 'fulfillment.cancelled.v1':
           return fulfillmentsCancelled(fact.data);
         default:
