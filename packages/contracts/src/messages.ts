@@ -411,6 +411,20 @@ export const events = {
     detail: z.string().max(1000),
   }),
   /**
+   * A webhook delivery was given up: every retry within the retry window failed (docs/webhooks.md). Once per
+   * delivery and window (a redelivery that fails again is a new one).
+   */
+  'webhook.delivery-failed.v1': z.object({
+    subscriptionId: z.string(),
+    deliveryId: z.string(),
+    eventType: z.string(),
+    url: z.string(),
+    attempts: z.number().int().min(1),
+    failedAt: z.string().datetime(),
+    /** What the last attempt got: a status code or why nothing came back. */
+    lastOutcome: z.string().max(500),
+  }),
+  /**
    * A trigger rule acted (its `emitEvent` setting): the situation it watches held (for its `afterHours`).
    * `taskId`: the task it opened, or the episode's id when it opened none. Once per episode of the situation.
    */

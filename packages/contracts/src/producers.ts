@@ -67,6 +67,7 @@ export const PRODUCERS: Record<MessageType, readonly ServiceName[]> = {
   'return.received.v1': ['returns'],
   'command.refused.v1': COMMAND_HANDLERS,
   'rule.triggered.v1': ['tasks'],
+  'webhook.delivery-failed.v1': ['gateway'],
   // commands: the public API's state changes come from the gateway, the order's next steps from ingestion
   'order.cancel.v1': ['gateway', 'ingestion'],
   'order.amend.v1': ['gateway'],

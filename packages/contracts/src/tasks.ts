@@ -15,6 +15,7 @@ export const RULE_IDS = [
   'pickup-not-collected',
   'return-not-received',
   'refund-failed',
+  'webhook-delivery-failed',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
@@ -55,7 +56,7 @@ export const ruleSettingsSchema = z.object({
 export type RuleSettings = z.infer<typeof ruleSettingsSchema>;
 
 /** What a task is about: the console links it there. */
-export const taskLinkSchema = z.object({ kind: z.enum(['order', 'shipment', 'return', 'sku', 'fulfillment']), id: z.string().min(1) });
+export const taskLinkSchema = z.object({ kind: z.enum(['order', 'shipment', 'return', 'sku', 'fulfillment', 'webhook']), id: z.string().min(1) });
 export type TaskLink = z.infer<typeof taskLinkSchema>;
 
 export const taskId = z.string().min(1).max(200);

@@ -160,6 +160,7 @@ export const QUEUES = [
       'return.opened.v1',
       'return.received.v1',
       'command.refused.v1',
+      'webhook.delivery-failed.v1',
     ],
   },
   // What the reports are built from (docs/reports.md): each event becomes one immutable fact.

@@ -14,7 +14,7 @@ import { createUpstreams } from './data-access/upstreams';
 import { DeliveryRepository } from './data-access/webhook-deliveries';
 import { SubscriptionRepository } from './data-access/webhook-subscriptions';
 import { resolveHost, WebhookTransport } from './data-access/webhook-transport';
-import { WebhookDispatcher, type WebhookDeps } from './application/webhook-delivery';
+import { deliveryLockKey, WebhookDispatcher, type WebhookDeps } from './application/webhook-delivery';
 import { webhookRetention } from './entry-points/jobs/webhook-retention';
 import { webhookRetries } from './entry-points/jobs/webhook-retries';
 import { webhookEventHandlers } from './entry-points/messages/webhook-events';
@@ -39,6 +39,7 @@ export const definition: ServiceDefinition<typeof configSchema> = {
       deliveries: new DeliveryRepository(ctx.db, ctx.redis),
       transport,
       locks: ctx.locks,
+      outbox: ctx.outbox,
       resolve: resolveHost,
       logger: ctx.logger,
       settings: {
@@ -89,6 +90,8 @@ export const definition: ServiceDefinition<typeof configSchema> = {
         app.use(consoleRoutes(builtConsole()));
       },
       consumers: { 'gateway.webhooks': webhookEventHandlers(dispatcher) },
+      // A given-up delivery's webhook.delivery-failed.v1 waits in its document until confirmed.
+      outbox: [{ model: webhookDeps.deliveries.model, lockKey: deliveryLockKey }],
       onStop: async () => {
         await retries.stop();
         await retention.stop();

@@ -54,7 +54,7 @@ describe('webhook subscriptions and deliveries (a gateway that allows http to 12
         WEBHOOK_BREAKER_RESET_MS: '300',
       }),
     );
-    bus = await TestBus.open(stack.amqpUrl, []);
+    bus = await TestBus.open(stack.amqpUrl, ['webhook.#']);
     receiver = await startWebhookReceiver();
     for (const role of ['channel:webshop', 'channel:marketplace', 'partner:sandbox']) {
       const res = await api()
@@ -142,6 +142,16 @@ describe('webhook subscriptions and deliveries (a gateway that allows http to 12
       expect(failed).toMatchObject({ nextAttemptAt: null, retryUntil: null, failedAt: expect.any(String) });
       const onlyFailed = await log(keys['channel:webshop'], sub.id, '?status=failed');
       expect(onlyFailed.body.items.map((d: any) => d.id)).toEqual([failed.id]);
+      // The give-up is announced once (the tasks service opens a task for ops from it).
+      const announced = await eventually(() => bus.tap.events('webhook.delivery-failed.v1').filter((e) => e.data.deliveryId === failed.id));
+      expect(announced).toHaveLength(1);
+      expect(announced[0].data).toMatchObject({
+        subscriptionId: sub.id,
+        eventType: 'notification.order-confirmed.v1',
+        url: failing.url('/down'),
+        attempts: failed.attempts.length,
+        lastOutcome: 'HTTP 503',
+      });
 
       failing.answerAlways(200);
       const redelivered = await api().post(`/v1/webhook-subscriptions/${sub.id}/deliveries/${failed.id}/redeliver`).set(bearer(keys['channel:webshop']));

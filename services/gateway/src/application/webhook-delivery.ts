@@ -1,6 +1,7 @@
 import type { Envelope } from '@oms/contracts';
 import type { Logger } from '@oms/logging';
 import { deterministicId } from '@oms/messaging';
+import type { OutboxRelay } from '@oms/outbox';
 import { LockTimeoutError, type AggregateLocks } from '@oms/redis';
 import { dayOf, minuteOf, type DeliveryDocument, type DeliveryRepository } from '../data-access/webhook-deliveries';
 import type { SubscriptionDocument, SubscriptionRepository } from '../data-access/webhook-subscriptions';
@@ -25,6 +26,8 @@ export interface WebhookDeps {
   deliveries: DeliveryRepository;
   transport: WebhookTransport;
   locks: AggregateLocks;
+  /** Publishes what a given-up delivery stores in its outbox (webhook.delivery-failed.v1). */
+  outbox: OutboxRelay;
   /** The host name's addresses now (data-access/webhook-transport.ts resolveHost; a test may answer itself). */
   resolve: (hostname: string) => Promise<string[]>;
   logger: Logger;
@@ -132,8 +135,29 @@ export class WebhookDispatcher {
     // Failures in a row within the current window (a redelivery starts a new window).
     const failures = delivery.attempts.filter((a) => Date.parse(a.at) >= delivery.windowStart).length + 1;
     const next = nextAttemptAt(this.deps.settings.retry, failures, started, delivery.windowStart);
-    await deliveries.recordAttempt(deliveryId, { attempt, status: next === undefined ? 'failed' : 'pending', nextAttemptAt: next ?? null });
-    if (next === undefined) this.deps.logger.info({ deliveryId, subscriptionId: subscription._id, attempts: failures }, 'webhook delivery given up');
+    if (next !== undefined) {
+      await deliveries.recordAttempt(deliveryId, { attempt, status: 'pending', nextAttemptAt: next });
+      return 'attempted';
+    }
+    // Given up: the failure is announced (a task for ops, docs/tasks.md) from the same write, through the outbox.
+    const failed = this.deps.outbox.entry(
+      'webhook.delivery-failed.v1',
+      {
+        subscriptionId: subscription._id,
+        deliveryId,
+        eventType: delivery.eventType,
+        url: subscription.url,
+        attempts: failures,
+        failedAt: attempt.at,
+        lastOutcome: 'statusCode' in result ? `HTTP ${result.statusCode}` : result.error.slice(0, 500),
+      },
+      // Once per delivery and retry window: a repeat of this give-up is the same event.
+      { correlationId: subscription._id, id: deterministicId(deliveryId, 'failed', String(delivery.windowStart)) },
+    );
+    await deliveries.recordAttempt(deliveryId, { attempt, status: 'failed', nextAttemptAt: null, outbox: [failed] });
+    this.deps.logger.info({ deliveryId, subscriptionId: subscription._id, attempts: failures }, 'webhook delivery given up');
+    // Under the delivery's lock (the relay's single writer); what the broker does not confirm, the sweep sends.
+    await this.deps.outbox.flush(deliveries.model, deliveryId, [failed]).catch(() => undefined);
     return 'attempted';
   }
 

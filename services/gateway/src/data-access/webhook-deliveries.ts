@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { isDuplicateKeyError } from '@oms/mongo';
+import { outboxPendingMarker, type OutboxEntry } from '@oms/outbox';
 import type { Redis } from '@oms/redis';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'cancelled';
@@ -37,6 +38,8 @@ export interface DeliveryDocument {
   redeliveries: number;
   deliveredAt?: string;
   failedAt?: string;
+  /** Events waiting for the broker's confirm (a give-up's webhook.delivery-failed.v1). */
+  outbox?: OutboxEntry[];
 }
 
 const attemptSchema = new Schema<DeliveryAttempt>(
@@ -61,9 +64,12 @@ const deliverySchema = new Schema<DeliveryDocument>(
     redeliveries: { type: Number, default: 0 },
     deliveredAt: String,
     failedAt: String,
+    // webhook.delivery-failed.v1 waits here until the broker confirmed it (the outbox rule, docs/consistency.md).
+    outbox: { type: [Schema.Types.Mixed], default: undefined },
   },
   { versionKey: false },
 );
+deliverySchema.plugin(outboxPendingMarker);
 // Equality only (FerretDB pushes nothing else down, docs/consistency.md): the sweep asks for one minute's
 // pending deliveries, the log for one subscription's deliveries of one day.
 deliverySchema.index({ dueMinute: 1, status: 1 });
@@ -86,6 +92,8 @@ export interface AttemptOutcome {
   attempt: DeliveryAttempt;
   status: DeliveryStatus;
   nextAttemptAt: number | null;
+  /** Events the outcome causes (the give-up's webhook.delivery-failed.v1), stored in the same write. */
+  outbox?: OutboxEntry[];
 }
 
 export class DeliveryRepository {
@@ -147,11 +155,11 @@ export class DeliveryRepository {
   }
 
   /** Record an attempt (under the delivery's lock: one writer at a time). */
-  async recordAttempt(id: string, { attempt, status, nextAttemptAt }: AttemptOutcome): Promise<void> {
+  async recordAttempt(id: string, { attempt, status, nextAttemptAt, outbox }: AttemptOutcome): Promise<void> {
     await this.model.updateOne(
       { _id: id },
       {
-        $push: { attempts: attempt },
+        $push: { attempts: attempt, ...(outbox?.length ? { outbox: { $each: outbox } } : {}) },
         $set: {
           status,
           nextAttemptAt,

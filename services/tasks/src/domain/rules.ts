@@ -221,6 +221,15 @@ export const RULES: readonly RuleDefinition[] = [
       return undefined;
     },
   },
+  {
+    id: 'webhook-delivery-failed',
+    name: 'Webhook delivery failed',
+    description:
+      'A webhook receiver did not take an event through every retry: look at its delivery log, fix the receiver with its owner, redeliver. One task per subscription while it is open; it closes by hand.',
+    defaults: { ...base, assignee: 'team:ops', priority: 'high', dueInHours: 4 * HOUR },
+    title: ({ link }) => `Webhook deliveries of subscription ${link.id} are failing`,
+    signal: (fact) => (fact.type === 'webhook.delivery-failed.v1' ? { effect: 'start', link: { kind: 'webhook', id: fact.data.subscriptionId } } : undefined),
+  },
 ];
 
 export function ruleById(id: string): RuleDefinition | undefined {

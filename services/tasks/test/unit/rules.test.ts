@@ -60,6 +60,13 @@ describe('trigger rules', () => {
     ]);
   });
 
+  it('when a webhook delivery is given up, then its subscription gets one task for ops, which closes by hand', () => {
+    expect(meaning(fact('webhook.delivery-failed.v1', { subscriptionId: 'sub-1', deliveryId: 'd-1' }))).toEqual([
+      ['webhook-delivery-failed', 'start', 'webhook:sub-1'],
+    ]);
+    expect(ruleById('webhook-delivery-failed')!.defaults).toMatchObject({ afterHours: 0, assignee: 'team:ops', priority: 'high' });
+  });
+
   it('when a refund is refused, then a refund task starts for the return, and the refund done stops it; other refusals mean nothing', () => {
     const refused = (command: string) =>
       fact('command.refused.v1', { orderId: 'o1', command, returnId: 'r1', commandId: 'c', status: 409, title: 't', detail: 'd' });
@@ -77,6 +84,7 @@ describe('trigger rules', () => {
       'command.refused.v1': { orderId: 'o1', command: 'payment.refund.v1', returnId: 'r1' },
       'shipment.tracking-updated.v1': { orderId: 'o1', shipmentId: 's1', status: 'delivered' },
       'stock.low.v1': { sku: 'A', locationId: 'berlin' },
+      'webhook.delivery-failed.v1': { subscriptionId: 'sub-1', deliveryId: 'd-1' },
     };
     for (const type of watched) {
       const data = samples[type] ?? { orderId: 'o1', fulfillmentId: 'f1', shipmentId: 's1', returnId: 'r1', locationId: 'berlin' };
