@@ -25,15 +25,24 @@ export function ProblemNotice({ error }: { error: unknown }) {
 }
 
 /** A button that runs an API call: disabled while it runs, then shows what happened. */
-export function ActionButton({ label, run, onDone, kind }: { label: string; run: () => Promise<unknown>; onDone?: () => void; kind?: 'danger' }) {
+export function ActionButton({
+  label,
+  run,
+  onDone,
+  kind,
+}: {
+  label: string;
+  run: () => Promise<unknown>;
+  onDone?: (result: unknown) => void;
+  kind?: 'danger';
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const click = async () => {
     setBusy(true);
     setError(undefined);
     try {
-      await run();
-      onDone?.();
+      onDone?.(await run());
     } catch (err) {
       setError(err);
     } finally {

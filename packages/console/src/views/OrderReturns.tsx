@@ -6,17 +6,29 @@ import { money, t, words } from '../i18n';
 /** The returns of a delivered order: open one for some of its lines, receive one that is on its way. */
 export function OrderReturns({ order, changed }: { order: any; changed: () => void }) {
   const returnable = order.status === 'delivered' || order.status === 'partially_delivered' || order.status === 'returned';
+  // A return just opened shows at once: the order hears of it a moment later (return.opened.v1).
+  const [opened, setOpened] = useState<string[]>([]);
+  const known: any[] = order.returns ?? [];
+  const shown = [...known, ...opened.filter((id) => !known.some((r) => r.id === id)).map((id) => ({ id, status: 'requested' }))];
   return (
     <div>
-      {(order.returns ?? []).map((r: any) => (
+      {shown.map((r: any) => (
         <ReturnItem key={r.id} returnId={r.id} summary={r} changed={changed} />
       ))}
-      {returnable ? <OpenReturn order={order} changed={changed} /> : null}
+      {returnable ? (
+        <OpenReturn
+          order={order}
+          opened={(id) => {
+            setOpened([...opened, id]);
+            changed();
+          }}
+        />
+      ) : null}
     </div>
   );
 }
 
-function OpenReturn({ order, changed }: { order: any; changed: () => void }) {
+function OpenReturn({ order, opened }: { order: any; opened: (returnId: string) => void }) {
   const [quantities, setQuantities] = useState<Record<string, string>>({});
   const [reason, setReason] = useState('');
   const lines = order.lines
@@ -35,7 +47,11 @@ function OpenReturn({ order, changed }: { order: any; changed: () => void }) {
         />
       ))}
       <Field label={t('reason')} value={reason} onInput={setReason} />
-      <ActionButton label={t('openReturn')} run={() => api('POST', '/v1/returns', { orderId: order.id, lines })} onDone={changed} />
+      <ActionButton
+        label={t('openReturn')}
+        run={() => api<{ id: string }>('POST', '/v1/returns', { orderId: order.id, lines })}
+        onDone={(created) => opened((created as { id: string }).id)}
+      />
     </fieldset>
   );
 }
@@ -44,11 +60,12 @@ function ReturnItem({ returnId, summary, changed }: { returnId: string; summary:
   const [details, setDetails] = useState<any>();
   const [location, setLocation] = useState('');
   const [conditions, setConditions] = useState<Record<string, string>>({});
+  const [received, setReceived] = useState(0);
   useEffect(() => {
     api('GET', `/v1/returns/${encodeURIComponent(returnId)}`)
       .then(setDetails)
       .catch(() => setDetails(undefined));
-  }, [returnId, summary.status]);
+  }, [returnId, summary.status, received]);
   const lines = (details?.lines ?? []) as { sku: string; quantity: number; reason: string }[];
   return (
     <div class="card">
@@ -91,7 +108,10 @@ function ReturnItem({ returnId, summary, changed }: { returnId: string; summary:
                 lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity, condition: conditions[l.sku] ?? 'resellable' })),
               })
             }
-            onDone={changed}
+            onDone={() => {
+              setReceived((n) => n + 1);
+              changed();
+            }}
           />
         </div>
       ) : null}
