@@ -126,6 +126,10 @@ const en = {
   dropLine: 'Drop the line',
   substitute: 'Substitute',
   decide: 'Decide',
+  onTheWayBack: 'On the way back',
+  receivedReturns: 'Received',
+  refundFailed: 'Refund failed',
+  refundAmount: 'Refund',
 } as const;
 
 export type TextKey = keyof typeof en;
@@ -255,6 +259,10 @@ const de: Record<TextKey, string> = {
   dropLine: 'Position streichen',
   substitute: 'Ersatzartikel',
   decide: 'Entscheiden',
+  onTheWayBack: 'Auf dem Rückweg',
+  receivedReturns: 'Eingegangen',
+  refundFailed: 'Erstattung fehlgeschlagen',
+  refundAmount: 'Erstattung',
 };
 
 const texts: Record<Locale, Record<TextKey, string>> = { en, de };

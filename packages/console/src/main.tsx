@@ -9,6 +9,7 @@ import { Inventory } from './views/Inventory';
 import { OrderDetail } from './views/OrderDetail';
 import { Orders } from './views/Orders';
 import { Reports } from './views/Reports';
+import { Returns } from './views/Returns';
 import { SignIn } from './views/SignIn';
 import { Tasks } from './views/Tasks';
 import { WorkQueue } from './views/WorkQueue';
@@ -53,6 +54,7 @@ function App() {
         ['tasks', t('tasks')],
         ['work', t('workQueue')],
         ['inventory', t('inventory')],
+        ['returns', t('returns')],
         ['reports', t('reports')],
       ]
     : [
@@ -100,6 +102,7 @@ function App() {
       {page === 'tasks' ? <Tasks refreshKey={liveTick} defaultAssignee={ops ? undefined : locations[0] ? `location:${locations[0]}` : undefined} /> : null}
       {page === 'work' ? <WorkQueue refreshKey={liveTick} locations={ops ? [] : locations} /> : null}
       {page === 'inventory' && ops ? <Inventory /> : null}
+      {page === 'returns' && ops ? <Returns refreshKey={liveTick} /> : null}
       {page === 'reports' && ops ? <Reports /> : null}
     </>
   );

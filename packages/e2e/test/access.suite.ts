@@ -59,6 +59,9 @@ export function accessSuite(shared: () => Cluster): void {
         .set(keys.webshop!)
         .send({ orderId, lines: [{ sku: SKU, quantity: 1, reason: 'not mine' }] })
         .expect(404);
+      // The list of every return is for ops: a channel sees its own returns on its orders.
+      await api().get('/v1/returns').set(keys.marketplace!).expect(403);
+      expect((await api().get('/v1/returns?status=requested&limit=5').set(ops()).expect(200)).body).toMatchObject({ items: expect.any(Array) });
       expect((await api().get(`/v1/payments?orderId=${orderId}`).set(keys.marketplace!).expect(200)).body).toHaveLength(1);
       expect((await api().get(`/v1/shipments/${shipmentId}`).set(keys.marketplace!).expect(200)).body.orderId).toBe(orderId);
     });

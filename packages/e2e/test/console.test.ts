@@ -216,6 +216,16 @@ describe('the console in a browser', () => {
     await page.getByLabel('Reason').fill('too small');
     await page.getByRole('button', { name: 'Open a return' }).click();
     await page.getByRole('button', { name: 'Receive' }).waitFor({ timeout: 30000 });
+    await eventually(async () => (await api().get(`/v1/orders/${id}`).set(ops()).expect(200)).body.returns?.length === 1, 30000);
+    // The warehouse finds it among the returns on their way back, and opens its order from there.
+    await page.getByRole('navigation').getByRole('link', { name: 'Returns' }).click();
+    const returnRow = page.getByRole('row', { name: new RegExp(`${id.slice(0, 8)}.*too small`) });
+    await returnRow.waitFor({ timeout: 30000 });
+    expect(await returnRow.textContent()).toContain('On the way back');
+    await page.screenshot({ path: path.join(SCREENSHOTS, '10-returns-on-the-way.png'), fullPage: true });
+    await returnRow.getByRole('link', { name: id.slice(0, 8) }).click();
+    await page.getByRole('heading', { name: /Order CON-RET-1/ }).waitFor();
+    await page.getByRole('button', { name: 'Receive' }).waitFor({ timeout: 30000 });
     await page.getByLabel('Location').fill(location);
     await page.getByLabel('Condition CON-LAMP').selectOption('resellable');
     await page.screenshot({ path: path.join(SCREENSHOTS, '7-return-to-receive.png'), fullPage: true });

@@ -1,3 +1,4 @@
+import { DayIndex } from '@oms/mongo';
 import type { ServiceDefinition } from '@oms/runtime';
 import { returnQueries } from './application/return-queries';
 import { configSchema, SERVICE_NAME } from './config';
@@ -13,10 +14,12 @@ import { returnsSubscriptions } from './entry-points/messages/returns-subscripti
 export const definition: ServiceDefinition<typeof configSchema> = {
   name: SERVICE_NAME,
   configSchema,
-  setup(ctx) {
-    const returns = new ReturnRepository(returnModel(ctx.db));
+  async setup(ctx) {
+    const returns = new ReturnRepository(returnModel(ctx.db), new DayIndex(ctx.db, 'return_days'));
     const deliveredOrders = new DeliveredOrderRepository(deliveredOrderModel(ctx.db));
     const store = ctx.aggregates<ReturnDoc>({ model: returns.model, lockKey: returnLockKey, view: toReturnView });
+    // Returns stored before the list existed: listed once, before anything is read.
+    await returns.listExistingReturns((id, work) => store.withLock(id, work));
     return {
       routes: (app) => returnRoutes(app, returnQueries(returns)),
       consumers: returnsSubscriptions({ store, returns, deliveredOrders, returnedToSender: ctx.config.RETURNED_TO_SENDER_RESOLUTION }),

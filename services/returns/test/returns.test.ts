@@ -256,7 +256,7 @@ describe('returns service', () => {
       status: 404,
     });
     expect((await getJson('/internal/returns/ret-nope')).status).toBe(404);
-    expect((await getJson('/internal/returns')).status).toBe(422);
+    expect((await getJson('/internal/returns?orderId=')).status).toBe(422);
   });
 
   it('when the refund and the restock of a received return are refused (command.refused.v1), then the return shows both failures and that the refund failed, once each', async () => {

@@ -8,3 +8,16 @@ export async function returnById(deps: QueryDeps, principal: Principal, id: stri
   await assertMayReadOrder(deps, principal, found.orderId);
   return found;
 }
+
+export interface ReturnListRequest {
+  status?: 'requested' | 'received';
+  cursor?: string;
+  limit?: number;
+}
+
+/** A page of every return, newest first (ops only: the route checks). */
+export function returnList(deps: QueryDeps, request: ReturnListRequest): Promise<unknown> {
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(request)) if (v !== undefined) query.set(k, String(v));
+  return deps.upstreams.returns.get(`/internal/returns?${query.toString()}`);
+}

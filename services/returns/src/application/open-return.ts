@@ -24,6 +24,7 @@ export async function openReturn({ store, returns, deliveredOrders }: ReturnUseC
       if (!order && orderDelivered) throw new Error(`order ${orderId} is delivered but its delivery has not reached returns yet: retried`);
       const shipping = { requested: refundShipping, refundedBy: refundShipping ? await returns.shippingRefundedBy(orderId) : undefined };
       checkOpen(order, await returns.linesRequested(orderId), lines, shipping);
+      const createdAt = new Date();
       const opened = {
         orderId,
         status: 'requested' as const,
@@ -31,7 +32,8 @@ export async function openReturn({ store, returns, deliveredOrders }: ReturnUseC
         ...(refundShipping ? { refundShipping } : {}),
         currency: order.currency,
         createdBy: actor,
-        createdAt: new Date(),
+        createdAt,
+        ...(await returns.listFieldsFor(createdAt)),
       };
       return {
         create: opened,

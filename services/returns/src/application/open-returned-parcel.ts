@@ -13,7 +13,10 @@ export const RETURNED_TO_SENDER = 'returned to sender';
  * refunded nothing: the goods go out again. The order's prices are remembered as for a delivered order (insert-only:
  * an order delivered before keeps its record).
  */
-export async function openReturnedParcel({ store, deliveredOrders, returnedToSender }: ReturnUseCaseDeps, msg: Message<'order.returned-to-sender.v1'>) {
+export async function openReturnedParcel(
+  { store, returns, deliveredOrders, returnedToSender }: ReturnUseCaseDeps,
+  msg: Message<'order.returned-to-sender.v1'>,
+) {
   const { orderId, channel, currency, lines, shipmentId, orderLines, shippingPaid } = msg.data;
   // The whole order, when told (a split order's delivered parcels stay returnable); this parcel's lines are
   // taken by its own return below.
@@ -28,8 +31,9 @@ export async function openReturnedParcel({ store, deliveredOrders, returnedToSen
   return store.change(
     returnId,
     msg,
-    (current) => {
+    async (current) => {
       if (current) return { result: toReturnView(current) };
+      const createdAt = new Date();
       const opened = {
         orderId,
         status: 'requested' as const,
@@ -37,7 +41,8 @@ export async function openReturnedParcel({ store, deliveredOrders, returnedToSen
         currency,
         ...(returnedToSender === 'reship' ? { reship: true } : {}),
         createdBy: `carrier:${msg.data.trackingNumber}`,
-        createdAt: new Date(),
+        createdAt,
+        ...(await returns.listFieldsFor(createdAt)),
       };
       return {
         create: opened,

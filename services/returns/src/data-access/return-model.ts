@@ -20,6 +20,8 @@ export interface ReturnDoc extends AggregateDocument {
   currency: string;
   createdBy: string;
   createdAt: Date;
+  /** The time buckets of createdAt (bucketsOf), for the list of returns (ReturnRepository.list); never shown. */
+  createdBuckets?: string[];
 }
 
 /** One writer per return: every change of a return happens under this lock. */
@@ -48,9 +50,13 @@ const returnSchema = new Schema<ReturnDoc>(
     currency: { type: String, required: true },
     createdBy: { type: String, required: true },
     createdAt: { type: Date, required: true },
+    createdBuckets: { type: [String], default: undefined },
   },
   { versionKey: false, collection: 'returns' },
 );
 returnSchema.plugin(aggregateFields);
+// The list walks time buckets newest first (ReturnRepository.list): on FerretDB the equality on createdBuckets
+// (and status) is what reaches PostgreSQL; on MongoDB this index serves it with its sort.
+returnSchema.index({ createdBuckets: 1, createdAt: -1, _id: -1 });
 
 export const returnModel = (db: Connection): Model<ReturnDoc> => db.model<ReturnDoc>('Return', returnSchema);

@@ -4,7 +4,7 @@ import { express } from '@oms/http';
 import type { GatewayDeps } from '../../application/deps';
 import { openReturnCommand } from '../../application/open-return';
 import { receiveReturnCommand } from '../../application/receive-return';
-import { returnById } from '../../application/return-queries';
+import { returnById, returnList } from '../../application/return-queries';
 import { apiRoute, pathId } from './api-route';
 import { principalOf, requireOps } from './auth';
 import { commandRoute } from './command-route';
@@ -17,6 +17,12 @@ const returnView = z
   .object({ id: z.string(), status: z.string() })
   .loose()
   .describe('A return with its lines, receipt and refund amount; `failures` lists its refund or restock if refused (`refund: "failed"`)');
+const listQuery = z.strictObject({
+  status: z.enum(['requested', 'received']).optional().describe('requested: the goods are on their way back; received: they arrived (and were inspected)'),
+  cursor: z.string().min(1).max(1000).optional().describe('nextCursor of the previous page'),
+  limit: z.coerce.number().int().min(1).max(200).optional().describe('Page size, 1-200, default 50'),
+});
+const returnPage = z.object({ items: z.array(returnView), nextCursor: z.string().nullable() });
 
 export function returnsRoutes(deps: GatewayDeps): express.Router {
   const router = express.Router();
@@ -58,6 +64,27 @@ export function returnsRoutes(deps: GatewayDeps): express.Router {
     },
     command: ({ params, body }, res) => receiveReturnCommand(deps, requireOps(res), params.id, body),
     pending: ({ returnId }) => ({ id: returnId, status: 'receive_requested' }),
+  });
+
+  apiRoute(router, {
+    method: 'get',
+    path: '/returns',
+    summary: 'Every return, newest first, by status (ops only)',
+    tags: ['returns'],
+    query: listQuery,
+    errors: [403],
+    responses: {
+      200: {
+        description:
+          'One page ({ items, nextCursor }); pass nextCursor as cursor for the next. A page may hold fewer than `limit` returns while nextCursor is not null ' +
+          '(the list reads its history a time slice per query and answers within half a second); null means there is nothing more.',
+        schema: returnPage,
+      },
+    },
+    handler: async (_req, res, { query }) => {
+      requireOps(res);
+      res.json(await returnList(deps, query));
+    },
   });
 
   apiRoute(router, {
