@@ -208,6 +208,11 @@ export const events = {
   'stock.backordered.v1': z.object({ orderId, lines: z.array(z.object({ sku, requested: quantity, available: z.number().int() })) }),
   /** Available to promise of a SKU at a location fell to its reorder point (or below). */
   'stock.low.v1': z.object({ sku, locationId: identifier, available: z.number().int(), reorderPoint: z.number().int() }),
+  /**
+   * A movement (a receipt, a count, a transfer, a restocked return) brought available to promise of a SKU at a
+   * location back above its reorder point, after it had been at or below it: a replenishment task closes itself.
+   */
+  'stock.replenished.v1': z.object({ sku, locationId: identifier, available: z.number().int(), reorderPoint: z.number().int() }),
   'stock.released.v1': z.object({ orderId }),
   'stock.consumed.v1': z.object({ orderId, lines: z.array(allocatedLine) }),
   'stock.restocked.v1': z.object({ orderId, returnId: z.string(), restocked: z.array(allocatedLine), writtenOff: z.array(allocatedLine) }),

@@ -31,6 +31,7 @@ export const PRODUCERS: Record<MessageType, readonly ServiceName[]> = {
   'stock.reallocated.v1': ['inventory'],
   'stock.backordered.v1': ['inventory'],
   'stock.low.v1': ['inventory'],
+  'stock.replenished.v1': ['inventory'],
   'stock.released.v1': ['inventory'],
   'stock.consumed.v1': ['inventory'],
   'stock.restocked.v1': ['inventory'],

@@ -147,6 +147,7 @@ export const QUEUES = [
       'payment.declined.v1',
       'payment.refunded.v1',
       'stock.low.v1',
+      'stock.replenished.v1',
       'fulfillment.opened.v1',
       'fulfillment.packed.v1',
       'fulfillment.ready-for-pickup.v1',

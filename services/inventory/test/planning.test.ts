@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TestStack, eventually } from '@oms/testing';
+import { TestStack, eventually, expectNothingWithin } from '@oms/testing';
 import { InventoryHarness } from './harness';
 
 describe('inventory planning through the service', () => {
@@ -46,6 +46,21 @@ describe('inventory planning through the service', () => {
     expect(lowEvents()[1]!.data).toMatchObject({ available: 4, reorderPoint: 5 });
     const below = (await inv.get('/internal/inventory?belowReorderPoint=true')).body.items;
     expect(below).toContainEqual({ sku: 'LOW-1', locationId: 'WH-P', onHand: 10, reserved: 6, safetyStock: 0, available: 4, reorderPoint: 5 });
+  });
+
+  it('when a receipt brings available back above the reorder point, then stock.replenished.v1 is published once; a receipt that stays at or below it is no news', async () => {
+    await inv.receive('REP-1', 'WH-P', 3);
+    await inv.send('stock.set-levels.v1', { sku: 'REP-1', locationId: 'WH-P', safetyStock: 0, reorderPoint: 5, actor: 'ops:test' });
+    const replenished = () => [
+      ...new Map(inv.tap.events.filter((e) => e.type === 'stock.replenished.v1' && e.data.sku === 'REP-1').map((e) => [e.id, e])).values(),
+    ];
+    await inv.receive('REP-1', 'WH-P', 2); // 5 available: at the reorder point, still low
+    await inv.receive('REP-1', 'WH-P', 10); // 15: above it
+    await eventually(() => replenished().length === 1);
+    expect(replenished()[0]!.data).toEqual({ sku: 'REP-1', locationId: 'WH-P', available: 15, reorderPoint: 5 });
+    await inv.receive('REP-1', 'WH-P', 1); // already above: nothing new
+    // The first came within the eventually above; a second would come as fast (published with the receipt).
+    await expectNothingWithin(1000, () => replenished().length > 1, 'a second stock.replenished.v1');
   });
 
   it('when a receipt is expected, then it shows as incoming until a receipt with its reference arrives', async () => {

@@ -202,6 +202,14 @@ describe('tasks service (trigger rules, tasks, red flags)', () => {
     await publish('stock.low.v1', { sku: 'SKU-9', locationId: 'berlin', available: 2, reorderPoint: 5 });
     const task = await eventually(async () => (await todo('assignee=team:buyers')).find((t) => t.link.id === 'SKU-9@berlin'));
     expect(task).toMatchObject({ rule: 'stock-low', priority: 'high', title: 'Replenish SKU-9 at berlin' });
+    // Goods received: the task closes itself with what brought it back.
+    await publish('stock.replenished.v1', { sku: 'SKU-9', locationId: 'berlin', available: 12, reorderPoint: 5 });
+    await eventually(async () => !(await todo('assignee=team:buyers')).some((t) => t.link.id === 'SKU-9@berlin'));
+    expect((await getJson(`/internal/tasks/${task!.id}`)).body).toMatchObject({
+      state: 'done',
+      closedBy: 'system',
+      note: expect.stringContaining('replenished'),
+    });
     expect((await getJson('/internal/rules/nope')).status).toBe(404);
   });
 

@@ -9,12 +9,25 @@ export const lowStockEvents = ({ outbox }: Pick<InventoryDeps, 'outbox'>, low: L
   low.map((l) => outbox.entry('stock.low.v1', l, { correlationId, causationId, id: deterministicId(causationId, 'stock.low.v1', l.sku, l.locationId) }));
 
 /**
- * Announce low stock found by a change that has no aggregate of its own (a movement): one insert-only
- * alert document per event carries it out through the durable outbox.
+ * Announce what a change with no aggregate of its own (a movement) did to stock levels: stock.low.v1 where
+ * available to promise fell to the reorder point, stock.replenished.v1 where it rose above it again (a
+ * replenishment task closes itself). One insert-only alert document per event carries it out through the
+ * durable outbox.
  */
-export async function announceLowStock(deps: Pick<InventoryDeps, 'stockAlerts' | 'outbox' | 'locks'>, low: LowStock[], causationId: string): Promise<void> {
+export async function announceStockLevels(
+  deps: Pick<InventoryDeps, 'stockAlerts' | 'outbox' | 'locks'>,
+  levels: { low: LowStock[]; replenished: LowStock[] },
+  causationId: string,
+): Promise<void> {
   const { stockAlerts, outbox, locks } = deps;
-  for (const event of lowStockEvents(deps, low, causationId, causationId)) {
+  const replenished = levels.replenished.map((l) =>
+    outbox.entry('stock.replenished.v1', l, {
+      correlationId: causationId,
+      causationId,
+      id: deterministicId(causationId, 'stock.replenished.v1', l.sku, l.locationId),
+    }),
+  );
+  for (const event of [...lowStockEvents(deps, levels.low, causationId, causationId), ...replenished]) {
     await stockAlerts.insertOnce(event);
     // Under the sweep's lock, so the sweep cannot publish it a second time meanwhile.
     await locks.withLock(stockAlertLock(event.id), () => outbox.flush(stockAlerts.model, event.id));

@@ -15,15 +15,16 @@ export interface LedgerBatch {
 /**
  * Book ledger entries: on hand in Redis first (refused as a whole if it would take reserved stock), then
  * the entries in the store. Once every entry is stored the batch is done, and a redelivery changes nothing.
- * Answers the entries, and where the batch brought available to promise down to a reorder point.
+ * Answers the entries, where the batch brought available to promise down to a reorder point (`low`), and
+ * where it brought it back above one (`replenished`).
  */
 export async function bookMovements(
   { movements, counters }: Pick<InventoryDeps, 'movements' | 'counters'>,
   batchId: string,
   batch: LedgerBatch,
-): Promise<{ movements: MovementDoc[]; low: LowStock[] }> {
+): Promise<{ movements: MovementDoc[]; low: LowStock[]; replenished: LowStock[] }> {
   const stored = await movements.byIds(batch.ids);
-  if (stored.length === batch.ids.length) return { movements: stored, low: [] };
+  if (stored.length === batch.ids.length) return { movements: stored, low: [], replenished: [] };
 
   const startedAt = Date.now();
   const outcome = await counters.move(
@@ -42,5 +43,5 @@ export async function bookMovements(
     at,
   }));
   await movements.insertOnce(docs);
-  return { movements: await movements.byIds(batch.ids), low: outcome.low };
+  return { movements: await movements.byIds(batch.ids), low: outcome.low, replenished: outcome.replenished };
 }

@@ -3,7 +3,7 @@ import { checkMovements, ledgerEntries, type RequestedMovement } from '../domain
 import { incomingId } from '../data-access/incoming-model';
 import type { IncomingRepository } from '../data-access/incoming-repository';
 import { movementView } from '../data-access/views';
-import { announceLowStock } from './announce-low-stock';
+import { announceStockLevels } from './announce-stock-levels';
 import { bookMovements } from './book-movements';
 import type { InventoryDeps } from './inventory-deps';
 
@@ -18,7 +18,7 @@ export async function recordMovements(deps: InventoryDeps, msg: Message<'stock.r
   const ids = changes.map((_, i) => deterministicId(msg.id, 'movement', String(i)));
   const booked = await bookMovements(deps, msg.id, { ids, changes, actor, path: 'movements' });
   await closeIncoming(incoming, movements);
-  await announceLowStock(deps, booked.low, msg.id);
+  await announceStockLevels(deps, booked, msg.id);
   if (booked.movements.some((m) => m.quantity > 0)) backorders.serveSoon();
   return { movements: booked.movements.map(movementView) };
 }

@@ -5,7 +5,7 @@ import { allocatedLines, shortLinesOf, type ReservationRequest } from '../domain
 import { reservationLock } from '../data-access/lock-keys';
 import type { NewReservationDoc } from '../data-access/reservation-model';
 import { reservationView } from '../data-access/views';
-import { lowStockEvents } from './announce-low-stock';
+import { lowStockEvents } from './announce-stock-levels';
 import type { InventoryDeps } from './inventory-deps';
 import { attemptReservation, type Attempt } from './reservation-attempt';
 import { shortOptions } from './short-options';

@@ -1,7 +1,7 @@
 import type { Message } from '@oms/messaging';
 import { unknownLocation } from '../domain/location';
 import { planRestock } from '../domain/restock';
-import { announceLowStock } from './announce-low-stock';
+import { announceStockLevels } from './announce-stock-levels';
 import { bookMovements } from './book-movements';
 import type { InventoryDeps } from './inventory-deps';
 
@@ -23,7 +23,7 @@ export async function restock(deps: InventoryDeps, msg: Message<'stock.restock.v
       actor: msg.producer,
       path: 'lines',
     });
-    await announceLowStock(deps, booked.low, msg.id);
+    await announceStockLevels(deps, booked, msg.id);
     if (current?.restockedReturns?.includes(returnId)) return {};
     const emit = [{ type: 'stock.restocked.v1' as const, data: restocked }];
     if (!current) return { create: { status: 'consumed', lines: [], restockedReturns: [returnId] }, emit };

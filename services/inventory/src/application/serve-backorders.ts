@@ -1,5 +1,5 @@
 import { deterministicId } from '@oms/messaging';
-import { lowStockEvents } from './announce-low-stock';
+import { lowStockEvents } from './announce-stock-levels';
 import type { InventoryDeps } from './inventory-deps';
 import { sourceElsewhere } from './reallocate-missing';
 import { attemptReservation } from './reservation-attempt';

@@ -137,7 +137,8 @@ return {'ok', m.s}
  * there (or below zero); the refusal names the batch's last movement there (the one that went too far).
  * KEYS: epoch, marker, one SKU hash per movement. ARGV: ttl (s), then location, 'add' | 'set', value per
  * movement. Answers 'ok', the booked quantities (one per movement), then for each SKU and location whose
- * available to promise fell to its reorder point: the first movement's number, available after, reorder point.
+ * available to promise crossed its reorder point: the first movement's number, available after, reorder point,
+ * and 'low' (fell to it from above) or 'up' (rose above it from at or below).
  */
 export const MOVE = `${GUARD}
 local prior = redis.call('get', KEYS[2])
@@ -176,10 +177,14 @@ local answer = {'ok', booked}
 for _, id in ipairs(order) do
   local s = seen[id]
   local before, after = s.start - s.res - s.safe, s.on - s.res - s.safe
-  if s.rop and before > s.rop and after <= s.rop then
+  local crossed = nil
+  if s.rop and before > s.rop and after <= s.rop then crossed = 'low' end
+  if s.rop and before <= s.rop and after > s.rop then crossed = 'up' end
+  if crossed then
     answer[#answer + 1] = tostring(s.first)
     answer[#answer + 1] = tostring(after)
     answer[#answer + 1] = tostring(s.rop)
+    answer[#answer + 1] = crossed
   end
 end
 return answer

@@ -44,7 +44,9 @@ export class LeaseExpiredError extends Error {
 export type ReserveOutcome = { status: 'ok' | 'applied'; lines: AllocatedLine[]; low: LowStock[] } | { status: 'conflict' };
 export type FinishOutcome = { status: 'ok' | 'done'; state: string } | { status: 'unknown' };
 export type MoveOutcome =
-  { status: 'ok' | 'applied'; booked: number[]; low: LowStock[] } | { status: 'refused'; index: number; onHand: number; after: number; reserved: number };
+  // low: fell to the reorder point; replenished: rose above it again (both with available after and the reorder point).
+  | { status: 'ok' | 'applied'; booked: number[]; low: LowStock[]; replenished: LowStock[] }
+  | { status: 'refused'; index: number; onHand: number; after: number; reserved: number };
 
 export interface MovementChange {
   sku: string;
@@ -218,7 +220,13 @@ export class StockCounters {
       const [, index, onHand, after, reserved] = result.map(Number);
       return { status: 'refused', index: index! - 1, onHand: onHand!, after: after!, reserved: reserved! };
     }
-    return { status: result[0] as 'ok' | 'applied', booked: JSON.parse(result[1]!) as number[], low: lowStock(result.slice(2), (i) => changes[i]!) };
+    const crossings = reorderPointCrossings(result.slice(2), (i) => changes[i]!);
+    return {
+      status: result[0] as 'ok' | 'applied',
+      booked: JSON.parse(result[1]!) as number[],
+      low: crossings.filter((c) => c.crossed === 'low').map(({ crossed: _, ...level }) => level),
+      replenished: crossings.filter((c) => c.crossed === 'up').map(({ crossed: _, ...level }) => level),
+    };
   }
 
   /** Safety stock and reorder point of a SKU at a location (after they are stored). */
@@ -438,6 +446,16 @@ function lowStock(flat: string[], lineOf: (index: number) => { sku: string; loca
     low.push({ sku, locationId, available: Number(flat[i + 1]), reorderPoint: Number(flat[i + 2]) });
   }
   return low;
+}
+
+/** The move script's reorder-point crossings: quadruples of (1-based line number, available after, reorder point, 'low' | 'up'). */
+function reorderPointCrossings(flat: string[], lineOf: (index: number) => { sku: string; locationId: string }): Array<LowStock & { crossed: 'low' | 'up' }> {
+  const crossings: Array<LowStock & { crossed: 'low' | 'up' }> = [];
+  for (let i = 0; i + 3 < flat.length; i += 4) {
+    const { sku, locationId } = lineOf(Number(flat[i]) - 1);
+    crossings.push({ sku, locationId, available: Number(flat[i + 1]), reorderPoint: Number(flat[i + 2]), crossed: flat[i + 3] === 'up' ? 'up' : 'low' });
+  }
+  return crossings;
 }
 
 function splitField(field: string): [string, string] {

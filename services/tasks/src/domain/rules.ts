@@ -165,13 +165,17 @@ export const RULES: readonly RuleDefinition[] = [
   {
     id: 'stock-low',
     name: 'Stock low: replenish',
-    description: 'Available to promise of a SKU at a location fell to its reorder point: reorder it.',
+    description:
+      'Available to promise of a SKU at a location fell to its reorder point: reorder it. The task closes itself when a movement (a receipt, a count) brings it back above the reorder point.',
     defaults: { ...base, assignee: 'team:purchasing', dueInHours: 2 * DAY },
     title: ({ link, locationId }) => `Replenish ${link.id.split('@')[0]} at ${locationId}`,
-    signal: (fact) =>
-      fact.type === 'stock.low.v1'
-        ? { effect: 'start', link: { kind: 'sku', id: `${fact.data.sku}@${fact.data.locationId}` }, locationId: fact.data.locationId }
-        : undefined,
+    signal: (fact) => {
+      const link = (data: { sku: string; locationId: string }) => ({ kind: 'sku' as const, id: `${data.sku}@${data.locationId}` });
+      if (fact.type === 'stock.low.v1') return { effect: 'start', link: link(fact.data), locationId: fact.data.locationId };
+      if (fact.type === 'stock.replenished.v1')
+        return { effect: 'stop', link: link(fact.data), locationId: fact.data.locationId, reason: `replenished: ${fact.data.available} available` };
+      return undefined;
+    },
   },
   {
     id: 'pickup-not-collected',

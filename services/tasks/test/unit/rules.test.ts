@@ -75,6 +75,12 @@ describe('trigger rules', () => {
     expect(meaning(fact('payment.refunded.v1', { orderId: 'o1', returnId: 'r1' }))).toEqual([['refund-failed', 'stop', 'return:r1']]);
   });
 
+  it('when stock of a SKU at a location falls to its reorder point, then a replenishment starts, and stock back above it stops it', () => {
+    const level = { sku: 'A', locationId: 'berlin', available: 2, reorderPoint: 5 };
+    expect(meaning(fact('stock.low.v1', level))).toEqual([['stock-low', 'start', 'sku:A@berlin']]);
+    expect(meaning(fact('stock.replenished.v1', { ...level, available: 12 }))).toEqual([['stock-low', 'stop', 'sku:A@berlin']]);
+  });
+
   it('when the rules meet each event type of their queue, then every one of them means something to some rule', () => {
     const watched = QUEUES.find((q) => q.name === 'tasks.signals')!.events;
     const samples: Record<string, object> = {
@@ -84,6 +90,7 @@ describe('trigger rules', () => {
       'command.refused.v1': { orderId: 'o1', command: 'payment.refund.v1', returnId: 'r1' },
       'shipment.tracking-updated.v1': { orderId: 'o1', shipmentId: 's1', status: 'delivered' },
       'stock.low.v1': { sku: 'A', locationId: 'berlin' },
+      'stock.replenished.v1': { sku: 'A', locationId: 'berlin' },
       'webhook.delivery-failed.v1': { subscriptionId: 'sub-1', deliveryId: 'd-1' },
     };
     for (const type of watched) {
