@@ -430,6 +430,17 @@ export const events = {
     lastOutcome: z.string().max(500),
   }),
   /**
+   * A webhook delivery that had been given up (webhook.delivery-failed.v1) was redelivered and taken: the
+   * receiver works again (the task its failure opened closes itself). Once per delivery and retry window.
+   */
+  'webhook.delivery-recovered.v1': z.object({
+    subscriptionId: z.string(),
+    deliveryId: z.string(),
+    eventType: z.string(),
+    url: z.string(),
+    deliveredAt: z.string().datetime(),
+  }),
+  /**
    * A trigger rule acted (its `emitEvent` setting): the situation it watches held (for its `afterHours`).
    * `taskId`: the task it opened, or the episode's id when it opened none. Once per episode of the situation.
    */

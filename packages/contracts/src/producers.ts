@@ -69,6 +69,7 @@ export const PRODUCERS: Record<MessageType, readonly ServiceName[]> = {
   'command.refused.v1': COMMAND_HANDLERS,
   'rule.triggered.v1': ['tasks'],
   'webhook.delivery-failed.v1': ['gateway'],
+  'webhook.delivery-recovered.v1': ['gateway'],
   // commands: the public API's state changes come from the gateway, the order's next steps from ingestion
   'order.cancel.v1': ['gateway', 'ingestion'],
   'order.amend.v1': ['gateway'],

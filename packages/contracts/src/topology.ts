@@ -162,6 +162,7 @@ export const QUEUES = [
       'return.received.v1',
       'command.refused.v1',
       'webhook.delivery-failed.v1',
+      'webhook.delivery-recovered.v1',
     ],
   },
   // What the reports are built from (docs/reports.md): each event becomes one immutable fact.

@@ -162,6 +162,10 @@ describe('webhook subscriptions and deliveries (a gateway that allows http to 12
       const since = delivered.attempts.slice(failed.attempts.length);
       expect(since[0]).toMatchObject({ trigger: 'redelivery' });
       expect(since[since.length - 1]).toMatchObject({ statusCode: 200 });
+      // The receiver works again: announced once (the task the give-up opened closes itself).
+      const recovered = await eventually(() => bus.tap.events('webhook.delivery-recovered.v1').filter((e) => e.data.deliveryId === failed.id));
+      expect(recovered).toHaveLength(1);
+      expect(recovered[0].data).toMatchObject({ subscriptionId: sub.id, url: failing.url('/down'), deliveredAt: since[since.length - 1].at });
     } finally {
       await failing.close();
     }

@@ -129,7 +129,19 @@ export class WebhookDispatcher {
     const result = await this.send(subscription, delivery);
     const attempt = { at: new Date(started).toISOString(), durationMs: Date.now() - started, trigger, ...result };
     if ('statusCode' in result && result.statusCode >= 200 && result.statusCode < 300) {
-      await deliveries.recordAttempt(deliveryId, { attempt, status: 'delivered', nextAttemptAt: null });
+      // Given up before, redelivered and taken now: the receiver works again, announced like the give-up
+      // (the task the failure opened closes itself), from the same write, through the outbox.
+      const recovered = delivery.failedAt
+        ? [
+            this.deps.outbox.entry(
+              'webhook.delivery-recovered.v1',
+              { subscriptionId: subscription._id, deliveryId, eventType: delivery.eventType, url: subscription.url, deliveredAt: attempt.at },
+              { correlationId: subscription._id, id: deterministicId(deliveryId, 'recovered', String(delivery.windowStart)) },
+            ),
+          ]
+        : [];
+      await deliveries.recordAttempt(deliveryId, { attempt, status: 'delivered', nextAttemptAt: null, outbox: recovered });
+      if (recovered.length > 0) await this.deps.outbox.flush(deliveries.model, deliveryId, recovered).catch(() => undefined);
       return 'attempted';
     }
     // Failures in a row within the current window (a redelivery starts a new window).

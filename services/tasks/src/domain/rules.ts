@@ -229,10 +229,15 @@ export const RULES: readonly RuleDefinition[] = [
     id: 'webhook-delivery-failed',
     name: 'Webhook delivery failed',
     description:
-      'A webhook receiver did not take an event through every retry: look at its delivery log, fix the receiver with its owner, redeliver. One task per subscription while it is open; it closes by hand.',
+      'A webhook receiver did not take an event through every retry: look at its delivery log, fix the receiver with its owner, redeliver. One task per subscription while it is open; it closes itself when a failed delivery is redelivered and taken.',
     defaults: { ...base, assignee: 'team:ops', priority: 'high', dueInHours: 4 * HOUR },
     title: ({ link }) => `Webhook deliveries of subscription ${link.id} are failing`,
-    signal: (fact) => (fact.type === 'webhook.delivery-failed.v1' ? { effect: 'start', link: { kind: 'webhook', id: fact.data.subscriptionId } } : undefined),
+    signal: (fact) => {
+      if (fact.type === 'webhook.delivery-failed.v1') return { effect: 'start', link: { kind: 'webhook', id: fact.data.subscriptionId } };
+      if (fact.type === 'webhook.delivery-recovered.v1')
+        return { effect: 'stop', link: { kind: 'webhook', id: fact.data.subscriptionId }, reason: `redelivered and taken: ${fact.data.deliveryId}` };
+      return undefined;
+    },
   },
 ];
 

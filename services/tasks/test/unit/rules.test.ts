@@ -81,6 +81,15 @@ describe('trigger rules', () => {
     expect(meaning(fact('stock.replenished.v1', { ...level, available: 12 }))).toEqual([['stock-low', 'stop', 'sku:A@berlin']]);
   });
 
+  it('when a webhook delivery is given up, then a task starts for its subscription, and a failed delivery redelivered and taken stops it', () => {
+    expect(meaning(fact('webhook.delivery-failed.v1', { subscriptionId: 'sub-1', deliveryId: 'd-1' }))).toEqual([
+      ['webhook-delivery-failed', 'start', 'webhook:sub-1'],
+    ]);
+    expect(meaning(fact('webhook.delivery-recovered.v1', { subscriptionId: 'sub-1', deliveryId: 'd-1' }))).toEqual([
+      ['webhook-delivery-failed', 'stop', 'webhook:sub-1'],
+    ]);
+  });
+
   it('when the rules meet each event type of their queue, then every one of them means something to some rule', () => {
     const watched = QUEUES.find((q) => q.name === 'tasks.signals')!.events;
     const samples: Record<string, object> = {
@@ -92,6 +101,7 @@ describe('trigger rules', () => {
       'stock.low.v1': { sku: 'A', locationId: 'berlin' },
       'stock.replenished.v1': { sku: 'A', locationId: 'berlin' },
       'webhook.delivery-failed.v1': { subscriptionId: 'sub-1', deliveryId: 'd-1' },
+      'webhook.delivery-recovered.v1': { subscriptionId: 'sub-1', deliveryId: 'd-1' },
     };
     for (const type of watched) {
       const data = samples[type] ?? { orderId: 'o1', fulfillmentId: 'f1', shipmentId: 's1', returnId: 'r1', locationId: 'berlin' };
