@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { Problem } from './api';
 import { t } from './i18n';
 
@@ -81,6 +81,63 @@ export function Field({
       <input type={type ?? 'text'} value={value} required={required} placeholder={hint} onInput={(e) => onInput((e.target as HTMLInputElement).value)} />
     </label>
   );
+}
+
+/** A labelled choice among `options`, each a value and the text shown for it. */
+export function SelectField({
+  label,
+  value,
+  onChange,
+  options,
+}: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  options: ReadonlyArray<readonly [value: string, text: string]>;
+}) {
+  return (
+    <label class="field">
+      <span>{label}</span>
+      <select value={value} onChange={(e) => onChange((e.target as HTMLSelectElement).value)}>
+        {options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/**
+ * A list read in cursor pages: the first page again whenever one of `deps` changes, the next one appended by
+ * `more`. `fetchPage` answers a page's items and the cursor of the page after it (null at the end).
+ */
+export function useCursorPages<T>(fetchPage: (cursor?: string) => Promise<{ items: T[]; next: string | null }>, deps: unknown[]) {
+  const [rows, setRows] = useState<T[] | undefined>();
+  const [next, setNext] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>();
+  const load = async (cursor?: string) => {
+    setError(undefined);
+    try {
+      const page = await fetchPage(cursor);
+      setRows((before) => (cursor ? [...(before ?? []), ...page.items] : page.items));
+      setNext(page.next);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  useEffect(() => void load(), deps);
+  return { rows, next, error, reload: () => void load(), more: () => void (next && load(next)) };
+}
+
+/** "Show more": the next page of a list, while there is one. */
+export function MoreButton({ next, more }: { next: string | null; more: () => void }) {
+  return next ? (
+    <button type="button" onClick={more}>
+      {t('more')}
+    </button>
+  ) : null;
 }
 
 export function Section({ title, children }: { title: string; children: ComponentChildren }) {

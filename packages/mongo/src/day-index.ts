@@ -176,6 +176,21 @@ export interface TimeCursor {
   id: string;
 }
 
+/** Time, then id: a list's order, either way. */
+function compareKeys(a: TimeCursor, b: TimeCursor): number {
+  return a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * One bucket's documents in the list's order (by `keyOf`: time, then id), those after the cursor only, at most
+ * `want`: what a walk's read gives once the store handed it the bucket's documents unsorted.
+ */
+export function inTimeOrder<T>(docs: T[], keyOf: (doc: T) => TimeCursor, { sort, after }: { sort: 'asc' | 'desc'; after?: TimeCursor }, want: number): T[] {
+  const direction = sort === 'asc' ? 1 : -1;
+  const sorted = docs.sort((a, b) => direction * compareKeys(keyOf(a), keyOf(b)));
+  return (after ? sorted.filter((d) => direction * compareKeys(keyOf(d), after) > 0) : sorted).slice(0, want);
+}
+
 export function encodeTimeCursor(cursor: TimeCursor): string {
   return Buffer.from(JSON.stringify([cursor.at, cursor.id]), 'utf8').toString('base64url');
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, query } from '../api';
-import { ProblemNotice, RedFlag } from '../components';
+import { MoreButton, ProblemNotice, RedFlag, SelectField } from '../components';
 import { dateTime, money, t, words } from '../i18n';
 import { href } from '../router';
 
@@ -83,17 +83,7 @@ export function Orders({ refreshKey }: { refreshKey: number }) {
     <main id="main">
       <h1>{t('orders')}</h1>
       <form class="filters" onSubmit={apply} role="search">
-        <label class="field">
-          <span>{t('status')}</span>
-          <select value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value)}>
-            <option value="">{t('anyStatus')}</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {words(s)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField label={t('status')} value={status} onChange={setStatus} options={[['', t('anyStatus')], ...STATUSES.map((s) => [s, words(s)] as const)]} />
         <label class="field">
           <span>{t('channel')}</span>
           <input value={channel} onInput={(e) => setChannel((e.target as HTMLInputElement).value)} />
@@ -143,11 +133,7 @@ export function Orders({ refreshKey }: { refreshKey: number }) {
           </tbody>
         </table>
       )}
-      {next ? (
-        <button type="button" onClick={() => void load(next)}>
-          {t('more')}
-        </button>
-      ) : null}
+      <MoreButton next={next} more={() => void (next && load(next))} />
     </main>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, query } from '../api';
-import { ProblemNotice, Section } from '../components';
+import { ProblemNotice, Section, SelectField } from '../components';
 import { money, t, words } from '../i18n';
 
 type ReportName = 'sales' | 'fulfillment' | 'returns' | 'cancellations';
@@ -45,36 +45,25 @@ export function Reports() {
     <main id="main">
       <h1>{t('reports')}</h1>
       <div class="filters">
-        <label class="field">
-          <span>{t('report')}</span>
-          <select value={report} onChange={(e) => choose((e.target as HTMLSelectElement).value as ReportName)}>
-            {(Object.keys(REPORTS) as ReportName[]).map((name) => (
-              <option key={name} value={name}>
-                {t(name)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          label={t('report')}
+          value={report}
+          onChange={(name) => choose(name as ReportName)}
+          options={(Object.keys(REPORTS) as ReportName[]).map((name) => [name, t(name)] as const)}
+        />
         {REPORTS[report].by.length > 0 ? (
-          <label class="field">
-            <span>{t('groupBy')}</span>
-            <select value={by} onChange={(e) => setBy((e.target as HTMLSelectElement).value)}>
-              {REPORTS[report].by.map((b) => (
-                <option key={b} value={b}>
-                  {words(b)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField label={t('groupBy')} value={by} onChange={setBy} options={REPORTS[report].by.map((b) => [b, words(b)] as const)} />
         ) : null}
-        <label class="field">
-          <span>{t('interval')}</span>
-          <select value={interval} onChange={(e) => setInterval((e.target as HTMLSelectElement).value)}>
-            <option value="day">{t('day')}</option>
-            <option value="week">{t('week')}</option>
-            <option value="total">{t('total')}</option>
-          </select>
-        </label>
+        <SelectField
+          label={t('interval')}
+          value={interval}
+          onChange={setInterval}
+          options={[
+            ['day', t('day')],
+            ['week', t('week')],
+            ['total', t('total')],
+          ]}
+        />
         <label class="field">
           <span>{t('from')}</span>
           <input type="date" value={from} onChange={(e) => setFrom((e.target as HTMLInputElement).value)} />

@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, query } from '../api';
-import { ProblemNotice } from '../components';
+import { MoreButton, ProblemNotice, SelectField, useCursorPages } from '../components';
 import { dateTime, money, t } from '../i18n';
 import { href } from '../router';
 
@@ -21,32 +21,27 @@ interface ReturnRow {
  */
 export function Returns({ refreshKey }: { refreshKey: number }) {
   const [status, setStatus] = useState('requested');
-  const [rows, setRows] = useState<ReturnRow[] | undefined>();
-  const [next, setNext] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>();
-  const load = async (cursor?: string) => {
-    setError(undefined);
-    try {
+  const { rows, next, error, more } = useCursorPages(
+    async (cursor) => {
       const page = await api<{ items: ReturnRow[]; nextCursor: string | null }>('GET', `/v1/returns${query({ status, cursor })}`);
-      setRows(cursor ? [...(rows ?? []), ...page.items] : page.items);
-      setNext(page.nextCursor);
-    } catch (err) {
-      setError(err);
-    }
-  };
-  useEffect(() => void load(), [status, refreshKey]);
+      return { items: page.items, next: page.nextCursor };
+    },
+    [status, refreshKey],
+  );
   return (
     <main id="main">
       <h1>{t('returns')}</h1>
       <div class="filters">
-        <label class="field">
-          <span>{t('status')}</span>
-          <select value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value)}>
-            <option value="requested">{t('onTheWayBack')}</option>
-            <option value="received">{t('receivedReturns')}</option>
-            <option value="">{t('anyStatus')}</option>
-          </select>
-        </label>
+        <SelectField
+          label={t('status')}
+          value={status}
+          onChange={setStatus}
+          options={[
+            ['requested', t('onTheWayBack')],
+            ['received', t('receivedReturns')],
+            ['', t('anyStatus')],
+          ]}
+        />
       </div>
       <ProblemNotice error={error} />
       {rows === undefined ? (
@@ -84,11 +79,7 @@ export function Returns({ refreshKey }: { refreshKey: number }) {
           </tbody>
         </table>
       )}
-      {next ? (
-        <button type="button" onClick={() => void load(next)}>
-          {t('more')}
-        </button>
-      ) : null}
+      <MoreButton next={next} more={more} />
     </main>
   );
 }

@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, query } from '../api';
-import { ProblemNotice } from '../components';
+import { MoreButton, ProblemNotice, SelectField, useCursorPages } from '../components';
 import { t } from '../i18n';
 import { TaskTable, type TaskRow } from './TaskList';
 
@@ -9,41 +9,41 @@ export function Tasks({ refreshKey, defaultAssignee }: { refreshKey: number; def
   const [status, setStatus] = useState('todo');
   const [due, setDue] = useState('');
   const [assignee, setAssignee] = useState(defaultAssignee ?? '');
-  const [tasks, setTasks] = useState<TaskRow[] | undefined>();
-  const [next, setNext] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>();
-  const load = async (cursor?: string) => {
-    setError(undefined);
-    try {
-      const page = await api<{ items: TaskRow[]; next: string | null }>('GET', `/v1/tasks${query({ status, due, assignee, cursor })}`);
-      setTasks(cursor ? [...(tasks ?? []), ...page.items] : page.items);
-      setNext(page.next);
-    } catch (err) {
-      setError(err);
-    }
-  };
-  useEffect(() => void load(), [status, due, assignee, refreshKey]);
+  const {
+    rows: tasks,
+    next,
+    error,
+    reload,
+    more,
+  } = useCursorPages(
+    (cursor) => api<{ items: TaskRow[]; next: string | null }>('GET', `/v1/tasks${query({ status, due, assignee, cursor })}`),
+    [status, due, assignee, refreshKey],
+  );
   return (
     <main id="main">
       <h1>{t('tasks')}</h1>
       <div class="filters">
-        <label class="field">
-          <span>{t('status')}</span>
-          <select value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value)}>
-            <option value="todo">{t('todo')}</option>
-            <option value="open">{t('open')}</option>
-            <option value="claimed">{t('claimed')}</option>
-            <option value="done">{t('done')}</option>
-          </select>
-        </label>
-        <label class="field">
-          <span>{t('due')}</span>
-          <select value={due} onChange={(e) => setDue((e.target as HTMLSelectElement).value)}>
-            <option value="">{t('anyDue')}</option>
-            <option value="overdue">{t('overdue')}</option>
-            <option value="today">{t('today')}</option>
-          </select>
-        </label>
+        <SelectField
+          label={t('status')}
+          value={status}
+          onChange={setStatus}
+          options={[
+            ['todo', t('todo')],
+            ['open', t('open')],
+            ['claimed', t('claimed')],
+            ['done', t('done')],
+          ]}
+        />
+        <SelectField
+          label={t('due')}
+          value={due}
+          onChange={setDue}
+          options={[
+            ['', t('anyDue')],
+            ['overdue', t('overdue')],
+            ['today', t('today')],
+          ]}
+        />
         <label class="field">
           <span>{t('assignee')}</span>
           <input value={assignee} placeholder={t('allAssignees')} onChange={(e) => setAssignee((e.target as HTMLInputElement).value)} />
@@ -55,13 +55,9 @@ export function Tasks({ refreshKey, defaultAssignee }: { refreshKey: number; def
       ) : tasks.length === 0 ? (
         <p>{t('nothingFound')}</p>
       ) : (
-        <TaskTable tasks={tasks} changed={() => void load()} />
+        <TaskTable tasks={tasks} changed={reload} />
       )}
-      {next ? (
-        <button type="button" onClick={() => void load(next)}>
-          {t('more')}
-        </button>
-      ) : null}
+      <MoreButton next={next} more={more} />
     </main>
   );
 }

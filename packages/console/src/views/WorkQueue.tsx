@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, query } from '../api';
-import { ActionButton, ProblemNotice } from '../components';
+import { ActionButton, ProblemNotice, SelectField } from '../components';
 import { dateTime, t, words } from '../i18n';
 import { href } from '../router';
 
@@ -35,27 +35,18 @@ export function WorkQueue({ refreshKey, locations }: { refreshKey: number; locat
     <main id="main">
       <h1>{t('workQueue')}</h1>
       <div class="filters">
-        <label class="field">
-          <span>{t('location')}</span>
-          <select value={location} onChange={(e) => setLocation((e.target as HTMLSelectElement).value)}>
-            <option value="">{t('chooseLocation')}</option>
-            {known.map((id) => (
-              <option key={id} value={id}>
-                {id}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="field">
-          <span>{t('status')}</span>
-          <select value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value)}>
-            {['open', 'picking', 'packed', 'handed_over', 'ready_for_pickup'].map((s) => (
-              <option key={s} value={s}>
-                {words(s)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          label={t('location')}
+          value={location}
+          onChange={setLocation}
+          options={[['', t('chooseLocation')], ...known.map((id) => [id, id] as const)]}
+        />
+        <SelectField
+          label={t('status')}
+          value={status}
+          onChange={setStatus}
+          options={['open', 'picking', 'packed', 'handed_over', 'ready_for_pickup'].map((s) => [s, words(s)] as const)}
+        />
       </div>
       <ProblemNotice error={error} />
       {items === undefined ? null : items.length === 0 ? (

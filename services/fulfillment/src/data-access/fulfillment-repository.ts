@@ -1,4 +1,4 @@
-import { dayOf, daysToWalk, nextTimeCursor, walkBuckets, walkDays, type DayIndex, type TimeCursor } from '@oms/mongo';
+import { dayOf, daysToWalk, inTimeOrder, nextTimeCursor, walkBuckets, walkDays, type DayIndex, type TimeCursor } from '@oms/mongo';
 import { ACTIVE_STATUSES, canJoinPickList, isActive, queueOf, type FulfillmentStatus } from '../domain/fulfillment';
 import { hourOf, type FulfillmentDoc, type FulfillmentModel } from './fulfillment-model';
 
@@ -33,17 +33,8 @@ export interface QueuePage {
 
 const keyOf = (f: FulfillmentDoc): TimeCursor => ({ at: new Date(f.shipBy).toISOString(), id: f._id });
 
-/** Ship-by time, then id: the queue's order, either way. */
-function compare(a: TimeCursor, b: TimeCursor): number {
-  return a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
-/** One bucket's fulfillments in the queue's order, those after the cursor only, at most `want`. */
-function inQueueOrder(docs: FulfillmentDoc[], { sort, after }: Pick<QueueQuery, 'sort' | 'after'>, want: number): FulfillmentDoc[] {
-  const direction = sort === 'asc' ? 1 : -1;
-  const sorted = docs.sort((a, b) => direction * compare(keyOf(a), keyOf(b)));
-  return (after ? sorted.filter((d) => direction * compare(keyOf(d), after) > 0) : sorted).slice(0, want);
-}
+/** One bucket's fulfillments in the queue's order (ship-by time, then id), after the cursor, at most `want`. */
+const inQueueOrder = (docs: FulfillmentDoc[], query: Pick<QueueQuery, 'sort' | 'after'>, want: number) => inTimeOrder(docs, keyOf, query, want);
 
 /** The 24 hours of a day (`2026-12-07T00` ... `T23`) in the walk's direction. */
 function hoursOf(day: string, sort: 'asc' | 'desc'): string[] {

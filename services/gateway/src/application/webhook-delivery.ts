@@ -1,9 +1,9 @@
-import type { Envelope } from '@oms/contracts';
+import type { Envelope, MessageData } from '@oms/contracts';
 import type { Logger } from '@oms/logging';
 import { deterministicId } from '@oms/messaging';
-import type { OutboxRelay } from '@oms/outbox';
+import type { OutboxEntry, OutboxRelay } from '@oms/outbox';
 import { LockTimeoutError, type AggregateLocks } from '@oms/redis';
-import { dayOf, minuteOf, type DeliveryDocument, type DeliveryRepository } from '../data-access/webhook-deliveries';
+import { dayOf, minuteOf, type AttemptOutcome, type DeliveryDocument, type DeliveryRepository } from '../data-access/webhook-deliveries';
 import type { SubscriptionDocument, SubscriptionRepository } from '../data-access/webhook-subscriptions';
 import type { WebhookTransport } from '../data-access/webhook-transport';
 import { publicEvent, tenantOf, type WebhookEventType } from '../domain/webhooks/event-types';
@@ -129,48 +129,65 @@ export class WebhookDispatcher {
     const result = await this.send(subscription, delivery);
     const attempt = { at: new Date(started).toISOString(), durationMs: Date.now() - started, trigger, ...result };
     if ('statusCode' in result && result.statusCode >= 200 && result.statusCode < 300) {
-      // Given up before, redelivered and taken now: the receiver works again, announced like the give-up
-      // (the task the failure opened closes itself), from the same write, through the outbox.
+      // Given up before, redelivered and taken now: the receiver works again (the task the failure opened
+      // closes itself).
       const recovered = delivery.failedAt
         ? [
-            this.deps.outbox.entry(
-              'webhook.delivery-recovered.v1',
-              { subscriptionId: subscription._id, deliveryId, eventType: delivery.eventType, url: subscription.url, deliveredAt: attempt.at },
-              { correlationId: subscription._id, id: deterministicId(deliveryId, 'recovered', String(delivery.windowStart)) },
-            ),
+            this.announcement(delivery, 'recovered', 'webhook.delivery-recovered.v1', {
+              subscriptionId: subscription._id,
+              deliveryId,
+              eventType: delivery.eventType,
+              url: subscription.url,
+              deliveredAt: attempt.at,
+            }),
           ]
         : [];
-      await deliveries.recordAttempt(deliveryId, { attempt, status: 'delivered', nextAttemptAt: null, outbox: recovered });
-      if (recovered.length > 0) await this.deps.outbox.flush(deliveries.model, deliveryId, recovered).catch(() => undefined);
+      await this.record(deliveryId, { attempt, status: 'delivered', nextAttemptAt: null }, recovered);
       return 'attempted';
     }
     // Failures in a row within the current window (a redelivery starts a new window).
     const failures = delivery.attempts.filter((a) => Date.parse(a.at) >= delivery.windowStart).length + 1;
     const next = nextAttemptAt(this.deps.settings.retry, failures, started, delivery.windowStart);
     if (next !== undefined) {
-      await deliveries.recordAttempt(deliveryId, { attempt, status: 'pending', nextAttemptAt: next });
+      await this.record(deliveryId, { attempt, status: 'pending', nextAttemptAt: next });
       return 'attempted';
     }
-    // Given up: the failure is announced (a task for ops, docs/tasks.md) from the same write, through the outbox.
-    const failed = this.deps.outbox.entry(
-      'webhook.delivery-failed.v1',
-      {
-        subscriptionId: subscription._id,
-        deliveryId,
-        eventType: delivery.eventType,
-        url: subscription.url,
-        attempts: failures,
-        failedAt: attempt.at,
-        lastOutcome: 'statusCode' in result ? `HTTP ${result.statusCode}` : result.error.slice(0, 500),
-      },
-      // Once per delivery and retry window: a repeat of this give-up is the same event.
-      { correlationId: subscription._id, id: deterministicId(deliveryId, 'failed', String(delivery.windowStart)) },
-    );
-    await deliveries.recordAttempt(deliveryId, { attempt, status: 'failed', nextAttemptAt: null, outbox: [failed] });
+    // Given up: announced for a task for ops (docs/tasks.md).
+    const failed = this.announcement(delivery, 'failed', 'webhook.delivery-failed.v1', {
+      subscriptionId: subscription._id,
+      deliveryId,
+      eventType: delivery.eventType,
+      url: subscription.url,
+      attempts: failures,
+      failedAt: attempt.at,
+      lastOutcome: 'statusCode' in result ? `HTTP ${result.statusCode}` : result.error.slice(0, 500),
+    });
+    await this.record(deliveryId, { attempt, status: 'failed', nextAttemptAt: null }, [failed]);
     this.deps.logger.info({ deliveryId, subscriptionId: subscription._id, attempts: failures }, 'webhook delivery given up');
-    // Under the delivery's lock (the relay's single writer); what the broker does not confirm, the sweep sends.
-    await this.deps.outbox.flush(deliveries.model, deliveryId, [failed]).catch(() => undefined);
     return 'attempted';
+  }
+
+  /** An event about a delivery: once per delivery, retry window and `what` (a repeat is the same event). */
+  private announcement<T extends 'webhook.delivery-failed.v1' | 'webhook.delivery-recovered.v1'>(
+    delivery: DeliveryDocument,
+    what: string,
+    type: T,
+    data: MessageData<T>,
+  ): OutboxEntry {
+    return this.deps.outbox.entry(type, data, {
+      correlationId: delivery.subscriptionId,
+      id: deterministicId(delivery._id, what, String(delivery.windowStart)),
+    });
+  }
+
+  /**
+   * Record an attempt with the events it announces in the same write (the delivery's outbox), then send them:
+   * under the delivery's lock (the relay's single writer); what the broker does not confirm, the sweep sends.
+   */
+  private async record(deliveryId: string, outcome: Omit<AttemptOutcome, 'outbox'>, announced: OutboxEntry[] = []): Promise<void> {
+    const { deliveries, outbox } = this.deps;
+    await deliveries.recordAttempt(deliveryId, { ...outcome, outbox: announced });
+    if (announced.length > 0) await outbox.flush(deliveries.model, deliveryId, announced).catch(() => undefined);
   }
 
   /** Check the URL and every address its host has now, sign, and POST to the checked address. */

@@ -92,7 +92,7 @@ export interface AttemptOutcome {
   attempt: DeliveryAttempt;
   status: DeliveryStatus;
   nextAttemptAt: number | null;
-  /** Events the outcome causes (the give-up's webhook.delivery-failed.v1), stored in the same write. */
+  /** Events the outcome causes (a give-up's webhook.delivery-failed.v1, a recovery's webhook.delivery-recovered.v1), stored in the same write. */
   outbox?: OutboxEntry[];
 }
 

@@ -1,5 +1,5 @@
 import type { Model } from 'mongoose';
-import { bucketsOf, nextTimeCursor, TimeBuckets, walkBuckets, type DayIndex, type TimeCursor } from '@oms/mongo';
+import { bucketsOf, inTimeOrder, nextTimeCursor, TimeBuckets, walkBuckets, type DayIndex, type TimeCursor } from '@oms/mongo';
 import type { SkuQuantity } from '../domain/return-lines';
 import type { ReturnStatus } from '../domain/return';
 import type { ReturnDoc } from './return-model';
@@ -17,14 +17,7 @@ export interface ReturnListQuery {
   limit: number;
 }
 
-const newestFirst = (a: ReturnDoc, b: ReturnDoc) =>
-  new Date(b.createdAt).getTime() - new Date(a.createdAt).getTime() || (b._id < a._id ? -1 : b._id > a._id ? 1 : 0);
 const keyOf = (r: ReturnDoc): TimeCursor => ({ at: new Date(r.createdAt).toISOString(), id: r._id });
-/** After the cursor in the list's order (newest first; the id breaks ties, larger first). */
-const isAfter = (r: ReturnDoc, cursor: TimeCursor) => {
-  const at = new Date(r.createdAt).getTime() - new Date(cursor.at).getTime();
-  return at < 0 || (at === 0 && r._id < cursor.id);
-};
 
 /** The reads of returns; every change goes through the returns' AggregateStore. */
 export class ReturnRepository {
@@ -60,10 +53,7 @@ export class ReturnRepository {
         .find({ createdBuckets: bucket, ...(status ? { status } : {}) }, HIDDEN)
         .lean<ReturnDoc[]>()
         .exec();
-      return found
-        .filter((r) => !after || isAfter(r, after))
-        .sort(newestFirst)
-        .slice(0, want);
+      return inTimeOrder(found, keyOf, { sort: 'desc', after }, want);
     });
     return { items: walk.items, nextCursor: nextTimeCursor(walk, 'desc', keyOf) };
   }
