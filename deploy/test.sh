@@ -27,7 +27,7 @@ OMS_CHROMIUM="$(bash deploy/chromium.sh)"
 export OMS_CHROMIUM
 # A hung test must not hold CI for its whole 90 minutes.
 jest_status=0
-timeout --foreground "${OMS_TEST_TIMEOUT_S:-1200}" npx jest --maxWorkers="${OMS_TEST_WORKERS:-2}" "$@" || jest_status=$?
+timeout --foreground "${OMS_TEST_TIMEOUT_S:-2400}" npx jest --maxWorkers="${OMS_TEST_WORKERS:-2}" "$@" || jest_status=$?
 # The chaos run's quick profile (docs/chaos.md) on private servers of its own; its status counts like jest's.
 # Skipped when jest was given arguments (a subset of the tests) or with OMS_TEST_CHAOS=0.
 if [ "$#" -eq 0 ] && [ "${OMS_TEST_CHAOS:-1}" != 0 ]; then

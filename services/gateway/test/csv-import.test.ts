@@ -128,5 +128,6 @@ describe('CSV import', () => {
     expect(res.body).toMatchObject({ lines: LINES, received: 50_000, created: 49_950, duplicates: 0, rejected: 50, rejectedRowsTruncated: false });
     expect(res.body.rows).toHaveLength(100);
     expect((peak - baseline) / 1024 / 1024).toBeLessThan(150);
-  }, 150_000);
+    // What is tested is memory and counts, not speed: ~25 s alone, 65-170 s beside the other suites of a run.
+  }, 400_000);
 });
