@@ -2,6 +2,7 @@
 // not there. The unit tests have no globalSetup (jest.config.js): they need none of it. The addresses are those the tests use
 // (@oms/testing reads the same variables).
 const net = require('node:net');
+const { newRunId, removeSpareVhosts } = require('./jest-spare-vhosts');
 function reachable(host, port) {
   return new Promise((resolve) => {
     const s = net.connect({ host, port }, () => {
@@ -24,5 +25,11 @@ module.exports = async () => {
   ];
   for (const [name, { host, port }] of servers) {
     if (!(await reachable(host, port))) throw new Error(`${name} is not reachable on ${host}:${port}: run "bash deploy/stack.sh" (npm test does)`);
+  }
+  // The run's id names the spare vhosts its workers make (jest-spare-vhosts.js); the workers inherit it.
+  // Component and e2e each call this setup: the first call sets it.
+  if (!process.env.OMS_TEST_RUN_ID) {
+    await removeSpareVhosts();
+    process.env.OMS_TEST_RUN_ID = newRunId();
   }
 };

@@ -1,23 +1,14 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
 import Redis from 'ioredis';
 import { MongoClient } from 'mongodb';
 import type { z } from 'zod';
 import { startService, type RunningService, type ServiceDefinition } from '@oms/runtime';
-
-const run = promisify(execFile);
+import { newSharedVhost, rabbitmqctl } from './vhosts';
 
 export const TEST_AMQP_BASE = process.env.OMS_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 export const TEST_MONGO_BASE = process.env.OMS_TEST_MONGO_URL ?? 'mongodb://127.0.0.1:27017';
 /** The project's Redis that deploy/stack.sh starts (docs/redis.md), not the machine's on 6379. */
 export const TEST_REDIS_URL = process.env.OMS_TEST_REDIS_URL ?? `redis://127.0.0.1:${process.env.OMS_REDIS_PORT ?? 6380}`;
-
-/** RabbitMQ's CLI; tests run as root on the machine that runs the broker. */
-export async function rabbitmqctl(...args: string[]): Promise<string> {
-  const { stdout } = await run('rabbitmqctl', ['-q', ...args], { timeout: 30000 });
-  return stdout;
-}
 
 /** A broker other than the shared one (a PrivateRabbitMq) that makes and removes the test's vhost itself. */
 export interface VhostHost {
@@ -32,24 +23,22 @@ export interface VhostHost {
  */
 export class TestStack {
   readonly id = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  readonly vhost = `oms-${this.id}`;
   readonly amqpUrl: string;
   readonly redisPrefix = `test:${this.id}:`;
   private readonly databases = new Set<string>();
   private readonly services: Array<RunningService<unknown>> = [];
 
-  private constructor(private readonly broker?: VhostHost) {
+  private constructor(
+    readonly vhost: string,
+    private readonly broker?: VhostHost,
+  ) {
     this.amqpUrl = `${broker?.amqpBase ?? TEST_AMQP_BASE}/${encodeURIComponent(this.vhost)}`;
   }
 
   static async create(broker?: VhostHost): Promise<TestStack> {
-    const stack = new TestStack(broker);
-    if (broker) {
-      await broker.addVhost(stack.vhost);
-      return stack;
-    }
-    await rabbitmqctl('add_vhost', stack.vhost);
-    await rabbitmqctl('set_permissions', '-p', stack.vhost, 'guest', '.*', '.*', '.*');
+    if (!broker) return new TestStack(await newSharedVhost(TEST_REDIS_URL));
+    const stack = new TestStack(`oms-${randomBytes(6).toString('hex')}`, broker);
+    await broker.addVhost(stack.vhost);
     return stack;
   }
 
@@ -106,6 +95,7 @@ export class TestStack {
   }
 }
 
+export { rabbitmqctl } from './vhosts';
 export * from './waiting';
 export * from './tap';
 export * from './bus';
