@@ -8,7 +8,7 @@ const common = {
   moduleNameMapper: { '^@oms/([a-z-]+)$': '<rootDir>/packages/$1/src' },
 };
 // The stack (RabbitMQ, Redis, FerretDB) must be up: fail at once if it is not.
-// It names the run, whose spare vhosts the teardown removes (deploy/jest-spare-vhosts.js).
+// It names the run, whose spare vhosts the teardown removes (packages/testing/src/vhosts.ts).
 const stack = { globalSetup: '<rootDir>/deploy/jest-global-setup.js', globalTeardown: '<rootDir>/deploy/jest-global-teardown.js' };
 
 /** @type {import('jest').Config} */

@@ -1,8 +1,10 @@
 // The component and e2e tests need the stack (RabbitMQ, Redis, FerretDB); `npm test` starts it before jest. Fail fast if it is
-// not there. The unit tests have no globalSetup (jest.config.js): they need none of it. The addresses are those the tests use
-// (@oms/testing reads the same variables).
+// not there. The unit tests have no globalSetup (jest.config.js): they need none of it. The addresses are those the tests use,
+// and the spare vhosts those they take: both from @oms/testing's build (npm run build; npm test builds first).
 const net = require('node:net');
-const { newRunId, removeSpareVhosts } = require('./jest-spare-vhosts');
+const { TEST_AMQP_BASE, TEST_MONGO_BASE, TEST_REDIS_URL } = require('../packages/testing/dist/addresses');
+const { newRunId, removeSpareVhosts } = require('../packages/testing/dist/vhosts');
+
 function reachable(host, port) {
   return new Promise((resolve) => {
     const s = net.connect({ host, port }, () => {
@@ -18,16 +20,15 @@ const address = (url, defaultPort) => {
 };
 module.exports = async () => {
   const servers = [
-    ['RabbitMQ', address(process.env.OMS_TEST_AMQP_URL || 'amqp://127.0.0.1:5672', 5672)],
-    // The project's own Redis that deploy/stack.sh starts (docs/redis.md), not the machine's on 6379.
-    ['Redis', address(process.env.OMS_TEST_REDIS_URL || `redis://127.0.0.1:${process.env.OMS_REDIS_PORT || 6380}`, 6379)],
-    ['MongoDB/FerretDB', address(process.env.OMS_TEST_MONGO_URL || 'mongodb://127.0.0.1:27017', 27017)],
+    ['RabbitMQ', address(TEST_AMQP_BASE, 5672)],
+    ['Redis', address(TEST_REDIS_URL, 6379)],
+    ['MongoDB/FerretDB', address(TEST_MONGO_BASE, 27017)],
   ];
   for (const [name, { host, port }] of servers) {
     if (!(await reachable(host, port))) throw new Error(`${name} is not reachable on ${host}:${port}: run "bash deploy/stack.sh" (npm test does)`);
   }
-  // The run's id names the spare vhosts its workers make (jest-spare-vhosts.js); the workers inherit it.
-  // Component and e2e each call this setup: the first call sets it.
+  // The run's id names the spare vhosts its workers make (packages/testing/src/vhosts.ts); the workers inherit
+  // it. Component and e2e each call this setup: the first call sets it, after removing a killed run's spares.
   if (!process.env.OMS_TEST_RUN_ID) {
     await removeSpareVhosts();
     process.env.OMS_TEST_RUN_ID = newRunId();

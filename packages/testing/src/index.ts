@@ -3,12 +3,10 @@ import Redis from 'ioredis';
 import { MongoClient } from 'mongodb';
 import type { z } from 'zod';
 import { startService, type RunningService, type ServiceDefinition } from '@oms/runtime';
+import { TEST_AMQP_BASE, TEST_MONGO_BASE, TEST_REDIS_URL } from './addresses';
 import { newSharedVhost, rabbitmqctl } from './vhosts';
 
-export const TEST_AMQP_BASE = process.env.OMS_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-export const TEST_MONGO_BASE = process.env.OMS_TEST_MONGO_URL ?? 'mongodb://127.0.0.1:27017';
-/** The project's Redis that deploy/stack.sh starts (docs/redis.md), not the machine's on 6379. */
-export const TEST_REDIS_URL = process.env.OMS_TEST_REDIS_URL ?? `redis://127.0.0.1:${process.env.OMS_REDIS_PORT ?? 6380}`;
+export { TEST_AMQP_BASE, TEST_MONGO_BASE, TEST_REDIS_URL } from './addresses';
 
 /** A broker other than the shared one (a PrivateRabbitMq) that makes and removes the test's vhost itself. */
 export interface VhostHost {
@@ -36,7 +34,7 @@ export class TestStack {
   }
 
   static async create(broker?: VhostHost): Promise<TestStack> {
-    if (!broker) return new TestStack(await newSharedVhost(TEST_REDIS_URL));
+    if (!broker) return new TestStack(await newSharedVhost());
     const stack = new TestStack(`oms-${randomBytes(6).toString('hex')}`, broker);
     await broker.addVhost(stack.vhost);
     return stack;

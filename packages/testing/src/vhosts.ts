@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import Redis from 'ioredis';
+import { TEST_REDIS_URL } from './addresses';
 
 const run = promisify(execFile);
 
@@ -12,12 +13,19 @@ export async function rabbitmqctl(...args: string[]): Promise<string> {
 }
 
 /**
- * Names of vhosts made ahead for this process's test files: `oms-spare-<run>-<random>`, where <run> is set by
- * jest's global setup (deploy/jest-global-setup.js) and is the run's start time in base 36.
+ * Vhosts made ahead for a jest run's test files are `oms-spare-<run>-<random>`, where <run> (OMS_TEST_RUN_ID)
+ * is set by jest's global setup (deploy/jest-global-setup.js): the run's start time in base 36.
  */
-export const SPARE_VHOST_PREFIX = 'oms-spare-';
+const SPARE_VHOST_PREFIX = 'oms-spare-';
 /** Vhosts made per `rabbitmqctl` call. */
 const SPARE_BATCH = 8;
+/** Spares of a run that was killed are removed by the next run once they are this old. */
+const STALE_SPARES_MS = 2 * 60 * 60 * 1000;
+/** The Redis list the run's workers and test files take spares from. */
+const spareListKey = (runId: string) => `oms-test:spare-vhosts:${runId}`;
+
+/** A new run's id (for OMS_TEST_RUN_ID). */
+export const newRunId = (): string => Date.now().toString(36);
 
 /** `rabbitmqctl import_definitions` with no file reads them from standard input. */
 function importDefinitions(definitions: object): Promise<void> {
@@ -36,7 +44,7 @@ function importDefinitions(definitions: object): Promise<void> {
  * left. A used vhost is still deleted at once by TestStack.cleanup: one left standing keeps its queues'
  * handles, and once the cache's ~900 are taken the broker stops accepting connections.
  */
-export async function newSharedVhost(redisUrl: string): Promise<string> {
+export async function newSharedVhost(): Promise<string> {
   const runId = process.env.OMS_TEST_RUN_ID;
   if (!runId) {
     const vhost = `oms-${randomBytes(6).toString('hex')}`;
@@ -44,8 +52,8 @@ export async function newSharedVhost(redisUrl: string): Promise<string> {
     await rabbitmqctl('set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*');
     return vhost;
   }
-  const key = `oms-test:spare-vhosts:${runId}`;
-  const redis = new Redis(redisUrl);
+  const key = spareListKey(runId);
+  const redis = new Redis(TEST_REDIS_URL);
   try {
     const spare = await redis.lpop(key);
     if (spare) return spare;
@@ -63,4 +71,22 @@ export async function newSharedVhost(redisUrl: string): Promise<string> {
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * Deletes the spare vhosts of the run `runId` and its list (the global teardown), or, without it, the spares
+ * of every run older than STALE_SPARES_MS (the global setup). One `rabbitmqctl` call per vhost: only spares
+ * and the vhosts of tests that did not clean up are left.
+ */
+export async function removeSpareVhosts(runId?: string): Promise<void> {
+  const names = (await rabbitmqctl('list_vhosts', '--no-table-headers', 'name')).split('\n').map((line) => line.trim());
+  const spares = names.filter((name) => {
+    if (!name.startsWith(SPARE_VHOST_PREFIX)) return false;
+    const owner = name.slice(SPARE_VHOST_PREFIX.length).split('-')[0];
+    return runId ? owner === runId : Date.now() - parseInt(owner, 36) > STALE_SPARES_MS;
+  });
+  for (const vhost of spares) await rabbitmqctl('delete_vhost', vhost).catch(() => undefined);
+  if (!runId) return;
+  const redis = new Redis(TEST_REDIS_URL);
+  await redis.del(spareListKey(runId)).finally(() => redis.disconnect());
 }
