@@ -1,6 +1,6 @@
 import { AppError, notFound } from '@oms/errors';
 import { locationsOf, mayWorkAt, type Principal } from '../domain/access/principal';
-import { seg, type QueryDeps } from './deps';
+import { queryString, seg, type QueryDeps } from './deps';
 
 interface FulfillmentView {
   id: string;
@@ -41,9 +41,7 @@ export interface QueueRequest {
 /** One page of a location's work queue. */
 export function fulfillmentQueue(deps: QueryDeps, principal: Principal, request: QueueRequest) {
   assertMayWorkAt(principal, request.locationId);
-  const query = new URLSearchParams();
-  for (const [k, v] of Object.entries(request)) if (v !== undefined) query.set(k, String(v));
-  return deps.upstreams.fulfillment.get(`/internal/fulfillments?${query.toString()}`);
+  return deps.upstreams.fulfillment.get(`/internal/fulfillments?${queryString({ ...request })}`);
 }
 
 /** One fulfillment; another location's is answered as not found (its existence is not revealed). */

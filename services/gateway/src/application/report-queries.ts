@@ -1,13 +1,9 @@
 import type { Download } from '../data-access/upstreams';
-import type { QueryDeps } from './deps';
+import { queryString, type QueryDeps } from './deps';
 
 export type ReportName = 'sales' | 'fulfillment' | 'returns' | 'cancellations';
 
-/** The query a report was asked with, passed on as it was validated (the reports service checks the range). */
-const queryString = (query: Record<string, unknown>) =>
-  new URLSearchParams(Object.entries(query).flatMap(([k, v]): [string, string][] => (v === undefined ? [] : [[k, String(v)]]))).toString();
-
-/** A report as JSON (ops only: the caller checks). */
+/** A report as JSON (ops only: the caller checks); the query passed on as validated (the reports service checks the range). */
 export const reportJson = (deps: QueryDeps, report: ReportName, query: Record<string, unknown>) =>
   deps.upstreams.reports.get(`/internal/reports/${report}?${queryString(query)}`);
 

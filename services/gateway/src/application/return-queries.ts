@@ -1,5 +1,5 @@
 import type { Principal } from '../domain/access/principal';
-import { seg, type QueryDeps } from './deps';
+import { queryString, seg, type QueryDeps } from './deps';
 import { assertMayReadOrder } from './order-access';
 
 /** One return, for a key that may read its order. */
@@ -17,7 +17,5 @@ export interface ReturnListRequest {
 
 /** A page of every return, newest first (ops only: the route checks). */
 export function returnList(deps: QueryDeps, request: ReturnListRequest): Promise<unknown> {
-  const query = new URLSearchParams();
-  for (const [k, v] of Object.entries(request)) if (v !== undefined) query.set(k, String(v));
-  return deps.upstreams.returns.get(`/internal/returns?${query.toString()}`);
+  return deps.upstreams.returns.get(`/internal/returns?${queryString({ ...request })}`);
 }

@@ -21,7 +21,7 @@ const keyOf = (r: ReturnDoc): TimeCursor => ({ at: new Date(r.createdAt).toISOSt
 
 /** The reads of returns; every change goes through the returns' AggregateStore. */
 export class ReturnRepository {
-  /** The list's time buckets (docs/returns.md): notes in `days`, kind `day` and finer. */
+  /** The list's time buckets (as the order list's, docs/orders-list.md): notes in `days`, kind `day` and finer. */
   private readonly buckets: TimeBuckets;
 
   constructor(
